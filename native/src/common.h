@@ -1,0 +1,30 @@
+// common.h: helpers shared by the CPU and CUDA halves of nn_core (never by the addon).
+// defines: nn_fail, nn_check_same_3d
+//
+// nn_fail records a one-line message for nn_last_error() and returns the status, so an entry
+// point reads `return nn_fail(NN_STATUS_INVALID_ARGUMENT, "op: x is null");`.
+#pragma once
+
+#include "nn/nn.h"
+
+#if defined(__GNUC__)
+#define NN_PRINTF_LIKE(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
+#else
+#define NN_PRINTF_LIKE(fmt_index, first_arg)
+#endif
+
+/** Records "<message>" as this thread's last error and returns status. */
+nn_status nn_fail(nn_status status, const char * format, ...) NN_PRINTF_LIKE(2, 3);
+
+/** Clears this thread's last error; entry points call it on success paths. */
+void nn_clear_error(void);
+
+/**
+ * Checks that a and b are non-null, contiguous, 3-D, non-empty views of the same shape with
+ * distinct, non-overlapping data. op, a_name and b_name go into the message.
+ */
+nn_status nn_check_same_3d(const char * op, const char * a_name, const nn_tensor_view * a,
+                           const char * b_name, const nn_tensor_view * b);
+
+/** The element count of a view (the product of its shape), 0 for a null view. */
+size_t nn_view_numel(const nn_tensor_view * view);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One-command set-up on a fresh Debian/Ubuntu machine (and a no-op for what is already there):
+# the system tools the build and the browser tests need, then `npm ci`, whose postinstall
+# builds the native addon, the CLI and the web UI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+# Debian's Chromium drives the end-to-end UI tests (playwright-core never downloads a browser).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "setup: installing ${need[*]} with apt-get"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+  else
+    echo "setup: please install: ${need[*]} (no apt-get here)" >&2
+    exit 1
+  fi
+fi
+
+npm ci

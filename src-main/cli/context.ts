@@ -1,0 +1,28 @@
+/** Opens the core for a command from the global options, and closes it afterwards. */
+import type { Command } from 'commander';
+import { createCore, type Core } from '../core.js';
+import { resolveDataDir } from '../services/data-dir.js';
+
+export interface GlobalOptions {
+  dataDir?: string;
+  json: boolean;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+export async function withCore<T>(
+  command: Command,
+  work: (core: Core, options: GlobalOptions) => Promise<T>,
+  limits: { maxImportSeconds?: number; maxClipSeconds?: number } = {},
+  audio: 'inline' | 'worker' = 'inline',
+): Promise<T> {
+  const options = globalOptions(command);
+  const core = await createCore({ dataDir: resolveDataDir(options.dataDir), limits, audio, host: 'web' });
+  try {
+    return await work(core, options);
+  } finally {
+    await core.dispose();
+  }
+}

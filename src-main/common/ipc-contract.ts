@@ -1,0 +1,144 @@
+/**
+ * The one IPC contract: every channel the renderer may call, with its request and response
+ * schemas, and every event the main side may push. The preload, the Electron IPC handlers, the
+ * web-mode WebSocket bridge and the renderer's types all derive from these two maps; channel
+ * strings appear nowhere else.
+ *
+ * Names: `domain:verb-noun` for calls, `domain:did-…` for events. Calls answer with an
+ * {@link Envelope} so a failure's code survives the trip (Electron re-wraps thrown errors).
+ */
+import { z } from 'zod';
+import {
+  audioFileSchema,
+  clipDraftSchema,
+  clipPatchSchema,
+  clipSchema,
+  idSchema,
+  importProgressSchema,
+  songSchema,
+} from './dto.js';
+import { errorPayloadSchema } from './errors.js';
+import { MAX_IMPORT_BYTES } from './limits.js';
+
+/** Bytes of one file the user dropped: name as on their disk, contents as-is. */
+export const importSourceSchema = z.object({
+  name: z.string().min(1).max(255),
+  data: z
+    .instanceof(Uint8Array)
+    .refine((bytes) => bytes.byteLength <= MAX_IMPORT_BYTES, 'file is larger than 1 GiB'),
+});
+
+/** What the host tells the UI about itself. */
+export const appInfoSchema = z.object({
+  version: z.string(),
+  /** "electron" for the desktop app, "web" for the HTTP/WebSocket mode. */
+  host: z.enum(['electron', 'web']),
+  dataDir: z.string(),
+  /** The native compute core: its version and whether CUDA was compiled in and found. */
+  compute: z.object({
+    addonVersion: z.string(),
+    cudaCompiled: z.boolean(),
+    cudaDevices: z.number().int().nonnegative(),
+    /** Why the CPU is used, in a sentence, when it is. */
+    cpuReason: z.string().nullable(),
+  }),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+const empty = z.object({}).strict();
+
+/** channel → { request, response }. */
+export const ipcContract = {
+  'app:get-info': { request: empty, response: appInfoSchema },
+  'library:list-songs': { request: empty, response: z.array(songSchema) },
+  'library:get-song': { request: z.object({ songId: idSchema }), response: songSchema },
+  'library:rename-song': {
+    request: z.object({ songId: idSchema, name: z.string().trim().min(1).max(200) }),
+    response: songSchema,
+  },
+  'library:import-files': {
+    request: z.object({
+      files: z.array(importSourceSchema).min(1).max(100),
+      /** Put every file into this existing song … */
+      songId: idSchema.optional(),
+      /** … or into a new song of this name; otherwise one song per file, named after it. */
+      songName: z.string().trim().min(1).max(200).optional(),
+    }),
+    response: z.object({
+      files: z.array(audioFileSchema),
+      /** Files that could not be imported; each left nothing behind. */
+      failures: z.array(z.object({ name: z.string(), error: errorPayloadSchema })),
+    }),
+  },
+  'library:list-clips': {
+    request: z.object({ songId: idSchema.optional() }),
+    response: z.array(clipSchema),
+  },
+  'library:add-clip': { request: clipDraftSchema, response: clipSchema },
+  'library:update-clip': {
+    request: z.object({ clipId: idSchema, patch: clipPatchSchema }),
+    response: clipSchema,
+  },
+  'library:delete-clip': {
+    request: z.object({ clipId: idSchema }),
+    response: z.object({ deleted: z.literal(true) }),
+  },
+} as const;
+
+/** event → payload schema. */
+export const eventContract = {
+  'library:did-import-progress': importProgressSchema,
+  /** Songs or clips changed (by this window, another window, or the CLI's import). */
+  'library:did-change': z.object({ songIds: z.array(idSchema) }),
+} as const;
+
+export type Channel = keyof typeof ipcContract;
+export type EventName = keyof typeof eventContract;
+/** What a caller passes (defaults not yet applied). */
+export type RequestOf<C extends Channel> = z.input<(typeof ipcContract)[C]['request']>;
+/** What a handler receives (after parsing, defaults applied). */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof ipcContract)[C]['request']>;
+export type ResponseOf<C extends Channel> = z.output<(typeof ipcContract)[C]['response']>;
+export type EventPayloadOf<E extends EventName> = z.output<(typeof eventContract)[E]>;
+
+/** Every channel, for allow-lists. */
+export const CHANNELS = Object.keys(ipcContract) as Channel[];
+/** Every event, for allow-lists. */
+export const EVENTS = Object.keys(eventContract) as EventName[];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.hasOwn(ipcContract, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(eventContract, value);
+}
+
+/** The answer to every call: a value, or an error with its code. */
+export const envelopeSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: errorPayloadSchema }),
+]);
+export type Envelope<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; error: z.infer<typeof errorPayloadSchema> };
+
+/** The main side's implementation of every channel. */
+export type ApiHandlers = {
+  [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
+};
+
+/** Pushes an event to every connected renderer. */
+export type EventSink = <E extends EventName>(event: E, payload: EventPayloadOf<E>) => void;
+
+/**
+ * What the preload exposes as `window.eureka` (and the web bridge imitates): raw envelopes,
+ * because class instances do not survive contextBridge.
+ */
+export interface RendererBridge {
+  invoke(channel: Channel, request: unknown): Promise<Envelope>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on(event: EventName, listener: (payload: unknown) => void): () => void;
+  /** URL the renderer may load a file's playback audio from. */
+  mediaUrl(fileId: number): string;
+}

@@ -1,0 +1,22 @@
+/**
+ * Default limits on what the library accepts. Each can be overridden in settings (the CLI's
+ * flags and `EUREKA_*` variables); these are the values a songwriter gets without asking.
+ */
+
+/** Longest bounce we import, in seconds: a long song with room to spare, not a DJ mix. */
+export const DEFAULT_MAX_IMPORT_SECONDS = 20 * 60;
+
+/** Shortest clip, in seconds: the coarsest CAW scale needs a few hundred samples at 320 Hz. */
+export const MIN_CLIP_SECONDS = 1;
+
+/** Longest clip by default, in seconds (the product cuts 15-60 s regions; 120 s leaves room). */
+export const DEFAULT_MAX_CLIP_SECONDS = 120;
+
+/**
+ * Peak below which a file counts as silent, in dBFS. -90 dBFS is below 16-bit dither, so only
+ * digital silence (or a file that is silence plus a stray LSB) is refused.
+ */
+export const SILENCE_FLOOR_DBFS = -90;
+
+/** Largest file accepted over IPC or web upload, in bytes (a 20 min 32-bit stereo 96 kHz WAV). */
+export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;

@@ -1,0 +1,118 @@
+/**
+ * The headless core: every service wired by hand over one data directory, and the handlers
+ * that implement the IPC contract on top of them. The Electron app, web mode, the CLI and the
+ * tests all start here; nothing in it imports electron.
+ */
+import path from 'node:path';
+import type { AppInfo, ApiHandlers, EventName, EventPayloadOf } from './common/ipc-contract.js';
+import { DEFAULT_MAX_CLIP_SECONDS, DEFAULT_MAX_IMPORT_SECONDS } from './common/limits.js';
+import { toErrorPayload } from './common/errors.js';
+import { openDatabase, type Db } from './db/database.js';
+import { describeCompute } from './addon/device.js';
+import { loadNativeAddon } from './addon/binding.js';
+import { createInlineProcessor, createWorkerProcessor, type AudioProcessor } from './services/audio/processor.js';
+import { ensureDataDir } from './services/data-dir.js';
+import { LibraryRepository } from './services/library/library-repository.js';
+import { LibraryService, type LibraryLimits } from './services/library/library-service.js';
+import { AudioStore } from './services/store/audio-store.js';
+import { APP_VERSION } from './version.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  limits?: Partial<LibraryLimits>;
+  /**
+   * "worker" decodes on a worker thread (the app, web mode); "inline" on the caller's thread
+   * (CLI, unit tests, where the TypeScript sources run without a build).
+   */
+  audio?: 'inline' | 'worker';
+  /** better_sqlite3.node for this runtime, when it is not the one in node_modules (Electron). */
+  sqliteBinding?: string;
+  host?: AppInfo['host'];
+}
+
+export type CoreEventListener = <E extends EventName>(event: E, payload: EventPayloadOf<E>) => void;
+
+export interface Core {
+  readonly dataDir: string;
+  readonly library: LibraryService;
+  readonly handlers: ApiHandlers;
+  /** Subscribes to every event the core emits; returns the unsubscribe function. */
+  subscribe(listener: CoreEventListener): () => void;
+  dispose(): Promise<void>;
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  await ensureDataDir(options.dataDir);
+  const db: Db = openDatabase(path.join(options.dataDir, 'eureka.db'), {
+    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
+  });
+  const listeners = new Set<CoreEventListener>();
+  const emit: CoreEventListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  const processor: AudioProcessor =
+    options.audio === 'worker'
+      ? createWorkerProcessor(new URL('./workers/audio-worker.js', import.meta.url))
+      : createInlineProcessor();
+  const limits: LibraryLimits = {
+    maxImportSeconds: options.limits?.maxImportSeconds ?? DEFAULT_MAX_IMPORT_SECONDS,
+    maxClipSeconds: options.limits?.maxClipSeconds ?? DEFAULT_MAX_CLIP_SECONDS,
+  };
+  const library = new LibraryService(
+    new LibraryRepository(db),
+    new AudioStore(options.dataDir),
+    processor,
+    limits,
+    (songIds) => emit('library:did-change', { songIds }),
+  );
+
+  const handlers: ApiHandlers = {
+    'app:get-info': () => Promise.resolve(appInfo(options)),
+    'library:list-songs': () => Promise.resolve(library.listSongs()),
+    'library:get-song': ({ songId }) => Promise.resolve(library.getSong(songId)),
+    'library:rename-song': ({ songId, name }) => Promise.resolve(library.renameSong(songId, name)),
+    'library:import-files': ({ files, songId, songName }) =>
+      library.importFiles(files, {
+        ...(songId === undefined ? {} : { songId }),
+        ...(songName === undefined ? {} : { songName }),
+        onProgress: (progress) => emit('library:did-import-progress', progress),
+      }),
+    'library:list-clips': ({ songId }) => Promise.resolve(library.listClips(songId)),
+    'library:add-clip': (draft) => Promise.resolve(library.addClip(draft)),
+    'library:update-clip': ({ clipId, patch }) => Promise.resolve(library.updateClip(clipId, patch)),
+    'library:delete-clip': ({ clipId }) => {
+      library.deleteClip(clipId);
+      return Promise.resolve({ deleted: true as const });
+    },
+  };
+
+  return {
+    dataDir: options.dataDir,
+    library,
+    handlers,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      listeners.clear();
+      await processor.dispose();
+      db.close();
+    },
+  };
+}
+
+function appInfo(options: CoreOptions): AppInfo {
+  let compute: AppInfo['compute'];
+  try {
+    compute = describeCompute(loadNativeAddon());
+  } catch (error) {
+    compute = {
+      addonVersion: 'unavailable',
+      cudaCompiled: false,
+      cudaDevices: 0,
+      cpuReason: toErrorPayload(error).message,
+    };
+  }
+  return { version: APP_VERSION, host: options.host ?? 'web', dataDir: options.dataDir, compute };
+}

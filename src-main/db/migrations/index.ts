@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order. Add a file `NNNN-name.ts` and list it here; never edit one that
+ * has shipped (databases in the wild have already applied it).
+ */
+import { migration0001 } from './0001-library.js';
+
+export interface Migration {
+  /** Strictly increasing from 1; stored in PRAGMA user_version once applied. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration0001];

@@ -1,0 +1,56 @@
+/**
+ * The Electron main process: thin. It resolves the data folder, starts the core with
+ * decoding on a worker thread, registers the media protocol and IPC, and opens the window.
+ */
+import { app, BrowserWindow, dialog } from 'electron';
+import { existsSync } from 'node:fs';
+import { toErrorPayload } from './common/errors.js';
+import { createCore, type Core } from './core.js';
+import { forwardEvents, registerIpc } from './ipc/register-ipc.js';
+import { createMainWindow, installSessionPolicy, isAppUrl } from './app/main-window.js';
+import { handleMediaProtocol, registerMediaScheme } from './app/media-protocol.js';
+import { resolveDataDir } from './services/data-dir.js';
+import { packagePath } from './node/package-root.js';
+
+registerMediaScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let core: Core | undefined;
+
+/** better-sqlite3 rebuilt for Electron's ABI by `npm run app:rebuild` (Node's stays in node_modules). */
+function electronSqliteBinding(): string | undefined {
+  const candidate = packagePath('build', 'electron', 'better_sqlite3.node');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  installSessionPolicy();
+  const sqliteBinding = electronSqliteBinding();
+  core = await createCore({
+    dataDir: resolveDataDir(undefined),
+    audio: 'worker',
+    host: 'electron',
+    ...(sqliteBinding ? { sqliteBinding } : {}),
+  });
+  handleMediaProtocol(core);
+  registerIpc(core, (_sender, frameUrl) => isAppUrl(frameUrl));
+  const open = () => forwardEvents(core!, createMainWindow().webContents);
+  open();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open();
+  });
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', () => {
+  void core?.dispose();
+});
+
+start().catch((error: unknown) => {
+  dialog.showErrorBox('Eureka could not start', toErrorPayload(error).message);
+  app.exit(1);
+});

@@ -1,0 +1,167 @@
+/**
+ * Decoding and analysing a bounce is seconds of CPU (wasm FLAC/MP3 decoders, BS.1770 over
+ * every sample), so the desktop app and web mode run it on a worker thread and the event loop
+ * stays free; the CLI and unit tests may run it inline. Both go through {@link AudioProcessor}.
+ */
+import { Worker } from 'node:worker_threads';
+import { AppError, errorPayloadSchema, toErrorPayload } from '../../common/errors.js';
+import { analyseAudio, checkImportable } from './analysis.js';
+import { decodeAudio, type AudioFormat } from './decode.js';
+import { mixToMono, resample } from './resample.js';
+import { encodeWav } from './wav.js';
+
+/** What an import needs to know about a file, plus the copy the UI streams. */
+export interface ProcessedAudio {
+  format: AudioFormat;
+  sampleRate: number;
+  channels: number;
+  frames: number;
+  durationSeconds: number;
+  peakDbfs: number;
+  loudnessLufs: number | null;
+  /** 16-bit PCM WAV at the file's rate, mono or stereo: every browser plays it. */
+  playbackWav: Uint8Array;
+}
+
+/** A region of a file as mono float samples at a chosen rate, for training. */
+export interface TrainingAudioRequest {
+  name: string;
+  bytes: Uint8Array;
+  startSeconds: number;
+  endSeconds: number;
+  sampleRate: number;
+}
+
+export interface AudioProcessor {
+  /** Decodes, validates (throws AppError) and measures an imported file. */
+  process(name: string, bytes: Uint8Array, limits: { maxSeconds: number }): Promise<ProcessedAudio>;
+  /** Mono mix-down of a region, resampled with libsamplerate's best sinc. */
+  prepareTraining(request: TrainingAudioRequest): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+export async function processAudio(
+  name: string,
+  bytes: Uint8Array,
+  limits: { maxSeconds: number },
+): Promise<ProcessedAudio> {
+  const audio = await decodeAudio(bytes, name);
+  const analysis = analyseAudio(audio);
+  checkImportable(name, audio, analysis, limits);
+  const playbackChannels = audio.channels.length <= 2 ? audio.channels : [mixToMono(audio.channels)];
+  return {
+    format: audio.format,
+    sampleRate: audio.sampleRate,
+    channels: audio.channels.length,
+    frames: analysis.frames,
+    durationSeconds: analysis.durationSeconds,
+    peakDbfs: analysis.peakDbfs,
+    loudnessLufs: analysis.loudnessLufs,
+    playbackWav: encodeWav({ sampleRate: audio.sampleRate, channels: playbackChannels }, { bitDepth: 16 }),
+  };
+}
+
+export async function prepareTrainingAudio(request: TrainingAudioRequest): Promise<Float32Array> {
+  const audio = await decodeAudio(request.bytes, request.name);
+  const first = Math.round(request.startSeconds * audio.sampleRate);
+  const last = Math.min(Math.round(request.endSeconds * audio.sampleRate), audio.channels[0]?.length ?? 0);
+  if (first >= last) {
+    throw new AppError('INVALID_INPUT', `${request.name}: the region is outside the file`);
+  }
+  const region = audio.channels.map((channel) => channel.subarray(first, last));
+  return resample(mixToMono(region), audio.sampleRate, request.sampleRate, 'best');
+}
+
+/** Runs everything on the calling thread (CLI, tests). */
+export function createInlineProcessor(): AudioProcessor {
+  return {
+    process: processAudio,
+    prepareTraining: prepareTrainingAudio,
+    dispose: () => Promise.resolve(),
+  };
+}
+
+type WorkerJob =
+  | { kind: 'process'; name: string; bytes: Uint8Array; maxSeconds: number }
+  | { kind: 'prepare-training'; request: TrainingAudioRequest };
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: AppError) => void;
+}
+
+/**
+ * One worker thread, jobs queued in order (a 2-core laptop gains nothing from more, and one
+ * decoded song can take hundreds of MB). A crashed worker fails its pending jobs with a clear
+ * error and is replaced on the next call.
+ */
+export function createWorkerProcessor(workerUrl: URL): AudioProcessor {
+  let worker: Worker | null = null;
+  let nextId = 0;
+  const pending = new Map<number, Pending>();
+
+  const failAll = (message: string): void => {
+    for (const job of pending.values()) job.reject(new AppError('INTERNAL', message));
+    pending.clear();
+  };
+
+  const ensureWorker = (): Worker => {
+    if (worker) return worker;
+    const started = new Worker(workerUrl);
+    started.on('message', (message: unknown) => {
+      const { id, ok, value, error } = message as { id: number; ok: boolean; value?: unknown; error?: unknown };
+      const job = pending.get(id);
+      if (!job) return;
+      pending.delete(id);
+      if (ok) job.resolve(value);
+      else {
+        const payload = errorPayloadSchema.parse(error);
+        job.reject(new AppError(payload.code, payload.message));
+      }
+    });
+    started.on('error', (error) => {
+      failAll(`the audio worker failed: ${toErrorPayload(error).message}`);
+      worker = null;
+    });
+    started.on('exit', (code) => {
+      if (pending.size > 0) failAll(`the audio worker stopped unexpectedly (exit code ${code})`);
+      worker = null;
+    });
+    // Idle workers must not keep the CLI's process alive.
+    started.unref();
+    worker = started;
+    return started;
+  };
+
+  const run = <T>(job: WorkerJob): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const active = ensureWorker();
+      active.ref();
+      active.postMessage({ id, job });
+    }).finally(() => {
+      if (pending.size === 0) worker?.unref();
+    });
+
+  return {
+    process: (name, bytes, limits) =>
+      run<ProcessedAudio>({ kind: 'process', name, bytes, maxSeconds: limits.maxSeconds }),
+    prepareTraining: (request) => run<Float32Array>({ kind: 'prepare-training', request }),
+    dispose: async () => {
+      failAll('the audio worker was shut down');
+      await worker?.terminate();
+      worker = null;
+    },
+  };
+}
+
+/** The worker side: answers jobs posted by {@link createWorkerProcessor}. */
+export async function handleWorkerJob(job: WorkerJob): Promise<unknown> {
+  switch (job.kind) {
+    case 'process':
+      return processAudio(job.name, job.bytes, { maxSeconds: job.maxSeconds });
+    case 'prepare-training':
+      return prepareTrainingAudio(job.request);
+  }
+}

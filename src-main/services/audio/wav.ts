@@ -1,0 +1,141 @@
+/**
+ * A small RIFF/WAVE writer for the copies we produce ourselves: the 16-bit playback copy the UI
+ * streams, generated takes, the demo clip. No library: the format is a 44-byte header, and the
+ * one that exist (wavefile) write float files without the `fact` chunk and with a 16-byte fmt.
+ *
+ * Layout (little-endian), per Microsoft's WAVEFORMATEX / WAVEFORMATEXTENSIBLE docs:
+ * - integer PCM, 1-2 channels: format tag 1, `fmt ` of 16 bytes;
+ * - 32-bit float, 1-2 channels: tag 3, `fmt ` of 18 bytes (cbSize 0) and a `fact` chunk;
+ * - more than 2 channels: WAVE_FORMAT_EXTENSIBLE (0xFFFE, cbSize 22, channel mask 0 = no
+ *   speaker positions claimed), plus `fact` for float;
+ * - `data` is padded to an even length.
+ * Integers are written deterministically: clip to [-1, 1], scale negatives by 2^(n-1) and
+ * positives by 2^(n-1) - 1 (the inverse of how our decoder reads them, so decode → encode at the
+ * same depth is lossless), round half away from zero, no dither.
+ */
+import { AppError } from '../../common/errors.js';
+
+/** The sample format of a written file; `float` is only valid with 32 bits. */
+export interface WavFormat {
+  bitDepth: 16 | 24 | 32;
+  float?: boolean;
+}
+
+const KSDATAFORMAT_SUBTYPE_TAIL = [
+  0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
+];
+
+/** Rounds half away from zero (Math.round rounds -2.5 to -2). */
+function roundHalfAway(value: number): number {
+  return value < 0 ? -Math.floor(-value + 0.5) : Math.floor(value + 0.5);
+}
+
+/**
+ * Encodes (C, T) float channels as a WAV file. Throws AppError INVALID_INPUT for no channels,
+ * channels of different lengths, a bad rate, float at 16/24 bits or a file over 4 GiB, and
+ * INVALID_SAMPLES for NaN or infinite samples (a file we write must decode cleanly).
+ */
+export function encodeWav(
+  audio: { sampleRate: number; channels: Float32Array[] },
+  format: WavFormat,
+): Uint8Array {
+  const { sampleRate, channels } = audio;
+  const channelCount = channels.length;
+  const frames = channels[0]?.length ?? 0;
+  const isFloat = format.float === true;
+  if (channelCount === 0 || channelCount > 0xffff) {
+    throw new AppError('INVALID_INPUT', `cannot write a WAV with ${channelCount} channels`);
+  }
+  if (channels.some((channel) => channel.length !== frames)) {
+    throw new AppError('INVALID_INPUT', 'cannot write a WAV whose channels have different lengths');
+  }
+  if (!Number.isInteger(sampleRate) || sampleRate < 1 || sampleRate > 0xffff_ffff) {
+    throw new AppError('INVALID_INPUT', `cannot write a WAV at ${sampleRate} Hz`);
+  }
+  if (format.bitDepth !== 16 && format.bitDepth !== 24 && format.bitDepth !== 32) {
+    throw new AppError('INVALID_INPUT', `cannot write a ${String(format.bitDepth)}-bit WAV`);
+  }
+  if (isFloat && format.bitDepth !== 32) {
+    throw new AppError('INVALID_INPUT', `cannot write ${format.bitDepth}-bit float WAV (float is 32-bit)`);
+  }
+  const bytesPerSample = format.bitDepth / 8;
+  const blockAlign = channelCount * bytesPerSample;
+  const dataBytes = frames * blockAlign;
+  const extensible = channelCount > 2;
+  const fmtBytes = extensible ? 40 : isFloat ? 18 : 16;
+  const factBytes = isFloat ? 12 : 0;
+  const headerBytes = 12 + 8 + fmtBytes + factBytes + 8;
+  const padding = dataBytes & 1;
+  const total = headerBytes + dataBytes + padding;
+  if (total - 8 > 0xffff_ffff) {
+    throw new AppError('INVALID_INPUT', 'cannot write a WAV over 4 GiB');
+  }
+
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  const writeId = (offset: number, id: string): void => {
+    for (let i = 0; i < 4; i++) out[offset + i] = id.charCodeAt(i);
+  };
+  writeId(0, 'RIFF');
+  view.setUint32(4, total - 8, true);
+  writeId(8, 'WAVE');
+  writeId(12, 'fmt ');
+  view.setUint32(16, fmtBytes, true);
+  const tag = isFloat ? 3 : 1;
+  view.setUint16(20, extensible ? 0xfffe : tag, true);
+  view.setUint16(22, channelCount, true);
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * blockAlign, true);
+  view.setUint16(32, blockAlign, true);
+  view.setUint16(34, format.bitDepth, true);
+  let pos = 36;
+  if (extensible) {
+    view.setUint16(36, 22, true); // cbSize
+    view.setUint16(38, format.bitDepth, true); // valid bits
+    view.setUint32(40, 0, true); // channel mask: no positions claimed
+    view.setUint16(44, tag, true); // SubFormat GUID: tag + KSDATAFORMAT tail
+    out.set(KSDATAFORMAT_SUBTYPE_TAIL, 46);
+    pos = 60;
+  } else if (isFloat) {
+    view.setUint16(36, 0, true); // cbSize
+    pos = 38;
+  }
+  if (isFloat) {
+    writeId(pos, 'fact');
+    view.setUint32(pos + 4, 4, true);
+    view.setUint32(pos + 8, frames, true);
+    pos += 12;
+  }
+  writeId(pos, 'data');
+  view.setUint32(pos + 4, dataBytes, true);
+  pos += 8;
+
+  const negativeScale = 2 ** (format.bitDepth - 1);
+  const positiveScale = negativeScale - 1;
+  for (let t = 0; t < frames; t++) {
+    for (let c = 0; c < channelCount; c++) {
+      const sample = (channels[c] as Float32Array)[t] as number;
+      if (!Number.isFinite(sample)) {
+        throw new AppError(
+          'INVALID_SAMPLES',
+          `cannot write a WAV: channel ${c + 1} has a NaN or infinite sample at frame ${t}`,
+        );
+      }
+      if (isFloat) {
+        view.setFloat32(pos, sample, true);
+      } else {
+        const clipped = sample > 1 ? 1 : sample < -1 ? -1 : sample;
+        const value = roundHalfAway(clipped * (clipped < 0 ? negativeScale : positiveScale));
+        if (format.bitDepth === 16) view.setInt16(pos, value, true);
+        else if (format.bitDepth === 32) view.setInt32(pos, value, true);
+        else {
+          out[pos] = value & 0xff;
+          out[pos + 1] = (value >> 8) & 0xff;
+          out[pos + 2] = (value >> 16) & 0xff;
+        }
+      }
+      pos += bytesPerSample;
+    }
+  }
+  return out;
+}

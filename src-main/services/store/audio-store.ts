@@ -1,0 +1,99 @@
+/**
+ * The content-addressed store under the data directory: `files/ab/abcdef….ext` for originals,
+ * `playback/ab/….wav` for the copies the UI streams, `derived/…` for prepared training audio.
+ *
+ * Writes are atomic: bytes go to a temporary name in the same folder, are flushed, then
+ * renamed over the final name, so a crash or a full disk never leaves a half-written file
+ * under a real key. Keys are validated so no caller can escape the store's root.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../../common/errors.js';
+
+const KEY_PATTERN = /^(files|playback|derived)\/[0-9a-f]{2}\/[0-9a-f]{64}[a-z0-9.-]{0,40}$/;
+
+export type StoreArea = 'files' | 'playback' | 'derived';
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The key for content with this hash in an area; `suffix` is e.g. ".flac" or "-mono-16000.wav". */
+export function storeKey(area: StoreArea, sha256: string, suffix: string): string {
+  const key = `${area}/${sha256.slice(0, 2)}/${sha256}${suffix}`;
+  assertKey(key);
+  return key;
+}
+
+function assertKey(key: string): void {
+  if (!KEY_PATTERN.test(key)) throw new AppError('INTERNAL', `invalid store key: ${key}`);
+}
+
+export class AudioStore {
+  constructor(readonly root: string) {}
+
+  /** Absolute path of a key (validated: always inside the root). */
+  pathOf(key: string): string {
+    assertKey(key);
+    return path.join(this.root, ...key.split('/'));
+  }
+
+  async has(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(key))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Writes bytes under a key unless the key already holds them (content addressing makes an
+   * existing file identical). Returns whether this call created the file, so a failed import
+   * removes only what it added.
+   */
+  async put(key: string, bytes: Uint8Array): Promise<{ created: boolean }> {
+    const target = this.pathOf(key);
+    if (await this.has(key)) return { created: false };
+    const dir = path.dirname(target);
+    const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await mkdir(dir, { recursive: true });
+      const handle = await open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined); // the folder itself may be what failed
+      throw new AppError('STORAGE', `cannot write to the audio store (${describeFsError(error)})`);
+    }
+    return { created: true };
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}
+
+/** "disk full" rather than "ENOSPC: no space left on device, write". */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is exceeded';
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The renderer's bridge in web mode: the same {@link RendererBridge} the preload exposes in
+ * Electron, carried over one WebSocket to `eureka web`.
+ *
+ * Each call is one binary frame `{type:'invoke', id, channel, request}` (see @common/wire.ts);
+ * the server answers `{type:'result', id, envelope}` and pushes `{type:'event', event, payload}`.
+ * Authorisation is the cookie the server set when the page was opened with ?token=…, which the
+ * browser sends with the WebSocket handshake. The socket opens on first use and again after a
+ * drop; calls in flight when it drops answer with an error envelope instead of hanging.
+ */
+import type { Envelope, EventName, RendererBridge } from '@common/ipc-contract.js';
+import { decodeFrame, encodeFrame, serverMessageSchema } from '@common/wire.js';
+
+/** Where the server lives, as the page sees it. */
+export interface WebBridgeLocation {
+  protocol: string;
+  host: string;
+}
+
+/** Error envelope for a call the transport could not complete. */
+function transportFailure(message: string): Envelope {
+  return { ok: false, error: { code: 'INTERNAL', message } };
+}
+
+/**
+ * Creates the WebSocket bridge. `onFault` hears about frames that fail to decode or validate
+ * (a server/renderer version mismatch, i.e. a bug), which are otherwise dropped.
+ */
+export function createWebBridge(
+  location: WebBridgeLocation,
+  onFault: (message: string) => void = () => undefined,
+): RendererBridge {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`;
+  const pending = new Map<number, (envelope: Envelope) => void>();
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  let socket: WebSocket | null = null;
+  let opened: Promise<WebSocket> | null = null;
+  let nextId = 1;
+
+  const failPending = (message: string): void => {
+    for (const resolve of pending.values()) resolve(transportFailure(message));
+    pending.clear();
+  };
+
+  const onMessage = (event: MessageEvent<unknown>): void => {
+    if (!(event.data instanceof ArrayBuffer)) {
+      onFault('the server sent a text frame; expected binary');
+      return;
+    }
+    let decoded: unknown;
+    try {
+      decoded = decodeFrame(new Uint8Array(event.data));
+    } catch (error) {
+      onFault(`undecodable frame from the server: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    const parsed = serverMessageSchema.safeParse(decoded);
+    if (!parsed.success) {
+      onFault('the server sent a message this version of Eureka does not understand');
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'result') {
+      const resolve = pending.get(message.id);
+      if (!resolve) return;
+      pending.delete(message.id);
+      resolve(message.envelope as Envelope);
+      return;
+    }
+    const set = listeners.get(message.event as EventName);
+    if (set) for (const listener of [...set]) listener(message.payload);
+  };
+
+  const connect = (): Promise<WebSocket> => {
+    if (opened) return opened;
+    opened = new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.binaryType = 'arraybuffer';
+      let isOpen = false;
+      ws.addEventListener('open', () => {
+        isOpen = true;
+        socket = ws;
+        resolve(ws);
+      });
+      ws.addEventListener('message', onMessage);
+      ws.addEventListener('close', (event) => {
+        if (socket === ws) socket = null;
+        opened = null;
+        const reason = isOpen
+          ? `lost the connection to the Eureka server (code ${event.code})`
+          : 'could not connect to the Eureka server; reopen the link printed by `eureka web`';
+        failPending(reason);
+        if (!isOpen) reject(new Error(reason));
+      });
+    });
+    return opened;
+  };
+
+  return {
+    async invoke(channel, request) {
+      let ws: WebSocket;
+      try {
+        ws = socket ?? (await connect());
+      } catch (error) {
+        return transportFailure(error instanceof Error ? error.message : String(error));
+      }
+      const id = nextId++;
+      const answer = new Promise<Envelope>((resolve) => pending.set(id, resolve));
+      try {
+        ws.send(encodeFrame({ type: 'invoke', id, channel, request }));
+      } catch (error) {
+        pending.delete(id);
+        return transportFailure(
+          `could not send ${channel}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      return answer;
+    },
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      set.add(listener);
+      // Events only flow over an open socket; open it now so a view that only listens hears them.
+      if (!socket) connect().catch(() => undefined);
+      return () => {
+        set.delete(listener);
+      };
+    },
+    mediaUrl(fileId) {
+      return `/media/${fileId}`;
+    },
+  };
+}

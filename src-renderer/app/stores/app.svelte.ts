@@ -1,0 +1,64 @@
+/**
+ * The shell's state: which view is showing (a two-view app needs no router, just this) and
+ * what the host said about itself, including where training will run.
+ */
+import type { AppInfo } from '@common/ipc-contract.js';
+import { errorMessage, type Api } from '../lib/api.js';
+
+/** The views of the songwriter's loop that exist so far. */
+export type Route =
+  | { view: 'library' }
+  | { view: 'editor'; songId: number; /** Clip to select on arrival. */ clipId: number | null };
+
+/** Longest reason shown in the header; the full sentence is in the tooltip. */
+const MAX_REASON_CHARS = 48;
+
+/**
+ * The head of the core's "why CPU" sentence, for the header: "no usable NVIDIA driver: it is
+ * missing or older…" → "no usable NVIDIA driver".
+ */
+export function shortReason(reason: string | null): string {
+  const head = (reason ?? 'no CUDA device').split(/[:;(.]/, 1)[0]?.trim() ?? '';
+  const text = head === '' ? 'no CUDA device' : head;
+  const clipped = text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text;
+  return clipped.charAt(0).toLowerCase() + clipped.slice(1);
+}
+
+export class AppStore {
+  info = $state<AppInfo | null>(null);
+  infoError = $state<string | null>(null);
+  route = $state<Route>({ view: 'library' });
+
+  /** "CUDA · 1 GPU", or "CPU (why)" when training will run on the processor. */
+  computeLabel = $derived.by(() => {
+    const compute = this.info?.compute;
+    if (!compute) return this.infoError ? 'Compute unknown' : 'Checking compute…';
+    if (compute.cudaDevices > 0) {
+      return `CUDA · ${compute.cudaDevices} GPU${compute.cudaDevices === 1 ? '' : 's'}`;
+    }
+    return `CPU (${shortReason(compute.cpuReason)})`;
+  });
+
+  readonly #api: Api;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.info = await this.#api.invoke('app:get-info', {});
+      this.infoError = null;
+    } catch (error) {
+      this.infoError = errorMessage(error);
+    }
+  }
+
+  openLibrary(): void {
+    this.route = { view: 'library' };
+  }
+
+  openEditor(songId: number, clipId: number | null = null): void {
+    this.route = { view: 'editor', songId, clipId };
+  }
+}

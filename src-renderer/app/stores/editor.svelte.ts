@@ -1,0 +1,227 @@
+/**
+ * The clip editor's state: which song and file are open, which clip is selected, the label new
+ * clips get, zoom and loop. Actions go through the library store (the only path to the core)
+ * and report refusals as notices; each returns whether the core accepted the change, so the
+ * waveform can put a dragged region back when it did not.
+ */
+import type { AudioFile, Clip, ClipLabel, ClipPatch, ClipSplit, Song } from '@common/dto.js';
+import { MIN_CLIP_SECONDS } from '@common/limits.js';
+import { errorMessage } from '../lib/api.js';
+import { latestFile, type LibraryStore } from './library.svelte.js';
+import type { NoticeStore } from './notices.svelte.js';
+
+/** The middle third of a range: where a new gap clip's hole goes (the service's default too). */
+export function middleThird(start: number, end: number): { holeStart: number; holeEnd: number } {
+  const third = (end - start) / 3;
+  return { holeStart: start + third, holeEnd: end - third };
+}
+
+/** Zoom slider positions map to pixels per second on a log scale between "fit" and this. */
+export const MAX_PX_PER_SEC = 2000;
+/** One press of +/− moves the zoom slider by this much (of its 0..1 range). */
+export const ZOOM_STEP = 0.08;
+
+export class EditorStore {
+  readonly #library: LibraryStore;
+  readonly #notices: NoticeStore;
+
+  songId = $state<number | null>(null);
+  fileId = $state<number | null>(null);
+  selectedClipId = $state<number | null>(null);
+  /** Label given to a clip cut by dragging on the waveform. */
+  defaultLabel = $state<ClipLabel>('U');
+  /** Zoom slider position, 0 (whole file fits) .. 1 ({@link MAX_PX_PER_SEC}). */
+  zoom = $state(0);
+  looping = $state(false);
+  /** Clip ids with a change on its way to the core (their controls show as busy). */
+  saving = $state<number[]>([]);
+
+  // Getters rather than $derived fields: they read the library passed to the constructor,
+  // which class field initialisers cannot see. Each is a cheap lookup over reactive state.
+
+  /** The open song, or null (none opened, or it was removed meanwhile). */
+  get song(): Song | null {
+    return this.songId === null ? null : (this.#library.song(this.songId) ?? null);
+  }
+
+  /** The file shown: the chosen one, else the song's most recent. */
+  get file(): AudioFile | null {
+    const song = this.song;
+    if (!song) return null;
+    return song.files.find((file) => file.id === this.fileId) ?? latestFile(song) ?? null;
+  }
+
+  /** Clips on the shown file, in timeline order. */
+  get clips(): Clip[] {
+    const { song, file } = this;
+    if (!song || !file) return [];
+    return this.#library.clipsOf(song.id).filter((clip) => clip.fileId === file.id);
+  }
+
+  get selectedClip(): Clip | null {
+    return this.clips.find((clip) => clip.id === this.selectedClipId) ?? null;
+  }
+
+  constructor(library: LibraryStore, notices: NoticeStore) {
+    this.#library = library;
+    this.#notices = notices;
+  }
+
+  /** Opens a song at its most recent file, with `clipId` (or nothing) selected. */
+  async open(songId: number, clipId: number | null = null): Promise<void> {
+    if (this.songId !== songId) {
+      this.zoom = 0;
+      this.looping = false;
+    }
+    this.songId = songId;
+    const song = this.#library.song(songId);
+    this.fileId = song ? (latestFile(song)?.id ?? null) : null;
+    this.selectedClipId = null;
+    await this.#library.loadClips(songId);
+    if (clipId === null || this.songId !== songId) return;
+    const clip = this.#library.clipsOf(songId).find((c) => c.id === clipId);
+    if (clip) {
+      this.fileId = clip.fileId;
+      this.selectedClipId = clip.id;
+    }
+  }
+
+  chooseFile(fileId: number): void {
+    this.fileId = fileId;
+    this.selectedClipId = null;
+  }
+
+  select(clipId: number | null): void {
+    this.selectedClipId = clipId;
+    if (clipId === null) this.looping = false;
+  }
+
+  /** Selects the next (+1) or previous (−1) clip along the timeline. */
+  step(direction: 1 | -1): void {
+    const clips = this.clips;
+    if (clips.length === 0) return;
+    const index = clips.findIndex((clip) => clip.id === this.selectedClipId);
+    const next = index < 0 ? (direction > 0 ? 0 : clips.length - 1) : index + direction;
+    const clip = clips[Math.min(clips.length - 1, Math.max(0, next))];
+    if (clip) this.select(clip.id);
+  }
+
+  /** Cuts a new clip with the default label; true when the core accepted it. */
+  async createClip(start: number, end: number): Promise<boolean> {
+    const { song, file } = this;
+    if (!song || !file) return false;
+    try {
+      const clip = await this.#library.addClip({
+        songId: song.id,
+        fileId: file.id,
+        start,
+        end,
+        label: this.defaultLabel,
+      });
+      this.selectedClipId = clip.id;
+      return true;
+    } catch (error) {
+      this.#notices.push(errorMessage(error));
+      return false;
+    }
+  }
+
+  /**
+   * Moves or resizes a clip. A gap clip's hole moves with it when the clip is dragged, and is
+   * put back in the middle third when a resize would leave it outside.
+   */
+  async moveClip(clipId: number, start: number, end: number): Promise<boolean> {
+    const clip = this.clips.find((c) => c.id === clipId);
+    if (!clip) return false;
+    const patch: ClipPatch = { start, end };
+    if (clip.label === 'gap' && clip.holeStart !== null && clip.holeEnd !== null) {
+      const moved = Math.abs(end - start - (clip.end - clip.start)) < 1e-6;
+      const shift = start - clip.start;
+      const holeStart = moved ? clip.holeStart + shift : clip.holeStart;
+      const holeEnd = moved ? clip.holeEnd + shift : clip.holeEnd;
+      const inside = holeStart > start && holeEnd < end && holeEnd > holeStart;
+      Object.assign(patch, inside ? { holeStart, holeEnd } : middleThird(start, end));
+    }
+    return this.#update(clip, patch);
+  }
+
+  /** Sets a gap clip's hole; true when the core accepted it. */
+  async setHole(clipId: number, holeStart: number, holeEnd: number): Promise<boolean> {
+    const clip = this.clips.find((c) => c.id === clipId);
+    if (!clip) return false;
+    return this.#update(clip, { holeStart, holeEnd });
+  }
+
+  /** Labels the selected clip, or sets the label for new clips when none is selected. */
+  async setLabel(label: ClipLabel): Promise<boolean> {
+    const clip = this.selectedClip;
+    if (!clip) {
+      this.defaultLabel = label;
+      return true;
+    }
+    if (clip.label === label) return true;
+    const patch: ClipPatch =
+      label === 'gap'
+        ? { label, ...middleThird(clip.start, clip.end) }
+        : { label, holeStart: null, holeEnd: null };
+    return this.#update(clip, patch);
+  }
+
+  async setSplit(split: ClipSplit): Promise<boolean> {
+    const clip = this.selectedClip;
+    if (!clip || clip.split === split) return true;
+    return this.#update(clip, { split });
+  }
+
+  async setNotes(clipId: number, notes: string): Promise<boolean> {
+    const clip = this.clips.find((c) => c.id === clipId);
+    if (!clip || clip.notes === notes) return true;
+    return this.#update(clip, { notes });
+  }
+
+  /** Sets start/end from typed values. */
+  async setBounds(clipId: number, start: number, end: number): Promise<boolean> {
+    if (end - start < MIN_CLIP_SECONDS) {
+      this.#notices.push(`A clip must be at least ${MIN_CLIP_SECONDS} s long; this one would be ${(end - start).toFixed(3)} s`);
+      return false;
+    }
+    return this.moveClip(clipId, start, end);
+  }
+
+  async deleteSelected(): Promise<boolean> {
+    const clip = this.selectedClip;
+    if (!clip) return false;
+    const index = this.clips.findIndex((c) => c.id === clip.id);
+    try {
+      await this.#library.deleteClip(clip);
+      const next = this.clips[Math.min(index, this.clips.length - 1)];
+      this.select(next ? next.id : null);
+      return true;
+    } catch (error) {
+      this.#notices.push(errorMessage(error));
+      return false;
+    }
+  }
+
+  toggleLoop(): void {
+    this.looping = this.selectedClip ? !this.looping : false;
+  }
+
+  zoomBy(steps: number): void {
+    this.zoom = Math.min(1, Math.max(0, this.zoom + steps * ZOOM_STEP));
+  }
+
+  async #update(clip: Clip, patch: ClipPatch): Promise<boolean> {
+    this.saving = [...this.saving, clip.id];
+    try {
+      await this.#library.updateClip(clip.id, patch);
+      return true;
+    } catch (error) {
+      this.#notices.push(errorMessage(error));
+      return false;
+    } finally {
+      const index = this.saving.indexOf(clip.id);
+      if (index >= 0) this.saving = this.saving.toSpliced(index, 1);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Imports in progress and their outcome. Files are read in the renderer and sent in requests
+ * of at most 100; requests run one at a time, so the core's progress events (which carry the
+ * file's index and name, not a request id) can be matched to the import they belong to.
+ * A file that failed keeps its one-line reason on screen until the person dismisses it.
+ */
+import type { ImportProgress } from '@common/dto.js';
+import { errorMessage, type Api } from '../lib/api.js';
+import { batches, readBytes, screenFiles } from '../lib/dropped-files.js';
+import type { LibraryStore } from './library.svelte.js';
+
+/** Where an import stands. */
+export type ImportState = 'queued' | 'running' | 'done' | 'failed';
+
+/** One request's worth of files. */
+export interface ImportJob {
+  key: number;
+  names: string[];
+  state: ImportState;
+  /** Latest phase reported by the core, or "reading" while the renderer reads the files. */
+  phase: ImportProgress['phase'] | 'queued';
+  /** File being worked on. */
+  current: string;
+  /** 0..1 over the whole request. */
+  fraction: number;
+  imported: number;
+  /** One line per file that failed, naming the file. */
+  failures: string[];
+}
+
+/** How long a fully successful import stays listed before it tidies itself away. */
+const SUCCESS_LINGER_MS = 4000;
+
+export class ImportStore {
+  jobs = $state<ImportJob[]>([]);
+
+  /** True while any import is queued or running. */
+  busy = $derived(this.jobs.some((job) => job.state === 'queued' || job.state === 'running'));
+
+  readonly #api: Api;
+  readonly #library: LibraryStore;
+  readonly #files = new Map<number, File[]>();
+  #nextKey = 1;
+  #running = false;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(api: Api, library: LibraryStore) {
+    this.#api = api;
+    this.#library = library;
+  }
+
+  init(): void {
+    this.#unsubscribe ??= this.#api.on('library:did-import-progress', (progress) =>
+      this.#onProgress(progress),
+    );
+  }
+
+  dispose(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+
+  /** Queues the files a person dropped or picked. */
+  importFiles(files: readonly File[]): void {
+    const { accepted, refused } = screenFiles(files);
+    if (refused.length > 0) {
+      this.jobs.push({
+        key: this.#nextKey++,
+        names: refused.map((file) => file.name),
+        state: 'failed',
+        phase: 'failed',
+        current: '',
+        fraction: 1,
+        imported: 0,
+        failures: refused.map((file) => file.message),
+      });
+    }
+    for (const batch of batches(accepted)) {
+      const key = this.#nextKey++;
+      this.#files.set(key, batch);
+      this.jobs.push({
+        key,
+        names: batch.map((file) => file.name),
+        state: 'queued',
+        phase: 'queued',
+        current: batch[0]?.name ?? '',
+        fraction: 0,
+        imported: 0,
+        failures: [],
+      });
+    }
+    void this.#drain();
+  }
+
+  dismiss(key: number): void {
+    this.jobs = this.jobs.filter((job) => job.key !== key);
+  }
+
+  #job(key: number): ImportJob | undefined {
+    return this.jobs.find((job) => job.key === key);
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      for (;;) {
+        const next = this.jobs.find((job) => job.state === 'queued');
+        if (!next) break;
+        await this.#run(next.key);
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #run(key: number): Promise<void> {
+    const files = this.#files.get(key) ?? [];
+    this.#files.delete(key);
+    const job = this.#job(key);
+    if (!job) return;
+    job.state = 'running';
+    job.phase = 'reading';
+    let sources: { name: string; data: Uint8Array<ArrayBuffer> }[];
+    try {
+      sources = [];
+      for (const file of files) {
+        job.current = file.name;
+        sources.push({ name: file.name, data: await readBytes(file) });
+      }
+    } catch (error) {
+      job.state = 'failed';
+      job.phase = 'failed';
+      job.failures.push(`${job.current}: could not be read (${errorMessage(error)})`);
+      return;
+    }
+    try {
+      const { files: imported } = await this.#api.invoke('library:import-files', { files: sources });
+      const current = this.#job(key);
+      if (!current) return;
+      current.imported = imported.length;
+      current.fraction = 1;
+      current.state = current.failures.length > 0 || imported.length === 0 ? 'failed' : 'done';
+      current.phase = current.state === 'done' ? 'done' : 'failed';
+      if (imported.length === 0 && current.failures.length === 0) {
+        current.failures.push(`${current.names.join(', ')}: nothing was imported`);
+      }
+      await this.#library.refresh();
+      const first = imported[0];
+      if (first) this.#library.select(first.songId);
+      if (current.state === 'done') setTimeout(() => this.dismiss(key), SUCCESS_LINGER_MS);
+    } catch (error) {
+      const current = this.#job(key);
+      if (!current) return;
+      current.state = 'failed';
+      current.phase = 'failed';
+      current.fraction = 1;
+      const message = errorMessage(error);
+      // The core also reports a failed file as a progress event; show its reason once.
+      if (!current.failures.includes(message)) current.failures.push(message);
+      await this.#library.refresh();
+    }
+  }
+
+  #onProgress(progress: ImportProgress): void {
+    const job = this.jobs.find((j) => j.state === 'running');
+    if (!job || job.names.length !== progress.total || job.names[progress.index] !== progress.name) {
+      return; // another window's import, or the CLI's
+    }
+    job.phase = progress.phase;
+    job.current = progress.name;
+    job.fraction = Math.max(job.fraction, progress.fraction);
+    if (progress.phase === 'failed') {
+      const reason = progress.error ?? 'could not be imported';
+      const line = reason.startsWith(progress.name) ? reason : `${progress.name}: ${reason}`;
+      if (!job.failures.includes(line)) job.failures.push(line);
+    }
+  }
+}

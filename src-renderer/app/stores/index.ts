@@ -1,0 +1,40 @@
+/**
+ * Wires the stores by hand (no container): one API, one set of stores per window. Components
+ * receive the stores they present; stores are the only code that calls the API.
+ */
+import type { Api } from '../lib/api.js';
+import { AppStore } from './app.svelte.js';
+import { EditorStore } from './editor.svelte.js';
+import { ImportStore } from './imports.svelte.js';
+import { LibraryStore } from './library.svelte.js';
+import { NoticeStore } from './notices.svelte.js';
+
+/** Every store of the window. */
+export interface Stores {
+  app: AppStore;
+  library: LibraryStore;
+  imports: ImportStore;
+  editor: EditorStore;
+  notices: NoticeStore;
+}
+
+/** Creates the stores; `start()` loads the first data and subscribes to events. */
+export function createStores(api: Api, notices: NoticeStore = new NoticeStore()): Stores & {
+  start(): Promise<void>;
+} {
+  const app = new AppStore(api);
+  const library = new LibraryStore(api);
+  const imports = new ImportStore(api, library);
+  const editor = new EditorStore(library, notices);
+  return {
+    app,
+    library,
+    imports,
+    editor,
+    notices,
+    async start() {
+      imports.init();
+      await Promise.all([app.load(), library.init()]);
+    },
+  };
+}

@@ -11,16 +11,56 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
-import { COMMON_DIR, rendererConfig } from './vite.renderer.config.js';
+import MagicString from 'magic-string';
+import type { Plugin } from 'vite';
+import { COMMON_DIR, quietDependencyAnnotations, rendererConfig } from './vite.renderer.config.js';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 /** Native modules and the compute addon: loaded by Node at run time, never bundled. */
 const NATIVE_EXTERNALS: (string | RegExp)[] = ['better-sqlite3', 'onnxruntime-node', /\.node$/];
 
+/** electron-vite 4's CommonJS shim for Electron ≥ 30, byte for byte (see placeCjsShim). */
+const ELECTRON_VITE_CJS_SHIM = `
+// -- CommonJS Shims --
+import __cjs_mod__ from 'node:module';
+const __filename = import.meta.filename;
+const __dirname = import.meta.dirname;
+const require = __cjs_mod__.createRequire(import.meta.url);
+`;
+
+/**
+ * electron-vite gives an ESM main bundle that mentions require/__dirname a CommonJS shim,
+ * inserted after what a regular expression takes for the last static import. Source text such
+ * as `'nothing to import'` fools that expression, and the shim lands inside a string literal
+ * (a syntax error in out/main). User plugins run before electron-vite's, so this one inserts
+ * the identical shim after the chunk's real imports, found by parsing; electron-vite then sees
+ * its shim present and leaves the chunk alone. Should electron-vite ever change its shim, the
+ * two would both be inserted and the build fails on the duplicate `require`, not silently.
+ */
+function placeCjsShim(): Plugin {
+  return {
+    name: 'eureka:place-cjs-shim',
+    apply: 'build',
+    enforce: 'post',
+    renderChunk(code, _chunk, options) {
+      if (options.format !== 'es' || code.includes(ELECTRON_VITE_CJS_SHIM)) return null;
+      if (!/__filename|__dirname|require\(|require\.resolve\(/.test(code)) return null;
+      let end = 0;
+      for (const node of this.parse(code).body) {
+        // Rollup's parser gives every node its source offsets; estree's types omit them.
+        if (node.type === 'ImportDeclaration') end = (node as typeof node & { end: number }).end;
+      }
+      const text = new MagicString(code);
+      text.appendRight(end, ELECTRON_VITE_CJS_SHIM);
+      return { code: text.toString(), map: text.generateMap({ hires: 'boundary' }) };
+    },
+  };
+}
+
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
+    plugins: [placeCjsShim(), externalizeDepsPlugin()],
     resolve: { alias: { '@common': COMMON_DIR } },
     build: {
       outDir: fromRoot('out/main'),
@@ -38,6 +78,7 @@ export default defineConfig({
       sourcemap: true,
       rollupOptions: {
         input: { index: fromRoot('src-renderer/preload/index.ts') },
+        onwarn: quietDependencyAnnotations,
         output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
       },
     },

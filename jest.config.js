@@ -12,7 +12,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': tsJest },
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/helpers/host-realm-environment.js',
 };
 
 export default {

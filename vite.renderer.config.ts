@@ -14,7 +14,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import type { Plugin, UserConfig } from 'vite';
+import type { Plugin, Rollup, UserConfig } from 'vite';
+
+type RollupLog = Rollup.RollupLog;
 import { WAVE_HEIGHT } from './src-renderer/app/lib/waveform-layout.js';
 
 /** Absolute path of the repository root (this file sits in it). */
@@ -55,7 +57,7 @@ export function wavesurferStyleHash(height: number, bundle = WAVESURFER_BUNDLE):
 
 /**
  * Checks index.html's policy allows wavesurfer's stylesheet (build and dev), and in dev only
- * adds 'unsafe-inline' to style-src because Vite's dev client injects CSS as <style> elements.
+ * opens style-src to 'unsafe-inline' because Vite's dev client injects CSS as <style> elements.
  */
 function cspPlugin(): Plugin {
   let serving = false;
@@ -75,9 +77,22 @@ function cspPlugin(): Plugin {
             "the old 'sha256-…' in index.html and in the web server's policy header.",
         );
       }
-      return serving ? html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") : html;
+      // A hash in style-src makes browsers ignore 'unsafe-inline', so dev drops the hash.
+      return serving ? html.replace(/style-src [^;"]*/, "style-src 'self' 'unsafe-inline'") : html;
     },
   };
+}
+
+/**
+ * Rollup `onwarn` that drops INVALID_ANNOTATION warnings from node_modules (zod 4 ships
+ * `@__PURE__` comments Rollup cannot place: harmless, and not ours to fix).
+ */
+export function quietDependencyAnnotations(
+  warning: RollupLog,
+  warn: (warning: RollupLog) => void,
+): void {
+  if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+  warn(warning);
 }
 
 /**
@@ -102,11 +117,7 @@ export function rendererConfig(outDir: string, devProxyOrigin?: string): UserCon
       chunkSizeWarningLimit: 1024,
       rollupOptions: {
         input: fileURLToPath(new URL('./src-renderer/index.html', import.meta.url)),
-        onwarn(warning, warn) {
-          // zod ships comments Rollup cannot place; harmless, and not ours to fix.
-          if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
-          warn(warning);
-        },
+        onwarn: quietDependencyAnnotations,
       },
     },
     server: devProxyOrigin

@@ -7,134 +7,27 @@
  * open the clip editor → drag across the waveform → a clip exists where the mouse went →
  * press V → the clip is relabelled → screenshot. A second test checks that the server gives
  * nothing to a browser without the right token.
- *
- * The renderer build is made (or remade, when a source file is newer) before the tests, so a
- * stale out/web can never be what gets tested.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { formatSeconds } from '../../src-main/common/format-time.js';
-import { createCore, type Core } from '../../src-main/core.js';
-import { startWebServer, type WebServer } from '../../src-main/web/server.js';
-import { encodeWavFixture, sine, textFile, whiteNoise } from '../fixtures/audio-fixtures.js';
-import { makeTempDir, removeDir } from '../helpers/temp-dir.js';
+import { textFile } from '../fixtures/audio-fixtures.js';
+import { BOUNCE_SECONDS, OUTPUT_DIR, bounceWav, dragAcross, startHarness, type Harness } from './harness.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const STATIC_DIR = path.join(REPO, 'out/web');
-const SCREENSHOT = path.join(REPO, 'test-output/e2e/clip-editor.png');
-const LIBRARY_SCREENSHOT = path.join(REPO, 'test-output/e2e/library.png');
-const CHROMIUM = process.env.EUREKA_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const VIEWPORT = { width: 1440, height: 900 };
-
-/** The fixture bounce. */
-const RATE = 44_100;
-const SECONDS = 10;
-
-/** Newest modification time of any file under `dir` (0 when it does not exist). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds out/web unless it is newer than every renderer and contract source. */
-function ensureWebBuild(): void {
-  let built = 0;
-  try {
-    built = statSync(path.join(STATIC_DIR, 'index.html')).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  const sources = Math.max(
-    newestMtime(path.join(REPO, 'src-renderer')),
-    newestMtime(path.join(REPO, 'src-main/common')),
-    statSync(path.join(REPO, 'vite.renderer.config.ts')).mtimeMs,
-  );
-  if (built > sources) return;
-  const vite = path.join(REPO, 'node_modules/vite/bin/vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'vite.web.config.ts'], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) {
-    throw new Error(`building out/web failed:\n${result.stdout}\n${result.stderr}`);
-  }
-}
-
-/** A stereo bounce: 220 Hz / 330 Hz sines with a little seeded noise, 16-bit. */
-function bounce(): Uint8Array {
-  const tones = [sine(220, SECONDS, RATE, 0.35)[0], sine(330, SECONDS, RATE, 0.3)[0]];
-  const noise = whiteNoise(SECONDS, RATE, 0.05, 2, 7);
-  const channels = tones.map((tone, c) => {
-    const out = new Float32Array(SECONDS * RATE);
-    const hiss = noise[c];
-    if (!tone || !hiss) throw new Error('fixture generator returned too few channels');
-    for (let t = 0; t < out.length; t++) out[t] = (tone[t] ?? 0) + (hiss[t] ?? 0);
-    return out;
-  });
-  return encodeWavFixture(channels, RATE, { bits: 16 });
-}
-
-describe('web mode UI', () => {
-  let dataDir: string;
-  let fixtureDir: string;
-  let core: Core;
-  let server: WebServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  /** Console errors and uncaught exceptions from the page; must stay empty. */
-  const pageProblems: string[] = [];
+describe('web mode UI: library and clip editor', () => {
+  let harness: Harness;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    dataDir = await makeTempDir('eureka-e2e-data-');
-    fixtureDir = await makeTempDir('eureka-e2e-files-');
-    core = await createCore({ dataDir });
-    server = await startWebServer({ core, staticDir: STATIC_DIR });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    harness = await startHarness();
   }, 180_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    await core?.dispose();
-    if (dataDir) await removeDir(dataDir);
-    if (fixtureDir) await removeDir(fixtureDir);
+    await harness?.dispose();
   });
 
   test('imports a bounce, cuts a clip by dragging and relabels it from the keyboard', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-    page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-
-    const response = await page.goto(server.url);
-    expect(response?.status()).toBe(200);
+    const { core, filesDir } = harness;
+    const { page, problems } = await harness.openApp();
     // The token was traded for a cookie and dropped from the address bar.
     expect(page.url()).not.toContain('token=');
 
@@ -143,18 +36,20 @@ describe('web mode UI', () => {
     await page.getByTestId('compute-status').filter({ hasText: /^\s*(CPU \(|CUDA)/ }).waitFor();
 
     // A file that is not audio fails with a one-line reason naming it, which stays.
-    const brokenPath = path.join(fixtureDir, 'broken.wav');
+    const brokenPath = path.join(filesDir, 'broken.wav');
     writeFileSync(brokenPath, textFile());
     await page.getByTestId('import-input').setInputFiles(brokenPath);
     const importError = page.getByTestId('import-error');
     await importError.waitFor();
     expect(await importError.textContent()).toMatch(/^broken\.wav: /);
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'import-error.png') });
     await page.getByRole('button', { name: /^Dismiss: / }).click();
     await importError.waitFor({ state: 'detached' });
 
     // The bounce appears as a song with its measured duration.
-    const wavPath = path.join(fixtureDir, 'Bridge idea.wav');
-    writeFileSync(wavPath, bounce());
+    const wavPath = path.join(filesDir, 'Bridge idea.wav');
+    writeFileSync(wavPath, bounceWav());
     await page.getByTestId('import-input').setInputFiles(wavPath);
     const row = page.getByTestId('song-row');
     await row.waitFor();
@@ -162,11 +57,10 @@ describe('web mode UI', () => {
     const songs = await core.handlers['library:list-songs']({});
     expect(songs).toHaveLength(1);
     const song = songs[0]!;
-    expect(song.files[0]?.durationSeconds).toBeCloseTo(SECONDS, 3);
+    expect(song.files[0]?.durationSeconds).toBeCloseTo(BOUNCE_SECONDS, 3);
     expect(song.files[0]?.channels).toBe(2);
-
-    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: LIBRARY_SCREENSHOT });
+    await page.getByRole('button', { name: /^Dismiss: Imported/ }).click();
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'library.png') });
 
     // Inline rename goes to the core.
     await row.getByRole('button', { name: /^Rename / }).click();
@@ -178,29 +72,20 @@ describe('web mode UI', () => {
     // Open the clip editor and wait until the audio is decoded and drawn.
     await row.getByTestId('open-editor').click();
     await page.locator('.waveform.ready').waitFor();
-    const surface = page.getByTestId('waveform');
-    const box = await surface.boundingBox();
+    const box = await page.getByTestId('waveform').boundingBox();
     if (!box) throw new Error('the waveform has no layout box');
 
     // Drag from 20 % to 65 % of the width across the waveform (not the spectrogram).
-    const y = box.y + 70;
-    const x1 = box.x + box.width * 0.2;
-    const x2 = box.x + box.width * 0.65;
-    await page.mouse.move(x1, y);
-    await page.mouse.down();
-    await page.mouse.move(x1 + 15, y, { steps: 3 });
-    await page.mouse.move(x2, y, { steps: 12 });
-    await page.mouse.up();
-
+    await dragAcross(page, box, box.y + 70, 0.2, 0.65);
     await page.getByTestId('editor-clip').waitFor();
     const clips = await core.handlers['library:list-clips']({ songId: song.id });
     expect(clips).toHaveLength(1);
     const clip = clips[0]!;
-    const secondsPerPx = SECONDS / box.width;
+    const secondsPerPx = BOUNCE_SECONDS / box.width;
     // The clip is cut where the pointer went, to within a couple of pixels.
     const tolerance = 2.5 * secondsPerPx;
-    expect(Math.abs(clip.start - (x1 - box.x) * secondsPerPx)).toBeLessThan(tolerance);
-    expect(Math.abs(clip.end - (x2 - box.x) * secondsPerPx)).toBeLessThan(tolerance);
+    expect(Math.abs(clip.start - 0.2 * BOUNCE_SECONDS)).toBeLessThan(tolerance);
+    expect(Math.abs(clip.end - 0.65 * BOUNCE_SECONDS)).toBeLessThan(tolerance);
     expect(clip.label).toBe('U');
     expect(clip.fileId).toBe(song.files[0]?.id);
 
@@ -212,21 +97,45 @@ describe('web mode UI', () => {
     const relabelled = await core.handlers['library:list-clips']({ songId: song.id });
     expect(relabelled.map((c) => [c.id, c.label])).toEqual([[clip.id, 'V']]);
 
-    // The status line reports the selected clip's length.
-    const length = clip.end - clip.start;
+    // The status line reports the selected clip and its length.
     const status = await page.getByTestId('status-line').textContent();
     expect(status).toContain(
-      `V clip · ${formatSeconds(clip.start)} – ${formatSeconds(clip.end)} · length ${formatSeconds(length)}`,
+      `V clip · ${formatSeconds(clip.start)} – ${formatSeconds(clip.end)} · length ${formatSeconds(clip.end - clip.start)}`,
     );
 
-    await page.screenshot({ path: SCREENSHOT });
-
-    expect(pageProblems).toEqual([]);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'clip-editor.png') });
+    expect(problems).toEqual([]);
   }, 180_000);
 
+  test('files dropped anywhere on the window are imported', async () => {
+    const { core } = harness;
+    const before = (await core.handlers['library:list-songs']({})).length;
+    const { page, problems } = await harness.openApp();
+    await page.getByTestId('song-table').waitFor();
+
+    // A DataTransfer carrying a real WAV, as the OS hands one to the page on a drop.
+    const base64 = Buffer.from(bounceWav()).toString('base64');
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const bytes = Uint8Array.from(atob('${base64}'), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'Outro idea.wav', { type: 'audio/wav' }));
+      return transfer;
+    })()`);
+    await page.dispatchEvent('h1', 'dragenter', { dataTransfer });
+    await page.getByText('Drop to import into your library').waitFor();
+    await page.dispatchEvent('h1', 'drop', { dataTransfer });
+    await page.getByText('Drop to import into your library').waitFor({ state: 'detached' });
+    await page.getByTestId('song-row').filter({ hasText: 'Outro idea' }).waitFor();
+
+    const songs = await core.handlers['library:list-songs']({});
+    expect(songs).toHaveLength(before + 1);
+    expect(songs.map((song) => song.name)).toContain('Outro idea');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   test('a browser without the right token gets no page', async () => {
-    const origin = new URL(server.url).origin;
-    const stranger = await browser.newContext();
+    const origin = new URL(harness.server.url).origin;
+    const stranger = await harness.browser.newContext();
     try {
       const tab = await stranger.newPage();
       for (const url of [`${origin}/`, `${origin}/?token=${'0'.repeat(64)}`, `${origin}/?token=`]) {

@@ -2,10 +2,12 @@
  * Integrated loudness per ITU-R BS.1770-4 (the measure behind EBU R128 and every streaming
  * service's normalisation), in LUFS.
  *
- * Why hand-written: the npm meters are browser-only (Web Audio graphs) or a single-release wasm
- * port with no multichannel API; the algorithm itself is one two-biquad filter, a mean square per
- * block and two gates, and it is tested against the standard's calibration numbers and an
- * independent meter (test/main/services/audio/loudness.test.ts).
+ * Why hand-written: the npm meters are browser-only (Web Audio graphs) or a thinly maintained
+ * wasm port (ebur128-wasm: mono and stereo only, and its .wasm loads only through a bundler or
+ * Node's experimental flag). The algorithm itself is one two-biquad filter, a mean square per
+ * block and two gates; it is tested against the standard's coefficient table and calibration,
+ * the EBU Tech 3341 gating cases, and that wasm port as an independent reference
+ * (test/main/services/audio/loudness.test.ts).
  *
  * Steps:
  * 1. K-weighting per channel: a high shelf (+4 dB above ~1.7 kHz, the head's acoustic effect)

@@ -46,7 +46,7 @@ export function formatChannels(channels: number): string {
 
 /** Integrated loudness, or an em dash when the gate closed (nearly silent material). */
 export function formatLufs(lufs: number | null): string {
-  return lufs === null ? '—' : `${lufs.toFixed(1)} LUFS`;
+  return lufs === null ? '—' : `${lufs.toFixed(1).replace('-', '−')} LUFS`;
 }
 
 /** Sample peak in dBFS, one decimal; digital silence shows as −∞. */

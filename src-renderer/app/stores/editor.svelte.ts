@@ -16,6 +16,13 @@ export function middleThird(start: number, end: number): { holeStart: number; ho
   return { holeStart: start + third, holeEnd: end - third };
 }
 
+/**
+ * Music a gap clip keeps on each side of its hole, in seconds. The core enforces this
+ * (services/library/clip-rules.ts); the editor uses it only to decide, after a resize, whether
+ * the old hole still fits or should move back to the middle third.
+ */
+const GAP_CONTEXT_SECONDS = 0.5;
+
 /** Zoom slider positions map to pixels per second on a log scale between "fit" and this. */
 export const MAX_PX_PER_SEC = 2000;
 /** One press of +/− moves the zoom slider by this much (of its 0..1 range). */
@@ -139,7 +146,10 @@ export class EditorStore {
       const shift = start - clip.start;
       const holeStart = moved ? clip.holeStart + shift : clip.holeStart;
       const holeEnd = moved ? clip.holeEnd + shift : clip.holeEnd;
-      const inside = holeStart > start && holeEnd < end && holeEnd > holeStart;
+      const inside =
+        holeStart - start >= GAP_CONTEXT_SECONDS &&
+        end - holeEnd >= GAP_CONTEXT_SECONDS &&
+        holeEnd > holeStart;
       Object.assign(patch, inside ? { holeStart, holeEnd } : middleThird(start, end));
     }
     return this.#update(clip, patch);

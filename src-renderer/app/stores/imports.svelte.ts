@@ -39,6 +39,8 @@ export class ImportStore {
 
   readonly #api: Api;
   readonly #library: LibraryStore;
+  /** Files waiting to be read, per queued job; bookkeeping, deliberately not reactive. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- nothing renders from it
   readonly #files = new Map<number, File[]>();
   #nextKey = 1;
   #running = false;

@@ -31,6 +31,7 @@ export class LibraryStore {
 
   readonly #api: Api;
   /** Per song: bumped by every load and local change, so a stale answer is dropped. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, nothing renders from it
   readonly #clipVersion = new Map<number, number>();
   #unsubscribe: (() => void) | null = null;
 

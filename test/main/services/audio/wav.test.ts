@@ -41,6 +41,8 @@ describe('encodeWav', () => {
     expect(Array.from(bytes.subarray(40, 48))).toEqual([...u32(3), 0xff, 0xff, 0xff, 0x00]);
     const clipped = encodeWav({ sampleRate: 8000, channels: [Float32Array.of(1.5, -2)] }, { bitDepth: 16 });
     expect(Array.from(clipped.subarray(44))).toEqual([0xff, 0x7f, 0x00, 0x80]);
+    const clipped32 = encodeWav({ sampleRate: 8000, channels: [Float32Array.of(1.5, -2)] }, { bitDepth: 32 });
+    expect(Array.from(clipped32.subarray(44))).toEqual([0xff, 0xff, 0xff, 0x7f, 0x00, 0x00, 0x00, 0x80]);
   });
 
   it('writes 32-bit float with an 18-byte fmt (cbSize 0) and a fact chunk', () => {

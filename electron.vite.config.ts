@@ -66,7 +66,12 @@ export default defineConfig({
       outDir: fromRoot('out/main'),
       sourcemap: true,
       rollupOptions: {
-        input: { index: fromRoot('src-main/index.ts') },
+        // The audio worker is its own entry, next to the main bundle, where core.ts looks
+        // for it (new URL('./workers/audio-worker.js', import.meta.url)).
+        input: {
+          index: fromRoot('src-main/index.ts'),
+          'workers/audio-worker': fromRoot('src-main/workers/audio-worker.ts'),
+        },
         external: NATIVE_EXTERNALS,
       },
     },

@@ -25,7 +25,7 @@ function electronSqliteBinding(): string | undefined {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  installSessionPolicy();
+  await installSessionPolicy();
   const sqliteBinding = electronSqliteBinding();
   core = await createCore({
     dataDir: resolveDataDir(undefined),

@@ -5,7 +5,7 @@
 import { BrowserWindow, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTENT_SECURITY_POLICY } from '../web/content-security.js';
+import { readHeaderPolicy } from '../web/content-security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -21,12 +21,15 @@ export function isAppUrl(url: string): boolean {
   return url.startsWith(`file://${path.join(here, '../renderer')}`);
 }
 
-export function installSessionPolicy(): void {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+/** The CSP of the built renderer on every response, and no permission prompts. */
+export async function installSessionPolicy(): Promise<void> {
+  // Under `electron-vite dev` the dev server's page carries its own (dev) policy.
+  if (process.env.ELECTRON_RENDERER_URL === undefined) {
+    const policy = await readHeaderPolicy(path.join(here, '../renderer/index.html'));
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
     });
-  });
+  }
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 }
 

@@ -1,19 +1,29 @@
 /**
- * The Content-Security-Policy both hosts enforce: web mode sends it as a header, the Electron
- * window gets it from a session header hook and index.html carries it as a meta tag.
- * Only our own scripts run; media comes from our own origin (or the app's media protocol).
+ * The Content-Security-Policy has one source: the meta tag in src-renderer/index.html, whose
+ * style hash the renderer build checks against the installed wavesurfer.js. Web mode sends it
+ * as a header and the Electron session adds it to every response, both read from the built
+ * index.html, plus `frame-ancestors 'none'` (which browsers honour only as a header).
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // wavesurfer.js and Svelte transitions set style attributes at run time.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: eureka-media:",
-  "connect-src 'self' eureka-media:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { readFile } from 'node:fs/promises';
+import { AppError } from '../common/errors.js';
+
+const META = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i;
+
+/** The policy in a built index.html, as a response header value. */
+export function headerPolicyFromHtml(html: string): string {
+  const policy = META.exec(html)?.[1];
+  if (!policy) throw new AppError('INTERNAL', 'the built UI has no Content-Security-Policy meta tag (rebuild it)');
+  const directives = policy.split(';').map((directive) => directive.trim()).filter(Boolean);
+  if (!directives.some((directive) => directive.startsWith('frame-ancestors'))) directives.push("frame-ancestors 'none'");
+  return directives.join('; ');
+}
+
+export async function readHeaderPolicy(indexHtmlPath: string): Promise<string> {
+  let html: string;
+  try {
+    html = await readFile(indexHtmlPath, 'utf8');
+  } catch {
+    throw new AppError('INTERNAL', `the UI is not built (${indexHtmlPath} is missing): run npm run build`);
+  }
+  return headerPolicyFromHtml(html);
+}

@@ -18,7 +18,7 @@ import { dispatch } from '../api/dispatch.js';
 import { MAX_IMPORT_BYTES } from '../common/limits.js';
 import { clientMessageSchema, decodeFrame, encodeFrame, type ServerMessage } from '../common/wire.js';
 import type { Core } from '../core.js';
-import { CONTENT_SECURITY_POLICY } from './content-security.js';
+import { readHeaderPolicy } from './content-security.js';
 
 export interface WebServerOptions {
   core: Core;
@@ -59,6 +59,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(32).toString('hex');
   const staticDir = path.resolve(options.staticDir);
+  const contentSecurityPolicy = await readHeaderPolicy(path.join(staticDir, 'index.html'));
   const sockets = new Set<WebSocket>();
   let port = 0;
 
@@ -114,7 +115,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     response.writeHead(200, {
       'Content-Type': MIME_TYPES[path.extname(file)] ?? 'application/octet-stream',
       'Content-Length': size,
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Content-Security-Policy': contentSecurityPolicy,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache',

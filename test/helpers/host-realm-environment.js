@@ -24,6 +24,8 @@ const SHARED = [
   'BigUint64Array',
 ];
 
+// Jest loads a test environment from its module's default export.
+// eslint-disable-next-line no-restricted-syntax
 export default class HostRealmEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);

@@ -8,11 +8,8 @@ import { AppError } from '../../common/errors.js';
 import { MIN_CLIP_SECONDS } from '../../common/limits.js';
 import type { ClipLabel } from '../../common/dto.js';
 import { formatSeconds } from '../../common/format-time.js';
+import { MIN_GAP_CONTEXT_SECONDS, MIN_HOLE_SECONDS } from '../../common/clip-geometry.js';
 
-/** Music needed on each side of a gap, in seconds. */
-export const MIN_GAP_CONTEXT_SECONDS = 0.5;
-/** Shortest hole worth filling, in seconds. */
-export const MIN_HOLE_SECONDS = 0.1;
 /** Float slack when comparing with a file's duration (frames / rate rounds). */
 const EPSILON = 1e-6;
 
@@ -74,10 +71,4 @@ export function checkClipRegion(
       `gap clip ${span}: the hole ${hole} must leave at least ${MIN_GAP_CONTEXT_SECONDS} s of music on each side`,
     );
   }
-}
-
-/** The default hole of a gap clip: its middle third. */
-export function defaultHole(start: number, end: number): { holeStart: number; holeEnd: number } {
-  const third = (end - start) / 3;
-  return { holeStart: start + third, holeEnd: end - third };
 }

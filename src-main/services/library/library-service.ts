@@ -21,7 +21,8 @@ import {
 import { AppError, toErrorPayload, type ErrorPayload } from '../../common/errors.js';
 import type { AudioProcessor } from '../audio/processor.js';
 import { AudioStore, sha256Hex, storeKey } from '../store/audio-store.js';
-import { checkClipRegion, defaultHole, type ClipRegion } from './clip-rules.js';
+import { defaultHole } from '../../common/clip-geometry.js';
+import { checkClipRegion, type ClipRegion } from './clip-rules.js';
 import type { LibraryRepository } from './library-repository.js';
 
 export interface LibraryLimits {

@@ -5,23 +5,11 @@
  * waveform can put a dragged region back when it did not.
  */
 import type { AudioFile, Clip, ClipLabel, ClipPatch, ClipSplit, Song } from '@common/dto.js';
+import { defaultHole, holeFits } from '@common/clip-geometry.js';
 import { MIN_CLIP_SECONDS } from '@common/limits.js';
 import { errorMessage } from '../lib/api.js';
 import { latestFile, type LibraryStore } from './library.svelte.js';
 import type { NoticeStore } from './notices.svelte.js';
-
-/** The middle third of a range: where a new gap clip's hole goes (the service's default too). */
-export function middleThird(start: number, end: number): { holeStart: number; holeEnd: number } {
-  const third = (end - start) / 3;
-  return { holeStart: start + third, holeEnd: end - third };
-}
-
-/**
- * Music a gap clip keeps on each side of its hole, in seconds. The core enforces this
- * (services/library/clip-rules.ts); the editor uses it only to decide, after a resize, whether
- * the old hole still fits or should move back to the middle third.
- */
-const GAP_CONTEXT_SECONDS = 0.5;
 
 /** Zoom slider positions map to pixels per second on a log scale between "fit" and this. */
 export const MAX_PX_PER_SEC = 2000;
@@ -146,11 +134,7 @@ export class EditorStore {
       const shift = start - clip.start;
       const holeStart = moved ? clip.holeStart + shift : clip.holeStart;
       const holeEnd = moved ? clip.holeEnd + shift : clip.holeEnd;
-      const inside =
-        holeStart - start >= GAP_CONTEXT_SECONDS &&
-        end - holeEnd >= GAP_CONTEXT_SECONDS &&
-        holeEnd > holeStart;
-      Object.assign(patch, inside ? { holeStart, holeEnd } : middleThird(start, end));
+      Object.assign(patch, holeFits(start, end, holeStart, holeEnd) ? { holeStart, holeEnd } : defaultHole(start, end));
     }
     return this.#update(clip, patch);
   }
@@ -172,7 +156,7 @@ export class EditorStore {
     if (clip.label === label) return true;
     const patch: ClipPatch =
       label === 'gap'
-        ? { label, ...middleThird(clip.start, clip.end) }
+        ? { label, ...defaultHole(clip.start, clip.end) }
         : { label, holeStart: null, holeEnd: null };
     return this.#update(clip, patch);
   }

@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { audioFileSchema, clipSchema, songSchema } from '../../../src-main/common/dto.js';
 import {
-  concat,
   emptyFile,
   encodeAiffFixture,
   encodeFlacFixture,

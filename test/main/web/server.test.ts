@@ -47,7 +47,10 @@ describe('web mode server', () => {
     lib = await openTestLibrary();
     const staticDir = path.join(lib.dir, 'static');
     await mkdir(path.join(staticDir, 'assets'), { recursive: true });
-    await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Eureka</title>');
+    await writeFile(
+      path.join(staticDir, 'index.html'),
+      `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; object-src 'none'"><title>Eureka</title>`,
+    );
     await writeFile(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
     server = await startWebServer({ core: lib.core, staticDir });
     origin = `http://127.0.0.1:${server.port}`;
@@ -76,14 +79,21 @@ describe('web mode server', () => {
     expect(response.headers.get('set-cookie')).toMatch(/eureka_token=[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=\//);
   });
 
-  it('serves the app with a strict CSP once authorised', async () => {
+  it('serves the app with the built page CSP, plus frame-ancestors, once authorised', async () => {
     const response = await fetch(`${origin}/`, { headers: { cookie } });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<title>Eureka</title>');
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("object-src 'none'");
-    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toBe("default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'");
+  });
+
+  it('refuses to start on a UI build without a policy', async () => {
+    const bare = path.join(lib.dir, 'bare');
+    await mkdir(bare, { recursive: true });
+    await writeFile(path.join(bare, 'index.html'), '<!doctype html><title>no policy</title>');
+    await expect(startWebServer({ core: lib.core, staticDir: bare })).rejects.toThrow(/no Content-Security-Policy/);
+    await expect(startWebServer({ core: lib.core, staticDir: path.join(lib.dir, 'missing') })).rejects.toThrow(/not built/);
   });
 
   it('never serves a file outside its folder', async () => {

@@ -88,7 +88,7 @@ export const ipcContract = {
 /** event → payload schema. */
 export const eventContract = {
   'library:did-import-progress': importProgressSchema,
-  /** Songs or clips changed (by this window, another window, or the CLI's import). */
+  /** Songs or clips changed through this core (any window or web client it serves). */
   'library:did-change': z.object({ songIds: z.array(idSchema) }),
 } as const;
 

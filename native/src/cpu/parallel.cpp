@@ -1,0 +1,149 @@
+// parallel.cpp: a small fixed thread pool for nn_parallel_for (see parallel.h).
+//
+// Hand-written rather than OpenMP: the addon must build with any toolchain cmake-js finds
+// (OpenMP is missing from Apple clang), and training runs in a worker process where we want
+// one predictable pool, not a runtime's defaults.
+#include "cpu/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// One call's work: stale workers that wake late hold an exhausted job and do nothing.
+struct pool_job {
+    const std::function<void(size_t)> * chunk = nullptr;
+    size_t chunks = 0;
+    std::atomic<size_t> next{0};
+    size_t pending = 0; // guarded by thread_pool::mutex_
+};
+
+class thread_pool {
+  public:
+    explicit thread_pool(size_t threads) {
+        for (size_t i = 1; i < threads; i++) {
+            workers_.emplace_back([this] { work(); });
+        }
+    }
+
+    ~thread_pool() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        for (std::thread & worker : workers_) worker.join();
+    }
+
+    size_t size() const { return workers_.size() + 1; }
+
+    // Runs chunk(i) for i in [0, chunks) on the pool and the caller; returns when all are done.
+    // Calls from several threads are served one at a time.
+    void run(size_t chunks, const std::function<void(size_t)> & chunk) {
+        std::lock_guard<std::mutex> serial(run_mutex_);
+        auto job = std::make_shared<pool_job>();
+        job->chunk = &chunk;
+        job->chunks = chunks;
+        job->pending = chunks;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            current_ = job;
+            generation_++;
+        }
+        wake_.notify_all();
+        drain(*job);
+        std::unique_lock<std::mutex> lock(mutex_);
+        done_.wait(lock, [&] { return job->pending == 0; });
+        current_.reset();
+    }
+
+  private:
+    void work() {
+        size_t seen = 0;
+        for (;;) {
+            std::shared_ptr<pool_job> job;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+                if (stopping_) return;
+                seen = generation_;
+                job = current_;
+            }
+            if (job) drain(*job);
+        }
+    }
+
+    void drain(pool_job & job) {
+        size_t finished = 0;
+        for (size_t i = job.next.fetch_add(1); i < job.chunks; i = job.next.fetch_add(1)) {
+            (*job.chunk)(i);
+            finished++;
+        }
+        if (finished > 0) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            job.pending -= finished;
+            if (job.pending == 0) done_.notify_all();
+        }
+    }
+
+    std::vector<std::thread> workers_;
+    std::mutex run_mutex_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable done_;
+    std::shared_ptr<pool_job> current_;
+    size_t generation_ = 0;
+    bool stopping_ = false;
+};
+
+size_t default_threads() {
+    const unsigned hardware = std::thread::hardware_concurrency();
+    return hardware == 0 ? 1 : hardware;
+}
+
+std::mutex g_pool_mutex;
+size_t g_threads = 0; // 0: default
+thread_pool * g_pool = nullptr;
+
+thread_pool & pool() {
+    std::lock_guard<std::mutex> lock(g_pool_mutex);
+    const size_t wanted = g_threads == 0 ? default_threads() : g_threads;
+    if (g_pool == nullptr || g_pool->size() != wanted) {
+        delete g_pool;
+        g_pool = new thread_pool(wanted);
+    }
+    return *g_pool;
+}
+
+} // namespace
+
+void nn_parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)> & body) {
+    if (n == 0) return;
+    grain = std::max<size_t>(grain, 1);
+    thread_pool & workers = pool();
+    const size_t threads = workers.size();
+    if (threads == 1 || n <= grain) {
+        body(0, n);
+        return;
+    }
+    // A few chunks per thread balances uneven work; never smaller than grain.
+    const size_t chunks = std::min((n + grain - 1) / grain, threads * 4);
+    const size_t per_chunk = (n + chunks - 1) / chunks;
+    workers.run(chunks, [&](size_t chunk) {
+        const size_t begin = chunk * per_chunk;
+        const size_t end = std::min(n, begin + per_chunk);
+        if (begin < end) body(begin, end);
+    });
+}
+
+size_t nn_cpu_threads(void) { return pool().size(); }
+
+void nn_set_cpu_threads(size_t threads) {
+    std::lock_guard<std::mutex> lock(g_pool_mutex);
+    g_threads = threads;
+}

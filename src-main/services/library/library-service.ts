@@ -143,14 +143,14 @@ export class LibraryService {
         report(index, name, 'decoding', 0.05);
         const audio = await this.processor.process(name, input.data, { maxSeconds: this.limits.maxImportSeconds });
         report(index, name, 'storing', 0.8);
-        const file = await this.storeImport(name, input.data, audio, () => {
-          if (targetSongId !== undefined) return targetSongId;
-          const songName = options.songName ?? songNameFromFile(name);
-          const created = this.repository.insertSong(songName, nowIso());
-          // With --song NAME every later file joins the song the first one created.
-          if (options.songName !== undefined) targetSongId = created;
-          return created;
-        });
+        const file = await this.storeImport(
+          name,
+          input.data,
+          audio,
+          targetSongId ?? { newSongName: options.songName ?? songNameFromFile(name) },
+        );
+        // With --song NAME every later file joins the song the first successful one created.
+        if (options.songName !== undefined) targetSongId = file.songId;
         result.files.push(file);
         report(index, name, 'done', 1);
       } catch (error) {
@@ -184,7 +184,7 @@ export class LibraryService {
     name: string,
     bytes: Uint8Array,
     audio: Awaited<ReturnType<AudioProcessor['process']>>,
-    songIdForInsert: () => number,
+    song: number | { newSongName: string },
   ): Promise<AudioFile> {
     const sha256 = sha256Hex(bytes);
     const originalKey = storeKey('files', sha256, `.${audio.format}`);
@@ -193,10 +193,11 @@ export class LibraryService {
     try {
       if ((await this.store.put(originalKey, bytes)).created) created.push(originalKey);
       if ((await this.store.put(playbackKey, audio.playbackWav)).created) created.push(playbackKey);
+      // A new song and its first file land together or not at all.
       const fileId = this.repository.transaction(() =>
         this.repository.insertFile(
           {
-            songId: songIdForInsert(),
+            songId: typeof song === 'number' ? song : this.repository.insertSong(song.newSongName, nowIso()),
             originalName: name,
             format: audio.format,
             sha256,

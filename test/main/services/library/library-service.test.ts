@@ -76,6 +76,20 @@ describe('LibraryService import', () => {
     expect(await lib.snapshot()).toEqual(before);
   });
 
+  it('creates the named song with the first file that imports, never for a failed one', async () => {
+    const result = await lib.core.library.importFiles(
+      [
+        { name: 'broken.wav', data: new TextEncoder().encode('not audio') },
+        { name: 'good.wav', data: wavBytes({ seconds: 2, sampleRate: 22_050, seed: 4 }) },
+        { name: 'good too.wav', data: wavBytes({ seconds: 3, sampleRate: 22_050, seed: 5 }) },
+      ],
+      { songName: 'Bridge' },
+    );
+    expect(result.failures.map((f) => f.name)).toEqual(['broken.wav']);
+    const songs = lib.core.library.listSongs();
+    expect(songs.map((s) => [s.name, s.files.map((f) => f.originalName)])).toEqual([['Bridge', ['good.wav', 'good too.wav']]]);
+  });
+
   it('stores identical content once and removes nothing another file still uses', async () => {
     const bytes = stereo10s();
     const one = await lib.core.library.importFiles([{ name: 'take.wav', data: bytes }]);

@@ -30,6 +30,8 @@ export interface WebServerOptions {
   port?: number;
   /** Defaults to 32 random bytes, hex. */
   token?: string;
+  /** Hears each browser connecting or leaving, with the number now open. */
+  onConnections?: (open: number) => void;
 }
 
 export interface WebServer {
@@ -178,7 +180,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   function onSocket(ws: WebSocket): void {
     sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
+    options.onConnections?.(sockets.size);
+    ws.on('close', () => {
+      sockets.delete(ws);
+      options.onConnections?.(sockets.size);
+    });
     ws.on('message', (data, isBinary) => {
       if (!isBinary) return ws.close(1003, 'binary frames only');
       const bytes = toUint8Array(data);

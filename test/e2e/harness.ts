@@ -101,6 +101,8 @@ export function bounceWav(): Uint8Array<ArrayBuffer> {
 export interface Harness {
   core: Core;
   server: WebServer;
+  /** The web build the server serves. */
+  staticDir: string;
   browser: Browser;
   /** A scratch folder for fixture files. */
   filesDir: string;
@@ -120,6 +122,7 @@ export async function startHarness(): Promise<Harness> {
   return {
     core,
     server,
+    staticDir,
     browser,
     filesDir,
     async openApp() {

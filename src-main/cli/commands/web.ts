@@ -27,7 +27,12 @@ export function registerWebCommand(program: Command): void {
         throw new AppError('INTERNAL', 'the web UI is not built: run npm run build:web');
       }
       const core = await createCore({ dataDir: resolveDataDir(global.dataDir), audio: 'worker', host: 'web' });
-      const server = await startWebServer({ core, staticDir, port: options.port });
+      const server = await startWebServer({
+        core,
+        staticDir,
+        port: options.port,
+        onConnections: (open) => process.stderr.write(`eureka web: ${open} browser connection(s) open\n`),
+      });
       if (global.json) printJson({ url: server.url, port: server.port });
       else process.stdout.write(`Eureka is serving ${core.dataDir}\nopen ${server.url}\n(Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {

@@ -6,7 +6,9 @@
  * the server answers `{type:'result', id, envelope}` and pushes `{type:'event', event, payload}`.
  * Authorisation is the cookie the server set when the page was opened with ?token=…, which the
  * browser sends with the WebSocket handshake. The socket opens on first use and again after a
- * drop; calls in flight when it drops answer with an error envelope instead of hanging.
+ * drop; calls in flight when it drops answer with an error envelope instead of hanging, and
+ * while anything listens for events the bridge reconnects by itself (backing off to 10 s), so
+ * a restarted server or a sleeping laptop does not leave the UI deaf.
  */
 import type { Envelope, EventName, RendererBridge } from '@common/ipc-contract.js';
 import { decodeFrame, encodeFrame, serverMessageSchema } from '@common/wire.js';
@@ -36,6 +38,19 @@ export function createWebBridge(
   let socket: WebSocket | null = null;
   let opened: Promise<WebSocket> | null = null;
   let nextId = 1;
+  let retryDelayMs = 500;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const hasListeners = (): boolean => [...listeners.values()].some((set) => set.size > 0);
+
+  const scheduleReconnect = (): void => {
+    if (retryTimer !== null || !hasListeners()) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect().catch(() => scheduleReconnect());
+    }, retryDelayMs);
+    retryDelayMs = Math.min(retryDelayMs * 2, 10_000);
+  };
 
   const failPending = (message: string): void => {
     for (const resolve of pending.values()) resolve(transportFailure(message));
@@ -80,6 +95,7 @@ export function createWebBridge(
       ws.addEventListener('open', () => {
         isOpen = true;
         socket = ws;
+        retryDelayMs = 500;
         resolve(ws);
       });
       ws.addEventListener('message', onMessage);
@@ -91,6 +107,7 @@ export function createWebBridge(
           : 'could not connect to the Eureka server; reopen the link printed by `eureka web`';
         failPending(reason);
         if (!isOpen) reject(new Error(reason));
+        else scheduleReconnect();
       });
     });
     return opened;

@@ -1,7 +1,7 @@
 /**
  * The library as the renderer knows it: songs, and the clips of each song it has looked at.
  * Every change goes through the core; the local copy is replaced with what the core answered
- * (never guessed), and `library:did-change` (another window, the CLI) triggers a reload.
+ * (never guessed), and `library:did-change` (another window or web client of the same core) triggers a reload.
  */
 import type { AudioFile, Clip, ClipDraft, ClipPatch, Song } from '@common/dto.js';
 import { errorMessage, type Api } from '../lib/api.js';

@@ -1,0 +1,206 @@
+// batchnorm-impl.h: the per-channel BatchNorm1d loops (see nn/batchnorm.h for the formulas),
+// templated on the scalar type so nn_core runs them in float and test/native runs the very same
+// code in double for its finite-difference checks. Every function handles one channel c of a
+// contiguous (B, C, T) tensor, so channels can run on different threads with identical results.
+// Sums over the channel's N = B*T values are taken in double, in a fixed (b, t) order.
+// defines: batchnorm_channel_stats, batchnorm_train_forward_channel,
+//          batchnorm_train_backward_channel, batchnorm_eval_forward_channel,
+//          batchnorm_eval_backward_channel, batchnorm_train_jvp_channel,
+//          batchnorm_train_jvp_backward_channel
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+
+/** The shape of a (B, C, T) tensor and the channel a loop works on. */
+struct batchnorm_channel {
+    size_t B, C, T, c;
+    size_t n() const { return B * T; }
+    /** Offset of x[b, c, 0]. */
+    size_t row(size_t b) const { return (b * C + c) * T; }
+};
+
+// x is (B, C, T). mean and biased variance of channel c, two passes in double.
+template <typename Real>
+void batchnorm_channel_stats(const Real * x, batchnorm_channel ch, double * mean, double * var) {
+    double sum = 0.0;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            sum += static_cast<double>(x[ch.row(b) + t]);
+        }
+    }
+    const double mu = sum / static_cast<double>(ch.n());
+    double       sq = 0.0;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const double d = static_cast<double>(x[ch.row(b) + t]) - mu;
+            sq += d * d;
+        }
+    }
+    *mean = mu;
+    *var  = sq / static_cast<double>(ch.n());
+}
+
+// x, y are (B, C, T); n() >= 2. Writes y[:, c, :], *save_mean, *save_invstd, and updates
+// *running_mean, *running_var when running_mean is non-null.
+template <typename Real>
+void batchnorm_train_forward_channel(const Real * x, Real * y, batchnorm_channel ch, Real gamma,
+                                     Real beta, double eps, double momentum, Real * save_mean,
+                                     Real * save_invstd, Real * running_mean, Real * running_var) {
+    double mu = 0.0, var = 0.0;
+    batchnorm_channel_stats(x, ch, &mu, &var);
+    const double s = 1.0 / std::sqrt(var + eps);
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i    = ch.row(b) + t;
+            const double xhat = (static_cast<double>(x[i]) - mu) * s;
+            y[i] = static_cast<Real>(static_cast<double>(gamma) * xhat + static_cast<double>(beta));
+        }
+    }
+    *save_mean   = static_cast<Real>(mu);
+    *save_invstd = static_cast<Real>(s);
+    if (running_mean != nullptr) {
+        const double n        = static_cast<double>(ch.n());
+        const double unbiased = var * n / (n - 1.0);
+        *running_mean         = static_cast<Real>((1.0 - momentum) * *running_mean + momentum * mu);
+        *running_var = static_cast<Real>((1.0 - momentum) * *running_var + momentum * unbiased);
+    }
+}
+
+// dy, x, dx are (B, C, T). dx[:, c, :] written; *dgamma, *dbeta accumulated.
+template <typename Real>
+void batchnorm_train_backward_channel(const Real * dy, const Real * x, Real * dx,
+                                      batchnorm_channel ch, Real gamma, Real mean, Real invstd,
+                                      Real * dgamma, Real * dbeta) {
+    const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
+    double       sum_dy = 0.0, sum_dy_xhat = 0.0;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i = ch.row(b) + t;
+            sum_dy += static_cast<double>(dy[i]);
+            sum_dy_xhat += static_cast<double>(dy[i]) * (static_cast<double>(x[i]) - mu) * s;
+        }
+    }
+    const double n         = static_cast<double>(ch.n());
+    const double m_dy      = sum_dy / n;
+    const double m_dy_xhat = sum_dy_xhat / n;
+    const double gamma_s   = static_cast<double>(gamma) * s;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i    = ch.row(b) + t;
+            const double xhat = (static_cast<double>(x[i]) - mu) * s;
+            dx[i] =
+                static_cast<Real>(gamma_s * (static_cast<double>(dy[i]) - m_dy - xhat * m_dy_xhat));
+        }
+    }
+    *dgamma = static_cast<Real>(static_cast<double>(*dgamma) + sum_dy_xhat);
+    *dbeta  = static_cast<Real>(static_cast<double>(*dbeta) + sum_dy);
+}
+
+// x, y are (B, C, T); any n() >= 1. y[:, c, :] written.
+template <typename Real>
+void batchnorm_eval_forward_channel(const Real * x, Real * y, batchnorm_channel ch, Real gamma,
+                                    Real beta, Real running_mean, Real running_var, double eps) {
+    const double s  = 1.0 / std::sqrt(static_cast<double>(running_var) + eps);
+    const double mu = static_cast<double>(running_mean);
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i = ch.row(b) + t;
+            y[i] = static_cast<Real>(static_cast<double>(gamma) * (static_cast<double>(x[i]) - mu) *
+                                         s +
+                                     static_cast<double>(beta));
+        }
+    }
+}
+
+// dy, x, dx are (B, C, T). dx[:, c, :] written; *dgamma, *dbeta accumulated.
+template <typename Real>
+void batchnorm_eval_backward_channel(const Real * dy, const Real * x, Real * dx,
+                                     batchnorm_channel ch, Real gamma, Real running_mean,
+                                     Real running_var, double eps, Real * dgamma, Real * dbeta) {
+    const double s       = 1.0 / std::sqrt(static_cast<double>(running_var) + eps);
+    const double mu      = static_cast<double>(running_mean);
+    const double gamma_s = static_cast<double>(gamma) * s;
+    double       sum_dy = 0.0, sum_dy_xhat = 0.0;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i = ch.row(b) + t;
+            const double g = static_cast<double>(dy[i]);
+            sum_dy += g;
+            sum_dy_xhat += g * (static_cast<double>(x[i]) - mu) * s;
+            dx[i] = static_cast<Real>(gamma_s * g);
+        }
+    }
+    *dgamma = static_cast<Real>(static_cast<double>(*dgamma) + sum_dy_xhat);
+    *dbeta  = static_cast<Real>(static_cast<double>(*dbeta) + sum_dy);
+}
+
+// x, x_t, y_t are (B, C, T). y_t[:, c, :] = gamma * s * (x_t - m(x_t) - xhat * m(xhat * x_t)).
+template <typename Real>
+void batchnorm_train_jvp_channel(const Real * x, const Real * x_t, Real * y_t, batchnorm_channel ch,
+                                 Real gamma, Real mean, Real invstd) {
+    const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
+    double       sum_xt = 0.0, sum_xhat_xt = 0.0;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i = ch.row(b) + t;
+            sum_xt += static_cast<double>(x_t[i]);
+            sum_xhat_xt += (static_cast<double>(x[i]) - mu) * s * static_cast<double>(x_t[i]);
+        }
+    }
+    const double n       = static_cast<double>(ch.n());
+    const double m_xt    = sum_xt / n;
+    const double A       = sum_xhat_xt / n;
+    const double gamma_s = static_cast<double>(gamma) * s;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i    = ch.row(b) + t;
+            const double xhat = (static_cast<double>(x[i]) - mu) * s;
+            y_t[i] = static_cast<Real>(gamma_s * (static_cast<double>(x_t[i]) - m_xt - xhat * A));
+        }
+    }
+}
+
+// r, x, x_t, dx, dx_t are (B, C, T). The reverse of L = sum(r * y_t) (nn/batchnorm.h):
+// dx[:, c, :] and dx_t[:, c, :] written, *dgamma accumulated.
+template <typename Real>
+void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const Real * x_t,
+                                          Real * dx, Real * dx_t, batchnorm_channel ch, Real gamma,
+                                          Real mean, Real invstd, Real * dgamma) {
+    const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
+    double       sum_r = 0.0, sum_xt = 0.0, sum_xhat_xt = 0.0, sum_r_xhat = 0.0, sum_r_xt = 0.0;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i    = ch.row(b) + t;
+            const double ri   = static_cast<double>(r[i]);
+            const double xti  = static_cast<double>(x_t[i]);
+            const double xhat = (static_cast<double>(x[i]) - mu) * s;
+            sum_r += ri;
+            sum_xt += xti;
+            sum_xhat_xt += xhat * xti;
+            sum_r_xhat += ri * xhat;
+            sum_r_xt += ri * xti;
+        }
+    }
+    const double n                   = static_cast<double>(ch.n());
+    const double m_r                 = sum_r / n;
+    const double m_xt                = sum_xt / n;
+    const double A                   = sum_xhat_xt / n;           // m(xhat * x_t)
+    const double Q                   = sum_r_xhat / n;            // m(r * xhat)
+    const double M                   = sum_r_xt / n - m_r * m_xt; // m(r * u), u = x_t - m(x_t)
+    const double g                   = static_cast<double>(gamma);
+    double       sum_r_yt_over_gamma = 0.0;
+    for (size_t b = 0; b < ch.B; b++) {
+        for (size_t t = 0; t < ch.T; t++) {
+            const size_t i    = ch.row(b) + t;
+            const double ri   = static_cast<double>(r[i]);
+            const double xhat = (static_cast<double>(x[i]) - mu) * s;
+            const double u    = static_cast<double>(x_t[i]) - m_xt;
+            dx_t[i]           = static_cast<Real>(g * s * (ri - m_r - xhat * Q));
+            dx[i] =
+                static_cast<Real>(g * s * s * ((3.0 * A * Q - M) * xhat - Q * u - A * (ri - m_r)));
+            sum_r_yt_over_gamma += ri * s * (u - xhat * A);
+        }
+    }
+    *dgamma = static_cast<Real>(static_cast<double>(*dgamma) + sum_r_yt_over_gamma);
+}

@@ -10,6 +10,7 @@ import { forwardEvents, registerIpc } from './ipc/register-ipc.js';
 import { createMainWindow, installSessionPolicy, isAppUrl } from './app/main-window.js';
 import { handleMediaProtocol, registerMediaScheme } from './app/media-protocol.js';
 import { resolveDataDir } from './services/data-dir.js';
+import { limitsFromEnv } from './services/limits-from-env.js';
 import { packagePath } from './node/package-root.js';
 
 registerMediaScheme();
@@ -29,6 +30,7 @@ async function start(): Promise<void> {
   const sqliteBinding = electronSqliteBinding();
   core = await createCore({
     dataDir: resolveDataDir(undefined),
+    limits: limitsFromEnv(),
     audio: 'worker',
     host: 'electron',
     ...(sqliteBinding ? { sqliteBinding } : {}),

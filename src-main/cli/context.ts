@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { createCore, type Core } from '../core.js';
 import { resolveDataDir } from '../services/data-dir.js';
+import { limitsFromEnv } from '../services/limits-from-env.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -19,7 +20,12 @@ export async function withCore<T>(
   audio: 'inline' | 'worker' = 'inline',
 ): Promise<T> {
   const options = globalOptions(command);
-  const core = await createCore({ dataDir: resolveDataDir(options.dataDir), limits, audio, host: 'web' });
+  const core = await createCore({
+    dataDir: resolveDataDir(options.dataDir),
+    limits: { ...limitsFromEnv(), ...limits },
+    audio,
+    host: 'web',
+  });
   try {
     return await work(core, options);
   } finally {

@@ -1,6 +1,7 @@
 /**
- * Default limits on what the library accepts. Each can be overridden in settings (the CLI's
- * flags and `EUREKA_*` variables); these are the values a songwriter gets without asking.
+ * Default limits on what the library accepts; these are the values a songwriter gets without
+ * asking. EUREKA_MAX_IMPORT_SECONDS / EUREKA_MAX_CLIP_SECONDS and the CLI's --max-duration
+ * override them (services/limits-from-env.ts).
  */
 
 /** Longest bounce we import, in seconds: a long song with room to spare, not a DJ mix. */

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../common/errors.js';
 import { createCore } from '../../core.js';
 import { resolveDataDir } from '../../services/data-dir.js';
+import { limitsFromEnv } from '../../services/limits-from-env.js';
 import { packagePath } from '../../node/package-root.js';
 import { startWebServer } from '../../web/server.js';
 import { globalOptions } from '../context.js';
@@ -26,7 +27,12 @@ export function registerWebCommand(program: Command): void {
       if (!existsSync(packagePath('out', 'web', 'index.html'))) {
         throw new AppError('INTERNAL', 'the web UI is not built: run npm run build:web');
       }
-      const core = await createCore({ dataDir: resolveDataDir(global.dataDir), audio: 'worker', host: 'web' });
+      const core = await createCore({
+        dataDir: resolveDataDir(global.dataDir),
+        limits: limitsFromEnv(),
+        audio: 'worker',
+        host: 'web',
+      });
       const server = await startWebServer({
         core,
         staticDir,

@@ -32,9 +32,13 @@ interface CliResult {
 }
 
 async function eureka(dataDir: string, ...args: string[]): Promise<CliResult> {
+  return eurekaWithEnv({}, dataDir, ...args);
+}
+
+async function eurekaWithEnv(env: Record<string, string>, dataDir: string, ...args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, '--data-dir', dataDir, ...args], {
-      env: { ...process.env, EUREKA_DATA_DIR: '' },
+      env: { ...process.env, EUREKA_DATA_DIR: '', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -155,5 +159,14 @@ describe('eureka CLI', () => {
     expect(usage.code).toBe(2);
 
     expect(await snapshot()).toEqual(before);
+  }, 60_000);
+
+  it('honours the length limit from EUREKA_MAX_IMPORT_SECONDS, and --max-duration over it', async () => {
+    const file = writeFixtureFile(work, 'three seconds.wav', encodeWavFixture(material(3, 8_000, 1, 3), 8_000, { bits: 16 }));
+    const refused = await eurekaWithEnv({ EUREKA_MAX_IMPORT_SECONDS: '2' }, dataDir, 'import', file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toMatch(/^eureka: three seconds\.wav: .*the limit is 0:02/);
+    const allowed = await eurekaWithEnv({ EUREKA_MAX_IMPORT_SECONDS: '2' }, dataDir, 'import', '--max-duration', '5', file);
+    expect(allowed.code).toBe(0);
   }, 60_000);
 });

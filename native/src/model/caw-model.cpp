@@ -1,0 +1,296 @@
+// caw-model.cpp: nn_core's float entry points for the Catch-A-Waveform G and D of one scale
+// (nn/caw-model.h; caw-spec.md §1, §3.5). They check every argument, then run the templated
+// model code (caw-model-impl.h, caw-gp-impl.h) on caw_cpu_backend: the threaded, deterministic
+// *_cpu ops. The same templates on caw_ref_backend<double> are the tests' oracle.
+
+#include "nn/caw-model.h"
+
+#include <cmath>
+#include <cstdint>
+
+#include "common.h"
+#include "model/caw-backend.h"
+#include "model/caw-gp-impl.h"
+#include "model/caw-model-impl.h"
+
+namespace {
+
+using backend = caw_cpu_backend;
+
+nn_status check_model(const char * op, const caw_model * m, caw_kind kind) {
+    if (m == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: model is null", op);
+    }
+    if (m->params == nullptr || m->n_convs == 0) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: model is not initialised", op);
+    }
+    if (m->config.kind != kind) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: model is a %s, expected a %s", op,
+                       m->config.kind == CAW_GENERATOR ? "generator" : "discriminator",
+                       kind == CAW_GENERATOR ? "generator" : "discriminator");
+    }
+    return NN_STATUS_OK;
+}
+
+// A contiguous (1, 1, T) view with data; T = 0 accepts any length (returned through *T_out).
+nn_status check_signal(const char * op, const char * name, const nn_tensor_view * v, size_t T,
+                       size_t * T_out) {
+    if (v == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is null", op, name);
+    }
+    if (v->data == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has no data", op, name);
+    }
+    if (v->ndim != 3 || v->shape[0] != 1 || v->shape[1] != 1 || v->shape[2] == 0 ||
+        !nn_view_is_contiguous(v)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: %s must be a contiguous, non-empty (1, 1, T) view", op, name);
+    }
+    if (T != 0 && v->shape[2] != T) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has T = %zu, expected %zu", op, name,
+                       v->shape[2], T);
+    }
+    if (T_out != nullptr) {
+        *T_out = v->shape[2];
+    }
+    return NN_STATUS_OK;
+}
+
+bool overlaps(const nn_tensor_view * a, const nn_tensor_view * b) {
+    if (a == nullptr || b == nullptr) {
+        return false;
+    }
+    const std::uintptr_t a0 = reinterpret_cast<std::uintptr_t>(a->data);
+    const std::uintptr_t b0 = reinterpret_cast<std::uintptr_t>(b->data);
+    return a0 < b0 + nn_view_numel(b) * sizeof(float) && b0 < a0 + nn_view_numel(a) * sizeof(float);
+}
+
+nn_status check_acts(const char * op, const caw_acts * acts) {
+    if (acts == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: acts is null", op);
+    }
+    return NN_STATUS_OK;
+}
+
+nn_status check_ready(const char * op, const caw_model * m, const caw_acts * acts) {
+    if (!acts->ready || acts->mem == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: no forward has filled these activations",
+                       op);
+    }
+    if (acts->config.kind != m->config.kind || acts->config.channels != m->config.channels ||
+        acts->config.kernel != m->config.kernel || acts->config.layers != m->config.layers) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: these activations belong to another network configuration", op);
+    }
+    return NN_STATUS_OK;
+}
+
+nn_status check_mode(const char * op, caw_bn_mode mode) {
+    if (mode != CAW_BN_TRAIN && mode != CAW_BN_TRAIN_KEEP && mode != CAW_BN_EVAL) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: unknown BatchNorm mode %d", op,
+                       static_cast<int>(mode));
+    }
+    return NN_STATUS_OK;
+}
+
+nn_status finish(nn_status status) {
+    if (status == NN_STATUS_OK) {
+        nn_clear_error();
+    }
+    return status;
+}
+
+} // namespace
+
+// ----------------------------------------------------------------------------
+// model
+
+size_t caw_pad(const caw_config * config) {
+    if (config == nullptr || config->kernel == 0 || config->kernel % 2 == 0 || config->layers < 2 ||
+        config->layers > CAW_MAX_LAYERS) {
+        return 0;
+    }
+    // Sum of the trunk's receptive-field growth D*(K-1) over D = 1..2^(L-1), halved: the G input
+    // pad on each side and half of D's length loss. Even because K is odd.
+    size_t span = 0;
+    for (size_t l = 0; l < config->layers; l++) {
+        span += (size_t(1) << l) * (config->kernel - 1);
+    }
+    return span / 2;
+}
+
+nn_status caw_model_init(caw_model * model, const caw_config * config) {
+    const char * op = "caw_model_init";
+    if (model == nullptr || config == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is null", op,
+                       model == nullptr ? "model" : "config");
+    }
+    if (config->kind != CAW_GENERATOR && config->kind != CAW_DISCRIMINATOR) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: unknown network kind %d", op,
+                       static_cast<int>(config->kind));
+    }
+    if (config->channels == 0 || config->channels > 4096 || config->kernel == 0 ||
+        config->kernel % 2 == 0 || config->kernel > 255 || config->layers < 2 ||
+        config->layers > CAW_MAX_LAYERS) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: channels %zu, kernel %zu, layers %zu: need 1 <= C <= 4096, odd "
+                       "1 <= K <= 255, 2 <= L <= %zu",
+                       op, config->channels, config->kernel, config->layers, CAW_MAX_LAYERS);
+    }
+    *model                 = caw_model{};
+    const nn_status status = caw_model_build(model, config);
+    if (status == NN_STATUS_OUT_OF_MEMORY) {
+        return nn_fail(status, "%s: cannot allocate the parameters", op);
+    }
+    return finish(status);
+}
+
+void caw_model_free(caw_model * model) {
+    if (model != nullptr) {
+        caw_model_release(model);
+        *model = caw_model{};
+    }
+}
+
+nn_status caw_model_init_params(caw_model * model, const caw_rng_source * rng) {
+    const char * op = "caw_model_init_params";
+    if (model == nullptr || model->params == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: model is null or not initialised", op);
+    }
+    if (rng == nullptr || rng->uniform == nullptr || rng->normal == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: rng or one of its functions is null", op);
+    }
+    caw_model_init_params_t(model, rng);
+    return finish(NN_STATUS_OK);
+}
+
+void caw_acts_free(caw_acts * acts) {
+    if (acts != nullptr) {
+        caw_acts_release(acts);
+    }
+}
+
+// ----------------------------------------------------------------------------
+// generator
+
+nn_status caw_generator_forward(caw_model * G, caw_acts * acts, const nn_tensor_view * noise,
+                                float amp, const nn_tensor_view * prev, nn_tensor_view * out,
+                                caw_bn_mode mode) {
+    const char * op = "caw_generator_forward";
+    size_t       N  = 0;
+    CAW_TRY(check_model(op, G, CAW_GENERATOR));
+    CAW_TRY(check_acts(op, acts));
+    CAW_TRY(check_mode(op, mode));
+    CAW_TRY(check_signal(op, "out", out, 0, &N));
+    if (noise != nullptr)
+        CAW_TRY(check_signal(op, "noise", noise, N, nullptr));
+    if (prev != nullptr)
+        CAW_TRY(check_signal(op, "prev", prev, N, nullptr));
+    if (overlaps(out, noise) || overlaps(out, prev)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: out overlaps noise or prev", op);
+    }
+    if (!std::isfinite(amp)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: amp is not finite", op);
+    }
+    CAW_TRY(caw_acts_prepare(G, acts, N, op));
+    return finish(caw_generator_forward_t<backend, float>(
+        G, acts, noise != nullptr ? noise->data : nullptr, amp,
+        prev != nullptr ? prev->data : nullptr, out->data, mode));
+}
+
+nn_status caw_generator_backward(caw_model * G, caw_acts * acts, const nn_tensor_view * dout,
+                                 nn_tensor_view * d_noise, nn_tensor_view * d_prev) {
+    const char * op = "caw_generator_backward";
+    CAW_TRY(check_model(op, G, CAW_GENERATOR));
+    CAW_TRY(check_acts(op, acts));
+    CAW_TRY(check_ready(op, G, acts));
+    CAW_TRY(check_signal(op, "dout", dout, acts->N, nullptr));
+    if (d_noise != nullptr)
+        CAW_TRY(check_signal(op, "d_noise", d_noise, acts->N, nullptr));
+    if (d_prev != nullptr)
+        CAW_TRY(check_signal(op, "d_prev", d_prev, acts->N, nullptr));
+    if (overlaps(d_noise, dout) || overlaps(d_prev, dout) || overlaps(d_noise, d_prev)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: d_noise, d_prev and dout must not overlap",
+                       op);
+    }
+    return finish(caw_generator_backward_t<backend, float>(
+        G, acts, dout->data, d_noise != nullptr ? d_noise->data : nullptr,
+        d_prev != nullptr ? d_prev->data : nullptr));
+}
+
+// ----------------------------------------------------------------------------
+// discriminator
+
+nn_status caw_discriminator_forward(caw_model * D, caw_acts * acts, const nn_tensor_view * x,
+                                    nn_tensor_view * out, caw_bn_mode mode) {
+    const char * op = "caw_discriminator_forward";
+    size_t       N  = 0;
+    CAW_TRY(check_model(op, D, CAW_DISCRIMINATOR));
+    CAW_TRY(check_acts(op, acts));
+    CAW_TRY(check_mode(op, mode));
+    CAW_TRY(check_signal(op, "x", x, 0, &N));
+    if (N < 2 * D->pad + 1) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: x has T = %zu but D needs at least 2P + 1 = %zu samples", op, N,
+                       2 * D->pad + 1);
+    }
+    CAW_TRY(check_signal(op, "out", out, N - 2 * D->pad, nullptr));
+    if (overlaps(out, x)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: out overlaps x", op);
+    }
+    CAW_TRY(caw_acts_prepare(D, acts, N, op));
+    return finish(caw_discriminator_forward_t<backend, float>(D, acts, x->data, out->data, mode));
+}
+
+nn_status caw_discriminator_backward(caw_model * D, caw_acts * acts, const nn_tensor_view * dout,
+                                     nn_tensor_view * dx) {
+    const char * op = "caw_discriminator_backward";
+    CAW_TRY(check_model(op, D, CAW_DISCRIMINATOR));
+    CAW_TRY(check_acts(op, acts));
+    CAW_TRY(check_ready(op, D, acts));
+    CAW_TRY(check_signal(op, "dout", dout, acts->N - 2 * D->pad, nullptr));
+    if (dx != nullptr)
+        CAW_TRY(check_signal(op, "dx", dx, acts->N, nullptr));
+    if (overlaps(dx, dout)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dx overlaps dout", op);
+    }
+    return finish(caw_discriminator_backward_t<backend, float>(D, acts, dout->data,
+                                                               dx != nullptr ? dx->data : nullptr));
+}
+
+nn_status caw_gradient_penalty(caw_model * D, caw_acts * acts, const nn_tensor_view * real,
+                               const nn_tensor_view * fake, float alpha, float lambda,
+                               bool update_running, bool add_grads, float * gp) {
+    const char * op = "caw_gradient_penalty";
+    size_t       N  = 0;
+    CAW_TRY(check_model(op, D, CAW_DISCRIMINATOR));
+    CAW_TRY(check_acts(op, acts));
+    CAW_TRY(check_signal(op, "real", real, 0, &N));
+    CAW_TRY(check_signal(op, "fake", fake, N, nullptr));
+    if (N < 2 * D->pad + 1) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: real has T = %zu but D needs at least 2P + 1 = %zu samples", op, N,
+                       2 * D->pad + 1);
+    }
+    if (!(alpha >= 0.0f && alpha <= 1.0f)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: alpha must be in [0, 1], got %g", op,
+                       static_cast<double>(alpha));
+    }
+    if (!std::isfinite(lambda)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: lambda is not finite", op);
+    }
+    if (gp == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: gp is null", op);
+    }
+    CAW_TRY(caw_acts_prepare(D, acts, N, op));
+    if (add_grads)
+        CAW_TRY(caw_acts_tangents(D, acts, op));
+    double          value = 0.0;
+    const nn_status status =
+        caw_gradient_penalty_t<backend, float>(D, acts, real->data, fake->data, alpha, lambda,
+                                               update_running, add_grads, &value, nullptr, nullptr);
+    if (status == NN_STATUS_OK) {
+        *gp = static_cast<float>(value);
+    }
+    return finish(status);
+}

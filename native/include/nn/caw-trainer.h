@@ -1,0 +1,146 @@
+// caw-trainer.h: the coarse-to-fine Catch-A-Waveform trainer (docs caw-spec.md §3, §4
+// "Unconditional" / "Reconstruction", ten details #1, #5-#9) over the one-scale model of
+// nn/caw-model.h, and the generation of the trained pyramid.
+// defines: caw_train_mode, caw_train_config, caw_train_default_config, caw_epoch_losses,
+//          caw_progress, caw_train_callbacks, caw_train_result, caw_train, caw_trained,
+//          caw_trained_load, caw_trained_free, caw_generate_length, caw_generate,
+//          caw_reconstruct, CAW_CHECKPOINT_FORMAT
+//
+// Randomness: every draw comes from the stream nn_rng_init_stream(seed, scale, purpose), so a
+// scale's numbers depend only on (seed, scale index) and a run resumed at a scale boundary
+// writes checkpoints byte-identical to an uninterrupted run. Files in the output directory:
+// scale-<s>.ckpt (s = trained scale, 0 = coarsest; nn/checkpoint.h format, no timestamps) and
+// manifest.json (progress for people and TypeScript; not needed to resume). Audio files are
+// TypeScript's job: caw_generate / caw_reconstruct return float buffers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "nn/caw-model.h"
+#include "nn/mss-loss.h"
+#include "nn/nn.h"
+#include "nn/pyramid.h"
+
+/** The `kind` blob value of a trainer checkpoint, bumped when its blobs change. */
+constexpr uint64_t CAW_CHECKPOINT_FORMAT = 1;
+
+/** caw-spec §3 "Loss choice by mode". Inpainting is not implemented. */
+enum caw_train_mode {
+    CAW_TRAIN_NORMAL    = 0, // music: alpha1 0, alpha2 1e-4, add_cond_noise
+    CAW_TRAIN_DENOISING = 1, // alpha1 10, alpha2 0, no cond noise (also speech's choice)
+};
+
+/** Everything that shapes training (defaults from caw_train_default_config in brackets). */
+struct caw_train_config {
+    size_t         channels_first;          // C at the first trained scale [16]
+    size_t         channels_rest;           // C at every later scale [96]
+    size_t         kernel;                  // K, odd [9]
+    size_t         layers;                  // L, 2..CAW_MAX_LAYERS [8]
+    size_t         epochs;                  // iterations per scale, >= 1 [2000]
+    double         lr;                      // Adam learning rate [0.0015]
+    double         beta1, beta2, eps;       // Adam [0.5, 0.999, 1e-8]
+    double         milestone_fraction;      // LR milestone = (size_t)(fraction * epochs) [2/3]
+    double         gamma;                   // LR factor at the milestone [0.1]
+    double         lambda_grad;             // gradient-penalty weight [0.01]
+    caw_train_mode mode;                    // [as passed]
+    double         alpha1;                  // MSE weight of L_rec [by mode]
+    double         alpha2;                  // MSS weight of L_rec [by mode]
+    bool           add_cond_noise;          // std-matched amp at the second scale [by mode]
+    nn_mss_config  mss[NN_MSS_MAX_CONFIGS]; // [NN_MSS_DEFAULT_CONFIGS]
+    size_t         mss_count;               // [3]
+    uint64_t       seed;                    // every stream derives from it [0]
+};
+
+/** Fills config with the defaults above for mode. */
+void caw_train_default_config(caw_train_config * config, caw_train_mode mode);
+
+/**
+ * One epoch's numbers (means over D's output map, caw-spec §3.4-§3.6): d_real = mean D(real),
+ * d_fake = mean D(fake) in the D step, gp the penalty, err_g = -mean D(fake) through the updated
+ * D, rec = alpha1 * mse + alpha2 * mss, mse and mss the reconstruction's distances to the real
+ * level (mss is NaN when the level is shorter than nn_mss_min_length and alpha2 == 0).
+ */
+struct caw_epoch_losses {
+    double d_real, d_fake, gp, err_g, rec, mse, mss;
+};
+
+/** What on_epoch receives after every epoch. scale counts trained scales (0 = coarsest). */
+struct caw_progress {
+    size_t           scale, scales; // this scale, trained scales in total
+    size_t           epoch, epochs; // 0-based epoch just finished, epochs per scale
+    caw_epoch_losses losses;
+    double           seconds; // wall time of this epoch
+};
+
+/**
+ * Progress and cancellation. on_epoch (may be null) returns true to go on, false to cancel:
+ * training then stops after this epoch, the current scale is discarded (no checkpoint), and
+ * caw_train returns NN_STATUS_OK with result->cancelled set.
+ */
+struct caw_train_callbacks {
+    void * ctx;
+    bool (*on_epoch)(void * ctx, const caw_progress * progress);
+};
+
+struct caw_train_result {
+    size_t scales_total; // trained scales of the pyramid
+    size_t scales_done;  // complete scales on disk after this call
+    size_t resumed_at;   // the first scale this call trained (0 for a fresh run)
+    bool   cancelled;    // the callback asked to stop
+};
+
+/**
+ * Trains x (N mono samples at Fs Hz, finite) coarse to fine, following caw-spec §3 exactly:
+ * per scale s, fresh G and D (C = channels_first at s = 0, channels_rest after), warm-started
+ * from scale s-1 (params + BN state) when s >= 2, otherwise initialised from stream (s, INIT);
+ * coarser G frozen (EVAL BN); one D step then one G step per epoch; LR multistep. After each
+ * scale, scale-<s>.ckpt and manifest.json are written atomically into out_dir (which must
+ * exist). resume: continue after the last complete scale found in out_dir (its config hash
+ * must match this call's config, pyramid options and signal; none found = fresh start);
+ * otherwise start at scale 0 and overwrite. callbacks may be null. Needs every trained level
+ * longer than 2P (P = caw_pad) and, when alpha2 > 0, at least nn_mss_min_length samples.
+ */
+nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_options * options,
+                    const caw_train_config * config, const char * out_dir, bool resume,
+                    const caw_train_callbacks * callbacks, caw_train_result * result);
+
+/**
+ * The frozen generators of a trained (possibly partial) run, loaded from its checkpoints:
+ * per scale s < scales its rate, training length, noise amp (full precision) and G (EVAL BN);
+ * z_rec0 the reconstruction noise of scale 0 (later scales' is zero).
+ */
+struct caw_trained {
+    size_t      scales;
+    uint32_t *  rates;   // (scales)
+    size_t *    lengths; // (scales)
+    double *    amps;    // (scales)
+    caw_model * G;       // (scales)
+    caw_acts *  acts;    // (scales), sized for the last length used
+    float *     z_rec0;  // (lengths[0])
+    uint64_t    config_hash;
+};
+
+/** Loads scale-0.ckpt .. scale-<n-1>.ckpt of out_dir (n = every consecutive complete scale).
+ * Fails when there is none, a file is corrupt, or their config hashes differ. */
+nn_status caw_trained_load(caw_trained * trained, const char * out_dir);
+
+/** Frees everything; *trained becomes empty. Safe on a zeroed or freed one. */
+void caw_trained_free(caw_trained * trained);
+
+/** Output length of caw_generate for `seconds`: round(rate_last * seconds); 0 if invalid. */
+size_t caw_generate_length(const caw_trained * trained, double seconds);
+
+/**
+ * Unconditional generation (caw-spec §4): scale s has length round(rate_s * seconds); scale 0
+ * runs G_0 on randn * amp_0, each later scale cubic-upsamples, crops/pads, adds randn * amp_s
+ * and runs G_s, all in EVAL BN. Noise from nn_rng_init(seed), drawn scale by scale. out holds
+ * out_len == caw_generate_length(trained, seconds) floats at rates[scales - 1], normalised
+ * units. seconds > 0, finite, with every scale's length >= 1 (G is fully convolutional).
+ */
+nn_status caw_generate(caw_trained * trained, uint64_t seed, double seconds, float * out,
+                       size_t out_len);
+
+/** The reconstruction (z_rec through the pyramid, EVAL BN) at the finest loaded scale; out
+ * holds out_len == lengths[scales - 1] floats. */
+nn_status caw_reconstruct(caw_trained * trained, float * out, size_t out_len);

@@ -1,0 +1,96 @@
+// caw-trainer-impl.h: private pieces shared by caw-trainer.cpp (the training loop) and
+// caw-trainer-io.cpp (checkpoints, manifest, the frozen pyramid, generation): the per-scale
+// checkpoint image, the frozen-pyramid run (caw-spec §3.2-3.3, §4) and file helpers.
+// Invariant: every function returns nn_status and records a message; none throws except
+// std::bad_alloc, which the public entry points turn into NN_STATUS_OUT_OF_MEMORY.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nn/caw-trainer.h"
+#include "nn/rng.h"
+
+namespace caw_tr {
+
+/** Indices into the "scale" u64 blob of a checkpoint. */
+enum scale_info_index : size_t {
+    INFO_SCALE = 0, // s
+    INFO_SCALES,    // trained scales of the pyramid
+    INFO_FIRST,     // pyramid level of scale 0
+    INFO_LENGTH,    // N_s
+    INFO_RATE,      // Hz
+    INFO_CHANNELS,  // C
+    INFO_KERNEL,    // K
+    INFO_LAYERS,    // L
+    INFO_EPOCHS,    // epochs trained
+    INFO_COUNT,
+};
+
+/** Everything one scale-<s>.ckpt holds. */
+struct scale_image {
+    uint64_t            config_hash      = 0;
+    uint64_t            info[INFO_COUNT] = {};
+    std::vector<double> amps;   // (s + 1) amps of scales 0..s
+    std::vector<float>  z_rec0; // (N_0)
+    double              losses[7] = {};
+    std::vector<float>  g_params, g_state, d_params, d_state;
+};
+
+/** "<dir>/scale-<s>.ckpt" and "<dir>/manifest.json". */
+std::string scale_path(const char * dir, size_t s);
+std::string manifest_path(const char * dir);
+bool        file_exists(const std::string & path);
+
+/** Writes / reads one scale checkpoint (atomic write; validated read, s must match). */
+nn_status save_scale(const std::string & path, const scale_image & image);
+nn_status load_scale(const std::string & path, size_t s, scale_image * image);
+
+/** Writes text to path atomically (path.tmp, fsync, rename). */
+nn_status write_text_atomic(const std::string & path, const std::string & text);
+
+/** One finished scale as manifest.json lists it (seconds NaN: trained by an earlier call). */
+struct manifest_scale {
+    uint32_t         rate;
+    size_t           length;
+    size_t           channels;
+    double           amp;
+    caw_epoch_losses losses;
+    double           seconds;
+};
+
+/**
+ * Writes <dir>/manifest.json atomically: format, config hash, seed, mode, Fs, first level,
+ * every trained scale's rate and length, and per finished scale its channels, noise amp
+ * (%.17g), last-epoch losses and seconds (null when unknown), and checkpoint file name.
+ */
+nn_status write_manifest(const char * dir, uint64_t hash, const caw_train_config * config,
+                         uint32_t Fs, size_t first, const std::vector<uint32_t> & rates,
+                         const std::vector<size_t> &         lengths,
+                         const std::vector<manifest_scale> & done);
+
+/** Puts losses into / out of the 7-double array order of caw_epoch_losses. */
+void             losses_to_array(const caw_epoch_losses & l, double out[7]);
+caw_epoch_losses losses_from_array(const double in[7]);
+
+/** Grows trained to hold `capacity` scales (zeroed slots); keeps what is there. */
+nn_status trained_reserve(caw_trained * trained, size_t capacity);
+
+/** Appends scale image (its G) to trained at index trained->scales. */
+nn_status trained_push(caw_trained * trained, const scale_image & image);
+
+/**
+ * Runs frozen G_0 .. G_{count-1} of trained in EVAL BN at lengths lens[0 .. count-1] and
+ * writes G_{count-1}'s output into y (resized to lens[count-1]). Noise: with rng, randn(lens[j])
+ * drawn scale by scale (times amp_j inside G); without rng, the reconstruction noise (z_rec0 at
+ * scale 0, requiring lens[0] == lengths[0], zeros after). Scale j > 0 gets prev = the cubic
+ * upsampling of scale j-1's output by rates[j] / rates[j-1], cropped / padded to lens[j].
+ */
+nn_status frozen_run(caw_trained * trained, size_t count, const size_t * lens, nn_rng * rng,
+                     std::vector<float> * y);
+
+/** out (n_out) = upsample_cubic(y (n_in), scale) cropped / zero-padded to n_out. */
+nn_status upsample_to(const float * y, size_t n_in, double scale, float * out, size_t n_out);
+
+} // namespace caw_tr

@@ -1,0 +1,521 @@
+// caw-trainer.cpp: caw_train, the coarse-to-fine loop of docs caw-spec.md §3 (ten details #1,
+// #5-#9): per scale fresh G/D (warm start from s-1 when s >= 2), noise amps (std-matched at the
+// second scale with add_cond_noise), z_rec, then per epoch z, the prev redraw through the frozen
+// generators, one D step (real, fake, GP) and one G step (adversarial through the updated D +
+// reconstruction), Adam, MultiStepLR. Streams: (seed, s, INIT / NOISE / ALPHA / REC), so each
+// scale's numbers depend only on (seed, s) and resuming at a scale boundary is bit-exact.
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "model/caw-trainer-impl.h"
+#include "nn/adam.h"
+#include "nn/losses.h"
+#include "nn/rng.h"
+
+using namespace caw_tr;
+
+#define CAW_TRY_ST(expr)                  \
+    do {                                  \
+        const nn_status caw_st_ = (expr); \
+        if (caw_st_ != NN_STATUS_OK) {    \
+            return caw_st_;               \
+        }                                 \
+    } while (0)
+
+void caw_train_default_config(caw_train_config * c, caw_train_mode mode) {
+    if (c == nullptr) {
+        return;
+    }
+    *c                    = caw_train_config{};
+    c->channels_first     = 16;
+    c->channels_rest      = 96;
+    c->kernel             = 9;
+    c->layers             = 8;
+    c->epochs             = 2000;
+    c->lr                 = 0.0015;
+    c->beta1              = 0.5;
+    c->beta2              = 0.999;
+    c->eps                = 1e-8;
+    c->milestone_fraction = 2.0 / 3.0;
+    c->gamma              = 0.1;
+    c->lambda_grad        = 0.01;
+    c->mode               = mode;
+    c->alpha1             = mode == CAW_TRAIN_DENOISING ? 10.0 : 0.0;
+    c->alpha2             = mode == CAW_TRAIN_DENOISING ? 0.0 : 1e-4;
+    c->add_cond_noise     = mode != CAW_TRAIN_DENOISING;
+    for (size_t i = 0; i < 3; i++) {
+        c->mss[i] = NN_MSS_DEFAULT_CONFIGS[i];
+    }
+    c->mss_count = 3;
+    c->seed      = 0;
+}
+
+namespace {
+
+// ---- config checks and hash ----
+
+nn_status check_config(const caw_train_config * c) {
+    const char * op = "caw_train";
+    auto ok = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+    if (c->mode != CAW_TRAIN_NORMAL && c->mode != CAW_TRAIN_DENOISING) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: unknown mode %d", op,
+                       static_cast<int>(c->mode));
+    }
+    if (c->channels_first == 0 || c->channels_rest == 0 || c->epochs == 0) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: channels and epochs must be >= 1", op);
+    }
+    const caw_config arch = {CAW_GENERATOR, c->channels_first, c->kernel, c->layers};
+    if (caw_pad(&arch) == 0) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: kernel %zu / layers %zu is not a valid "
+                       "architecture (odd K, 2 <= L <= %zu)",
+                       op, c->kernel, c->layers, CAW_MAX_LAYERS);
+    }
+    if (!ok(c->lr, 0.0, 1e3) || !ok(c->beta1, 0.0, 0.999999999) ||
+        !ok(c->beta2, 0.0, 0.999999999) || !ok(c->eps, 0.0, 1.0) ||
+        !ok(c->milestone_fraction, 0.0, 1e9) || !ok(c->gamma, 0.0, 1e3) ||
+        !ok(c->lambda_grad, 0.0, 1e6) || !ok(c->alpha1, 0.0, 1e9) || !ok(c->alpha2, 0.0, 1e9)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: a hyper-parameter (lr, betas, eps, "
+                       "milestone fraction, gamma, lambda, alpha1, alpha2) is out of range",
+                       op);
+    }
+    if (c->mss_count == 0 || c->mss_count > NN_MSS_MAX_CONFIGS) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: mss_count %zu is not in [1, %zu]", op,
+                       c->mss_count, NN_MSS_MAX_CONFIGS);
+    }
+    // the MSS configurations themselves (n_fft a power of two, 1 <= win <= n_fft, hop >= 1):
+    // a plan at the shortest length they accept validates them before any file is touched
+    nn_mss_plan *   plan = nullptr;
+    const nn_status st =
+        nn_mss_plan_init(&plan, c->mss, c->mss_count, nn_mss_min_length(c->mss, c->mss_count));
+    nn_mss_plan_free(plan);
+    return st;
+}
+
+struct hasher {
+    uint64_t h = 0xcbf29ce484222325ull; // FNV-1a 64
+    void     bytes(const void * p, size_t n) {
+            const unsigned char * b = static_cast<const unsigned char *>(p);
+            for (size_t i = 0; i < n; i++) {
+                h = (h ^ b[i]) * 0x100000001b3ull;
+        }
+    }
+    void u64(uint64_t v) { bytes(&v, sizeof(v)); }
+    void f64(double v) { bytes(&v, sizeof(v)); }
+};
+
+// Hash of everything that shapes the checkpoints: config, pyramid options, Fs, the signal.
+uint64_t config_hash(const caw_train_config * c, const nn_pyramid_options * o, const float * x,
+                     size_t N, uint32_t Fs) {
+    hasher h;
+    h.bytes("eureka-caw-train-v1", 19);
+    h.u64(c->channels_first), h.u64(c->channels_rest), h.u64(c->kernel), h.u64(c->layers);
+    h.u64(c->epochs), h.f64(c->lr), h.f64(c->beta1), h.f64(c->beta2), h.f64(c->eps);
+    h.f64(c->milestone_fraction), h.f64(c->gamma), h.f64(c->lambda_grad);
+    h.u64(static_cast<uint64_t>(c->mode)), h.f64(c->alpha1), h.f64(c->alpha2);
+    h.u64(c->add_cond_noise ? 1 : 0), h.u64(c->mss_count);
+    for (size_t i = 0; i < c->mss_count; i++) {
+        h.u64(c->mss[i].n_fft), h.u64(c->mss[i].hop), h.u64(c->mss[i].win);
+    }
+    h.u64(c->seed);
+    h.u64(o->fs_count);
+    for (size_t i = 0; i < o->fs_count; i++) {
+        h.u64(o->fs_list[i]);
+    }
+    h.u64(o->speech ? 1 : 0), h.u64(o->energy_rule ? 1 : 0), h.f64(o->min_energy);
+    h.f64(o->initial_noise_amp), h.f64(o->noise_amp_factor), h.u64(o->peak_normalize ? 1 : 0);
+    h.u64(static_cast<uint64_t>(o->sinc_mode)), h.u64(Fs), h.u64(N);
+    h.bytes(x, N * sizeof(float));
+    return h.h;
+}
+
+// ---- rng as a caw_rng_source ----
+
+double rng_uniform(void * ctx) {
+    return nn_rng_uniform_double(static_cast<nn_rng *>(ctx));
+}
+double rng_normal(void * ctx) {
+    return nn_rng_normal(static_cast<nn_rng *>(ctx));
+}
+
+// ---- one scale ----
+
+struct run_ctx {
+    const caw_train_config *      cfg    = nullptr;
+    const caw_train_callbacks *   cb     = nullptr;
+    uint64_t                      hash   = 0;
+    size_t                        scales = 0;  // trained scales in total
+    size_t                        first  = 0;  // pyramid level of scale 0
+    caw_trained                   frozen = {}; // G_0 .. G_{s-1}
+    scale_image                   last;        // the last finished scale (warm start source)
+    std::vector<caw_epoch_losses> losses;      // per finished scale
+    std::vector<double>           seconds;     // per finished scale, NaN when trained earlier
+    std::vector<size_t>           channels;
+};
+
+// Model + Adam buffers of one network.
+struct net {
+    caw_model          m = {};
+    std::vector<float> am, av; // Adam m, v
+    ~net() { caw_model_free(&m); }
+    nn_status init(caw_kind kind, size_t C, const caw_train_config * c) {
+        const caw_config arch = {kind, C, c->kernel, c->layers};
+        CAW_TRY_ST(caw_model_init(&m, &arch));
+        am.assign(m.param_layout.total, 0.0f);
+        av.assign(m.param_layout.total, 0.0f);
+        return NN_STATUS_OK;
+    }
+    nn_status load(const std::vector<float> & params, const std::vector<float> & state) {
+        if (params.size() != m.param_layout.total || state.size() != m.state_layout.total) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "caw_train: warm start from a scale with "
+                           "another architecture (%zu params, model needs %zu)",
+                           params.size(), m.param_layout.total);
+        }
+        std::memcpy(m.params, params.data(), params.size() * sizeof(float));
+        std::memcpy(m.state, state.data(), state.size() * sizeof(float));
+        return NN_STATUS_OK;
+    }
+    void      zero_grad() { std::memset(m.grads, 0, m.param_layout.total * sizeof(float)); }
+    nn_status adam(size_t step, double lr, const caw_train_config * c) {
+        const size_t   n = m.param_layout.total;
+        nn_tensor_view p = nn_view_3d(m.params, 1, 1, n), g = nn_view_3d(m.grads, 1, 1, n);
+        nn_tensor_view mv = nn_view_3d(am.data(), 1, 1, n), vv = nn_view_3d(av.data(), 1, 1, n);
+        return adam_step_cpu(&p, &g, &mv, &vv, step, lr, c->beta1, c->beta2, c->eps);
+    }
+};
+
+struct mss_holder {
+    nn_mss_plan * plan = nullptr;
+    ~mss_holder() { nn_mss_plan_free(plan); }
+};
+
+struct acts_holder {
+    caw_acts a = {};
+    ~acts_holder() { caw_acts_free(&a); }
+};
+
+nn_tensor_view view(const float * p, size_t n) {
+    return nn_view_3d(const_cast<float *>(p), 1, 1, n);
+}
+
+// Trains scale s; on success fills *im (unless cancelled) and *seconds.
+nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * cancelled,
+                      scale_image * im, caw_epoch_losses * final_losses, double * seconds) {
+    using clock                    = std::chrono::steady_clock;
+    const auto               t0    = clock::now();
+    const caw_train_config * c     = r.cfg;
+    const size_t             level = r.first + s;
+    const size_t             N     = pyr.levels[level].length;
+    const uint32_t           rate  = pyr.levels[level].rate;
+    const float *            real  = nn_pyramid_samples(&pyr, level);
+    const size_t             C     = s == 0 ? c->channels_first : c->channels_rest;
+    const caw_config         arch  = {CAW_GENERATOR, C, c->kernel, c->layers};
+    const size_t             P     = caw_pad(&arch);
+    const size_t             M     = N - 2 * P; // D's output map
+
+    // networks: warm start (ten details #1) or fresh init from stream (s, INIT)
+    net G, D;
+    CAW_TRY_ST(G.init(CAW_GENERATOR, C, c));
+    CAW_TRY_ST(D.init(CAW_DISCRIMINATOR, C, c));
+    if (s >= 2) {
+        CAW_TRY_ST(G.load(r.last.g_params, r.last.g_state));
+        CAW_TRY_ST(D.load(r.last.d_params, r.last.d_state));
+    } else {
+        nn_rng init;
+        CAW_TRY_ST(
+            nn_rng_init_stream(&init, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_INIT));
+        const caw_rng_source src = {&init, &rng_uniform, &rng_normal};
+        CAW_TRY_ST(caw_model_init_params(&G.m, &src));
+        CAW_TRY_ST(caw_model_init_params(&D.m, &src));
+    }
+    G.zero_grad();
+    D.zero_grad();
+
+    // reconstruction noise: randn(N_0) at scale 0 (stream (0, REC)), zeros after
+    std::vector<float> z_rec0;
+    if (s == 0) {
+        nn_rng rec;
+        CAW_TRY_ST(nn_rng_init_stream(&rec, c->seed, 0, NN_RNG_PURPOSE_REC));
+        z_rec0.assign(N, 0.0f);
+        CAW_TRY_ST(nn_rng_fill_normal(&rec, z_rec0.data(), N, 1.0));
+    } else {
+        z_rec0.assign(r.frozen.z_rec0, r.frozen.z_rec0 + r.frozen.lengths[0]);
+    }
+
+    // prev_rec (computed once: it depends on nothing drawn per epoch) and the noise amp
+    std::vector<float> prev_rec(N, 0.0f), y;
+    const double       scale_up = s > 0 ? static_cast<double>(rate) / r.frozen.rates[s - 1] : 1.0;
+    if (s > 0) {
+        CAW_TRY_ST(frozen_run(&r.frozen, s, r.frozen.lengths, nullptr, &y));
+        CAW_TRY_ST(upsample_to(y.data(), y.size(), scale_up, prev_rec.data(), N));
+    }
+    double amp = pyr.levels[level].noise_amp;
+    if (s == 1 && c->add_cond_noise) {
+        // caw-spec §1: the unbiased std of the PADDED upsampled reconstruction, zeros included
+        std::vector<float> padded(N + 2 * P, 0.0f);
+        std::memcpy(padded.data() + P, prev_rec.data(), N * sizeof(float));
+        amp = nn_std_unbiased(padded.data(), padded.size());
+    }
+    if (!std::isfinite(amp)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "caw_train: scale %zu noise amp is not finite",
+                       s);
+    }
+    const float amp_f = static_cast<float>(amp);
+
+    // per-scale streams and schedule
+    std::vector<float> alphas(c->epochs);
+    nn_rng             alpha_rng, noise_rng;
+    CAW_TRY_ST(
+        nn_rng_init_stream(&alpha_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_ALPHA));
+    CAW_TRY_ST(nn_rng_fill_uniform(&alpha_rng, alphas.data(), c->epochs, 0.0, 1.0));
+    CAW_TRY_ST(
+        nn_rng_init_stream(&noise_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_NOISE));
+    const size_t milestone =
+        static_cast<size_t>(c->milestone_fraction * static_cast<double>(c->epochs));
+
+    mss_holder mss;
+    if (N >= nn_mss_min_length(c->mss, c->mss_count)) {
+        CAW_TRY_ST(nn_mss_plan_init(&mss.plan, c->mss, c->mss_count, N));
+    }
+
+    std::vector<float> z(N), prev(N, 0.0f), fake(N), rec(N), dfake(N), drec(N), dmss(N);
+    std::vector<float> map(M), dmap(M);
+    acts_holder        fake_acts, rec_acts, d_acts;
+    nn_tensor_view   real_v = view(real, N), z_v = view(z.data(), N), prev_v = view(prev.data(), N);
+    nn_tensor_view   fake_v = view(fake.data(), N), rec_v = view(rec.data(), N);
+    nn_tensor_view   dfake_v = view(dfake.data(), N), drec_v = view(drec.data(), N);
+    nn_tensor_view   dmss_v = view(dmss.data(), N), map_v = view(map.data(), M);
+    nn_tensor_view   dmap_v = view(dmap.data(), M), zrec_v = view(z_rec0.data(), N);
+    nn_tensor_view   prec_v = view(prev_rec.data(), N);
+    caw_epoch_losses L      = {};
+
+    for (size_t e = 0; e < c->epochs; e++) {
+        const auto   te = clock::now();
+        const double lr = nn_lr_multistep(c->lr, c->gamma, &milestone, 1, e);
+        // 1-2. z, then prev redrawn through every frozen generator with fresh noise
+        CAW_TRY_ST(nn_rng_fill_normal(&noise_rng, z.data(), N, 1.0));
+        if (s > 0) {
+            CAW_TRY_ST(frozen_run(&r.frozen, s, r.frozen.lengths, &noise_rng, &y));
+            CAW_TRY_ST(upsample_to(y.data(), y.size(), scale_up, prev.data(), N));
+        }
+        // 4. D step: -mean D(real), mean D(fake.detach()), GP, Adam
+        D.zero_grad();
+        float v = 0.0f;
+        CAW_TRY_ST(caw_discriminator_forward(&D.m, &d_acts.a, &real_v, &map_v, CAW_BN_TRAIN));
+        CAW_TRY_ST(critic_mean_forward_cpu(&map_v, &v));
+        L.d_real = v;
+        CAW_TRY_ST(critic_mean_backward_cpu(-1.0f, &dmap_v));
+        CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
+        CAW_TRY_ST(caw_generator_forward(&G.m, &fake_acts.a, &z_v, amp_f, s > 0 ? &prev_v : nullptr,
+                                         &fake_v, CAW_BN_TRAIN));
+        CAW_TRY_ST(caw_discriminator_forward(&D.m, &d_acts.a, &fake_v, &map_v, CAW_BN_TRAIN));
+        CAW_TRY_ST(critic_mean_forward_cpu(&map_v, &v));
+        L.d_fake = v;
+        CAW_TRY_ST(critic_mean_backward_cpu(1.0f, &dmap_v));
+        CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
+        float gp = 0.0f;
+        CAW_TRY_ST(caw_gradient_penalty(&D.m, &d_acts.a, &real_v, &fake_v, alphas[e],
+                                        static_cast<float>(c->lambda_grad), true, true, &gp));
+        L.gp = gp;
+        CAW_TRY_ST(D.adam(e + 1, lr, c));
+        // 6. G step: -mean D(fake) through the updated D (train-mode BN: running stats move, as
+        // PyTorch's), then the reconstruction loss; Adam
+        G.zero_grad();
+        CAW_TRY_ST(caw_discriminator_forward(&D.m, &d_acts.a, &fake_v, &map_v, CAW_BN_TRAIN));
+        CAW_TRY_ST(critic_mean_forward_cpu(&map_v, &v));
+        L.err_g = -static_cast<double>(v);
+        CAW_TRY_ST(critic_mean_backward_cpu(-1.0f, &dmap_v));
+        CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, &dfake_v));
+        CAW_TRY_ST(caw_generator_forward(&G.m, &rec_acts.a, s == 0 ? &zrec_v : nullptr, amp_f,
+                                         s > 0 ? &prec_v : nullptr, &rec_v, CAW_BN_TRAIN));
+        float mse = 0.0f;
+        CAW_TRY_ST(mse_forward_cpu(&rec_v, &real_v, &mse));
+        L.mse = mse;
+        CAW_TRY_ST(
+            mse_backward_cpu(&rec_v, &real_v, static_cast<float>(c->alpha1), &drec_v, nullptr));
+        L.mss = NAN;
+        if (mss.plan != nullptr && c->alpha2 > 0.0) {
+            CAW_TRY_ST(mss_loss_backward_cpu(mss.plan, &real_v, &rec_v, &dmss_v, &L.mss));
+            const float a2 = static_cast<float>(c->alpha2);
+            for (size_t i = 0; i < N; i++) {
+                drec[i] += a2 * dmss[i];
+            }
+        } else if (mss.plan != nullptr) {
+            CAW_TRY_ST(mss_loss_forward_cpu(mss.plan, &real_v, &rec_v, &L.mss));
+        }
+        L.rec = c->alpha1 * L.mse + (c->alpha2 > 0.0 ? c->alpha2 * L.mss : 0.0);
+        CAW_TRY_ST(caw_generator_backward(&G.m, &rec_acts.a, &drec_v, nullptr, nullptr));
+        CAW_TRY_ST(caw_generator_backward(&G.m, &fake_acts.a, &dfake_v, nullptr, nullptr));
+        CAW_TRY_ST(G.adam(e + 1, lr, c));
+        // 7. the schedule is nn_lr_multistep(epoch): nothing to step
+
+        if (r.cb != nullptr && r.cb->on_epoch != nullptr) {
+            const caw_progress p = {s, r.scales,
+                                    e, c->epochs,
+                                    L, std::chrono::duration<double>(clock::now() - te).count()};
+            if (!r.cb->on_epoch(r.cb->ctx, &p)) {
+                *cancelled = true;
+                return NN_STATUS_OK;
+            }
+        }
+    }
+
+    im->config_hash                 = r.hash;
+    const uint64_t info[INFO_COUNT] = {s, r.scales,  r.first,   N,        rate,
+                                       C, c->kernel, c->layers, c->epochs};
+    std::memcpy(im->info, info, sizeof(info));
+    im->amps.assign(r.frozen.amps, r.frozen.amps + s);
+    im->amps.push_back(amp);
+    im->z_rec0 = z_rec0;
+    losses_to_array(L, im->losses);
+    im->g_params.assign(G.m.params, G.m.params + G.m.param_layout.total);
+    im->g_state.assign(G.m.state, G.m.state + G.m.state_layout.total);
+    im->d_params.assign(D.m.params, D.m.params + D.m.param_layout.total);
+    im->d_state.assign(D.m.state, D.m.state + D.m.state_layout.total);
+    *final_losses = L;
+    *seconds      = std::chrono::duration<double>(clock::now() - t0).count();
+    return NN_STATUS_OK;
+}
+
+struct pyramid_holder {
+    nn_pyramid p = {};
+    ~pyramid_holder() { nn_pyramid_free(&p); }
+};
+
+struct trained_holder {
+    caw_trained * t;
+    ~trained_holder() { caw_trained_free(t); }
+};
+
+nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_options * options,
+                    const caw_train_config * c, const char * out_dir, bool resume,
+                    const caw_train_callbacks * callbacks, caw_train_result * result) {
+    const char * op = "caw_train";
+    CAW_TRY_ST(check_config(c));
+    pyramid_holder pyr;
+    CAW_TRY_ST(nn_pyramid_init(&pyr.p, x, N, Fs, options));
+    const nn_pyramid & p = pyr.p;
+
+    run_ctx        r;
+    trained_holder hold{&r.frozen};
+    r.cfg    = c;
+    r.cb     = callbacks;
+    r.first  = p.first;
+    r.scales = p.count - p.first;
+    r.hash   = config_hash(c, options, x, N, Fs);
+    std::vector<uint32_t> rates(r.scales);
+    std::vector<size_t>   lengths(r.scales);
+    const size_t          mss_min = nn_mss_min_length(c->mss, c->mss_count);
+    for (size_t s = 0; s < r.scales; s++) {
+        const nn_pyramid_level & lv = p.levels[p.first + s];
+        const caw_config arch       = {CAW_GENERATOR, s == 0 ? c->channels_first : c->channels_rest,
+                                       c->kernel, c->layers};
+        rates[s]                    = lv.rate;
+        lengths[s]                  = lv.length;
+        if (lv.length < 2 * caw_pad(&arch) + 1) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "%s: the %u Hz scale has %zu samples, the discriminator needs at least "
+                           "%zu (2P + 1)",
+                           op, lv.rate, lv.length, 2 * caw_pad(&arch) + 1);
+        }
+        if (c->alpha2 > 0.0 && lv.length < mss_min) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "%s: the %u Hz scale has %zu samples, the MSS loss needs at least %zu",
+                           op, lv.rate, lv.length, mss_min);
+        }
+    }
+    if (r.scales > NN_RNG_MAX_STREAM) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %zu scales exceed the rng's streams", op,
+                       r.scales);
+    }
+    CAW_TRY_ST(trained_reserve(&r.frozen, r.scales));
+
+    // resume: every consecutive complete scale of a run with the same hash
+    std::vector<manifest_scale> done;
+    size_t                      start = 0;
+    if (resume) {
+        for (; start < r.scales && file_exists(scale_path(out_dir, start)); start++) {
+            scale_image im;
+            CAW_TRY_ST(load_scale(scale_path(out_dir, start), start, &im));
+            if (im.config_hash != r.hash || im.info[INFO_SCALES] != r.scales ||
+                im.info[INFO_LENGTH] != lengths[start]) {
+                return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                               "%s: '%s' was trained with another configuration or signal; start a "
+                               "new run instead of resuming",
+                               op, scale_path(out_dir, start).c_str());
+            }
+            CAW_TRY_ST(trained_push(&r.frozen, im));
+            done.push_back(manifest_scale{rates[start], lengths[start],
+                                          static_cast<size_t>(im.info[INFO_CHANNELS]),
+                                          im.amps[start], losses_from_array(im.losses), NAN});
+            r.last = std::move(im);
+        }
+    }
+    // checkpoints past the start belong to an older run: remove them so a later resume cannot
+    // mix runs
+    for (size_t s = start; s < r.scales || file_exists(scale_path(out_dir, s)); s++) {
+        const std::string path = scale_path(out_dir, s);
+        if (file_exists(path) && std::remove(path.c_str()) != 0) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: cannot remove the stale '%s'", op,
+                           path.c_str());
+        }
+    }
+    CAW_TRY_ST(write_manifest(out_dir, r.hash, c, Fs, r.first, rates, lengths, done));
+    result->scales_total = r.scales;
+    result->scales_done  = start;
+    result->resumed_at   = start;
+
+    for (size_t s = start; s < r.scales; s++) {
+        bool             cancelled = false;
+        scale_image      im;
+        caw_epoch_losses L       = {};
+        double           seconds = 0.0;
+        CAW_TRY_ST(train_scale(r, p, s, &cancelled, &im, &L, &seconds));
+        if (cancelled) {
+            result->cancelled = true;
+            break;
+        }
+        CAW_TRY_ST(save_scale(scale_path(out_dir, s), im));
+        CAW_TRY_ST(trained_push(&r.frozen, im));
+        done.push_back(manifest_scale{rates[s], lengths[s],
+                                      static_cast<size_t>(im.info[INFO_CHANNELS]), im.amps[s], L,
+                                      seconds});
+        CAW_TRY_ST(write_manifest(out_dir, r.hash, c, Fs, r.first, rates, lengths, done));
+        r.last              = std::move(im);
+        result->scales_done = s + 1;
+    }
+    return NN_STATUS_OK;
+}
+
+} // namespace
+
+nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_options * options,
+                    const caw_train_config * config, const char * out_dir, bool resume,
+                    const caw_train_callbacks * callbacks, caw_train_result * result) {
+    const char * op = "caw_train";
+    if (x == nullptr || options == nullptr || config == nullptr || out_dir == nullptr ||
+        result == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: x, options, config, out_dir and result must not be null", op);
+    }
+    if (N == 0 || Fs == 0 || out_dir[0] == '\0') {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: N, Fs and out_dir must not be empty", op);
+    }
+    *result = caw_train_result{};
+    try {
+        CAW_TRY_ST(train_all(x, N, Fs, options, config, out_dir, resume, callbacks, result));
+    } catch (const std::bad_alloc &) {
+        return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: out of memory", op);
+    }
+    nn_clear_error();
+    return NN_STATUS_OK;
+}

@@ -1,5 +1,6 @@
-// addon.cpp: eureka_native, the Node-API face of nn_core; the only file that includes napi.h.
-// Exposes version(), buildInfo(), cudaDevices() and preemphasis(...) (a Promise, via AsyncWorker).
+// addon.cpp: eureka_native, the Node-API face of nn_core. Only native/addon includes napi.h.
+// Exposes version(), buildInfo(), cudaDevices(), preemphasis(...) (a Promise, via AsyncWorker),
+// and train(...) / generate(...) / reconstruct(...), which live in train.cpp.
 // Rules: arguments are checked before any work and the function returns right after throwing;
 // errors are JS Error objects with a `code` ("NN_INVALID_ARGUMENT", "NN_CUDA_ERROR", …);
 // TypedArray memory is used in place (no copies) and kept alive by references while a worker runs.
@@ -12,10 +13,11 @@
 #include <cstdint>
 #include <string>
 
+#include "addon-common.h"
 #include "nn/nn.h"
 #include "nn/preemphasis.h"
 
-namespace {
+namespace eureka_addon {
 
 // ----------------------------------------------------------------------------
 // errors
@@ -46,6 +48,13 @@ Napi::Error status_error(Napi::Env env, nn_status status, const std::string & me
     error.Set("code", Napi::String::New(env, status_code(status)));
     return error;
 }
+
+} // namespace eureka_addon
+
+namespace {
+
+using eureka_addon::status_error;
+using eureka_addon::throw_invalid;
 
 /** Reads info[index] as an integer in [1, 2^32 - 1]; throws and returns false otherwise. */
 bool read_dimension(const Napi::CallbackInfo & info, size_t index, const char * name,
@@ -122,6 +131,9 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
                                  InstanceMethod("buildInfo", &EurekaNative::build_info),
                                  InstanceMethod("cudaDevices", &EurekaNative::cuda_devices),
                                  InstanceMethod("preemphasis", &EurekaNative::preemphasis),
+                                 InstanceMethod("train", &EurekaNative::train),
+                                 InstanceMethod("generate", &EurekaNative::generate),
+                                 InstanceMethod("reconstruct", &EurekaNative::reconstruct),
                              });
     }
 
@@ -214,6 +226,13 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
         const Napi::Promise promise = worker->promise();
         worker->Queue();
         return promise;
+    }
+
+    // train / generate / reconstruct: see train.cpp
+    Napi::Value train(const Napi::CallbackInfo & info) { return eureka_addon::train(info); }
+    Napi::Value generate(const Napi::CallbackInfo & info) { return eureka_addon::generate(info); }
+    Napi::Value reconstruct(const Napi::CallbackInfo & info) {
+        return eureka_addon::reconstruct(info);
     }
 };
 

@@ -13,7 +13,7 @@
  * electron-vite's out/main/index.js bundle (app). Inside an asar archive the `.asar.unpacked`
  * twin is used, since a shared library cannot be loaded from an archive.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
@@ -49,6 +49,144 @@ export const cudaDevicesSchema = z
     message: 'reason must be given exactly when count is 0',
   });
 export type CudaDevices = z.infer<typeof cudaDevicesSchema>;
+
+/** The largest seed a JS number holds exactly; larger seeds are bigints up to 2^64 − 1. */
+const MAX_BIGINT_SEED = 2n ** 64n - 1n;
+
+/** A training or generation seed: an integer in [0, 2^53 − 1], or a bigint in [0, 2^64 − 1]. */
+export const seedSchema = z.union([
+  z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  z.bigint().min(0n).max(MAX_BIGINT_SEED),
+]);
+export type Seed = z.infer<typeof seedSchema>;
+
+/** The longest generate() call, in seconds: far beyond a take, short of exhausting memory. */
+export const MAX_GENERATE_SECONDS = 3600;
+
+/** A positive integer in [1, max]. */
+const count = (max: number) => z.number().int().min(1).max(max);
+
+/** One multi-scale spectral loss resolution (caw-spec §6 "multispec"), all in samples. */
+export const mssConfigSchema = z.strictObject({
+  /** FFT size. */
+  nFft: count(1 << 20),
+  /** Hop between frames. */
+  hop: count(1 << 20),
+  /** Hann window length, ≤ nFft. */
+  win: count(1 << 20),
+}).refine((c) => c.win <= c.nFft, { message: 'win must be at most nFft' });
+export type MssConfig = z.infer<typeof mssConfigSchema>;
+
+/**
+ * How to train (caw_train_config and nn_pyramid_options in native/include/nn/caw-trainer.h and
+ * pyramid.h). Every field but `mode` is optional and defaults to the reference's value (in
+ * brackets).
+ */
+export const trainOptionsSchema = z.strictObject({
+  /** 'normal' for music (small MSS weight, cond noise), 'denoising' (strong MSE, no cond noise). */
+  mode: z.enum(['normal', 'denoising']),
+  /** Channels C at the coarsest trained scale [16]. */
+  channelsFirst: count(4096).optional(),
+  /** Channels C at every later scale [96]. */
+  channelsRest: count(4096).optional(),
+  /** Convolution kernel K, odd [9]. */
+  kernelSize: count(4095).refine((k) => k % 2 === 1, { message: 'must be odd' }).optional(),
+  /** Layers L per generator, 2..12 [8]. */
+  layers: z.number().int().min(2).max(12).optional(),
+  /** Epochs (one D step and one G step each) per scale [2000]. */
+  epochsPerScale: count(2 ** 32 - 1).optional(),
+  /** Adam learning rate [0.0015]. */
+  learningRate: z.number().positive().finite().optional(),
+  /** Every random stream derives from it; same seed, same bytes [0]. */
+  seed: seedSchema.optional(),
+  /** The reconstruction's spectral loss resolutions, 1 to 16 [2048/240/1200, 1024/120/600, 512/50/240]. */
+  mssConfigs: z.array(mssConfigSchema).min(1).max(16).optional(),
+  /** Candidate pyramid rates in Hz, strictly ascending; the signal's own rate is appended. */
+  fsList: z
+    .array(count(2 ** 32 - 1))
+    .min(1)
+    .max(64)
+    .refine((rates) => rates.every((rate, i) => i === 0 || rate > (rates[i - 1] ?? 0)), {
+      message: 'must be strictly ascending',
+    })
+    .optional(),
+  /** Speech: never train levels below 500 Hz and skip the energy rule [false]. */
+  speech: z.boolean().optional(),
+});
+export type TrainOptions = z.infer<typeof trainOptionsSchema>;
+
+/** A loss value: any number, NaN included (mss is NaN when a level is too short for it). */
+const lossValue = z.custom<number>((value) => typeof value === 'number');
+
+/**
+ * One training progress report. Reports are throttled to about ten a second, but the last epoch
+ * of every scale is always reported (epoch === epochs), and reports arrive in training order.
+ */
+export const trainingProgressSchema = z.strictObject({
+  /** The scale being trained, 0 = coarsest. */
+  scale: z.number().int().nonnegative(),
+  /** Trained scales in total. */
+  scales: z.number().int().positive(),
+  /** Epochs finished in this scale, 1..epochs. */
+  epoch: z.number().int().positive(),
+  /** Epochs per scale. */
+  epochs: z.number().int().positive(),
+  /** This epoch's numbers (means over D's output map, caw-spec §3.4-§3.6), unitless. */
+  losses: z.strictObject({
+    /** mean D(real) in the D step. */
+    dReal: lossValue,
+    /** mean D(fake) in the D step. */
+    dFake: lossValue,
+    /** Gradient penalty. */
+    gp: lossValue,
+    /** −mean D(fake) through the updated D. */
+    errG: lossValue,
+    /** alpha1·mse + alpha2·mss. */
+    rec: lossValue,
+    /** Reconstruction MSE against the real level. */
+    mse: lossValue,
+    /** Reconstruction multi-scale spectral distance (NaN when not computed). */
+    mss: lossValue,
+  }),
+  /** Wall time of this epoch, in seconds. */
+  epochSeconds: z.number().nonnegative(),
+});
+export type TrainingProgress = z.infer<typeof trainingProgressSchema>;
+
+/** How a training call ended. */
+export const trainResultSchema = z.strictObject({
+  /** Trained scales of the pyramid. */
+  scalesTotal: z.number().int().positive(),
+  /** Complete scales on disk (scale-<s>.ckpt for s < scalesDone). */
+  scalesDone: z.number().int().nonnegative(),
+  /** The first scale this call trained (0 fresh, scalesDone when resuming a finished run). */
+  resumedAt: z.number().int().nonnegative(),
+  /** cancel() stopped it; the scale in progress was discarded. */
+  cancelled: z.boolean(),
+});
+export type TrainResult = z.infer<typeof trainResultSchema>;
+
+/** A training call in flight: its outcome and a way to stop it. */
+export interface TrainingRun {
+  /**
+   * Resolves when training ends, cancelled or not; rejects with a NativeError (or the error an
+   * onProgress callback threw, after stopping training).
+   */
+  readonly promise: Promise<TrainResult>;
+  /**
+   * Stops training after the epoch in progress (before the next one when called inside
+   * onProgress); the scale in progress is discarded, finished scales stay. Idempotent.
+   */
+  cancel(): void;
+}
+
+/** Mono audio produced by the native core, in normalised units (the trained signal's scale). */
+export interface NativeAudio {
+  /** The finest trained rate, in Hz. */
+  sampleRate: number;
+  /** (N) samples at sampleRate. */
+  samples: Float32Array;
+}
 
 /** The `code` a native failure carries: `nn_status` names (native/include/nn/nn.h). */
 export const NATIVE_ERROR_CODES = [
@@ -106,6 +244,36 @@ export interface NativeAddon {
     length: number,
     coefficient: number,
   ): Promise<Float32Array>;
+  /**
+   * Trains Catch-A-Waveform on `signal` ((N) mono samples at `sampleRate` Hz, finite; peak
+   * normalised by the core) coarse to fine, writing scale-<s>.ckpt and manifest.json into
+   * `outDir` (an existing folder) after each scale. `resume` continues after the last complete
+   * scale found there (same options and signal required); otherwise it starts over. onProgress
+   * runs on the JS thread (see {@link TrainingProgress}); if it throws, training is cancelled and
+   * the promise rejects with that error. The signal is read in place: do not write, transfer or
+   * detach it until the promise settles. Arguments are checked here first: throws an AppError
+   * (INVALID_INPUT, or INVALID_SAMPLES for NaN or infinite samples) before any work.
+   */
+  train(
+    signal: Float32Array,
+    sampleRate: number,
+    options: TrainOptions,
+    outDir: string,
+    resume: boolean,
+    onProgress: (progress: TrainingProgress) => void,
+  ): TrainingRun;
+  /**
+   * Generates `seconds` of new audio from the trained run in `outDir` (its consecutive complete
+   * scales), deterministic per `seed`: round(rate · seconds) samples at the finest loaded rate;
+   * 0 < seconds ≤ {@link MAX_GENERATE_SECONDS}.
+   * Rejects with INVALID_INPUT for bad arguments or a missing folder, a NativeError otherwise.
+   */
+  generate(outDir: string, seed: Seed, seconds: number): Promise<NativeAudio>;
+  /**
+   * The trained run's reconstruction of its signal at the finest loaded scale (that level's
+   * length and rate). Rejects like generate.
+   */
+  reconstruct(outDir: string): Promise<NativeAudio>;
 }
 
 let loaded: NativeAddon | undefined;
@@ -173,6 +341,9 @@ const rawAddonSchema = z.object({
   buildInfo: nativeFunction,
   cudaDevices: nativeFunction,
   preemphasis: nativeFunction,
+  train: nativeFunction,
+  generate: nativeFunction,
+  reconstruct: nativeFunction,
 });
 type RawAddon = z.infer<typeof rawAddonSchema>;
 
@@ -184,6 +355,22 @@ const float32ArraySchema = z.custom<Float32Array>(
   (value) => Object.prototype.toString.call(value) === '[object Float32Array]',
   { message: 'expected a Float32Array' },
 );
+
+/** What the addon's train() returns synchronously. */
+const rawTrainingRunSchema = z.object({
+  // Any realm's Promise (jest runs tests in a vm context): check for a then() method.
+  promise: z.custom<Promise<unknown>>(
+    (value) =>
+      typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function',
+  ),
+  cancel: nativeFunction,
+});
+
+/** What generate() and reconstruct() resolve to. */
+const nativeAudioSchema = z.object({
+  sampleRate: z.number().int().positive(),
+  samples: float32ArraySchema,
+});
 
 /** The `code` and `message` of an error thrown by the addon, when it is one. */
 const nativeFailureSchema = z.object({ code: z.enum(NATIVE_ERROR_CODES), message: z.string() });
@@ -213,7 +400,125 @@ function createFacade(file: string, raw: RawAddon): NativeAddon {
       }
       return result;
     },
+    train(signal, sampleRate, options, outDir, resume, onProgress) {
+      const checked = checkTrainArguments(signal, sampleRate, options, outDir, resume, onProgress);
+      let failure: { error: unknown } | undefined;
+      let cancelNative: () => void = () => undefined;
+      const deliver = (value: unknown): void => {
+        if (failure) return;
+        try {
+          onProgress(parseResult('train progress', trainingProgressSchema, value));
+        } catch (error) {
+          failure = { error };
+          cancelNative();
+        }
+      };
+      const handle = parseResult(
+        'train',
+        rawTrainingRunSchema,
+        callNative('train', () => raw.train(signal, sampleRate, checked, outDir, resume, deliver)),
+      );
+      cancelNative = () => {
+        handle.cancel();
+      };
+      const promise = (async () => {
+        let value: unknown;
+        try {
+          value = await handle.promise;
+        } catch (error) {
+          throw failure ? failure.error : toNativeError('train', error);
+        }
+        if (failure) throw failure.error;
+        return parseResult('train', trainResultSchema, value);
+      })();
+      return { promise, cancel: cancelNative };
+    },
+    async generate(outDir, seed, seconds) {
+      const secondsSchema = z.number().positive().max(MAX_GENERATE_SECONDS);
+      checkInput('generate', z.tuple([z.string(), seedSchema, secondsSchema]), [outDir, seed, seconds]);
+      checkDirectory('generate', outDir);
+      return audioResult('generate', () => raw.generate(outDir, seed, seconds));
+    },
+    async reconstruct(outDir) {
+      checkInput('reconstruct', z.tuple([z.string()]), [outDir]);
+      checkDirectory('reconstruct', outDir);
+      return audioResult('reconstruct', () => raw.reconstruct(outDir));
+    },
   };
+}
+
+/**
+ * train's arguments, checked before anything crosses into C++: types and ranges by zod, the
+ * folder on disk, and every sample finite. Returns the parsed options (unknown keys refused).
+ */
+function checkTrainArguments(
+  signal: unknown,
+  sampleRate: unknown,
+  options: unknown,
+  outDir: unknown,
+  resume: unknown,
+  onProgress: unknown,
+): TrainOptions {
+  const [samples, , parsed, dir] = checkInput(
+    'train',
+    z.tuple([
+      float32ArraySchema.refine((x) => x.length > 0, { message: 'the signal is empty' }),
+      count(2 ** 32 - 1),
+      trainOptionsSchema,
+      z.string(),
+      z.boolean(),
+      nativeFunction,
+    ]),
+    [signal, sampleRate, options, outDir, resume, onProgress],
+  );
+  const bad = samples.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) {
+    throw new AppError('INVALID_SAMPLES', `train: the signal has a non-finite sample at index ${bad}`);
+  }
+  checkDirectory('train', dir);
+  return parsed;
+}
+
+/** Parses args with schema; throws AppError('INVALID_INPUT') naming the argument otherwise. */
+function checkInput<T>(method: string, schema: z.ZodType<T>, args: unknown[]): T {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const names: Record<string, readonly string[]> = {
+      train: ['signal', 'sampleRate', 'options', 'outDir', 'resume', 'onProgress'],
+      generate: ['outDir', 'seed', 'seconds'],
+      reconstruct: ['outDir'],
+    };
+    const [index, ...rest] = issue?.path ?? [];
+    const name = typeof index === 'number' ? (names[method]?.[index] ?? `argument ${index}`) : 'arguments';
+    const where = [name, ...rest.map(String)].join('.');
+    throw new AppError('INVALID_INPUT', `${method}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Throws AppError('INVALID_INPUT') unless dir is an existing folder. */
+function checkDirectory(method: string, dir: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = dir !== '' && statSync(dir).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) {
+    throw new AppError('INVALID_INPUT', `${method}: folder ${dir === '' ? '(empty path)' : dir} does not exist`);
+  }
+}
+
+async function audioResult(method: string, call: () => unknown): Promise<NativeAudio> {
+  let value: unknown;
+  try {
+    value = await call();
+  } catch (error) {
+    throw toNativeError(method, error);
+  }
+  const audio = parseResult(method, nativeAudioSchema, value);
+  return { sampleRate: audio.sampleRate, samples: audio.samples };
 }
 
 function callNative(method: string, call: () => unknown): unknown {

@@ -1,0 +1,33 @@
+// addon-common.h: what addon.cpp and train.cpp share: coded errors and the training entry points.
+// Only native/addon includes napi.h; this header is part of it.
+// defines: eureka_addon::status_code, throw_invalid, status_error, train, generate, reconstruct
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+
+#include "nn/nn.h"
+
+namespace eureka_addon {
+
+/** The JS `code` for an nn_status: NN_STATUS_CUDA_ERROR → "NN_CUDA_ERROR". */
+const char * status_code(nn_status status);
+
+/** A TypeError with code NN_INVALID_ARGUMENT, thrown into JS. The caller returns right after. */
+void throw_invalid(Napi::Env env, const std::string & message);
+
+/** An Error with message and the `code` of status, for throwing or rejecting. */
+Napi::Error status_error(Napi::Env env, nn_status status, const std::string & message);
+
+/** train(signal, sampleRate, options, outDir, resume, onProgress): { promise, cancel } (train.cpp).
+ */
+Napi::Value train(const Napi::CallbackInfo & info);
+
+/** generate(outDir, seed, seconds): Promise<{ sampleRate, samples }> (train.cpp). */
+Napi::Value generate(const Napi::CallbackInfo & info);
+
+/** reconstruct(outDir): Promise<{ sampleRate, samples }> (train.cpp). */
+Napi::Value reconstruct(const Napi::CallbackInfo & info);
+
+} // namespace eureka_addon

@@ -1,0 +1,562 @@
+// train.cpp: train(...), generate(...) and reconstruct(...) of eureka_native (see addon.cpp's
+// rules): caw_train on a worker thread with throttled progress through a thread-safe function
+// and cooperative cancel, and generation / reconstruction from a run's checkpoints
+// (nn/caw-trainer.h). The typed facade is src-main/addon/binding.ts.
+
+#include <napi.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "addon-common.h"
+#include "nn/caw-trainer.h"
+#include "nn/nn.h"
+
+namespace {
+
+using eureka_addon::status_error;
+using eureka_addon::throw_invalid;
+
+// ----------------------------------------------------------------------------
+// argument readers for train / generate / reconstruct (each throws and returns false on failure)
+
+/** The largest integer a JS number holds exactly (2^53 - 1). */
+constexpr double MAX_SAFE_INTEGER = 9007199254740991.0;
+
+/** Reads value as an integer in [min, max]; `what` names it in the message ("train: layers"). */
+bool read_integer(Napi::Env env, const Napi::Value & value, const std::string & what, double min,
+                  double max, uint64_t * out) {
+    if (!value.IsNumber()) {
+        throw_invalid(env, what + " must be a number");
+        return false;
+    }
+    const double number = value.As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(number) || std::floor(number) != number || number < min || number > max) {
+        throw_invalid(env, what + " must be an integer in [" + std::to_string(uint64_t(min)) +
+                               ", " + std::to_string(uint64_t(max)) + "], got " +
+                               value.ToString().Utf8Value());
+        return false;
+    }
+    *out = static_cast<uint64_t>(number);
+    return true;
+}
+
+/** Reads value as a seed: a number in [0, 2^53 - 1] or a bigint in [0, 2^64 - 1]. */
+bool read_seed(Napi::Env env, const Napi::Value & value, const std::string & what, uint64_t * out) {
+    if (value.IsBigInt()) {
+        bool           lossless = false;
+        const uint64_t seed     = value.As<Napi::BigInt>().Uint64Value(&lossless);
+        if (!lossless) {
+            throw_invalid(env, what + " must be a bigint in [0, 2^64 - 1]");
+            return false;
+        }
+        *out = seed;
+        return true;
+    }
+    if (!value.IsNumber()) {
+        throw_invalid(env, what + " must be a number or a bigint");
+        return false;
+    }
+    return read_integer(env, value, what, 0.0, MAX_SAFE_INTEGER, out);
+}
+
+/** Reads value as a non-empty string without NUL bytes (a path handed to C). */
+bool read_path(Napi::Env env, const Napi::Value & value, const std::string & what,
+               std::string * out) {
+    if (!value.IsString()) {
+        throw_invalid(env, what + " must be a string");
+        return false;
+    }
+    *out = value.As<Napi::String>().Utf8Value();
+    if (out->empty() || out->find('\0') != std::string::npos) {
+        throw_invalid(env, what + " must be a non-empty path without NUL characters");
+        return false;
+    }
+    return true;
+}
+
+/** An optional field of an options object: absent or undefined leaves *out unchanged. */
+bool read_optional_size(Napi::Env env, const Napi::Object & object, const char * key, double min,
+                        double max, size_t * out) {
+    const Napi::Value value = object.Get(key);
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    if (value.IsUndefined()) {
+        return true;
+    }
+    uint64_t number = 0;
+    if (!read_integer(env, value, std::string("train: options.") + key, min, max, &number)) {
+        return false;
+    }
+    *out = static_cast<size_t>(number);
+    return true;
+}
+
+/**
+ * Reads train's options object into config and options (defaults from caw_train_default_config
+ * and nn_pyramid_default_options for absent fields). rates receives fsList; options.fs_list
+ * points into it when given.
+ */
+bool read_train_options(Napi::Env env, const Napi::Value & value, caw_train_config * config,
+                        nn_pyramid_options * options, std::vector<uint32_t> * rates) {
+    if (!value.IsObject() || value.IsArray()) {
+        throw_invalid(env, "train: options must be an object");
+        return false;
+    }
+    const Napi::Object object = value.As<Napi::Object>();
+    const Napi::Value  mode   = object.Get("mode");
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    const std::string mode_name = mode.IsString() ? mode.As<Napi::String>().Utf8Value() : "";
+    if (mode_name != "normal" && mode_name != "denoising") {
+        throw_invalid(env, "train: options.mode must be 'normal' or 'denoising'");
+        return false;
+    }
+    caw_train_default_config(config,
+                             mode_name == "normal" ? CAW_TRAIN_NORMAL : CAW_TRAIN_DENOISING);
+    nn_pyramid_default_options(options);
+
+    const double max_u32 = 4294967295.0;
+    if (!read_optional_size(env, object, "channelsFirst", 1, 4096, &config->channels_first) ||
+        !read_optional_size(env, object, "channelsRest", 1, 4096, &config->channels_rest) ||
+        !read_optional_size(env, object, "kernelSize", 1, 4095, &config->kernel) ||
+        !read_optional_size(env, object, "layers", 2, CAW_MAX_LAYERS, &config->layers) ||
+        !read_optional_size(env, object, "epochsPerScale", 1, max_u32, &config->epochs)) {
+        return false;
+    }
+    const Napi::Value lr = object.Get("learningRate");
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    if (!lr.IsUndefined()) {
+        const double rate = lr.IsNumber() ? lr.As<Napi::Number>().DoubleValue() : NAN;
+        if (!std::isfinite(rate) || rate <= 0.0) {
+            throw_invalid(env, "train: options.learningRate must be a finite number > 0");
+            return false;
+        }
+        config->lr = rate;
+    }
+    const Napi::Value seed = object.Get("seed");
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    if (!seed.IsUndefined() && !read_seed(env, seed, "train: options.seed", &config->seed)) {
+        return false;
+    }
+    const Napi::Value mss = object.Get("mssConfigs");
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    if (!mss.IsUndefined()) {
+        const uint32_t count = mss.IsArray() ? mss.As<Napi::Array>().Length() : 0;
+        if (count < 1 || count > NN_MSS_MAX_CONFIGS) {
+            throw_invalid(env, "train: options.mssConfigs must be an array of 1 to " +
+                                   std::to_string(NN_MSS_MAX_CONFIGS) + " {nFft, hop, win}");
+            return false;
+        }
+        for (uint32_t i = 0; i < count; i++) {
+            const Napi::Value entry = mss.As<Napi::Array>().Get(i);
+            if (env.IsExceptionPending()) {
+                return false;
+            }
+            if (!entry.IsObject()) {
+                throw_invalid(env, "train: options.mssConfigs[" + std::to_string(i) +
+                                       "] must be an object {nFft, hop, win}");
+                return false;
+            }
+            const Napi::Object e     = entry.As<Napi::Object>();
+            const std::string  base  = "train: options.mssConfigs[" + std::to_string(i) + "].";
+            uint64_t           n_fft = 0, hop = 0, win = 0;
+            if (!read_integer(env, e.Get("nFft"), base + "nFft", 1, 1 << 20, &n_fft) ||
+                !read_integer(env, e.Get("hop"), base + "hop", 1, 1 << 20, &hop) ||
+                !read_integer(env, e.Get("win"), base + "win", 1, 1 << 20, &win)) {
+                return false;
+            }
+            config->mss[i] = nn_mss_config{size_t(n_fft), size_t(hop), size_t(win)};
+        }
+        config->mss_count = count;
+    }
+    const Napi::Value fs_list = object.Get("fsList");
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    if (!fs_list.IsUndefined()) {
+        const uint32_t count = fs_list.IsArray() ? fs_list.As<Napi::Array>().Length() : 0;
+        if (count < 1 || count > 64) {
+            throw_invalid(env, "train: options.fsList must be an array of 1 to 64 rates in Hz");
+            return false;
+        }
+        rates->resize(count);
+        for (uint32_t i = 0; i < count; i++) {
+            uint64_t rate = 0;
+            if (!read_integer(env, fs_list.As<Napi::Array>().Get(i),
+                              "train: options.fsList[" + std::to_string(i) + "]", 1, max_u32,
+                              &rate)) {
+                return false;
+            }
+            (*rates)[i] = static_cast<uint32_t>(rate);
+        }
+        options->fs_list  = rates->data();
+        options->fs_count = rates->size();
+    }
+    const Napi::Value speech = object.Get("speech");
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    if (!speech.IsUndefined()) {
+        if (!speech.IsBoolean()) {
+            throw_invalid(env, "train: options.speech must be a boolean");
+            return false;
+        }
+        options->speech = speech.As<Napi::Boolean>().Value();
+    }
+    return true;
+}
+
+// ----------------------------------------------------------------------------
+// training
+
+/** One progress report on its way from the worker thread to JS; lives on the worker's stack. */
+struct ProgressMessage {
+    caw_progress progress;
+    bool         done = false; // set (under the worker's mutex) once JS has seen it
+};
+
+class TrainWorker;
+void call_progress(Napi::Env env, Napi::Function callback, TrainWorker * worker,
+                   ProgressMessage * message);
+using ProgressFunction = Napi::TypedThreadSafeFunction<TrainWorker, ProgressMessage, call_progress>;
+
+/** Progress reaches JS at most this often, plus always the last epoch of each scale. */
+constexpr std::chrono::milliseconds PROGRESS_INTERVAL(100);
+
+/**
+ * Runs caw_train off the JS thread. The signal is held by a reference for the whole run. Each
+ * delivered progress report waits until JS has run onProgress, so a cancel() made inside
+ * onProgress stops training before the next epoch; cancel() from anywhere else stops it after
+ * the epoch in progress. Reports are throttled (PROGRESS_INTERVAL), so the wait costs at most a
+ * few round trips per second.
+ */
+class TrainWorker : public Napi::AsyncWorker {
+  public:
+    TrainWorker(Napi::Env env, Napi::Float32Array signal, uint32_t rate,
+                const caw_train_config & config, const nn_pyramid_options & options,
+                std::vector<uint32_t> rates, std::string out_dir, bool resume,
+                Napi::Function on_progress, std::shared_ptr<std::atomic<bool>> cancel) :
+        Napi::AsyncWorker(env, "eureka_native.train"),
+        deferred_(Napi::Promise::Deferred::New(env)), signal_ref_(Napi::Persistent(signal)),
+        x_(signal.Data()), n_(signal.ElementLength()), rate_(rate), config_(config),
+        options_(options), rates_(std::move(rates)), out_dir_(std::move(out_dir)), resume_(resume),
+        cancel_(std::move(cancel)) {
+        if (options_.fs_list != nullptr && !rates_.empty()) {
+            options_.fs_list = rates_.data(); // the moved vector's buffer, same contents
+        }
+        progress_ =
+            ProgressFunction::New(env, on_progress, "eureka_native.train.progress", 0, 1, this);
+    }
+
+    Napi::Promise promise() const { return deferred_.Promise(); }
+
+    /** JS has handled message (or the function is being torn down): wake the worker. */
+    void acknowledge(ProgressMessage * message) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            message->done = true;
+        }
+        acked_.notify_all();
+    }
+
+  protected:
+    void Execute() override {
+        const caw_train_callbacks callbacks{this, &TrainWorker::on_epoch};
+        status_ = caw_train(x_, n_, rate_, &options_, &config_, out_dir_.c_str(), resume_,
+                            &callbacks, &result_);
+        progress_.Release();
+        if (status_ != NN_STATUS_OK) {
+            SetError(nn_last_error());
+        }
+    }
+
+    void OnOK() override {
+        Napi::Env    env    = Env();
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("scalesTotal", static_cast<double>(result_.scales_total));
+        result.Set("scalesDone", static_cast<double>(result_.scales_done));
+        result.Set("resumedAt", static_cast<double>(result_.resumed_at));
+        result.Set("cancelled", result_.cancelled);
+        deferred_.Resolve(result);
+    }
+
+    void OnError(const Napi::Error & error) override {
+        deferred_.Reject(status_error(Env(), status_, error.Message()).Value());
+    }
+
+  private:
+    static bool on_epoch(void * ctx, const caw_progress * progress) {
+        auto *     self = static_cast<TrainWorker *>(ctx);
+        const auto now  = std::chrono::steady_clock::now();
+        const bool last = progress->epoch + 1 == progress->epochs;
+        const bool due  = !self->sent_any_ || now - self->last_sent_ >= PROGRESS_INTERVAL;
+        if (last || due) {
+            self->sent_any_  = true;
+            self->last_sent_ = now;
+            ProgressMessage message;
+            message.progress = *progress;
+            if (self->progress_.BlockingCall(&message) == napi_ok) {
+                std::unique_lock<std::mutex> lock(self->mutex_);
+                self->acked_.wait(lock, [&message] { return message.done; });
+            }
+        }
+        return !self->cancel_->load();
+    }
+
+    Napi::Promise::Deferred               deferred_;
+    Napi::Reference<Napi::Float32Array>   signal_ref_;
+    const float *                         x_; // (N), signal's memory
+    size_t                                n_;
+    uint32_t                              rate_;
+    caw_train_config                      config_;
+    nn_pyramid_options                    options_;
+    std::vector<uint32_t>                 rates_; // options_.fs_list when fsList was given
+    std::string                           out_dir_;
+    bool                                  resume_;
+    std::shared_ptr<std::atomic<bool>>    cancel_;
+    ProgressFunction                      progress_;
+    std::mutex                            mutex_;
+    std::condition_variable               acked_;
+    bool                                  sent_any_ = false;
+    std::chrono::steady_clock::time_point last_sent_{};
+    caw_train_result                      result_{};
+    nn_status                             status_ = NN_STATUS_OK;
+};
+
+/**
+ * The thread-safe function's JS-thread side: onProgress({ scale, scales, epoch, epochs, losses,
+ * epochSeconds }) with epoch counting finished epochs (1-based), then wake the worker. env is
+ * null when the function is torn down with the message still queued; the worker is woken anyway.
+ * An exception from onProgress surfaces as an uncaught exception (the facade never lets one out).
+ */
+void call_progress(Napi::Env env, Napi::Function callback, TrainWorker * worker,
+                   ProgressMessage * message) {
+    if (env != nullptr && callback != nullptr) {
+        const caw_progress & p      = message->progress;
+        Napi::Object         losses = Napi::Object::New(env);
+        losses.Set("dReal", p.losses.d_real);
+        losses.Set("dFake", p.losses.d_fake);
+        losses.Set("gp", p.losses.gp);
+        losses.Set("errG", p.losses.err_g);
+        losses.Set("rec", p.losses.rec);
+        losses.Set("mse", p.losses.mse);
+        losses.Set("mss", p.losses.mss);
+        Napi::Object event = Napi::Object::New(env);
+        event.Set("scale", static_cast<double>(p.scale));
+        event.Set("scales", static_cast<double>(p.scales));
+        event.Set("epoch", static_cast<double>(p.epoch + 1));
+        event.Set("epochs", static_cast<double>(p.epochs));
+        event.Set("losses", losses);
+        event.Set("epochSeconds", p.seconds);
+        callback.Call({event});
+    }
+    worker->acknowledge(message);
+}
+
+// ----------------------------------------------------------------------------
+// generation
+
+/**
+ * Loads a trained run's checkpoints and generates (seed, seconds) or reconstructs, off the JS
+ * thread. The samples are copied into a new Float32Array on the JS thread: Electron's memory
+ * cage forbids ArrayBuffers over external memory, and the copy is tiny next to the generation.
+ */
+/** The most samples one generate call returns (1 GiB of floats): refused, not a bad_alloc. */
+constexpr size_t MAX_OUTPUT_SAMPLES = size_t(1) << 28;
+
+class GenerateWorker : public Napi::AsyncWorker {
+  public:
+    GenerateWorker(Napi::Env env, std::string out_dir, bool reconstruct, uint64_t seed,
+                   double seconds) :
+        Napi::AsyncWorker(env,
+                          reconstruct ? "eureka_native.reconstruct" : "eureka_native.generate"),
+        deferred_(Napi::Promise::Deferred::New(env)), out_dir_(std::move(out_dir)),
+        reconstruct_(reconstruct), seed_(seed), seconds_(seconds) {}
+
+    Napi::Promise promise() const { return deferred_.Promise(); }
+
+  protected:
+    void Execute() override {
+        caw_trained trained{};
+        status_ = caw_trained_load(&trained, out_dir_.c_str());
+        if (status_ == NN_STATUS_OK) {
+            rate_              = trained.rates[trained.scales - 1];
+            const size_t count = reconstruct_ ? trained.lengths[trained.scales - 1]
+                                              : caw_generate_length(&trained, seconds_);
+            if (count == 0) {
+                status_  = NN_STATUS_INVALID_ARGUMENT;
+                message_ = "generate: " + std::to_string(seconds_) +
+                           " s is too short for the trained rates";
+            } else if (count > MAX_OUTPUT_SAMPLES) {
+                status_  = NN_STATUS_INVALID_ARGUMENT;
+                message_ = "generate: " + std::to_string(count) + " samples is more than the " +
+                           std::to_string(MAX_OUTPUT_SAMPLES) + " one call may produce";
+            } else {
+                samples_.resize(count);
+                status_ = reconstruct_
+                              ? caw_reconstruct(&trained, samples_.data(), count)
+                              : caw_generate(&trained, seed_, seconds_, samples_.data(), count);
+            }
+        }
+        if (status_ != NN_STATUS_OK && message_.empty()) {
+            message_ = nn_last_error();
+        }
+        caw_trained_free(&trained);
+        if (status_ != NN_STATUS_OK) {
+            SetError(message_);
+        }
+    }
+
+    void OnOK() override {
+        Napi::Env          env     = Env();
+        Napi::Float32Array samples = Napi::Float32Array::New(env, samples_.size());
+        if (env.IsExceptionPending()) {
+            deferred_.Reject(env.GetAndClearPendingException().Value());
+            return;
+        }
+        std::memcpy(samples.Data(), samples_.data(), samples_.size() * sizeof(float));
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("sampleRate", static_cast<double>(rate_));
+        result.Set("samples", samples);
+        deferred_.Resolve(result);
+    }
+
+    void OnError(const Napi::Error & error) override {
+        deferred_.Reject(status_error(Env(), status_, error.Message()).Value());
+    }
+
+  private:
+    Napi::Promise::Deferred deferred_;
+    std::string             out_dir_;
+    bool                    reconstruct_;
+    uint64_t                seed_;
+    double                  seconds_;
+    uint32_t                rate_ = 0;
+    std::vector<float>      samples_; // (out_len) at rate_, normalised units
+    std::string             message_;
+    nn_status               status_ = NN_STATUS_OK;
+};
+
+} // namespace
+
+namespace eureka_addon {
+
+// train(signal: Float32Array (N), sampleRate, options, outDir, resume, onProgress):
+//   { promise: Promise<{ scalesTotal, scalesDone, resumedAt, cancelled }>, cancel(): void }
+Napi::Value train(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (info.Length() != 6) {
+        throw_invalid(env, "train: expected 6 arguments (signal, sampleRate, options, outDir, "
+                           "resume, onProgress), got " +
+                               std::to_string(info.Length()));
+        return env.Undefined();
+    }
+    if (!info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array ||
+        info[0].As<Napi::Float32Array>().ElementLength() == 0) {
+        throw_invalid(env, "train: signal must be a non-empty Float32Array");
+        return env.Undefined();
+    }
+    Napi::Float32Array signal = info[0].As<Napi::Float32Array>();
+    uint64_t           rate   = 0;
+    if (!read_integer(env, info[1], "train: sampleRate", 1, 4294967295.0, &rate)) {
+        return env.Undefined();
+    }
+    caw_train_config      config{};
+    nn_pyramid_options    options{};
+    std::vector<uint32_t> rates;
+    if (!read_train_options(env, info[2], &config, &options, &rates)) {
+        return env.Undefined();
+    }
+    std::string out_dir;
+    if (!read_path(env, info[3], "train: outDir", &out_dir)) {
+        return env.Undefined();
+    }
+    if (!info[4].IsBoolean()) {
+        throw_invalid(env, "train: resume must be a boolean");
+        return env.Undefined();
+    }
+    if (!info[5].IsFunction()) {
+        throw_invalid(env, "train: onProgress must be a function");
+        return env.Undefined();
+    }
+    auto   cancel = std::make_shared<std::atomic<bool>>(false);
+    auto * worker =
+        new TrainWorker(env, signal, static_cast<uint32_t>(rate), config, options, std::move(rates),
+                        std::move(out_dir), info[4].As<Napi::Boolean>().Value(),
+                        info[5].As<Napi::Function>(), cancel);
+    const Napi::Promise promise = worker->promise();
+    worker->Queue();
+    Napi::Object handle = Napi::Object::New(env);
+    handle.Set("promise", promise);
+    handle.Set("cancel", Napi::Function::New(
+                             env,
+                             [cancel](const Napi::CallbackInfo & call) -> Napi::Value {
+                                 cancel->store(true);
+                                 return call.Env().Undefined();
+                             },
+                             "cancel"));
+    return handle;
+}
+
+// generate(outDir, seed: number | bigint, seconds): Promise<{ sampleRate, samples }>
+Napi::Value generate(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (info.Length() != 3) {
+        throw_invalid(env, "generate: expected 3 arguments (outDir, seed, seconds), got " +
+                               std::to_string(info.Length()));
+        return env.Undefined();
+    }
+    std::string out_dir;
+    uint64_t    seed = 0;
+    if (!read_path(env, info[0], "generate: outDir", &out_dir) ||
+        !read_seed(env, info[1], "generate: seed", &seed)) {
+        return env.Undefined();
+    }
+    const double seconds = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : NAN;
+    if (!std::isfinite(seconds) || seconds <= 0.0) {
+        throw_invalid(env, "generate: seconds must be a finite number > 0");
+        return env.Undefined();
+    }
+    auto *              worker  = new GenerateWorker(env, std::move(out_dir), false, seed, seconds);
+    const Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+}
+
+// reconstruct(outDir): Promise<{ sampleRate, samples }>
+Napi::Value reconstruct(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (info.Length() != 1) {
+        throw_invalid(env, "reconstruct: expected 1 argument (outDir), got " +
+                               std::to_string(info.Length()));
+        return env.Undefined();
+    }
+    std::string out_dir;
+    if (!read_path(env, info[0], "reconstruct: outDir", &out_dir)) {
+        return env.Undefined();
+    }
+    auto *              worker  = new GenerateWorker(env, std::move(out_dir), true, 0, 0.0);
+    const Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+}
+
+} // namespace eureka_addon

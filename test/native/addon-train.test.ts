@@ -1,0 +1,264 @@
+/**
+ * Catch-A-Waveform training and generation through the real addon and its facade
+ * (src-main/addon/binding.ts), on the C++ trainer test's tiny setup: a 1.5 s synthetic clip at
+ * 2 kHz, fsList [250, 500, 1000] (four trained scales), C 4/6, K 3, L 4, 10 epochs per scale.
+ * Progress order and throttling's guarantees, cancel and resume (byte-identical to an
+ * uninterrupted run), determinism per seed, generation and reconstruction lengths, argument
+ * checks before any work, and a JS thread left free while training runs.
+ * Needs `npm run build:native` first (scripts/run-native-tests.js does it).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { AppError } from '../../src-main/common/errors.js';
+import {
+  loadNativeAddon,
+  MAX_GENERATE_SECONDS,
+  NativeError,
+  type NativeAddon,
+  type TrainingProgress,
+  type TrainOptions,
+} from '../../src-main/addon/binding.js';
+import { listFiles, makeTempDir, removeDir } from '../helpers/temp-dir.js';
+
+const FS = 2000;
+const N_SIGNAL = 3000; // 1.5 s
+const SCALES = 4; // 250, 500, 1000, 2000 Hz
+const EPOCHS = 10;
+
+const OPTIONS: TrainOptions = {
+  mode: 'normal',
+  channelsFirst: 4,
+  channelsRest: 6,
+  kernelSize: 3,
+  layers: 4,
+  epochsPerScale: EPOCHS,
+  seed: 3,
+  mssConfigs: [
+    { nFft: 256, hop: 32, win: 128 },
+    { nFft: 128, hop: 16, win: 64 },
+    { nFft: 64, hop: 8, win: 32 },
+  ],
+  fsList: [250, 500, 1000],
+};
+
+/** Tones at 55, 110, 330 (tremolo) and 700 Hz plus seeded noise bursts (80 ms every 0.4 s). */
+function makeSignal(): Float32Array {
+  const x = new Float32Array(N_SIGNAL);
+  let state = 7;
+  for (let i = 0; i < N_SIGNAL; i++) {
+    const t = i / FS;
+    let v =
+      0.5 * Math.sin(2 * Math.PI * 55 * t) +
+      0.3 * Math.sin(2 * Math.PI * 110 * t + 0.3) +
+      0.2 * Math.sin(2 * Math.PI * 330 * t) * (0.5 + 0.5 * Math.sin(2 * Math.PI * 1.5 * t)) +
+      0.1 * Math.sin(2 * Math.PI * 700 * t);
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    if (t % 0.4 < 0.08) v += 0.25 * (state / 2 ** 31 - 1);
+    x[i] = v;
+  }
+  return x;
+}
+
+const ckpt = (dir: string, scale: number): string => path.join(dir, `scale-${scale}.ckpt`);
+
+describe('native training and generation', () => {
+  let addon: NativeAddon;
+  const signal = makeSignal();
+  const dirs: string[] = [];
+  let trained = ''; // a finished run with OPTIONS, shared by the generation tests
+  let progress: TrainingProgress[] = [];
+
+  async function tempDir(): Promise<string> {
+    const dir = await makeTempDir('eureka-train-');
+    dirs.push(dir);
+    return dir;
+  }
+
+  beforeAll(async () => {
+    addon = loadNativeAddon();
+    trained = await tempDir();
+    progress = [];
+    const result = await addon.train(signal, FS, OPTIONS, trained, false, (p) => progress.push(p)).promise;
+    expect(result).toEqual({ scalesTotal: SCALES, scalesDone: SCALES, resumedAt: 0, cancelled: false });
+  });
+
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => removeDir(dir)));
+  });
+
+  test('reports progress in order, always with the last epoch of every scale', () => {
+    expect(progress.length).toBeGreaterThanOrEqual(SCALES);
+    expect(progress.length).toBeLessThanOrEqual(SCALES * EPOCHS);
+    const order = progress.map((p) => p.scale * EPOCHS + p.epoch);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(new Set(order).size).toBe(order.length);
+    for (let scale = 0; scale < SCALES; scale++) {
+      const mine = progress.filter((p) => p.scale === scale);
+      expect(mine.at(-1)).toMatchObject({ scale, scales: SCALES, epoch: EPOCHS, epochs: EPOCHS });
+    }
+    for (const p of progress) {
+      expect(p.epoch).toBeGreaterThanOrEqual(1);
+      expect(Number.isFinite(p.losses.mse) && p.losses.mse > 0).toBe(true);
+      expect(Number.isFinite(p.losses.gp)).toBe(true);
+      expect(p.epochSeconds).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  test('writes a checkpoint per scale and the manifest', () => {
+    for (let scale = 0; scale < SCALES; scale++) expect(existsSync(ckpt(trained, scale))).toBe(true);
+    const manifest = readFileSync(path.join(trained, 'manifest.json'), 'utf8');
+    expect(manifest).toContain(`"scales_done": ${SCALES}`);
+  });
+
+  test('the same seed twice gives byte-identical checkpoints; another seed does not', async () => {
+    const again = await tempDir();
+    const other = await tempDir();
+    await addon.train(signal, FS, OPTIONS, again, false, () => undefined).promise;
+    await addon.train(signal, FS, { ...OPTIONS, seed: 4n }, other, false, () => undefined).promise;
+    for (let scale = 0; scale < SCALES; scale++) {
+      expect(readFileSync(ckpt(again, scale)).equals(readFileSync(ckpt(trained, scale)))).toBe(true);
+    }
+    expect(readFileSync(ckpt(other, 0)).equals(readFileSync(ckpt(trained, 0)))).toBe(false);
+  });
+
+  test('cancel() during scale 2 keeps scales 0-1; resume finishes byte for byte', async () => {
+    const dir = await tempDir();
+    const seen: TrainingProgress[] = [];
+    const run = addon.train(signal, FS, OPTIONS, dir, false, (p) => {
+      seen.push(p);
+      if (p.scale === 2) run.cancel();
+    });
+    const cancelled = await run.promise;
+    expect(cancelled).toEqual({ scalesTotal: SCALES, scalesDone: 2, resumedAt: 0, cancelled: true });
+    expect(seen.at(-1)?.scale).toBe(2); // cancel() inside onProgress stops before the next epoch
+    expect(existsSync(ckpt(dir, 0)) && existsSync(ckpt(dir, 1))).toBe(true);
+    expect(existsSync(ckpt(dir, 2)) || existsSync(ckpt(dir, 3))).toBe(false);
+    expect(readFileSync(ckpt(dir, 1)).equals(readFileSync(ckpt(trained, 1)))).toBe(true);
+
+    const resumedScales: number[] = [];
+    const resumed = await addon.train(signal, FS, OPTIONS, dir, true, (p) => resumedScales.push(p.scale)).promise;
+    expect(resumed).toEqual({ scalesTotal: SCALES, scalesDone: SCALES, resumedAt: 2, cancelled: false });
+    expect(Math.min(...resumedScales)).toBe(2);
+    for (let scale = 0; scale < SCALES; scale++) {
+      expect(readFileSync(ckpt(dir, scale)).equals(readFileSync(ckpt(trained, scale)))).toBe(true);
+    }
+  });
+
+  test('an onProgress that throws stops training and rejects with its error', async () => {
+    const dir = await tempDir();
+    const run = addon.train(signal, FS, OPTIONS, dir, false, (p) => {
+      if (p.scale === 1) throw new AppError('STORAGE', 'progress sink failed');
+    });
+    await expect(run.promise).rejects.toMatchObject({ code: 'STORAGE', message: 'progress sink failed' });
+    expect(existsSync(ckpt(dir, 0))).toBe(true);
+    expect(existsSync(ckpt(dir, 1))).toBe(false);
+  });
+
+  test('the JS thread stays free while training runs', async () => {
+    const dir = await tempDir();
+    let ticks = 0;
+    let running = true;
+    const tick = (): void => {
+      ticks++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const ticksAtProgress: number[] = [];
+    await addon.train(signal, FS, OPTIONS, dir, false, () => ticksAtProgress.push(ticks)).promise;
+    running = false;
+    expect(ticks).toBeGreaterThan(0);
+    expect(ticksAtProgress.at(-1)).toBeGreaterThan(0);
+  });
+
+  test('generate gives finite samples of the requested length at the top rate, per seed', async () => {
+    const a = await addon.generate(trained, 1, 2);
+    const b = await addon.generate(trained, 1n, 2);
+    const c = await addon.generate(trained, 2, 2);
+    expect(a.sampleRate).toBe(FS);
+    expect(a.samples.length).toBe(2 * FS);
+    expect(a.samples.every((x) => Number.isFinite(x))).toBe(true);
+    expect(a.samples.some((x) => x !== 0)).toBe(true);
+    expect(b.samples).toEqual(a.samples);
+    expect(c.samples).not.toEqual(a.samples);
+    expect((await addon.generate(trained, 1, 0.75)).samples.length).toBe(1500);
+  });
+
+  test('reconstruct gives the real signal\'s length at its rate', async () => {
+    const r = await addon.reconstruct(trained);
+    expect(r.sampleRate).toBe(FS);
+    expect(r.samples.length).toBe(N_SIGNAL);
+    expect(r.samples.every((x) => Number.isFinite(x))).toBe(true);
+    expect(await addon.reconstruct(trained)).toEqual(r);
+  });
+
+  describe('bad arguments are refused before any work', () => {
+    const withNaN = makeSignal();
+    withNaN[100] = NaN;
+    test.each<[string, () => unknown, string, RegExp]>([
+      ['a NaN sample rate', () => [signal, NaN, OPTIONS], 'INVALID_INPUT', /sampleRate/],
+      ['a Float64Array', () => [new Float64Array(10), FS, OPTIONS], 'INVALID_INPUT', /signal/],
+      ['a NaN sample', () => [withNaN, FS, OPTIONS], 'INVALID_SAMPLES', /index 100/],
+      ['an even kernel', () => [signal, FS, { ...OPTIONS, kernelSize: 4 }], 'INVALID_INPUT', /kernelSize.*odd/],
+      ['a fractional seed', () => [signal, FS, { ...OPTIONS, seed: 1.5 }], 'INVALID_INPUT', /seed/],
+      ['an unknown mode', () => [signal, FS, { ...OPTIONS, mode: 'inpainting' }], 'INVALID_INPUT', /mode/],
+      ['descending rates', () => [signal, FS, { ...OPTIONS, fsList: [500, 250] }], 'INVALID_INPUT', /fsList/],
+    ])('train with %s throws %s', async (_what, args, code, message) => {
+      const dir = await tempDir();
+      const [x, rate, options] = args() as [Float32Array, number, TrainOptions];
+      expect(() => addon.train(x, rate, options, dir, false, () => undefined)).toThrow(message);
+      expect(() => addon.train(x, rate, options, dir, false, () => undefined)).toThrow(
+        expect.objectContaining({ code }) as unknown as Error,
+      );
+      expect(await listFiles(dir)).toEqual([]);
+    });
+
+    test('train into a missing folder throws INVALID_INPUT naming it', async () => {
+      const missing = path.join(await tempDir(), 'no-such-dir');
+      expect(() => addon.train(signal, FS, OPTIONS, missing, false, () => undefined)).toThrow(
+        `train: folder ${missing} does not exist`,
+      );
+    });
+
+    test('generate and reconstruct reject bad arguments with INVALID_INPUT', async () => {
+      const missing = path.join(await tempDir(), 'no-such-dir');
+      await expect(addon.generate(trained, 1, NaN)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(addon.generate(trained, -1, 1)).rejects.toThrow(/seed/);
+      await expect(addon.generate(trained, 1, MAX_GENERATE_SECONDS + 1)).rejects.toThrow(/seconds/);
+      await expect(addon.generate(missing, 1, 1)).rejects.toThrow(`generate: folder ${missing} does not exist`);
+      await expect(addon.reconstruct(missing)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    });
+
+    test('generate from a folder without checkpoints rejects with a NativeError', async () => {
+      const empty = await tempDir();
+      const failure = addon.generate(empty, 1, 1);
+      await expect(failure).rejects.toBeInstanceOf(NativeError);
+      await expect(failure).rejects.toThrow(/^native generate: /);
+    });
+
+    test('the raw addon throws coded TypeErrors synchronously', async () => {
+      const raw = createRequire(import.meta.url)(addon.path) as Record<string, (...args: unknown[]) => unknown>;
+      const dir = await tempDir();
+      const calls: [() => unknown, RegExp][] = [
+        [() => raw.train?.(signal, FS, OPTIONS, dir, false), /expected 6 arguments/],
+        [() => raw.train?.(signal, NaN, OPTIONS, dir, false, () => undefined), /sampleRate must be an integer/],
+        [() => raw.train?.(signal, FS, { ...OPTIONS, layers: 'four' }, dir, false, () => undefined), /layers must be a number/],
+        [() => raw.train?.(signal, FS, OPTIONS, dir, 'yes', () => undefined), /resume must be a boolean/],
+        [() => raw.train?.(signal, FS, { ...OPTIONS, seed: -1n }, dir, false, () => undefined), /seed must be a bigint/],
+        [() => raw.generate?.(dir, 1, Infinity), /seconds must be a finite number/],
+        [() => raw.reconstruct?.(42), /outDir must be a string/],
+      ];
+      for (const [call, message] of calls) {
+        let thrown: unknown;
+        try {
+          call();
+        } catch (error) {
+          thrown = error;
+        }
+        // The addon's TypeError comes from the main realm, not jest's sandbox: compare by name.
+        expect(thrown).toMatchObject({ name: 'TypeError', code: 'NN_INVALID_ARGUMENT', message: expect.stringMatching(message) });
+      }
+      expect(await listFiles(dir)).toEqual([]);
+    });
+  });
+});

@@ -1,5 +1,5 @@
 // common.h: helpers shared by the CPU and CUDA halves of nn_core (never by the addon).
-// defines: nn_fail, nn_check_same_3d
+// defines: nn_fail, nn_check_view, nn_views_overlap, nn_check_pair_3d, nn_check_same_3d
 //
 // nn_fail records a one-line message for nn_last_error() and returns the status, so an entry
 // point reads `return nn_fail(NN_STATUS_INVALID_ARGUMENT, "op: x is null");`.
@@ -18,6 +18,22 @@ nn_status nn_fail(nn_status status, const char * format, ...) NN_PRINTF_LIKE(2, 
 
 /** Clears this thread's last error; entry points call it on success paths. */
 void nn_clear_error(void);
+
+/**
+ * Checks that view is non-null, has data, has exactly ndim dimensions, none of them 0, and is
+ * contiguous. op and name go into the message ("op: name has an empty dimension 1").
+ */
+nn_status nn_check_view(const char * op, const char * name, const nn_tensor_view * view, int ndim);
+
+/** True when the float memory of two views intersects; false when either is null. */
+bool nn_views_overlap(const nn_tensor_view * a, const nn_tensor_view * b);
+
+/**
+ * Checks that a and b are non-null, contiguous, 3-D, non-empty views with non-overlapping data
+ * and the same B and C; with same_t also the same T. op, a_name and b_name go into the message.
+ */
+nn_status nn_check_pair_3d(const char * op, const char * a_name, const nn_tensor_view * a,
+                           const char * b_name, const nn_tensor_view * b, bool same_t);
 
 /**
  * Checks that a and b are non-null, contiguous, 3-D, non-empty views of the same shape with

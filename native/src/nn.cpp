@@ -92,8 +92,42 @@ size_t nn_view_numel(const nn_tensor_view * view) {
     return n;
 }
 
-nn_status nn_check_same_3d(const char * op, const char * a_name, const nn_tensor_view * a,
-                           const char * b_name, const nn_tensor_view * b) {
+nn_status nn_check_view(const char * op, const char * name, const nn_tensor_view * view, int ndim) {
+    if (view == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is null", op, name);
+    }
+    if (view->data == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has no data", op, name);
+    }
+    if (view->ndim != ndim) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has %d dimensions, expected %d", op,
+                       name, view->ndim, ndim);
+    }
+    for (int d = 0; d < ndim; d++) {
+        if (view->shape[d] == 0) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has an empty dimension %d", op, name,
+                           d);
+        }
+    }
+    if (!nn_view_is_contiguous(view)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is not contiguous", op, name);
+    }
+    return NN_STATUS_OK;
+}
+
+bool nn_views_overlap(const nn_tensor_view * a, const nn_tensor_view * b) {
+    if (a == nullptr || b == nullptr) {
+        return false;
+    }
+    const std::uintptr_t a0 = reinterpret_cast<std::uintptr_t>(a->data);
+    const std::uintptr_t b0 = reinterpret_cast<std::uintptr_t>(b->data);
+    const std::uintptr_t a1 = a0 + nn_view_numel(a) * sizeof(float);
+    const std::uintptr_t b1 = b0 + nn_view_numel(b) * sizeof(float);
+    return a0 < b1 && b0 < a1;
+}
+
+nn_status nn_check_pair_3d(const char * op, const char * a_name, const nn_tensor_view * a,
+                           const char * b_name, const nn_tensor_view * b, bool same_t) {
     if (a == nullptr || b == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is null", op,
                        a == nullptr ? a_name : b_name);
@@ -118,19 +152,22 @@ nn_status nn_check_same_3d(const char * op, const char * a_name, const nn_tensor
             return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is not contiguous", op, names[i]);
         }
     }
-    if (a->shape[0] != b->shape[0] || a->shape[1] != b->shape[1] || a->shape[2] != b->shape[2]) {
+    if (a->shape[0] != b->shape[0] || a->shape[1] != b->shape[1] ||
+        (same_t && a->shape[2] != b->shape[2])) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT,
-                       "%s: %s is (%zu, %zu, %zu) but %s is (%zu, %zu, %zu)", op, a_name,
+                       "%s: %s is (%zu, %zu, %zu) but %s is (%zu, %zu, %zu)%s", op, a_name,
                        a->shape[0], a->shape[1], a->shape[2], b_name, b->shape[0], b->shape[1],
-                       b->shape[2]);
+                       b->shape[2], same_t ? "" : ": B and C must match");
     }
-    const std::uintptr_t bytes   = nn_view_numel(a) * sizeof(float);
-    const std::uintptr_t a_begin = reinterpret_cast<std::uintptr_t>(a->data);
-    const std::uintptr_t b_begin = reinterpret_cast<std::uintptr_t>(b->data);
-    if (a_begin < b_begin + bytes && b_begin < a_begin + bytes) {
+    if (nn_views_overlap(a, b)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s and %s overlap", op, a_name, b_name);
     }
     return NN_STATUS_OK;
+}
+
+nn_status nn_check_same_3d(const char * op, const char * a_name, const nn_tensor_view * a,
+                           const char * b_name, const nn_tensor_view * b) {
+    return nn_check_pair_3d(op, a_name, a, b_name, b, true);
 }
 
 // ----------------------------------------------------------------------------

@@ -31,15 +31,6 @@ constexpr double FD_STEP        = 1e-6;
 constexpr double FD_MAX_REL_ERR = 1e-8;
 constexpr float  SLOPE          = 0.2f;
 
-struct shape_3d {
-    size_t B, C, T;
-    size_t numel() const { return B * C * T; }
-};
-
-nn_tensor_view view3(std::vector<float> & v, shape_3d s) {
-    return nn_view_3d(v.data(), s.B, s.C, s.T);
-}
-
 /** Uniform in [-2, 2) with |x| >= 0.01: finite differences never straddle the kink at 0. */
 vec away_from_zero(size_t n, uint64_t seed) {
     vec v(n);

@@ -26,14 +26,6 @@ constexpr double EPS   = 1e-8;
 /** Float results vs the double loop; p moves by ~lr per step, float keeps ~1e-7 of it. */
 constexpr double ADAM_MAX_NMSE = 1e-12;
 
-nn_tensor_view view_1d(float * data, size_t n) {
-    nn_tensor_view v = nn_view_3d(data, 1, 1, n);
-    v.shape[0]       = n;
-    v.strides[0]     = 1;
-    v.ndim           = 1;
-    return v;
-}
-
 // One step of the textbook form (Kingma & Ba): p -= lr * m_hat / (sqrt(v_hat) + eps).
 void textbook_step(double & p, double & m, double & v, double g, int t) {
     m                  = BETA1 * m + (1.0 - BETA1) * g;
@@ -102,8 +94,8 @@ void run_float(std::vector<float> & p, const std::vector<float> & g_all, std::ve
     for (int t = 1; t <= steps; t++) {
         std::vector<float> g(g_all.begin() + static_cast<long>((t - 1) * n),
                              g_all.begin() + static_cast<long>(t * n));
-        nn_tensor_view     vp = view_1d(p.data(), n), vg = view_1d(g.data(), n);
-        nn_tensor_view     vm = view_1d(m.data(), n), vv = view_1d(v.data(), n);
+        nn_tensor_view     vp = test_view_1d(p.data(), n), vg = test_view_1d(g.data(), n);
+        nn_tensor_view     vm = test_view_1d(m.data(), n), vv = test_view_1d(v.data(), n);
         CHECK_MSG(adam_step_cpu(&vp, &vg, &vm, &vv, static_cast<size_t>(t), LR, BETA1, BETA2,
                                 EPS) == NN_STATUS_OK,
                   "%s", nn_last_error());
@@ -157,8 +149,8 @@ void test_float_matches_double_and_is_deterministic() {
 // Zero gradients on zero state (the layout's padding) must leave parameters exactly unchanged.
 void test_zero_state_stays() {
     std::vector<float> p  = {0.25f, -3.0f, 0.0f}, g(3, 0.0f), m(3, 0.0f), v(3, 0.0f);
-    nn_tensor_view     vp = view_1d(p.data(), 3), vg = view_1d(g.data(), 3);
-    nn_tensor_view     vm = view_1d(m.data(), 3), vv = view_1d(v.data(), 3);
+    nn_tensor_view     vp = test_view_1d(p.data(), 3), vg = test_view_1d(g.data(), 3);
+    nn_tensor_view     vm = test_view_1d(m.data(), 3), vv = test_view_1d(v.data(), 3);
     for (size_t t = 1; t <= 3; t++) {
         CHECK(adam_step_cpu(&vp, &vg, &vm, &vv, t, LR, BETA1, BETA2, EPS) == NN_STATUS_OK);
     }
@@ -173,20 +165,20 @@ void expect_invalid(nn_status status, const char * what, const char * op = "adam
 
 void test_argument_checks() {
     std::vector<float> buf(64, 0.0f);
-    nn_tensor_view     p = view_1d(buf.data(), 8), g = view_1d(buf.data() + 16, 8);
-    nn_tensor_view     m = view_1d(buf.data() + 32, 8), v = view_1d(buf.data() + 48, 8);
+    nn_tensor_view     p = test_view_1d(buf.data(), 8), g = test_view_1d(buf.data() + 16, 8);
+    nn_tensor_view     m = test_view_1d(buf.data() + 32, 8), v = test_view_1d(buf.data() + 48, 8);
     CHECK(adam_step_cpu(&p, &g, &m, &v, 1, LR, BETA1, BETA2, EPS) == NN_STATUS_OK);
     expect_invalid(adam_step_cpu(nullptr, &g, &m, &v, 1, LR, BETA1, BETA2, EPS), "null params");
     expect_invalid(adam_step_cpu(&p, &g, nullptr, &v, 1, LR, BETA1, BETA2, EPS), "null m");
-    nn_tensor_view short_v = view_1d(buf.data() + 48, 7);
+    nn_tensor_view short_v = test_view_1d(buf.data() + 48, 7);
     expect_invalid(adam_step_cpu(&p, &g, &m, &short_v, 1, LR, BETA1, BETA2, EPS), "size");
     CHECK(std::strstr(nn_last_error(), "8") != nullptr && std::strstr(nn_last_error(), "7"));
-    nn_tensor_view overlap = view_1d(buf.data() + 4, 8);
+    nn_tensor_view overlap = test_view_1d(buf.data() + 4, 8);
     expect_invalid(adam_step_cpu(&p, &overlap, &m, &v, 1, LR, BETA1, BETA2, EPS), "overlap");
     nn_tensor_view strided = g;
     strided.strides[0]     = 2;
     expect_invalid(adam_step_cpu(&p, &strided, &m, &v, 1, LR, BETA1, BETA2, EPS), "strided");
-    nn_tensor_view no_data = view_1d(nullptr, 8);
+    nn_tensor_view no_data = test_view_1d(nullptr, 8);
     expect_invalid(adam_step_cpu(&p, &g, &m, &no_data, 1, LR, BETA1, BETA2, EPS), "no data");
     expect_invalid(adam_step_cpu(&p, &g, &m, &v, 0, LR, BETA1, BETA2, EPS), "step 0");
     expect_invalid(adam_step_cpu(&p, &g, &m, &v, 1, -1e-3, BETA1, BETA2, EPS), "lr < 0");

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,11 +34,6 @@ constexpr double FD_MAX_REL_ERR = 1e-7;
 constexpr double EPS            = 1e-5;
 constexpr double MOMENTUM       = 0.1;
 
-struct shape_3d {
-    size_t B, C, T;
-    size_t numel() const { return B * C * T; }
-};
-
 nn_tensor_view view1(float * data, size_t C) {
     nn_tensor_view v = {};
     v.data           = data;
@@ -50,10 +44,6 @@ nn_tensor_view view1(float * data, size_t C) {
         v.shape[i] = 1;
     }
     return v;
-}
-
-nn_tensor_view view3(std::vector<float> & v, shape_3d s) {
-    return nn_view_3d(v.data(), s.B, s.C, s.T);
 }
 
 batchnorm_channel chan(shape_3d s, size_t c) {
@@ -101,24 +91,6 @@ double dot(const vec & a, const vec & b) {
         sum += a[i] * b[i];
     }
     return sum;
-}
-
-// Worst |numeric - analytic| / max(1, |analytic|) over v, numeric by central differences of
-// loss() while v[i] is perturbed in place.
-double fd_worst(vec & v, const vec & analytic, const std::function<double()> & loss) {
-    double worst = 0.0;
-    for (size_t i = 0; i < v.size(); i++) {
-        const double saved = v[i];
-        v[i]               = saved + FD_STEP;
-        const double plus  = loss();
-        v[i]               = saved - FD_STEP;
-        const double minus = loss();
-        v[i]               = saved;
-        const double num   = (plus - minus) / (2.0 * FD_STEP);
-        worst =
-            std::max(worst, std::fabs(num - analytic[i]) / std::max(1.0, std::fabs(analytic[i])));
-    }
-    return worst;
 }
 
 vec random_vec(size_t n, uint64_t seed, double lo = -1.0, double hi = 1.0) {
@@ -191,8 +163,9 @@ void test_train_backward_fd() {
             train_forward_d(x, gamma, beta, s, yy, mm, ii);
             return dot(w, yy);
         };
-        const double ex = fd_worst(x, dx, loss), eg = fd_worst(gamma, dgamma, loss);
-        const double eb = fd_worst(beta, dbeta, loss);
+        const double ex = fd_worst(x, dx, FD_STEP, loss),
+                     eg = fd_worst(gamma, dgamma, FD_STEP, loss);
+        const double eb = fd_worst(beta, dbeta, FD_STEP, loss);
         CHECK_MSG(ex < FD_MAX_REL_ERR && eg < FD_MAX_REL_ERR && eb < FD_MAX_REL_ERR,
                   "train (%zu, %zu, %zu): dx %.3g dgamma %.3g dbeta %.3g", s.B, s.C, s.T, ex, eg,
                   eb);
@@ -216,8 +189,9 @@ void test_eval_backward_fd() {
             eval_forward_d(x, gamma, beta, rm, rv, s, yy);
             return dot(w, yy);
         };
-        const double ex = fd_worst(x, dx, loss), eg = fd_worst(gamma, dgamma, loss);
-        const double eb = fd_worst(beta, dbeta, loss);
+        const double ex = fd_worst(x, dx, FD_STEP, loss),
+                     eg = fd_worst(gamma, dgamma, FD_STEP, loss);
+        const double eb = fd_worst(beta, dbeta, FD_STEP, loss);
         CHECK_MSG(ex < FD_MAX_REL_ERR && eg < FD_MAX_REL_ERR && eb < FD_MAX_REL_ERR,
                   "eval (%zu, %zu, %zu): dx %.3g dgamma %.3g dbeta %.3g", s.B, s.C, s.T, ex, eg,
                   eb);
@@ -267,8 +241,8 @@ void test_jvp_backward_fd() {
             train_jvp_d(x, xt, gamma, s, yt);
             return dot(r, yt);
         };
-        const double ex = fd_worst(x, dx, loss), et = fd_worst(xt, dxt, loss);
-        const double eg = fd_worst(gamma, dgamma, loss);
+        const double ex = fd_worst(x, dx, FD_STEP, loss), et = fd_worst(xt, dxt, FD_STEP, loss);
+        const double eg = fd_worst(gamma, dgamma, FD_STEP, loss);
         CHECK_MSG(ex < FD_MAX_REL_ERR && et < FD_MAX_REL_ERR && eg < FD_MAX_REL_ERR,
                   "jvp backward (%zu, %zu, %zu): dx %.3g dx_t %.3g dgamma %.3g", s.B, s.C, s.T, ex,
                   et, eg);

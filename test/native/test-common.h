@@ -1,14 +1,18 @@
 // test-common.h: the small harness shared by the native tests.
-// defines: CHECK, test_failures, test_exit_code, TEST_SKIP_CODE, fill_uniform, nmse
+// defines: CHECK, test_failures, test_exit_code, TEST_SKIP_CODE, fill_uniform, nmse, shape_3d,
+//          view3, test_view_1d, fd_worst
 // Failures print file:line and the condition and are counted, so one run reports them all.
 // Random data comes from a fixed-seed generator: reruns see identical inputs.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <vector>
+
+#include "nn/nn.h"
 
 /** ctest's SKIP_RETURN_CODE for these executables. */
 constexpr int TEST_SKIP_CODE = 77;
@@ -85,4 +89,48 @@ double nmse(const A * a, const B * b, size_t n) {
         ref += db * db;
     }
     return ref > 0.0 ? err / ref : err;
+}
+
+/** A (B, C, T) test shape. */
+struct shape_3d {
+    size_t B, C, T;
+    size_t numel() const { return B * C * T; }
+};
+
+/** A contiguous (B, C, T) view over v, which holds at least s.numel() floats. */
+inline nn_tensor_view view3(std::vector<float> & v, shape_3d s) {
+    return nn_view_3d(v.data(), s.B, s.C, s.T);
+}
+
+/** A contiguous 1-D (n) view over data (a bias, a gain or a flat parameter buffer). */
+inline nn_tensor_view test_view_1d(float * data, size_t n) {
+    nn_tensor_view v = nn_view_3d(data, n, 1, 1);
+    v.ndim           = 1;
+    v.strides[0]     = 1;
+    v.shape[1] = v.shape[2] = 1;
+    v.strides[1] = v.strides[2] = 0;
+    return v;
+}
+
+/**
+ * Finite-difference gradient check: central differences of loss() with step `step` while each
+ * v[i] is perturbed in place (and restored), against analytic[i]. Returns the worst
+ * |numeric - analytic| / max(floor, |analytic|).
+ */
+template <typename F>
+double fd_worst(std::vector<double> & v, const std::vector<double> & analytic, double step,
+                F && loss, double floor = 1.0) {
+    double worst = 0.0;
+    for (size_t i = 0; i < v.size(); i++) {
+        const double saved = v[i];
+        v[i]               = saved + step;
+        const double plus  = loss();
+        v[i]               = saved - step;
+        const double minus = loss();
+        v[i]               = saved;
+        const double num   = (plus - minus) / (2.0 * step);
+        worst =
+            std::max(worst, std::fabs(num - analytic[i]) / std::max(floor, std::fabs(analytic[i])));
+    }
+    return worst;
 }

@@ -32,15 +32,6 @@ struct conv_case {
     size_t n_w() const { return C_out * C_in * K; }
 };
 
-nn_tensor_view view_1d(float * data, size_t n) {
-    nn_tensor_view v = nn_view_3d(data, n, 1, 1);
-    v.ndim           = 1;
-    v.strides[0]     = 1;
-    v.shape[1] = v.shape[2] = 1;
-    v.strides[1] = v.strides[2] = 0;
-    return v;
-}
-
 // ----------------------------------------------------------------------------
 // double reference helpers
 
@@ -62,24 +53,6 @@ struct conv_double {
     }
     double loss() const { return loss_with(w()); }
 };
-
-// Central difference of f over every element of p against the analytic gradient `grad`.
-// Returns the worst |numeric - analytic| / max(1, |analytic|).
-template <typename F>
-double fd_worst(std::vector<double> & p, const std::vector<double> & grad, double eps, F && f) {
-    double worst = 0.0;
-    for (size_t j = 0; j < p.size(); j++) {
-        const double saved = p[j];
-        p[j]               = saved + eps;
-        const double up    = f();
-        p[j]               = saved - eps;
-        const double down  = f();
-        p[j]               = saved;
-        const double num   = (up - down) / (2.0 * eps);
-        worst = std::fmax(worst, std::fabs(num - grad[j]) / std::fmax(1.0, std::fabs(grad[j])));
-    }
-    return worst;
-}
 
 // L = sum(r * conv(x, weight_norm(v, g), bias)): every gradient by central differences in double.
 // EPS 1e-5: the loss is linear in x, w and bias (no truncation error, rounding ~1e-15 * |L| /
@@ -171,7 +144,8 @@ void test_tangent_is_the_same_op() {
 void test_known_values() {
     float          x[4] = {1.0f, 2.0f, 3.0f, 4.0f}, w[2] = {1.0f, -1.0f}, b[1] = {0.5f};
     float          y[4] = {NAN, NAN, NAN, NAN};
-    nn_tensor_view vx = nn_view_3d(x, 1, 1, 4), vw = nn_view_3d(w, 1, 1, 2), vb = view_1d(b, 1);
+    nn_tensor_view vx = nn_view_3d(x, 1, 1, 4), vw = nn_view_3d(w, 1, 1, 2);
+    nn_tensor_view vb = test_view_1d(b, 1);
     nn_tensor_view vy3 = nn_view_3d(y, 1, 1, 3), vy4 = nn_view_3d(y, 1, 1, 4);
     // valid, D = 1: y[t] = x[t] - x[t+1] + 0.5
     CHECK(conv1d_forward_cpu(&vx, &vw, &vb, &vy3, 1, 0) == NN_STATUS_OK);
@@ -184,7 +158,7 @@ void test_known_values() {
     float          dy[4] = {1.0f, 1.0f, 1.0f, 1.0f}, dx[4] = {NAN, NAN, NAN, NAN};
     float          dw[2] = {10.0f, 20.0f}, db[1] = {1.0f};
     nn_tensor_view vdy = nn_view_3d(dy, 1, 1, 4), vdx = nn_view_3d(dx, 1, 1, 4);
-    nn_tensor_view vdw = nn_view_3d(dw, 1, 1, 2), vdb = view_1d(db, 1);
+    nn_tensor_view vdw = nn_view_3d(dw, 1, 1, 2), vdb = test_view_1d(db, 1);
     CHECK(conv1d_backward_cpu(&vx, &vw, &vdy, &vdx, &vdw, &vdb, 2, 1) == NN_STATUS_OK);
     CHECK(dx[0] == 1.0f && dx[1] == 0.0f && dx[2] == 0.0f && dx[3] == -1.0f);
     // dw[0] += x[-1] + x[0] + x[1] + x[2] = 6, dw[1] += x[1] + x[2] + x[3] + x[4] = 9
@@ -208,12 +182,12 @@ float_run run_entry(const conv_case & c, const std::vector<float> & x, const std
     std::vector<float> xc(x), wc(w), bc(bias), dyc(dy); // the API takes non-const views
     nn_tensor_view     vx  = nn_view_3d(xc.data(), c.B, c.C_in, c.T_in);
     nn_tensor_view     vw  = nn_view_3d(wc.data(), c.C_out, c.C_in, c.K);
-    nn_tensor_view     vb  = view_1d(bc.data(), c.C_out);
+    nn_tensor_view     vb  = test_view_1d(bc.data(), c.C_out);
     nn_tensor_view     vy  = nn_view_3d(out.y.data(), c.B, c.C_out, c.T_out());
     nn_tensor_view     vdy = nn_view_3d(dyc.data(), c.B, c.C_out, c.T_out());
     nn_tensor_view     vdx = nn_view_3d(out.dx.data(), c.B, c.C_in, c.T_in);
     nn_tensor_view     vdw = nn_view_3d(out.dw.data(), c.C_out, c.C_in, c.K);
-    nn_tensor_view     vdb = view_1d(out.db.data(), c.C_out);
+    nn_tensor_view     vdb = test_view_1d(out.db.data(), c.C_out);
     CHECK_MSG(conv1d_forward_cpu(&vx, &vw, &vb, &vy, c.D, c.pad) == NN_STATUS_OK, "%s",
               nn_last_error());
     CHECK_MSG(conv1d_backward_cpu(&vx, &vw, &vdy, &vdx, &vdw, &vdb, c.D, c.pad) == NN_STATUS_OK,
@@ -281,7 +255,7 @@ void test_fast_matches_reference() {
         nn_tensor_view vw = nn_view_3d(w.data(), c.C_out, c.C_in, c.K);
         nn_tensor_view vdy = nn_view_3d(dy.data(), c.B, c.C_out, c.T_out());
         nn_tensor_view vdw = nn_view_3d(twice.dw.data(), c.C_out, c.C_in, c.K);
-        nn_tensor_view vdb = view_1d(twice.db.data(), c.C_out);
+        nn_tensor_view vdb = test_view_1d(twice.db.data(), c.C_out);
         CHECK(conv1d_backward_cpu(&vx, &vw, &vdy, nullptr, &vdw, &vdb, c.D, c.pad) == NN_STATUS_OK);
         std::vector<double> dw2(dwd), db2(dbd);
         for (double & v : dw2) v = 2.0 * v - base;
@@ -320,9 +294,9 @@ void test_argument_checks() {
     std::vector<float> x(20, 0.0f), w(18, 1.0f), b(3, 0.0f), y(18, 7.0f), dy(18, 0.0f);
     std::vector<float> dx(20, 0.0f), dw(18, 0.0f), db(3, 0.0f);
     nn_tensor_view     vx = nn_view_3d(x.data(), 1, 2, 10), vw = nn_view_3d(w.data(), 3, 2, 3);
-    nn_tensor_view     vb = view_1d(b.data(), 3), vy = nn_view_3d(y.data(), 1, 3, 6);
+    nn_tensor_view     vb = test_view_1d(b.data(), 3), vy = nn_view_3d(y.data(), 1, 3, 6);
     nn_tensor_view     vdy = nn_view_3d(dy.data(), 1, 3, 6), vdx = nn_view_3d(dx.data(), 1, 2, 10);
-    nn_tensor_view     vdw = nn_view_3d(dw.data(), 3, 2, 3), vdb = view_1d(db.data(), 3);
+    nn_tensor_view     vdw = nn_view_3d(dw.data(), 3, 2, 3), vdb = test_view_1d(db.data(), 3);
     CHECK(conv1d_forward_cpu(&vx, &vw, &vb, &vy, 2, 0) == NN_STATUS_OK);
     CHECK(conv1d_forward_cpu(&vx, &vw, nullptr, &vy, 2, 0) == NN_STATUS_OK);
 
@@ -336,7 +310,7 @@ void test_argument_checks() {
     CHECK(std::strstr(nn_last_error(), "(1, 3, 8)") != nullptr);
     nn_tensor_view w_other_cin = nn_view_3d(w.data(), 3, 3, 2);
     expect_invalid(conv1d_forward_cpu(&vx, &w_other_cin, &vb, &vy, 2, 0), "C_in mismatch");
-    nn_tensor_view short_bias = view_1d(b.data(), 2);
+    nn_tensor_view short_bias = test_view_1d(b.data(), 2);
     expect_invalid(conv1d_forward_cpu(&vx, &vw, &short_bias, &vy, 2, 0), "bias length");
     nn_tensor_view bias_3d = nn_view_3d(b.data(), 1, 1, 3);
     expect_invalid(conv1d_forward_cpu(&vx, &vw, &bias_3d, &vy, 2, 0), "3-D bias");
@@ -364,7 +338,7 @@ void test_argument_checks() {
     expect_invalid(conv1d_backward_cpu(&vx, &vw, &vdy, &dx_short, &vdw, &vdb, 2, 0), "dx shape");
     nn_tensor_view dw_wrong = nn_view_3d(dw.data(), 3, 3, 2);
     expect_invalid(conv1d_backward_cpu(&vx, &vw, &vdy, &vdx, &dw_wrong, &vdb, 2, 0), "dw shape");
-    nn_tensor_view db_short = view_1d(db.data(), 2);
+    nn_tensor_view db_short = test_view_1d(db.data(), 2);
     expect_invalid(conv1d_backward_cpu(&vx, &vw, &vdy, &vdx, &vdw, &db_short, 2, 0), "db shape");
     std::vector<float> big(40, 0.0f);
     nn_tensor_view     dx_big = nn_view_3d(big.data(), 1, 2, 10);

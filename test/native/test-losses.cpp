@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,37 +31,10 @@ constexpr double LOSS_MAX_NMSE = 1e-13;
 constexpr double FD_STEP        = 1e-6;
 constexpr double FD_MAX_REL_ERR = 1e-7;
 
-struct shape_3d {
-    size_t B, C, T;
-    size_t numel() const { return B * C * T; }
-};
-
-nn_tensor_view view3(std::vector<float> & v, shape_3d s) {
-    return nn_view_3d(v.data(), s.B, s.C, s.T);
-}
-
 vec random_vec(size_t n, uint64_t seed, double lo = -1.0, double hi = 1.0) {
     vec v(n);
     fill_uniform(v, seed, lo, hi);
     return v;
-}
-
-// Worst |numeric - analytic| / max(floor, |analytic|) over v, perturbing v[i] in place.
-double fd_worst(vec & v, const vec & analytic, const std::function<double()> & loss,
-                double floor = 1.0) {
-    double worst = 0.0;
-    for (size_t i = 0; i < v.size(); i++) {
-        const double saved = v[i];
-        v[i]               = saved + FD_STEP;
-        const double plus  = loss();
-        v[i]               = saved - FD_STEP;
-        const double minus = loss();
-        v[i]               = saved;
-        const double num   = (plus - minus) / (2.0 * FD_STEP);
-        worst =
-            std::max(worst, std::fabs(num - analytic[i]) / std::max(floor, std::fabs(analytic[i])));
-    }
-    return worst;
 }
 
 // ----------------------------------------------------------------------------
@@ -131,14 +103,14 @@ void test_gradients_fd() {
         const double dl = 1.7;
         mse_backward_values(x.data(), y.data(), dx.data(), dy.data(), n, dl * 2.0 / double(n));
         const auto   mse = [&] { return dl * mse_sum_squares(x.data(), y.data(), n) / double(n); };
-        const double ex = fd_worst(x, dx, mse), ey = fd_worst(y, dy, mse);
+        const double ex = fd_worst(x, dx, FD_STEP, mse), ey = fd_worst(y, dy, FD_STEP, mse);
         CHECK_MSG(ex < FD_MAX_REL_ERR && ey < FD_MAX_REL_ERR, "mse (%zu, %zu, %zu): %.3g %.3g", s.B,
                   s.C, s.T, ex, ey);
 
         vec        dd(n, -0.8 / double(n)); // what critic_mean_backward writes for dout = -0.8
         const auto mean = [&] { return -0.8 * loss_sum(x.data(), n) / double(n); };
-        CHECK_MSG(fd_worst(x, dd, mean) < FD_MAX_REL_ERR, "critic mean (%zu, %zu, %zu)", s.B, s.C,
-                  s.T);
+        CHECK_MSG(fd_worst(x, dd, FD_STEP, mean) < FD_MAX_REL_ERR, "critic mean (%zu, %zu, %zu)",
+                  s.B, s.C, s.T);
 
         // Gradient penalty; magnitudes in [0.05, 3) keep every norm away from the kink at 0.
         vec g = random_vec(n, seed++, 0.05, 3.0), sign = random_vec(n, seed++), dg(n);
@@ -148,8 +120,9 @@ void test_gradients_fd() {
         const double lambda = 0.01, dgp = 3.0;
         gradient_penalty_backward_values(g.data(), dg.data(), s.B, s.C, s.T,
                                          dgp * lambda * 2.0 / double(s.B * s.T));
-        const double eg = fd_worst(
-            g, dg, [&] { return dgp * gradient_penalty_value(g.data(), s.B, s.C, s.T, lambda); });
+        const double eg = fd_worst(g, dg, FD_STEP, [&] {
+            return dgp * gradient_penalty_value(g.data(), s.B, s.C, s.T, lambda);
+        });
         CHECK_MSG(eg < FD_MAX_REL_ERR, "gradient penalty (%zu, %zu, %zu): %.3g", s.B, s.C, s.T, eg);
     }
 }
@@ -354,10 +327,10 @@ void test_gradient_penalty_recipe() {
 
     // These gradients are 4e-3 .. 1e-1: a floor of 1e-3 makes the check relative.
     const auto   gp  = [&] { return toy_gp(d); };
-    const double eg1 = fd_worst(d.gamma1, dgamma1, gp, 1e-3);
-    const double eb1 = fd_worst(d.beta1, dbeta1, gp, 1e-3);
-    const double eg2 = fd_worst(d.gamma2, dgamma2, gp, 1e-3);
-    const double eb2 = fd_worst(d.beta2, dbeta2, gp, 1e-3);
+    const double eg1 = fd_worst(d.gamma1, dgamma1, FD_STEP, gp, 1e-3);
+    const double eb1 = fd_worst(d.beta1, dbeta1, FD_STEP, gp, 1e-3);
+    const double eg2 = fd_worst(d.gamma2, dgamma2, FD_STEP, gp, 1e-3);
+    const double eb2 = fd_worst(d.beta2, dbeta2, FD_STEP, gp, 1e-3);
     CHECK_MSG(eg1 < FD_MAX_REL_ERR && eb1 < FD_MAX_REL_ERR && eg2 < FD_MAX_REL_ERR &&
                   eb2 < FD_MAX_REL_ERR,
               "GP recipe: gamma1 %.3g beta1 %.3g gamma2 %.3g beta2 %.3g", eg1, eb1, eg2, eb2);

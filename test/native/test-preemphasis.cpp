@@ -25,11 +25,6 @@ namespace {
 /** Per-op NMSE limit for float results against the double reference (CPU) or CPU (CUDA). */
 constexpr double PREEMPHASIS_MAX_NMSE = 1e-10;
 
-struct shape_3d {
-    size_t B, C, T;
-    size_t numel() const { return B * C * T; }
-};
-
 const shape_3d SHAPES[]       = {{1, 1, 1}, {1, 1, 2}, {2, 3, 17}, {3, 5, 64}, {1, 2, 4099}};
 const float    COEFFICIENTS[] = {0.97f, -0.5f, 0.0f};
 

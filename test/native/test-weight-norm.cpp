@@ -18,26 +18,18 @@ namespace {
 
 constexpr double WEIGHT_NORM_MAX_NMSE = 1e-12; // float rounding of one multiply per element
 
-nn_tensor_view view_1d(float * data, size_t n) {
-    nn_tensor_view v = nn_view_3d(data, n, 1, 1);
-    v.ndim           = 1;
-    v.strides[0]     = 1;
-    v.shape[1] = v.shape[2] = 1;
-    v.strides[1] = v.strides[2] = 0;
-    return v;
-}
-
 void test_known_values() {
     // row 0: v = (3, 4) -> ||v|| = 5, g = 10 -> w = (6, 8); row 1: v = (0, -2), g = 0.5 -> (0, -0.5)
     float          v[4] = {3.0f, 4.0f, 0.0f, -2.0f}, g[2] = {10.0f, 0.5f};
     float          w[4] = {NAN, NAN, NAN, NAN};
-    nn_tensor_view vv = nn_view_3d(v, 2, 1, 2), vg = view_1d(g, 2), vw = nn_view_3d(w, 2, 1, 2);
+    nn_tensor_view vv = nn_view_3d(v, 2, 1, 2), vg = test_view_1d(g, 2);
+    nn_tensor_view vw = nn_view_3d(w, 2, 1, 2);
     CHECK(weight_norm_forward_cpu(&vv, &vg, &vw) == NN_STATUS_OK);
     CHECK(w[0] == 6.0f && w[1] == 8.0f && w[2] == 0.0f && w[3] == -0.5f);
     // dw = (1, 0) on row 0: s = 3, dg = 3/5; dv = (10/5)(1, 0) - (10*3/125)(3, 4) = (1.28, -0.96)
     float          dw[4] = {1.0f, 0.0f, 0.0f, 0.0f}, dv[4] = {0, 0, 0, 0}, dg[2] = {0, 0};
     nn_tensor_view vdw = nn_view_3d(dw, 2, 1, 2), vdv = nn_view_3d(dv, 2, 1, 2);
-    nn_tensor_view vdg = view_1d(dg, 2);
+    nn_tensor_view vdg = test_view_1d(dg, 2);
     CHECK(weight_norm_backward_cpu(&vdw, &vv, &vg, &vdv, &vdg) == NN_STATUS_OK);
     CHECK(std::fabs(dg[0] - 0.6f) < 1e-7f && dg[1] == 0.0f);
     CHECK(std::fabs(dv[0] - 1.28f) < 1e-6f && std::fabs(dv[1] + 0.96f) < 1e-6f);
@@ -90,9 +82,10 @@ void test_float_matches_double() {
     fill_uniform(v, 21);
     fill_uniform(g, 22, 0.1, 3.0);
     fill_uniform(dw, 23);
-    nn_tensor_view vv = nn_view_3d(v.data(), C_out, C_in, K), vg = view_1d(g.data(), C_out);
+    nn_tensor_view vv = nn_view_3d(v.data(), C_out, C_in, K), vg = test_view_1d(g.data(), C_out);
     nn_tensor_view vw = nn_view_3d(w.data(), C_out, C_in, K), vdw = nn_view_3d(dw.data(), C_out, C_in, K);
-    nn_tensor_view vdv = nn_view_3d(dv.data(), C_out, C_in, K), vdg = view_1d(dg.data(), C_out);
+    nn_tensor_view vdv = nn_view_3d(dv.data(), C_out, C_in, K);
+    nn_tensor_view vdg = test_view_1d(dg.data(), C_out);
     CHECK(weight_norm_forward_cpu(&vv, &vg, &vw) == NN_STATUS_OK);
     CHECK(weight_norm_backward_cpu(&vdw, &vv, &vg, &vdv, &vdg) == NN_STATUS_OK);
     CHECK(weight_norm_backward_cpu(&vdw, &vv, &vg, &vdv, &vdg) == NN_STATUS_OK); // += twice
@@ -125,9 +118,9 @@ void expect_invalid(nn_status status, const char * what) {
 
 void test_argument_checks() {
     std::vector<float> v(12, 1.0f), g(2, 1.0f), w(12, 7.0f), dw(12, 1.0f), dv(12, 0.0f), dg(2, 0.0f);
-    nn_tensor_view     vv = nn_view_3d(v.data(), 2, 2, 3), vg = view_1d(g.data(), 2);
+    nn_tensor_view     vv = nn_view_3d(v.data(), 2, 2, 3), vg = test_view_1d(g.data(), 2);
     nn_tensor_view     vw = nn_view_3d(w.data(), 2, 2, 3), vdw = nn_view_3d(dw.data(), 2, 2, 3);
-    nn_tensor_view     vdv = nn_view_3d(dv.data(), 2, 2, 3), vdg = view_1d(dg.data(), 2);
+    nn_tensor_view     vdv = nn_view_3d(dv.data(), 2, 2, 3), vdg = test_view_1d(dg.data(), 2);
 
     // zero norm: refused, nothing written
     v[6] = v[7] = v[8] = v[9] = v[10] = v[11] = 0.0f;
@@ -144,7 +137,7 @@ void test_argument_checks() {
     expect_invalid(weight_norm_forward_cpu(nullptr, &vg, &vw), "null v");
     expect_invalid(weight_norm_forward_cpu(&vv, nullptr, &vw), "null g");
     expect_invalid(weight_norm_forward_cpu(&vv, &vg, nullptr), "null w");
-    nn_tensor_view g3 = view_1d(g.data(), 1);
+    nn_tensor_view g3 = test_view_1d(g.data(), 1);
     expect_invalid(weight_norm_forward_cpu(&vv, &g3, &vw), "g length");
     nn_tensor_view w_other = nn_view_3d(w.data(), 2, 3, 2);
     expect_invalid(weight_norm_forward_cpu(&vv, &vg, &w_other), "w shape");
@@ -156,7 +149,7 @@ void test_argument_checks() {
     expect_invalid(weight_norm_backward_cpu(&vdw, &vv, &vg, nullptr, nullptr), "no outputs");
     nn_tensor_view dv_on_dw = nn_view_3d(dw.data(), 2, 2, 3);
     expect_invalid(weight_norm_backward_cpu(&vdw, &vv, &vg, &dv_on_dw, &vdg), "dv overlaps dw");
-    nn_tensor_view dg3 = view_1d(dg.data(), 1);
+    nn_tensor_view dg3 = test_view_1d(dg.data(), 1);
     expect_invalid(weight_norm_backward_cpu(&vdw, &vv, &vg, &vdv, &dg3), "dg length");
 }
 

@@ -64,10 +64,7 @@ nn_status adam_step_cpu(nn_tensor_view * params, const nn_tensor_view * grads, n
     }
     for (int i = 0; i < 4; i++) {
         for (int j = i + 1; j < 4; j++) {
-            const std::uintptr_t a     = reinterpret_cast<std::uintptr_t>(views[i]->data);
-            const std::uintptr_t b     = reinterpret_cast<std::uintptr_t>(views[j]->data);
-            const std::uintptr_t bytes = n * sizeof(float);
-            if (a < b + bytes && b < a + bytes) {
+            if (nn_views_overlap(views[i], views[j])) {
                 return nn_fail(NN_STATUS_INVALID_ARGUMENT, "adam_step_cpu: %s and %s overlap",
                                names[i], names[j]);
             }

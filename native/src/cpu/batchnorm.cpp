@@ -8,7 +8,6 @@
 #include "nn/batchnorm.h"
 
 #include <cmath>
-#include <cstdint>
 
 #include "common.h"
 #include "cpu/batchnorm-impl.h"
@@ -27,14 +26,6 @@ struct bn_arg {
     bool                   vec;
     bool                   output;
 };
-
-bool views_overlap(const nn_tensor_view * a, const nn_tensor_view * b) {
-    const std::uintptr_t a0 = reinterpret_cast<std::uintptr_t>(a->data);
-    const std::uintptr_t b0 = reinterpret_cast<std::uintptr_t>(b->data);
-    const std::uintptr_t a1 = a0 + nn_view_numel(a) * sizeof(float);
-    const std::uintptr_t b1 = b0 + nn_view_numel(b) * sizeof(float);
-    return a0 < b1 && b0 < a1;
-}
 
 // args[0] is the reference (B, C, T) tensor. Every other tensor argument must have its shape,
 // every vector argument must be 1-D (C); all contiguous with data; outputs overlap nothing. Null
@@ -86,7 +77,7 @@ nn_status check_args(const char * op, const bn_arg * args, size_t count, size_t 
             if (i == j || !args[i].output || args[j].view == nullptr || args[i].view == nullptr) {
                 continue;
             }
-            if (views_overlap(args[i].view, args[j].view)) {
+            if (nn_views_overlap(args[i].view, args[j].view)) {
                 return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s and %s overlap", op,
                                args[i].name, args[j].name);
             }

@@ -31,38 +31,6 @@ namespace {
 // ----------------------------------------------------------------------------
 // argument checks
 
-nn_status check_view(const char * op, const char * name, const nn_tensor_view * v, int ndim) {
-    if (v == nullptr) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is null", op, name);
-    }
-    if (v->data == nullptr) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has no data", op, name);
-    }
-    if (v->ndim != ndim) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has %d dimensions, expected %d", op,
-                       name, v->ndim, ndim);
-    }
-    for (int d = 0; d < ndim; d++) {
-        if (v->shape[d] == 0) {
-            return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has an empty dimension %d", op,
-                           name, d);
-        }
-    }
-    if (!nn_view_is_contiguous(v)) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is not contiguous", op, name);
-    }
-    return NN_STATUS_OK;
-}
-
-bool overlap(const nn_tensor_view * a, const nn_tensor_view * b) {
-    if (a == nullptr || b == nullptr) {
-        return false;
-    }
-    const std::uintptr_t a0 = reinterpret_cast<std::uintptr_t>(a->data);
-    const std::uintptr_t b0 = reinterpret_cast<std::uintptr_t>(b->data);
-    return a0 < b0 + nn_view_numel(b) * sizeof(float) && b0 < a0 + nn_view_numel(a) * sizeof(float);
-}
-
 bool shape_is(const nn_tensor_view * v, size_t d0, size_t d1, size_t d2) {
     return v->shape[0] == d0 && v->shape[1] == d1 && v->shape[2] == d2;
 }
@@ -73,9 +41,9 @@ constexpr size_t MAX_HYPER = size_t(1) << 30;
 // Checks x, w, bias (nullable) and the hyper-parameters; returns T_out through *T_out.
 nn_status check_conv(const char * op, const nn_tensor_view * x, const nn_tensor_view * w,
                      const nn_tensor_view * bias, size_t dilation, size_t pad, size_t * T_out) {
-    nn_status status = check_view(op, "x", x, 3);
-    if (status == NN_STATUS_OK) status = check_view(op, "w", w, 3);
-    if (status == NN_STATUS_OK && bias != nullptr) status = check_view(op, "bias", bias, 1);
+    nn_status status = nn_check_view(op, "x", x, 3);
+    if (status == NN_STATUS_OK) status = nn_check_view(op, "w", w, 3);
+    if (status == NN_STATUS_OK && bias != nullptr) status = nn_check_view(op, "bias", bias, 1);
     if (status != NN_STATUS_OK) {
         return status;
     }
@@ -458,7 +426,7 @@ nn_status conv1d_forward_cpu(const nn_tensor_view * x, const nn_tensor_view * w,
     const char * op    = "conv1d_forward_cpu";
     size_t       T_out = 0;
     nn_status    status = check_conv(op, x, w, bias, dilation, pad, &T_out);
-    if (status == NN_STATUS_OK) status = check_view(op, "y", y, 3);
+    if (status == NN_STATUS_OK) status = nn_check_view(op, "y", y, 3);
     if (status != NN_STATUS_OK) {
         return status;
     }
@@ -468,7 +436,7 @@ nn_status conv1d_forward_cpu(const nn_tensor_view * x, const nn_tensor_view * w,
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: y is (%zu, %zu, %zu), expected (%zu, %zu, %zu)",
                        op, y->shape[0], y->shape[1], y->shape[2], B, C_out, T_out);
     }
-    if (overlap(y, x) || overlap(y, w) || overlap(y, bias)) {
+    if (nn_views_overlap(y, x) || nn_views_overlap(y, w) || nn_views_overlap(y, bias)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: y overlaps an input", op);
     }
     const float * b = bias != nullptr ? bias->data : nullptr;
@@ -490,16 +458,16 @@ nn_status conv1d_backward_cpu(const nn_tensor_view * x, const nn_tensor_view * w
     const char * op    = "conv1d_backward_cpu";
     size_t       T_out = 0;
     nn_status    status = check_conv(op, x, w, nullptr, dilation, pad, &T_out);
-    if (status == NN_STATUS_OK) status = check_view(op, "dy", dy, 3);
+    if (status == NN_STATUS_OK) status = nn_check_view(op, "dy", dy, 3);
     if (status != NN_STATUS_OK) {
         return status;
     }
     if (dx == nullptr && dw == nullptr && dbias == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dx, dw and dbias are all null", op);
     }
-    if (dx != nullptr) status = check_view(op, "dx", dx, 3);
-    if (status == NN_STATUS_OK && dw != nullptr) status = check_view(op, "dw", dw, 3);
-    if (status == NN_STATUS_OK && dbias != nullptr) status = check_view(op, "dbias", dbias, 1);
+    if (dx != nullptr) status = nn_check_view(op, "dx", dx, 3);
+    if (status == NN_STATUS_OK && dw != nullptr) status = nn_check_view(op, "dw", dw, 3);
+    if (status == NN_STATUS_OK && dbias != nullptr) status = nn_check_view(op, "dbias", dbias, 1);
     if (status != NN_STATUS_OK) {
         return status;
     }
@@ -518,11 +486,12 @@ nn_status conv1d_backward_cpu(const nn_tensor_view * x, const nn_tensor_view * w
     }
     const nn_tensor_view * outputs[3] = {dx, dw, dbias};
     for (int a = 0; a < 3; a++) {
-        if (overlap(outputs[a], x) || overlap(outputs[a], w) || overlap(outputs[a], dy)) {
+        if (nn_views_overlap(outputs[a], x) || nn_views_overlap(outputs[a], w) ||
+            nn_views_overlap(outputs[a], dy)) {
             return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: an output overlaps an input", op);
         }
         for (int c = a + 1; c < 3; c++) {
-            if (overlap(outputs[a], outputs[c])) {
+            if (nn_views_overlap(outputs[a], outputs[c])) {
                 return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: two outputs overlap", op);
             }
         }

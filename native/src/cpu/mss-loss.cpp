@@ -38,9 +38,9 @@ nn_status check_call(const char * op, const nn_mss_plan * plan, const nn_tensor_
                            T, plan->impl.T);
         }
     }
-    if (dy != nullptr && (stft_views_overlap(dy, x) || stft_views_overlap(dy, y))) {
+    if (dy != nullptr && (nn_views_overlap(dy, x) || nn_views_overlap(dy, y))) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dy overlaps %s", op,
-                       stft_views_overlap(dy, x) ? "x" : "y");
+                       nn_views_overlap(dy, x) ? "x" : "y");
     }
     return NN_STATUS_OK;
 }

@@ -11,7 +11,6 @@
 #include "nn/resample.h"
 
 #include <cmath>
-#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -30,50 +29,6 @@ constexpr long long CUBIC_MAX_LENGTH_MISMATCH = 20;
 /** Output samples per parallel chunk; a sinc output costs up to 2 * 64 / ratio taps. */
 constexpr size_t SINC_GRAIN  = 64;
 constexpr size_t CUBIC_GRAIN = 4096;
-
-// The shared checks of a (B, C, T_in) -> (B, C, T_out) pair: non-null, contiguous, 3-D,
-// non-empty, same B and C, no overlap.
-nn_status check_pair(const char * op, const char * a_name, const nn_tensor_view * a,
-                     const char * b_name, const nn_tensor_view * b) {
-    if (a == nullptr || b == nullptr) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is null", op,
-                       a == nullptr ? a_name : b_name);
-    }
-    const nn_tensor_view * views[2] = {a, b};
-    const char *           names[2] = {a_name, b_name};
-    for (int i = 0; i < 2; i++) {
-        const nn_tensor_view * v = views[i];
-        if (v->data == nullptr) {
-            return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has no data", op, names[i]);
-        }
-        if (v->ndim != 3) {
-            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
-                           "%s: %s has %d dimensions, expected 3 (B, C, T)", op, names[i], v->ndim);
-        }
-        if (v->shape[0] == 0 || v->shape[1] == 0 || v->shape[2] == 0) {
-            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
-                           "%s: %s is (%zu, %zu, %zu): every dimension must be > 0", op, names[i],
-                           v->shape[0], v->shape[1], v->shape[2]);
-        }
-        if (!nn_view_is_contiguous(v)) {
-            return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is not contiguous", op, names[i]);
-        }
-    }
-    if (a->shape[0] != b->shape[0] || a->shape[1] != b->shape[1]) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
-                       "%s: %s is (%zu, %zu, %zu) but %s is (%zu, %zu, %zu): B and C must match",
-                       op, a_name, a->shape[0], a->shape[1], a->shape[2], b_name, b->shape[0],
-                       b->shape[1], b->shape[2]);
-    }
-    const std::uintptr_t a_begin = reinterpret_cast<std::uintptr_t>(a->data);
-    const std::uintptr_t b_begin = reinterpret_cast<std::uintptr_t>(b->data);
-    const std::uintptr_t a_bytes = nn_view_numel(a) * sizeof(float);
-    const std::uintptr_t b_bytes = nn_view_numel(b) * sizeof(float);
-    if (a_begin < b_begin + b_bytes && b_begin < a_begin + a_bytes) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s and %s overlap", op, a_name, b_name);
-    }
-    return NN_STATUS_OK;
-}
 
 // The scale checks and the full ResizeRight length shared by forward and backward.
 nn_status check_cubic(const char * op, size_t T_in, size_t T_out, double scale, size_t * T_full) {
@@ -150,7 +105,7 @@ size_t resample_sinc_length(size_t T_in, double ratio) {
 nn_status resample_sinc_cpu(const nn_sinc_filter * filter, const nn_tensor_view * x,
                             nn_tensor_view * y, double ratio, nn_sinc_mode mode) {
     const char * op     = "resample_sinc_cpu";
-    nn_status    status = check_pair(op, "x", x, "y", y);
+    nn_status    status = nn_check_pair_3d(op, "x", x, "y", y, false);
     if (status != NN_STATUS_OK) {
         return status;
     }
@@ -231,7 +186,7 @@ size_t upsample_cubic_length(size_t T_in, double scale) {
 
 nn_status upsample_cubic_forward_cpu(const nn_tensor_view * x, nn_tensor_view * y, double scale) {
     const char * op     = "upsample_cubic_forward_cpu";
-    nn_status    status = check_pair(op, "x", x, "y", y);
+    nn_status    status = nn_check_pair_3d(op, "x", x, "y", y, false);
     if (status != NN_STATUS_OK) {
         return status;
     }
@@ -262,7 +217,7 @@ nn_status upsample_cubic_forward_cpu(const nn_tensor_view * x, nn_tensor_view * 
 nn_status upsample_cubic_backward_cpu(const nn_tensor_view * dy, nn_tensor_view * dx,
                                       double scale) {
     const char * op     = "upsample_cubic_backward_cpu";
-    nn_status    status = check_pair(op, "dy", dy, "dx", dx);
+    nn_status    status = nn_check_pair_3d(op, "dy", dy, "dx", dx, false);
     if (status != NN_STATUS_OK) {
         return status;
     }

@@ -1,6 +1,6 @@
 // stft-impl.h: the STFT-magnitude loops behind nn/stft.h and nn/mss-loss.h, templated on the
 // scalar type so nn_core runs them in float and test/native runs the same code in double.
-// defines: stft_plan_impl, stft_check_signal, stft_check_matrix, stft_views_overlap,
+// defines: stft_plan_impl, stft_check_signal, stft_check_matrix,
 //          stft_check_args, stft_frame_count, stft_plan_build, stft_reflect,
 //          stft_frame_spectrum, stft_magnitude_cotangent, stft_frame_backward,
 //          stft_overlap_add_fold
@@ -70,15 +70,6 @@ inline nn_status stft_check_matrix(const char * op, const char * name, const nn_
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is not contiguous", op, name);
     }
     return NN_STATUS_OK;
-}
-
-/** True when the memory of two contiguous views intersects. */
-inline bool stft_views_overlap(const nn_tensor_view * a, const nn_tensor_view * b) {
-    const std::uintptr_t a_begin = reinterpret_cast<std::uintptr_t>(a->data);
-    const std::uintptr_t b_begin = reinterpret_cast<std::uintptr_t>(b->data);
-    const std::uintptr_t a_end   = a_begin + nn_view_numel(a) * sizeof(float);
-    const std::uintptr_t b_end   = b_begin + nn_view_numel(b) * sizeof(float);
-    return a_begin < b_end && b_begin < a_end;
 }
 
 // ----------------------------------------------------------------------------

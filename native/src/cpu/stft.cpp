@@ -56,7 +56,7 @@ nn_status stft_magnitude_forward_cpu(const nn_tensor_view * x, nn_tensor_view * 
     if (status != NN_STATUS_OK) {
         return status;
     }
-    if (stft_views_overlap(x, S)) {
+    if (nn_views_overlap(x, S)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: x and S overlap", op);
     }
     const size_t  N = plan.frames, F = plan.bins, stride = n_fft + 2;
@@ -97,9 +97,9 @@ nn_status stft_magnitude_backward_cpu(const nn_tensor_view * x, const nn_tensor_
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: x has %zu samples but dx has %zu", op,
                        plan.T, T_dx);
     }
-    if (stft_views_overlap(dx, x) || stft_views_overlap(dx, dS)) {
+    if (nn_views_overlap(dx, x) || nn_views_overlap(dx, dS)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dx overlaps %s", op,
-                       stft_views_overlap(dx, x) ? "x" : "dS");
+                       nn_views_overlap(dx, x) ? "x" : "dS");
     }
     std::vector<float> dpad;
     try {

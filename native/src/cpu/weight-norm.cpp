@@ -5,45 +5,10 @@
 
 #include "nn/weight-norm.h"
 
-#include <cstdint>
-
 #include "common.h"
 #include "cpu/weight-norm-impl.h"
 
 namespace {
-
-// A non-null, contiguous view with data, `ndim` dimensions, each > 0.
-nn_status check_view(const char * op, const char * name, const nn_tensor_view * v, int ndim) {
-    if (v == nullptr) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is null", op, name);
-    }
-    if (v->data == nullptr) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has no data", op, name);
-    }
-    if (v->ndim != ndim) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has %d dimensions, expected %d", op,
-                       name, v->ndim, ndim);
-    }
-    for (int d = 0; d < ndim; d++) {
-        if (v->shape[d] == 0) {
-            return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s has an empty dimension %d", op,
-                           name, d);
-        }
-    }
-    if (!nn_view_is_contiguous(v)) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is not contiguous", op, name);
-    }
-    return NN_STATUS_OK;
-}
-
-bool overlap(const nn_tensor_view * a, const nn_tensor_view * b) {
-    if (a == nullptr || b == nullptr) {
-        return false;
-    }
-    const std::uintptr_t a0 = reinterpret_cast<std::uintptr_t>(a->data);
-    const std::uintptr_t b0 = reinterpret_cast<std::uintptr_t>(b->data);
-    return a0 < b0 + nn_view_numel(b) * sizeof(float) && b0 < a0 + nn_view_numel(a) * sizeof(float);
-}
 
 bool same_3d(const nn_tensor_view * a, const nn_tensor_view * b) {
     return a->shape[0] == b->shape[0] && a->shape[1] == b->shape[1] && a->shape[2] == b->shape[2];
@@ -51,8 +16,8 @@ bool same_3d(const nn_tensor_view * a, const nn_tensor_view * b) {
 
 // v (C_out, C_in, K) and g (C_out): checked shapes and a nonzero norm in every row of v.
 nn_status check_v_g(const char * op, const nn_tensor_view * v, const nn_tensor_view * g) {
-    nn_status status = check_view(op, "v", v, 3);
-    if (status == NN_STATUS_OK) status = check_view(op, "g", g, 1);
+    nn_status status = nn_check_view(op, "v", v, 3);
+    if (status == NN_STATUS_OK) status = nn_check_view(op, "g", g, 1);
     if (status != NN_STATUS_OK) {
         return status;
     }
@@ -78,7 +43,7 @@ nn_status check_v_g(const char * op, const nn_tensor_view * v, const nn_tensor_v
 nn_status weight_norm_forward_cpu(const nn_tensor_view * v, const nn_tensor_view * g,
                                   nn_tensor_view * w) {
     const char * op     = "weight_norm_forward_cpu";
-    nn_status    status = check_view(op, "w", w, 3);
+    nn_status    status = nn_check_view(op, "w", w, 3);
     if (status == NN_STATUS_OK) status = check_v_g(op, v, g);
     if (status != NN_STATUS_OK) {
         return status;
@@ -88,7 +53,7 @@ nn_status weight_norm_forward_cpu(const nn_tensor_view * v, const nn_tensor_view
                        op, v->shape[0], v->shape[1], v->shape[2], w->shape[0], w->shape[1],
                        w->shape[2]);
     }
-    if (overlap(w, v) || overlap(w, g)) {
+    if (nn_views_overlap(w, v) || nn_views_overlap(w, g)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: w overlaps v or g", op);
     }
     weight_norm_forward_ref(v->data, g->data, w->data, v->shape[0], v->shape[1] * v->shape[2]);
@@ -100,15 +65,15 @@ nn_status weight_norm_backward_cpu(const nn_tensor_view * dw, const nn_tensor_vi
                                    const nn_tensor_view * g, nn_tensor_view * dv,
                                    nn_tensor_view * dg) {
     const char * op     = "weight_norm_backward_cpu";
-    nn_status    status = check_view(op, "dw", dw, 3);
+    nn_status    status = nn_check_view(op, "dw", dw, 3);
     if (status != NN_STATUS_OK) {
         return status;
     }
     if (dv == nullptr && dg == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dv and dg are both null: nothing to compute", op);
     }
-    if (dv != nullptr) status = check_view(op, "dv", dv, 3);
-    if (status == NN_STATUS_OK && dg != nullptr) status = check_view(op, "dg", dg, 1);
+    if (dv != nullptr) status = nn_check_view(op, "dv", dv, 3);
+    if (status == NN_STATUS_OK && dg != nullptr) status = nn_check_view(op, "dg", dg, 1);
     if (status == NN_STATUS_OK) status = check_v_g(op, v, g);
     if (status != NN_STATUS_OK) {
         return status;
@@ -124,11 +89,11 @@ nn_status weight_norm_backward_cpu(const nn_tensor_view * dw, const nn_tensor_vi
     }
     const nn_tensor_view * inputs[3] = {dw, v, g};
     for (const nn_tensor_view * in : inputs) {
-        if (overlap(dv, in) || overlap(dg, in)) {
+        if (nn_views_overlap(dv, in) || nn_views_overlap(dg, in)) {
             return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dv or dg overlaps an input", op);
         }
     }
-    if (overlap(dv, dg)) {
+    if (nn_views_overlap(dv, dg)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dv and dg overlap", op);
     }
     weight_norm_backward_ref(dw->data, v->data, g->data, dv != nullptr ? dv->data : nullptr,

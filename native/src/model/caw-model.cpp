@@ -6,7 +6,6 @@
 #include "nn/caw-model.h"
 
 #include <cmath>
-#include <cstdint>
 
 #include "common.h"
 #include "model/caw-backend.h"
@@ -54,15 +53,6 @@ nn_status check_signal(const char * op, const char * name, const nn_tensor_view 
         *T_out = v->shape[2];
     }
     return NN_STATUS_OK;
-}
-
-bool overlaps(const nn_tensor_view * a, const nn_tensor_view * b) {
-    if (a == nullptr || b == nullptr) {
-        return false;
-    }
-    const std::uintptr_t a0 = reinterpret_cast<std::uintptr_t>(a->data);
-    const std::uintptr_t b0 = reinterpret_cast<std::uintptr_t>(b->data);
-    return a0 < b0 + nn_view_numel(b) * sizeof(float) && b0 < a0 + nn_view_numel(a) * sizeof(float);
 }
 
 nn_status check_acts(const char * op, const caw_acts * acts) {
@@ -186,7 +176,7 @@ nn_status caw_generator_forward(caw_model * G, caw_acts * acts, const nn_tensor_
         CAW_TRY(check_signal(op, "noise", noise, N, nullptr));
     if (prev != nullptr)
         CAW_TRY(check_signal(op, "prev", prev, N, nullptr));
-    if (overlaps(out, noise) || overlaps(out, prev)) {
+    if (nn_views_overlap(out, noise) || nn_views_overlap(out, prev)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: out overlaps noise or prev", op);
     }
     if (!std::isfinite(amp)) {
@@ -209,7 +199,8 @@ nn_status caw_generator_backward(caw_model * G, caw_acts * acts, const nn_tensor
         CAW_TRY(check_signal(op, "d_noise", d_noise, acts->N, nullptr));
     if (d_prev != nullptr)
         CAW_TRY(check_signal(op, "d_prev", d_prev, acts->N, nullptr));
-    if (overlaps(d_noise, dout) || overlaps(d_prev, dout) || overlaps(d_noise, d_prev)) {
+    if (nn_views_overlap(d_noise, dout) || nn_views_overlap(d_prev, dout) ||
+        nn_views_overlap(d_noise, d_prev)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: d_noise, d_prev and dout must not overlap",
                        op);
     }
@@ -235,7 +226,7 @@ nn_status caw_discriminator_forward(caw_model * D, caw_acts * acts, const nn_ten
                        2 * D->pad + 1);
     }
     CAW_TRY(check_signal(op, "out", out, N - 2 * D->pad, nullptr));
-    if (overlaps(out, x)) {
+    if (nn_views_overlap(out, x)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: out overlaps x", op);
     }
     CAW_TRY(caw_acts_prepare(D, acts, N, op));
@@ -251,7 +242,7 @@ nn_status caw_discriminator_backward(caw_model * D, caw_acts * acts, const nn_te
     CAW_TRY(check_signal(op, "dout", dout, acts->N - 2 * D->pad, nullptr));
     if (dx != nullptr)
         CAW_TRY(check_signal(op, "dx", dx, acts->N, nullptr));
-    if (overlaps(dx, dout)) {
+    if (nn_views_overlap(dx, dout)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dx overlaps dout", op);
     }
     return finish(caw_discriminator_backward_t<backend, float>(D, acts, dout->data,

@@ -61,6 +61,33 @@ inline void copy_model(const caw_model & f, dmodel * d) {
     }
 }
 
+/**
+ * The tiny double model the finite-difference tests share: a float model initialised from
+ * `init_seed` exactly as training would, copied to double, then BN beta and running stats moved
+ * away from their initial 0 / 0 / 1 (stream `perturb_seed`) so every term of the maths is exercised.
+ */
+inline void tiny_double_model(caw_kind kind, uint64_t init_seed, uint64_t perturb_seed, size_t C,
+                              size_t K, size_t L, dmodel * m) {
+    const caw_config cfg = make_config(kind, C, K, L);
+    caw_model        f   = {};
+    CHECK(caw_model_init(&f, &cfg) == NN_STATUS_OK);
+    test_rng_source rs(init_seed);
+    caw_rng_source  src = rs.source();
+    CHECK(caw_model_init_params(&f, &src) == NN_STATUS_OK);
+    build_double(m, cfg);
+    copy_model(f, m);
+    caw_model_free(&f);
+    test_rng r(perturb_seed);
+    for (size_t l = 0; l < m->n_convs; l++) {
+        const caw_conv & cv = m->convs[l];
+        for (size_t o = 0; cv.bn && o < cv.C_out; o++) {
+            m->params[cv.beta + o] = r.uniform(-0.3, 0.3);
+            m->state[cv.rmean + o] = r.uniform(-0.2, 0.2);
+            m->state[cv.rvar + o]  = r.uniform(0.5, 1.5);
+        }
+    }
+}
+
 template <typename Real>
 void fill_vec(std::vector<Real> & v, uint64_t seed, double lo = -1.0, double hi = 1.0) {
     fill_uniform(v, seed, lo, hi);

@@ -52,24 +52,8 @@ struct d_case {
 };
 
 void test_fd(caw_bn_mode mode) {
-    const caw_config cfg = make_config(CAW_DISCRIMINATOR, TINY_C, TINY_K, TINY_L);
-    caw_model        D   = {};
-    CHECK(caw_model_init(&D, &cfg) == NN_STATUS_OK);
-    test_rng_source rs(12);
-    caw_rng_source  src = rs.source();
-    CHECK(caw_model_init_params(&D, &src) == NN_STATUS_OK);
     d_case c;
-    build_double(&c.m, cfg);
-    copy_model(D, &c.m);
-    test_rng r(6);
-    for (size_t l = 0; l < c.m.n_convs; l++) {
-        const caw_conv & cv = c.m.convs[l];
-        for (size_t o = 0; cv.bn && o < cv.C_out; o++) {
-            c.m.params[cv.beta + o] = r.uniform(-0.3, 0.3);
-            c.m.state[cv.rmean + o] = r.uniform(-0.2, 0.2);
-            c.m.state[cv.rvar + o]  = r.uniform(0.5, 1.5);
-        }
-    }
+    tiny_double_model(CAW_DISCRIMINATOR, 12, 6, TINY_C, TINY_K, TINY_L, &c.m);
     const size_t N = 47, T_out = N - 2 * c.m.pad;
     c.mode = mode;
     c.acts = dacts{};
@@ -91,7 +75,6 @@ void test_fd(caw_bn_mode mode) {
     std::printf("  %s: FD worst error/tolerance: params %.3g, x %.3g\n", label, worst_p, worst_x);
     caw_acts_release(&c.acts);
     caw_model_release(&c.m);
-    caw_model_free(&D);
 }
 
 void test_float_vs_double(size_t C, size_t N, caw_bn_mode mode) {

@@ -65,25 +65,8 @@ struct g_case {
 };
 
 void test_fd(caw_bn_mode mode) {
-    const caw_config cfg = make_config(CAW_GENERATOR, TINY_C, TINY_K, TINY_L);
-    caw_model        G   = {};
-    CHECK(caw_model_init(&G, &cfg) == NN_STATUS_OK);
-    test_rng_source rs(11);
-    caw_rng_source  src = rs.source();
-    CHECK(caw_model_init_params(&G, &src) == NN_STATUS_OK);
     g_case c;
-    build_double(&c.m, cfg);
-    copy_model(G, &c.m);
-    // beta, running stats away from their initial 0 / 1 so every term is exercised
-    test_rng r(5);
-    for (size_t l = 0; l < c.m.n_convs; l++) {
-        const caw_conv & cv = c.m.convs[l];
-        for (size_t o = 0; cv.bn && o < cv.C_out; o++) {
-            c.m.params[cv.beta + o] = r.uniform(-0.3, 0.3);
-            c.m.state[cv.rmean + o] = r.uniform(-0.2, 0.2);
-            c.m.state[cv.rvar + o]  = r.uniform(0.5, 1.5);
-        }
-    }
+    tiny_double_model(CAW_GENERATOR, 11, 5, TINY_C, TINY_K, TINY_L, &c.m);
     c.N    = 21;
     c.amp  = 0.7;
     c.mode = mode;
@@ -132,7 +115,6 @@ void test_fd(caw_bn_mode mode) {
     }
     caw_acts_release(&c.acts);
     caw_model_release(&c.m);
-    caw_model_free(&G);
 }
 
 // ---- float entry points vs the double model --------------------------------------------------

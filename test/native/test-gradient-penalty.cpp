@@ -50,24 +50,7 @@ struct gp_case {
 };
 
 void setup(gp_case * c, uint64_t seed, size_t N) {
-    const caw_config cfg = make_config(CAW_DISCRIMINATOR, TINY_C, TINY_K, TINY_L);
-    caw_model        D   = {};
-    CHECK(caw_model_init(&D, &cfg) == NN_STATUS_OK);
-    test_rng_source rs(seed);
-    caw_rng_source  src = rs.source();
-    CHECK(caw_model_init_params(&D, &src) == NN_STATUS_OK);
-    build_double(&c->m, cfg);
-    copy_model(D, &c->m);
-    caw_model_free(&D);
-    test_rng r(seed + 1);
-    for (size_t l = 0; l < c->m.n_convs; l++) {
-        const caw_conv & cv = c->m.convs[l];
-        for (size_t o = 0; cv.bn && o < cv.C_out; o++) {
-            c->m.params[cv.beta + o] = r.uniform(-0.3, 0.3);
-            c->m.state[cv.rmean + o] = r.uniform(-0.2, 0.2);
-            c->m.state[cv.rvar + o]  = r.uniform(0.5, 1.5);
-        }
-    }
+    tiny_double_model(CAW_DISCRIMINATOR, seed, seed + 1, TINY_C, TINY_K, TINY_L, &c->m);
     c->acts = dacts{};
     c->real.resize(N);
     c->fake.resize(N);

@@ -66,11 +66,12 @@ export default defineConfig({
       outDir: fromRoot('out/main'),
       sourcemap: true,
       rollupOptions: {
-        // The audio worker is its own entry, next to the main bundle, where core.ts looks
+        // The workers are entries of their own, next to the main bundle, where core.ts looks
         // for it (new URL('./workers/audio-worker.js', import.meta.url)).
         input: {
           index: fromRoot('src-main/index.ts'),
           'workers/audio-worker': fromRoot('src-main/workers/audio-worker.ts'),
+          'workers/training-worker': fromRoot('src-main/workers/training-worker.ts'),
         },
         external: NATIVE_EXTERNALS,
       },

@@ -66,10 +66,10 @@ export default tseslint.config(
   {
     files: ['src-renderer/app/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: layer('The renderer imports @common, svelte and wavesurfer.js only: never electron, node: or the main side.', [
+    rules: layer('The renderer imports @common, svelte, wavesurfer.js and uplot only: never electron, node: or the main side.', [
       '^(electron|node:)',
       'src-main/(?!common/)',
-      '^(?!@common/|svelte(/|$)|wavesurfer\\.js(/|$)|\\.{1,2}/)',
+      '^(?!@common/|svelte(/|$)|wavesurfer\\.js(/|$)|uplot(/|$)|\\.{1,2}/)',
     ]),
   },
 );

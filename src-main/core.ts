@@ -8,13 +8,17 @@ import type { AppInfo, ApiHandlers, EventName, EventPayloadOf } from './common/i
 import { DEFAULT_MAX_CLIP_SECONDS, DEFAULT_MAX_IMPORT_SECONDS } from './common/limits.js';
 import { toErrorPayload } from './common/errors.js';
 import { openDatabase, type Db } from './db/database.js';
-import { describeCompute } from './addon/device.js';
+import { chooseTrainingDevice, describeCompute } from './addon/device.js';
 import { loadNativeAddon } from './addon/binding.js';
 import { createInlineProcessor, createWorkerProcessor, type AudioProcessor } from './services/audio/processor.js';
 import { ensureDataDir } from './services/data-dir.js';
 import { LibraryRepository } from './services/library/library-repository.js';
 import { LibraryService, type LibraryLimits } from './services/library/library-service.js';
 import { AudioStore } from './services/store/audio-store.js';
+import { ModelRepository } from './services/training/model-repository.js';
+import { TrainingService } from './services/training/training-service.js';
+import { forkWorker, resolveWorkerScript, type WorkerLauncher } from './services/training/worker-process.js';
+import type { MediaRef } from './common/media.js';
 import { APP_VERSION } from './version.js';
 
 export interface CoreOptions {
@@ -28,6 +32,13 @@ export interface CoreOptions {
   /** better_sqlite3.node for this runtime, when it is not the one in node_modules (Electron). */
   sqliteBinding?: string;
   host?: AppInfo['host'];
+  /**
+   * Which training jobs this core runs: 'all' queued jobs in order (the app, web mode), or only
+   * those it was asked to start or resume ('own', the default: CLI commands and tests).
+   */
+  runQueue?: 'all' | 'own';
+  /** How training workers start: child_process.fork by default, utilityProcess in Electron. */
+  launchWorker?: WorkerLauncher;
 }
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: EventPayloadOf<E>) => void;
@@ -35,7 +46,10 @@ export type CoreEventListener = <E extends EventName>(event: E, payload: EventPa
 export interface Core {
   readonly dataDir: string;
   readonly library: LibraryService;
+  readonly training: TrainingService;
   readonly handlers: ApiHandlers;
+  /** The file a media reference names (NOT_FOUND when there is none). */
+  mediaFile(ref: MediaRef): string;
   /** Subscribes to every event the core emits; returns the unsubscribe function. */
   subscribe(listener: CoreEventListener): () => void;
   dispose(): Promise<void>;
@@ -65,6 +79,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     limits,
     (songIds) => emit('library:did-change', { songIds }),
   );
+  const training = new TrainingService(new ModelRepository(db), library, {
+    dataDir: options.dataDir,
+    launch: options.launchWorker ?? forkWorker,
+    workerScript: resolveWorkerScript(new URL('./workers/training-worker.js', import.meta.url)),
+    runQueue: options.runQueue ?? 'own',
+    chooseDevice: (requested) => chooseTrainingDevice(requested, () => describeCompute(loadNativeAddon())),
+    events: {
+      progress: (event) => emit('training:did-progress', event),
+      changed: (modelIds) => emit('training:did-change', { modelIds }),
+    },
+  });
 
   const handlers: ApiHandlers = {
     'app:get-info': () => Promise.resolve(appInfo(options)),
@@ -84,17 +109,33 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       library.deleteClip(clipId);
       return Promise.resolve({ deleted: true as const });
     },
+    'training:list-presets': () => Promise.resolve(training.presets()),
+    'training:list-models': ({ clipId }) => Promise.resolve(training.list(clipId)),
+    'training:get-model': ({ modelId }) => Promise.resolve(training.get(modelId)),
+    'training:start': (request) => training.create(request),
+    'training:cancel': ({ modelId }) => Promise.resolve(training.cancel(modelId)),
+    'training:resume': ({ modelId }) => Promise.resolve(training.resume(modelId)),
+    'training:delete-model': async ({ modelId }) => {
+      await training.delete(modelId);
+      return { deleted: true as const };
+    },
+    'training:get-losses': ({ modelId }) => training.losses(modelId),
   };
 
   return {
     dataDir: options.dataDir,
     library,
+    training,
     handlers,
+    mediaFile(ref) {
+      return ref.kind === 'file' ? library.playbackPath(ref.fileId) : training.previewPath(ref.modelId, ref.scale, ref.preview);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async dispose() {
+      await training.dispose();
       listeners.clear();
       await processor.dispose();
       db.close();

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import { existsSync } from 'node:fs';
 import { toErrorPayload } from './common/errors.js';
 import { createCore, type Core } from './core.js';
+import { utilityWorker } from './app/utility-worker.js';
 import { forwardEvents, registerIpc } from './ipc/register-ipc.js';
 import { createMainWindow, installSessionPolicy, isAppUrl } from './app/main-window.js';
 import { handleMediaProtocol, registerMediaScheme } from './app/media-protocol.js';
@@ -33,6 +34,8 @@ async function start(): Promise<void> {
     limits: limitsFromEnv(),
     audio: 'worker',
     host: 'electron',
+    runQueue: 'all',
+    launchWorker: utilityWorker,
     ...(sqliteBinding ? { sqliteBinding } : {}),
   });
   handleMediaProtocol(core);

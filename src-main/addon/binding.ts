@@ -77,50 +77,86 @@ export const mssConfigSchema = z.strictObject({
 }).refine((c) => c.win <= c.nFft, { message: 'win must be at most nFft' });
 export type MssConfig = z.infer<typeof mssConfigSchema>;
 
+/** A gap to fill: samples [start, end) at the training signal's sampleRate (audio before it). */
+const holeSchema = z.strictObject({
+  start: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  end: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+});
+
 /**
  * How to train (caw_train_config and nn_pyramid_options in native/include/nn/caw-trainer.h and
  * pyramid.h). Every field but `mode` is optional and defaults to the reference's value (in
  * brackets).
  */
-export const trainOptionsSchema = z.strictObject({
-  /** 'normal' for music (small MSS weight, cond noise), 'denoising' (strong MSE, no cond noise). */
-  mode: z.enum(['normal', 'denoising']),
-  /** Channels C at the coarsest trained scale [16]. */
-  channelsFirst: count(4096).optional(),
-  /** Channels C at every later scale [96]. */
-  channelsRest: count(4096).optional(),
-  /** Convolution kernel K, odd [9]. */
-  kernelSize: count(4095).refine((k) => k % 2 === 1, { message: 'must be odd' }).optional(),
-  /** Layers L per generator, 2..12 [8]. */
-  layers: z.number().int().min(2).max(12).optional(),
-  /** Epochs (one D step and one G step each) per scale [2000]. */
-  epochsPerScale: count(2 ** 32 - 1).optional(),
-  /** Adam learning rate [0.0015]. */
-  learningRate: z.number().positive().finite().optional(),
-  /** Every random stream derives from it; same seed, same bytes [0]. */
-  seed: seedSchema.optional(),
-  /** The reconstruction's spectral loss resolutions, 1 to 16 [2048/240/1200, 1024/120/600, 512/50/240]. */
-  mssConfigs: z.array(mssConfigSchema).min(1).max(16).optional(),
-  /** Candidate pyramid rates in Hz, strictly ascending; the signal's own rate is appended. */
-  fsList: z
-    .array(count(2 ** 32 - 1))
-    .min(1)
-    .max(64)
-    .refine((rates) => rates.every((rate, i) => i === 0 || rate > (rates[i - 1] ?? 0)), {
-      message: 'must be strictly ascending',
-    })
-    .optional(),
-  /** Speech: never train levels below 500 Hz and skip the energy rule [false]. */
-  speech: z.boolean().optional(),
-});
+export const trainOptionsSchema = z
+  .strictObject({
+    /**
+     * 'normal' for music (small MSS weight, cond noise), 'denoising' (strong MSE, no cond noise),
+     * 'inpainting' (strong MSE on the audio outside `holes`, cond noise).
+     */
+    mode: z.enum(['normal', 'denoising', 'inpainting']),
+    /**
+     * Inpainting only, and required then: 1 to 16 gaps [start, end) in samples at sampleRate,
+     * ascending, each with audio on both sides (0 < start < end < signal length, and a gap
+     * between holes); the native trainer also refuses holes that its discriminator, at some
+     * pyramid level, would see no audio around.
+     */
+    holes: z.array(holeSchema).min(1).max(16).optional(),
+    /** Reconstruction MSE weight [by mode: normal 0, denoising 10, inpainting 10]. */
+    alpha1: z.number().nonnegative().finite().optional(),
+    /** Reconstruction spectral (MSS) weight [by mode: normal 1e-4, denoising 0, inpainting 0]. */
+    alpha2: z.number().nonnegative().finite().optional(),
+    /** Channels C at the coarsest trained scale [16]. */
+    channelsFirst: count(4096).optional(),
+    /** Channels C at every later scale [96]. */
+    channelsRest: count(4096).optional(),
+    /** Convolution kernel K, odd [9]. */
+    kernelSize: count(4095).refine((k) => k % 2 === 1, { message: 'must be odd' }).optional(),
+    /** Layers L per generator, 2..12 [8]. */
+    layers: z.number().int().min(2).max(12).optional(),
+    /** Epochs (one D step and one G step each) per scale [2000]. */
+    epochsPerScale: count(2 ** 32 - 1).optional(),
+    /** Adam learning rate [0.0015]. */
+    learningRate: z.number().positive().finite().optional(),
+    /** Every random stream derives from it; same seed, same bytes [0]. */
+    seed: seedSchema.optional(),
+    /** The reconstruction's spectral loss resolutions, 1 to 16 [2048/240/1200, 1024/120/600, 512/50/240]. */
+    mssConfigs: z.array(mssConfigSchema).min(1).max(16).optional(),
+    /** Candidate pyramid rates in Hz, strictly ascending; the signal's own rate is appended. */
+    fsList: z
+      .array(count(2 ** 32 - 1))
+      .min(1)
+      .max(64)
+      .refine((rates) => rates.every((rate, i) => i === 0 || rate > (rates[i - 1] ?? 0)), {
+        message: 'must be strictly ascending',
+      })
+      .optional(),
+    /** Speech: never train levels below 500 Hz and skip the energy rule [false]. */
+    speech: z.boolean().optional(),
+  })
+  .refine((o) => (o.mode === 'inpainting') === (o.holes !== undefined), {
+    message: "holes is required when mode is 'inpainting' and allowed only then",
+    path: ['holes'],
+  })
+  .refine(
+    (o) =>
+      (o.holes ?? []).every(
+        (h, i, all) => h.start < h.end && (i === 0 || h.start > (all[i - 1]?.end ?? 0)),
+      ),
+    {
+      message: 'holes must be non-empty [start, end) ranges, ascending, with audio between them',
+      path: ['holes'],
+    },
+  );
 export type TrainOptions = z.infer<typeof trainOptionsSchema>;
 
 /** A loss value: any number, NaN included (mss is NaN when a level is too short for it). */
 const lossValue = z.custom<number>((value) => typeof value === 'number');
 
 /**
- * One training progress report. Reports are throttled to about ten a second, but the last epoch
- * of every scale is always reported (epoch === epochs), and reports arrive in training order.
+ * One training progress report. Reports are throttled to about ten a second, but the first and
+ * last epochs of every scale are always reported (epoch 1 and epochs), and reports arrive in
+ * training order.
  */
 export const trainingProgressSchema = z.strictObject({
   /** The scale being trained, 0 = coarsest. */

@@ -5,6 +5,7 @@
  * in a sentence the UI and `eureka info` show as is.
  */
 import type { AppInfo } from '../common/ipc-contract.js';
+import { AppError } from '../common/errors.js';
 import type { NativeAddon } from './binding.js';
 
 /** The `compute` object of {@link AppInfo}. */
@@ -29,4 +30,27 @@ export function describeCompute(addon: NativeAddon): ComputeInfo {
     cudaDevices: devices?.count ?? 0,
     cpuReason,
   };
+}
+
+/**
+ * Where a training run goes. The trainer's CUDA path is not built yet (only the pre-emphasis
+ * kernel exists in CUDA), so every run trains on the CPU: 'auto' says why, an explicit 'cuda'
+ * is refused with the reason rather than silently run on the CPU.
+ */
+export function chooseTrainingDevice(
+  requested: 'auto' | 'cpu' | 'cuda',
+  compute: () => ComputeInfo,
+): { device: 'cpu' | 'cuda'; reason: string } {
+  if (requested === 'cpu') return { device: 'cpu', reason: 'the CPU was asked for' };
+  let info: ComputeInfo | null = null;
+  try {
+    info = compute();
+  } catch {
+    info = null;
+  }
+  const why = info?.cpuReason ?? 'this version of Eureka trains on the CPU only (the CUDA trainer is not built yet)';
+  if (requested === 'cuda') {
+    throw new AppError('INVALID_INPUT', `cannot train on CUDA: ${why}; use --device cpu or auto`);
+  }
+  return { device: 'cpu', reason: why };
 }

@@ -1,10 +1,11 @@
 /**
- * `eureka-media://file/<id>`: streams a file's playback WAV from the store to the sandboxed
- * renderer (which cannot read files). Only numeric ids resolve, through the library, so no
- * request can name a path.
+ * `eureka-media://media/<path>`: streams audio the core owns (a file's playback WAV, a training
+ * preview) to the sandboxed renderer, which cannot read files. Paths are parsed into a
+ * {@link MediaRef} of numeric ids and resolved by the core, so no request can name a path.
  */
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
+import { parseMediaPath } from '../common/media.js';
 import type { Core } from '../core.js';
 
 export const MEDIA_SCHEME = 'eureka-media';
@@ -19,11 +20,11 @@ export function registerMediaScheme(): void {
 export function handleMediaProtocol(core: Core): void {
   protocol.handle(MEDIA_SCHEME, (request) => {
     const url = new URL(request.url);
-    const match = /^\/(\d{1,12})$/.exec(url.pathname);
-    if (url.hostname !== 'file' || !match) return new Response('not found', { status: 404 });
+    const ref = url.hostname === 'media' ? parseMediaPath(url.pathname.slice(1)) : null;
+    if (!ref) return new Response('not found', { status: 404 });
     let file: string;
     try {
-      file = core.library.playbackPath(Number(match[1]));
+      file = core.mediaFile(ref);
     } catch {
       return new Response('not found', { status: 404 });
     }

@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION } from '../version.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerLibraryCommands } from './commands/library.js';
+import { registerTrainCommands } from './commands/train.js';
 import { registerWebCommand } from './commands/web.js';
 import { CliExit, reportError } from './output.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run eureka --help for usage)')
     .exitOverride();
   registerLibraryCommands(program);
+  registerTrainCommands(program);
   registerWebCommand(program);
   registerDemoCommand(program);
   return program;

@@ -5,7 +5,8 @@
  * which `--json` keeps for the result.
  */
 export interface ProgressBar {
-  update(fraction: number, label: string): void;
+  /** etaSeconds: the caller's own forecast, when it has a better one than elapsed/fraction. */
+  update(fraction: number, label: string, etaSeconds?: number | null): void;
   done(message?: string): void;
 }
 
@@ -16,22 +17,22 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): 
   const interactive = stream.isTTY === true;
   let drawn = false;
 
-  const eta = (fraction: number): string => {
-    if (fraction <= 0.02) return 'ETA --:--';
-    const remaining = ((Date.now() - started) / 1000) * ((1 - fraction) / fraction);
+  const eta = (fraction: number, given: number | null | undefined): string => {
+    if (given === null || (given === undefined && fraction <= 0.02)) return 'ETA --:--';
+    const remaining = given ?? ((Date.now() - started) / 1000) * ((1 - fraction) / fraction);
     const m = Math.floor(remaining / 60);
     const s = Math.round(remaining % 60);
     return `ETA ${m}:${String(s).padStart(2, '0')}`;
   };
 
   return {
-    update(fraction, label) {
+    update(fraction, label, etaSeconds) {
       if (!interactive) return;
       const clamped = Math.max(0, Math.min(1, fraction));
       const percent = Math.floor(clamped * 100);
       const filled = Math.round(clamped * WIDTH);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
-      const line = `${bar} ${String(percent).padStart(3)}% ${eta(clamped)}  ${label}`;
+      const line = `${bar} ${String(percent).padStart(3)}% ${eta(clamped, etaSeconds)}  ${label}`;
       stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 100) - 1)}`);
       drawn = true;
     },

@@ -18,7 +18,15 @@ import {
   songSchema,
 } from './dto.js';
 import { errorPayloadSchema } from './errors.js';
+import type { MediaRef } from './media.js';
 import { MAX_IMPORT_BYTES } from './limits.js';
+import {
+  lossPointSchema,
+  modelSchema,
+  presetSummarySchema,
+  trainingProgressEventSchema,
+  trainRequestSchema,
+} from './training.js';
 
 /** Bytes of one file the user dropped: name as on their disk, contents as-is. */
 export const importSourceSchema = z.object({
@@ -83,6 +91,22 @@ export const ipcContract = {
     request: z.object({ clipId: idSchema }),
     response: z.object({ deleted: z.literal(true) }),
   },
+  'training:list-presets': { request: empty, response: z.array(presetSummarySchema) },
+  'training:list-models': {
+    request: z.object({ clipId: idSchema.optional() }),
+    response: z.array(modelSchema),
+  },
+  'training:get-model': { request: z.object({ modelId: idSchema }), response: modelSchema },
+  /** Creates a model of a clip and queues its training. */
+  'training:start': { request: trainRequestSchema, response: modelSchema },
+  'training:cancel': { request: z.object({ modelId: idSchema }), response: modelSchema },
+  'training:resume': { request: z.object({ modelId: idSchema }), response: modelSchema },
+  'training:delete-model': {
+    request: z.object({ modelId: idSchema }),
+    response: z.object({ deleted: z.literal(true) }),
+  },
+  /** The loss curve so far (thinned to at most 1500 points per scale). */
+  'training:get-losses': { request: z.object({ modelId: idSchema }), response: z.array(lossPointSchema) },
 } as const;
 
 /** event → payload schema. */
@@ -90,6 +114,10 @@ export const eventContract = {
   'library:did-import-progress': importProgressSchema,
   /** Songs or clips changed through this core (any window or web client it serves). */
   'library:did-change': z.object({ songIds: z.array(idSchema) }),
+  /** The running model's progress, a few times a second. */
+  'training:did-progress': trainingProgressEventSchema,
+  /** Models were created, changed state, finished a scale or were deleted. */
+  'training:did-change': z.object({ modelIds: z.array(idSchema) }),
 } as const;
 
 export type Channel = keyof typeof ipcContract;
@@ -139,6 +167,6 @@ export interface RendererBridge {
   invoke(channel: Channel, request: unknown): Promise<Envelope>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on(event: EventName, listener: (payload: unknown) => void): () => void;
-  /** URL the renderer may load a file's playback audio from. */
-  mediaUrl(fileId: number): string;
+  /** URL the renderer may load audio from: a file's playback copy or a training preview. */
+  mediaUrl(ref: MediaRef): string;
 }

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch } from '../api/dispatch.js';
 import { MAX_IMPORT_BYTES } from '../common/limits.js';
+import { parseMediaPath, type MediaRef } from '../common/media.js';
 import { clientMessageSchema, decodeFrame, encodeFrame, type ServerMessage } from '../common/wire.js';
 import type { Core } from '../core.js';
 import { readHeaderPolicy } from './content-security.js';
@@ -92,8 +93,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'method not allowed');
 
-    const media = /^\/media\/(\d{1,12})$/.exec(url.pathname);
-    if (media) return serveMedia(request, response, Number(media[1]));
+    if (url.pathname.startsWith('/media/')) {
+      const ref = parseMediaPath(url.pathname.slice('/media/'.length));
+      return ref ? serveMedia(request, response, ref) : send(response, 404, 'not found');
+    }
     return serveStatic(response, url.pathname);
   }
 
@@ -125,14 +128,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     createReadStream(file).pipe(response);
   }
 
-  async function serveMedia(request: IncomingMessage, response: ServerResponse, fileId: number): Promise<void> {
+  async function serveMedia(request: IncomingMessage, response: ServerResponse, ref: MediaRef): Promise<void> {
     let file: string;
+    let size: number;
     try {
-      file = options.core.library.playbackPath(fileId);
+      file = options.core.mediaFile(ref);
+      size = (await stat(file)).size;
     } catch {
       return send(response, 404, 'not found');
     }
-    const { size } = await stat(file);
     const range = parseRange(request.headers.range, size);
     const headers = {
       'Content-Type': 'audio/wav',

@@ -5,6 +5,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { isChannel, isEventName, type Envelope, type RendererBridge } from '../../src-main/common/ipc-contract.js';
+import { mediaPath, mediaRefSchema } from '../../src-main/common/media.js';
 
 const bridge: RendererBridge = {
   invoke(channel, request) {
@@ -21,9 +22,10 @@ const bridge: RendererBridge = {
       ipcRenderer.removeListener(event, wrapped);
     };
   },
-  mediaUrl(fileId) {
-    if (!Number.isSafeInteger(fileId) || fileId <= 0) throw new Error('invalid file id');
-    return `eureka-media://file/${fileId}`;
+  mediaUrl(ref) {
+    const parsed = mediaRefSchema.safeParse(ref);
+    if (!parsed.success) throw new Error('invalid media reference');
+    return `eureka-media://media/${mediaPath(parsed.data)}`;
   },
 };
 

@@ -115,7 +115,8 @@ export async function startHarness(): Promise<Harness> {
   const dataDir = await makeTempDir('eureka-e2e-data-');
   const filesDir = await makeTempDir('eureka-e2e-files-');
   const staticDir = webBuildFor(filesDir);
-  const core = await createCore({ dataDir });
+  // Training jobs run as under `eureka web`: every queued job, in order.
+  const core = await createCore({ dataDir, runQueue: 'all' });
   const server = await startWebServer({ core, staticDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const contexts: BrowserContext[] = [];

@@ -143,7 +143,7 @@ describe('web mode UI: library and clip editor', () => {
         expect([401, 403]).toContain(response?.status());
         expect(await tab.locator('#app').count()).toBe(0);
       }
-      const media = await tab.goto(`${origin}/media/1`);
+      const media = await tab.goto(`${origin}/media/file/1`);
       expect([401, 403]).toContain(media?.status());
     } finally {
       await stranger.close();

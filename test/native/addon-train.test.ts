@@ -4,7 +4,8 @@
  * 2 kHz, fsList [250, 500, 1000] (four trained scales), C 4/6, K 3, L 4, 10 epochs per scale.
  * Progress order and throttling's guarantees, cancel and resume (byte-identical to an
  * uninterrupted run), determinism per seed, generation and reconstruction lengths, argument
- * checks before any work, and a JS thread left free while training runs.
+ * checks before any work, a JS thread left free while training runs, the alpha1 / alpha2
+ * overrides, and an inpainting run with a 50 ms hole.
  * Needs `npm run build:native` first (scripts/run-native-tests.js does it).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -41,6 +42,10 @@ const OPTIONS: TrainOptions = {
   ],
   fsList: [250, 500, 1000],
 };
+
+/** A 50 ms gap at 0.70 s, in samples at FS. */
+const HOLE = { start: 1400, end: 1500 };
+const INPAINT: TrainOptions = { ...OPTIONS, mode: 'inpainting', holes: [HOLE] };
 
 /** Tones at 55, 110, 330 (tremolo) and 700 Hz plus seeded noise bursts (80 ms every 0.4 s). */
 function makeSignal(): Float32Array {
@@ -87,14 +92,15 @@ describe('native training and generation', () => {
     await Promise.all(dirs.map((dir) => removeDir(dir)));
   });
 
-  test('reports progress in order, always with the last epoch of every scale', () => {
-    expect(progress.length).toBeGreaterThanOrEqual(SCALES);
+  test('reports progress in order, always with the first and last epochs of every scale', () => {
+    expect(progress.length).toBeGreaterThanOrEqual(2 * SCALES);
     expect(progress.length).toBeLessThanOrEqual(SCALES * EPOCHS);
     const order = progress.map((p) => p.scale * EPOCHS + p.epoch);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(new Set(order).size).toBe(order.length);
     for (let scale = 0; scale < SCALES; scale++) {
       const mine = progress.filter((p) => p.scale === scale);
+      expect(mine[0]).toMatchObject({ scale, scales: SCALES, epoch: 1, epochs: EPOCHS });
       expect(mine.at(-1)).toMatchObject({ scale, scales: SCALES, epoch: EPOCHS, epochs: EPOCHS });
     }
     for (const p of progress) {
@@ -192,6 +198,59 @@ describe('native training and generation', () => {
     expect(await addon.reconstruct(trained)).toEqual(r);
   });
 
+  test('alpha1 / alpha2 override the mode\'s loss weights', async () => {
+    const seen: TrainingProgress[] = [];
+    const dir = await tempDir();
+    const options: TrainOptions = { ...OPTIONS, epochsPerScale: 2, alpha1: 2, alpha2: 0.5 };
+    await addon.train(signal, FS, options, dir, false, (p) => seen.push(p)).promise;
+    expect(seen.length).toBeGreaterThan(0);
+    for (const p of seen) {
+      // rec = alpha1 * mse + alpha2 * mss (music mode's default would be 0 * mse + 1e-4 * mss)
+      expect(p.losses.rec).toBeCloseTo(2 * p.losses.mse + 0.5 * p.losses.mss, 5);
+    }
+    const mseOnly: TrainingProgress[] = [];
+    await addon.train(signal, FS, { ...options, alpha2: 0 }, await tempDir(), false, (p) => mseOnly.push(p)).promise;
+    for (const p of mseOnly) expect(p.losses.rec).toBeCloseTo(2 * p.losses.mse, 6);
+  });
+
+  test('inpainting trains around the hole, lists it in the manifest and reconstructs', async () => {
+    const dir = await tempDir();
+    const again = await tempDir();
+    const seen: TrainingProgress[] = [];
+    const result = await addon.train(signal, FS, INPAINT, dir, false, (p) => seen.push(p)).promise;
+    expect(result).toEqual({ scalesTotal: SCALES, scalesDone: SCALES, resumedAt: 0, cancelled: false });
+    for (const p of seen) {
+      expect(p.losses.rec).toBeCloseTo(10 * p.losses.mse, 6); // inpainting: alpha1 10, alpha2 0
+    }
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+      mode: string;
+      holes: { start: number; end: number; start_seconds: number; end_seconds: number }[];
+    };
+    expect(manifest.mode).toBe('inpainting');
+    expect(manifest.holes).toEqual([{ ...HOLE, start_seconds: 0.7, end_seconds: 0.75 }]);
+    await addon.train(signal, FS, INPAINT, again, false, () => undefined).promise;
+    for (let scale = 0; scale < SCALES; scale++) {
+      expect(readFileSync(ckpt(again, scale)).equals(readFileSync(ckpt(dir, scale)))).toBe(true);
+    }
+    const r = await addon.reconstruct(dir);
+    expect(r.samples.length).toBe(N_SIGNAL);
+    expect(r.samples.every((x) => Number.isFinite(x))).toBe(true);
+    expect((await addon.generate(dir, 1, 0.5)).samples.length).toBe(FS / 2);
+    // a hole reaching the signal's end passes the schema (it does not know the length); the
+    // native trainer refuses it before writing anything
+    const late = await tempDir();
+    const atEnd: TrainOptions = { ...INPAINT, holes: [{ start: 2900, end: N_SIGNAL }] };
+    await expect(addon.train(signal, FS, atEnd, late, false, () => undefined).promise).rejects.toThrow(
+      /audio on both sides/,
+    );
+    expect(await listFiles(late)).toEqual([]);
+    // resuming with another hole is refused by the native config check
+    const moved: TrainOptions = { ...INPAINT, holes: [{ start: 1400, end: 1480 }] };
+    await expect(addon.train(signal, FS, moved, dir, true, () => undefined).promise).rejects.toThrow(
+      /another configuration/,
+    );
+  });
+
   describe('bad arguments are refused before any work', () => {
     const withNaN = makeSignal();
     withNaN[100] = NaN;
@@ -201,7 +260,20 @@ describe('native training and generation', () => {
       ['a NaN sample', () => [withNaN, FS, OPTIONS], 'INVALID_SAMPLES', /index 100/],
       ['an even kernel', () => [signal, FS, { ...OPTIONS, kernelSize: 4 }], 'INVALID_INPUT', /kernelSize.*odd/],
       ['a fractional seed', () => [signal, FS, { ...OPTIONS, seed: 1.5 }], 'INVALID_INPUT', /seed/],
-      ['an unknown mode', () => [signal, FS, { ...OPTIONS, mode: 'inpainting' }], 'INVALID_INPUT', /mode/],
+      ['an unknown mode', () => [signal, FS, { ...OPTIONS, mode: 'inpaint' }], 'INVALID_INPUT', /mode/],
+      ['inpainting without holes', () => [signal, FS, { ...OPTIONS, mode: 'inpainting' }], 'INVALID_INPUT', /holes/],
+      ['holes in normal mode', () => [signal, FS, { ...OPTIONS, holes: [HOLE] }], 'INVALID_INPUT', /holes/],
+      [
+        'overlapping holes',
+        () => [signal, FS, { ...INPAINT, holes: [{ start: 1000, end: 1200 }, { start: 1100, end: 1300 }] }],
+        'INVALID_INPUT',
+        /holes.*ascending, with audio between them/,
+      ],
+      ['an empty hole', () => [signal, FS, { ...INPAINT, holes: [{ start: 1400, end: 1400 }] }], 'INVALID_INPUT', /holes/],
+      ['a hole at sample 0', () => [signal, FS, { ...INPAINT, holes: [{ start: 0, end: 100 }] }], 'INVALID_INPUT', /holes/],
+      ['a fractional hole end', () => [signal, FS, { ...INPAINT, holes: [{ start: 1400, end: 1400.5 }] }], 'INVALID_INPUT', /holes/],
+      ['a negative alpha1', () => [signal, FS, { ...OPTIONS, alpha1: -1 }], 'INVALID_INPUT', /alpha1/],
+      ['an infinite alpha2', () => [signal, FS, { ...OPTIONS, alpha2: Infinity }], 'INVALID_INPUT', /alpha2/],
       ['descending rates', () => [signal, FS, { ...OPTIONS, fsList: [500, 250] }], 'INVALID_INPUT', /fsList/],
     ])('train with %s throws %s', async (_what, args, code, message) => {
       const dir = await tempDir();
@@ -245,6 +317,12 @@ describe('native training and generation', () => {
         [() => raw.train?.(signal, FS, { ...OPTIONS, layers: 'four' }, dir, false, () => undefined), /layers must be a number/],
         [() => raw.train?.(signal, FS, OPTIONS, dir, 'yes', () => undefined), /resume must be a boolean/],
         [() => raw.train?.(signal, FS, { ...OPTIONS, seed: -1n }, dir, false, () => undefined), /seed must be a bigint/],
+        [() => raw.train?.(signal, FS, { ...OPTIONS, alpha1: -1 }, dir, false, () => undefined), /alpha1 must be a finite number >= 0/],
+        [() => raw.train?.(signal, FS, { ...OPTIONS, alpha2: NaN }, dir, false, () => undefined), /alpha2 must be a finite number >= 0/],
+        [() => raw.train?.(signal, FS, { ...OPTIONS, mode: 'inpainting' }, dir, false, () => undefined), /holes is required/],
+        [() => raw.train?.(signal, FS, { ...OPTIONS, holes: [HOLE] }, dir, false, () => undefined), /holes is only allowed/],
+        [() => raw.train?.(signal, FS, { ...INPAINT, holes: 'x' }, dir, false, () => undefined), /holes must be an array/],
+        [() => raw.train?.(signal, FS, { ...INPAINT, holes: [{ start: 1 }] }, dir, false, () => undefined), /holes\[0\]\.end must be a number/],
         [() => raw.generate?.(dir, 1, Infinity), /seconds must be a finite number/],
         [() => raw.reconstruct?.(42), /outDir must be a string/],
       ];

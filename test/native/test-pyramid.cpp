@@ -4,7 +4,9 @@
 //                         levels resampled directly from the full-rate signal (bitwise), the
 //                         energy rule on a 3 kHz tone, the speech rule, the scales[2:] fallback
 //                         and its failure, the amp formula incl. a decreasing-energy level (0),
-//                         peak normalisation, nn_std_unbiased, argument checks
+//                         peak normalisation, nn_std_unbiased, inpainting's holes (zeroed
+//                         after normalisation, energies over valid samples, nn_hole_index),
+//                         argument checks
 //   nn_test_pyramid cuda  exits 77 (SKIP): the pyramid is built on the host only
 
 #include <cmath>
@@ -356,6 +358,56 @@ void test_argument_checks() {
     nn_pyramid_free(&p);
 }
 
+// Inpainting: the holes are zeroed after peak normalisation (levels are resampled from that
+// signal) and each level's energy skips [nn_hole_index(start), nn_hole_index(end)).
+void test_holes() {
+    CHECK(nn_hole_index(1400, 250, 2000) == 175 && nn_hole_index(1401, 250, 2000) == 175);
+    CHECK(nn_hole_index(1407, 250, 2000) == 175 && nn_hole_index(1408, 250, 2000) == 176);
+    CHECK(nn_hole_index(size_t(1) << 50, 44100, 48000) == ((size_t(1) << 50) / 48000) * 44100 +
+                                                             ((size_t(1) << 50) % 48000) * 44100 /
+                                                                 48000);
+    const uint32_t     Fs = 16000;
+    const size_t       N  = 12000;
+    std::vector<float> x  = tone(N, 440.0, Fs, 0.5);
+    x[5000]               = 2.0f; // the peak sits in the hole: normalisation still sees it
+    const nn_hole      holes[2] = {{4000, 6000}, {9000, 9500}};
+    nn_pyramid_options o        = defaults();
+    o.holes                     = holes;
+    o.hole_count                = 2;
+    nn_pyramid p                = {};
+    CHECK(nn_pyramid_init(&p, x.data(), N, Fs, &o) == NN_STATUS_OK);
+    CHECK(p.norm_factor == 2.0f);
+    for (size_t k = 0; k < p.count; k++) {
+        const nn_pyramid_level & l = p.levels[k];
+        const float *            y = nn_pyramid_samples(&p, k);
+        double                   sum = 0.0;
+        size_t                   n   = 0;
+        for (size_t t = 0; t < l.length; t++) {
+            bool in = false;
+            for (const nn_hole & h : holes) {
+                in = in || (t >= nn_hole_index(h.start, l.rate, Fs) &&
+                            t < nn_hole_index(h.end, l.rate, Fs));
+            }
+            if (!in) {
+                sum += static_cast<double>(y[t]) * y[t];
+                n++;
+            }
+            if (l.rate == Fs && in) {
+                CHECK(y[t] == 0.0f);
+            }
+        }
+        CHECK_MSG(std::fabs(l.energy - sum / static_cast<double>(n)) <= 1e-12 * l.energy,
+                  "level %u Hz: energy %.12g, valid-sample mean %.12g", l.rate, l.energy,
+                  sum / static_cast<double>(n));
+    }
+    nn_pyramid_free(&p);
+    const nn_hole bad[2] = {{4000, 6000}, {5000, 7000}}; // overlapping
+    o.holes              = bad;
+    CHECK(nn_pyramid_init(&p, x.data(), N, Fs, &o) == NN_STATUS_INVALID_ARGUMENT);
+    o.hole_count = NN_MAX_HOLES + 1;
+    CHECK(nn_pyramid_init(&p, x.data(), N, Fs, &o) == NN_STATUS_INVALID_ARGUMENT);
+}
+
 } // namespace
 
 int main(int argc, char ** argv) {
@@ -369,6 +421,7 @@ int main(int argc, char ** argv) {
     test_first_scale_rules();
     test_noise_amps();
     test_helpers();
+    test_holes();
     test_argument_checks();
     return test_exit_code("pyramid");
 }

@@ -4,7 +4,8 @@
 //          caw_conv, caw_model_t, caw_acts_t, caw_model, caw_acts, caw_pad, caw_model_init,
 //          caw_model_free, caw_model_init_params, caw_acts_free, caw_generator_forward,
 //          caw_generator_backward, caw_discriminator_forward, caw_discriminator_backward,
-//          caw_gradient_penalty
+//          caw_gradient_penalty, caw_dmask, caw_dmask_init, caw_dmask_free,
+//          caw_discriminator_forward_masked, caw_gradient_penalty_masked, caw_critic_mean_masked
 //
 // Buffers, one per role (llm.c): params, grads (same nn_param_layout, grads ADDED to (+=) by
 // every backward), state (BN running mean/var, own layout: state, not parameters), and per
@@ -19,6 +20,7 @@
 
 #include "nn/adam.h"
 #include "nn/nn.h"
+#include "nn/pyramid.h"
 
 /** Most trunk layers (L); the trunk's dilations are 1, 2, ..., 2^(L-1). */
 constexpr size_t CAW_MAX_LAYERS = 12;
@@ -91,6 +93,34 @@ struct caw_model_t {
     size_t          weights_total;
 };
 
+/**
+ * Inpainting's discriminator mask for one input length N (caw-spec §4 "Inpainting"; the
+ * reference's ConvBlock mask_out and not_valid_idx). With R_l = (K-1)(2^(l+1) - 1) the receptive
+ * field after ConvBlock l, the BN statistics of ConvBlock l skip its output positions
+ * [h0 - R_l, h1] (inclusive, clamped to the map) of every hole [h0, h1) at this level, and the
+ * critic means (and the penalty's sum) drop D outputs [h0 - 2P, h1 + 1] (inclusive, clamped;
+ * +1 for the pre-emphasis). Kept outputs then depend on valid positions only. Overlapping grown
+ * holes simply merge (the reference's slicing gives the same union; a negative start, which
+ * Python's slicing would wrap around, is clamped to 0 here).
+ */
+struct caw_dmask {
+    size_t          N;                      // D input length
+    size_t          total;                  // N - 2P: D outputs
+    size_t          kept;                   // D outputs in the means, >= 1
+    unsigned char * valid[CAW_MAX_LAYERS];  // ConvBlock l: (N - R_l) flags, 1 = in the stats
+    unsigned char * keep;                   // (N - 2P) flags, 1 = in the means
+    unsigned char * mem;
+};
+
+/** Builds the mask of a D (config: K, L) for length N and holes (ascending, at this level's
+ * rate, [start, end) with start <= end <= N). Fails when a ConvBlock keeps fewer than 2
+ * positions or D keeps no output. *mask must be zeroed or freed. */
+nn_status caw_dmask_init(caw_dmask * mask, const caw_config * config, size_t N,
+                         const nn_hole * holes, size_t hole_count);
+
+/** Frees a mask; safe on a zeroed or freed one. */
+void caw_dmask_free(caw_dmask * mask);
+
 /** The activations of one forward graph (and the GP's tangents), one allocation each. */
 template <typename Real>
 struct caw_acts_t {
@@ -100,6 +130,7 @@ struct caw_acts_t {
     caw_bn_mode mode;                 // of the last forward
     bool        ready;                // a forward filled these
     float       amp;                  // G: the noise amplitude of the last forward
+    const caw_dmask * mask;           // D: the mask of the last forward (null: unmasked)
     Real *      mem;                  // everything below but the tangents
     size_t      mem_total;
     Real *      x;                      // (1, T[0]) the network input (G: padded noise*amp + prev)
@@ -173,3 +204,31 @@ nn_status caw_discriminator_backward(caw_model * D, caw_acts * acts, const nn_te
 nn_status caw_gradient_penalty(caw_model * D, caw_acts * acts, const nn_tensor_view * real,
                                const nn_tensor_view * fake, float alpha, float lambda,
                                bool update_running, bool add_grads, float * gp);
+
+/**
+ * Inpainting's masked D (caw-spec §4): caw_discriminator_forward with the BN statistics of
+ * every ConvBlock taken over mask's valid positions (train modes; EVAL ignores the mask). out
+ * is the whole (1, 1, N - 2P) map; caw_discriminator_backward then differentiates the masked
+ * forward. mask must outlive the backward and match N and D's config.
+ */
+nn_status caw_discriminator_forward_masked(caw_model * D, caw_acts * acts,
+                                           const nn_tensor_view * x, nn_tensor_view * out,
+                                           caw_bn_mode mode, const caw_dmask * mask);
+
+/**
+ * Inpainting's penalty (the reference's calc_gradient_penalty with a mask): D masked as above,
+ * g = d/dx_hat sum_{t kept} D(x_hat)_t, *gp = lambda * mean over ALL N of (rho |g_t| - 1)^2 with
+ * rho = total / kept, and its exact parameter gradient. Otherwise as caw_gradient_penalty.
+ */
+nn_status caw_gradient_penalty_masked(caw_model * D, caw_acts * acts, const nn_tensor_view * real,
+                                      const nn_tensor_view * fake, float alpha, float lambda,
+                                      bool update_running, bool add_grads, const caw_dmask * mask,
+                                      float * gp);
+
+/**
+ * The masked critic mean: *value = mean of map over mask's kept outputs (sum in double), and,
+ * when dmap is non-null, dmap = scale / kept at kept outputs, 0 elsewhere (written). map, dmap
+ * are (1, 1, mask->total).
+ */
+nn_status caw_critic_mean_masked(const nn_tensor_view * map, const caw_dmask * mask, float scale,
+                                 float * value, nn_tensor_view * dmap);

@@ -4,7 +4,8 @@
 // defines: caw_train_mode, caw_train_config, caw_train_default_config, caw_epoch_losses,
 //          caw_progress, caw_train_callbacks, caw_train_result, caw_train, caw_trained,
 //          caw_trained_load, caw_trained_free, caw_generate_length, caw_generate,
-//          caw_reconstruct, CAW_CHECKPOINT_FORMAT
+//          caw_reconstruct, CAW_CHECKPOINT_FORMAT, CAW_CHECKPOINT_FORMAT_INPAINTING, caw_hole,
+//          CAW_MAX_HOLES
 //
 // Randomness: every draw comes from the stream nn_rng_init_stream(seed, scale, purpose), so a
 // scale's numbers depend only on (seed, scale index) and a run resumed at a scale boundary
@@ -24,12 +25,23 @@
 
 /** The `kind` blob value of a trainer checkpoint, bumped when its blobs change. */
 constexpr uint64_t CAW_CHECKPOINT_FORMAT = 1;
+/** The `kind` of an inpainting run's checkpoints: format 1 plus the blobs "holes" (u64 [mode,
+ * Fs, count, start_0, end_0, ...]) and, for scales >= 1, "z_rec" (f32, the fixed hole noise).
+ * Other modes still write format 1, so their files are unchanged. */
+constexpr uint64_t CAW_CHECKPOINT_FORMAT_INPAINTING = 2;
 
-/** caw-spec §3 "Loss choice by mode". Inpainting is not implemented. */
+/** caw-spec §3 "Loss choice by mode". */
 enum caw_train_mode {
-    CAW_TRAIN_NORMAL    = 0, // music: alpha1 0, alpha2 1e-4, add_cond_noise
-    CAW_TRAIN_DENOISING = 1, // alpha1 10, alpha2 0, no cond noise (also speech's choice)
+    CAW_TRAIN_NORMAL     = 0, // music: alpha1 0, alpha2 1e-4, add_cond_noise
+    CAW_TRAIN_DENOISING  = 1, // alpha1 10, alpha2 0, no cond noise (also speech's choice)
+    CAW_TRAIN_INPAINTING = 2, // alpha1 10, alpha2 0, add_cond_noise; needs holes (§4)
 };
+
+/** An inpainting hole: samples [start, end) of the signal at its full rate Fs. */
+using caw_hole = nn_hole;
+
+/** Most holes of an inpainting run. */
+constexpr size_t CAW_MAX_HOLES = NN_MAX_HOLES;
 
 /** Everything that shapes training (defaults from caw_train_default_config in brackets). */
 struct caw_train_config {
@@ -50,6 +62,10 @@ struct caw_train_config {
     nn_mss_config  mss[NN_MSS_MAX_CONFIGS]; // [NN_MSS_DEFAULT_CONFIGS]
     size_t         mss_count;               // [3]
     uint64_t       seed;                    // every stream derives from it [0]
+    // inpainting only (1..CAW_MAX_HOLES, else 0): ascending, non-overlapping, each with audio
+    // on both sides (0 < start < end < N) [none]
+    caw_hole       holes[CAW_MAX_HOLES];
+    size_t         hole_count;
 };
 
 /** Fills config with the defaults above for mode. */
@@ -91,6 +107,15 @@ struct caw_train_result {
 };
 
 /**
+ * Inpainting (mode CAW_TRAIN_INPAINTING, caw-spec §4 "Inpainting", as the reference's code does
+ * it): the holes are zeroed in the (normalised) signal and scaled to each level by
+ * nn_hole_index; level energies (first scale, noise amps) and the reconstruction MSE use valid
+ * samples only (the MSS loss, off by default, sees the whole signal, as the reference's);
+ * z_rec at scales >= 1 is N(0, 1) inside the level's holes (stream (s, REC), drawn once, kept
+ * in the checkpoint) and 0 elsewhere; the D step's real and GP passes use the masked D
+ * (caw_dmask: BN statistics without the grown holes, means over kept outputs, GP gradient times
+ * total / kept), the fake passes the unmasked one. options->holes is set from config.
+ *
  * Trains x (N mono samples at Fs Hz, finite) coarse to fine, following caw-spec §3 exactly:
  * per scale s, fresh G and D (C = channels_first at s = 0, channels_rest after), warm-started
  * from scale s-1 (params + BN state) when s >= 2, otherwise initialised from stream (s, INIT);
@@ -108,17 +133,23 @@ nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
 /**
  * The frozen generators of a trained (possibly partial) run, loaded from its checkpoints:
  * per scale s < scales its rate, training length, noise amp (full precision) and G (EVAL BN);
- * z_rec0 the reconstruction noise of scale 0 (later scales' is zero).
+ * z_rec0 the reconstruction noise of scale 0; z_rec[s] that of scale s >= 1 (null = zeros;
+ * inpainting runs: N(0, 1) inside the holes). Inpainting runs also give their holes (at Fs).
  */
 struct caw_trained {
-    size_t      scales;
-    uint32_t *  rates;   // (scales)
-    size_t *    lengths; // (scales)
-    double *    amps;    // (scales)
-    caw_model * G;       // (scales)
-    caw_acts *  acts;    // (scales), sized for the last length used
-    float *     z_rec0;  // (lengths[0])
-    uint64_t    config_hash;
+    size_t         scales;
+    uint32_t *     rates;   // (scales)
+    size_t *       lengths; // (scales)
+    double *       amps;    // (scales)
+    caw_model *    G;       // (scales)
+    caw_acts *     acts;    // (scales), sized for the last length used
+    float *        z_rec0;  // (lengths[0])
+    float **       z_rec;   // (scales): z_rec[0] == z_rec0; z_rec[s] (lengths[s]) or null
+    uint64_t       config_hash;
+    bool           inpainting; // an inpainting run (its checkpoints are kind 2)
+    uint32_t       Fs;         // inpainting: the training signal's rate (the holes' unit), else 0
+    caw_hole       holes[CAW_MAX_HOLES];
+    size_t         hole_count; // inpainting: 1..CAW_MAX_HOLES, else 0
 };
 
 /** Loads scale-0.ckpt .. scale-<n-1>.ckpt of out_dir (n = every consecutive complete scale).

@@ -23,6 +23,18 @@ constexpr uint32_t NN_CAW_FS_LIST[NN_CAW_FS_LIST_LEN] = {
 /** With `speech`, levels below this rate are never trained (CAW hard-codes 500 Hz). */
 constexpr uint32_t NN_CAW_SPEECH_MIN_RATE = 500;
 
+/** An inpainting hole: samples [start, end) of the full-rate signal (caw-spec §4 "Inpainting"). */
+struct nn_hole {
+    size_t start, end;
+};
+
+/** Most holes a pyramid (and an inpainting run) takes. */
+constexpr size_t NN_MAX_HOLES = 16;
+
+/** A full-rate index h at a level of `rate` Hz: floor(h * rate / Fs), exact in integers (the
+ * reference's int(h / (Fs / f)) in float64, equal but for rounding at exact multiples). */
+size_t nn_hole_index(size_t h, uint32_t rate, uint32_t Fs);
+
 /** How to build a pyramid. nn_pyramid_default_options gives CAW's defaults (in brackets). */
 struct nn_pyramid_options {
     const uint32_t * fs_list;           // candidate rates, strictly ascending, > 0 [NN_CAW_FS_LIST]
@@ -34,6 +46,8 @@ struct nn_pyramid_options {
     double           noise_amp_factor;  // later levels: factor * sqrt(max(0, dE)) [0.01]
     bool             peak_normalize;    // x /= max|x| before anything else [true]
     nn_sinc_mode     sinc_mode;         // resampler placement [NN_SINC_MODE_LIBROSA]
+    const nn_hole *  holes;             // inpainting: zeroed after step 1, and every level's
+    size_t           hole_count;        // energy skips them (nn_hole_index) [null, 0]
 };
 
 /** Fills options with the defaults listed in nn_pyramid_options. */
@@ -85,6 +99,10 @@ struct nn_pyramid {
  *     the sqrt and product are taken in float32 (torch.Tensor([dE])) and widened to double.
  *     The second trained scale's std-matched amp (add_cond_noise) depends on the trained model
  *     and is set by the trainer from nn_std_unbiased of the padded reconstruction.
+ * Holes (options->holes, inpainting): after step 1 the samples of every hole are set to 0 (the
+ * reference zeroes them in the normalised signal), and every level's energy is the mean over
+ * its valid samples only: level k drops [nn_hole_index(start), nn_hole_index(end)). Holes must
+ * be ascending, non-overlapping, non-empty and inside [0, N) (checked).
  * Energies are sums in double (the reference: torch float32 mean); the threshold is compared in
  * double. x is (N), finite; Fs > 0; N large enough that every level has >= 1 sample. On failure
  * *pyramid is left empty (safe to nn_pyramid_free). NN_STATUS_OUT_OF_MEMORY on allocation

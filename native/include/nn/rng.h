@@ -44,7 +44,7 @@ enum nn_rng_purpose {
     NN_RNG_PURPOSE_INIT  = 0, // G and D parameters (v, bias, BN gamma) of a scale
     NN_RNG_PURPOSE_NOISE = 1, // the per-epoch z and the prev redraw through frozen generators
     NN_RNG_PURPOSE_ALPHA = 2, // the gradient penalty's alpha, one per epoch
-    NN_RNG_PURPOSE_REC   = 3, // z_rec (drawn once, at scale 0)
+    NN_RNG_PURPOSE_REC   = 3, // z_rec, drawn once: scale 0, and inpainting's hole noise at s >= 1
 };
 
 // ----------------------------------------------------------------------------

@@ -3,6 +3,21 @@
 // code in double for its finite-difference checks. Every function handles one channel c of a
 // contiguous (B, C, T) tensor, so channels can run on different threads with identical results.
 // Sums over the channel's N = B*T values are taken in double, in a fixed (b, t) order.
+//
+// Masked statistics (inpainting's D, caw-spec §4): the train-mode functions take an optional
+// `valid` (T) flag per time step (shared by every b). The batch statistics are then taken over
+// the n_v = B * count(valid) flagged values only and applied to EVERY value, so
+//   mu = m_V(x), var = m_V((x - mu)^2), y = gamma * s * (x - mu) + beta everywhere,
+// and the backward / JVP formulas of nn/batchnorm.h hold with sums over ALL values divided by
+// n_v, the statistics' terms applied to valid positions only (v_p = valid[t] as 0 / 1):
+//   dx_p   = gamma * s * (dy_p - v_p * (S(dy) + xhat_p * S(dy * xhat)) / n_v)
+//   y_t,p  = gamma * s * (x_t,p - m_V(x_t) - xhat_p * A),  A = m_V(xhat * x_t)
+//   JVP reverse, with u = x_t - m_V(x_t), m_r = S(r)/n_v, Q = S(r * xhat)/n_v, M = S(r * u)/n_v:
+//   dx_t,p = gamma * s * (r_p - v_p * (m_r + xhat_p * Q))
+//   dx_p   = gamma * s^2 * (v_p * ((3AQ - M) * xhat_p - Q * u_p) - A * (r_p - v_p * m_r))
+// (S = sum over all values.) With every flag set this is exactly the unmasked layer; the
+// reference computes the masked values at valid positions only and passes the conv output
+// through unnormalised elsewhere, a difference that never reaches a kept D output.
 // defines: batchnorm_channel_stats, batchnorm_train_forward_channel,
 //          batchnorm_train_backward_channel, batchnorm_eval_forward_channel,
 //          batchnorm_eval_backward_channel, batchnorm_train_jvp_channel,
@@ -21,24 +36,49 @@ struct batchnorm_channel {
 };
 
 // x is (B, C, T). mean and biased variance of channel c, two passes in double.
+// valid (T) or null: the number of values the statistics see (B * count(valid), or B * T).
+inline size_t batchnorm_valid_count(batchnorm_channel ch, const unsigned char * valid) {
+    if (valid == nullptr) {
+        return ch.n();
+    }
+    size_t n = 0;
+    for (size_t t = 0; t < ch.T; t++) {
+        n += valid[t] != 0 ? 1 : 0;
+    }
+    return n * ch.B;
+}
+
+// 1 or 0: whether time step t enters the statistics.
+inline double batchnorm_flag(const unsigned char * valid, size_t t) {
+    return valid == nullptr || valid[t] != 0 ? 1.0 : 0.0;
+}
+
+// x is (B, C, T). mean and biased variance of channel c over the valid values (all when valid
+// is null), two passes in double.
 template <typename Real>
-void batchnorm_channel_stats(const Real * x, batchnorm_channel ch, double * mean, double * var) {
+void batchnorm_channel_stats(const Real * x, batchnorm_channel ch, double * mean, double * var,
+                             const unsigned char * valid = nullptr) {
     double sum = 0.0;
     for (size_t b = 0; b < ch.B; b++) {
         for (size_t t = 0; t < ch.T; t++) {
-            sum += static_cast<double>(x[ch.row(b) + t]);
+            if (valid == nullptr || valid[t] != 0) {
+                sum += static_cast<double>(x[ch.row(b) + t]);
+            }
         }
     }
-    const double mu = sum / static_cast<double>(ch.n());
+    const double n  = static_cast<double>(batchnorm_valid_count(ch, valid));
+    const double mu = sum / n;
     double       sq = 0.0;
     for (size_t b = 0; b < ch.B; b++) {
         for (size_t t = 0; t < ch.T; t++) {
-            const double d = static_cast<double>(x[ch.row(b) + t]) - mu;
-            sq += d * d;
+            if (valid == nullptr || valid[t] != 0) {
+                const double d = static_cast<double>(x[ch.row(b) + t]) - mu;
+                sq += d * d;
+            }
         }
     }
     *mean = mu;
-    *var  = sq / static_cast<double>(ch.n());
+    *var  = sq / n;
 }
 
 // x, y are (B, C, T); n() >= 2. Writes y[:, c, :], *save_mean, *save_invstd, and updates
@@ -46,9 +86,10 @@ void batchnorm_channel_stats(const Real * x, batchnorm_channel ch, double * mean
 template <typename Real>
 void batchnorm_train_forward_channel(const Real * x, Real * y, batchnorm_channel ch, Real gamma,
                                      Real beta, double eps, double momentum, Real * save_mean,
-                                     Real * save_invstd, Real * running_mean, Real * running_var) {
+                                     Real * save_invstd, Real * running_mean, Real * running_var,
+                                     const unsigned char * valid = nullptr) {
     double mu = 0.0, var = 0.0;
-    batchnorm_channel_stats(x, ch, &mu, &var);
+    batchnorm_channel_stats(x, ch, &mu, &var, valid);
     const double s = 1.0 / std::sqrt(var + eps);
     for (size_t b = 0; b < ch.B; b++) {
         for (size_t t = 0; t < ch.T; t++) {
@@ -60,7 +101,7 @@ void batchnorm_train_forward_channel(const Real * x, Real * y, batchnorm_channel
     *save_mean   = static_cast<Real>(mu);
     *save_invstd = static_cast<Real>(s);
     if (running_mean != nullptr) {
-        const double n        = static_cast<double>(ch.n());
+        const double n        = static_cast<double>(batchnorm_valid_count(ch, valid));
         const double unbiased = var * n / (n - 1.0);
         *running_mean         = static_cast<Real>((1.0 - momentum) * *running_mean + momentum * mu);
         *running_var = static_cast<Real>((1.0 - momentum) * *running_var + momentum * unbiased);
@@ -71,7 +112,8 @@ void batchnorm_train_forward_channel(const Real * x, Real * y, batchnorm_channel
 template <typename Real>
 void batchnorm_train_backward_channel(const Real * dy, const Real * x, Real * dx,
                                       batchnorm_channel ch, Real gamma, Real mean, Real invstd,
-                                      Real * dgamma, Real * dbeta) {
+                                      Real * dgamma, Real * dbeta,
+                                      const unsigned char * valid = nullptr) {
     const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
     double       sum_dy = 0.0, sum_dy_xhat = 0.0;
     for (size_t b = 0; b < ch.B; b++) {
@@ -81,7 +123,7 @@ void batchnorm_train_backward_channel(const Real * dy, const Real * x, Real * dx
             sum_dy_xhat += static_cast<double>(dy[i]) * (static_cast<double>(x[i]) - mu) * s;
         }
     }
-    const double n         = static_cast<double>(ch.n());
+    const double n         = static_cast<double>(batchnorm_valid_count(ch, valid));
     const double m_dy      = sum_dy / n;
     const double m_dy_xhat = sum_dy_xhat / n;
     const double gamma_s   = static_cast<double>(gamma) * s;
@@ -89,8 +131,9 @@ void batchnorm_train_backward_channel(const Real * dy, const Real * x, Real * dx
         for (size_t t = 0; t < ch.T; t++) {
             const size_t i    = ch.row(b) + t;
             const double xhat = (static_cast<double>(x[i]) - mu) * s;
-            dx[i] =
-                static_cast<Real>(gamma_s * (static_cast<double>(dy[i]) - m_dy - xhat * m_dy_xhat));
+            const double v    = batchnorm_flag(valid, t);
+            dx[i]             = static_cast<Real>(
+                gamma_s * (static_cast<double>(dy[i]) - v * (m_dy + xhat * m_dy_xhat)));
         }
     }
     *dgamma = static_cast<Real>(static_cast<double>(*dgamma) + sum_dy_xhat);
@@ -138,17 +181,19 @@ void batchnorm_eval_backward_channel(const Real * dy, const Real * x, Real * dx,
 // x, x_t, y_t are (B, C, T). y_t[:, c, :] = gamma * s * (x_t - m(x_t) - xhat * m(xhat * x_t)).
 template <typename Real>
 void batchnorm_train_jvp_channel(const Real * x, const Real * x_t, Real * y_t, batchnorm_channel ch,
-                                 Real gamma, Real mean, Real invstd) {
+                                 Real gamma, Real mean, Real invstd,
+                                 const unsigned char * valid = nullptr) {
     const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
     double       sum_xt = 0.0, sum_xhat_xt = 0.0;
     for (size_t b = 0; b < ch.B; b++) {
         for (size_t t = 0; t < ch.T; t++) {
             const size_t i = ch.row(b) + t;
-            sum_xt += static_cast<double>(x_t[i]);
-            sum_xhat_xt += (static_cast<double>(x[i]) - mu) * s * static_cast<double>(x_t[i]);
+            const double v = batchnorm_flag(valid, t);
+            sum_xt += v * static_cast<double>(x_t[i]);
+            sum_xhat_xt += v * (static_cast<double>(x[i]) - mu) * s * static_cast<double>(x_t[i]);
         }
     }
-    const double n       = static_cast<double>(ch.n());
+    const double n       = static_cast<double>(batchnorm_valid_count(ch, valid));
     const double m_xt    = sum_xt / n;
     const double A       = sum_xhat_xt / n;
     const double gamma_s = static_cast<double>(gamma) * s;
@@ -166,7 +211,8 @@ void batchnorm_train_jvp_channel(const Real * x, const Real * x_t, Real * y_t, b
 template <typename Real>
 void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const Real * x_t,
                                           Real * dx, Real * dx_t, batchnorm_channel ch, Real gamma,
-                                          Real mean, Real invstd, Real * dgamma) {
+                                          Real mean, Real invstd, Real * dgamma,
+                                          const unsigned char * valid = nullptr) {
     const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
     double       sum_r = 0.0, sum_xt = 0.0, sum_xhat_xt = 0.0, sum_r_xhat = 0.0, sum_r_xt = 0.0;
     for (size_t b = 0; b < ch.B; b++) {
@@ -175,19 +221,20 @@ void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const 
             const double ri   = static_cast<double>(r[i]);
             const double xti  = static_cast<double>(x_t[i]);
             const double xhat = (static_cast<double>(x[i]) - mu) * s;
+            const double v    = batchnorm_flag(valid, t);
             sum_r += ri;
-            sum_xt += xti;
-            sum_xhat_xt += xhat * xti;
+            sum_xt += v * xti;
+            sum_xhat_xt += v * xhat * xti;
             sum_r_xhat += ri * xhat;
             sum_r_xt += ri * xti;
         }
     }
-    const double n                   = static_cast<double>(ch.n());
-    const double m_r                 = sum_r / n;
-    const double m_xt                = sum_xt / n;
-    const double A                   = sum_xhat_xt / n;           // m(xhat * x_t)
-    const double Q                   = sum_r_xhat / n;            // m(r * xhat)
-    const double M                   = sum_r_xt / n - m_r * m_xt; // m(r * u), u = x_t - m(x_t)
+    const double n    = static_cast<double>(batchnorm_valid_count(ch, valid));
+    const double m_r  = sum_r / n;                 // S(r) / n_v
+    const double m_xt = sum_xt / n;                // m_V(x_t)
+    const double A    = sum_xhat_xt / n;           // m_V(xhat * x_t)
+    const double Q    = sum_r_xhat / n;            // S(r * xhat) / n_v
+    const double M    = sum_r_xt / n - m_r * m_xt; // S(r * u) / n_v, u = x_t - m_V(x_t)
     const double g                   = static_cast<double>(gamma);
     double       sum_r_yt_over_gamma = 0.0;
     for (size_t b = 0; b < ch.B; b++) {
@@ -196,9 +243,10 @@ void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const 
             const double ri   = static_cast<double>(r[i]);
             const double xhat = (static_cast<double>(x[i]) - mu) * s;
             const double u    = static_cast<double>(x_t[i]) - m_xt;
-            dx_t[i]           = static_cast<Real>(g * s * (ri - m_r - xhat * Q));
-            dx[i] =
-                static_cast<Real>(g * s * s * ((3.0 * A * Q - M) * xhat - Q * u - A * (ri - m_r)));
+            const double v    = batchnorm_flag(valid, t);
+            dx_t[i]           = static_cast<Real>(g * s * (ri - v * (m_r + xhat * Q)));
+            dx[i]             = static_cast<Real>(
+                g * s * s * (v * ((3.0 * A * Q - M) * xhat - Q * u) - A * (ri - v * m_r)));
             sum_r_yt_over_gamma += ri * s * (u - xhat * A);
         }
     }

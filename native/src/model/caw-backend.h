@@ -70,21 +70,24 @@ struct caw_ref_backend {
     // x, y (C, T); per-channel vectors (C); rmean/rvar null = no running update
     static nn_status bn_train_forward(const Real * x, const Real * gamma, const Real * beta,
                                       Real * rmean, Real * rvar, Real * smean, Real * sinv,
-                                      Real * y, size_t C, size_t T) {
+                                      Real * y, size_t C, size_t T,
+                                      const unsigned char * valid = nullptr) {
         for (size_t c = 0; c < C; c++) {
             batchnorm_train_forward_channel(
                 x, y, ch(C, T, c), gamma[c], beta[c], static_cast<double>(CAW_BN_EPS),
                 static_cast<double>(CAW_BN_MOMENTUM), smean + c, sinv + c,
-                rmean != nullptr ? rmean + c : nullptr, rvar != nullptr ? rvar + c : nullptr);
+                rmean != nullptr ? rmean + c : nullptr, rvar != nullptr ? rvar + c : nullptr,
+                valid);
         }
         return NN_STATUS_OK;
     }
     static nn_status bn_train_backward(const Real * dy, const Real * x, const Real * gamma,
                                        const Real * smean, const Real * sinv, Real * dx,
-                                       Real * dgamma, Real * dbeta, size_t C, size_t T) {
+                                       Real * dgamma, Real * dbeta, size_t C, size_t T,
+                                       const unsigned char * valid = nullptr) {
         for (size_t c = 0; c < C; c++) {
             batchnorm_train_backward_channel(dy, x, dx, ch(C, T, c), gamma[c], smean[c], sinv[c],
-                                             dgamma + c, dbeta + c);
+                                             dgamma + c, dbeta + c, valid);
         }
         return NN_STATUS_OK;
     }
@@ -107,18 +110,21 @@ struct caw_ref_backend {
         return NN_STATUS_OK;
     }
     static nn_status bn_jvp(const Real * x, const Real * xt, const Real * gamma, const Real * smean,
-                            const Real * sinv, Real * yt, size_t C, size_t T) {
+                            const Real * sinv, Real * yt, size_t C, size_t T,
+                            const unsigned char * valid = nullptr) {
         for (size_t c = 0; c < C; c++) {
-            batchnorm_train_jvp_channel(x, xt, yt, ch(C, T, c), gamma[c], smean[c], sinv[c]);
+            batchnorm_train_jvp_channel(x, xt, yt, ch(C, T, c), gamma[c], smean[c], sinv[c],
+                                        valid);
         }
         return NN_STATUS_OK;
     }
     static nn_status bn_jvp_backward(const Real * r, const Real * x, const Real * xt,
                                      const Real * gamma, const Real * smean, const Real * sinv,
-                                     Real * dx, Real * dxt, Real * dgamma, size_t C, size_t T) {
+                                     Real * dx, Real * dxt, Real * dgamma, size_t C, size_t T,
+                                     const unsigned char * valid = nullptr) {
         for (size_t c = 0; c < C; c++) {
             batchnorm_train_jvp_backward_channel(r, x, xt, dx, dxt, ch(C, T, c), gamma[c], smean[c],
-                                                 sinv[c], dgamma + c);
+                                                 sinv[c], dgamma + c, valid);
         }
         return NN_STATUS_OK;
     }
@@ -216,7 +222,12 @@ struct caw_cpu_backend {
     }
     static nn_status bn_train_forward(const float * x, const float * gamma, const float * beta,
                                       float * rmean, float * rvar, float * smean, float * sinv,
-                                      float * y, size_t C, size_t T) {
+                                      float * y, size_t C, size_t T,
+                                      const unsigned char * valid = nullptr) {
+        if (valid != nullptr) { // masked statistics: the float reference loops (BN is cheap)
+            return caw_ref_backend<float>::bn_train_forward(x, gamma, beta, rmean, rvar, smean,
+                                                            sinv, y, C, T, valid);
+        }
         const nn_tensor_view xv = v3(x, C, T), gv = v1(gamma, C), bv = v1(beta, C);
         nn_tensor_view rmv = v1(rmean, C), rvv = v1(rvar, C), smv = v1(smean, C), siv = v1(sinv, C),
                        yv = v3(y, C, T);
@@ -226,7 +237,12 @@ struct caw_cpu_backend {
     }
     static nn_status bn_train_backward(const float * dy, const float * x, const float * gamma,
                                        const float * smean, const float * sinv, float * dx,
-                                       float * dgamma, float * dbeta, size_t C, size_t T) {
+                                       float * dgamma, float * dbeta, size_t C, size_t T,
+                                       const unsigned char * valid = nullptr) {
+        if (valid != nullptr) {
+            return caw_ref_backend<float>::bn_train_backward(dy, x, gamma, smean, sinv, dx, dgamma,
+                                                             dbeta, C, T, valid);
+        }
         const nn_tensor_view dyv = v3(dy, C, T), xv = v3(x, C, T), gv = v1(gamma, C),
                              smv = v1(smean, C), siv = v1(sinv, C);
         nn_tensor_view dxv = v3(dx, C, T), dgv = v1(dgamma, C), dbv = v1(dbeta, C);
@@ -251,7 +267,10 @@ struct caw_cpu_backend {
     }
     static nn_status bn_jvp(const float * x, const float * xt, const float * gamma,
                             const float * smean, const float * sinv, float * yt, size_t C,
-                            size_t T) {
+                            size_t T, const unsigned char * valid = nullptr) {
+        if (valid != nullptr) {
+            return caw_ref_backend<float>::bn_jvp(x, xt, gamma, smean, sinv, yt, C, T, valid);
+        }
         const nn_tensor_view xv = v3(x, C, T), xtv = v3(xt, C, T), gv = v1(gamma, C),
                              smv = v1(smean, C), siv = v1(sinv, C);
         nn_tensor_view ytv = v3(yt, C, T);
@@ -259,7 +278,12 @@ struct caw_cpu_backend {
     }
     static nn_status bn_jvp_backward(const float * r, const float * x, const float * xt,
                                      const float * gamma, const float * smean, const float * sinv,
-                                     float * dx, float * dxt, float * dgamma, size_t C, size_t T) {
+                                     float * dx, float * dxt, float * dgamma, size_t C, size_t T,
+                                     const unsigned char * valid = nullptr) {
+        if (valid != nullptr) {
+            return caw_ref_backend<float>::bn_jvp_backward(r, x, xt, gamma, smean, sinv, dx, dxt,
+                                                           dgamma, C, T, valid);
+        }
         const nn_tensor_view rv = v3(r, C, T), xv = v3(x, C, T), xtv = v3(xt, C, T),
                              gv = v1(gamma, C), smv = v1(smean, C), siv = v1(sinv, C);
         nn_tensor_view dxv = v3(dx, C, T), dxtv = v3(dxt, C, T), dgv = v1(dgamma, C);

@@ -52,15 +52,25 @@
 template <typename B, typename Real>
 nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts, const Real * real,
                                  const Real * fake, Real alpha, float lambda, bool update_running,
-                                 bool add_grads, double * gp, double * s_check, double * udotg) {
+                                 bool add_grads, double * gp, double * s_check, double * udotg,
+                                 const caw_dmask * mask = nullptr) {
     const size_t      N = acts->N, L = m->config.layers, T_out = acts->T[L];
     Real **           s    = acts->scratch;
     const Real *      p    = m->params;
     const caw_bn_mode mode = update_running ? CAW_BN_TRAIN : CAW_BN_TRAIN_KEEP;
+    // inpainting (caw-spec §4): F sums the kept outputs only (the weights k_t replace the ones
+    // of the derivation above; S = sum_t k_t odot_t), the masked BN statistics everywhere, and
+    // the penalty reads rho * g, rho = total / kept, so u = rho * Phi'(rho g)
+    const unsigned char * keep = mask != nullptr ? mask->keep : nullptr;
+    const Real            rho =
+        mask != nullptr ? static_cast<Real>(static_cast<double>(mask->total) /
+                                            static_cast<double>(mask->kept))
+                                   : Real(1);
 
     // (i) forward at x_hat = alpha * real + (1 - alpha) * fake, train-mode BN
     acts->ready = false;
     acts->mode  = mode;
+    acts->mask  = mask;
     for (size_t t = 0; t < N; t++) {
         acts->x[t] = alpha * real[t] + (Real(1) - alpha) * fake[t];
     }
@@ -68,13 +78,18 @@ nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
     CAW_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
     acts->ready = true;
 
-    // (ii) g = d sum(D(x_hat)) / dx_hat: backward of ones, activation gradients only
+    // (ii) g = d sum(D(x_hat)) / dx_hat: backward of ones (kept flags), activation gradients
     for (size_t t = 0; t < T_out; t++) {
-        s[1][t] = Real(1);
+        s[1][t] = keep == nullptr || keep[t] != 0 ? Real(1) : Real(0);
     }
     CAW_TRY(B::pe_backward(s[1], s[0], T_out));
     size_t ig = 0;
     CAW_TRY((caw_trunk_backward<B, Real>(m, acts, 0, false, true, &ig)));
+    if (mask != nullptr) { // s[ig] = rho * g from here on
+        for (size_t t = 0; t < N; t++) {
+            s[ig][t] *= rho;
+        }
+    }
     CAW_TRY(B::gp_forward(s[ig], N, lambda, gp));
     if (!add_grads) {
         return NN_STATUS_OK;
@@ -82,12 +97,17 @@ nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
 
     // (iii) u = dGP/dg, the tangent fed to the head
     CAW_TRY(B::gp_backward(s[ig], acts->xt, N, lambda));
-    if (udotg != nullptr) {
+    if (mask != nullptr) {
+        for (size_t t = 0; t < N; t++) {
+            acts->xt[t] *= rho;
+        }
+    }
+    if (udotg != nullptr) { // u . g, with g = s[ig] / rho
         double dot = 0.0;
         for (size_t t = 0; t < N; t++) {
             dot += static_cast<double>(acts->xt[t]) * static_cast<double>(s[ig][t]);
         }
-        *udotg = dot;
+        *udotg = dot / static_cast<double>(rho);
     }
 
     // (iv) tangent forward: zdot = W * xdot, ydot = BN_jvp, adot = mask(a) * ydot
@@ -99,7 +119,7 @@ nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
                                 acts->T[l], c.K, c.D, c.pad));
         if (c.bn) {
             CAW_TRY(B::bn_jvp(acts->z[l], acts->zt[l], p + c.gamma, acts->mean[l], acts->invstd[l],
-                              s[0], c.C_out, T));
+                              s[0], c.C_out, T, caw_valid(acts, l)));
             CAW_TRY(B::leaky_backward(s[0], acts->a[l], acts->at[l], c.C_out * T));
         }
     }
@@ -107,15 +127,15 @@ nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
         CAW_TRY(B::pe_forward(acts->zt[L - 1], s[0], T_out));
         double sum = 0.0;
         for (size_t t = 0; t < T_out; t++) {
-            sum += static_cast<double>(s[0][t]);
+            sum += keep == nullptr || keep[t] != 0 ? static_cast<double>(s[0][t]) : 0.0;
         }
         *s_check = sum;
     }
 
-    // (v) reverse of S = sum(odot)
+    // (v) reverse of S = sum(k * odot)
     std::memset(m->wgrads, 0, m->weights_total * sizeof(Real));
     for (size_t t = 0; t < T_out; t++) {
-        s[1][t] = Real(1);
+        s[1][t] = keep == nullptr || keep[t] != 0 ? Real(1) : Real(0);
     }
     CAW_TRY(B::pe_backward(s[1], s[0], T_out)); // r_zdot of the tail
     const caw_conv & tail = m->convs[L - 1];
@@ -134,11 +154,12 @@ nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
         }
         // tangent equation of BN: p_z (its part) into s[PZ], r_zdot into s[R], gamma +=
         CAW_TRY(B::bn_jvp_backward(s[Yr], acts->z[l], acts->zt[l], p + c.gamma, acts->mean[l],
-                                   acts->invstd[l], s[PZ], s[R], m->grads + c.gamma, c.C_out, T));
+                                   acts->invstd[l], s[PZ], s[R], m->grads + c.gamma, c.C_out, T,
+                                   caw_valid(acts, l)));
         if (!p_zero) { // primal equation of BN: + ordinary backward of p_y; gamma, beta +=
             CAW_TRY(B::bn_train_backward(s[Yp], acts->z[l], p + c.gamma, acts->mean[l],
                                          acts->invstd[l], s[P], m->grads + c.gamma,
-                                         m->grads + c.beta, c.C_out, T));
+                                         m->grads + c.beta, c.C_out, T, caw_valid(acts, l)));
             for (size_t i = 0; i < n; i++) {
                 s[PZ][i] += s[P][i];
             }

@@ -339,6 +339,12 @@ nn_status caw_weights_backward(caw_model_t<Real> * m, size_t n) {
 // trunk: head ConvBlock, body ConvBlocks, tail NormConv (shared by G and D)
 
 // acts->x holds the input. Writes z[l], a[l], mean[l], invstd[l]; scratch[0] is BN's output.
+// acts->mask (D only; null = unmasked): ConvBlock l's batch statistics over its valid flags.
+template <typename Real>
+const unsigned char * caw_valid(const caw_acts_t<Real> * acts, size_t l) {
+    return acts->mask != nullptr ? acts->mask->valid[l] : nullptr;
+}
+
 template <typename B, typename Real>
 nn_status caw_trunk_forward(caw_model_t<Real> * m, caw_acts_t<Real> * acts, caw_bn_mode mode) {
     for (size_t l = 0; l < m->config.layers; l++) {
@@ -359,7 +365,8 @@ nn_status caw_trunk_forward(caw_model_t<Real> * m, caw_acts_t<Real> * acts, caw_
             const bool upd = mode == CAW_BN_TRAIN;
             CAW_TRY(B::bn_train_forward(
                 acts->z[l], p + c.gamma, p + c.beta, upd ? m->state + c.rmean : nullptr,
-                upd ? m->state + c.rvar : nullptr, acts->mean[l], acts->invstd[l], y, c.C_out, T));
+                upd ? m->state + c.rvar : nullptr, acts->mean[l], acts->invstd[l], y, c.C_out, T,
+                caw_valid(acts, l)));
         }
         CAW_TRY(B::leaky_forward(y, acts->a[l], c.C_out * T));
     }
@@ -398,7 +405,8 @@ nn_status caw_trunk_backward(caw_model_t<Real> * m, caw_acts_t<Real> * acts, siz
                                             m->state + c.rvar, s[iz], dgamma, dbeta, c.C_out, T));
             } else {
                 CAW_TRY(B::bn_train_backward(s[iy], acts->z[l], p + c.gamma, acts->mean[l],
-                                             acts->invstd[l], s[iz], dgamma, dbeta, c.C_out, T));
+                                             acts->invstd[l], s[iz], dgamma, dbeta, c.C_out, T,
+                                             caw_valid(acts, l)));
             }
             cur = iz;
         }
@@ -431,6 +439,7 @@ nn_status caw_generator_forward_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts
     const size_t N = acts->N, P = m->pad, L = m->config.layers, C = m->config.channels;
     acts->ready = false;
     acts->mode  = mode;
+    acts->mask  = nullptr;
     acts->amp   = static_cast<float>(amp);
     for (size_t t = 0; t < acts->T[0]; t++) { // the pad region is zeros, noise included
         acts->x[t] = Real(0);
@@ -505,9 +514,11 @@ nn_status caw_generator_backward_t(caw_model_t<Real> * m, caw_acts_t<Real> * act
 
 template <typename B, typename Real>
 nn_status caw_discriminator_forward_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
-                                      const Real * x, Real * out, caw_bn_mode mode) {
+                                      const Real * x, Real * out, caw_bn_mode mode,
+                                      const caw_dmask * mask = nullptr) {
     acts->ready = false;
     acts->mode  = mode;
+    acts->mask  = mode == CAW_BN_EVAL ? nullptr : mask;
     std::memcpy(acts->x, x, acts->N * sizeof(Real));
     CAW_TRY((caw_weights_forward<B, Real>(m)));
     CAW_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));

@@ -5,7 +5,10 @@
 
 #include "nn/caw-model.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #include "common.h"
 #include "model/caw-backend.h"
@@ -212,10 +215,21 @@ nn_status caw_generator_backward(caw_model * G, caw_acts * acts, const nn_tensor
 // ----------------------------------------------------------------------------
 // discriminator
 
-nn_status caw_discriminator_forward(caw_model * D, caw_acts * acts, const nn_tensor_view * x,
-                                    nn_tensor_view * out, caw_bn_mode mode) {
-    const char * op = "caw_discriminator_forward";
-    size_t       N  = 0;
+namespace {
+
+nn_status check_mask(const char * op, const caw_model * D, const caw_dmask * mask, size_t N) {
+    if (mask == nullptr || mask->mem == nullptr || mask->N != N ||
+        mask->total != N - 2 * D->pad) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: the mask is missing or was built for another length (N = %zu)", op, N);
+    }
+    return NN_STATUS_OK;
+}
+
+nn_status discriminator_forward(const char * op, caw_model * D, caw_acts * acts,
+                                const nn_tensor_view * x, nn_tensor_view * out, caw_bn_mode mode,
+                                const caw_dmask * mask) {
+    size_t N = 0;
     CAW_TRY(check_model(op, D, CAW_DISCRIMINATOR));
     CAW_TRY(check_acts(op, acts));
     CAW_TRY(check_mode(op, mode));
@@ -229,8 +243,28 @@ nn_status caw_discriminator_forward(caw_model * D, caw_acts * acts, const nn_ten
     if (nn_views_overlap(out, x)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: out overlaps x", op);
     }
+    if (mask != nullptr)
+        CAW_TRY(check_mask(op, D, mask, N));
     CAW_TRY(caw_acts_prepare(D, acts, N, op));
-    return finish(caw_discriminator_forward_t<backend, float>(D, acts, x->data, out->data, mode));
+    return finish(
+        caw_discriminator_forward_t<backend, float>(D, acts, x->data, out->data, mode, mask));
+}
+
+} // namespace
+
+nn_status caw_discriminator_forward(caw_model * D, caw_acts * acts, const nn_tensor_view * x,
+                                    nn_tensor_view * out, caw_bn_mode mode) {
+    return discriminator_forward("caw_discriminator_forward", D, acts, x, out, mode, nullptr);
+}
+
+nn_status caw_discriminator_forward_masked(caw_model * D, caw_acts * acts,
+                                           const nn_tensor_view * x, nn_tensor_view * out,
+                                           caw_bn_mode mode, const caw_dmask * mask) {
+    const char * op = "caw_discriminator_forward_masked";
+    if (mask == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: mask is null", op);
+    }
+    return discriminator_forward(op, D, acts, x, out, mode, mask);
 }
 
 nn_status caw_discriminator_backward(caw_model * D, caw_acts * acts, const nn_tensor_view * dout,
@@ -249,11 +283,13 @@ nn_status caw_discriminator_backward(caw_model * D, caw_acts * acts, const nn_te
                                                                dx != nullptr ? dx->data : nullptr));
 }
 
-nn_status caw_gradient_penalty(caw_model * D, caw_acts * acts, const nn_tensor_view * real,
-                               const nn_tensor_view * fake, float alpha, float lambda,
-                               bool update_running, bool add_grads, float * gp) {
-    const char * op = "caw_gradient_penalty";
-    size_t       N  = 0;
+namespace {
+
+nn_status gradient_penalty(const char * op, caw_model * D, caw_acts * acts,
+                           const nn_tensor_view * real, const nn_tensor_view * fake, float alpha,
+                           float lambda, bool update_running, bool add_grads,
+                           const caw_dmask * mask, float * gp) {
+    size_t N = 0;
     CAW_TRY(check_model(op, D, CAW_DISCRIMINATOR));
     CAW_TRY(check_acts(op, acts));
     CAW_TRY(check_signal(op, "real", real, 0, &N));
@@ -273,15 +309,145 @@ nn_status caw_gradient_penalty(caw_model * D, caw_acts * acts, const nn_tensor_v
     if (gp == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: gp is null", op);
     }
+    if (mask != nullptr)
+        CAW_TRY(check_mask(op, D, mask, N));
     CAW_TRY(caw_acts_prepare(D, acts, N, op));
     if (add_grads)
         CAW_TRY(caw_acts_tangents(D, acts, op));
-    double          value = 0.0;
-    const nn_status status =
-        caw_gradient_penalty_t<backend, float>(D, acts, real->data, fake->data, alpha, lambda,
-                                               update_running, add_grads, &value, nullptr, nullptr);
+    double          value  = 0.0;
+    const nn_status status = caw_gradient_penalty_t<backend, float>(
+        D, acts, real->data, fake->data, alpha, lambda, update_running, add_grads, &value, nullptr,
+        nullptr, mask);
     if (status == NN_STATUS_OK) {
         *gp = static_cast<float>(value);
     }
     return finish(status);
+}
+
+} // namespace
+
+nn_status caw_gradient_penalty(caw_model * D, caw_acts * acts, const nn_tensor_view * real,
+                               const nn_tensor_view * fake, float alpha, float lambda,
+                               bool update_running, bool add_grads, float * gp) {
+    return gradient_penalty("caw_gradient_penalty", D, acts, real, fake, alpha, lambda,
+                            update_running, add_grads, nullptr, gp);
+}
+
+nn_status caw_gradient_penalty_masked(caw_model * D, caw_acts * acts, const nn_tensor_view * real,
+                                      const nn_tensor_view * fake, float alpha, float lambda,
+                                      bool update_running, bool add_grads, const caw_dmask * mask,
+                                      float * gp) {
+    const char * op = "caw_gradient_penalty_masked";
+    if (mask == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: mask is null", op);
+    }
+    return gradient_penalty(op, D, acts, real, fake, alpha, lambda, update_running, add_grads,
+                            mask, gp);
+}
+
+// ----------------------------------------------------------------------------
+// inpainting's mask
+
+void caw_dmask_free(caw_dmask * mask) {
+    if (mask != nullptr) {
+        std::free(mask->mem);
+        *mask = caw_dmask{};
+    }
+}
+
+nn_status caw_dmask_init(caw_dmask * mask, const caw_config * config, size_t N,
+                         const nn_hole * holes, size_t hole_count) {
+    const char * op = "caw_dmask_init";
+    if (mask == nullptr || config == nullptr || (holes == nullptr && hole_count > 0)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: mask, config and holes must not be null",
+                       op);
+    }
+    *mask           = caw_dmask{};
+    const size_t P  = caw_pad(config);
+    const size_t K  = config->kernel, L = config->layers;
+    if (P == 0 || N < 2 * P + 1) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: invalid config or N = %zu < 2P + 1", op,
+                       N);
+    }
+    for (size_t h = 0; h < hole_count; h++) {
+        if (holes[h].start > holes[h].end || holes[h].end > N ||
+            (h > 0 && holes[h].start < holes[h - 1].end)) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "%s: hole %zu [%zu, %zu) is not ascending inside [0, %zu]", op, h,
+                           holes[h].start, holes[h].end, N);
+        }
+    }
+    // sizes: ConvBlock l (0 .. L-2) has N - R_l outputs, D has N - 2P
+    size_t total = N - 2 * P;
+    for (size_t l = 0; l + 1 < L; l++) {
+        total += N - (K - 1) * ((size_t(2) << l) - 1);
+    }
+    mask->mem = static_cast<unsigned char *>(std::malloc(total));
+    if (mask->mem == nullptr) {
+        return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: cannot allocate %zu flags", op, total);
+    }
+    mask->N     = N;
+    mask->total = N - 2 * P;
+    // flags of a map of length T: 1 except [h0 - grow, h1 + extra] per hole, clamped
+    auto fill = [&](unsigned char * f, size_t T, size_t grow, size_t extra) {
+        std::memset(f, 1, T);
+        size_t count = T;
+        for (size_t h = 0; h < hole_count; h++) {
+            const size_t lo = holes[h].start > grow ? holes[h].start - grow : 0;
+            const size_t hi = std::min(T, holes[h].end + extra + 1);
+            for (size_t t = lo; t < hi; t++) {
+                count -= f[t];
+                f[t] = 0;
+            }
+        }
+        return count;
+    };
+    unsigned char * p = mask->mem;
+    for (size_t l = 0; l + 1 < L; l++) {
+        const size_t R  = (K - 1) * ((size_t(2) << l) - 1);
+        mask->valid[l]  = p;
+        const size_t nv = fill(p, N - R, R, 0);
+        p += N - R;
+        if (nv < 2) {
+            caw_dmask_free(mask);
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "%s: the holes leave %zu valid positions in ConvBlock %zu of D (N = "
+                           "%zu); BatchNorm needs 2",
+                           op, nv, l, N);
+        }
+    }
+    mask->keep = p;
+    mask->kept = fill(p, N - 2 * P, 2 * P, 1);
+    if (mask->kept == 0) {
+        caw_dmask_free(mask);
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: the holes, grown by D's receptive field, cover all %zu outputs (N = "
+                       "%zu)",
+                       op, N - 2 * P, N);
+    }
+    return NN_STATUS_OK;
+}
+
+nn_status caw_critic_mean_masked(const nn_tensor_view * map, const caw_dmask * mask, float scale,
+                                 float * value, nn_tensor_view * dmap) {
+    const char * op = "caw_critic_mean_masked";
+    if (mask == nullptr || mask->mem == nullptr || value == nullptr) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: mask and value must not be null", op);
+    }
+    CAW_TRY(check_signal(op, "map", map, mask->total, nullptr));
+    if (dmap != nullptr)
+        CAW_TRY(check_signal(op, "dmap", dmap, mask->total, nullptr));
+    double sum = 0.0;
+    for (size_t t = 0; t < mask->total; t++) {
+        sum += mask->keep[t] != 0 ? static_cast<double>(map->data[t]) : 0.0;
+    }
+    const double n = static_cast<double>(mask->kept);
+    *value         = static_cast<float>(sum / n);
+    if (dmap != nullptr) {
+        const float d = static_cast<float>(static_cast<double>(scale) / n);
+        for (size_t t = 0; t < mask->total; t++) {
+            dmap->data[t] = mask->keep[t] != 0 ? d : 0.0f;
+        }
+    }
+    return NN_STATUS_OK;
 }

@@ -34,9 +34,31 @@ struct scale_image {
     uint64_t            info[INFO_COUNT] = {};
     std::vector<double> amps;   // (s + 1) amps of scales 0..s
     std::vector<float>  z_rec0; // (N_0)
+    // inpainting runs only (checkpoint kind CAW_CHECKPOINT_FORMAT_INPAINTING):
+    std::vector<uint64_t> holes; // [mode, Fs, count, start_0, end_0, ...] at Fs
+    std::vector<float>    z_rec; // (N_s) this scale's fixed hole noise, s >= 1
     double              losses[7] = {};
     std::vector<float>  g_params, g_state, d_params, d_state;
 };
+
+// ---- configuration (caw-trainer-config.cpp) ----
+
+/** Range checks of a config (mode, architecture, hyper-parameters, hole count, MSS plans). */
+nn_status check_config(const caw_train_config * c);
+
+/** The holes against the signal: ascending, each with audio on both sides (0 < start < end < N,
+ * start > the previous end). */
+nn_status check_holes(const caw_train_config * c, size_t N);
+
+/** FNV-1a 64 of everything that shapes the checkpoints: config (holes when inpainting),
+ * pyramid options, Fs and the signal's samples. Resume requires equality. */
+uint64_t config_hash(const caw_train_config * c, const nn_pyramid_options * o, const float * x,
+                     size_t N, uint32_t Fs);
+
+/** The holes of config at a level of `rate` Hz (nn_hole_index of both ends). */
+std::vector<caw_hole> level_holes(const caw_train_config * c, uint32_t rate, uint32_t Fs);
+
+// ---- files ----
 
 /** "<dir>/scale-<s>.ckpt" and "<dir>/manifest.json". */
 std::string scale_path(const char * dir, size_t s);
@@ -84,8 +106,9 @@ nn_status trained_push(caw_trained * trained, const scale_image & image);
  * Runs frozen G_0 .. G_{count-1} of trained in EVAL BN at lengths lens[0 .. count-1] and
  * writes G_{count-1}'s output into y (resized to lens[count-1]). Noise: with rng, randn(lens[j])
  * drawn scale by scale (times amp_j inside G); without rng, the reconstruction noise (z_rec0 at
- * scale 0, requiring lens[0] == lengths[0], zeros after). Scale j > 0 gets prev = the cubic
- * upsampling of scale j-1's output by rates[j] / rates[j-1], cropped / padded to lens[j].
+ * scale 0, requiring lens[0] == lengths[0]; after it z_rec[j] (inpainting, also at the training
+ * length) or zeros). Scale j > 0 gets prev = the cubic upsampling of scale j-1's output by
+ * rates[j] / rates[j-1], cropped / padded to lens[j].
  */
 nn_status frozen_run(caw_trained * trained, size_t count, const size_t * lens, nn_rng * rng,
                      std::vector<float> * y);

@@ -62,7 +62,8 @@ caw_epoch_losses losses_from_array(const double in[7]) {
 nn_status save_scale(const std::string & path, const scale_image & im) {
     nn_checkpoint_writer w    = {};
     nn_status            st   = nn_checkpoint_writer_init(&w);
-    const uint64_t       kind = CAW_CHECKPOINT_FORMAT;
+    const bool           inpainting = !im.holes.empty();
+    const uint64_t kind = inpainting ? CAW_CHECKPOINT_FORMAT_INPAINTING : CAW_CHECKPOINT_FORMAT;
     if (st == NN_STATUS_OK)
         st = nn_checkpoint_writer_add(&w, "kind", NN_CK_U64, &kind, 1);
     if (st == NN_STATUS_OK)
@@ -87,6 +88,10 @@ nn_status save_scale(const std::string & path, const scale_image & im) {
     if (st == NN_STATUS_OK)
         st = nn_checkpoint_writer_add(&w, "D.state", NN_CK_F32, im.d_state.data(),
                                       im.d_state.size());
+    if (st == NN_STATUS_OK && inpainting)
+        st = nn_checkpoint_writer_add(&w, "holes", NN_CK_U64, im.holes.data(), im.holes.size());
+    if (st == NN_STATUS_OK && inpainting && !im.z_rec.empty())
+        st = nn_checkpoint_writer_add(&w, "z_rec", NN_CK_F32, im.z_rec.data(), im.z_rec.size());
     if (st == NN_STATUS_OK)
         st = nn_checkpoint_writer_save(&w, path.c_str());
     nn_checkpoint_writer_free(&w);
@@ -111,7 +116,7 @@ nn_status load_scale_from(const nn_checkpoint * ck, const std::string & path, si
                           scale_image * im) {
     uint64_t kind = 0;
     CAW_TR_TRY(nn_checkpoint_get_u64(ck, "kind", &kind, 1));
-    if (kind != CAW_CHECKPOINT_FORMAT) {
+    if (kind != CAW_CHECKPOINT_FORMAT && kind != CAW_CHECKPOINT_FORMAT_INPAINTING) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT,
                        "'%s' is trainer checkpoint format %llu, this build reads %llu",
                        path.c_str(), static_cast<unsigned long long>(kind),
@@ -131,6 +136,27 @@ nn_status load_scale_from(const nn_checkpoint * ck, const std::string & path, si
     CAW_TR_TRY(get_f32_vector(ck, path, "G.state", &im->g_state));
     CAW_TR_TRY(get_f32_vector(ck, path, "D.params", &im->d_params));
     CAW_TR_TRY(get_f32_vector(ck, path, "D.state", &im->d_state));
+    im->holes.clear();
+    im->z_rec.clear();
+    if (kind == CAW_CHECKPOINT_FORMAT_INPAINTING) {
+        const nn_checkpoint_entry * e = nn_checkpoint_find(ck, "holes");
+        if (e == nullptr || e->count < 5 || e->count > 3 + 2 * CAW_MAX_HOLES) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT, "'%s': missing or bad 'holes'",
+                           path.c_str());
+        }
+        im->holes.assign(e->count, 0);
+        CAW_TR_TRY(nn_checkpoint_get_u64(ck, "holes", im->holes.data(), e->count));
+        if (im->holes[2] * 2 + 3 != e->count) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT, "'%s': bad 'holes'", path.c_str());
+        }
+        if (s > 0) {
+            CAW_TR_TRY(get_f32_vector(ck, path, "z_rec", &im->z_rec));
+            if (im->z_rec.size() != im->info[INFO_LENGTH]) {
+                return nn_fail(NN_STATUS_INVALID_ARGUMENT, "'%s': 'z_rec' has %zu samples",
+                               path.c_str(), im->z_rec.size());
+            }
+        }
+    }
     return NN_STATUS_OK;
 }
 
@@ -211,9 +237,22 @@ nn_status write_manifest(const char * dir, uint64_t hash, const caw_train_config
                   "  \"fs\": %u,\n  \"first_level\": %zu,\n  \"epochs\": %zu,\n"
                   "  \"scales_total\": %zu,\n  \"scales_done\": %zu,\n",
                   static_cast<unsigned long long>(hash), static_cast<unsigned long long>(c->seed),
-                  c->mode == CAW_TRAIN_DENOISING ? "denoising" : "normal", Fs, first, c->epochs,
-                  rates.size(), done.size());
+                  c->mode == CAW_TRAIN_DENOISING    ? "denoising"
+                  : c->mode == CAW_TRAIN_INPAINTING ? "inpainting"
+                                                    : "normal",
+                  Fs, first, c->epochs, rates.size(), done.size());
     j += buf;
+    if (c->mode == CAW_TRAIN_INPAINTING) { // [start, end) in samples at fs, and in seconds
+        j += "  \"holes\": [";
+        for (size_t h = 0; h < c->hole_count; h++) {
+            std::snprintf(buf, sizeof(buf), "%s{\"start\": %zu, \"end\": %zu, ", h ? ", " : "",
+                          c->holes[h].start, c->holes[h].end);
+            j += buf;
+            j += "\"start_seconds\": " + json_num(double(c->holes[h].start) / Fs) +
+                 ", \"end_seconds\": " + json_num(double(c->holes[h].end) / Fs) + "}";
+        }
+        j += "],\n";
+    }
     j += "  \"levels\": [";
     for (size_t s = 0; s < rates.size(); s++) {
         std::snprintf(buf, sizeof(buf), "%s{\"rate\": %u, \"length\": %zu}", s ? ", " : "",
@@ -258,7 +297,7 @@ nn_status trained_reserve(caw_trained * t, size_t capacity) {
         return nn_fail(NN_STATUS_INTERNAL, "trained_reserve: capacity below the scale count");
     }
     if (!grow(&t->rates) || !grow(&t->lengths) || !grow(&t->amps) || !grow(&t->G) ||
-        !grow(&t->acts)) {
+        !grow(&t->acts) || !grow(&t->z_rec)) {
         return nn_fail(NN_STATUS_OUT_OF_MEMORY, "caw trainer: out of memory for %zu scales",
                        capacity);
     }
@@ -293,6 +332,25 @@ nn_status trained_push(caw_trained * t, const scale_image & im) {
         std::memcpy(z, im.z_rec0.data(), im.z_rec0.size() * sizeof(float));
         std::free(t->z_rec0);
         t->z_rec0 = z;
+        // the run's mode and holes, from scale 0 (every later scale has the same config hash)
+        t->inpainting = !im.holes.empty();
+        t->Fs         = im.holes.empty() ? 0 : static_cast<uint32_t>(im.holes[1]);
+        t->hole_count = im.holes.empty() ? 0 : static_cast<size_t>(im.holes[2]);
+        for (size_t h = 0; h < t->hole_count; h++) {
+            t->holes[h] = caw_hole{static_cast<size_t>(im.holes[3 + 2 * h]),
+                                   static_cast<size_t>(im.holes[4 + 2 * h])};
+        }
+    } else if (!im.z_rec.empty()) {
+        float * z = static_cast<float *>(std::malloc(im.z_rec.size() * sizeof(float)));
+        if (z == nullptr) {
+            caw_model_free(&G);
+            return nn_fail(NN_STATUS_OUT_OF_MEMORY, "caw trainer: out of memory for z_rec");
+        }
+        std::memcpy(z, im.z_rec.data(), im.z_rec.size() * sizeof(float));
+        t->z_rec[s] = z;
+    }
+    if (t->z_rec != nullptr) {
+        t->z_rec[0] = t->z_rec0;
     }
     std::memcpy(G.params, im.g_params.data(), im.g_params.size() * sizeof(float));
     std::memcpy(G.state, im.g_state.data(), im.g_state.size() * sizeof(float));
@@ -336,6 +394,11 @@ nn_status frozen_run(caw_trained * t, size_t count, const size_t * lens, nn_rng 
                 return nn_fail(NN_STATUS_INTERNAL, "frozen_run: z_rec needs the training length");
             }
             z = t->z_rec0;
+        } else if (t->z_rec != nullptr && t->z_rec[j] != nullptr) { // inpainting's hole noise
+            if (n != t->lengths[j]) {
+                return nn_fail(NN_STATUS_INTERNAL, "frozen_run: z_rec needs the training length");
+            }
+            z = t->z_rec[j];
         }
         if (t->acts[j].N != 0 && t->acts[j].N != n) {
             caw_acts_free(&t->acts[j]);
@@ -367,7 +430,11 @@ void caw_trained_free(caw_trained * t) {
     for (size_t s = 0; s < t->scales; s++) {
         caw_acts_free(&t->acts[s]);
         caw_model_free(&t->G[s]);
+        if (s > 0 && t->z_rec != nullptr) {
+            std::free(t->z_rec[s]);
+        }
     }
+    std::free(t->z_rec);
     std::free(t->rates);
     std::free(t->lengths);
     std::free(t->amps);

@@ -4,7 +4,10 @@
 // generators, one D step (real, fake, GP) and one G step (adversarial through the updated D +
 // reconstruction), Adam, MultiStepLR. Streams: (seed, s, INIT / NOISE / ALPHA / REC), so each
 // scale's numbers depend only on (seed, s) and resuming at a scale boundary is bit-exact.
+// Inpainting (§4): holes zeroed and skipped by energies and the MSE, hole noise in z_rec at
+// s >= 1, the masked D (caw_dmask) in the real and GP passes; see nn/caw-trainer.h.
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -29,113 +32,12 @@ using namespace caw_tr;
         }                                 \
     } while (0)
 
-void caw_train_default_config(caw_train_config * c, caw_train_mode mode) {
-    if (c == nullptr) {
-        return;
-    }
-    *c                    = caw_train_config{};
-    c->channels_first     = 16;
-    c->channels_rest      = 96;
-    c->kernel             = 9;
-    c->layers             = 8;
-    c->epochs             = 2000;
-    c->lr                 = 0.0015;
-    c->beta1              = 0.5;
-    c->beta2              = 0.999;
-    c->eps                = 1e-8;
-    c->milestone_fraction = 2.0 / 3.0;
-    c->gamma              = 0.1;
-    c->lambda_grad        = 0.01;
-    c->mode               = mode;
-    c->alpha1             = mode == CAW_TRAIN_DENOISING ? 10.0 : 0.0;
-    c->alpha2             = mode == CAW_TRAIN_DENOISING ? 0.0 : 1e-4;
-    c->add_cond_noise     = mode != CAW_TRAIN_DENOISING;
-    for (size_t i = 0; i < 3; i++) {
-        c->mss[i] = NN_MSS_DEFAULT_CONFIGS[i];
-    }
-    c->mss_count = 3;
-    c->seed      = 0;
-}
-
 namespace {
 
-// ---- config checks and hash ----
-
-nn_status check_config(const caw_train_config * c) {
-    const char * op = "caw_train";
-    auto ok = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
-    if (c->mode != CAW_TRAIN_NORMAL && c->mode != CAW_TRAIN_DENOISING) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: unknown mode %d", op,
-                       static_cast<int>(c->mode));
-    }
-    if (c->channels_first == 0 || c->channels_rest == 0 || c->epochs == 0) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: channels and epochs must be >= 1", op);
-    }
-    const caw_config arch = {CAW_GENERATOR, c->channels_first, c->kernel, c->layers};
-    if (caw_pad(&arch) == 0) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
-                       "%s: kernel %zu / layers %zu is not a valid "
-                       "architecture (odd K, 2 <= L <= %zu)",
-                       op, c->kernel, c->layers, CAW_MAX_LAYERS);
-    }
-    if (!ok(c->lr, 0.0, 1e3) || !ok(c->beta1, 0.0, 0.999999999) ||
-        !ok(c->beta2, 0.0, 0.999999999) || !ok(c->eps, 0.0, 1.0) ||
-        !ok(c->milestone_fraction, 0.0, 1e9) || !ok(c->gamma, 0.0, 1e3) ||
-        !ok(c->lambda_grad, 0.0, 1e6) || !ok(c->alpha1, 0.0, 1e9) || !ok(c->alpha2, 0.0, 1e9)) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
-                       "%s: a hyper-parameter (lr, betas, eps, "
-                       "milestone fraction, gamma, lambda, alpha1, alpha2) is out of range",
-                       op);
-    }
-    if (c->mss_count == 0 || c->mss_count > NN_MSS_MAX_CONFIGS) {
-        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: mss_count %zu is not in [1, %zu]", op,
-                       c->mss_count, NN_MSS_MAX_CONFIGS);
-    }
-    // the MSS configurations themselves (n_fft a power of two, 1 <= win <= n_fft, hop >= 1):
-    // a plan at the shortest length they accept validates them before any file is touched
-    nn_mss_plan *   plan = nullptr;
-    const nn_status st =
-        nn_mss_plan_init(&plan, c->mss, c->mss_count, nn_mss_min_length(c->mss, c->mss_count));
-    nn_mss_plan_free(plan);
-    return st;
-}
-
-struct hasher {
-    uint64_t h = 0xcbf29ce484222325ull; // FNV-1a 64
-    void     bytes(const void * p, size_t n) {
-            const unsigned char * b = static_cast<const unsigned char *>(p);
-            for (size_t i = 0; i < n; i++) {
-                h = (h ^ b[i]) * 0x100000001b3ull;
-        }
-    }
-    void u64(uint64_t v) { bytes(&v, sizeof(v)); }
-    void f64(double v) { bytes(&v, sizeof(v)); }
+struct dmask_holder {
+    caw_dmask m = {};
+    ~dmask_holder() { caw_dmask_free(&m); }
 };
-
-// Hash of everything that shapes the checkpoints: config, pyramid options, Fs, the signal.
-uint64_t config_hash(const caw_train_config * c, const nn_pyramid_options * o, const float * x,
-                     size_t N, uint32_t Fs) {
-    hasher h;
-    h.bytes("eureka-caw-train-v1", 19);
-    h.u64(c->channels_first), h.u64(c->channels_rest), h.u64(c->kernel), h.u64(c->layers);
-    h.u64(c->epochs), h.f64(c->lr), h.f64(c->beta1), h.f64(c->beta2), h.f64(c->eps);
-    h.f64(c->milestone_fraction), h.f64(c->gamma), h.f64(c->lambda_grad);
-    h.u64(static_cast<uint64_t>(c->mode)), h.f64(c->alpha1), h.f64(c->alpha2);
-    h.u64(c->add_cond_noise ? 1 : 0), h.u64(c->mss_count);
-    for (size_t i = 0; i < c->mss_count; i++) {
-        h.u64(c->mss[i].n_fft), h.u64(c->mss[i].hop), h.u64(c->mss[i].win);
-    }
-    h.u64(c->seed);
-    h.u64(o->fs_count);
-    for (size_t i = 0; i < o->fs_count; i++) {
-        h.u64(o->fs_list[i]);
-    }
-    h.u64(o->speech ? 1 : 0), h.u64(o->energy_rule ? 1 : 0), h.f64(o->min_energy);
-    h.f64(o->initial_noise_amp), h.f64(o->noise_amp_factor), h.u64(o->peak_normalize ? 1 : 0);
-    h.u64(static_cast<uint64_t>(o->sinc_mode)), h.u64(Fs), h.u64(N);
-    h.bytes(x, N * sizeof(float));
-    return h.h;
-}
 
 // ---- rng as a caw_rng_source ----
 
@@ -151,6 +53,7 @@ double rng_normal(void * ctx) {
 struct run_ctx {
     const caw_train_config *      cfg    = nullptr;
     const caw_train_callbacks *   cb     = nullptr;
+    uint32_t                      Fs     = 0;
     uint64_t                      hash   = 0;
     size_t                        scales = 0;  // trained scales in total
     size_t                        first  = 0;  // pyramid level of scale 0
@@ -240,8 +143,42 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     G.zero_grad();
     D.zero_grad();
 
-    // reconstruction noise: randn(N_0) at scale 0 (stream (0, REC)), zeros after
-    std::vector<float> z_rec0;
+    // inpainting: this level's holes, valid flags (MSE) and D mask (real and GP passes)
+    const bool            inpaint = c->mode == CAW_TRAIN_INPAINTING;
+    std::vector<caw_hole> holes   = level_holes(c, rate, r.Fs);
+    std::vector<unsigned char> valid(N, 1);
+    size_t                     n_valid = N;
+    dmask_holder               dmask;
+    if (inpaint) {
+        for (const caw_hole & h : holes) {
+            for (size_t t = h.start; t < std::min(h.end, N); t++) {
+                n_valid -= valid[t];
+                valid[t] = 0;
+            }
+        }
+        const caw_config darch = {CAW_DISCRIMINATOR, C, c->kernel, c->layers};
+        CAW_TRY_ST(caw_dmask_init(&dmask.m, &darch, N, holes.data(), holes.size()));
+    }
+
+    // reconstruction noise: randn(N_0) at scale 0 (stream (0, REC)), zeros after; inpainting
+    // scales >= 1: N(0, 1) inside the level's holes from stream (s, REC), drawn once here (the
+    // paper redraws it every iteration, the reference code does not; its inpaint.py --new redraw
+    // puts full-rate hole indices at every scale, a bug not reproduced: level indices here)
+    std::vector<float> z_rec0, z_rec_s;
+    if (inpaint && s > 0) {
+        nn_rng rec;
+        CAW_TRY_ST(nn_rng_init_stream(&rec, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_REC));
+        z_rec_s.assign(N, 0.0f);
+        std::vector<float> draw(N - n_valid); // empty when a short hole vanishes at this rate
+        if (!draw.empty()) {
+            CAW_TRY_ST(nn_rng_fill_normal(&rec, draw.data(), draw.size(), 1.0));
+        }
+        for (size_t t = 0, k = 0; t < N; t++) {
+            if (valid[t] == 0) {
+                z_rec_s[t] = draw[k++];
+            }
+        }
+    }
     if (s == 0) {
         nn_rng rec;
         CAW_TRY_ST(nn_rng_init_stream(&rec, c->seed, 0, NN_RNG_PURPOSE_REC));
@@ -296,6 +233,8 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     nn_tensor_view   dmss_v = view(dmss.data(), N), map_v = view(map.data(), M);
     nn_tensor_view   dmap_v = view(dmap.data(), M), zrec_v = view(z_rec0.data(), N);
     nn_tensor_view   prec_v = view(prev_rec.data(), N);
+    nn_tensor_view   zrecs_v = view(z_rec_s.data(), N);
+    const nn_tensor_view * zrec_in = s == 0 ? &zrec_v : (z_rec_s.empty() ? nullptr : &zrecs_v);
     caw_epoch_losses L      = {};
 
     for (size_t e = 0; e < c->epochs; e++) {
@@ -310,10 +249,16 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         // 4. D step: -mean D(real), mean D(fake.detach()), GP, Adam
         D.zero_grad();
         float v = 0.0f;
-        CAW_TRY_ST(caw_discriminator_forward(&D.m, &d_acts.a, &real_v, &map_v, CAW_BN_TRAIN));
-        CAW_TRY_ST(critic_mean_forward_cpu(&map_v, &v));
+        if (inpaint) { // masked D, mean over the kept outputs
+            CAW_TRY_ST(caw_discriminator_forward_masked(&D.m, &d_acts.a, &real_v, &map_v,
+                                                        CAW_BN_TRAIN, &dmask.m));
+            CAW_TRY_ST(caw_critic_mean_masked(&map_v, &dmask.m, -1.0f, &v, &dmap_v));
+        } else {
+            CAW_TRY_ST(caw_discriminator_forward(&D.m, &d_acts.a, &real_v, &map_v, CAW_BN_TRAIN));
+            CAW_TRY_ST(critic_mean_forward_cpu(&map_v, &v));
+            CAW_TRY_ST(critic_mean_backward_cpu(-1.0f, &dmap_v));
+        }
         L.d_real = v;
-        CAW_TRY_ST(critic_mean_backward_cpu(-1.0f, &dmap_v));
         CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
         CAW_TRY_ST(caw_generator_forward(&G.m, &fake_acts.a, &z_v, amp_f, s > 0 ? &prev_v : nullptr,
                                          &fake_v, CAW_BN_TRAIN));
@@ -323,8 +268,14 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         CAW_TRY_ST(critic_mean_backward_cpu(1.0f, &dmap_v));
         CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
         float gp = 0.0f;
-        CAW_TRY_ST(caw_gradient_penalty(&D.m, &d_acts.a, &real_v, &fake_v, alphas[e],
-                                        static_cast<float>(c->lambda_grad), true, true, &gp));
+        if (inpaint) {
+            CAW_TRY_ST(caw_gradient_penalty_masked(&D.m, &d_acts.a, &real_v, &fake_v, alphas[e],
+                                                   static_cast<float>(c->lambda_grad), true, true,
+                                                   &dmask.m, &gp));
+        } else {
+            CAW_TRY_ST(caw_gradient_penalty(&D.m, &d_acts.a, &real_v, &fake_v, alphas[e],
+                                            static_cast<float>(c->lambda_grad), true, true, &gp));
+        }
         L.gp = gp;
         CAW_TRY_ST(D.adam(e + 1, lr, c));
         // 6. G step: -mean D(fake) through the updated D (train-mode BN: running stats move, as
@@ -335,13 +286,26 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         L.err_g = -static_cast<double>(v);
         CAW_TRY_ST(critic_mean_backward_cpu(-1.0f, &dmap_v));
         CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, &dfake_v));
-        CAW_TRY_ST(caw_generator_forward(&G.m, &rec_acts.a, s == 0 ? &zrec_v : nullptr, amp_f,
+        CAW_TRY_ST(caw_generator_forward(&G.m, &rec_acts.a, zrec_in, amp_f,
                                          s > 0 ? &prec_v : nullptr, &rec_v, CAW_BN_TRAIN));
-        float mse = 0.0f;
-        CAW_TRY_ST(mse_forward_cpu(&rec_v, &real_v, &mse));
-        L.mse = mse;
-        CAW_TRY_ST(
-            mse_backward_cpu(&rec_v, &real_v, static_cast<float>(c->alpha1), &drec_v, nullptr));
+        if (inpaint) { // MSE over the valid samples: mean and gradient 2 a1 (rec - x) / n_valid
+            double sq = 0.0;
+            for (size_t i = 0; i < N; i++) {
+                const double d = static_cast<double>(rec[i]) - static_cast<double>(real[i]);
+                sq += valid[i] != 0 ? d * d : 0.0;
+            }
+            L.mse          = static_cast<float>(sq / static_cast<double>(n_valid));
+            const float k2 = static_cast<float>(2.0 * c->alpha1 / static_cast<double>(n_valid));
+            for (size_t i = 0; i < N; i++) {
+                drec[i] = valid[i] != 0 ? k2 * (rec[i] - real[i]) : 0.0f;
+            }
+        } else {
+            float mse = 0.0f;
+            CAW_TRY_ST(mse_forward_cpu(&rec_v, &real_v, &mse));
+            L.mse = mse;
+            CAW_TRY_ST(mse_backward_cpu(&rec_v, &real_v, static_cast<float>(c->alpha1), &drec_v,
+                                        nullptr));
+        }
         L.mss = NAN;
         if (mss.plan != nullptr && c->alpha2 > 0.0) {
             CAW_TRY_ST(mss_loss_backward_cpu(mss.plan, &real_v, &rec_v, &dmss_v, &L.mss));
@@ -376,6 +340,15 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     im->amps.assign(r.frozen.amps, r.frozen.amps + s);
     im->amps.push_back(amp);
     im->z_rec0 = z_rec0;
+    im->z_rec  = z_rec_s;
+    im->holes.clear();
+    if (inpaint) {
+        im->holes = {static_cast<uint64_t>(c->mode), r.Fs, c->hole_count};
+        for (size_t i = 0; i < c->hole_count; i++) {
+            im->holes.push_back(c->holes[i].start);
+            im->holes.push_back(c->holes[i].end);
+        }
+    }
     losses_to_array(L, im->losses);
     im->g_params.assign(G.m.params, G.m.params + G.m.param_layout.total);
     im->g_state.assign(G.m.state, G.m.state + G.m.state_layout.total);
@@ -401,14 +374,19 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
                     const caw_train_callbacks * callbacks, caw_train_result * result) {
     const char * op = "caw_train";
     CAW_TRY_ST(check_config(c));
+    CAW_TRY_ST(check_holes(c, N));
+    nn_pyramid_options opt = *options; // the holes are the config's
+    opt.holes              = c->hole_count > 0 ? c->holes : nullptr;
+    opt.hole_count         = c->hole_count;
     pyramid_holder pyr;
-    CAW_TRY_ST(nn_pyramid_init(&pyr.p, x, N, Fs, options));
+    CAW_TRY_ST(nn_pyramid_init(&pyr.p, x, N, Fs, &opt));
     const nn_pyramid & p = pyr.p;
 
     run_ctx        r;
     trained_holder hold{&r.frozen};
     r.cfg    = c;
     r.cb     = callbacks;
+    r.Fs     = Fs;
     r.first  = p.first;
     r.scales = p.count - p.first;
     r.hash   = config_hash(c, options, x, N, Fs);
@@ -426,6 +404,20 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
                            "%s: the %u Hz scale has %zu samples, the discriminator needs at least "
                            "%zu (2P + 1)",
                            op, lv.rate, lv.length, 2 * caw_pad(&arch) + 1);
+        }
+        if (c->mode == CAW_TRAIN_INPAINTING) { // the masks exist and keep enough at every level
+            const std::vector<caw_hole> holes = level_holes(c, lv.rate, Fs);
+            const caw_config darch = {CAW_DISCRIMINATOR, arch.channels, c->kernel, c->layers};
+            dmask_holder     probe;
+            size_t           hole_samples = 0;
+            for (const caw_hole & h : holes) {
+                hole_samples += h.end - h.start;
+            }
+            if (hole_samples >= lv.length) {
+                return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                               "%s: the holes leave no valid sample at %u Hz", op, lv.rate);
+            }
+            CAW_TRY_ST(caw_dmask_init(&probe.m, &darch, lv.length, holes.data(), holes.size()));
         }
         if (c->alpha2 > 0.0 && lv.length < mss_min) {
             return nn_fail(NN_STATUS_INVALID_ARGUMENT,

@@ -7,6 +7,7 @@
 
 #include "nn/pyramid.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -69,8 +70,27 @@ nn_status check_options(const nn_pyramid_options & o) {
     return NN_STATUS_OK;
 }
 
+// mean(y^2) over the samples of a level of `rate` Hz outside the holes (all when none).
+double valid_mean_square(const float * y, size_t n, uint32_t rate, uint32_t Fs,
+                         const nn_hole * holes, size_t hole_count) {
+    double sum = 0.0;
+    size_t count = 0, t = 0;
+    for (size_t h = 0; h <= hole_count; h++) {
+        const size_t stop =
+            h < hole_count ? std::min(n, nn_hole_index(holes[h].start, rate, Fs)) : n;
+        for (; t < stop; t++, count++) {
+            sum += static_cast<double>(y[t]) * static_cast<double>(y[t]);
+        }
+        if (h < hole_count) {
+            t = std::max(t, std::min(n, nn_hole_index(holes[h].end, rate, Fs)));
+        }
+    }
+    return count > 0 ? sum / static_cast<double>(count) : NAN;
+}
+
 // Resamples every level from the (normalised) full-rate signal into p.samples.
-nn_status build_levels(nn_pyramid & p, float * x, size_t N, nn_sinc_mode mode) {
+nn_status build_levels(nn_pyramid & p, float * x, size_t N, nn_sinc_mode mode,
+                       const nn_hole * holes, size_t hole_count) {
     nn_sinc_filter filter = {};
     nn_status      status = nn_sinc_filter_init(&filter);
     if (status != NN_STATUS_OK) {
@@ -92,7 +112,10 @@ nn_status build_levels(nn_pyramid & p, float * x, size_t N, nn_sinc_mode mode) {
                 status = nn_fail(status, "%s: level %u Hz: %s", OP, level.rate, inner);
             }
         }
-        level.energy = mean_square(y, level.length);
+        level.energy =
+            hole_count == 0
+                ? mean_square(y, level.length)
+                : valid_mean_square(y, level.length, level.rate, p.Fs, holes, hole_count);
     }
     nn_sinc_filter_free(&filter);
     return status;
@@ -102,6 +125,15 @@ nn_status build_levels(nn_pyramid & p, float * x, size_t N, nn_sinc_mode mode) {
 
 // ----------------------------------------------------------------------------
 // entry points
+
+size_t nn_hole_index(size_t h, uint32_t rate, uint32_t Fs) {
+    if (Fs == 0) {
+        return 0;
+    }
+    // h = q Fs + r: floor(h rate / Fs) = q rate + floor(r rate / Fs), no overflow (r rate < 2^64)
+    const uint64_t q = h / Fs, r = h % Fs;
+    return static_cast<size_t>(q * rate + r * rate / Fs);
+}
 
 void nn_pyramid_default_options(nn_pyramid_options * options) {
     if (options == nullptr) {
@@ -116,6 +148,8 @@ void nn_pyramid_default_options(nn_pyramid_options * options) {
     options->noise_amp_factor  = 0.01;
     options->peak_normalize    = true;
     options->sinc_mode         = NN_SINC_MODE_LIBROSA;
+    options->holes             = nullptr;
+    options->hole_count        = 0;
 }
 
 nn_status nn_pyramid_init(nn_pyramid * pyramid, const float * x, size_t N, uint32_t Fs,
@@ -131,6 +165,22 @@ nn_status nn_pyramid_init(nn_pyramid * pyramid, const float * x, size_t N, uint3
     nn_status status = check_options(*options);
     if (status != NN_STATUS_OK) {
         return status;
+    }
+
+    if (options->hole_count > NN_MAX_HOLES ||
+        (options->hole_count > 0 && options->holes == nullptr)) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %zu holes (at most %zu, non-null)", OP,
+                       options->hole_count, NN_MAX_HOLES);
+    }
+    for (size_t h = 0; h < options->hole_count; h++) {
+        const nn_hole & hole = options->holes[h];
+        if (hole.start >= hole.end || hole.end > N ||
+            (h > 0 && hole.start < options->holes[h - 1].end)) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "%s: hole %zu [%zu, %zu) is empty, past the signal's %zu samples, or "
+                           "not after the previous one",
+                           OP, h, hole.start, hole.end, N);
+        }
     }
 
     // 1. peak normalisation (a private copy: the caller's signal is const).
@@ -188,7 +238,11 @@ nn_status nn_pyramid_init(nn_pyramid * pyramid, const float * x, size_t N, uint3
     }
 
     // 3. every level from the full-rate signal.
-    status = build_levels(p, xn.data(), N, options->sinc_mode);
+    for (size_t h = 0; h < options->hole_count; h++) { // the reference zeroes the holes here
+        std::fill(xn.begin() + static_cast<std::ptrdiff_t>(options->holes[h].start),
+                  xn.begin() + static_cast<std::ptrdiff_t>(options->holes[h].end), 0.0f);
+    }
+    status = build_levels(p, xn.data(), N, options->sinc_mode, options->holes, options->hole_count);
     if (status != NN_STATUS_OK) {
         nn_pyramid_free(&p);
         return status;

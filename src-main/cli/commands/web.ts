@@ -32,6 +32,7 @@ export function registerWebCommand(program: Command): void {
         limits: limitsFromEnv(),
         audio: 'worker',
         host: 'web',
+        runQueue: 'all',
       });
       const server = await startWebServer({
         core,

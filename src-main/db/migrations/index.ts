@@ -3,6 +3,7 @@
  * has shipped (databases in the wild have already applied it).
  */
 import { migration0001 } from './0001-library.js';
+import { migration0002 } from './0002-models.js';
 
 export interface Migration {
   /** Strictly increasing from 1; stored in PRAGMA user_version once applied. */
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];

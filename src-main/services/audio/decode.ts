@@ -652,7 +652,11 @@ function findNonFinite(channels: Float32Array[]): boolean {
  * containers, or an encoding inside it we do not read), CORRUPT_AUDIO (damaged or truncated),
  * INVALID_SAMPLES (NaN or infinite float samples).
  */
-export async function decodeAudio(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+export async function decodeAudio(input: Uint8Array, name: string): Promise<DecodedAudio> {
+  // A Node Buffer's slice() is a view where Uint8Array's is a copy; the decoders slice chunks
+  // and view them as Float32Array, which a view at an odd file offset cannot be. A plain
+  // Uint8Array over the same memory gives every caller the copying slice.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (bytes.length === 0) throw fail('EMPTY_AUDIO', name, 'the file is empty');
   const format = detectFormat(bytes);
   if (!format) throw fail('UNSUPPORTED_FORMAT', name, NOT_AUDIO);

@@ -5,6 +5,7 @@
  * preload and the web-mode WebSocket, since both implement {@link RendererBridge}.
  */
 import type { ErrorCode } from '@common/errors.js';
+import type { MediaRef } from '@common/media.js';
 import {
   eventContract,
   ipcContract,
@@ -38,8 +39,8 @@ export interface Api {
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   /** Listens to an event with a parsed payload; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventPayloadOf<E>) => void): () => void;
-  /** URL of a file's playback audio (a custom protocol in Electron, /media/… on the web). */
-  mediaUrl(fileId: number): string;
+  /** URL of playable audio (a custom protocol in Electron, /media/… on the web). */
+  mediaUrl(ref: MediaRef): string;
 }
 
 /** A message for any error thrown at a store, ApiError or not. */
@@ -78,8 +79,8 @@ export function createApi(bridge: RendererBridge, onFault: (message: string) => 
         listener(parsed.data as EventPayloadOf<typeof event>);
       });
     },
-    mediaUrl(fileId) {
-      return bridge.mediaUrl(fileId);
+    mediaUrl(ref) {
+      return bridge.mediaUrl(ref);
     },
   };
 }

@@ -12,6 +12,7 @@
  */
 import type { Envelope, EventName, RendererBridge } from '@common/ipc-contract.js';
 import { decodeFrame, encodeFrame, serverMessageSchema } from '@common/wire.js';
+import { mediaPath } from '@common/media.js';
 
 /** Where the server lives, as the page sees it. */
 export interface WebBridgeLocation {
@@ -146,8 +147,8 @@ export function createWebBridge(
         set.delete(listener);
       };
     },
-    mediaUrl(fileId) {
-      return `/media/${fileId}`;
+    mediaUrl(ref) {
+      return `/media/${mediaPath(ref)}`;
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The shell's state: which view is showing (a two-view app needs no router, just this) and
+ * The shell's state: which view is showing (a few views need no router, just this) and
  * what the host said about itself, including where training will run.
  */
 import type { AppInfo } from '@common/ipc-contract.js';
@@ -8,7 +8,8 @@ import { errorMessage, type Api } from '../lib/api.js';
 /** The views of the songwriter's loop that exist so far. */
 export type Route =
   | { view: 'library' }
-  | { view: 'editor'; songId: number; /** Clip to select on arrival. */ clipId: number | null };
+  | { view: 'editor'; songId: number; /** Clip to select on arrival. */ clipId: number | null }
+  | { view: 'training'; /** Model to select on arrival (null: keep the selection). */ modelId: number | null };
 
 /** Longest reason shown in the header; the full sentence is in the tooltip. */
 const MAX_REASON_CHARS = 48;
@@ -60,5 +61,9 @@ export class AppStore {
 
   openEditor(songId: number, clipId: number | null = null): void {
     this.route = { view: 'editor', songId, clipId };
+  }
+
+  openTraining(modelId: number | null = null): void {
+    this.route = { view: 'training', modelId };
   }
 }

@@ -8,6 +8,7 @@ import { EditorStore } from './editor.svelte.js';
 import { ImportStore } from './imports.svelte.js';
 import { LibraryStore } from './library.svelte.js';
 import { NoticeStore } from './notices.svelte.js';
+import { TrainingStore } from './training.svelte.js';
 
 /** Every store of the window. */
 export interface Stores {
@@ -15,6 +16,7 @@ export interface Stores {
   library: LibraryStore;
   imports: ImportStore;
   editor: EditorStore;
+  training: TrainingStore;
   notices: NoticeStore;
 }
 
@@ -26,15 +28,17 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
   const library = new LibraryStore(api);
   const imports = new ImportStore(api, library);
   const editor = new EditorStore(library, notices);
+  const training = new TrainingStore(api, notices);
   return {
     app,
     library,
     imports,
     editor,
+    training,
     notices,
     async start() {
       imports.init();
-      await Promise.all([app.load(), library.init()]);
+      await Promise.all([app.load(), library.init(), training.init()]);
     },
   };
 }

@@ -85,7 +85,7 @@ export class LibraryStore {
 
   /** Where the renderer can load a file's playback audio from. */
   mediaUrl(fileId: number): string {
-    return this.#api.mediaUrl(fileId);
+    return this.#api.mediaUrl({ kind: 'file', fileId });
   }
 
   clipsOf(songId: number): Clip[] {

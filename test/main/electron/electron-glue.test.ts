@@ -36,9 +36,11 @@ describe('preload', () => {
   });
 
   it('builds media URLs from numeric ids only', () => {
-    expect(bridge().mediaUrl(12)).toBe('eureka-media://file/12');
-    expect(() => bridge().mediaUrl(-1)).toThrow();
-    expect(() => bridge().mediaUrl('1/../../etc' as never)).toThrow();
+    expect(bridge().mediaUrl({ kind: 'file', fileId: 12 })).toBe('eureka-media://media/file/12');
+    expect(bridge().mediaUrl({ kind: 'preview', modelId: 3, scale: 2, preview: 'rec' })).toBe('eureka-media://media/preview/3/2/rec');
+    expect(() => bridge().mediaUrl({ kind: 'file', fileId: -1 })).toThrow();
+    expect(() => bridge().mediaUrl({ kind: 'file', fileId: '1/../../etc' } as never)).toThrow();
+    expect(() => bridge().mediaUrl({ kind: 'path', path: '/etc/passwd' } as never)).toThrow();
   });
 });
 

@@ -66,7 +66,7 @@ describe('web mode server', () => {
   });
 
   it('refuses every request without the token, and a wrong token', async () => {
-    for (const url of [`${origin}/`, `${origin}/assets/app.js`, `${origin}/media/1`, `${origin}/?token=${'0'.repeat(64)}`]) {
+    for (const url of [`${origin}/`, `${origin}/assets/app.js`, `${origin}/media/file/1`, `${origin}/?token=${'0'.repeat(64)}`]) {
       const response = await fetch(url, { redirect: 'manual' });
       expect(response.status).toBe(401);
     }
@@ -119,14 +119,17 @@ describe('web mode server', () => {
   it('streams a file\'s playback WAV with byte ranges', async () => {
     const result = await lib.core.library.importFiles([{ name: 'take.wav', data: wavBytes({ seconds: 1, sampleRate: 8_000, seed: 5 }) }]);
     const fileId = result.files[0]!.id;
-    const whole = Buffer.from(await (await fetch(`${origin}/media/${fileId}`, { headers: { cookie } })).arrayBuffer());
+    const whole = Buffer.from(await (await fetch(`${origin}/media/file/${fileId}`, { headers: { cookie } })).arrayBuffer());
     expect(whole.subarray(0, 4).toString('ascii')).toBe('RIFF');
-    const partial = await fetch(`${origin}/media/${fileId}`, { headers: { cookie, range: 'bytes=10-19' } });
+    const partial = await fetch(`${origin}/media/file/${fileId}`, { headers: { cookie, range: 'bytes=10-19' } });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toBe(`bytes 10-19/${whole.length}`);
     expect(Buffer.from(await partial.arrayBuffer()).equals(whole.subarray(10, 20))).toBe(true);
-    expect((await fetch(`${origin}/media/99999`, { headers: { cookie } })).status).toBe(404);
-    expect((await fetch(`${origin}/media/${fileId}`, { headers: { cookie, range: `bytes=${whole.length + 5}-` } })).status).toBe(416);
+    expect((await fetch(`${origin}/media/file/99999`, { headers: { cookie } })).status).toBe(404);
+    for (const bad of ['file/0', 'file/1x', `file/${fileId}/..`, 'file/%2e%2e%2fetc', 'preview/1/0/mix', 'preview/1/0/fake', 'files/1']) {
+      expect((await fetch(`${origin}/media/${bad}`, { headers: { cookie } })).status).toBe(404);
+    }
+    expect((await fetch(`${origin}/media/file/${fileId}`, { headers: { cookie, range: `bytes=${whole.length + 5}-` } })).status).toBe(416);
   });
 
   it('refuses sockets without the cookie or from another origin', async () => {

@@ -1,0 +1,229 @@
+/**
+ * Training commands: `train` (start or resume a model of a clip and follow it to the end),
+ * `models` (list), `model` (show one), `model rm`.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { AppError } from '../../common/errors.js';
+import { formatDuration, parseDuration } from '../../common/format-time.js';
+import {
+  MAX_BUDGET_SECONDS,
+  MIN_BUDGET_SECONDS,
+  PRESET_NAMES,
+  TRAIN_DEVICES,
+  seedTextSchema,
+  type Model,
+  type PresetName,
+  type TrainDevice,
+} from '../../common/training.js';
+import type { EventPayloadOf } from '../../common/ipc-contract.js';
+import type { Core } from '../../core.js';
+import { RESUMABLE } from '../../services/training/model-repository.js';
+import { withCore } from '../context.js';
+import { CliExit, printJson, printTable } from '../output.js';
+import { createProgressBar } from '../progress.js';
+
+function parseId(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer id');
+  return value;
+}
+
+function parseBudget(text: string): number {
+  const seconds = parseDuration(text);
+  if (seconds === null) throw new InvalidArgumentError('expected a duration such as 15m, 1h30m or 600 (seconds)');
+  if (seconds < MIN_BUDGET_SECONDS || seconds > MAX_BUDGET_SECONDS) {
+    throw new InvalidArgumentError(`expected a budget between ${formatDuration(MIN_BUDGET_SECONDS)} and 7 days`);
+  }
+  return seconds;
+}
+
+function parseSeed(text: string): string {
+  const parsed = seedTextSchema.safeParse(text.trim());
+  if (!parsed.success) throw new InvalidArgumentError('expected a whole number from 0 to 2^64 - 1');
+  return parsed.data;
+}
+
+interface TrainOptions {
+  preset: PresetName;
+  budget?: number;
+  device: TrainDevice;
+  seed?: string;
+  resume?: boolean;
+  model?: number;
+}
+
+export function registerTrainCommands(program: Command): void {
+  program
+    .command('train')
+    .description('train a model on a clip (Ctrl-C stops after the current epoch; --resume continues)')
+    .argument('[clip-id]', 'the clip to learn (see eureka clips)', parseId)
+    .addOption(new Option('--preset <name>', 'studio: the paper; quick: fits --budget; test: tiny').choices(PRESET_NAMES).default('quick'))
+    .option('--budget <duration>', 'quick only: time budget, e.g. 15m (default 15m)', parseBudget)
+    .addOption(new Option('--device <device>', 'where to train').choices(TRAIN_DEVICES).default('auto'))
+    .option('--seed <n>', 'random seed (default: a fresh one, recorded with the model)', parseSeed)
+    .option('--resume', "continue the clip's most recent unfinished model after its last finished scale")
+    .option('--model <id>', 'with --resume: the model to continue', parseId)
+    .action(async (clipId: number | undefined, options: TrainOptions, command: Command) => {
+      await withCore(command, async (core, global) => {
+        const model = options.resume ? resumeModel(core, clipId, options.model) : await startModel(core, clipId, options, command);
+        const finished = await follow(core, model.id, global.json);
+        if (global.json) printJson(finished);
+        else printModel(finished);
+        if (finished.status === 'failed') throw new AppError('INTERNAL', `training failed: ${finished.error ?? 'no reason given'}`);
+        if (finished.status !== 'done') {
+          process.stderr.write(`stopped after ${finished.scalesDone} scale(s); continue with: eureka train --resume --model ${finished.id}\n`);
+          throw new CliExit(130);
+        }
+      });
+    });
+
+  program
+    .command('models')
+    .description('list trained and training models')
+    .option('--clip <id>', 'only the models of this clip', parseId)
+    .action(async (options: { clip?: number }, command: Command) => {
+      await withCore(command, (core, global) => {
+        const models = core.training.list(options.clip);
+        if (global.json) return Promise.resolve(printJson(models));
+        printTable([
+          ['ID', 'CLIP', 'PRESET', 'STATUS', 'SCALES', 'RATE', 'TIME', 'NAME'],
+          ...models.map((m) => [
+            String(m.id),
+            m.clipId === null ? '-' : String(m.clipId),
+            m.preset,
+            m.status,
+            `${m.scalesDone}/${m.scalesTotal ?? '?'}`,
+            m.plan ? `${m.plan.topRate / 1000} kHz` : '-',
+            formatDuration(m.trainSeconds),
+            m.name,
+          ]),
+        ]);
+        return Promise.resolve();
+      });
+    });
+
+  const model = program.command('model').description('show or delete one model');
+  model
+    .command('show', { isDefault: true })
+    .argument('<model-id>', 'the model', parseId)
+    .action(async (modelId: number, _options: unknown, command: Command) => {
+      await withCore(command, (core, global) => {
+        const found = core.training.get(modelId);
+        if (global.json) printJson({ ...found, folder: core.training.modelDir(modelId) });
+        else {
+          printModel(found);
+          process.stdout.write(`folder: ${core.training.modelDir(modelId)}\n`);
+        }
+        return Promise.resolve();
+      });
+    });
+  model
+    .command('rm')
+    .argument('<model-id>', 'the model', parseId)
+    .description('delete a model that is not training, with its checkpoints and previews')
+    .action(async (modelId: number, _options: unknown, command: Command) => {
+      await withCore(command, async (core, global) => {
+        await core.training.delete(modelId);
+        if (global.json) printJson({ deleted: modelId });
+        else process.stdout.write(`deleted model ${modelId}\n`);
+      });
+    });
+}
+
+async function startModel(core: Core, clipId: number | undefined, options: TrainOptions, command: Command): Promise<Model> {
+  if (clipId === undefined) throw new AppError('INVALID_INPUT', 'give the clip to train (see eureka clips), or --resume');
+  if (options.model !== undefined) throw new AppError('INVALID_INPUT', '--model goes with --resume');
+  const presetGiven = command.getOptionValueSource('preset') === 'cli';
+  if (options.budget !== undefined && presetGiven && options.preset !== 'quick') {
+    throw new AppError('INVALID_INPUT', `--budget goes with --preset quick, not ${options.preset}`);
+  }
+  return core.training.create({
+    clipId,
+    preset: options.preset,
+    device: options.device,
+    ...(options.budget === undefined ? {} : { budgetSeconds: options.budget }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+}
+
+function resumeModel(core: Core, clipId: number | undefined, modelId: number | undefined): Model {
+  if (modelId !== undefined) return core.training.resume(modelId);
+  if (clipId === undefined) throw new AppError('INVALID_INPUT', 'give the clip (or --model ID) to resume');
+  const candidate = core.training.list(clipId).find((m) => RESUMABLE.includes(m.status));
+  if (!candidate) throw new AppError('INVALID_INPUT', `clip ${clipId} has no failed, cancelled or interrupted model to resume`);
+  return core.training.resume(candidate.id);
+}
+
+/**
+ * Follows a model to its end: a progress bar with the forecast ETA on a terminal, a line per
+ * finished scale on stderr, the chosen plan once it is known; Ctrl-C cancels (a second one
+ * leaves at once, and the worker stops when it notices its parent gone).
+ */
+async function follow(core: Core, modelId: number, json: boolean): Promise<Model> {
+  const bar = createProgressBar();
+  let planPrinted = false;
+  let scalesReported = core.training.get(modelId).scalesDone;
+  const say = (line: string) => {
+    bar.done();
+    process.stderr.write(`${line}\n`);
+  };
+  const unsubscribe = core.subscribe((event, payload) => {
+    if (event === 'training:did-progress') {
+      const p = payload as EventPayloadOf<'training:did-progress'>;
+      if (p.modelId !== modelId) return;
+      const label = p.phase === 'probing' ? 'measuring this machine' : `scale ${p.scale + 1}/${p.scales}, epoch ${p.epoch}/${p.epochs}`;
+      bar.update(p.fraction, label, p.etaSeconds);
+    } else if (event === 'training:did-change') {
+      if (!(payload as EventPayloadOf<'training:did-change'>).modelIds.includes(modelId)) return;
+      const model = core.training.get(modelId);
+      if (model.plan && !planPrinted) {
+        planPrinted = true;
+        say(`model ${modelId}: ${model.plan.summary}`);
+        if (model.plan.device === 'cpu' && !json) say(`device: CPU (${model.plan.deviceReason})`);
+      }
+      for (const record of model.scales.filter((s) => s.scale >= scalesReported)) {
+        say(
+          `scale ${record.scale + 1}/${model.scalesTotal ?? '?'} done: ${record.rate} Hz, ${formatDuration(record.seconds)}` +
+            (record.previews.length > 0 ? `, previews ${record.previews.join(' + ')}` : ''),
+        );
+        scalesReported = record.scale + 1;
+      }
+    }
+  });
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    say('stopping after the current epoch (Ctrl-C again to leave now)');
+    try {
+      core.training.cancel(modelId);
+    } catch {
+      // already finished
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await core.training.waitFor(modelId);
+  } finally {
+    process.off('SIGINT', onSigint);
+    unsubscribe();
+    bar.done();
+  }
+}
+
+function printModel(model: Model): void {
+  const lines = [
+    `model ${model.id}: ${model.name}`,
+    `status: ${model.status}${model.error ? ` (${model.error})` : ''}, ${model.scalesDone}/${model.scalesTotal ?? '?'} scales, ${formatDuration(model.trainSeconds)} training`,
+  ];
+  if (model.plan) lines.push(`plan: ${model.plan.summary}`, `seed: ${model.plan.seed}`);
+  for (const s of model.scales) {
+    const mss = s.losses?.mss;
+    lines.push(
+      `  scale ${s.scale}: ${s.rate} Hz, ${s.length} samples, ${s.channels} ch, ${formatDuration(s.seconds)}` +
+        (mss !== undefined && mss !== null ? `, reconstruction MSS ${mss.toFixed(3)}` : '') +
+        (s.previews.length > 0 ? `, previews: ${s.previews.join(', ')}` : ''),
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,191 @@
+/**
+ * Training DTOs: presets as the UI lists them, the plan a run follows, models (one row per
+ * training run) and their progress. Shared by the services, the IPC contract, the CLI and the
+ * renderer. Times in seconds; a seed travels as a decimal string because it may exceed 2^53.
+ */
+import { z } from 'zod';
+import { idSchema } from './dto.js';
+
+export const PRESET_NAMES = ['studio', 'quick', 'test'] as const;
+export const presetNameSchema = z.enum(PRESET_NAMES);
+export type PresetName = z.infer<typeof presetNameSchema>;
+
+export const TRAIN_DEVICES = ['auto', 'cpu', 'cuda'] as const;
+/** What the user asks for; "auto" takes CUDA when a working GPU backend exists. */
+export const trainDeviceSchema = z.enum(TRAIN_DEVICES);
+export type TrainDevice = z.infer<typeof trainDeviceSchema>;
+
+/** A seed as text: decimal digits, 0 … 2^64 − 1. */
+export const seedTextSchema = z
+  .string()
+  .regex(/^\d{1,20}$/, 'a seed is a whole number')
+  .refine((text) => BigInt(text) <= 2n ** 64n - 1n, 'a seed is at most 2^64 - 1');
+
+/** The shortest and longest budget the quick preset accepts, in seconds. */
+export const MIN_BUDGET_SECONDS = 30;
+export const MAX_BUDGET_SECONDS = 7 * 24 * 3600;
+
+/** A preset as the UI and CLI list it. */
+export const presetSummarySchema = z.object({
+  name: presetNameSchema,
+  title: z.string(),
+  description: z.string(),
+  /** The quick preset plans to a budget; this is its default, in seconds (null: no budget). */
+  defaultBudgetSeconds: z.number().positive().nullable(),
+});
+export type PresetSummary = z.infer<typeof presetSummarySchema>;
+
+/** One MSS resolution (samples). */
+export const mssResolutionSchema = z.object({ nFft: z.number().int(), hop: z.number().int(), win: z.number().int() });
+
+/**
+ * What a run trains with, resolved from its preset (and, for quick, the budget planner). Stored
+ * with the model so a resume uses exactly the same settings.
+ */
+export const trainingPlanSchema = z.object({
+  preset: presetNameSchema,
+  /** 'inpainting' for a gap clip (its hole is not learned, and is filled at generation). */
+  mode: z.enum(['normal', 'denoising', 'inpainting']),
+  /** Inpainting: the holes, samples [start, end) at topRate; null otherwise. */
+  holes: z.array(z.object({ start: z.number().int().nonnegative(), end: z.number().int().positive() })).nullable(),
+  /** The rate of the finest scale, Hz: the clip is resampled to it before training. */
+  topRate: z.number().int().positive(),
+  /** Candidate rates handed to the pyramid (ascending, < topRate; topRate is appended). */
+  fsList: z.array(z.number().int().positive()),
+  channelsFirst: z.number().int().positive(),
+  channelsRest: z.number().int().positive(),
+  kernelSize: z.number().int().positive(),
+  layers: z.number().int().positive(),
+  epochsPerScale: z.number().int().positive(),
+  learningRate: z.number().positive(),
+  /** Reconstruction weights when the preset overrides the mode's (null: the mode's). */
+  alpha1: z.number().nonnegative().nullable(),
+  alpha2: z.number().nonnegative().nullable(),
+  /** MSS resolutions when the preset overrides the reference's (null: the reference's). */
+  mssConfigs: z.array(mssResolutionSchema).nullable(),
+  seed: seedTextSchema,
+  /** Where it runs. */
+  device: z.enum(['cpu', 'cuda']),
+  /** Why this device, in a sentence (e.g. why not CUDA). */
+  deviceReason: z.string(),
+  /** The budget asked for (quick), seconds, or null. */
+  budgetSeconds: z.number().positive().nullable(),
+  /** The planner's forecast of the training time, seconds, or null when not planned. */
+  predictedSeconds: z.number().nonnegative().nullable(),
+  /** Per-scale forecast: rate, length (samples), channels, predicted seconds per epoch. */
+  scales: z.array(
+    z.object({
+      rate: z.number().int().positive(),
+      length: z.number().int().positive(),
+      channels: z.number().int().positive(),
+      epochSeconds: z.number().nonnegative(),
+    }),
+  ),
+  /** One line saying what was chosen and why, printed by the CLI and shown in the UI. */
+  summary: z.string(),
+});
+export type TrainingPlan = z.infer<typeof trainingPlanSchema>;
+
+export const MODEL_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+/**
+ * queued: waiting for the worker; running: a worker trains it; done: every scale trained;
+ * failed: the worker stopped with an error (reason kept); cancelled: the user stopped it;
+ * interrupted: the process that ran it went away (app closed or killed). The last three can
+ * resume from their last finished scale.
+ */
+export const modelStatusSchema = z.enum(MODEL_STATUSES);
+export type ModelStatus = z.infer<typeof modelStatusSchema>;
+
+/** The numbers of one epoch (caw-spec §3.4-§3.6); mss is null where it was not computed. */
+export const epochLossesSchema = z.object({
+  dReal: z.number(),
+  dFake: z.number(),
+  gp: z.number(),
+  errG: z.number(),
+  rec: z.number(),
+  mse: z.number(),
+  mss: z.number().nullable(),
+});
+export type EpochLosses = z.infer<typeof epochLossesSchema>;
+
+/** A finished scale: its rate, length, channels, wall time and audio previews. */
+export const scaleRecordSchema = z.object({
+  scale: z.number().int().nonnegative(),
+  rate: z.number().int().positive(),
+  length: z.number().int().positive(),
+  channels: z.number().int().positive(),
+  seconds: z.number().nonnegative(),
+  /** Its last epoch's numbers. */
+  losses: epochLossesSchema.nullable(),
+  /** Previews written after the scale finished (a generated take and the reconstruction). */
+  previews: z.array(z.enum(['fake', 'rec'])),
+});
+export type ScaleRecord = z.infer<typeof scaleRecordSchema>;
+
+/** Live progress of the running model, throttled to a few per second. */
+export const trainingProgressEventSchema = z.object({
+  modelId: idSchema,
+  /** "probing" while quick measures the machine, "training" after. */
+  phase: z.enum(['probing', 'training']),
+  scale: z.number().int().nonnegative(),
+  scales: z.number().int().positive(),
+  epoch: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+  losses: epochLossesSchema.nullable(),
+  epochSeconds: z.number().nonnegative(),
+  /** Fraction of the whole run's predicted work done, 0..1. */
+  fraction: z.number().min(0).max(1),
+  /** Seconds left, from the measured epoch times; null until known. */
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type TrainingProgressEvent = z.infer<typeof trainingProgressEventSchema>;
+
+export const modelSchema = z.object({
+  id: idSchema,
+  /** The clip it learned; null once that clip was deleted (the model keeps its own copy). */
+  clipId: idSchema.nullable(),
+  songId: idSchema.nullable(),
+  /** What to call it: "<song> · <clip range>" at creation time. */
+  name: z.string(),
+  preset: presetNameSchema,
+  status: modelStatusSchema,
+  plan: trainingPlanSchema.nullable(),
+  /** Trained scales in total, once known (after planning). */
+  scalesTotal: z.number().int().positive().nullable(),
+  scalesDone: z.number().int().nonnegative(),
+  scales: z.array(scaleRecordSchema),
+  /** The one-line reason of the last failure. */
+  error: z.string().nullable(),
+  /** Wall time spent training so far, over every attempt, seconds. */
+  trainSeconds: z.number().nonnegative(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** The latest progress while it runs in this process, else null. */
+  progress: trainingProgressEventSchema.nullable(),
+});
+export type Model = z.infer<typeof modelSchema>;
+
+/** A training request from the UI or CLI. */
+export const trainRequestSchema = z.object({
+  clipId: idSchema,
+  preset: presetNameSchema,
+  /** quick only: the time budget in seconds [its default]. */
+  budgetSeconds: z.number().finite().min(MIN_BUDGET_SECONDS).max(MAX_BUDGET_SECONDS).optional(),
+  device: trainDeviceSchema.default('auto'),
+  /** [a fresh random seed, recorded] */
+  seed: seedTextSchema.optional(),
+});
+export type TrainRequest = z.input<typeof trainRequestSchema>;
+
+/** One point of a loss curve. */
+export const lossPointSchema = z.object({
+  scale: z.number().int().nonnegative(),
+  epoch: z.number().int().positive(),
+  losses: epochLossesSchema,
+});
+export type LossPoint = z.infer<typeof lossPointSchema>;
+
+/** Which preview of a scale. */
+export const previewKindSchema = z.enum(['fake', 'rec']);
+export type PreviewKind = z.infer<typeof previewKindSchema>;

@@ -1,0 +1,28 @@
+/**
+ * Writes a whole file atomically: a temporary sibling, fsync, then rename over the target, so a
+ * reader (or a crash) sees the old file or the new one, never half of one. Failures become
+ * AppError('STORAGE') in words a person understands ("the disk is full").
+ */
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../../common/errors.js';
+import { describeFsError } from './audio-store.js';
+
+export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new AppError('STORAGE', `cannot write ${path.basename(target)} (${describeFsError(error)})`);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The messages between the training service (parent) and a training worker process (child),
+ * one job per worker. Both sides parse what they receive with these schemas: a worker is a
+ * separate program that may crash half-way through a message's life, and the parent must not
+ * trust it more than any other input.
+ */
+import { z } from 'zod';
+import { errorPayloadSchema } from '../../common/errors.js';
+import { idSchema } from '../../common/dto.js';
+import {
+  epochLossesSchema,
+  presetNameSchema,
+  scaleRecordSchema,
+  seedTextSchema,
+  trainingPlanSchema,
+} from '../../common/training.js';
+
+/** What the worker needs to run one job; everything else is in the model's folder. */
+export const workerJobSchema = z.object({
+  modelId: idSchema,
+  /** The model's folder (absolute): source.f32/json in, checkpoints and previews out. */
+  modelDir: z.string().min(1),
+  preset: presetNameSchema,
+  seed: seedTextSchema,
+  device: z.enum(['cpu', 'cuda']),
+  deviceReason: z.string(),
+  budgetSeconds: z.number().positive().nullable(),
+  /** The plan of an earlier attempt (resume), or null to plan now. */
+  plan: trainingPlanSchema.nullable(),
+  /** Continue after the last finished scale in modelDir. */
+  resume: z.boolean(),
+  /** Scales whose previews exist already (resume). */
+  previewed: z.array(z.number().int().nonnegative()),
+});
+export type WorkerJob = z.infer<typeof workerJobSchema>;
+
+export const parentMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), job: workerJobSchema }),
+  z.object({ type: z.literal('cancel') }),
+]);
+export type ParentMessage = z.infer<typeof parentMessageSchema>;
+
+export const workerMessageSchema = z.discriminatedUnion('type', [
+  /** The worker is up and waits for `start`. */
+  z.object({ type: z.literal('ready') }),
+  /** quick/studio: measuring the machine, fraction of the probe done. */
+  z.object({ type: z.literal('probing'), fraction: z.number().min(0).max(1) }),
+  z.object({ type: z.literal('planned'), plan: trainingPlanSchema }),
+  z.object({
+    type: z.literal('progress'),
+    scale: z.number().int().nonnegative(),
+    scales: z.number().int().positive(),
+    epoch: z.number().int().positive(),
+    epochs: z.number().int().positive(),
+    losses: epochLossesSchema,
+    epochSeconds: z.number().nonnegative(),
+  }),
+  z.object({ type: z.literal('scale-done'), record: scaleRecordSchema, scalesTotal: z.number().int().positive() }),
+  z.object({
+    type: z.literal('finished'),
+    cancelled: z.boolean(),
+    scalesDone: z.number().int().nonnegative(),
+    scalesTotal: z.number().int().positive(),
+  }),
+  z.object({ type: z.literal('failed'), error: errorPayloadSchema }),
+]);
+export type WorkerMessage = z.infer<typeof workerMessageSchema>;
+
+/** The clip facts the service writes next to source.f32 when it creates a model. */
+export const sourceInfoSchema = z.object({
+  sampleRate: z.number().int().positive(),
+  samples: z.number().int().positive(),
+  label: z.enum(['U', 'V', 'gap']),
+  /** For gap clips: the hole, seconds from the clip's start. */
+  hole: z.object({ start: z.number().nonnegative(), end: z.number().positive() }).nullable(),
+});
+export type SourceInfo = z.infer<typeof sourceInfoSchema>;
+
+/** File names inside a model's folder. */
+export const MODEL_FILES = {
+  source: 'source.f32',
+  sourceInfo: 'source.json',
+  signal: 'signal.f32',
+  plan: 'plan.json',
+  losses: 'losses.ndjson',
+  previews: 'previews',
+} as const;
+
+export function previewFileName(scale: number, kind: 'fake' | 'rec'): string {
+  return `scale-${scale}-${kind}.wav`;
+}

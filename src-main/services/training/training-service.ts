@@ -1,0 +1,448 @@
+/**
+ * Training jobs: create a model from a clip and a preset, queue it (persisted in SQLite), run
+ * each job in its own worker process, follow its progress (ETA from planner.ts), record its
+ * finished scales and loss curve, and cancel, resume or delete it.
+ *
+ * One job runs at a time per service (a 2-core machine gains nothing from two, and a GPU is one
+ * device). `runQueue: 'all'` (the app, web mode) starts queued jobs in order, including those
+ * found at start-up; 'own' (the CLI) runs only the jobs this process was asked to run.
+ * A job found 'running' under a process that no longer exists is marked interrupted.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, toErrorPayload } from '../../common/errors.js';
+import { formatSeconds } from '../../common/format-time.js';
+import {
+  lossPointSchema,
+  trainRequestSchema,
+  type LossPoint,
+  type Model,
+  type PresetSummary,
+  type TrainingProgressEvent,
+  type TrainRequest,
+} from '../../common/training.js';
+import type { LibraryService } from '../library/library-service.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import { forecastRemaining } from './planner.js';
+import { listPresets, loadPreset } from './presets.js';
+import { MODEL_FILES, previewFileName, sourceInfoSchema, workerMessageSchema, type WorkerJob, type WorkerMessage } from './protocol.js';
+import { floatBytes } from './run-training.js';
+import { ModelRepository, RESUMABLE } from './model-repository.js';
+import type { WorkerLauncher, WorkerProcess } from './worker-process.js';
+
+export interface TrainingEvents {
+  progress(event: TrainingProgressEvent): void;
+  changed(modelIds: number[]): void;
+}
+
+export interface TrainingServiceOptions {
+  dataDir: string;
+  launch: WorkerLauncher;
+  workerScript: string;
+  runQueue: 'all' | 'own';
+  /** Which device a request gets, and why (device-choice.ts). */
+  chooseDevice(requested: 'auto' | 'cpu' | 'cuda'): { device: 'cpu' | 'cuda'; reason: string };
+  events: TrainingEvents;
+}
+
+/** Loss points kept per scale when a curve is read (the file keeps every reported epoch). */
+const MAX_POINTS_PER_SCALE = 1500;
+/** How long a cancelled or closing worker gets to finish its epoch before it is killed. */
+const STOP_GRACE_MS = 15_000;
+/** How long a worker that sent its last message gets to exit by itself. */
+const TERMINAL_GRACE_MS = 1000;
+
+interface ActiveJob {
+  modelId: number;
+  worker: WorkerProcess;
+  startedAt: number;
+  progress: TrainingProgressEvent | null;
+  /** Sum and count of the reported epoch times of the current scale. */
+  scaleTime: { scale: number; sum: number; count: number };
+  lossLines: string[];
+  /** Trained scales as the trainer reported them (null before its first report). */
+  scalesKnown: number | null;
+  terminal: WorkerMessage | null;
+  closing: boolean;
+  ended: Promise<void>;
+}
+
+export class TrainingService {
+  readonly #repo: ModelRepository;
+  readonly #library: LibraryService;
+  readonly #options: TrainingServiceOptions;
+  #active: ActiveJob | null = null;
+  readonly #waiters = new Map<number, (() => void)[]>();
+  readonly #own = new Set<number>();
+  #disposed = false;
+
+  constructor(repo: ModelRepository, library: LibraryService, options: TrainingServiceOptions) {
+    this.#repo = repo;
+    this.#library = library;
+    this.#options = options;
+    const orphans = repo.markOrphansInterrupted(isProcessAlive);
+    if (orphans.length > 0) options.events.changed(orphans);
+    if (options.runQueue === 'all') this.#pump();
+  }
+
+  presets(): PresetSummary[] {
+    return listPresets();
+  }
+
+  list(clipId?: number): Model[] {
+    return this.#repo.list(clipId).map((model) => this.#withProgress(model));
+  }
+
+  get(modelId: number): Model {
+    return this.#withProgress(this.#repo.get(modelId));
+  }
+
+  /** The folder holding a model's checkpoints and previews. */
+  modelDir(modelId: number): string {
+    return path.join(this.#options.dataDir, 'models', String(modelId));
+  }
+
+  /** A preview WAV of a finished scale (NOT_FOUND unless it was written). */
+  previewPath(modelId: number, scale: number, kind: 'fake' | 'rec'): string {
+    const model = this.#repo.get(modelId);
+    const record = model.scales.find((s) => s.scale === scale);
+    if (!record?.previews.includes(kind)) throw new AppError('NOT_FOUND', `model ${modelId} has no ${kind} preview of scale ${scale}`);
+    return path.join(this.modelDir(modelId), MODEL_FILES.previews, previewFileName(scale, kind));
+  }
+
+  /**
+   * Creates a model for a clip and queues it. The clip's audio is copied into the model's folder
+   * first (so the model outlives edits to the clip); a failure leaves no row and no folder.
+   */
+  async create(input: TrainRequest): Promise<Model> {
+    const request = trainRequestSchema.parse(input);
+    const preset = loadPreset(request.preset);
+    if (request.budgetSeconds !== undefined && !preset.budget) {
+      throw new AppError('INVALID_INPUT', `the ${preset.name} preset has no time budget (only quick plans to one)`);
+    }
+    const clip = this.#library.getClip(request.clipId);
+    const song = this.#library.getSong(clip.songId);
+    const file = this.#library.getFile(clip.fileId);
+    const { device, reason } = this.#options.chooseDevice(request.device);
+    const highest = Math.max(preset.topRate, ...(preset.budget?.ladder.map((rung) => rung.topRate) ?? []));
+    const sourceRate = Math.max(1000, Math.min(highest, file.sampleRate));
+    const audio = await this.#library.trainingAudio(clip.id, sourceRate);
+    const id = this.#repo.insert({
+      clipId: clip.id,
+      songId: song.id,
+      name: `${song.name} · ${formatSeconds(clip.start)}–${formatSeconds(clip.end)}`,
+      preset: preset.name,
+      request: {
+        budgetSeconds: preset.budget ? (request.budgetSeconds ?? preset.budget.defaultSeconds) : null,
+        device,
+        deviceReason: reason,
+        seed: request.seed ?? randomSeed(),
+      },
+    });
+    const dir = this.modelDir(id);
+    try {
+      await mkdir(dir, { recursive: true });
+      const info = sourceInfoSchema.parse({
+        sampleRate: sourceRate,
+        samples: audio.samples.length,
+        label: clip.label,
+        hole: clip.holeStart !== null && clip.holeEnd !== null ? { start: clip.holeStart - clip.start, end: clip.holeEnd - clip.start } : null,
+      });
+      await writeFileAtomic(path.join(dir, MODEL_FILES.source), floatBytes(audio.samples));
+      await writeFileAtomic(path.join(dir, MODEL_FILES.sourceInfo), `${JSON.stringify(info, null, 2)}\n`);
+    } catch (error) {
+      this.#repo.delete(id);
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+    this.#own.add(id);
+    this.#options.events.changed([id]);
+    this.#pump();
+    return this.get(id);
+  }
+
+  /** Queues a failed, cancelled or interrupted model again; it continues after its last finished scale. */
+  resume(modelId: number): Model {
+    const model = this.#repo.get(modelId);
+    if (!RESUMABLE.includes(model.status)) {
+      throw new AppError('INVALID_INPUT', `model ${modelId} is ${model.status}: only a failed, cancelled or interrupted model can resume`);
+    }
+    if (!this.#repo.requeue(modelId)) throw new AppError('INVALID_INPUT', `model ${modelId} changed state meanwhile; try again`);
+    this.#own.add(modelId);
+    this.#options.events.changed([modelId]);
+    this.#pump();
+    return this.get(modelId);
+  }
+
+  /** Stops a model: a queued one at once, the running one after its current epoch (finished scales stay). */
+  cancel(modelId: number): Model {
+    const model = this.#repo.get(modelId);
+    if (model.status === 'queued') {
+      this.#repo.cancelQueued(modelId);
+      this.#options.events.changed([modelId]);
+      this.#notify(modelId);
+    } else if (model.status === 'running') {
+      const active = this.#active;
+      if (active?.modelId !== modelId) {
+        throw new AppError('INVALID_INPUT', `model ${modelId} is training in another Eureka process; cancel it there`);
+      }
+      this.#stop(active);
+    } else {
+      throw new AppError('INVALID_INPUT', `model ${modelId} is ${model.status}, not training`);
+    }
+    return this.get(modelId);
+  }
+
+  /** Deletes a model that is not training: its row and its folder. */
+  async delete(modelId: number): Promise<void> {
+    const model = this.#repo.get(modelId);
+    if (model.status === 'running' || model.status === 'queued') {
+      throw new AppError('INVALID_INPUT', `model ${modelId} is ${model.status}: cancel it before deleting it`);
+    }
+    this.#repo.delete(modelId);
+    await rm(this.modelDir(modelId), { recursive: true, force: true });
+    this.#options.events.changed([modelId]);
+  }
+
+  /** Resolves with the model once it is no longer queued or running. */
+  async waitFor(modelId: number): Promise<Model> {
+    for (;;) {
+      const model = this.#repo.get(modelId);
+      if (model.status !== 'queued' && model.status !== 'running') return this.get(modelId);
+      await new Promise<void>((resolve) => {
+        const list = this.#waiters.get(modelId) ?? [];
+        list.push(resolve);
+        this.#waiters.set(modelId, list);
+      });
+    }
+  }
+
+  /** The loss curve so far, thinned to at most MAX_POINTS_PER_SCALE points per scale. */
+  async losses(modelId: number): Promise<LossPoint[]> {
+    this.#repo.get(modelId);
+    let text: string;
+    try {
+      text = await readFile(path.join(this.modelDir(modelId), MODEL_FILES.losses), 'utf8');
+    } catch {
+      return [];
+    }
+    const byScale = new Map<number, LossPoint[]>();
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      let point: LossPoint;
+      try {
+        point = lossPointSchema.parse(JSON.parse(line));
+      } catch {
+        continue; // a torn last line after a crash
+      }
+      const list = byScale.get(point.scale) ?? [];
+      // A resumed scale starts again: drop the abandoned attempt's later epochs.
+      while (list.length > 0 && list.at(-1)!.epoch >= point.epoch) list.pop();
+      list.push(point);
+      byScale.set(point.scale, list);
+    }
+    return [...byScale.keys()].sort((a, b) => a - b).flatMap((scale) => thin(byScale.get(scale)!, MAX_POINTS_PER_SCALE));
+  }
+
+  /** Worker pid of the running job (diagnostics and tests). */
+  workerPid(): number | null {
+    return this.#active?.worker.pid ?? null;
+  }
+
+  /** Stops the running job as interrupted (resumable) and waits for its worker to end. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    const active = this.#active;
+    if (active) {
+      active.closing = true;
+      this.#stop(active);
+      await active.ended;
+    }
+  }
+
+  // ---- running jobs
+
+  #pump(): void {
+    if (this.#active || this.#disposed) return;
+    const candidates = this.#options.runQueue === 'all' ? [this.#repo.nextQueued()] : [...this.#own];
+    for (const id of candidates) {
+      if (id === null) continue;
+      const model = this.#repo.find(id);
+      if (model?.status !== 'queued') {
+        if (model?.status !== 'running') this.#own.delete(id);
+        continue;
+      }
+      if (!this.#repo.claim(id, process.pid)) continue;
+      this.#own.delete(id);
+      this.#start(model);
+      return;
+    }
+  }
+
+  #start(model: Model): void {
+    const request = this.#repo.request(model.id);
+    const job: WorkerJob = {
+      modelId: model.id,
+      modelDir: this.modelDir(model.id),
+      preset: model.preset,
+      seed: request.seed,
+      device: request.device,
+      deviceReason: request.deviceReason,
+      budgetSeconds: request.budgetSeconds,
+      plan: model.plan,
+      resume: model.plan !== null,
+      previewed: model.scales.filter((s) => s.previews.length > 0).map((s) => s.scale),
+    };
+    let worker: WorkerProcess;
+    try {
+      worker = this.#options.launch(this.#options.workerScript);
+    } catch (error) {
+      this.#repo.finish(model.id, { status: 'failed', error: `cannot start the training worker: ${toErrorPayload(error).message}`, seconds: 0 });
+      this.#options.events.changed([model.id]);
+      this.#notify(model.id);
+      return;
+    }
+    let resolveEnded: () => void = () => undefined;
+    const active: ActiveJob = {
+      modelId: model.id,
+      worker,
+      startedAt: performance.now(),
+      progress: null,
+      scaleTime: { scale: -1, sum: 0, count: 0 },
+      lossLines: [],
+      scalesKnown: null,
+      terminal: null,
+      closing: false,
+      ended: new Promise<void>((resolve) => {
+        resolveEnded = resolve;
+      }),
+    };
+    this.#active = active;
+    worker.onMessage((raw) => {
+      const parsed = workerMessageSchema.safeParse(raw);
+      if (!parsed.success) return;
+      const message = parsed.data;
+      if (message.type === 'ready') worker.send({ type: 'start', job });
+      else this.#onMessage(active, message);
+    });
+    worker.onExit((reason) => {
+      void this.#onExit(active, reason).finally(resolveEnded);
+    });
+    this.#options.events.changed([model.id]);
+  }
+
+  #onMessage(active: ActiveJob, message: WorkerMessage): void {
+    const id = active.modelId;
+    switch (message.type) {
+      case 'probing':
+        active.progress = { modelId: id, phase: 'probing', scale: 0, scales: 1, epoch: 0, epochs: 1, losses: null, epochSeconds: 0, fraction: 0, etaSeconds: null };
+        this.#options.events.progress({ ...active.progress, fraction: 0 });
+        return;
+      case 'planned':
+        this.#repo.setPlan(id, message.plan);
+        this.#options.events.changed([id]);
+        return;
+      case 'progress': {
+        if (active.scalesKnown !== message.scales) {
+          // The energy rule may skip coarse levels: the trainer's count replaces the plan's.
+          active.scalesKnown = message.scales;
+          this.#repo.setScalesTotal(id, message.scales);
+          this.#options.events.changed([id]);
+        }
+        if (active.scaleTime.scale !== message.scale) active.scaleTime = { scale: message.scale, sum: 0, count: 0 };
+        active.scaleTime.sum += message.epochSeconds;
+        active.scaleTime.count += 1;
+        const plan = this.#repo.get(id).plan;
+        const mean = active.scaleTime.sum / active.scaleTime.count;
+        const forecast = plan ? forecastRemaining(plan, message, mean) : { fraction: 0, etaSeconds: null };
+        active.progress = { modelId: id, phase: 'training', ...message, ...forecast };
+        active.lossLines.push(JSON.stringify({ scale: message.scale, epoch: message.epoch, losses: message.losses }));
+        if (active.lossLines.length >= 50 || message.epoch === message.epochs) void this.#flushLosses(active);
+        this.#options.events.progress(active.progress);
+        return;
+      }
+      case 'scale-done':
+        this.#repo.addScale(id, message.record, message.scalesTotal);
+        this.#options.events.changed([id]);
+        return;
+      case 'finished':
+      case 'failed':
+        active.terminal = message;
+        // Its files are written before this last word; a fork worker leaves on its own, a
+        // utilityProcess (which cannot disconnect) is ended here.
+        setTimeout(() => active.worker.kill(), TERMINAL_GRACE_MS).unref();
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  async #onExit(active: ActiveJob, exitReason: string | null): Promise<void> {
+    const id = active.modelId;
+    await this.#flushLosses(active);
+    const seconds = (performance.now() - active.startedAt) / 1000;
+    const terminal = active.terminal;
+    if (terminal?.type === 'finished') {
+      const status = terminal.cancelled ? (active.closing ? 'interrupted' : 'cancelled') : 'done';
+      this.#repo.finish(id, { status, error: null, seconds, scalesDone: terminal.scalesDone, scalesTotal: terminal.scalesTotal });
+    } else {
+      const reason = terminal?.type === 'failed' ? terminal.error.message : (exitReason ?? 'the training worker stopped without a word');
+      this.#repo.finish(id, { status: active.closing ? 'interrupted' : 'failed', error: reason, seconds });
+    }
+    this.#active = null;
+    this.#options.events.changed([id]);
+    this.#notify(id);
+    this.#pump();
+  }
+
+  #stop(active: ActiveJob): void {
+    active.worker.send({ type: 'cancel' });
+    setTimeout(() => {
+      if (this.#active === active) active.worker.kill();
+    }, STOP_GRACE_MS).unref();
+  }
+
+  async #flushLosses(active: ActiveJob): Promise<void> {
+    const lines = active.lossLines.splice(0);
+    if (lines.length === 0) return;
+    try {
+      await appendFile(path.join(this.modelDir(active.modelId), MODEL_FILES.losses), `${lines.join('\n')}\n`);
+    } catch {
+      // The curve is a convenience: a full disk must not stop training (checkpoints report it).
+    }
+  }
+
+  #notify(modelId: number): void {
+    const list = this.#waiters.get(modelId) ?? [];
+    this.#waiters.delete(modelId);
+    for (const resolve of list) resolve();
+  }
+
+  #withProgress(model: Model): Model {
+    const active = this.#active;
+    return active?.modelId === model.id && model.status === 'running' ? { ...model, progress: active.progress } : model;
+  }
+}
+
+function randomSeed(): string {
+  return randomBytes(8).readBigUInt64BE().toString();
+}
+
+/** Whether a process exists (signal 0 checks without sending anything). */
+export function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Every k-th point plus the last, so a curve keeps its shape and its end. */
+function thin(points: LossPoint[], max: number): LossPoint[] {
+  if (points.length <= max) return points;
+  const step = Math.ceil(points.length / max);
+  return points.filter((_, i) => i % step === 0 || i === points.length - 1);
+}

@@ -1,0 +1,81 @@
+/**
+ * Starting the training worker (workers/training-worker.ts) as its own process. The service sees
+ * a {@link WorkerProcess}; where it comes from is injected: child_process.fork here (CLI, web
+ * mode, tests), Electron's utilityProcess in the desktop app (app/utility-worker.ts), because
+ * Electron's docs steer Node child processes of the app toward utilityProcess.
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../node/package-root.js';
+
+export interface WorkerProcess {
+  readonly pid: number | undefined;
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Once, when the process has ended: null for a clean exit, else why it ended. */
+  onExit(listener: (reason: string | null) => void): void;
+  kill(): void;
+}
+
+export type WorkerLauncher = (script: string) => WorkerProcess;
+
+/** How much of the worker's stderr is kept to explain a crash. */
+const STDERR_TAIL = 4096;
+
+export const forkWorker: WorkerLauncher = (script) => {
+  const child = fork(script, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_TAIL);
+  });
+  const exitListeners: ((reason: string | null) => void)[] = [];
+  let exitReason: string | null | undefined;
+  // 'close' (not 'exit') so stderr is complete when the reason is read.
+  child.on('close', (code, signal) => {
+    exitReason = describeExit(code, signal, stderr);
+    for (const listener of exitListeners) listener(exitReason);
+  });
+  child.on('error', (error) => {
+    stderr += `\n${error.message}`;
+  });
+  return {
+    pid: child.pid,
+    send(message) {
+      if (child.connected) child.send(message as never);
+    },
+    onMessage(listener) {
+      child.on('message', listener);
+    },
+    onExit(listener) {
+      if (exitReason !== undefined) listener(exitReason);
+      else exitListeners.push(listener);
+    },
+    kill() {
+      child.kill('SIGKILL');
+    },
+  };
+};
+
+export function describeExit(code: number | null, signal: string | null, stderr: string): string | null {
+  if (code === 0 && signal === null) return null;
+  const last = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .at(-1);
+  const how = signal !== null ? `was killed (${signal})` : `exited with code ${code ?? '?'}`;
+  return `the training worker ${how}${last ? `: ${last}` : ''}`;
+}
+
+/**
+ * The worker script next to the running code (`core.ts` passes its sibling URL: tsc's
+ * out/node/src-main and electron-vite's out/main both put workers/ there), or tsc's build when
+ * the TypeScript sources run directly (jest), since a process cannot be forked from a .ts file.
+ */
+export function resolveWorkerScript(sibling: URL): string {
+  const beside = fileURLToPath(sibling);
+  if (existsSync(beside)) return beside;
+  return packagePath('out', 'node', 'src-main', 'workers', 'training-worker.js');
+}

@@ -1,0 +1,86 @@
+/**
+ * The training worker: a separate process per training run (child_process.fork from the CLI
+ * and web mode, Electron's utilityProcess in the desktop app), so a native crash, an
+ * out-of-memory or a kill ends this process and not the app; the parent marks the job failed
+ * and it can resume from its last finished scale.
+ *
+ * Protocol (services/training/protocol.ts): the worker says `ready`, receives one `start`, then
+ * reports progress and ends with `finished` or `failed`; `cancel` stops it after the current
+ * epoch. If the parent goes away the worker cancels and exits.
+ */
+import { loadNativeAddon } from '../addon/binding.js';
+import { toErrorPayload } from '../common/errors.js';
+import { parentMessageSchema, type WorkerMessage } from '../services/training/protocol.js';
+import { runTrainingJob } from '../services/training/run-training.js';
+
+/** Electron's utilityProcess gives the child `process.parentPort`; fork gives `process.send`. */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+
+function post(message: WorkerMessage): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+function onParentMessage(listener: (message: unknown) => void): void {
+  if (parentPort) parentPort.on('message', (event) => listener(event.data));
+  else process.on('message', listener);
+}
+
+let cancelled = false;
+let cancelNative: (() => void) | null = null;
+let started = false;
+
+function cancel(): void {
+  cancelled = true;
+  cancelNative?.();
+}
+
+onParentMessage((raw) => {
+  const parsed = parentMessageSchema.safeParse(raw);
+  if (!parsed.success) return post({ type: 'failed', error: { code: 'INTERNAL', message: 'the training worker got a malformed message' } });
+  const message = parsed.data;
+  if (message.type === 'cancel') return cancel();
+  if (started) return;
+  started = true;
+  void (async () => {
+    try {
+      const addon = loadNativeAddon();
+      await runTrainingJob(
+        message.job,
+        addon,
+        {
+          get cancelled() {
+            return cancelled;
+          },
+          onCancel(stop) {
+            cancelNative = stop;
+            if (cancelled) stop();
+          },
+        },
+        post,
+      );
+    } catch (error) {
+      post({ type: 'failed', error: toErrorPayload(error) });
+    } finally {
+      finish();
+    }
+  })();
+});
+
+// The parent went away (app killed, CLI interrupted hard): stop training and leave.
+process.on('disconnect', () => {
+  cancel();
+  if (!started) process.exit(0);
+});
+
+function finish(): void {
+  // fork: closing the IPC channel lets the process end once the last message is flushed.
+  if (!parentPort && process.connected) process.disconnect();
+  else if (parentPort) process.exit(0);
+}
+
+post({ type: 'ready' });

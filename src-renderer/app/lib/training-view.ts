@@ -1,0 +1,76 @@
+/**
+ * How training looks in the UI: the order of the model list, status names, what can be done to a
+ * model in each status (mirrors the training service's rules), and the progress lines. Pure
+ * functions over the contract's DTOs, no state.
+ */
+import { formatDuration } from '@common/format-time.js';
+import type { EpochLosses, Model, ModelStatus, TrainingProgressEvent } from '@common/training.js';
+
+/** Status as a badge shows it. */
+export const STATUS_NAME: Record<ModelStatus, string> = {
+  queued: 'Queued',
+  running: 'Training',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+};
+
+/** Statuses a model resumes from (the service's RESUMABLE). */
+const RESUMABLE: readonly ModelStatus[] = ['failed', 'cancelled', 'interrupted'];
+
+export function canCancel(model: Model): boolean {
+  return model.status === 'running' || model.status === 'queued';
+}
+
+export function canResume(model: Model): boolean {
+  return RESUMABLE.includes(model.status);
+}
+
+export function canDelete(model: Model): boolean {
+  return !canCancel(model);
+}
+
+/** Queue order: the running model, the queued ones in the order they will run, then the rest newest first. */
+export function sortModels(models: readonly Model[]): Model[] {
+  const rank = (model: Model): number => (model.status === 'running' ? 0 : model.status === 'queued' ? 1 : 2);
+  return models.toSorted((a, b) => {
+    const byRank = rank(a) - rank(b);
+    if (byRank !== 0) return byRank;
+    return rank(a) === 1 ? a.id - b.id : b.id - a.id;
+  });
+}
+
+/** "2 / 4 scales", or "— scales" before the plan is known. */
+export function scalesText(model: Model): string {
+  return `${model.scalesDone} / ${model.scalesTotal ?? '—'} scales`;
+}
+
+/** The time left of a running model, for people: "about 3 min 20 s left". */
+export function etaText(progress: TrainingProgressEvent | null): string {
+  if (!progress) return 'Waiting for the first epoch…';
+  if (progress.phase === 'probing') return 'Measuring this machine…';
+  if (progress.etaSeconds === null) return 'Estimating the time left…';
+  return `about ${formatDuration(progress.etaSeconds)} left`;
+}
+
+/** What the reconstruction curve plots: the multi-scale spectral loss where computed, else MSE. */
+export function reconstructionLoss(losses: EpochLosses): number {
+  return losses.mss ?? losses.mse;
+}
+
+/** A loss for a table cell: 3 significant digits, a real minus sign. */
+export function formatLoss(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  const text = abs !== 0 && (abs < 0.001 || abs >= 10_000) ? value.toExponential(2) : value.toPrecision(3);
+  return text.replace('-', '−');
+}
+
+/** Local date and time of an ISO timestamp, without seconds. */
+export function formatWhen(iso: string | null): string {
+  if (iso === null) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -1,0 +1,176 @@
+/**
+ * End to end, training from the UI against the real core, its real worker process and the real
+ * native trainer: a short synthetic bounce (3 s of tones and noise at 16 kHz) → a clip cut on
+ * the waveform → "Train…" with the test preset → the Training view shows the plan, progress and
+ * a drawn loss chart, then "Done" with a generated take and a reconstruction per scale whose
+ * URLs serve WAV. A second run is cancelled after its first scale and resumed to the end; the
+ * first model is deleted after a confirmation.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { wavBytes } from '../helpers/signals.js';
+import { OUTPUT_DIR, dragAcross, startHarness, type Harness } from './harness.js';
+
+/** A run of the test preset takes 15-40 s on 2 cores; leave room for a slow machine. */
+const RUN_TIMEOUT_MS = 240_000;
+
+/** Whether the chart's canvas has anything drawn on it (any pixel not fully transparent). */
+const CHART_DRAWN = `(() => {
+  const canvas = document.querySelector('[data-testid="loss-chart"] canvas');
+  if (!(canvas instanceof HTMLCanvasElement) || canvas.width === 0) return false;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+  return false;
+})()`;
+
+/** Points the chart has been given. */
+const CHART_POINTS = `Number(document.querySelector('[data-testid="loss-chart"]')?.dataset.points ?? 0)`;
+
+describe('web mode UI: training', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await harness?.dispose();
+  });
+
+  /** Opens the song's clip editor, selects its clip and starts a test-preset run from the form. */
+  async function trainFromEditor(page: Page, cut: boolean): Promise<void> {
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('song-row').getByTestId('open-editor').click();
+    await page.locator('.waveform.ready').waitFor();
+    if (cut) {
+      const box = await page.getByTestId('waveform').boundingBox();
+      if (!box) throw new Error('the waveform has no layout box');
+      await dragAcross(page, box, box.y + 70, 0.05, 0.95);
+    }
+    await page.getByTestId('editor-clip').first().click();
+    await page.getByTestId('train-clip').click();
+    const preset = page.getByTestId('train-preset');
+    await preset.waitFor();
+    await preset.selectOption('test');
+    await page.getByTestId('preset-description').filter({ hasText: /Tiny and fast/ }).waitFor();
+    // The test preset has no time budget to choose.
+    expect(await page.getByTestId('train-budget').count()).toBe(0);
+    await page.getByTestId('train-seed').fill('42');
+    await page.getByTestId('train-submit').click();
+    await page.getByTestId('model-detail').waitFor();
+  }
+
+  /** Waits until the detail panel shows `status`. */
+  async function waitForStatus(detail: Locator, status: string, timeout = RUN_TIMEOUT_MS): Promise<void> {
+    await detail.getByTestId('detail-status').filter({ hasText: new RegExp(`^${status}$`) }).waitFor({ timeout });
+  }
+
+  test('trains a clip with live progress, curves and per-scale previews', async () => {
+    const { core } = harness;
+    await core.handlers['library:import-files']({
+      files: [{ name: 'Hook.wav', data: new Uint8Array(wavBytes({ seconds: 3, sampleRate: 16_000, channels: 1, frequency: 330, seed: 3 })) }],
+    });
+    const { page, problems } = await harness.openApp();
+    await page.getByTestId('song-row').waitFor();
+
+    await trainFromEditor(page, true);
+    const models = await core.handlers['training:list-models']({});
+    expect(models).toHaveLength(1);
+    const modelId = models[0]!.id;
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${modelId}"]`);
+    await detail.waitFor();
+    expect(await page.title()).toBe('Training — Eureka');
+
+    // The plan the worker made, word for word, and where it runs.
+    const summary = detail.getByTestId('plan-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    const planned = await core.handlers['training:get-model']({ modelId });
+    expect(planned.plan).not.toBeNull();
+    expect((await summary.textContent())?.trim()).toBe(planned.plan!.summary);
+
+    // Live progress, an ETA, and a chart with points drawn on its canvas.
+    await detail.getByTestId('scale-progress').waitFor({ timeout: 60_000 });
+    await page.waitForFunction(`${CHART_POINTS} > 0`, undefined, { timeout: 60_000 });
+    await page.waitForFunction(CHART_DRAWN, undefined, { timeout: 10_000 });
+    expect(await detail.getByTestId('eta').textContent()).toMatch(/left|Estimating|Waiting/);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'training-running.png') });
+
+    await waitForStatus(detail, 'Done');
+    const done = await core.handlers['training:get-model']({ modelId });
+    expect(done.status).toBe('done');
+    expect(done.scalesTotal).not.toBeNull();
+    expect(done.scales).toHaveLength(done.scalesTotal!);
+    expect(await page.evaluate(CHART_POINTS)).toBeGreaterThan(0);
+
+    // One row per scale, each with the players the core says it wrote, serving WAV.
+    const rows = detail.getByTestId('scale-row');
+    await expect(rows.count()).resolves.toBe(done.scales.length);
+    for (const record of done.scales) {
+      const row = detail.locator(`[data-testid="scale-row"][data-scale="${record.scale}"]`);
+      expect(record.previews.toSorted()).toEqual(['fake', 'rec']);
+      for (const kind of record.previews) {
+        const audio = row.getByTestId(`preview-${kind}`);
+        expect(await audio.getAttribute('controls')).not.toBeNull();
+        const src = await audio.getAttribute('src');
+        expect(src).toBe(`/media/preview/${modelId}/${record.scale}/${kind}`);
+        const response = await page.request.get(new URL(src!, page.url()).toString());
+        expect(response.status()).toBe(200);
+        expect(response.headers()['content-type']).toBe('audio/wav');
+        const body = await response.body();
+        expect(body.subarray(0, 4).toString('latin1')).toBe('RIFF');
+        expect(body.subarray(8, 12).toString('latin1')).toBe('WAVE');
+      }
+    }
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'training-done.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 420_000);
+
+  test('cancels a run after its first scale, resumes it to the end, and deletes a model', async () => {
+    const { core } = harness;
+    const { page, problems } = await harness.openApp();
+    await page.getByTestId('song-row').waitFor();
+    const before = new Set((await core.handlers['training:list-models']({})).map((m) => m.id));
+
+    await trainFromEditor(page, false);
+    const created = (await core.handlers['training:list-models']({})).find((m) => !before.has(m.id));
+    if (!created) throw new Error('no model was created');
+    const modelId = created.id;
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${modelId}"]`);
+
+    // Mid-way: once the first scale is finished (its previews are listed), cancel.
+    await detail.getByTestId('scale-row').first().waitFor({ timeout: RUN_TIMEOUT_MS });
+    await detail.getByTestId('cancel-training').click();
+    await waitForStatus(detail, 'Cancelled', 60_000);
+    const cancelled = await core.handlers['training:get-model']({ modelId });
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.scalesDone).toBeGreaterThanOrEqual(1);
+    expect(cancelled.scalesDone).toBeLessThan(cancelled.scalesTotal!);
+    await expect(detail.getByTestId('scale-row').count()).resolves.toBe(cancelled.scalesDone);
+    expect(await detail.getByTestId('delete-model').count()).toBe(1);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'training-cancelled.png') });
+
+    // Resume continues after the last finished scale and runs to the end.
+    await detail.getByTestId('resume-training').click();
+    await waitForStatus(detail, 'Done');
+    const resumed = await core.handlers['training:get-model']({ modelId });
+    expect(resumed.status).toBe('done');
+    expect(resumed.scales).toHaveLength(resumed.scalesTotal!);
+    await expect(detail.getByTestId('scale-row').count()).resolves.toBe(resumed.scalesTotal!);
+    expect(await page.evaluate(CHART_POINTS)).toBeGreaterThan(0);
+
+    // The list shows both models; deleting the older one asks first, then it is gone.
+    const rows = page.getByTestId('model-row');
+    await expect(rows.count()).resolves.toBe(before.size + 1);
+    const [olderId] = [...before];
+    await page.locator(`[data-testid="model-row"][data-model-id="${olderId}"]`).click();
+    const older = page.locator(`[data-testid="model-detail"][data-model-id="${olderId}"]`);
+    await older.getByTestId('delete-model').click();
+    await older.getByTestId('confirm-delete').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${olderId}"]`).waitFor({ state: 'detached' });
+    expect((await core.handlers['training:list-models']({})).map((m) => m.id)).toEqual([modelId]);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'training-list.png') });
+    expect(problems).toEqual([]);
+  }, 600_000);
+});

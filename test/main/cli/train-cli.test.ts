@@ -1,0 +1,90 @@
+/**
+ * `eureka train`, `models`, `model` as a user runs them: the compiled CLI in a child process,
+ * a real data folder, a real training run with the `test` preset.
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import { modelSchema } from '../../../src-main/common/training.js';
+import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
+import { wavBytes } from '../../helpers/signals.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve('bin/eureka.js');
+
+async function eureka(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, '--data-dir', dataDir, ...args], { env: { ...process.env, EUREKA_DATA_DIR: '' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('eureka train', () => {
+  let work: string;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    work = await makeTempDir();
+    dataDir = path.join(work, 'data');
+    const wav = path.join(work, 'riff.wav');
+    await writeFile(wav, wavBytes({ seconds: 1.5, sampleRate: 16_000, channels: 1, frequency: 220, seed: 4 }));
+    expect((await eureka(dataDir, 'import', wav)).code).toBe(0);
+    expect((await eureka(dataDir, 'clip', 'add', '1', '--start', '0', '--end', '1.5', '--label', 'U')).code).toBe(0);
+  });
+
+  afterAll(async () => {
+    await removeDir(work);
+  });
+
+  it('trains a clip to the end, says what it chose, and prints the model as JSON', async () => {
+    const result = await eureka(dataDir, '--json', 'train', '1', '--preset', 'test', '--seed', '3');
+    expect(result.code).toBe(0);
+    const model = modelSchema.parse(JSON.parse(result.stdout));
+    expect(model).toMatchObject({ id: 1, clipId: 1, status: 'done', preset: 'test' });
+    expect(model.scalesDone).toBe(model.scalesTotal);
+    expect(model.plan?.seed).toBe('3');
+    expect(result.stderr).toMatch(/model 1: test: top rate 2 kHz, 12 channels, 200 epochs per scale/);
+    expect(result.stderr).toMatch(/scale 1\/\d done: \d+ Hz, .*previews fake \+ rec/);
+  }, 90_000);
+
+  it('lists and shows models', async () => {
+    const list = await eureka(dataDir, '--json', 'models');
+    expect(z.array(modelSchema).parse(JSON.parse(list.stdout)).map((m) => m.status)).toEqual(['done']);
+    const table = await eureka(dataDir, 'models', '--clip', '1');
+    expect(table.stdout).toMatch(/^ID\s+CLIP\s+PRESET\s+STATUS/);
+    expect(table.stdout).toMatch(/1\s+1\s+test\s+done/);
+    const shown = await eureka(dataDir, 'model', '1');
+    expect(shown.stdout).toMatch(/plan: test: top rate 2 kHz/);
+    expect(shown.stdout).toMatch(/scale 0: \d+ Hz, \d+ samples, 8 ch/);
+  });
+
+  it('refuses what cannot be done with a one-line reason and a non-zero status', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['train', '1', '--preset', 'studio', '--budget', '10m'], 1, /--budget goes with --preset quick, not studio/],
+      [['train', '1', '--preset', 'test', '--device', 'cuda'], 1, /cannot train on CUDA: .*use --device cpu or auto/],
+      [['train', '1', '--budget', '5'], 2, /expected a budget between 30 s and 7 days/],
+      [['train', '1', '--budget', 'soon'], 2, /expected a duration such as 15m/],
+      [['train', '1', '--seed', '-1'], 2, /expected a whole number/],
+      [['train', '--resume', '--model', '1'], 1, /model 1 is done: only a failed, cancelled or interrupted model can resume/],
+      [['train', '1', '--resume'], 1, /clip 1 has no failed, cancelled or interrupted model to resume/],
+      [['train', '99', '--preset', 'test'], 1, /clip 99/],
+      [['model', 'rm', '7'], 1, /there is no model 7/],
+    ];
+    for (const [args, code, message] of cases) {
+      const result = await eureka(dataDir, ...args);
+      expect([args.join(' '), result.code]).toEqual([args.join(' '), code]);
+      expect(result.stderr).toMatch(message);
+      if (code === 1) expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('deletes a model with its folder', async () => {
+    expect((await eureka(dataDir, 'model', 'rm', '1')).stdout).toBe('deleted model 1\n');
+    expect(JSON.parse((await eureka(dataDir, '--json', 'models')).stdout)).toEqual([]);
+  });
+});

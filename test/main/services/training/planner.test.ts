@@ -1,0 +1,159 @@
+/**
+ * The planner on made-up machines: level lengths as the native pyramid builds them, presets
+ * taken as they are, the quick ladder against a budget, refusals, and the ETA forecast.
+ */
+import { AppError } from '../../../../src-main/common/errors.js';
+import {
+  epochForecast,
+  forecastRemaining,
+  makePlan,
+  minLevelLength,
+  receptivePad,
+  trainableLevels,
+  type CostModel,
+  type PlanInputs,
+} from '../../../../src-main/services/training/planner.js';
+import { listPresets, loadPreset, presetSchema } from '../../../../src-main/services/training/presets.js';
+
+/** A machine where one epoch costs 1 ms + C² · 1e-10 s per sample. */
+function machine(scale = 1): CostModel {
+  return new Map([16, 24, 32, 48, 64, 96].map((c) => [c, { fixed: 0.001 * scale, perSample: c * c * 1e-10 * scale }]));
+}
+
+function inputs(overrides: Partial<PlanInputs> = {}): PlanInputs {
+  return {
+    preset: loadPreset('quick'),
+    clip: { seconds: 10, sourceRate: 16_000, hole: null },
+    seed: '42',
+    device: 'cpu',
+    deviceReason: 'test',
+    costs: machine(),
+    budgetSeconds: 600,
+    spentSeconds: 10,
+    ...overrides,
+  };
+}
+
+describe('presets', () => {
+  it('load from models/presets and pass their schema', () => {
+    expect(listPresets().map((p) => p.name)).toEqual(['studio', 'quick', 'test']);
+    expect(loadPreset('studio')).toMatchObject({ topRate: 16_000, epochsPerScale: 3000, channelsRest: 96, kernelSize: 9, layers: 8 });
+    expect(loadPreset('quick').budget?.defaultSeconds).toBe(900);
+    expect(listPresets().find((p) => p.name === 'quick')?.defaultBudgetSeconds).toBe(900);
+  });
+
+  it('refuse inconsistent data', () => {
+    const studio = loadPreset('studio');
+    expect(presetSchema.safeParse({ ...studio, fsList: [500, 400] }).success).toBe(false);
+    expect(presetSchema.safeParse({ ...studio, fsList: [320, 16_000] }).success).toBe(false);
+    expect(presetSchema.safeParse({ ...studio, kernelSize: 8 }).success).toBe(false);
+    expect(presetSchema.safeParse({ ...studio, budget: loadPreset('quick').budget }).success).toBe(false);
+    expect(presetSchema.safeParse({ ...studio, extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('levels', () => {
+  it('uses the receptive field of dilations 1 … 2^(L−1)', () => {
+    expect(receptivePad(9, 8)).toBe(1020); // the reference's 2040 = 2P
+    expect(receptivePad(5, 5)).toBe(62);
+    expect(minLevelLength(loadPreset('studio'), 'normal')).toBe(2041);
+    expect(minLevelLength(loadPreset('test'), 'normal')).toBe(129); // MSS: 256/2 + 1 > 2·62 + 1
+    expect(minLevelLength(loadPreset('studio'), 'denoising')).toBe(2041);
+  });
+
+  it('builds rates and lengths as the native pyramid, leaving out levels too short to train', () => {
+    const levels = trainableLevels([320, 400, 500, 8000], 16_000, 160_000, 2041);
+    expect(levels).toEqual([
+      { rate: 320, length: 3200 },
+      { rate: 400, length: 4000 },
+      { rate: 500, length: 5000 },
+      { rate: 8000, length: 80_000 },
+      { rate: 16_000, length: 160_000 },
+    ]);
+    // 5 s: 320 Hz gives 1600 samples < 2041, so the pyramid starts at 500 Hz.
+    expect(trainableLevels([320, 400, 500], 16_000, 80_000, 2041).map((l) => l.rate)).toEqual([500, 16_000]);
+  });
+
+  it('forecasts each epoch with the redraw through coarser scales', () => {
+    const costs: CostModel = new Map([
+      [16, { fixed: 1, perSample: 0.01 }],
+      [96, { fixed: 2, perSample: 0.1 }],
+    ]);
+    const forecast = epochForecast([{ rate: 1, length: 100 }, { rate: 2, length: 200 }], 16, 96, costs);
+    expect(forecast[0]).toBeCloseTo(1 + 1, 12);
+    expect(forecast[1]).toBeCloseTo(2 + 20 + 1 / 21, 12);
+  });
+});
+
+describe('makePlan', () => {
+  it('takes a fixed preset as it is, capped at the clip’s own rate', () => {
+    const plan = makePlan(inputs({ preset: loadPreset('studio'), costs: null, budgetSeconds: null }));
+    expect(plan).toMatchObject({ preset: 'studio', topRate: 16_000, epochsPerScale: 3000, channelsRest: 96, predictedSeconds: null, mode: 'normal', holes: null });
+    expect(plan.fsList).toEqual([320, 400, 500, 640, 800, 1000, 1280, 1600, 2000, 2500, 4000, 8000, 10_000, 12_000, 14_400]);
+    const lowRate = makePlan(inputs({ preset: loadPreset('studio'), costs: null, budgetSeconds: null, clip: { seconds: 10, sourceRate: 11_025, hole: null } }));
+    expect(lowRate.topRate).toBe(11_025);
+    expect(lowRate.fsList.at(-1)).toBe(10_000);
+  });
+
+  it('trains a gap clip in inpainting mode with its hole in samples at the top rate', () => {
+    const plan = makePlan(inputs({ preset: loadPreset('test'), costs: null, budgetSeconds: null, clip: { seconds: 4, sourceRate: 16_000, hole: { start: 1.5, end: 2.25 } } }));
+    expect(plan.mode).toBe('inpainting');
+    expect(plan.holes).toEqual([{ start: 3000, end: 4500 }]);
+  });
+
+  it('quick: the best rung that affords goodEpochs, within the budget', () => {
+    const plan = makePlan(inputs());
+    const budget = loadPreset('quick').budget!;
+    expect(plan.epochsPerScale).toBeGreaterThanOrEqual(budget.goodEpochs);
+    expect(plan.predictedSeconds!).toBeLessThanOrEqual(budget.fill * 600 - 10 + 1e-9);
+    expect(plan.summary).toMatch(/quick: top rate .* kHz, \d+ channels, \d+ epochs per scale/);
+    expect(plan.summary).toMatch(/of a 10 min budget/);
+    // a slower machine walks down the ladder
+    const slow = makePlan(inputs({ costs: machine(8) }));
+    const rank = (p: typeof plan) => budget.ladder.findIndex((r) => r.topRate === p.topRate && r.channels === p.channelsRest);
+    expect(rank(slow)).toBeGreaterThan(rank(plan));
+    // plenty of time: the top rung, capped at the preset's epochs
+    const rich = makePlan(inputs({ budgetSeconds: 7 * 24 * 3600 }));
+    expect(rich).toMatchObject({ topRate: 16_000, channelsRest: 96, epochsPerScale: 3000 });
+  });
+
+  it('quick: the cheapest rung when no rung is good, and a clear refusal when even that is too slow', () => {
+    const budget = loadPreset('quick').budget!;
+    const cheapest = budget.ladder.at(-1)!;
+    const tight = makePlan(inputs({ costs: machine(150) }));
+    expect([tight.topRate, tight.channelsRest]).toEqual([cheapest.topRate, cheapest.channels]);
+    expect(tight.epochsPerScale).toBeGreaterThanOrEqual(budget.minEpochs);
+    expect(tight.epochsPerScale).toBeLessThan(budget.goodEpochs);
+    expect(() => makePlan(inputs({ costs: machine(100_000) }))).toThrow(/budget is too short for this .* clip on this machine: the cheapest quick settings need about/);
+  });
+
+  it('refuses a clip too short for the preset', () => {
+    const call = () => makePlan(inputs({ preset: loadPreset('studio'), costs: null, budgetSeconds: null, clip: { seconds: 0.1, sourceRate: 16_000, hole: null } }));
+    expect(call).toThrow(AppError);
+    expect(call).toThrow(/0\.1 s clip is too short for the studio preset \(it needs at least 0\.13 s\)/);
+  });
+});
+
+describe('forecastRemaining', () => {
+  const plan = makePlan(inputs({ preset: loadPreset('studio'), costs: machine(), budgetSeconds: null }));
+
+  it('counts work done by the forecast and calibrates the ETA by the measured epoch time', () => {
+    const scales = plan.scales.length;
+    const start = forecastRemaining(plan, { scale: 0, scales, epoch: 0, epochs: 3000 }, plan.scales[0]!.epochSeconds);
+    expect(start.fraction).toBe(0);
+    expect(start.etaSeconds).toBeCloseTo(plan.predictedSeconds!, 6);
+    // twice as slow as forecast: twice the ETA
+    const slow = forecastRemaining(plan, { scale: 0, scales, epoch: 0, epochs: 3000 }, 2 * plan.scales[0]!.epochSeconds);
+    expect(slow.etaSeconds).toBeCloseTo(2 * plan.predictedSeconds!, 6);
+    const end = forecastRemaining(plan, { scale: scales - 1, scales, epoch: 3000, epochs: 3000 }, 1);
+    expect(end).toEqual({ fraction: 1, etaSeconds: 0 });
+    expect(forecastRemaining(plan, { scale: 2, scales, epoch: 10, epochs: 3000 }, null).etaSeconds).toBeNull();
+  });
+
+  it('maps the trained scales onto the last levels when the energy rule skipped coarse ones', () => {
+    const all = plan.scales.length;
+    const halfway = forecastRemaining(plan, { scale: 0, scales: all - 2, epoch: 0, epochs: 3000 }, plan.scales[2]!.epochSeconds);
+    const total = plan.scales.slice(2).reduce((sum, s) => sum + s.epochSeconds, 0) * 3000;
+    expect(halfway.etaSeconds).toBeCloseTo(total, 6);
+  });
+});

@@ -51,8 +51,14 @@ async function start(): Promise<void> {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => {
-  void core?.dispose();
+let disposed = false;
+app.on('will-quit', (event) => {
+  // Wait for the core: a running training job is stopped and recorded as interrupted (it
+  // resumes from its last finished scale) before the process goes.
+  if (disposed || !core) return;
+  event.preventDefault();
+  disposed = true;
+  void core.dispose().finally(() => app.quit());
 });
 
 start().catch((error: unknown) => {

@@ -2,11 +2,10 @@
 // measured single-precision peak.
 // usage: nn_bench_conv1d [threads]   (default: nn_core's default, every hardware thread)
 //
-// Peak: a kernel of 12 (24 with AVX-512) independent vector multiply-add chains per thread, compiled
-// for the baseline ISA and, on x86-64, for AVX2+FMA and AVX-512F, run on every thread with
-// nn_parallel_for; the best one the CPU supports is "the peak". Then forward, backward-dx and
-// backward-dw of the Catch-A-Waveform shapes (caw-spec.md section 1), best of several runs,
-// GFLOP/s counting 2 per multiply-add (B*C_out*C_in*K*T_out MACs) and % of that peak.
+// Peak: cpu_peak_gflops (cpu-peak.h: FMA chains on every thread, the best ISA the CPU has). Then
+// forward, backward-dx and backward-dw of the Catch-A-Waveform shapes (caw-spec.md section 1),
+// best of several runs, GFLOP/s counting 2 per multiply-add (B*C_out*C_in*K*T_out MACs) and % of
+// that peak.
 
 #include <algorithm>
 #include <chrono>
@@ -14,63 +13,12 @@
 #include <cstdlib>
 #include <vector>
 
+#include "cpu-peak.h"
 #include "cpu/parallel.h"
 #include "nn/conv1d.h"
 #include "nn/nn.h"
 
 namespace {
-
-// ----------------------------------------------------------------------------
-// peak
-
-constexpr size_t PEAK_STEPS = 20000000; // per chunk
-
-#if defined(__GNUC__)
-typedef float v4f __attribute__((vector_size(16)));
-typedef float v8f __attribute__((vector_size(32)));
-typedef float v16f __attribute__((vector_size(64)));
-
-// CHAINS independent accumulators: >= FMA latency x FMA ports (4 x 2), <= registers - 2.
-template <typename V, int CHAINS>
-inline __attribute__((always_inline)) float fma_chains(size_t steps) {
-    V acc[CHAINS];
-    for (int c = 0; c < CHAINS; c++) acc[c] = V{} + 0.001f * float(c);
-    const V m = V{} + 0.9999999f, a = V{} + 1e-7f;
-    for (size_t s = 0; s < steps; s++) {
-#pragma GCC unroll 32
-        for (int c = 0; c < CHAINS; c++) acc[c] = acc[c] * m + a; // one FMA where the ISA has it
-    }
-    float sum = 0.0f;
-    for (int c = 0; c < CHAINS; c++) {
-        for (size_t l = 0; l < sizeof(V) / sizeof(float); l++) sum += acc[c][l];
-    }
-    return sum;
-}
-
-float peak_generic(size_t steps) { return fma_chains<v4f, 12>(steps); }
-#if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) float peak_avx2(size_t steps) { return fma_chains<v8f, 12>(steps); }
-__attribute__((target("avx512f"))) float peak_avx512(size_t steps) { return fma_chains<v16f, 24>(steps); }
-#endif
-
-volatile float g_sink = 0.0f;
-
-// GFLOP/s of `kernel` (lanes floats per vector) on all nn_parallel_for threads.
-double measure_peak(float (*kernel)(size_t), size_t lanes, int chains) {
-    const size_t chunks = nn_cpu_threads();
-    double       best   = 0.0;
-    for (int rep = 0; rep < 3; rep++) {
-        const auto start = std::chrono::steady_clock::now();
-        nn_parallel_for(chunks, 1, [&](size_t b, size_t e) {
-            for (size_t i = b; i < e; i++) g_sink = g_sink + kernel(PEAK_STEPS / 4);
-        });
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        best = std::max(best, 2.0 * double(chains) * double(lanes) * double(PEAK_STEPS / 4) *
-                                  double(chunks) / s / 1e9);
-    }
-    return best;
-}
-#endif
 
 // ----------------------------------------------------------------------------
 // convolution
@@ -134,28 +82,11 @@ int main(int argc, char ** argv) {
         return 2;
     }
     std::printf("conv1d kernel: %s, threads: %zu\n", conv1d_cpu_kernel(), nn_cpu_threads());
-    double peak = 0.0;
-#if defined(__GNUC__)
-    const double p_generic = measure_peak(peak_generic, 4, 12);
-    std::printf("peak baseline ISA (4-wide)    %8.1f GFLOP/s\n", p_generic);
-    peak = p_generic;
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        const double p = measure_peak(peak_avx2, 8, 12);
-        std::printf("peak AVX2+FMA (8-wide)        %8.1f GFLOP/s\n", p);
-        peak = std::max(peak, p);
+    double peak = cpu_peak_gflops();
+    if (peak <= 0.0) {
+        peak = 1.0;
+        std::printf("peak: not measured with this compiler; %% columns are GFLOP/s\n");
     }
-    if (__builtin_cpu_supports("avx512f")) {
-        const double p = measure_peak(peak_avx512, 16, 24);
-        std::printf("peak AVX-512F FMA (16-wide)   %8.1f GFLOP/s\n", p);
-        peak = std::max(peak, p);
-    }
-#endif
-#else
-    peak = 1.0;
-    std::printf("peak: not measured with this compiler; %% columns are GFLOP/s\n");
-#endif
     std::printf("peak used for %%: %.1f GFLOP/s\n\n", peak);
     std::printf("| shape (C_in->C_out, K, D, pad, T_out) | pass | ms | GFLOP/s | %% peak |\n");
     std::printf("|---|---|---|---|---|\n");

@@ -1,13 +1,15 @@
 /**
- * The demo: the main job on the bundled clip (resources/demo). At this stage it imports the
- * clip into the library (once — a second run finds it by content), cuts the training clip,
- * and prepares the mono 16 kHz audio the trainer reads. Later stages (train, generate,
- * export) extend this same function.
+ * The demo: the main job on the bundled clip (resources/demo). It imports the clip into the
+ * library (once — a second run finds it by content), cuts the training clip, prepares the mono
+ * 16 kHz audio, and trains a model on it with the quick preset inside a short budget (unless a
+ * finished demo model exists). Later stages (generate, export) extend this same function.
  */
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../common/errors.js';
 import type { AudioFile, Clip } from '../common/dto.js';
+import type { Model } from '../common/training.js';
 import type { LibraryService } from './library/library-service.js';
+import type { TrainingService } from './training/training-service.js';
 import { packagePath } from '../node/package-root.js';
 import { sha256Hex } from './store/audio-store.js';
 
@@ -24,9 +26,28 @@ export interface DemoResult {
   /** Whether this run imported the file (false when an earlier run had). */
   imported: boolean;
   trainingAudio: { sampleRate: number; samples: number; path: string };
+  /** The demo model: trained now, found from an earlier run, or null when training was skipped. */
+  model: Model | null;
 }
 
-export async function runDemo(library: LibraryService, onStep: (step: string) => void = () => {}): Promise<DemoResult> {
+/** The demo's default training budget: short, so the demo stays a demo on a 2-core laptop. */
+export const DEMO_BUDGET_SECONDS = 180;
+
+export interface DemoOptions {
+  /** Train (default) or stop after preparing the audio. */
+  train?: boolean;
+  budgetSeconds?: number;
+  onStep?: (step: string) => void;
+  /** Follows the training run (progress, Ctrl-C); resolves with the model once it ends. */
+  follow?: (modelId: number) => Promise<Model>;
+}
+
+export async function runDemo(
+  services: { library: LibraryService; training: TrainingService },
+  options: DemoOptions = {},
+): Promise<DemoResult> {
+  const { library, training } = services;
+  const onStep = options.onStep ?? (() => undefined);
   onStep('reading the bundled demo clip');
   let bytes: Uint8Array;
   try {
@@ -64,11 +85,25 @@ export async function runDemo(library: LibraryService, onStep: (step: string) =>
       notes: 'The demo clip: new material from the first 24 s of the groove.',
     });
   onStep(`preparing mono ${DEMO_TRAINING_RATE / 1000} kHz training audio`);
-  const training = await library.trainingAudio(clip.id, DEMO_TRAINING_RATE);
+  const audio = await library.trainingAudio(clip.id, DEMO_TRAINING_RATE);
+  let model: Model | null = null;
+  if (options.train !== false) {
+    model = training.list(clip.id).find((candidate) => candidate.status === 'done') ?? null;
+    if (model) {
+      onStep(`found the trained demo model ${model.id}`);
+    } else {
+      const budget = options.budgetSeconds ?? DEMO_BUDGET_SECONDS;
+      onStep(`training the demo clip with the quick preset in a ${Math.round(budget)} s budget`);
+      const created = await training.create({ clipId: clip.id, preset: 'quick', budgetSeconds: budget });
+      model = await (options.follow ?? ((id: number) => training.waitFor(id)))(created.id);
+      if (model.status === 'failed') throw new AppError('INTERNAL', `the demo training failed: ${model.error ?? 'no reason given'}`);
+    }
+  }
   return {
     file,
     clip,
     imported,
-    trainingAudio: { sampleRate: DEMO_TRAINING_RATE, samples: training.samples.length, path: training.path },
+    trainingAudio: { sampleRate: DEMO_TRAINING_RATE, samples: audio.samples.length, path: audio.path },
+    model,
   };
 }

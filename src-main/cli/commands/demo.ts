@@ -1,28 +1,53 @@
 /** `eureka demo`: the main job on the bundled clip. */
-import type { Command } from 'commander';
-import { formatSeconds } from '../../common/format-time.js';
-import { runDemo } from '../../services/demo.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { formatDuration, formatSeconds, parseDuration } from '../../common/format-time.js';
+import { MAX_BUDGET_SECONDS, MIN_BUDGET_SECONDS } from '../../common/training.js';
+import { DEMO_BUDGET_SECONDS, runDemo } from '../../services/demo.js';
 import { withCore } from '../context.js';
-import { describeFile, printJson } from '../output.js';
+import { CliExit, describeFile, printJson } from '../output.js';
+import { follow } from './train.js';
+
+function parseBudget(text: string): number {
+  const seconds = parseDuration(text);
+  if (seconds === null || seconds < MIN_BUDGET_SECONDS || seconds > MAX_BUDGET_SECONDS) {
+    throw new InvalidArgumentError('expected a budget such as 3m (30 s to 7 days)');
+  }
+  return seconds;
+}
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run the main job on the bundled demo clip')
-    .action(async (_options: unknown, command: Command) => {
+    .description('run the main job on the bundled demo clip: import, cut, prepare, train')
+    .option('--budget <duration>', `training budget (default ${formatDuration(DEMO_BUDGET_SECONDS)})`, parseBudget)
+    .option('--no-train', 'stop after preparing the training audio')
+    .action(async (options: { budget?: number; train: boolean }, command: Command) => {
       await withCore(command, async (core, global) => {
-        const result = await runDemo(core.library, (step) => process.stderr.write(`demo: ${step}\n`));
-        if (global.json) return printJson(result);
-        const { file, clip, trainingAudio } = result;
-        process.stdout.write(
-          [
+        const result = await runDemo(core, {
+          train: options.train,
+          ...(options.budget === undefined ? {} : { budgetSeconds: options.budget }),
+          onStep: (step) => process.stderr.write(`demo: ${step}\n`),
+          follow: (modelId) => follow(core, modelId, global.json),
+        });
+        if (global.json) printJson(result);
+        else {
+          const { file, clip, trainingAudio, model } = result;
+          const lines = [
             `${result.imported ? 'imported' : 'found'} song ${file.songId}: ${describeFile(file)}`,
             `clip ${clip.id}: ${formatSeconds(clip.start)}–${formatSeconds(clip.end)} (${clip.label}, ${clip.split})`,
             `training audio: ${trainingAudio.samples} samples, mono, ${trainingAudio.sampleRate} Hz`,
-            `library: ${core.dataDir}`,
-            'see it: eureka songs · eureka clips · eureka web',
-          ].join('\n') + '\n',
-        );
+          ];
+          if (model) {
+            lines.push(
+              `model ${model.id}: ${model.status}, ${model.scalesDone}/${model.scalesTotal ?? '?'} scales in ${formatDuration(model.trainSeconds)}` +
+                (model.plan ? ` (${model.plan.summary})` : ''),
+              `previews: ${core.training.modelDir(model.id)}/previews`,
+            );
+          }
+          lines.push(`library: ${core.dataDir}`, 'see it: eureka models · eureka model <id> · eureka web');
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
+        if (result.model && result.model.status !== 'done') throw new CliExit(130);
       });
     });
 }

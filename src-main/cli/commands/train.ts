@@ -159,7 +159,7 @@ function resumeModel(core: Core, clipId: number | undefined, modelId: number | u
  * finished scale on stderr, the chosen plan once it is known; Ctrl-C cancels (a second one
  * leaves at once, and the worker stops when it notices its parent gone).
  */
-async function follow(core: Core, modelId: number, json: boolean): Promise<Model> {
+export async function follow(core: Core, modelId: number, json: boolean): Promise<Model> {
   const bar = createProgressBar();
   let planPrinted = false;
   let scalesReported = core.training.get(modelId).scalesDone;

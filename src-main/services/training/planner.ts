@@ -107,7 +107,8 @@ export interface PlanInputs {
 /**
  * The plan for a run. Fixed presets take their settings (capping the top rate at the clip's
  * own rate); quick walks its ladder and takes the first rung that affords `goodEpochs` per
- * scale within the budget (else the cheapest rung, if it affords `minEpochs`). Throws
+ * scale within the budget, else the first that affords `fairEpochs`, else the cheapest rung if
+ * it affords `minEpochs`. Throws
  * INVALID_INPUT when the clip is too short for the preset or the budget too small.
  */
 export function makePlan(inputs: PlanInputs): TrainingPlan {
@@ -133,8 +134,9 @@ export function makePlan(inputs: PlanInputs): TrainingPlan {
     });
     const cheapest = options.at(-1);
     if (!cheapest) throw tooShort(clip, preset, minLength);
-    const good = options.find((o) => o.affordable >= preset.budget!.goodEpochs);
-    const pick = good ?? cheapest;
+    const { goodEpochs, fairEpochs } = preset.budget;
+    const pick =
+      options.find((o) => o.affordable >= goodEpochs) ?? options.find((o) => o.affordable >= fairEpochs) ?? cheapest;
     if (pick.affordable < preset.budget.minEpochs) {
       const needed = (preset.budget.minEpochs * cheapest.perEpoch + inputs.spentSeconds) / preset.budget.fill;
       throw new AppError(

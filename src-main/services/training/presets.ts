@@ -23,6 +23,8 @@ const budgetSchema = z.strictObject({
   fill: z.number().gt(0).max(1),
   /** The first rung affording this many epochs per scale wins … */
   goodEpochs: positiveInt,
+  /** … else the first affording this many … */
+  fairEpochs: positiveInt,
   /** … else the cheapest rung, when it affords at least this many; else the budget is refused. */
   minEpochs: positiveInt,
   ladder: z.array(rungSchema).min(1),
@@ -61,7 +63,10 @@ export const presetSchema = z
     message: 'fsList must be strictly ascending and below topRate',
   })
   .refine((p) => (p.name === 'quick') === (p.budget !== null), { message: 'only quick has a budget' })
-  .refine((p) => p.budget === null || p.probe, { message: 'a budget needs the probe' });
+  .refine((p) => p.budget === null || p.probe, { message: 'a budget needs the probe' })
+  .refine((p) => p.budget === null || (p.budget.goodEpochs >= p.budget.fairEpochs && p.budget.fairEpochs >= p.budget.minEpochs), {
+    message: 'budget epochs must satisfy good >= fair >= min',
+  });
 export type Preset = z.infer<typeof presetSchema>;
 
 const cache = new Map<PresetName, Preset>();

@@ -14,13 +14,19 @@ import type { ChannelCost, CostModel } from './planner.js';
 import { minLevelLength } from './planner.js';
 import type { Preset } from './presets.js';
 
-/** Epochs measured per probe after the warm-up ones, and the warm-up. */
+/** Epochs measured per probe after the warm-up one (allocation, first-touch page faults). */
 const MEASURED_EPOCHS = 4;
-const WARMUP_EPOCHS = 2;
+const WARMUP_EPOCHS = 1;
 /** The probe's signal rate (any rate works: one level, trained at this rate). */
 const PROBE_RATE = 8000;
-/** The long probe is this many samples longer than the short one. */
-const LENGTH_STEP = 16_384;
+/**
+ * The long probe is this many times the short one. A wide spread keeps the fixed / per-sample
+ * split well determined (two close lengths let a little timing noise swap one for the other);
+ * wide channel counts get a narrower one because their epochs are slow.
+ */
+const lengthFactor = (channels: number): number => (channels <= 32 ? 4 : 2);
+/** Channel counts measured; others are interpolated (the probe is part of the budget). */
+const MEASURED_CHANNELS = [16, 32, 64, 96];
 
 export interface ProbeControl {
   /** Called between epochs; returning true stops the probe with a CANCELLED error. */
@@ -37,26 +43,51 @@ export async function measureCosts(
   control: ProbeControl,
 ): Promise<CostModel> {
   const shortLength = Math.max(minLevelLength(preset, preset.mode), 4096);
-  const lengths = [shortLength, shortLength + LENGTH_STEP] as const;
-  const work = channels.length * 2;
-  const costs = new Map<number, ChannelCost>();
+  const probed = channelsToMeasure(channels);
+  const work = probed.length * 2;
+  const measured = new Map<number, ChannelCost>();
   const dir = await mkdtemp(path.join(tmpdir(), 'eureka-probe-'));
   try {
     let done = 0;
-    for (const count of channels) {
+    for (const count of probed) {
+      const lengths = [shortLength, shortLength * lengthFactor(count)] as const;
       const times: number[] = [];
       for (const length of lengths) {
         times.push(await timeEpoch(addon, preset, count, length, dir, control));
         control.onFraction(++done / work);
       }
       const [short, long] = times as [number, number];
-      const perSample = Math.max(0, (long - short) / LENGTH_STEP);
-      costs.set(count, { perSample, fixed: Math.max(0, short - perSample * lengths[0]) });
+      const perSample = Math.max(0, (long - short) / (lengths[1] - lengths[0]));
+      measured.set(count, { perSample, fixed: Math.max(0, short - perSample * lengths[0]) });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return costs;
+  return new Map(channels.map((count) => [count, interpolateCost(measured, count)]));
+}
+
+/** The wanted counts' outermost two plus the MEASURED_CHANNELS between them. */
+export function channelsToMeasure(wanted: readonly number[]): number[] {
+  const low = Math.min(...wanted);
+  const high = Math.max(...wanted);
+  return [...new Set([low, ...MEASURED_CHANNELS.filter((c) => c > low && c < high), high])].sort((a, b) => a - b);
+}
+
+/**
+ * A channel count's cost from the measured ones: exact when measured, else linear in C² between
+ * its neighbours (the convolutions, most of an epoch, cost C² per sample).
+ */
+export function interpolateCost(measured: ReadonlyMap<number, ChannelCost>, channels: number): ChannelCost {
+  const exact = measured.get(channels);
+  if (exact) return exact;
+  const counts = [...measured.keys()].sort((a, b) => a - b);
+  const above = counts.find((c) => c > channels) ?? counts.at(-1)!;
+  const below = [...counts].reverse().find((c) => c < channels) ?? counts[0]!;
+  if (above === below) return measured.get(above)!;
+  const t = (channels ** 2 - below ** 2) / (above ** 2 - below ** 2);
+  const a = measured.get(below)!;
+  const b = measured.get(above)!;
+  return { fixed: a.fixed + t * (b.fixed - a.fixed), perSample: a.perSample + t * (b.perSample - a.perSample) };
 }
 
 /** The median measured epoch time of one single-level run with `channels` on `length` samples. */

@@ -250,13 +250,17 @@ export class TrainingService {
     return this.#active?.worker.pid ?? null;
   }
 
-  /** Stops the running job as interrupted (resumable) and waits for its worker to end. */
+  /**
+   * Ends the running job as interrupted (resumable from its last finished scale) and waits for
+   * its worker to be gone. The worker is killed rather than asked to finish its epoch: the
+   * scale in progress is lost either way, and a top-scale epoch can take minutes on a CPU.
+   */
   async dispose(): Promise<void> {
     this.#disposed = true;
     const active = this.#active;
     if (active) {
       active.closing = true;
-      this.#stop(active);
+      active.worker.kill();
       await active.ended;
     }
   }
@@ -387,7 +391,11 @@ export class TrainingService {
       const status = terminal.cancelled ? (active.closing ? 'interrupted' : 'cancelled') : 'done';
       this.#repo.finish(id, { status, error: null, seconds, scalesDone: terminal.scalesDone, scalesTotal: terminal.scalesTotal });
     } else {
-      const reason = terminal?.type === 'failed' ? terminal.error.message : (exitReason ?? 'the training worker stopped without a word');
+      const reason = active.closing
+        ? 'Eureka was closed while it trained'
+        : terminal?.type === 'failed'
+          ? terminal.error.message
+          : (exitReason ?? 'the training worker stopped without a word');
       this.#repo.finish(id, { status: active.closing ? 'interrupted' : 'failed', error: reason, seconds });
     }
     this.#active = null;

@@ -14,6 +14,7 @@ import {
   type PlanInputs,
 } from '../../../../src-main/services/training/planner.js';
 import { listPresets, loadPreset, presetSchema } from '../../../../src-main/services/training/presets.js';
+import { channelsToMeasure, interpolateCost } from '../../../../src-main/services/training/probe.js';
 
 /** A machine where one epoch costs 1 ms + C² · 1e-10 s per sample. */
 function machine(scale = 1): CostModel {
@@ -117,13 +118,22 @@ describe('makePlan', () => {
     expect(rich).toMatchObject({ topRate: 16_000, channelsRest: 96, epochsPerScale: 3000 });
   });
 
-  it('quick: the cheapest rung when no rung is good, and a clear refusal when even that is too slow', () => {
+  it('quick: the first fair rung when no rung is good, then the cheapest, then a clear refusal', () => {
     const budget = loadPreset('quick').budget!;
     const cheapest = budget.ladder.at(-1)!;
-    const tight = makePlan(inputs({ costs: machine(150) }));
+    const rank = (p: { topRate: number; channelsRest: number }) => budget.ladder.findIndex((r) => r.topRate === p.topRate && r.channels === p.channelsRest);
+    const fair = makePlan(inputs({ costs: machine(60) }));
+    expect(fair.epochsPerScale).toBeGreaterThanOrEqual(budget.fairEpochs);
+    expect(fair.epochsPerScale).toBeLessThan(budget.goodEpochs);
+    // every better rung affords fewer than fairEpochs
+    for (const better of budget.ladder.slice(0, rank(fair))) {
+      const forced = makePlan(inputs({ costs: machine(60), preset: { ...loadPreset('quick'), budget: { ...budget, ladder: [better], fairEpochs: 1, minEpochs: 1, goodEpochs: 1 } } }));
+      expect(forced.epochsPerScale).toBeLessThan(budget.fairEpochs);
+    }
+    const tight = makePlan(inputs({ costs: machine(400) }));
     expect([tight.topRate, tight.channelsRest]).toEqual([cheapest.topRate, cheapest.channels]);
     expect(tight.epochsPerScale).toBeGreaterThanOrEqual(budget.minEpochs);
-    expect(tight.epochsPerScale).toBeLessThan(budget.goodEpochs);
+    expect(tight.epochsPerScale).toBeLessThan(budget.fairEpochs);
     expect(() => makePlan(inputs({ costs: machine(100_000) }))).toThrow(/budget is too short for this .* clip on this machine: the cheapest quick settings need about/);
   });
 
@@ -155,5 +165,25 @@ describe('forecastRemaining', () => {
     const halfway = forecastRemaining(plan, { scale: 0, scales: all - 2, epoch: 0, epochs: 3000 }, plan.scales[2]!.epochSeconds);
     const total = plan.scales.slice(2).reduce((sum, s) => sum + s.epochSeconds, 0) * 3000;
     expect(halfway.etaSeconds).toBeCloseTo(total, 6);
+  });
+});
+
+describe('probe interpolation', () => {
+  it('measures the extremes and the powers of two between them', () => {
+    expect(channelsToMeasure([16, 24, 32, 48, 64, 96])).toEqual([16, 32, 64, 96]);
+    expect(channelsToMeasure([8, 12])).toEqual([8, 12]);
+    expect(channelsToMeasure([96])).toEqual([96]);
+  });
+
+  it('interpolates linearly in C² between measured neighbours', () => {
+    const measured = new Map([
+      [16, { fixed: 0.01, perSample: 16 ** 2 * 1e-9 }],
+      [32, { fixed: 0.03, perSample: 32 ** 2 * 1e-9 }],
+    ]);
+    expect(interpolateCost(measured, 16)).toEqual(measured.get(16));
+    const mid = interpolateCost(measured, 24);
+    expect(mid.perSample).toBeCloseTo(24 ** 2 * 1e-9, 15);
+    expect(mid.fixed).toBeCloseTo(0.01 + (0.02 * (24 ** 2 - 16 ** 2)) / (32 ** 2 - 16 ** 2), 12);
+    expect(interpolateCost(measured, 48)).toEqual(measured.get(32)); // outside: the nearest
   });
 });

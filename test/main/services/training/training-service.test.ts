@@ -196,6 +196,26 @@ describe('the job queue', () => {
     }
   }, 60_000);
 
+  it('records the running job as interrupted when its core closes, and the worker is gone', async () => {
+    const clipId = await clipOf(1, 6, 'closing.wav');
+    const closing = await createCore({ dataDir: dir, audio: 'inline' });
+    const model = await closing.training.create({ clipId, preset: 'test', seed: '6' });
+    await new Promise<void>((resolve) => {
+      const off = closing.subscribe((event, payload) => {
+        if (event === 'training:did-progress' && (payload as { phase: string }).phase === 'training') {
+          off();
+          resolve();
+        }
+      });
+    });
+    const pid = closing.training.workerPid()!;
+    await closing.dispose();
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expect(core.training.get(model.id)).toMatchObject({ status: 'interrupted', error: 'Eureka was closed while it trained' });
+    core.training.resume(model.id);
+    expect((await core.training.waitFor(model.id)).status).toBe('done');
+  }, 60_000);
+
   it('cancels queued jobs, refuses what cannot be done, and deletes a model with its folder', async () => {
     const clipId = await clipOf(1, 4, 'queue.wav');
     const first = await core.training.create({ clipId, preset: 'test', seed: '1' });

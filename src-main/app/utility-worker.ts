@@ -4,45 +4,27 @@
  * forkWorker in services/training/worker-process.ts.
  */
 import { utilityProcess } from 'electron';
-import type { WorkerLauncher } from '../services/training/worker-process.js';
-import { describeExit } from '../services/training/worker-process.js';
-
-const STDERR_TAIL = 4096;
+import { ExitReport, type WorkerLauncher } from '../services/training/worker-process.js';
 
 export const utilityWorker: WorkerLauncher = (script) => {
   const child = utilityProcess.fork(script, [], { serviceName: 'Eureka training', stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_TAIL);
-  });
-  let exitReason: string | null | undefined;
-  const exitListeners: ((reason: string | null) => void)[] = [];
-  child.on('exit', (code) => {
-    // utilityProcess reports a crash or kill as a non-zero code (no signal name).
-    exitReason = describeExit(code, null, stderr);
-    for (const listener of exitListeners) listener(exitReason);
-  });
-  let alive = true;
-  child.on('exit', () => {
-    alive = false;
-  });
+  const report = new ExitReport();
+  report.follow(child.stderr);
+  // utilityProcess reports a crash or kill as a non-zero code (no signal name).
+  child.on('exit', (code) => report.settle(code, null));
   return {
     get pid() {
       return child.pid;
     },
     send(message) {
-      if (alive) child.postMessage(message);
+      if (!report.settled) child.postMessage(message);
     },
     onMessage(listener) {
       child.on('message', listener);
     },
-    onExit(listener) {
-      if (exitReason !== undefined) listener(exitReason);
-      else exitListeners.push(listener);
-    },
+    onExit: (listener) => report.onExit(listener),
     kill() {
-      if (alive) child.kill();
+      if (!report.settled) child.kill();
     },
   };
 };

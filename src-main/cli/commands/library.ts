@@ -4,14 +4,9 @@ import { CLIP_LABELS, CLIP_SPLITS, type ClipLabel, type ClipPatch, type ClipSpli
 import { AppError } from '../../common/errors.js';
 import { parseSeconds } from '../../common/format-time.js';
 import { withCore } from '../context.js';
+import { parseId } from '../parse.js';
 import { CliExit, clipRows, describeFile, printJson, printTable, songRows } from '../output.js';
 import { createProgressBar } from '../progress.js';
-
-function parseId(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer id');
-  return value;
-}
 
 function parseTime(text: string): number {
   const value = parseSeconds(text);

@@ -19,14 +19,9 @@ import type { EventPayloadOf } from '../../common/ipc-contract.js';
 import type { Core } from '../../core.js';
 import { RESUMABLE } from '../../services/training/model-repository.js';
 import { withCore } from '../context.js';
+import { parseId } from '../parse.js';
 import { CliExit, printJson, printTable } from '../output.js';
 import { createProgressBar } from '../progress.js';
-
-function parseId(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer id');
-  return value;
-}
 
 function parseBudget(text: string): number {
   const seconds = parseDuration(text);

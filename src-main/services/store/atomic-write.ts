@@ -8,9 +8,9 @@ import { constants as fsConstants } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../common/errors.js';
-import { describeFsError } from './audio-store.js';
 
-export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+/** `what` names the target in the error ("cannot write <what> (the disk is full)"); default its file name. */
+export async function writeFileAtomic(target: string, data: Uint8Array | string, what = path.basename(target)): Promise<void> {
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY);
@@ -23,6 +23,24 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
-    throw new AppError('STORAGE', `cannot write ${path.basename(target)} (${describeFsError(error)})`);
+    throw new AppError('STORAGE', `cannot write ${what} (${describeFsError(error)})`);
+  }
+}
+
+/** "disk full" rather than "ENOSPC: no space left on device, write". */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is exceeded';
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error);
   }
 }

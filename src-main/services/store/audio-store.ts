@@ -6,11 +6,11 @@
  * renamed over the final name, so a crash or a full disk never leaves a half-written file
  * under a real key. Keys are validated so no caller can escape the store's root.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../common/errors.js';
+import { describeFsError, writeFileAtomic } from './atomic-write.js';
 
 const KEY_PATTERN = /^(files|playback|derived)\/[0-9a-f]{2}\/[0-9a-f]{64}[a-z0-9.-]{0,40}$/;
 
@@ -56,44 +56,16 @@ export class AudioStore {
   async put(key: string, bytes: Uint8Array): Promise<{ created: boolean }> {
     const target = this.pathOf(key);
     if (await this.has(key)) return { created: false };
-    const dir = path.dirname(target);
-    const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await mkdir(dir, { recursive: true });
-      const handle = await open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, target);
+      await mkdir(path.dirname(target), { recursive: true });
     } catch (error) {
-      await rm(temp, { force: true }).catch(() => undefined); // the folder itself may be what failed
       throw new AppError('STORAGE', `cannot write to the audio store (${describeFsError(error)})`);
     }
+    await writeFileAtomic(target, bytes, 'to the audio store');
     return { created: true };
   }
 
   async remove(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
-  }
-}
-
-/** "disk full" rather than "ENOSPC: no space left on device, write". */
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOSPC':
-      return 'the disk is full';
-    case 'EDQUOT':
-      return 'the disk quota is exceeded';
-    case 'EROFS':
-      return 'the disk is read-only';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error);
   }
 }

@@ -23,23 +23,48 @@ export type WorkerLauncher = (script: string) => WorkerProcess;
 /** How much of the worker's stderr is kept to explain a crash. */
 const STDERR_TAIL = 4096;
 
+/**
+ * The bookkeeping both launchers share: the tail of the child's stderr (to explain a crash)
+ * and the one exit report, delivered to listeners registered before or after it happened.
+ */
+export class ExitReport {
+  #stderr = '';
+  #reason: string | null | undefined;
+  readonly #listeners: ((reason: string | null) => void)[] = [];
+
+  /** Keeps the last STDERR_TAIL characters of a text stream. */
+  follow(stream: NodeJS.ReadableStream | null | undefined): void {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => this.note(chunk));
+  }
+
+  note(text: string): void {
+    this.#stderr = (this.#stderr + text).slice(-STDERR_TAIL);
+  }
+
+  /** Records how the process ended (describeExit) and tells the listeners. */
+  settle(code: number | null, signal: string | null): void {
+    this.#reason = describeExit(code, signal, this.#stderr);
+    for (const listener of this.#listeners.splice(0)) listener(this.#reason);
+  }
+
+  get settled(): boolean {
+    return this.#reason !== undefined;
+  }
+
+  onExit(listener: (reason: string | null) => void): void {
+    if (this.#reason !== undefined) listener(this.#reason);
+    else this.#listeners.push(listener);
+  }
+}
+
 export const forkWorker: WorkerLauncher = (script) => {
   const child = fork(script, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_TAIL);
-  });
-  const exitListeners: ((reason: string | null) => void)[] = [];
-  let exitReason: string | null | undefined;
+  const report = new ExitReport();
+  report.follow(child.stderr);
   // 'close' (not 'exit') so stderr is complete when the reason is read.
-  child.on('close', (code, signal) => {
-    exitReason = describeExit(code, signal, stderr);
-    for (const listener of exitListeners) listener(exitReason);
-  });
-  child.on('error', (error) => {
-    stderr += `\n${error.message}`;
-  });
+  child.on('close', (code, signal) => report.settle(code, signal));
+  child.on('error', (error) => report.note(`\n${error.message}`));
   return {
     pid: child.pid,
     send(message) {
@@ -48,10 +73,7 @@ export const forkWorker: WorkerLauncher = (script) => {
     onMessage(listener) {
       child.on('message', listener);
     },
-    onExit(listener) {
-      if (exitReason !== undefined) listener(exitReason);
-      else exitListeners.push(listener);
-    },
+    onExit: (listener) => report.onExit(listener),
     kill() {
       child.kill('SIGKILL');
     },

@@ -2,10 +2,8 @@
  * The `eureka` command as a user runs it: a real child process on the compiled CLI
  * (`npm test` builds it first), a real data folder, real files in every import format.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { z } from 'zod';
 import { audioFileSchema, clipSchema, songSchema } from '../../../src-main/common/dto.js';
 import {
@@ -20,31 +18,15 @@ import {
   type Channels,
 } from '../../fixtures/audio-fixtures.js';
 import { loadReferenceMeter, type ReferenceMeter } from '../../fixtures/ebur128-reference.js';
+import { runEureka, type CliResult } from '../../helpers/cli.js';
 import { listFiles, makeTempDir, removeDir } from '../../helpers/temp-dir.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('bin/eureka.js');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 async function eureka(dataDir: string, ...args: string[]): Promise<CliResult> {
-  return eurekaWithEnv({}, dataDir, ...args);
+  return runEureka(dataDir, args);
 }
 
 async function eurekaWithEnv(env: Record<string, string>, dataDir: string, ...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, '--data-dir', dataDir, ...args], {
-      env: { ...process.env, EUREKA_DATA_DIR: '', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  return runEureka(dataDir, args, env);
 }
 
 /** Music-like test content: a chord over pink noise, different per channel. */

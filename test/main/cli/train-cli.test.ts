@@ -2,26 +2,16 @@
  * `eureka train`, `models`, `model` as a user runs them: the compiled CLI in a child process,
  * a real data folder, a real training run with the `test` preset.
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { z } from 'zod';
 import { modelSchema } from '../../../src-main/common/training.js';
+import { runEureka, type CliResult } from '../../helpers/cli.js';
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
 import { wavBytes } from '../../helpers/signals.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('bin/eureka.js');
-
-async function eureka(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, '--data-dir', dataDir, ...args], { env: { ...process.env, EUREKA_DATA_DIR: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function eureka(dataDir: string, ...args: string[]): Promise<CliResult> {
+  return runEureka(dataDir, args);
 }
 
 describe('eureka train', () => {

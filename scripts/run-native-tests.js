@@ -5,21 +5,31 @@
  * with ctest and prints its summary. Tests that cannot run here (no CUDA device) exit with
  * ctest's skip code; their "SKIP: …" lines are repeated at the end so a skip is never silent.
  *
- * Usage: node scripts/run-native-tests.js [--no-build] [extra ctest arguments…]
- * Exit status: ctest's (non-zero when a test fails or the build fails).
+ * Then the system-BLAS build: where a BLAS is found (macOS: Accelerate; elsewhere OpenBLAS, by
+ * `pkg-config --exists openblas` or cblas.h + libopenblas.so in the usual places), it configures
+ * build/native-blas with plain CMake (NN_BLAS=ON, NN_CUDA=OFF), builds nn_test_conv1d only (no
+ * addon, no other test) and runs it, so the conv1d checks also cover the cblas_sgemm path;
+ * otherwise it prints "SKIP blas: <reason>". NN_TEST_BLAS=0 or --no-blas leaves it out.
+ *
+ * Usage: node scripts/run-native-tests.js [--no-build] [--no-blas] [extra ctest arguments…]
+ *   (extra ctest arguments apply to build/native only)
+ * Exit status: non-zero when a test or a build fails, in either tree.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = path.join(root, 'build', 'native');
+const blasDir = path.join(root, 'build', 'native-blas');
 const isWindows = process.platform === 'win32';
 
 const args = process.argv.slice(2);
 const skipBuild = args.includes('--no-build');
-const ctestArgs = args.filter((arg) => arg !== '--no-build');
+const skipBlas = args.includes('--no-blas') || process.env.NN_TEST_BLAS === '0';
+const ctestArgs = args.filter((arg) => arg !== '--no-build' && arg !== '--no-blas');
 
 function run(command, commandArgs, options = {}) {
   const result = spawnSync(command, commandArgs, { cwd: root, shell: isWindows, ...options });
@@ -58,4 +68,89 @@ if (existsSync(log)) {
   for (const line of new Set(skips)) console.log(line);
 }
 
-process.exit(ctest.status ?? 1);
+if (skipBlas) console.log('SKIP blas: left out (--no-blas or NN_TEST_BLAS=0)');
+const blasStatus = skipBlas ? 0 : runBlasTests();
+process.exit(ctest.status !== 0 ? (ctest.status ?? 1) : blasStatus);
+
+// ---- the NN_BLAS=ON tree -------------------------------------------------------------------------
+
+/** Whether a system BLAS with its CBLAS header looks installed: { ok, what } or { ok: false, reason }. */
+function findBlas() {
+  if (process.platform === 'darwin') return { ok: true, what: 'Accelerate' };
+  if (isWindows) return { ok: false, reason: 'no BLAS detection on Windows (configure -DNN_BLAS=ON by hand)' };
+  const pkgConfig = spawnSync('pkg-config', ['--exists', 'openblas'], { stdio: 'ignore' });
+  if (!pkgConfig.error && pkgConfig.status === 0) return { ok: true, what: 'OpenBLAS (pkg-config)' };
+  const triplet = { x64: 'x86_64', arm64: 'aarch64' }[process.arch] ?? process.arch;
+  const prefixes = ['/usr', '/usr/local', '/opt/homebrew/opt/openblas', '/usr/local/opt/openblas'];
+  const headers = prefixes.flatMap((p) => [
+    `${p}/include/${triplet}-linux-gnu/cblas.h`,
+    `${p}/include/openblas/cblas.h`,
+    `${p}/include/cblas.h`,
+  ]);
+  const libs = prefixes.flatMap((p) => [
+    `${p}/lib/${triplet}-linux-gnu/libopenblas.so`,
+    `${p}/lib64/libopenblas.so`,
+    `${p}/lib/libopenblas.so`,
+  ]);
+  const header = headers.find((file) => existsSync(file));
+  const lib = libs.find((file) => existsSync(file));
+  if (header && lib) return { ok: true, what: `OpenBLAS (${lib}, ${header})` };
+  return {
+    ok: false,
+    reason:
+      'no OpenBLAS found (pkg-config openblas, or cblas.h + libopenblas.so); ' +
+      'install libopenblas-dev (scripts/setup.sh does) to also test the NN_BLAS=ON build',
+  };
+}
+
+/** Configures and builds build/native-blas (nn_test_conv1d only), runs it; returns an exit status. */
+function runBlasTests() {
+  const blas = findBlas();
+  if (!blas.ok) {
+    console.log(`SKIP blas: ${blas.reason}`);
+    return 0;
+  }
+  console.log(`\nrun-native-tests: NN_BLAS=ON build in build/native-blas with ${blas.what}`);
+  if (!skipBuild) {
+    if (!existsSync(path.join(blasDir, 'CMakeCache.txt'))) {
+      const configure = run(
+        'cmake',
+        ['-S', root, '-B', blasDir, '-DNN_BLAS=ON', '-DNN_CUDA=OFF', '-DCMAKE_BUILD_TYPE=Release'],
+        { stdio: 'inherit' },
+      );
+      if (configure.status !== 0) {
+        console.error('run-native-tests: configuring build/native-blas (NN_BLAS=ON) failed');
+        return configure.status ?? 1;
+      }
+    }
+    const jobs = String(os.availableParallelism?.() ?? os.cpus().length);
+    const build = run(
+      'cmake',
+      ['--build', blasDir, '--config', 'Release', '--target', 'nn_test_conv1d', '--parallel', jobs],
+      { stdio: 'inherit' },
+    );
+    if (build.status !== 0) {
+      console.error('run-native-tests: building build/native-blas (NN_BLAS=ON) failed');
+      return build.status ?? 1;
+    }
+  } else if (!existsSync(path.join(blasDir, 'CTestTestfile.cmake'))) {
+    console.log('SKIP blas: build/native-blas is not built (run without --no-build)');
+    return 0;
+  }
+  const blasCtest = run(
+    'ctest',
+    ['--test-dir', blasDir, '--output-on-failure', '-C', 'Release', '-R', '^nn_conv1d_cpu$'],
+    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+  );
+  process.stdout.write(blasCtest.stdout);
+  process.stderr.write(blasCtest.stderr);
+  // Show which kernel ran (ctest hides a passing test's output): "conv1d kernel: blas(openblas), …".
+  const blasLog = path.join(blasDir, 'Testing', 'Temporary', 'LastTest.log');
+  if (existsSync(blasLog)) {
+    const kernel = readFileSync(blasLog, 'utf8')
+      .split(/\r?\n/)
+      .find((line) => line.startsWith('conv1d kernel:'));
+    if (kernel) console.log(`build/native-blas: ${kernel}`);
+  }
+  return blasCtest.status ?? 1;
+}

@@ -12,6 +12,11 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 # Debian's Chromium drives the end-to-end UI tests (playwright-core never downloads a browser).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# OpenBLAS and its cblas.h: `npm run test:native` then also builds and tests the NN_BLAS=ON
+# convolution (build/native-blas); the default build does not use it.
+if command -v dpkg-query >/dev/null 2>&1; then
+  dpkg-query -W -f='${Status}' libopenblas-dev 2>/dev/null | grep -q "ok installed" || need+=(libopenblas-dev)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

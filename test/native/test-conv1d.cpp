@@ -5,7 +5,8 @@
 //                        the double reference and the float reference at odd and training-size
 //                        shapes (C = 96, D = 128, odd T, thin 1 -> 96 / 96 -> 1); NaN-poisoned
 //                        outputs; += semantics; bitwise determinism run to run and across thread
-//                        counts; argument checks.
+//                        counts; argument checks. The float checks run whichever path the build
+//                        has: our SIMD kernels, or cblas_sgemm with NN_BLAS=ON (checked to be so).
 //   nn_test_conv1d cuda  exits 77 (SKIP): no CUDA kernels for this op yet.
 
 #include <cstring>
@@ -206,6 +207,8 @@ void test_fast_matches_reference() {
         {3, 7, 9, 5, 2, 3, 129},    {1, 5, 2, 9, 16, 64, 100},  {2, 8, 8, 9, 64, 0, 600},
         // T_out > 8192: the dw path's several transposed windows, with batch and padding
         {2, 8, 12, 9, 64, 0, 17000}, {1, 6, 4, 9, 2, 8, 8500},
+        // many batch items: the BLAS path's dw groups then sum several blocks each
+        {40, 3, 4, 5, 2, 3, 100},
     };
     uint64_t seed = 100;
     for (const conv_case & c : cases) {
@@ -352,6 +355,11 @@ void test_argument_checks() {
 
 int run_cpu() {
     std::printf("conv1d kernel: %s, threads %zu\n", conv1d_cpu_kernel(), nn_cpu_threads());
+#if defined(NN_WITH_BLAS)
+    // NN_BLAS=ON: every float check below must run the BLAS path (blas/conv1d-blas.cpp).
+    CHECK_MSG(std::strncmp(conv1d_cpu_kernel(), "blas(", 5) == 0,
+              "built with NN_WITH_BLAS but the kernel is %s", conv1d_cpu_kernel());
+#endif
     test_known_values();
     test_gradient_finite_differences();
     test_tangent_is_the_same_op();

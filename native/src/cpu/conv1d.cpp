@@ -14,6 +14,10 @@
 // zero-filled buffer first, and the transposed windows carry the zeros for dw, so one kernel
 // serves every shape. Every output is computed by exactly one tile in a fixed order: bitwise
 // identical results for any thread count.
+//
+// Built with NN_BLAS=ON (NN_WITH_BLAS), forward, dx and dw go to the system BLAS instead
+// (blas/conv1d-blas.cpp: im2col column blocks + cblas_sgemm) whenever the shape fits its int;
+// dbias and the argument checks stay here, and conv1d_cpu_kernel() says "blas(<library>)".
 
 #include "nn/conv1d.h"
 
@@ -25,6 +29,10 @@
 #include "common.h"
 #include "cpu/conv1d-impl.h"
 #include "cpu/parallel.h"
+
+#if defined(NN_WITH_BLAS)
+#include "blas/conv1d-blas.h"
+#endif
 
 namespace {
 
@@ -417,7 +425,11 @@ void dw_run(const float * x, const float * dy, float * dw, size_t B, size_t C_in
 // entry points
 
 const char * conv1d_cpu_kernel(void) {
+#if defined(NN_WITH_BLAS)
+    return conv1d_blas_name();
+#else
     return kernels().name;
+#endif
 }
 
 nn_status conv1d_forward_cpu(const nn_tensor_view * x, const nn_tensor_view * w,
@@ -440,6 +452,13 @@ nn_status conv1d_forward_cpu(const nn_tensor_view * x, const nn_tensor_view * w,
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: y overlaps an input", op);
     }
     const float * b = bias != nullptr ? bias->data : nullptr;
+#if defined(NN_WITH_BLAS)
+    if (conv1d_blas_fits(C_in, C_out, T_in, T_out, K)) {
+        conv1d_blas_forward(x->data, w->data, b, y->data, B, C_in, C_out, T_in, K, dilation, pad);
+        nn_clear_error();
+        return NN_STATUS_OK;
+    }
+#endif
     if (kernels().conv_main == nullptr) {
         conv1d_forward_ref(x->data, w->data, b, y->data, B, C_in, C_out, T_in, K, dilation, pad);
     } else {
@@ -499,13 +518,26 @@ nn_status conv1d_backward_cpu(const nn_tensor_view * x, const nn_tensor_view * w
     float * dx_d = dx != nullptr ? dx->data : nullptr;
     float * dw_d = dw != nullptr ? dw->data : nullptr;
     float * db_d = dbias != nullptr ? dbias->data : nullptr;
-    if (kernels().conv_main == nullptr) {
+#if defined(NN_WITH_BLAS)
+    const bool use_blas = conv1d_blas_fits(C_in, C_out, T_in, T_out, K);
+#else
+    const bool use_blas = false;
+#endif
+    if (!use_blas && kernels().conv_main == nullptr) {
         conv1d_backward_ref(x->data, w->data, dy->data, dx_d, dw_d, db_d, B, C_in, C_out, T_in, K,
                             dilation, pad);
         nn_clear_error();
         return NN_STATUS_OK;
     }
-    if (dx_d != nullptr) {
+#if defined(NN_WITH_BLAS)
+    if (use_blas && dx_d != nullptr) {
+        conv1d_blas_backward_dx(w->data, dy->data, dx_d, B, C_in, C_out, T_in, K, dilation, pad);
+    }
+    if (use_blas && dw_d != nullptr) {
+        conv1d_blas_backward_dw(x->data, dy->data, dw_d, B, C_in, C_out, T_in, K, dilation, pad);
+    }
+#endif
+    if (!use_blas && dx_d != nullptr) {
         // dx[b, i, s] = sum_{o, k'} w[o, i, K-1-k'] * dy[b, o, s + k'*D + pad - (K-1)*D]
         const float * wd = w->data;
         run_conv(conv_problem{dy->data, C_out, T_out, dx_d, C_in, T_in, nullptr, nullptr, B, K,
@@ -514,7 +546,7 @@ nn_status conv1d_backward_cpu(const nn_tensor_view * x, const nn_tensor_view * w
                      return wd[(col / K * C_in + i) * K + (K - 1 - col % K)];
                  });
     }
-    if (dw_d != nullptr) {
+    if (!use_blas && dw_d != nullptr) {
         dw_run(x->data, dy->data, dw_d, B, C_in, C_out, T_in, T_out, K, dilation, pad);
     }
     if (db_d != nullptr) {

@@ -22,7 +22,10 @@
 // for any thread count. The fast path picks its vector width once per process from the CPU
 // (conv1d_cpu_kernel()); its results differ from the plain reference loops by rounding only
 // (fused multiply-add where the CPU has it, another summation order), NMSE < 1e-10 in the tests,
-// so two machines with different vector units may differ in the last bits.
+// so two machines with different vector units may differ in the last bits. Built with
+// -DNN_BLAS=ON, forward, dx and dw go through the system BLAS's sgemm in fixed column blocks
+// (conv1d_cpu_kernel() then names it, e.g. "blas(openblas)"; see src/blas/conv1d-blas.cpp),
+// with the same determinism for a single-threaded BLAS.
 #pragma once
 
 #include "nn/nn.h"

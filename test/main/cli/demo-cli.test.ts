@@ -21,17 +21,17 @@ describe('eureka demo', () => {
     await removeDir(work);
   });
 
-  it('imports the bundled clip once, cuts its 24 s clip and prepares 16 kHz audio', async () => {
+  it('imports the bundled clip once, cuts its 8 s clip and prepares 16 kHz audio', async () => {
     const dataDir = path.join(work, 'data');
     const first = await eureka(dataDir, '--json', 'demo', '--no-train');
     expect(first.code).toBe(0);
     const result = JSON.parse(first.stdout) as { imported: boolean; clip: { start: number; end: number }; trainingAudio: { samples: number; sampleRate: number }; model: unknown };
-    expect(result).toMatchObject({ imported: true, clip: { start: 4, end: 28 }, trainingAudio: { samples: 24 * 16_000, sampleRate: 16_000 }, model: null });
+    expect(result).toMatchObject({ imported: true, clip: { start: 4, end: 12 }, trainingAudio: { samples: 8 * 16_000, sampleRate: 16_000 }, model: null });
     expect(first.stderr).toMatch(/demo: preparing mono 16 kHz training audio/);
     const again = await eureka(dataDir, 'demo', '--no-train');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^found song 1: eureka-demo\.flac/);
-    expect(again.stdout).toMatch(/clip 1: 0:04\.000–0:28\.000 \(U, train\)/);
+    expect(again.stdout).toMatch(/clip 1: 0:04\.000–0:12\.000 \(U, train\)/);
     const clips = JSON.parse((await eureka(dataDir, '--json', 'clips')).stdout) as unknown[];
     expect(clips).toHaveLength(1);
   });

@@ -15,6 +15,15 @@ export const TRAIN_DEVICES = ['auto', 'cpu', 'cuda'] as const;
 export const trainDeviceSchema = z.enum(TRAIN_DEVICES);
 export type TrainDevice = z.infer<typeof trainDeviceSchema>;
 
+export const TRAIN_MODES = ['normal', 'denoising'] as const;
+/**
+ * What a run learns (caw-spec §3 "Loss choice by mode"): 'normal' music (adversarial + a little
+ * spectral reconstruction) or 'denoising' (strong waveform reconstruction, no conditioning
+ * noise). A gap clip always trains in 'inpainting' mode.
+ */
+export const trainModeSchema = z.enum(TRAIN_MODES);
+export type TrainMode = z.infer<typeof trainModeSchema>;
+
 /** A seed as text: decimal digits, 0 … 2^64 − 1. */
 export const seedTextSchema = z
   .string()
@@ -173,6 +182,8 @@ export const trainRequestSchema = z.object({
   /** quick only: the time budget in seconds [its default]. */
   budgetSeconds: z.number().finite().min(MIN_BUDGET_SECONDS).max(MAX_BUDGET_SECONDS).optional(),
   device: trainDeviceSchema.default('auto'),
+  /** [the preset's; gap clips always inpainting] */
+  mode: trainModeSchema.optional(),
   /** [a fresh random seed, recorded] */
   seed: seedTextSchema.optional(),
 });

@@ -10,10 +10,12 @@ import {
   MIN_BUDGET_SECONDS,
   PRESET_NAMES,
   TRAIN_DEVICES,
+  TRAIN_MODES,
   seedTextSchema,
   type Model,
   type PresetName,
   type TrainDevice,
+  type TrainMode,
 } from '../../common/training.js';
 import type { EventPayloadOf } from '../../common/ipc-contract.js';
 import type { Core } from '../../core.js';
@@ -42,6 +44,7 @@ interface TrainOptions {
   preset: PresetName;
   budget?: number;
   device: TrainDevice;
+  mode?: TrainMode;
   seed?: string;
   resume?: boolean;
   model?: number;
@@ -55,6 +58,7 @@ export function registerTrainCommands(program: Command): void {
     .addOption(new Option('--preset <name>', 'studio: the paper; quick: fits --budget; test: tiny').choices(PRESET_NAMES).default('quick'))
     .option('--budget <duration>', 'quick only: time budget, e.g. 15m (default 15m)', parseBudget)
     .addOption(new Option('--device <device>', 'where to train').choices(TRAIN_DEVICES).default('auto'))
+    .addOption(new Option('--mode <mode>', "normal: music; denoising: reconstruct the clip's waveform (default: the preset's; gap clips inpaint)").choices(TRAIN_MODES))
     .option('--seed <n>', 'random seed (default: a fresh one, recorded with the model)', parseSeed)
     .option('--resume', "continue the clip's most recent unfinished model after its last finished scale")
     .option('--model <id>', 'with --resume: the model to continue', parseId)
@@ -136,6 +140,7 @@ async function startModel(core: Core, clipId: number | undefined, options: Train
     clipId,
     preset: options.preset,
     device: options.device,
+    ...(options.mode === undefined ? {} : { mode: options.mode }),
     ...(options.budget === undefined ? {} : { budgetSeconds: options.budget }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });

@@ -23,6 +23,8 @@ export const jobRequestSchema = z.object({
   device: z.enum(['cpu', 'cuda']),
   deviceReason: z.string(),
   seed: z.string(),
+  /** The mode asked for, or null for the preset's. */
+  mode: z.enum(['normal', 'denoising']).nullable().default(null),
 });
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 

@@ -102,6 +102,8 @@ export interface PlanInputs {
   /** quick: the budget in seconds, and the seconds already spent (the probe). */
   budgetSeconds: number | null;
   spentSeconds: number;
+  /** The mode asked for instead of the preset's (ignored for a gap clip: inpainting). */
+  mode?: 'normal' | 'denoising' | null;
 }
 
 /**
@@ -113,7 +115,7 @@ export interface PlanInputs {
  */
 export function makePlan(inputs: PlanInputs): TrainingPlan {
   const { preset, clip, costs } = inputs;
-  const mode = clip.hole ? 'inpainting' : preset.mode;
+  const mode = clip.hole ? 'inpainting' : (inputs.mode ?? preset.mode);
   const minLength = minLevelLength(preset, mode);
   const levelsAt = (topRate: number) => {
     const rate = Math.min(topRate, clip.sourceRate);

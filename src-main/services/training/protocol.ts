@@ -25,6 +25,8 @@ export const workerJobSchema = z.object({
   device: z.enum(['cpu', 'cuda']),
   deviceReason: z.string(),
   budgetSeconds: z.number().positive().nullable(),
+  /** The mode asked for, or null for the preset's (a gap clip trains in inpainting mode). */
+  mode: z.enum(['normal', 'denoising']).nullable(),
   /** The plan of an earlier attempt (resume), or null to plan now. */
   plan: trainingPlanSchema.nullable(),
   /** Continue after the last finished scale in modelDir. */

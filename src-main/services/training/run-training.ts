@@ -63,6 +63,7 @@ export async function runTrainingJob(
       deviceReason: job.deviceReason,
       costs,
       budgetSeconds: job.budgetSeconds,
+      mode: job.mode,
       spentSeconds: (performance.now() - started) / 1000,
     });
     const source = await readFloats(path.join(job.modelDir, MODEL_FILES.source));

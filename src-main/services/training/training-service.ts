@@ -122,6 +122,9 @@ export class TrainingService {
       throw new AppError('INVALID_INPUT', `the ${preset.name} preset has no time budget (only quick plans to one)`);
     }
     const clip = this.#library.getClip(request.clipId);
+    if (request.mode !== undefined && clip.label === 'gap') {
+      throw new AppError('INVALID_INPUT', `clip ${clip.id} is a gap clip: it trains in inpainting mode, not ${request.mode}`);
+    }
     const song = this.#library.getSong(clip.songId);
     const file = this.#library.getFile(clip.fileId);
     const { device, reason } = this.#options.chooseDevice(request.device);
@@ -138,6 +141,7 @@ export class TrainingService {
         device,
         deviceReason: reason,
         seed: request.seed ?? randomSeed(),
+        mode: request.mode ?? null,
       },
     });
     const dir = this.modelDir(id);
@@ -294,6 +298,7 @@ export class TrainingService {
       device: request.device,
       deviceReason: request.deviceReason,
       budgetSeconds: request.budgetSeconds,
+      mode: request.mode,
       plan: model.plan,
       resume: model.plan !== null,
       previewed: model.scales.filter((s) => s.previews.length > 0).map((s) => s.scale),

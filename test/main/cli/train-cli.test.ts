@@ -42,6 +42,13 @@ describe('eureka train', () => {
     expect(result.stderr).toMatch(/scale 1\/\d done: \d+ Hz, .*previews fake \+ rec/);
   }, 90_000);
 
+  it('trains in the denoising mode when asked', async () => {
+    const result = await eureka(dataDir, '--json', 'train', '1', '--preset', 'test', '--seed', '4', '--mode', 'denoising');
+    expect(result.code).toBe(0);
+    expect(modelSchema.parse(JSON.parse(result.stdout))).toMatchObject({ id: 2, status: 'done', plan: { mode: 'denoising' } });
+    expect((await eureka(dataDir, 'model', 'rm', '2')).code).toBe(0);
+  }, 90_000);
+
   it('lists and shows models', async () => {
     const list = await eureka(dataDir, '--json', 'models');
     expect(z.array(modelSchema).parse(JSON.parse(list.stdout)).map((m) => m.status)).toEqual(['done']);
@@ -60,6 +67,7 @@ describe('eureka train', () => {
       [['train', '1', '--budget', '5'], 2, /expected a budget between 30 s and 7 days/],
       [['train', '1', '--budget', 'soon'], 2, /expected a duration such as 15m/],
       [['train', '1', '--seed', '-1'], 2, /expected a whole number/],
+      [['train', '1', '--mode', 'karaoke'], 2, /argument 'karaoke' is invalid/],
       [['train', '--resume', '--model', '1'], 1, /model 1 is done: only a failed, cancelled or interrupted model can resume/],
       [['train', '1', '--resume'], 1, /clip 1 has no failed, cancelled or interrupted model to resume/],
       [['train', '99', '--preset', 'test'], 1, /clip 99/],

@@ -96,6 +96,12 @@ describe('makePlan', () => {
     expect(lowRate.fsList.at(-1)).toBe(10_000);
   });
 
+  it('takes a requested mode over the preset’s, except for a gap clip', () => {
+    expect(makePlan(inputs({ preset: loadPreset('test'), costs: null, budgetSeconds: null, mode: 'denoising' })).mode).toBe('denoising');
+    const gap = makePlan(inputs({ preset: loadPreset('test'), costs: null, budgetSeconds: null, mode: 'denoising', clip: { seconds: 4, sourceRate: 16_000, hole: { start: 1.5, end: 2.25 } } }));
+    expect(gap.mode).toBe('inpainting');
+  });
+
   it('trains a gap clip in inpainting mode with its hole in samples at the top rate', () => {
     const plan = makePlan(inputs({ preset: loadPreset('test'), costs: null, budgetSeconds: null, clip: { seconds: 4, sourceRate: 16_000, hole: { start: 1.5, end: 2.25 } } }));
     expect(plan.mode).toBe('inpainting');

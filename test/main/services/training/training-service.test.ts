@@ -233,6 +233,20 @@ describe('the job queue', () => {
     await expect(readdir(core.training.modelDir(first.id))).rejects.toThrow(/ENOENT/);
   }, 60_000);
 
+  it('trains a gap clip in inpainting mode, its hole given to the trainer', async () => {
+    const wav = encodeWav({ sampleRate: RATE, channels: [tonesAndBursts(3, 8)] }, { bitDepth: 16 });
+    const { files } = await core.library.importFiles([{ name: 'gap.wav', data: wav }]);
+    const file = files[0]!;
+    const clip = core.library.addClip({ songId: file.songId, fileId: file.id, start: 0, end: 3, label: 'gap', holeStart: 1.25, holeEnd: 1.75 });
+    await expect(core.training.create({ clipId: clip.id, preset: 'test', mode: 'denoising' })).rejects.toThrow(/gap clip: it trains in inpainting mode, not denoising/);
+    const model = await core.training.waitFor((await core.training.create({ clipId: clip.id, preset: 'test', seed: '8' })).id);
+    expect(model.status).toBe('done');
+    expect(model.plan).toMatchObject({ mode: 'inpainting', holes: [{ start: 2500, end: 3500 }] });
+    const manifest = await readFile(path.join(core.training.modelDir(model.id), 'manifest.json'), 'utf8');
+    expect(manifest).toMatch(/"holes"/);
+    expect(model.scales.at(-1)?.previews).toEqual(['fake', 'rec']);
+  }, 60_000);
+
   it('refuses bad requests with one-line reasons and leaves nothing behind', async () => {
     const before = core.training.list().length;
     const shortClip = await clipOf(1, 5, 'blip.wav');

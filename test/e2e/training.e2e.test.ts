@@ -24,6 +24,9 @@ const CHART_DRAWN = `(() => {
   return false;
 })()`;
 
+/** Resolves after two animation frames. */
+const NEXT_FRAMES = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))';
+
 /** Points the chart has been given. */
 const CHART_POINTS = `Number(document.querySelector('[data-testid="loss-chart"]')?.dataset.points ?? 0)`;
 
@@ -92,8 +95,11 @@ describe('web mode UI: training', () => {
 
     // Live progress, an ETA, and a chart with points drawn on its canvas.
     await detail.getByTestId('scale-progress').waitFor({ timeout: 60_000 });
-    await page.waitForFunction(`${CHART_POINTS} > 0`, undefined, { timeout: 60_000 });
-    await page.waitForFunction(CHART_DRAWN, undefined, { timeout: 10_000 });
+    // Locators and page.evaluate only: waitForFunction with a string predicate evals inside the
+    // page, which the app's CSP (no 'unsafe-eval') rightly refuses.
+    await page.locator('[data-testid="loss-chart"][data-points]:not([data-points="0"])').waitFor({ timeout: 60_000 });
+    await page.evaluate(NEXT_FRAMES); // the chart redraws at most once per animation frame
+    expect(await page.evaluate(CHART_DRAWN)).toBe(true);
     expect(await detail.getByTestId('eta').textContent()).toMatch(/left|Estimating|Waiting/);
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'training-running.png') });
 

@@ -315,12 +315,6 @@ int main(int argc, char ** argv) {
     }
     verbose                    = argc > 2 && std::strcmp(argv[2], "-v") == 0;
     const std::vector<float> x = make_signal();
-    using clock                = std::chrono::steady_clock;
-    auto timed                 = [](const char * name, auto fn) {
-        const auto t0 = clock::now();
-        fn();
-        std::printf("%s: %.2f s\n", name, std::chrono::duration<double>(clock::now() - t0).count());
-    };
     timed("arguments", [&] { test_arguments(x); });
     timed("determinism and resume", [&] { test_determinism_and_resume(x); });
     timed("denoising mode", [&] { test_denoising_mode(x); });

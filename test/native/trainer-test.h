@@ -4,7 +4,9 @@
 //          fresh_dir, read_bytes, ckpt
 #pragma once
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -82,6 +84,15 @@ std::vector<char> read_bytes(const std::string & path) {
 
 std::string ckpt(const std::string & dir, size_t s) {
     return dir + "/scale-" + std::to_string(s) + ".ckpt";
+}
+
+// Runs one test case and prints its wall time (the tests' own log; nothing asserts on it).
+template <typename F>
+void timed(const char * name, F && fn) {
+    const auto t0 = std::chrono::steady_clock::now();
+    fn();
+    std::printf("%s: %.2f s\n", name,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 } // namespace

@@ -19,6 +19,7 @@ import {
   type LossPoint,
   type Model,
   type PresetSummary,
+  type TrainingPlan,
   type TrainingProgressEvent,
   type TrainRequest,
 } from '../../common/training.js';
@@ -61,6 +62,8 @@ interface ActiveJob {
   /** Sum and count of the reported epoch times of the current scale. */
   scaleTime: { scale: number; sum: number; count: number };
   lossLines: string[];
+  /** The plan it runs (the stored one on resume, the worker's once it has planned). */
+  plan: TrainingPlan | null;
   /** Trained scales as the trainer reported them (null before its first report). */
   scalesKnown: number | null;
   terminal: WorkerMessage | null;
@@ -320,6 +323,7 @@ export class TrainingService {
       progress: null,
       scaleTime: { scale: -1, sum: 0, count: 0 },
       lossLines: [],
+      plan: model.plan,
       scalesKnown: null,
       terminal: null,
       closing: false,
@@ -346,9 +350,10 @@ export class TrainingService {
     switch (message.type) {
       case 'probing':
         active.progress = { modelId: id, phase: 'probing', scale: 0, scales: 1, epoch: 0, epochs: 1, losses: null, epochSeconds: 0, fraction: 0, etaSeconds: null };
-        this.#options.events.progress({ ...active.progress, fraction: 0 });
+        this.#options.events.progress(active.progress);
         return;
       case 'planned':
+        active.plan = message.plan;
         this.#repo.setPlan(id, message.plan);
         this.#options.events.changed([id]);
         return;
@@ -362,9 +367,8 @@ export class TrainingService {
         if (active.scaleTime.scale !== message.scale) active.scaleTime = { scale: message.scale, sum: 0, count: 0 };
         active.scaleTime.sum += message.epochSeconds;
         active.scaleTime.count += 1;
-        const plan = this.#repo.get(id).plan;
         const mean = active.scaleTime.sum / active.scaleTime.count;
-        const forecast = plan ? forecastRemaining(plan, message, mean) : { fraction: 0, etaSeconds: null };
+        const forecast = active.plan ? forecastRemaining(active.plan, message, mean) : { fraction: 0, etaSeconds: null };
         active.progress = { modelId: id, phase: 'training', ...message, ...forecast };
         active.lossLines.push(JSON.stringify({ scale: message.scale, epoch: message.epoch, losses: message.losses }));
         if (active.lossLines.length >= 50 || message.epoch === message.epochs) void this.#flushLosses(active);

@@ -1,6 +1,7 @@
 // addon-common.h: what addon.cpp and train.cpp share: coded errors and the training entry points.
 // Only native/addon includes napi.h; this header is part of it.
-// defines: eureka_addon::status_code, throw_invalid, status_error, train, generate, reconstruct
+// defines: eureka_addon::status_code, throw_invalid, status_error, train, generate, reconstruct,
+//          read_trained, generation_noise, upsample_cubic
 #pragma once
 
 #include <napi.h>
@@ -29,5 +30,14 @@ Napi::Value generate(const Napi::CallbackInfo & info);
 
 /** reconstruct(outDir): Promise<{ sampleRate, samples }> (train.cpp). */
 Napi::Value reconstruct(const Napi::CallbackInfo & info);
+
+/** readTrained(outDir): Promise<the frozen generators as arrays> (trained.cpp). */
+Napi::Value read_trained(const Napi::CallbackInfo & info);
+
+/** generationNoise(seed, lengths): Float32Array[] — caw_generate's draws (trained.cpp). */
+Napi::Value generation_noise(const Napi::CallbackInfo & info);
+
+/** upsampleCubic(x, scale, outLength): Float32Array (trained.cpp). */
+Napi::Value upsample_cubic(const Napi::CallbackInfo & info);
 
 } // namespace eureka_addon

@@ -134,6 +134,9 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
                                  InstanceMethod("train", &EurekaNative::train),
                                  InstanceMethod("generate", &EurekaNative::generate),
                                  InstanceMethod("reconstruct", &EurekaNative::reconstruct),
+                                 InstanceMethod("readTrained", &EurekaNative::read_trained),
+                                 InstanceMethod("generationNoise", &EurekaNative::generation_noise),
+                                 InstanceMethod("upsampleCubic", &EurekaNative::upsample_cubic),
                              });
     }
 
@@ -233,6 +236,15 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
     Napi::Value generate(const Napi::CallbackInfo & info) { return eureka_addon::generate(info); }
     Napi::Value reconstruct(const Napi::CallbackInfo & info) {
         return eureka_addon::reconstruct(info);
+    }
+    Napi::Value read_trained(const Napi::CallbackInfo & info) {
+        return eureka_addon::read_trained(info);
+    }
+    Napi::Value generation_noise(const Napi::CallbackInfo & info) {
+        return eureka_addon::generation_noise(info);
+    }
+    Napi::Value upsample_cubic(const Napi::CallbackInfo & info) {
+        return eureka_addon::upsample_cubic(info);
     }
 };
 

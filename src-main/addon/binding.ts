@@ -13,12 +13,13 @@
  * electron-vite's out/main/index.js bundle (app). Inside an asar archive the `.asar.unpacked`
  * twin is used, since a shared library cannot be loaded from an archive.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, firstLine, type ErrorCode } from '../common/errors.js';
 import { packageRoot } from '../node/package-root.js';
+import { float32ArraySchema, trainedPyramidSchema, type TrainedPyramid } from './trained-pyramid.js';
 
 /** Environment variable naming an addon file to load instead of the built one. */
 export const NATIVE_ADDON_ENV = 'EUREKA_NATIVE_ADDON';
@@ -62,6 +63,8 @@ export type Seed = z.infer<typeof seedSchema>;
 
 /** The longest generate() call, in seconds: far beyond a take, short of exhausting memory. */
 export const MAX_GENERATE_SECONDS = 3600;
+/** The most samples one noise array or upsampled signal may hold: an hour at 48 kHz. */
+export const MAX_GENERATE_SAMPLES = MAX_GENERATE_SECONDS * 48_000;
 
 /** A positive integer in [1, max]. */
 const count = (max: number) => z.number().int().min(1).max(max);
@@ -310,6 +313,22 @@ export interface NativeAddon {
    * length and rate). Rejects like generate.
    */
   reconstruct(outDir: string): Promise<NativeAudio>;
+  /**
+   * The frozen generators of the trained run in `outDir` (its consecutive finished scales) as
+   * arrays, for the ONNX export. Rejects like generate.
+   */
+  readTrained(outDir: string): Promise<TrainedPyramid>;
+  /**
+   * The seeded normal noise caw_generate draws, one array per length in order (nn_rng_init(seed),
+   * then one fill per scale): generation outside the native core uses it so a seed means the
+   * same noise everywhere. Synchronous (about 10 ns a sample).
+   */
+  generationNoise(seed: Seed, lengths: readonly number[]): Float32Array[];
+  /**
+   * The pyramid's between-scale Keys-cubic upsampling (nn/resample.h upsample_cubic_forward_cpu):
+   * `x` upsampled by `scale` (≥ 1), cropped or zero-padded to `outLength`. Synchronous.
+   */
+  upsampleCubic(x: Float32Array, scale: number, outLength: number): Float32Array;
 }
 
 let loaded: NativeAddon | undefined;
@@ -380,17 +399,12 @@ const rawAddonSchema = z.object({
   train: nativeFunction,
   generate: nativeFunction,
   reconstruct: nativeFunction,
+  readTrained: nativeFunction,
+  generationNoise: nativeFunction,
+  upsampleCubic: nativeFunction,
 });
 type RawAddon = z.infer<typeof rawAddonSchema>;
 
-/**
- * A Float32Array from any realm: the addon creates arrays in the main context, which is not the
- * test sandbox's (jest runs tests in a vm context), so `instanceof` would be wrong there.
- */
-const float32ArraySchema = z.custom<Float32Array>(
-  (value) => Object.prototype.toString.call(value) === '[object Float32Array]',
-  { message: 'expected a Float32Array' },
-);
 
 /** What the addon's train() returns synchronously. */
 const rawTrainingRunSchema = z.object({
@@ -480,6 +494,36 @@ function createFacade(file: string, raw: RawAddon): NativeAddon {
       checkDirectory('reconstruct', outDir);
       return audioResult('reconstruct', () => raw.reconstruct(outDir));
     },
+    async readTrained(outDir) {
+      checkInput('readTrained', z.tuple([z.string()]), [outDir]);
+      checkDirectory('readTrained', outDir);
+      let value: unknown;
+      try {
+        value = await raw.readTrained(outDir);
+      } catch (error) {
+        throw toNativeError('readTrained', error);
+      }
+      const pyramid = parseResult('readTrained', trainedPyramidSchema, value);
+      return { ...pyramid, scalesTotal: runScalesTotal(outDir) ?? pyramid.scales.length };
+    },
+    generationNoise(seed, lengths) {
+      const [checkedSeed, checkedLengths] = checkInput(
+        'generationNoise',
+        z.tuple([seedSchema, z.array(z.number().int().nonnegative().max(MAX_GENERATE_SAMPLES)).max(64)]),
+        [seed, lengths],
+      );
+      const value = callNative('generationNoise', () => raw.generationNoise(checkedSeed, checkedLengths));
+      return parseResult('generationNoise', z.array(float32ArraySchema).length(checkedLengths.length), value);
+    },
+    upsampleCubic(x, scale, outLength) {
+      checkInput(
+        'upsampleCubic',
+        z.tuple([float32ArraySchema.refine((a) => a.length > 0, 'x is empty'), z.number().min(1).max(1024), count(MAX_GENERATE_SAMPLES)]),
+        [x, scale, outLength],
+      );
+      const value = callNative('upsampleCubic', () => raw.upsampleCubic(x, scale, outLength));
+      return parseResult('upsampleCubic', float32ArraySchema, value);
+    },
   };
 }
 
@@ -524,6 +568,9 @@ function checkInput<T>(method: string, schema: z.ZodType<T>, args: unknown[]): T
       train: ['signal', 'sampleRate', 'options', 'outDir', 'resume', 'onProgress'],
       generate: ['outDir', 'seed', 'seconds'],
       reconstruct: ['outDir'],
+      readTrained: ['outDir'],
+      generationNoise: ['seed', 'lengths'],
+      upsampleCubic: ['x', 'scale', 'outLength'],
     };
     const [index, ...rest] = issue?.path ?? [];
     const name = typeof index === 'number' ? (names[method]?.[index] ?? `argument ${index}`) : 'arguments';
@@ -531,6 +578,17 @@ function checkInput<T>(method: string, schema: z.ZodType<T>, args: unknown[]): T
     throw new AppError('INVALID_INPUT', `${method}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** scales_total of the native manifest.json in outDir, or null when it cannot be read. */
+function runScalesTotal(outDir: string): number | null {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(path.join(outDir, 'manifest.json'), 'utf8'));
+    const parsed = z.object({ scales_total: z.number().int().positive() }).safeParse(manifest);
+    return parsed.success ? parsed.data.scales_total : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Throws AppError('INVALID_INPUT') unless dir is an existing folder. */

@@ -27,6 +27,13 @@ import {
   trainingProgressEventSchema,
   trainRequestSchema,
 } from './training.js';
+import {
+  generateRequestSchema,
+  generationProgressEventSchema,
+  modeAvailabilitySchema,
+  takePatchSchema,
+  takeSchema,
+} from './generation.js';
 
 /** Bytes of one file the user dropped: name as on their disk, contents as-is. */
 export const importSourceSchema = z.object({
@@ -107,6 +114,32 @@ export const ipcContract = {
   },
   /** The loss curve so far (thinned to at most 1500 points per scale). */
   'training:get-losses': { request: z.object({ modelId: idSchema }), response: z.array(lossPointSchema) },
+  /** The generation modes of a model: which apply, and why not. */
+  'takes:list-modes': { request: z.object({ modelId: idSchema }), response: z.array(modeAvailabilitySchema) },
+  /** Takes of a model, or of every model of a clip, newest first. */
+  'takes:list': {
+    request: z.object({ modelId: idSchema.optional(), clipId: idSchema.optional() }),
+    response: z.array(takeSchema),
+  },
+  'takes:get': { request: z.object({ takeId: idSchema }), response: takeSchema },
+  /** Queues `count` takes (rows exist at once, status queued) and starts generating them. */
+  'takes:generate': {
+    request: generateRequestSchema,
+    response: z.object({ batchId: z.string(), takes: z.array(takeSchema) }),
+  },
+  /** The same settings as a take, with a new seed. */
+  'takes:regenerate': {
+    request: z.object({ takeId: idSchema }),
+    response: z.object({ batchId: z.string(), takes: z.array(takeSchema) }),
+  },
+  /** Stops a batch: the take in progress and the queued ones fail as cancelled. */
+  'takes:cancel': { request: z.object({ batchId: z.string().min(1).max(64) }), response: z.object({ cancelled: z.number().int() }) },
+  'takes:update': { request: z.object({ takeId: idSchema, patch: takePatchSchema }), response: takeSchema },
+  /** Deletes the files of discarded takes (of a model or a clip); rows and provenance stay. */
+  'takes:delete-discarded': {
+    request: z.object({ modelId: idSchema.optional(), clipId: idSchema.optional() }),
+    response: z.object({ deleted: z.number().int().nonnegative() }),
+  },
 } as const;
 
 /** event → payload schema. */
@@ -118,6 +151,10 @@ export const eventContract = {
   'training:did-progress': trainingProgressEventSchema,
   /** Models were created, changed state, finished a scale or were deleted. */
   'training:did-change': z.object({ modelIds: z.array(idSchema) }),
+  /** The running generation batch's progress. */
+  'takes:did-progress': generationProgressEventSchema,
+  /** Takes were queued, finished, failed, changed verdict or lost their file. */
+  'takes:did-change': z.object({ takeIds: z.array(idSchema), modelIds: z.array(idSchema) }),
 } as const;
 
 export type Channel = keyof typeof ipcContract;

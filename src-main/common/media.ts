@@ -18,6 +18,8 @@ export const mediaRefSchema = z.discriminatedUnion('kind', [
     scale: z.number().int().nonnegative().max(63),
     preview: previewKindSchema,
   }),
+  /** A generated take's audio file. */
+  z.object({ kind: z.literal('take'), takeId: idSchema }),
 ]);
 export type MediaRef = z.infer<typeof mediaRefSchema>;
 
@@ -28,22 +30,28 @@ export function mediaPath(ref: MediaRef): string {
       return `file/${ref.fileId}`;
     case 'preview':
       return `preview/${ref.modelId}/${ref.scale}/${ref.preview}`;
+    case 'take':
+      return `take/${ref.takeId}`;
   }
 }
 
 const ID = '([1-9]\\d{0,11})';
 const FILE_PATH = new RegExp(`^file/${ID}$`);
 const PREVIEW_PATH = new RegExp(`^preview/${ID}/(\\d{1,2})/(fake|rec)$`);
+const TAKE_PATH = new RegExp(`^take/${ID}$`);
 
 /** The reference a path names, or null when it names nothing we serve. */
 export function parseMediaPath(path: string): MediaRef | null {
   const file = FILE_PATH.exec(path);
   const preview = PREVIEW_PATH.exec(path);
+  const take = TAKE_PATH.exec(path);
   const candidate = file
     ? { kind: 'file', fileId: Number(file[1]) }
     : preview
       ? { kind: 'preview', modelId: Number(preview[1]), scale: Number(preview[2]), preview: preview[3] }
-      : null;
+      : take
+        ? { kind: 'take', takeId: Number(take[1]) }
+        : null;
   const parsed = mediaRefSchema.safeParse(candidate);
   return parsed.success ? parsed.data : null;
 }

@@ -4,6 +4,7 @@
  */
 import { migration0001 } from './0001-library.js';
 import { migration0002 } from './0002-models.js';
+import { migration0003 } from './0003-takes.js';
 
 export interface Migration {
   /** Strictly increasing from 1; stored in PRAGMA user_version once applied. */
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];

@@ -6,7 +6,8 @@
  *
  * Files in the model folder (protocol.ts MODEL_FILES): source.f32 + source.json (written by the
  * service), signal.f32 and plan.json (written here once, reused by a resume), the native
- * trainer's scale-<s>.ckpt and manifest.json, previews/scale-<s>-{fake,rec}.wav.
+ * trainer's scale-<s>.ckpt and manifest.json, previews/scale-<s>-{fake,rec}.wav, and once every
+ * scale is trained the generators' ONNX export in onnx/ (services/generation/onnx/export.ts).
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { AppError } from '../../common/errors.js';
 import type { EpochLosses, ScaleRecord, TrainingPlan } from '../../common/training.js';
 import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
+import { exportOnnx } from '../generation/onnx/export.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { makePlan, channelsToProbe } from './planner.js';
 import { loadPreset } from './presets.js';
@@ -104,7 +106,20 @@ export async function runTrainingJob(
     previews.queue(scale, result.scalesTotal, perScale.get(scale));
   }
   await previews.drain();
+  if (!result.cancelled && result.scalesDone === result.scalesTotal) await exportForGeneration(addon, job.modelDir);
   emit({ type: 'finished', cancelled: result.cancelled, scalesDone: result.scalesDone, scalesTotal: result.scalesTotal });
+}
+
+/**
+ * The finished model's ONNX export, so its first take starts at once. A failure is only a
+ * warning: generation re-exports on demand (ensureOnnx).
+ */
+async function exportForGeneration(addon: NativeAddon, modelDir: string): Promise<void> {
+  try {
+    await exportOnnx(addon, modelDir);
+  } catch (error) {
+    process.stderr.write(`warning: the ONNX export failed, generation will retry it (${error instanceof Error ? error.message : String(error)})\n`);
+  }
 }
 
 /** The addon's options for a plan. */

@@ -72,6 +72,7 @@ export default defineConfig({
           index: fromRoot('src-main/index.ts'),
           'workers/audio-worker': fromRoot('src-main/workers/audio-worker.ts'),
           'workers/training-worker': fromRoot('src-main/workers/training-worker.ts'),
+          'workers/generation-worker': fromRoot('src-main/workers/generation-worker.ts'),
         },
         external: NATIVE_EXTERNALS,
       },

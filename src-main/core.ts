@@ -18,6 +18,8 @@ import { AudioStore } from './services/store/audio-store.js';
 import { ModelRepository } from './services/training/model-repository.js';
 import { TrainingService } from './services/training/training-service.js';
 import { forkWorker, resolveWorkerScript, type WorkerLauncher } from './services/training/worker-process.js';
+import { GenerationService, resolveGenerationWorkerScript } from './services/generation/generation-service.js';
+import { TakeRepository } from './services/generation/take-repository.js';
 import type { MediaRef } from './common/media.js';
 import { APP_VERSION } from './version.js';
 
@@ -37,8 +39,10 @@ export interface CoreOptions {
    * those it was asked to start or resume ('own', the default: CLI commands and tests).
    */
   runQueue?: 'all' | 'own';
-  /** How training workers start: child_process.fork by default, utilityProcess in Electron. */
+  /** How training and generation workers start: child_process.fork by default, utilityProcess in Electron. */
   launchWorker?: WorkerLauncher;
+  /** The onnxruntime execution provider generation asks for [auto: CUDA when it works, else the CPU]. */
+  executionProvider?: 'auto' | 'cpu' | 'cuda';
 }
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: EventPayloadOf<E>) => void;
@@ -47,6 +51,7 @@ export interface Core {
   readonly dataDir: string;
   readonly library: LibraryService;
   readonly training: TrainingService;
+  readonly generation: GenerationService;
   readonly handlers: ApiHandlers;
   /** The file a media reference names (NOT_FOUND when there is none). */
   mediaFile(ref: MediaRef): string;
@@ -79,6 +84,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     limits,
     (songIds) => emit('library:did-change', { songIds }),
   );
+  // Declared first: training's events (orphans found at start-up) may fire before it exists.
+  let generation: GenerationService | undefined = undefined;
   const training = new TrainingService(new ModelRepository(db), library, {
     dataDir: options.dataDir,
     launch: options.launchWorker ?? forkWorker,
@@ -87,9 +94,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     chooseDevice: (requested) => chooseTrainingDevice(requested, () => describeCompute(loadNativeAddon())),
     events: {
       progress: (event) => emit('training:did-progress', event),
-      changed: (modelIds) => emit('training:did-change', { modelIds }),
+      changed: (modelIds) => {
+        emit('training:did-change', { modelIds });
+        // A deleted model's takes folder goes with it (its rows went by cascade).
+        void generation?.modelsChanged(modelIds).catch(() => undefined);
+      },
     },
   });
+  const takes = new GenerationService(new TakeRepository(db), {
+    dataDir: options.dataDir,
+    launch: options.launchWorker ?? forkWorker,
+    workerScript: resolveGenerationWorkerScript(new URL('./workers/generation-worker.js', import.meta.url)),
+    models: training,
+    // Loaded on first use: the ONNX export code is not needed by most commands.
+    describeModes: async (model, modelDir) => {
+      const { describeModes } = await import('./services/generation/modes.js');
+      return describeModes(loadNativeAddon(), model, modelDir);
+    },
+    executionProvider: options.executionProvider ?? 'auto',
+    events: {
+      progress: (event) => emit('takes:did-progress', event),
+      changed: (takeIds, modelIds) => emit('takes:did-change', { takeIds, modelIds }),
+    },
+  });
+  generation = takes;
 
   const handlers: ApiHandlers = {
     'app:get-info': () => Promise.resolve(appInfo(options)),
@@ -120,21 +148,38 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return { deleted: true as const };
     },
     'training:get-losses': ({ modelId }) => training.losses(modelId),
+    'takes:list-modes': ({ modelId }) => takes.listModes(modelId),
+    'takes:list': (filter) => Promise.resolve(takes.list(filter)),
+    'takes:get': ({ takeId }) => Promise.resolve(takes.get(takeId)),
+    'takes:generate': (request) => takes.generate(request),
+    'takes:regenerate': ({ takeId }) => takes.regenerate(takeId),
+    'takes:cancel': ({ batchId }) => Promise.resolve(takes.cancel(batchId)),
+    'takes:update': ({ takeId, patch }) => Promise.resolve(takes.update(takeId, patch)),
+    'takes:delete-discarded': (filter) => takes.deleteDiscarded(filter),
   };
 
   return {
     dataDir: options.dataDir,
     library,
     training,
+    generation: takes,
     handlers,
     mediaFile(ref) {
-      return ref.kind === 'file' ? library.playbackPath(ref.fileId) : training.previewPath(ref.modelId, ref.scale, ref.preview);
+      switch (ref.kind) {
+        case 'file':
+          return library.playbackPath(ref.fileId);
+        case 'preview':
+          return training.previewPath(ref.modelId, ref.scale, ref.preview);
+        case 'take':
+          return takes.filePath(ref.takeId);
+      }
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async dispose() {
+      await takes.dispose();
       await training.dispose();
       listeners.clear();
       await processor.dispose();

@@ -1,13 +1,17 @@
 /**
- * The desktop app's training-worker launcher: Electron's utilityProcess (a Node child process
- * managed by Electron, recommended over child_process.fork inside an app). Same contract as
- * forkWorker in services/training/worker-process.ts.
+ * The desktop app's worker launcher (training and generation workers): Electron's
+ * utilityProcess (a Node child process managed by Electron, recommended over
+ * child_process.fork inside an app). Same contract as forkWorker in
+ * services/training/worker-process.ts.
  */
+import path from 'node:path';
 import { utilityProcess } from 'electron';
 import { ExitReport, type WorkerLauncher } from '../services/training/worker-process.js';
 
 export const utilityWorker: WorkerLauncher = (script) => {
-  const child = utilityProcess.fork(script, [], { serviceName: 'Eureka training', stdio: ['ignore', 'ignore', 'pipe'] });
+  // "Eureka training" / "Eureka generation" in the OS's task list, from the script's name.
+  const serviceName = `Eureka ${path.basename(script).replace(/-worker\.[cm]?js$/, '')}`;
+  const child = utilityProcess.fork(script, [], { serviceName, stdio: ['ignore', 'ignore', 'pipe'] });
   const report = new ExitReport();
   report.follow(child.stderr);
   // utilityProcess reports a crash or kill as a non-zero code (no signal name).

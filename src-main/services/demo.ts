@@ -1,13 +1,17 @@
 /**
  * The demo: the main job on the bundled clip (resources/demo). It imports the clip into the
  * library (once — a second run finds it by content), cuts the training clip, prepares the mono
- * 16 kHz audio, and trains a model on it with the quick preset inside a short budget (unless a
- * finished demo model exists). Later stages (generate, export) extend this same function.
+ * 16 kHz audio, trains a model on it (unless a finished demo model exists) with the preset that
+ * fits the machine — studio where training runs on a GPU, else quick inside a short budget —
+ * and generates takes in every mode the model offers (DEMO_TAKES), reusing the takes an earlier
+ * run made. Later stages (export) extend this same function.
  */
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../common/errors.js';
 import type { AudioFile, Clip } from '../common/dto.js';
-import type { Model } from '../common/training.js';
+import type { GenerateRequest, GenerationMode, Take } from '../common/generation.js';
+import type { Model, PresetName } from '../common/training.js';
+import type { GenerationService } from './generation/generation-service.js';
 import type { LibraryService } from './library/library-service.js';
 import type { TrainingService } from './training/training-service.js';
 import { packagePath } from '../node/package-root.js';
@@ -32,6 +36,8 @@ export interface DemoResult {
   trainingAudio: { sampleRate: number; samples: number; path: string };
   /** The demo model: trained now, found from an earlier run, or null when training was skipped. */
   model: Model | null;
+  /** The demo's takes (made now or by an earlier run), with their files. */
+  takes: (Take & { file: string })[];
 }
 
 /**
@@ -40,20 +46,41 @@ export interface DemoResult {
  */
 export const DEMO_BUDGET_SECONDS = 300;
 
+/**
+ * The takes the demo makes, per mode, where the model offers the mode: two new takes of 30 s,
+ * then one of every clip-length mode. Fixed seeds, so every machine's demo makes the same takes
+ * (on the same execution provider).
+ */
+export const DEMO_TAKES: readonly { mode: GenerationMode; count: number; seconds?: number }[] = [
+  { mode: 'new', count: 2, seconds: 30 },
+  { mode: 'variation', count: 1 },
+  { mode: 'reconstruct', count: 1 },
+  { mode: 'extend', count: 1 },
+  { mode: 'gap', count: 1 },
+  { mode: 'denoise', count: 1 },
+];
+export const DEMO_SEED = '1';
+
 export interface DemoOptions {
   /** Train (default) or stop after preparing the audio. */
   train?: boolean;
+  /** Generate takes after training (default). */
+  generate?: boolean;
+  /** Where training runs: the GPU gets the studio preset, the CPU quick in `budgetSeconds` [cpu]. */
+  device?: 'cpu' | 'cuda';
   budgetSeconds?: number;
   onStep?: (step: string) => void;
   /** Follows the training run (progress, Ctrl-C); resolves with the model once it ends. */
   follow?: (modelId: number) => Promise<Model>;
+  /** Makes a batch of takes and resolves with them once finished (the CLI follows with progress). */
+  makeTakes?: (request: GenerateRequest) => Promise<Take[]>;
 }
 
 export async function runDemo(
-  services: { library: LibraryService; training: TrainingService },
+  services: { library: LibraryService; training: TrainingService; generation: GenerationService },
   options: DemoOptions = {},
 ): Promise<DemoResult> {
-  const { library, training } = services;
+  const { library, training, generation } = services;
   const onStep = options.onStep ?? (() => undefined);
   onStep('reading the bundled demo clip');
   let bytes: Uint8Array;
@@ -99,18 +126,55 @@ export async function runDemo(
     if (model) {
       onStep(`found the trained demo model ${model.id}`);
     } else {
+      const preset: PresetName = options.device === 'cuda' ? 'studio' : 'quick';
       const budget = options.budgetSeconds ?? DEMO_BUDGET_SECONDS;
-      onStep(`training the demo clip with the quick preset in a ${Math.round(budget)} s budget`);
-      const created = await training.create({ clipId: clip.id, preset: 'quick', budgetSeconds: budget });
+      onStep(
+        preset === 'studio'
+          ? 'training the demo clip with the studio preset on the GPU'
+          : `training the demo clip with the quick preset in a ${Math.round(budget)} s budget`,
+      );
+      const created = await training.create({ clipId: clip.id, preset, ...(preset === 'quick' ? { budgetSeconds: budget } : {}) });
       model = await (options.follow ?? ((id: number) => training.waitFor(id)))(created.id);
       if (model.status === 'failed') throw new AppError('INTERNAL', `the demo training failed: ${model.error ?? 'no reason given'}`);
     }
   }
+  const takes = model?.status === 'done' && options.generate !== false ? await demoTakes(generation, model, options) : [];
   return {
     file,
     clip,
     imported,
     trainingAudio: { sampleRate: DEMO_TRAINING_RATE, samples: audio.samples.length, path: audio.path },
     model,
+    takes: takes.map((take) => ({ ...take, file: generation.filePath(take.id) })),
   };
+}
+
+/** The demo's takes in every mode the model offers: those an earlier run made, plus the missing ones. */
+async function demoTakes(generation: GenerationService, model: Model, options: DemoOptions): Promise<Take[]> {
+  const onStep = options.onStep ?? (() => undefined);
+  const makeTakes =
+    options.makeTakes ?? (async (request: GenerateRequest) => generation.waitForBatch((await generation.generate(request)).batchId));
+  const modes = new Map((await generation.listModes(model.id)).map((m) => [m.mode, m]));
+  const existing = generation.list({ modelId: model.id }).filter((take) => take.status === 'ready' && take.hasFile);
+  const takes: Take[] = [];
+  for (const wanted of DEMO_TAKES) {
+    if (!modes.get(wanted.mode)?.available) continue;
+    const found = existing.filter((take) => take.settings.mode === wanted.mode && (wanted.seconds === undefined || take.settings.seconds === wanted.seconds));
+    const kept = found.slice(0, wanted.count).reverse(); // oldest first, as they were made
+    takes.push(...kept);
+    const missing = wanted.count - kept.length;
+    if (missing === 0) continue;
+    onStep(`generating ${missing} ${wanted.mode} take(s)${wanted.seconds === undefined ? '' : ` of ${wanted.seconds} s`}`);
+    const made = await makeTakes({
+      modelId: model.id,
+      mode: wanted.mode,
+      count: missing,
+      seed: String(BigInt(DEMO_SEED) + BigInt(kept.length)),
+      ...(wanted.seconds === undefined ? {} : { seconds: wanted.seconds }),
+    });
+    const failed = made.find((take) => take.status === 'failed');
+    if (failed) throw new AppError('INTERNAL', `the demo's ${wanted.mode} take failed: ${failed.error ?? 'no reason given'}`);
+    takes.push(...made);
+  }
+  return takes;
 }

@@ -1,10 +1,13 @@
 /** `eureka demo`: the main job on the bundled clip. */
 import { InvalidArgumentError, type Command } from 'commander';
+import { loadNativeAddon } from '../../addon/binding.js';
+import { chooseTrainingDevice, describeCompute } from '../../addon/device.js';
 import { formatDuration, formatSeconds, parseDuration } from '../../common/format-time.js';
 import { MAX_BUDGET_SECONDS, MIN_BUDGET_SECONDS } from '../../common/training.js';
 import { DEMO_BUDGET_SECONDS, runDemo } from '../../services/demo.js';
 import { withCore } from '../context.js';
 import { CliExit, describeFile, printJson } from '../output.js';
+import { followBatch } from './generate.js';
 import { follow } from './train.js';
 
 function parseBudget(text: string): number {
@@ -18,16 +21,26 @@ function parseBudget(text: string): number {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run the main job on the bundled demo clip: import, cut, prepare, train')
-    .option('--budget <duration>', `training budget (default ${formatDuration(DEMO_BUDGET_SECONDS)})`, parseBudget)
+    .description('run the main job on the bundled demo clip: import, cut, prepare, train, generate takes')
+    .option('--budget <duration>', `CPU training budget (default ${formatDuration(DEMO_BUDGET_SECONDS)}; a GPU trains the studio preset)`, parseBudget)
     .option('--no-train', 'stop after preparing the training audio')
-    .action(async (options: { budget?: number; train: boolean }, command: Command) => {
+    .option('--no-generate', 'stop after training')
+    .action(async (options: { budget?: number; train: boolean; generate: boolean }, command: Command) => {
       await withCore(command, async (core, global) => {
+        const { device } = chooseTrainingDevice('auto', () => describeCompute(loadNativeAddon()));
         const result = await runDemo(core, {
           train: options.train,
+          generate: options.generate,
+          device,
           ...(options.budget === undefined ? {} : { budgetSeconds: options.budget }),
           onStep: (step) => process.stderr.write(`demo: ${step}\n`),
           follow: (modelId) => follow(core, modelId, global.json),
+          makeTakes: async (request) => {
+            const { batchId } = await core.generation.generate(request);
+            const outcome = await followBatch(core, batchId, () => undefined);
+            if (outcome.interrupted) throw new CliExit(130);
+            return outcome.takes;
+          },
         });
         if (global.json) printJson(result);
         else {
@@ -44,7 +57,11 @@ export function registerDemoCommand(program: Command): void {
               `previews: ${core.training.modelDir(model.id)}/previews`,
             );
           }
-          lines.push(`library: ${core.dataDir}`, 'see it: eureka models · eureka model <id> · eureka web');
+          for (const take of result.takes) {
+            const loudness = take.loudnessLufs === null ? '' : `, ${take.loudnessLufs.toFixed(1)} LUFS`;
+            lines.push(`take ${take.id} (${take.settings.mode}, seed ${take.seed}, ${formatSeconds(take.durationSeconds ?? 0)}${loudness}): ${take.file}`);
+          }
+          lines.push(`library: ${core.dataDir}`, 'see it: eureka models · eureka takes · eureka web');
           process.stdout.write(`${lines.join('\n')}\n`);
         }
         if (result.model && result.model.status !== 'done') throw new CliExit(130);

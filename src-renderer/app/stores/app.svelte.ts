@@ -9,7 +9,14 @@ import { errorMessage, type Api } from '../lib/api.js';
 export type Route =
   | { view: 'library' }
   | { view: 'editor'; songId: number; /** Clip to select on arrival. */ clipId: number | null }
-  | { view: 'training'; /** Model to select on arrival (null: keep the selection). */ modelId: number | null };
+  | { view: 'training'; /** Model to select on arrival (null: keep the selection). */ modelId: number | null }
+  | {
+      view: 'takes';
+      /** Clip whose models to offer on arrival (null: keep the selection). */
+      clipId: number | null;
+      /** Model whose takes to open on arrival (null: the clip's newest with a finished scale). */
+      modelId: number | null;
+    };
 
 /** Longest reason shown in the header; the full sentence is in the tooltip. */
 const MAX_REASON_CHARS = 48;
@@ -65,5 +72,9 @@ export class AppStore {
 
   openTraining(modelId: number | null = null): void {
     this.route = { view: 'training', modelId };
+  }
+
+  openTakes(target: { clipId?: number | null; modelId?: number | null } = {}): void {
+    this.route = { view: 'takes', clipId: target.clipId ?? null, modelId: target.modelId ?? null };
   }
 }

@@ -8,6 +8,7 @@ import { EditorStore } from './editor.svelte.js';
 import { ImportStore } from './imports.svelte.js';
 import { LibraryStore } from './library.svelte.js';
 import { NoticeStore } from './notices.svelte.js';
+import { TakesStore } from './takes.svelte.js';
 import { TrainingStore } from './training.svelte.js';
 
 /** Every store of the window. */
@@ -17,6 +18,7 @@ export interface Stores {
   imports: ImportStore;
   editor: EditorStore;
   training: TrainingStore;
+  takes: TakesStore;
   notices: NoticeStore;
 }
 
@@ -29,15 +31,18 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
   const imports = new ImportStore(api, library);
   const editor = new EditorStore(library, notices);
   const training = new TrainingStore(api, notices);
+  const takes = new TakesStore(api, notices);
   return {
     app,
     library,
     imports,
     editor,
     training,
+    takes,
     notices,
     async start() {
       imports.init();
+      takes.init();
       await Promise.all([app.load(), library.init(), training.init()]);
     },
   };

@@ -1,0 +1,267 @@
+/**
+ * Generation commands: `generate` (make takes of a trained model, streamed as they finish),
+ * `takes` (list; `takes purge` deletes the files of discarded ones) and `take <id> [verdict]`
+ * (show one, or keep / discard / undecide / star / unstar it). They share the app's database,
+ * so takes made here show up in a running app.
+ */
+import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
+import { AppError } from '../../common/errors.js';
+import { formatSeconds, parseSeconds } from '../../common/format-time.js';
+import {
+  DEFAULT_TAKE_SECONDS,
+  GENERATION_MODES,
+  MAX_TAKES_PER_REQUEST,
+  MAX_TAKE_SECONDS,
+  MIN_TAKE_SECONDS,
+  type GenerationMode,
+  type Take,
+  type TakePatch,
+} from '../../common/generation.js';
+import type { EventPayloadOf } from '../../common/ipc-contract.js';
+import { seedTextSchema } from '../../common/training.js';
+import type { Core } from '../../core.js';
+import { FAILURE } from '../../services/generation/batch-runner.js';
+import { withCore } from '../context.js';
+import { CliExit, printJson, printTable } from '../output.js';
+import { parseId } from '../parse.js';
+import { createProgressBar } from '../progress.js';
+
+function parseCount(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TAKES_PER_REQUEST) {
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_TAKES_PER_REQUEST}`);
+  }
+  return value;
+}
+
+function parseLength(text: string): number {
+  const seconds = parseSeconds(text);
+  if (seconds === null || seconds < MIN_TAKE_SECONDS || seconds > MAX_TAKE_SECONDS) {
+    throw new InvalidArgumentError(`expected a length from ${MIN_TAKE_SECONDS} to ${MAX_TAKE_SECONDS} seconds (e.g. 30 or 1:30)`);
+  }
+  return seconds;
+}
+
+function parseSeed(text: string): string {
+  const parsed = seedTextSchema.safeParse(text.trim());
+  if (!parsed.success) throw new InvalidArgumentError('expected a whole number from 0 to 2^64 - 1');
+  return parsed.data;
+}
+
+function parseRate(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError('expected a rate in Hz, e.g. 8000');
+  return value;
+}
+
+interface GenerateOptions {
+  mode: GenerationMode;
+  count: number;
+  length?: number;
+  seed?: string;
+  fromRate?: number;
+  provider: 'auto' | 'cpu' | 'cuda';
+}
+
+const VERDICT_ACTIONS: Record<string, TakePatch> = {
+  keep: { verdict: 'kept' },
+  discard: { verdict: 'discarded' },
+  undecide: { verdict: 'undecided' },
+  star: { starred: true },
+  unstar: { starred: false },
+};
+
+export function registerGenerateCommands(program: Command): void {
+  program
+    .command('generate')
+    .description('make takes with a trained model; each is printed as it finishes (Ctrl-C cancels the rest)')
+    .argument('<model-id>', 'the model (see eureka models)', parseId)
+    .addOption(new Option('--mode <mode>', 'what to make (eureka modes <model-id> lists what the model offers)').choices(GENERATION_MODES).default('new'))
+    .option('--count <n>', `how many takes, seeds seed, seed+1, … (1-${MAX_TAKES_PER_REQUEST})`, parseCount, 1)
+    .option('--length <seconds>', `new takes only: length (default ${DEFAULT_TAKE_SECONDS} s)`, parseLength)
+    .option('--seed <n>', "the first take's seed (default: a fresh one, recorded with the take)", parseSeed)
+    .option('--from-rate <hz>', "extend only: the input's rate (default: half the model's top rate)", parseRate)
+    .addOption(new Option('--provider <name>', 'onnxruntime execution provider').choices(['auto', 'cpu', 'cuda']).default('auto'))
+    .action(async (modelId: number, options: GenerateOptions, command: Command) => {
+      if (options.length !== undefined && options.mode !== 'new') {
+        throw new AppError('INVALID_INPUT', `--length goes with --mode new; ${options.mode} takes have the clip's length`);
+      }
+      if (options.fromRate !== undefined && options.mode !== 'extend') throw new AppError('INVALID_INPUT', '--from-rate goes with --mode extend');
+      await withCore(command, async (core, global) => {
+        const { batchId, takes } = await core.generation.generate(
+          {
+            modelId,
+            mode: options.mode,
+            count: options.count,
+            ...(options.length === undefined ? {} : { seconds: options.length }),
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
+            ...(options.fromRate === undefined ? {} : { extendFromRate: options.fromRate }),
+          },
+          { executionProvider: options.provider },
+        );
+        const first = takes[0]!;
+        process.stderr.write(
+          `model ${modelId}: ${takes.length} ${options.mode} take(s) of ${formatSeconds(first.settings.seconds)}, seed ${first.seed}` +
+            `${takes.length > 1 ? ` to ${takes.at(-1)!.seed}` : ''}\n`,
+        );
+        const outcome = await followBatch(core, batchId, (take) => printTake(core, take, global.json));
+        const failed = outcome.takes.filter((take) => take.status === 'failed');
+        if (outcome.interrupted) {
+          process.stderr.write(`cancelled: ${outcome.takes.length - failed.length} of ${outcome.takes.length} take(s) made\n`);
+          throw new CliExit(130);
+        }
+        if (failed.length > 0) {
+          throw new AppError('INTERNAL', `${failed.length} of ${outcome.takes.length} take(s) failed: ${failed[0]!.error ?? 'no reason given'}`);
+        }
+      });
+    });
+
+  program
+    .command('modes')
+    .description('the generation modes of a model, and why not where one does not apply')
+    .argument('<model-id>', 'the model', parseId)
+    .action(async (modelId: number, _options: unknown, command: Command) => {
+      await withCore(command, async (core, global) => {
+        const modes = await core.generation.listModes(modelId);
+        if (global.json) return printJson(modes);
+        printTable([
+          ['MODE', 'AVAILABLE', 'LENGTH', 'NOTE'],
+          ...modes.map((m) => [
+            m.mode,
+            m.available ? 'yes' : 'no',
+            m.fixedSeconds === null ? 'any' : formatSeconds(m.fixedSeconds),
+            m.available ? (m.extendRates.length > 0 ? `from ${m.extendRates.join(', ')} Hz` : '') : (m.reason ?? ''),
+          ]),
+        ]);
+      });
+    });
+
+  const takes = program.command('takes').description('list takes, or delete the files of discarded ones');
+  takes
+    .command('list', { isDefault: true })
+    .description('list takes, newest first')
+    .option('--model <id>', 'only the takes of this model', parseId)
+    .option('--clip <id>', "only the takes of this clip's models", parseId)
+    .action(async (options: { model?: number; clip?: number }, command: Command) => {
+      await withCore(command, (core, global) => {
+        const list = core.generation.list({ modelId: options.model, clipId: options.clip });
+        if (global.json) printJson(list.map((take) => withFile(core, take)));
+        else printTable([['ID', 'MODEL', 'NAME', 'MODE', 'LENGTH', 'SEED', 'STATUS', 'VERDICT', 'FILE'], ...list.map((take) => takeRow(core, take))]);
+        return Promise.resolve();
+      });
+    });
+  takes
+    .command('purge')
+    .description('delete the audio files of discarded takes (their rows and provenance stay)')
+    .option('--model <id>', 'only the takes of this model', parseId)
+    .option('--clip <id>', "only the takes of this clip's models", parseId)
+    .action(async (options: { model?: number; clip?: number }, command: Command) => {
+      await withCore(command, async (core, global) => {
+        const result = await core.generation.deleteDiscarded({ modelId: options.model, clipId: options.clip });
+        if (global.json) printJson(result);
+        else process.stdout.write(`deleted the files of ${result.deleted} discarded take(s)\n`);
+      });
+    });
+
+  program
+    .command('take')
+    .description('show a take, or keep / discard / undecide / star / unstar it')
+    .argument('<take-id>', 'the take (see eureka takes)', parseId)
+    .addArgument(new Argument('[action]', 'what to do').choices(Object.keys(VERDICT_ACTIONS)))
+    .action(async (takeId: number, action: string | undefined, _options: unknown, command: Command) => {
+      await withCore(command, (core, global) => {
+        const take = action === undefined ? core.generation.get(takeId) : core.generation.update(takeId, VERDICT_ACTIONS[action]!);
+        if (global.json) printJson(withFile(core, take));
+        else process.stdout.write(`${describeTake(core, take)}\n`);
+        return Promise.resolve();
+      });
+    });
+}
+
+/**
+ * Follows a batch to its end, calling `onFinished` once per take as it becomes ready or fails,
+ * in the order they finish; a progress bar with the ETA on a terminal. Ctrl-C cancels the
+ * batch (a second one leaves at once).
+ */
+export async function followBatch(core: Core, batchId: string, onFinished: (take: Take) => void): Promise<{ takes: Take[]; interrupted: boolean }> {
+  const bar = createProgressBar();
+  const reported = new Set<number>();
+  const report = () => {
+    for (const take of core.generation.batch(batchId)) {
+      if ((take.status !== 'ready' && take.status !== 'failed') || reported.has(take.id)) continue;
+      reported.add(take.id);
+      bar.done();
+      onFinished(take);
+    }
+  };
+  const unsubscribe = core.subscribe((event, payload) => {
+    if (event === 'takes:did-progress') {
+      const p = payload as EventPayloadOf<'takes:did-progress'>;
+      if (p.batchId !== batchId) return;
+      const label = p.phase === 'preparing' ? 'opening the model' : `take ${p.index + 1}/${p.count}: ${p.phase}`;
+      bar.update(p.fraction, label, p.etaSeconds);
+    } else if (event === 'takes:did-change') report();
+  });
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    bar.done('cancelling (Ctrl-C again to leave now)');
+    core.generation.cancel(batchId);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const takes = await core.generation.waitForBatch(batchId);
+    report();
+    return { takes, interrupted };
+  } finally {
+    process.off('SIGINT', onSigint);
+    unsubscribe();
+    bar.done();
+  }
+}
+
+/**
+ * A finished take: a line on stdout (NDJSON with --json, cancelled ones included); for people a
+ * failure goes to stderr, and cancelled takes are summed up once at the end instead.
+ */
+export function printTake(core: Core, take: Take, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(withFile(core, take))}\n`);
+  else if (take.status === 'failed') {
+    if (take.error !== FAILURE.cancelled) process.stderr.write(`take ${take.id} failed: ${take.error ?? 'no reason given'}\n`);
+  }
+  else process.stdout.write(`${describeTake(core, take)}\n`);
+}
+
+function filePath(core: Core, take: Take): string | null {
+  return take.hasFile ? core.generation.filePath(take.id) : null;
+}
+
+function withFile(core: Core, take: Take): Take & { file: string | null } {
+  return { ...take, file: filePath(core, take) };
+}
+
+function describeTake(core: Core, take: Take): string {
+  const head = `take ${take.id} (${take.name}, ${take.settings.mode}, seed ${take.seed})`;
+  if (take.status !== 'ready') return `${head}: ${take.status}${take.error ? ` (${take.error})` : ''}`;
+  const loudness = take.loudnessLufs === null ? 'below the gate' : `${take.loudnessLufs.toFixed(1)} LUFS`;
+  const marks = [take.verdict !== 'undecided' ? take.verdict : '', take.starred ? 'starred' : ''].filter((m) => m !== '');
+  return (
+    `${head}: ${filePath(core, take) ?? 'file deleted'} · ${formatSeconds(take.durationSeconds ?? 0)} · ${loudness}` +
+    (marks.length > 0 ? ` · ${marks.join(', ')}` : '')
+  );
+}
+
+function takeRow(core: Core, take: Take): string[] {
+  return [
+    String(take.id),
+    String(take.modelId),
+    `${take.name}${take.starred ? ' *' : ''}`,
+    take.settings.mode,
+    formatSeconds(take.durationSeconds ?? take.settings.seconds),
+    take.seed,
+    take.status,
+    take.verdict,
+    take.status === 'ready' ? (filePath(core, take) ?? 'file deleted') : (take.error ?? '-'),
+  ];
+}

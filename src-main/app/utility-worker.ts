@@ -12,7 +12,7 @@ export const utilityWorker: WorkerLauncher = (script) => {
   // "Eureka training" / "Eureka generation" in the OS's task list, from the script's name.
   const serviceName = `Eureka ${path.basename(script).replace(/-worker\.[cm]?js$/, '')}`;
   const child = utilityProcess.fork(script, [], { serviceName, stdio: ['ignore', 'ignore', 'pipe'] });
-  const report = new ExitReport();
+  const report = new ExitReport(script);
   report.follow(child.stderr);
   // utilityProcess reports a crash or kill as a non-zero code (no signal name).
   child.on('exit', (code) => report.settle(code, null));

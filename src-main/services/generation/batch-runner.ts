@@ -169,7 +169,7 @@ export class BatchRun {
     const terminal = this.#terminal;
     const reason =
       this.#stopReason ??
-      (terminal?.type === 'failed' ? terminal.error.message : (renameWorker(exitReason) ?? FAILURE.silent));
+      (terminal?.type === 'failed' ? terminal.error.message : (exitReason ?? FAILURE.silent));
     this.#failUnanswered(reason);
     await this.#removeTornFiles();
     this.#resolveEnded();
@@ -226,7 +226,3 @@ export class BatchRun {
   }
 }
 
-/** describeExit speaks of "the training worker"; this process is the generation worker. */
-function renameWorker(reason: string | null): string | null {
-  return reason === null ? null : reason.replace(/^the training worker/, 'the generation worker');
-}

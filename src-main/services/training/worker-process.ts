@@ -29,6 +29,13 @@ const STDERR_TAIL = 4096;
  */
 export class ExitReport {
   #stderr = '';
+  /** What the reasons call the process: "the training worker". */
+  readonly #who: string;
+
+  constructor(script: string) {
+    this.#who = workerTitle(script);
+  }
+
   #reason: string | null | undefined;
   readonly #listeners: ((reason: string | null) => void)[] = [];
 
@@ -44,7 +51,7 @@ export class ExitReport {
 
   /** Records how the process ended (describeExit) and tells the listeners. */
   settle(code: number | null, signal: string | null): void {
-    this.#reason = describeExit(code, signal, this.#stderr);
+    this.#reason = describeExit(code, signal, this.#stderr, this.#who);
     for (const listener of this.#listeners.splice(0)) listener(this.#reason);
   }
 
@@ -60,7 +67,7 @@ export class ExitReport {
 
 export const forkWorker: WorkerLauncher = (script) => {
   const child = fork(script, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
-  const report = new ExitReport();
+  const report = new ExitReport(script);
   report.follow(child.stderr);
   // 'close' (not 'exit') so stderr is complete when the reason is read.
   child.on('close', (code, signal) => report.settle(code, signal));
@@ -80,7 +87,8 @@ export const forkWorker: WorkerLauncher = (script) => {
   };
 };
 
-export function describeExit(code: number | null, signal: string | null, stderr: string): string | null {
+/** Why a worker ended, in a line ("the training worker was killed (SIGKILL): …"); null for a clean exit. */
+export function describeExit(code: number | null, signal: string | null, stderr: string, who = 'the worker'): string | null {
   if (code === 0 && signal === null) return null;
   const last = stderr
     .split('\n')
@@ -88,7 +96,13 @@ export function describeExit(code: number | null, signal: string | null, stderr:
     .filter((line) => line !== '')
     .at(-1);
   const how = signal !== null ? `was killed (${signal})` : `exited with code ${code ?? '?'}`;
-  return `the training worker ${how}${last ? `: ${last}` : ''}`;
+  return `${who} ${how}${last ? `: ${last}` : ''}`;
+}
+
+/** "…/generation-worker.js" → "the generation worker": how a crash reason names the process. */
+export function workerTitle(script: string): string {
+  const kind = /([a-z]+)-worker\.[cm]?js$/.exec(script)?.[1];
+  return kind ? `the ${kind} worker` : 'the worker';
 }
 
 /**

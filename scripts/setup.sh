@@ -12,6 +12,10 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 # Debian's Chromium drives the end-to-end UI tests (playwright-core never downloads a browser).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# ffprobe/ffmpeg and soxi are the independent parsers the export tests read our WAVs with
+# (rate, depth, length, bext and INFO tags, samples); the tests fail without them.
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+command -v soxi >/dev/null 2>&1 || need+=(sox)
 # OpenBLAS and its cblas.h: `npm run test:native` then also builds and tests the NN_BLAS=ON
 # convolution (build/native-blas); the default build does not use it.
 if command -v dpkg-query >/dev/null 2>&1; then

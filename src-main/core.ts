@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { AppInfo, ApiHandlers, EventName, EventPayloadOf } from './common/ipc-contract.js';
 import { DEFAULT_MAX_CLIP_SECONDS, DEFAULT_MAX_IMPORT_SECONDS } from './common/limits.js';
-import { toErrorPayload } from './common/errors.js';
+import { AppError, toErrorPayload } from './common/errors.js';
 import { openDatabase, type Db } from './db/database.js';
 import { chooseTrainingDevice, describeCompute } from './addon/device.js';
 import { loadNativeAddon } from './addon/binding.js';
@@ -20,6 +20,8 @@ import { TrainingService } from './services/training/training-service.js';
 import { forkWorker, resolveWorkerScript, type WorkerLauncher } from './services/training/worker-process.js';
 import { GenerationService, resolveGenerationWorkerScript } from './services/generation/generation-service.js';
 import { TakeRepository } from './services/generation/take-repository.js';
+import { ExportService, type ExportHost } from './services/export/export-service.js';
+import { defaultExportRoot } from './services/export/export-destination.js';
 import type { MediaRef } from './common/media.js';
 import { APP_VERSION } from './version.js';
 
@@ -43,6 +45,10 @@ export interface CoreOptions {
   launchWorker?: WorkerLauncher;
   /** The onnxruntime execution provider generation asks for [auto: CUDA when it works, else the CPU]. */
   executionProvider?: 'auto' | 'cpu' | 'cuda';
+  /** Where exports go by default, and the only place web mode may export to [EUREKA_EXPORT_DIR, else <Music or home>/Eureka Exports]. */
+  exportRoot?: string;
+  /** The app's folder picker and "Reveal in Finder/Explorer" (Electron's dialog and shell); absent in web mode and the CLI. */
+  exportHost?: ExportHost;
 }
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: EventPayloadOf<E>) => void;
@@ -52,6 +58,7 @@ export interface Core {
   readonly library: LibraryService;
   readonly training: TrainingService;
   readonly generation: GenerationService;
+  readonly export: ExportService;
   readonly handlers: ApiHandlers;
   /** The file a media reference names (NOT_FOUND when there is none). */
   mediaFile(ref: MediaRef): string;
@@ -118,6 +125,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   generation = takes;
+  const exporter = new ExportService({
+    dataDir: options.dataDir,
+    exportRoot: options.exportRoot ?? defaultExportRoot(),
+    ...(options.exportHost ? { host: options.exportHost } : {}),
+    sources: {
+      take: (takeId) => takes.get(takeId),
+      takeFile: (takeId) => takes.filePath(takeId),
+      model: (modelId) => training.get(modelId),
+      modelDir: (modelId) => training.modelDir(modelId),
+      clip: (clipId) => orNull(() => library.getClip(clipId)),
+      song: (songId) => orNull(() => library.getSong(songId)),
+    },
+    onProgress: (event) => emit('export:did-progress', event),
+  });
+  // Renderers are the app's window (destinations only from the folder picker) or a browser page.
+  const exportCaller = options.host === 'electron' ? 'electron' : 'web';
 
   const handlers: ApiHandlers = {
     'app:get-info': () => Promise.resolve(appInfo(options)),
@@ -156,6 +179,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'takes:cancel': ({ batchId }) => Promise.resolve(takes.cancel(batchId)),
     'takes:update': ({ takeId, patch }) => Promise.resolve(takes.update(takeId, patch)),
     'takes:delete-discarded': (filter) => takes.deleteDiscarded(filter),
+    'export:takes': (request) => exporter.exportTakes(request, { caller: exportCaller }),
+    'export:get-defaults': () => exporter.defaults(),
+    'export:choose-folder': () => exporter.chooseFolder(),
+    'export:reveal': ({ folder }) => exporter.reveal(folder),
   };
 
   return {
@@ -163,6 +190,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     library,
     training,
     generation: takes,
+    export: exporter,
     handlers,
     mediaFile(ref) {
       switch (ref.kind) {
@@ -186,6 +214,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       db.close();
     },
   };
+}
+
+/** The value, or null when `read` throws NOT_FOUND (a deleted clip or song). */
+function orNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
 }
 
 function appInfo(options: CoreOptions): AppInfo {

@@ -1,12 +1,13 @@
 /**
  * `eureka`: the headless command line. Every command takes --data-dir and --json, calls the
  * same services as the GUI, prints progress on stderr, and exits non-zero with a one-line
- * reason on bad input. Commands grow with the product: library, train and generate now; rate
- * and export as their issues land.
+ * reason on bad input. Commands grow with the product: library, train, generate and export
+ * now; rate as its issue lands.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION } from '../version.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerGenerateCommands } from './commands/generate.js';
 import { registerLibraryCommands } from './commands/library.js';
 import { registerTrainCommands } from './commands/train.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerLibraryCommands(program);
   registerTrainCommands(program);
   registerGenerateCommands(program);
+  registerExportCommand(program);
   registerWebCommand(program);
   registerDemoCommand(program);
   return program;

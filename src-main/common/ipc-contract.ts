@@ -34,6 +34,7 @@ import {
   takePatchSchema,
   takeSchema,
 } from './generation.js';
+import { exportDefaultsSchema, exportProgressEventSchema, exportRequestSchema, exportResultSchema } from './export.js';
 
 /** Bytes of one file the user dropped: name as on their disk, contents as-is. */
 export const importSourceSchema = z.object({
@@ -140,6 +141,22 @@ export const ipcContract = {
     request: z.object({ modelId: idSchema.optional(), clipId: idSchema.optional() }),
     response: z.object({ deleted: z.number().int().nonnegative() }),
   },
+  /**
+   * Exports takes (and their source clip) as an Ableton Live project and/or a Logic Pro folder.
+   * The destination must be a folder the user picked with `export:choose-folder` (the app), the
+   * export root or a folder inside it (web mode), or the remembered one; never the data folder
+   * (services/export/export-destination.ts). Progress arrives as `export:did-progress`.
+   */
+  'export:takes': { request: exportRequestSchema, response: exportResultSchema },
+  /** What the Export dialog starts from: remembered choices, the export root, what the host can do. */
+  'export:get-defaults': { request: empty, response: exportDefaultsSchema },
+  /** The app: shows the system folder picker, and allows the folder picked as a destination. Web mode: null. */
+  'export:choose-folder': { request: empty, response: z.object({ folder: z.string().nullable() }) },
+  /** Shows a folder this session exported in Finder / Explorer (web mode: revealed false, just its path). */
+  'export:reveal': {
+    request: z.object({ folder: z.string().min(1).max(4096) }),
+    response: z.object({ revealed: z.boolean(), path: z.string() }),
+  },
 } as const;
 
 /** event → payload schema. */
@@ -155,6 +172,8 @@ export const eventContract = {
   'takes:did-progress': generationProgressEventSchema,
   /** Takes were queued, finished, failed, changed verdict or lost their file. */
   'takes:did-change': z.object({ takeIds: z.array(idSchema), modelIds: z.array(idSchema) }),
+  /** A running export's progress, a step per file. */
+  'export:did-progress': exportProgressEventSchema,
 } as const;
 
 export type Channel = keyof typeof ipcContract;
@@ -206,4 +225,18 @@ export interface RendererBridge {
   on(event: EventName, listener: (payload: unknown) => void): () => void;
   /** URL the renderer may load audio from: a file's playback copy or a training preview. */
   mediaUrl(ref: MediaRef): string;
+  /**
+   * The desktop app only (absent in web mode): starts dragging a take's WAV out of the window,
+   * into a DAW. Call it from a `dragstart` handler that prevents the page's own drag.
+   */
+  startDrag?(takeId: number): Promise<Envelope>;
 }
+
+/**
+ * Drag-out is the one call outside {@link ipcContract}: only the main process can start an OS
+ * drag, and only for the window that asks, so the Electron glue answers it (not the core, and
+ * web mode has no such call). The request names a take by id; the main side finds its file.
+ */
+export const DRAG_OUT_CHANNEL = 'app:start-drag';
+export const dragOutRequestSchema = z.object({ takeId: idSchema }).strict();
+export const dragOutResponseSchema = z.object({ started: z.literal(true) });

@@ -10,6 +10,7 @@ import {
   eventContract,
   ipcContract,
   type Channel,
+  type Envelope,
   type EventName,
   type EventPayloadOf,
   type RendererBridge,
@@ -41,6 +42,11 @@ export interface Api {
   on<E extends EventName>(event: E, listener: (payload: EventPayloadOf<E>) => void): () => void;
   /** URL of playable audio (a custom protocol in Electron, /media/… on the web). */
   mediaUrl(ref: MediaRef): string;
+  /**
+   * Starts dragging a take's file out of the window (the desktop app; absent in web mode);
+   * rejects with an ApiError when the main side refuses.
+   */
+  startDrag?: (takeId: number) => Promise<void>;
 }
 
 /** A message for any error thrown at a store, ApiError or not. */
@@ -82,5 +88,14 @@ export function createApi(bridge: RendererBridge, onFault: (message: string) => 
     mediaUrl(ref) {
       return bridge.mediaUrl(ref);
     },
+    ...(bridge.startDrag ? { startDrag: dragOut(bridge.startDrag.bind(bridge)) } : {}),
+  };
+}
+
+/** The bridge's drag-out as a promise that rejects with an ApiError on refusal. */
+function dragOut(start: (takeId: number) => Promise<Envelope>): (takeId: number) => Promise<void> {
+  return async (takeId) => {
+    const envelope = await start(takeId);
+    if (!envelope.ok) throw new ApiError(envelope.error.code, envelope.error.message);
   };
 }

@@ -5,6 +5,7 @@
 import type { Api } from '../lib/api.js';
 import { AppStore } from './app.svelte.js';
 import { EditorStore } from './editor.svelte.js';
+import { ExportStore } from './export.svelte.js';
 import { ImportStore } from './imports.svelte.js';
 import { LibraryStore } from './library.svelte.js';
 import { NoticeStore } from './notices.svelte.js';
@@ -19,6 +20,7 @@ export interface Stores {
   editor: EditorStore;
   training: TrainingStore;
   takes: TakesStore;
+  exports: ExportStore;
   notices: NoticeStore;
 }
 
@@ -32,6 +34,7 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
   const editor = new EditorStore(library, notices);
   const training = new TrainingStore(api, notices);
   const takes = new TakesStore(api, notices);
+  const exportStore = new ExportStore(api, notices);
   return {
     app,
     library,
@@ -39,10 +42,12 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
     editor,
     training,
     takes,
+    exports: exportStore,
     notices,
     async start() {
       imports.init();
       takes.init();
+      exportStore.init();
       await Promise.all([app.load(), library.init(), training.init()]);
     },
   };

@@ -79,7 +79,7 @@ describe('eureka train', () => {
       expect(result.stderr).toMatch(message);
       if (code === 1) expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
-  });
+  }, 60_000); // ten CLI processes, each a Node start (~0.5 s, more on a busy machine)
 
   it('deletes a model with its folder', async () => {
     expect((await eureka(dataDir, 'model', 'rm', '1')).stdout).toBe('deleted model 1\n');

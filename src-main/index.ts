@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { toErrorPayload } from './common/errors.js';
 import { createCore, type Core } from './core.js';
 import { utilityWorker } from './app/utility-worker.js';
+import { dragIcon, electronExportHost } from './app/export-host.js';
 import { forwardEvents, registerIpc } from './ipc/register-ipc.js';
 import { createMainWindow, installSessionPolicy, isAppUrl } from './app/main-window.js';
 import { handleMediaProtocol, registerMediaScheme } from './app/media-protocol.js';
@@ -36,10 +37,11 @@ async function start(): Promise<void> {
     host: 'electron',
     runQueue: 'all',
     launchWorker: utilityWorker,
+    exportHost: electronExportHost(),
     ...(sqliteBinding ? { sqliteBinding } : {}),
   });
   handleMediaProtocol(core);
-  registerIpc(core, (_sender, frameUrl) => isAppUrl(frameUrl));
+  registerIpc(core, (_sender, frameUrl) => isAppUrl(frameUrl), dragIcon);
   const open = () => forwardEvents(core!, createMainWindow().webContents);
   open();
   app.on('activate', () => {

@@ -1,5 +1,14 @@
 import { jest } from '@jest/globals';
-import { CHANNELS, EVENTS, ipcContract, type Envelope, type RendererBridge } from '../../../src-main/common/ipc-contract.js';
+import {
+  CHANNELS,
+  DRAG_OUT_CHANNEL,
+  EVENTS,
+  ipcContract,
+  type Envelope,
+  type RendererBridge,
+} from '../../../src-main/common/ipc-contract.js';
+import type { Core } from '../../../src-main/core.js';
+import { DRAG_ICON_SIZE, dragIconBitmap } from '../../../src-main/app/drag-icon.js';
 import { openTestLibrary, type TestLibrary } from '../../helpers/library.js';
 import { wavBytes } from '../../helpers/signals.js';
 import { createElectronDouble, FakeContents, type ElectronDouble } from './electron-double.js';
@@ -16,7 +25,16 @@ describe('preload', () => {
 
   it('exposes exactly one API object, window.eureka', () => {
     expect([...double.exposed.keys()]).toEqual(['eureka']);
-    expect(Object.keys(bridge()).sort()).toEqual(['invoke', 'mediaUrl', 'on']);
+    expect(Object.keys(bridge()).sort()).toEqual(['invoke', 'mediaUrl', 'on', 'startDrag']);
+  });
+
+  it('asks the main process to drag a take out by its id only', async () => {
+    double.invoked.length = 0;
+    await bridge().startDrag!(7);
+    for (const bad of [-1, 0, 1.5, '7', { path: '/etc/passwd' }]) {
+      expect(await bridge().startDrag!(bad as never)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(double.invoked).toEqual([{ channel: DRAG_OUT_CHANNEL, request: { takeId: 7 } }]);
   });
 
   it('forwards contract channels and refuses every other channel without touching IPC', async () => {
@@ -77,6 +95,63 @@ describe('IPC registration', () => {
     const before = contents.sent.length;
     lib.core.library.renameSong(songs.files[0]!.songId, 'renamed');
     expect(contents.sent.length).toBe(before);
+  });
+});
+
+describe('drag-out', () => {
+  let lib: TestLibrary;
+  beforeAll(async () => {
+    lib = await openTestLibrary();
+  });
+  afterAll(async () => {
+    await lib.close();
+  });
+
+  /** A window's contents that record the drags started from them. */
+  const dragSource = () => {
+    const drags: { file: string; icon: unknown }[] = [];
+    return { drags, startDrag: (item: { file: string; icon: unknown }) => drags.push(item) };
+  };
+  const call = (sender: unknown, request: unknown, url = 'file:///app/index.html') =>
+    double.handlers.get(DRAG_OUT_CHANNEL)!({ sender, senderFrame: { url } }, request) as Envelope;
+
+  it('is registered only with an icon, and refuses foreign frames, bad requests and takes without audio', () => {
+    registerIpc(lib.core, () => true)();
+    expect(double.handlers.has(DRAG_OUT_CHANNEL)).toBe(false);
+    const unregister = registerIpc(lib.core, (_sender, url) => url.startsWith('file:///app/'), () => 'icon' as never);
+    const sender = dragSource();
+    expect(call(sender, { takeId: 1 }, 'https://evil.example/')).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(call(sender, { takeId: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(call(sender, { takeId: 1, file: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(call(sender, { takeId: 99 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(sender.drags).toEqual([]);
+    unregister();
+    expect(double.handlers.has(DRAG_OUT_CHANNEL)).toBe(false);
+  });
+
+  it("starts the drag of the take's own file from the window that asked", () => {
+    const files: Record<number, string> = { 4: '/data/takes/2/take-4.wav' };
+    const core = {
+      ...lib.core,
+      generation: { filePath: (takeId: number) => files[takeId] ?? '' },
+    } as unknown as Core;
+    const unregister = registerIpc(core, () => true, () => 'icon' as never);
+    const sender = dragSource();
+    expect(call(sender, { takeId: 4 })).toEqual({ ok: true, value: { started: true } });
+    expect(sender.drags).toEqual([{ file: '/data/takes/2/take-4.wav', icon: 'icon' }]);
+    unregister();
+  });
+
+  it('draws its icon: an opaque accent tile with rounded corners and dark bars in the middle', () => {
+    const bitmap = dragIconBitmap();
+    const size = DRAG_ICON_SIZE;
+    expect(bitmap.length).toBe(size * size * 4);
+    const pixel = (x: number, y: number) => [...bitmap.subarray((y * size + x) * 4, (y * size + x) * 4 + 4)];
+    expect(pixel(0, 0)).toEqual([0, 0, 0, 0]); // outside the rounded corner
+    expect(pixel(size - 1, size - 1)).toEqual([0, 0, 0, 0]);
+    expect(pixel(size / 2, 2)).toEqual([0xff, 0xa8, 0x6e, 0xff]); // tile, BGRA
+    const middleRow = Array.from({ length: size }, (_, x) => pixel(x, size / 2));
+    expect(middleRow.filter((p) => p[0] === 0x1f && p[2] === 0x08).length).toBe(18); // nine bars, 2 px each
   });
 });
 

@@ -1,0 +1,92 @@
+/**
+ * `eureka export <take-id…> --to DIR`: takes (and their source clip) as an Ableton Live project
+ * and/or a Logic Pro folder, the same export the app's Export dialog makes. Prints each folder
+ * written (the result as JSON with --json); never overwrites: an existing folder gets a
+ * numbered sibling ("Verse Project 2").
+ */
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { EXPORT_FORMATS, MAX_EXPORT_TEMPO, MIN_EXPORT_TEMPO, type ExportFormat } from '../../common/export.js';
+import { withCore } from '../context.js';
+import { printJson } from '../output.js';
+import { parseId } from '../parse.js';
+import { createProgressBar } from '../progress.js';
+
+function parseTempo(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < MIN_EXPORT_TEMPO || value > MAX_EXPORT_TEMPO) {
+    throw new InvalidArgumentError(`expected a tempo from ${MIN_EXPORT_TEMPO} to ${MAX_EXPORT_TEMPO} BPM`);
+  }
+  return value;
+}
+
+function parseTimeSignature(text: string): { numerator: number; denominator: 1 | 2 | 4 | 8 | 16 } {
+  const match = /^\s*(\d{1,2})\s*\/\s*(\d{1,2})\s*$/.exec(text);
+  const numerator = Number(match?.[1]);
+  const denominator = Number(match?.[2]);
+  if (!match || numerator < 1 || ![1, 2, 4, 8, 16].includes(denominator)) {
+    throw new InvalidArgumentError('expected a time signature such as 4/4, 3/4 or 6/8');
+  }
+  return { numerator, denominator: denominator as 1 | 2 | 4 | 8 | 16 };
+}
+
+function collectIds(text: string, previous: number[] = []): number[] {
+  return [...previous, parseId(text)];
+}
+
+interface ExportOptions {
+  to: string;
+  format: ExportFormat;
+  rate: '44100' | '48000';
+  bits: '24' | '32';
+  tempo?: number;
+  timeSignature?: { numerator: number; denominator: 1 | 2 | 4 | 8 | 16 };
+  stack: boolean;
+  source: boolean;
+  song?: string;
+}
+
+export function registerExportCommand(program: Command): void {
+  program
+    .command('export')
+    .description('export takes (and their source clip) for Ableton Live and/or Logic Pro; prints the folders written')
+    .argument('<take-id...>', 'the takes (see eureka takes)', collectIds)
+    .requiredOption('--to <dir>', 'the folder to export into (created if missing)')
+    .addOption(new Option('--format <daw>', 'which DAW').choices(EXPORT_FORMATS).default('both'))
+    .addOption(new Option('--rate <hz>', 'sample rate of the exported files').choices(['44100', '48000']).default('48000'))
+    .addOption(new Option('--bits <n>', '24-bit PCM or 32-bit float').choices(['24', '32']).default('24'))
+    .option('--tempo <bpm>', "the song's tempo (default: estimated from the clip, else 120)", parseTempo)
+    .option('--time-signature <n/d>', 'the time signature (default 4/4)', parseTimeSignature)
+    .option('--stack', 'put every take at bar 1 (default: one after another)', false)
+    .option('--no-source', 'leave the source clip out')
+    .option('--song <name>', "name of the folders and the set (default: the song's name)")
+    .action(async (takeIds: number[], options: ExportOptions, command: Command) => {
+      await withCore(command, async (core, global) => {
+        const bar = createProgressBar();
+        try {
+          const result = await core.export.exportTakes(
+            {
+              takeIds,
+              destination: path.resolve(options.to),
+              format: options.format,
+              sampleRate: options.rate === '44100' ? 44100 : 48000,
+              bitDepth: options.bits === '32' ? 32 : 24,
+              placement: options.stack ? 'stack' : 'sequence',
+              includeSource: options.source,
+              ...(options.tempo === undefined ? {} : { tempo: options.tempo }),
+              ...(options.timeSignature === undefined ? {} : { timeSignature: options.timeSignature }),
+              ...(options.song === undefined ? {} : { songName: options.song }),
+            },
+            { caller: 'cli', onProgress: (event) => bar.update(event.fraction, event.file ?? event.phase) },
+          );
+          bar.done();
+          if (global.json) return printJson(result);
+          const tempoNote = { user: '', estimate: ' (estimated from the clip)', fallback: ' (no clear beat in the clip; the default)' }[result.tempoSource];
+          process.stderr.write(`${result.files} file(s) at ${result.tempo} BPM${tempoNote}\n`);
+          for (const folder of result.folders) process.stdout.write(`${folder}\n`);
+        } finally {
+          bar.done();
+        }
+      });
+    });
+}

@@ -1,0 +1,93 @@
+/**
+ * Assembles an Ableton Live project folder for a plan (docs/export-formats.md §1.6):
+ *
+ *   Samples/Imported/<name>.wav   each item, BWF (bext TimeReference as in the Logic regions)
+ *   MIDI/<name>.mid               items with notes (none yet), aligned at bar 1
+ *   <Song>.als                    the set (ableton/ writeAbletonProject): one audio track per
+ *                                 item, its clip at startSeconds in the Arrangement and in
+ *                                 Session slot row i, warped 1:1 at the plan's tempo
+ *   Ableton Project Info/         (empty: marks the folder as a Live project)
+ *
+ * `dir` is the empty temp folder being assembled; `finalDir` is where it will be moved, so the
+ * set's absolute sample paths already name their final place (Live resolves the relative path
+ * first, so a folder renamed in a race still opens).
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import { writeAbletonProject, type LiveTrackSpec } from './ableton/index.js';
+import { encodeBwfWav, timeReferenceFor } from './bwf-wav.js';
+import type { ExportPlan } from './export-plan.js';
+import { encodeMidiFile } from './midi-file.js';
+import type { ExportedFile } from './sidecar.js';
+
+export const ABLETON_SAMPLES_DIR = 'Samples/Imported';
+export const ABLETON_MIDI_DIR = 'MIDI';
+
+/** Files writeAbletonFolder writes for `plan` (samples, MIDI, the .als). */
+export function abletonFolderFileCount(plan: ExportPlan): number {
+  return plan.items.length + plan.items.filter((item) => (item.midi?.notes.length ?? 0) > 0).length + 1;
+}
+
+/**
+ * Writes the project into `dir`. `itemNames` are the sanitised, unique file base names, one per
+ * item. Returns the item files (for the sidecar) and the .als path relative to `dir`.
+ */
+export async function writeAbletonFolder(
+  dir: string,
+  finalDir: string,
+  plan: ExportPlan,
+  itemNames: string[],
+  onFile: (relativePath: string) => void = () => undefined,
+): Promise<{ files: ExportedFile[]; alsFile: string }> {
+  const rate = plan.sampleRate;
+  const files: ExportedFile[] = [];
+  const tracks: LiveTrackSpec[] = [];
+  await mkdir(path.join(dir, ...ABLETON_SAMPLES_DIR.split('/')), { recursive: true });
+  for (const [i, item] of plan.items.entries()) {
+    const relativePath = `${ABLETON_SAMPLES_DIR}/${itemNames[i]}.wav`;
+    const bytes = encodeBwfWav(item.samples, rate, plan.bitDepth, {
+      name: item.name,
+      comment: item.comment,
+      createdAt: plan.createdAt,
+      timeReference: timeReferenceFor(item.startSeconds, rate),
+    });
+    await writeFileAtomic(path.join(dir, ...relativePath.split('/')), bytes, relativePath);
+    onFile(relativePath);
+    files.push({ path: relativePath, role: 'sample', item: i });
+    tracks.push({
+      name: item.name,
+      clip: {
+        name: item.name,
+        startBeats: (item.startSeconds * plan.tempo) / 60,
+        file: {
+          relativePath,
+          absolutePath: path.join(finalDir, ...relativePath.split('/')),
+          bytes: bytes.byteLength,
+          frames: item.samples.length,
+          sampleRate: rate,
+        },
+        seconds: item.samples.length / rate,
+      },
+    });
+  }
+  for (const [i, item] of plan.items.entries()) {
+    if (!item.midi || item.midi.notes.length === 0) continue;
+    const relativePath = `${ABLETON_MIDI_DIR}/${itemNames[i]}.mid`;
+    const notes = item.midi.notes.map((note) => ({ ...note, time: note.time + item.startSeconds }));
+    await mkdir(path.join(dir, ABLETON_MIDI_DIR), { recursive: true });
+    const song = { name: plan.songName, tempo: plan.tempo, timeSignature: plan.timeSignature };
+    await writeFileAtomic(path.join(dir, ABLETON_MIDI_DIR, `${itemNames[i]}.mid`), encodeMidiFile(song, [{ name: item.name, notes }]), relativePath);
+    onFile(relativePath);
+    files.push({ path: relativePath, role: 'midi', item: i });
+  }
+  const { alsFile } = await writeAbletonProject(dir, plan.songName, {
+    tempo: plan.tempo,
+    timeSignature: plan.timeSignature,
+    tracks,
+    scenes: Math.max(1, tracks.length),
+  });
+  const alsRelative = path.relative(dir, alsFile).split(path.sep).join('/');
+  onFile(alsRelative);
+  return { files, alsFile: alsRelative };
+}

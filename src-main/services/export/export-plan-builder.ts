@@ -1,0 +1,221 @@
+/**
+ * Builds the ExportPlan of a request: loads the takes' WAVs and their source clips (the audio
+ * each model learned, kept in its folder as source.f32 at source.json's rate), resamples every
+ * item to the export rate with libsamplerate's best sinc, names the items uniquely, finds the
+ * tempo (the user's, else an estimate of the first source clip, else 120 BPM) and places the
+ * items in the song (export-plan.ts secondsPerBar):
+ *   sequence: item 0 at bar 1; each next one at the first bar line after the previous ends
+ *             (strictly after, so an item that ends exactly on a bar line is followed by one
+ *             bar of silence; never more than a bar of gap otherwise);
+ *   stack:    every item at bar 1.
+ * Several takes of models of the same clip share one source item; takes of different clips
+ * bring one source each. Sources come first (items[0] is the source when included).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clip, Song } from '../../common/dto.js';
+import { AppError } from '../../common/errors.js';
+import { FALLBACK_TEMPO, type ParsedExportRequest } from '../../common/export.js';
+import { formatSeconds } from '../../common/format-time.js';
+import type { Take } from '../../common/generation.js';
+import type { Model } from '../../common/training.js';
+import { decodeAudio } from '../audio/decode.js';
+import { mixToMono, resample } from '../audio/resample.js';
+import { MODEL_FILES, sourceInfoSchema } from '../training/protocol.js';
+import { uniqueNames } from './export-names.js';
+import { secondsPerBar, type ExportItem, type ExportPlan } from './export-plan.js';
+import { estimateTempo } from './tempo-estimate.js';
+
+/** What the builder reads, from the core's services. */
+export interface ExportSources {
+  take(takeId: number): Take;
+  /** The take's WAV (NOT_FOUND while it has none). */
+  takeFile(takeId: number): string;
+  model(modelId: number): Model;
+  modelDir(modelId: number): string;
+  /** The clip, or null once it was deleted. */
+  clip(clipId: number): Clip | null;
+  song(songId: number): Song | null;
+}
+
+export type TempoSource = 'user' | 'estimate' | 'fallback';
+
+export interface BuiltPlan {
+  plan: ExportPlan;
+  tempoSource: TempoSource;
+}
+
+/** `onStep(label)` is called before each item is loaded (for progress). */
+export async function buildExportPlan(
+  request: ParsedExportRequest,
+  sources: ExportSources,
+  onStep: (label: string, index: number, count: number) => void = () => undefined,
+  createdAt = new Date(),
+): Promise<BuiltPlan> {
+  const takes = [...new Set(request.takeIds)].map((id) => readyTake(sources, id));
+  const groups = sourceGroups(takes, sources);
+  // Sources are read to be exported, or (the first one) to estimate the tempo from.
+  const needed = request.includeSource ? groups : request.tempo === undefined ? groups.slice(0, 1) : [];
+  const count = takes.length + needed.length;
+  let step = 0;
+
+  const sourceAudio: { group: SourceGroup; samples: Float32Array; rate: number }[] = [];
+  for (const group of needed) {
+    onStep('source clip', step++, count);
+    sourceAudio.push({ group, ...(await readModelSource(sources.modelDir(group.model.id))) });
+  }
+  const estimate = request.tempo === undefined && sourceAudio[0] ? estimateTempo(sourceAudio[0].samples, sourceAudio[0].rate) : null;
+  const tempo = request.tempo ?? estimate?.bpm ?? FALLBACK_TEMPO;
+  const tempoSource: TempoSource = request.tempo !== undefined ? 'user' : estimate ? 'estimate' : 'fallback';
+
+  const items: Omit<ExportItem, 'startSeconds'>[] = [];
+  if (request.includeSource) {
+    for (const { group, samples, rate } of sourceAudio) {
+      items.push({
+        name: groups.length === 1 ? 'Source clip' : `Source clip · model ${group.model.id}`,
+        kind: 'source',
+        samples: await resample(samples, rate, request.sampleRate, 'best'),
+        comment: `source clip ${group.range}`,
+        provenance: { kind: 'source', ...group.provenance, mode: null, seed: null, sourceSampleRate: rate, ratings: [] },
+        midi: null,
+      });
+    }
+  }
+  const nameCounts = countBy(takes.map((take) => take.name));
+  for (const take of takes) {
+    onStep(take.name, step++, count);
+    const group = groups.find((g) => g.takeIds.has(take.id))!;
+    const decoded = await decodeAudio(await readFile(sources.takeFile(take.id)), take.name);
+    items.push({
+      name: (nameCounts.get(take.name) ?? 0) > 1 ? `${take.name} · model ${take.modelId}` : take.name,
+      kind: 'take',
+      samples: await resample(mixToMono(decoded.channels), decoded.sampleRate, request.sampleRate, 'best'),
+      comment: `model ${take.modelId} · ${take.settings.mode} · seed ${take.seed}`,
+      provenance: {
+        kind: 'take',
+        takeId: take.id,
+        take: take.name,
+        ...group.provenance,
+        mode: take.settings.mode,
+        seed: take.seed,
+        settings: take.settings,
+        checkpoint: take.checkpoint,
+        takeSampleRate: decoded.sampleRate,
+        generatedAt: take.finishedAt,
+        verdict: take.verdict,
+        starred: take.starred,
+        ratings: [],
+      },
+      midi: null,
+    });
+  }
+  const names = uniqueNames(items.map((item) => item.name));
+  const plan: ExportPlan = {
+    songName: request.songName ?? songNameOf(takes, sources),
+    tempo,
+    timeSignature: request.timeSignature,
+    sampleRate: request.sampleRate,
+    bitDepth: request.bitDepth,
+    placement: request.placement,
+    items: [],
+    createdAt,
+  };
+  plan.items = placeItems(
+    items.map((item, i) => ({ ...item, name: names[i]!, startSeconds: 0 })),
+    plan,
+  );
+  return { plan, tempoSource };
+}
+
+/** Start times per the plan's placement (see the module comment). */
+export function placeItems(items: ExportItem[], plan: Pick<ExportPlan, 'tempo' | 'timeSignature' | 'sampleRate' | 'placement'>): ExportItem[] {
+  if (plan.placement === 'stack') return items.map((item) => ({ ...item, startSeconds: 0 }));
+  const bar = secondsPerBar(plan);
+  let nextBar = 0;
+  return items.map((item) => {
+    const startSeconds = nextBar * bar;
+    const endBars = (startSeconds + item.samples.length / plan.sampleRate) / bar;
+    // The tolerance keeps float error from adding a bar to an item that ends on a bar line.
+    nextBar = Math.floor(endBars + 1e-9) + 1;
+    return { ...item, startSeconds };
+  });
+}
+
+interface SourceGroup {
+  model: Model;
+  takeIds: Set<number>;
+  range: string;
+  provenance: Record<string, unknown>;
+}
+
+function readyTake(sources: ExportSources, takeId: number): Take {
+  const take = sources.take(takeId);
+  if (take.status !== 'ready' || !take.hasFile) {
+    const why = take.status !== 'ready' ? `it is ${take.status}` : 'its file was deleted';
+    throw new AppError('INVALID_INPUT', `take ${takeId} cannot be exported: ${why}`);
+  }
+  return take;
+}
+
+/** One group per distinct source clip (per model when its clip is gone), in order of first take. */
+function sourceGroups(takes: Take[], sources: ExportSources): SourceGroup[] {
+  const groups = new Map<string, SourceGroup>();
+  for (const take of takes) {
+    const key = take.clipId !== null ? `clip ${take.clipId}` : `model ${take.modelId}`;
+    const existing = groups.get(key);
+    if (existing) {
+      existing.takeIds.add(take.id);
+      continue;
+    }
+    const model = sources.model(take.modelId);
+    const clip = take.clipId !== null ? sources.clip(take.clipId) : null;
+    const song = take.songId !== null ? sources.song(take.songId) : null;
+    const range = clip ? `${clipTime(clip.start)}–${clipTime(clip.end)}` : (model.name.split(' · ').at(-1) ?? '');
+    groups.set(key, {
+      model,
+      takeIds: new Set([take.id]),
+      range,
+      provenance: {
+        song: song ? { id: song.id, name: song.name } : null,
+        clip: clip ? { id: clip.id, start: clip.start, end: clip.end, label: clip.label } : null,
+        model: { id: model.id, name: model.name },
+        preset: model.preset,
+      },
+    });
+  }
+  return [...groups.values()];
+}
+
+/** The audio a model learned: source.f32 (little-endian float32) at source.json's rate. */
+async function readModelSource(modelDir: string): Promise<{ samples: Float32Array; rate: number }> {
+  try {
+    const info = sourceInfoSchema.parse(JSON.parse(await readFile(path.join(modelDir, MODEL_FILES.sourceInfo), 'utf8')));
+    const bytes = await readFile(path.join(modelDir, MODEL_FILES.source));
+    if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0) throw new Error('damaged');
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    return { samples: new Float32Array(copy.buffer), rate: info.sampleRate };
+  } catch {
+    throw new AppError('NOT_FOUND', "the model's copy of its source clip is missing or damaged");
+  }
+}
+
+function songNameOf(takes: Take[], sources: ExportSources): string {
+  const first = takes[0]!;
+  const song = first.songId !== null ? sources.song(first.songId) : null;
+  if (song) return song.name;
+  // A model is named "<song> · <clip range>" when it is made.
+  const parts = sources.model(first.modelId).name.split(' · ');
+  return (parts.length > 1 ? parts.slice(0, -1).join(' · ') : parts[0]) || 'Eureka export';
+}
+
+/** "0:04", "1:02.5": formatSeconds without the trailing zeros of its milliseconds. */
+function clipTime(seconds: number): string {
+  return formatSeconds(seconds).replace(/\.?0+$/, '');
+}
+
+function countBy(values: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}

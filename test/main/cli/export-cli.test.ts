@@ -1,0 +1,84 @@
+/**
+ * `eureka export` as a user runs it: the compiled CLI in a child process, a real data folder, a
+ * model trained with the `test` preset and a take made by `eureka generate`. Checks the folders
+ * it prints, --json, the numbered sibling on a second run, the options reaching the files
+ * (ffprobe), and one-line refusals with a non-zero exit.
+ */
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { exportResultSchema } from '../../../src-main/common/export.js';
+import { runEureka, type CliResult } from '../../helpers/cli.js';
+import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
+import { wavBytes } from '../../helpers/signals.js';
+
+const run = promisify(execFile);
+
+function eureka(dataDir: string, ...args: string[]): Promise<CliResult> {
+  return runEureka(dataDir, args);
+}
+
+async function probe(file: string): Promise<{ codec_name: string; sample_rate: string; duration_ts: number }> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file]);
+  return (JSON.parse(stdout) as { streams: { codec_name: string; sample_rate: string; duration_ts: number }[] }).streams[0]!;
+}
+
+describe('eureka export', () => {
+  let work: string;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    work = await makeTempDir();
+    dataDir = path.join(work, 'data');
+    const wav = path.join(work, 'Verse idea.wav');
+    await writeFile(wav, wavBytes({ seconds: 1.5, sampleRate: 16_000, channels: 1, frequency: 220, seed: 4 }));
+    expect((await eureka(dataDir, 'import', wav)).code).toBe(0);
+    expect((await eureka(dataDir, 'clip', 'add', '1', '--start', '0', '--end', '1.5', '--label', 'U')).code).toBe(0);
+    expect((await eureka(dataDir, 'train', '1', '--preset', 'test', '--seed', '3')).code).toBe(0);
+    expect((await eureka(dataDir, 'generate', '1', '--count', '2', '--length', '1', '--seed', '8', '--provider', 'cpu')).code).toBe(0);
+  }, 180_000);
+
+  afterAll(() => removeDir(work));
+
+  it('prints the folders it wrote, and a numbered sibling the second time', async () => {
+    const to = path.join(work, 'Exports');
+    const first = await eureka(dataDir, 'export', '1', '2', '--to', to, '--tempo', '96', '--format', 'both');
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stdout.trim().split('\n')).toEqual([path.join(to, 'Verse idea Project'), path.join(to, 'Verse idea Logic')]);
+    expect(first.stderr).toMatch(/file\(s\) at 96 BPM\n$/);
+    const als = gunzipSync(await readFile(path.join(to, 'Verse idea Project', 'Verse idea.als'))).toString('utf8');
+    expect(als).toContain('<AudioTrack');
+
+    const second = await eureka(dataDir, 'export', '1', '2', '--to', to, '--tempo', '96', '--format', 'ableton');
+    expect(second.stdout.trim()).toBe(path.join(to, 'Verse idea Project 2'));
+    expect((await readdir(to)).sort()).toEqual(['Verse idea Logic', 'Verse idea Project', 'Verse idea Project 2']);
+  }, 60_000);
+
+  it('passes rate, depth, placement and source options through, and answers in JSON', async () => {
+    const to = path.join(work, 'Json');
+    const result = await eureka(dataDir, '--json', 'export', '2', '--to', to, '--format', 'logic', '--rate', '44100', '--bits', '32', '--stack', '--no-source', '--song', 'Chorus');
+    expect(result.code).toBe(0);
+    const parsed = exportResultSchema.parse(JSON.parse(result.stdout));
+    // A 1.5 s clip holds too few beats to estimate a tempo: the fallback, said so.
+    expect(parsed).toMatchObject({ folders: [path.join(to, 'Chorus Logic')], tempo: 120, tempoSource: 'fallback', tempoEstimated: false });
+    expect(await readdir(path.join(to, 'Chorus Logic', 'Regions'))).toEqual(['Take 2.wav']);
+    expect(await probe(path.join(to, 'Chorus Logic', 'Regions', 'Take 2.wav'))).toMatchObject({ codec_name: 'pcm_f32le', sample_rate: '44100', duration_ts: 44100 });
+  }, 60_000);
+
+  it('refuses bad input in one line with a non-zero exit, writing nothing', async () => {
+    const to = path.join(work, 'Refused');
+    const missing = await eureka(dataDir, 'export', '99', '--to', to);
+    expect(missing).toMatchObject({ code: 1, stderr: 'eureka: there is no take 99\n' });
+    const inData = await eureka(dataDir, 'export', '1', '--to', path.join(dataDir, 'mine'));
+    expect(inData.code).toBe(1);
+    expect(inData.stderr).toMatch(/^eureka: exports cannot go into Eureka's library folder/);
+    const tempo = await eureka(dataDir, 'export', '1', '--to', to, '--tempo', '5');
+    expect(tempo.code).toBe(2);
+    expect(tempo.stderr).toContain('expected a tempo from 20 to 999 BPM');
+    const noTo = await eureka(dataDir, 'export', '1');
+    expect(noTo.code).toBe(2);
+    await expect(readdir(to)).rejects.toThrow(/ENOENT/);
+  }, 60_000);
+});

@@ -1,0 +1,108 @@
+/**
+ * The SMF writers, read back with @tonejs/midi's parser (and the header bytes by hand): format
+ * 1, PPQ 480, the conductor track's name, tempo and time signature, named note tracks with the
+ * notes at the right ticks, UTF-8 names, and the checks on bad input.
+ */
+import tonejs from '@tonejs/midi';
+import { AppError } from '../../../../src-main/common/errors.js';
+import { encodeMidiFile, encodeTempoMap, MIDI_PPQ } from '../../../../src-main/services/export/midi-file.js';
+
+const { Midi } = tonejs;
+const utf8 = (binary: string): string => new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+
+/** The SMF header: "MThd", length 6, format, track count, division. */
+function header(bytes: Uint8Array): { format: number; tracks: number; division: number } {
+  expect(String.fromCharCode(...bytes.subarray(0, 4))).toBe('MThd');
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  expect(view.getUint32(4)).toBe(6);
+  return { format: view.getUint16(8), tracks: view.getUint16(10), division: view.getUint16(12) };
+}
+
+describe('encodeTempoMap', () => {
+  it('writes a type-1 conductor track with song name, tempo and time signature', () => {
+    const bytes = encodeTempoMap({ name: 'Verse idea 3', tempo: 92, timeSignature: { numerator: 6, denominator: 8 } });
+    expect(header(bytes)).toEqual({ format: 1, tracks: 1, division: MIDI_PPQ });
+    const midi = new Midi(bytes);
+    expect(midi.header.ppq).toBe(480);
+    expect(midi.header.name).toBe('Verse idea 3');
+    expect(midi.header.tempos).toHaveLength(1);
+    expect(midi.header.tempos[0]!.ticks).toBe(0);
+    expect(midi.header.tempos[0]!.bpm).toBeCloseTo(92, 3); // 652173 µs per quarter
+    expect(midi.header.timeSignatures).toEqual([expect.objectContaining({ ticks: 0, timeSignature: [6, 8] })]);
+    expect(midi.tracks).toHaveLength(0);
+    // The conductor ends with FF 2F 00.
+    expect(Array.from(bytes.subarray(bytes.length - 3))).toEqual([0xff, 0x2f, 0x00]);
+  });
+
+  it('keeps a Unicode song name as UTF-8', () => {
+    const midi = new Midi(encodeTempoMap({ name: 'Café 🎸', tempo: 120, timeSignature: { numerator: 4, denominator: 4 } }));
+    expect(utf8(midi.header.name)).toBe('Café 🎸');
+  });
+
+  it('rejects tempi and time signatures a DAW cannot take', () => {
+    const code = (tempo: number, numerator: number, denominator: number): string | undefined => {
+      try {
+        encodeTempoMap({ name: 's', tempo, timeSignature: { numerator, denominator } });
+      } catch (error) {
+        return (error as AppError).code;
+      }
+      return undefined;
+    };
+    expect(code(120, 4, 4)).toBeUndefined();
+    expect(code(10, 4, 4)).toBe('INVALID_INPUT');
+    expect(code(Number.NaN, 4, 4)).toBe('INVALID_INPUT');
+    expect(code(120, 0, 4)).toBe('INVALID_INPUT');
+    expect(code(120, 4, 3)).toBe('INVALID_INPUT');
+  });
+});
+
+describe('encodeMidiFile', () => {
+  const song = { name: 'Song', tempo: 120, timeSignature: { numerator: 4, denominator: 4 } };
+
+  it('writes one named track per part with notes at tempo-derived ticks', () => {
+    const bytes = encodeMidiFile(song, [
+      {
+        name: 'Take 1',
+        // Out of order on purpose; 0.5 s at 120 BPM = one quarter = 480 ticks.
+        notes: [
+          { midi: 64, time: 0.5, duration: 0.25, velocity: 0.5 },
+          { midi: 60, time: 0, duration: 0.5, velocity: 1 },
+          { midi: 60, time: 0.5, duration: 0.5, velocity: 0.8 }, // same pitch, starts as the first ends
+        ],
+      },
+      { name: 'Source clip', notes: [{ midi: 48, time: 2, duration: 1, velocity: 0.6 }] },
+    ]);
+    expect(header(bytes)).toEqual({ format: 1, tracks: 3, division: 480 });
+    const midi = new Midi(bytes);
+    expect(midi.tracks.map((track) => track.name)).toEqual(['Take 1', 'Source clip']);
+    const [take, source] = midi.tracks;
+    expect(take!.notes.map((n) => [n.midi, n.ticks, n.durationTicks, Math.round(n.velocity * 127)])).toEqual([
+      [60, 0, 480, 127],
+      [60, 480, 480, 102],
+      [64, 480, 240, 64],
+    ]);
+    expect(source!.notes.map((n) => [n.midi, n.ticks, n.durationTicks])).toEqual([[48, 1920, 960]]);
+    expect(take!.channel).not.toBe(source!.channel);
+    expect(midi.header.tempos[0]!.bpm).toBe(120);
+  });
+
+  it('never puts a part on the drum channel and keeps very short notes', () => {
+    const parts = Array.from({ length: 11 }, (_, i) => ({
+      name: `Part ${i}`,
+      notes: [{ midi: 60, time: 0, duration: 0.0001, velocity: 0.001 }],
+    }));
+    const midi = new Midi(encodeMidiFile(song, parts));
+    expect(midi.tracks.map((track) => track.channel)).not.toContain(9);
+    expect(midi.tracks[10]!.notes[0]!.durationTicks).toBe(1);
+    expect(Math.round(midi.tracks[10]!.notes[0]!.velocity * 127)).toBe(1); // not a note off
+  });
+
+  it('rejects notes outside MIDI', () => {
+    expect(() => encodeMidiFile(song, [{ name: 'x', notes: [{ midi: 128, time: 0, duration: 1, velocity: 1 }] }])).toThrow(
+      AppError,
+    );
+    expect(() => encodeMidiFile(song, [{ name: 'x', notes: [{ midi: 60, time: -1, duration: 1, velocity: 1 }] }])).toThrow(
+      /MIDI note of "x"/,
+    );
+  });
+});

@@ -21,49 +21,17 @@ import {
   type TrainOptions,
 } from '../../src-main/addon/binding.js';
 import { listFiles, makeTempDir, removeDir } from '../helpers/temp-dir.js';
+import { TINY_HOLE, TINY_OPTIONS, TINY_RATE, TINY_RATES, TINY_SAMPLES, tinySignal } from '../helpers/trained-model.js';
 
-const FS = 2000;
-const N_SIGNAL = 3000; // 1.5 s
-const SCALES = 4; // 250, 500, 1000, 2000 Hz
-const EPOCHS = 10;
-
-const OPTIONS: TrainOptions = {
-  mode: 'normal',
-  channelsFirst: 4,
-  channelsRest: 6,
-  kernelSize: 3,
-  layers: 4,
-  epochsPerScale: EPOCHS,
-  seed: 3,
-  mssConfigs: [
-    { nFft: 256, hop: 32, win: 128 },
-    { nFft: 128, hop: 16, win: 64 },
-    { nFft: 64, hop: 8, win: 32 },
-  ],
-  fsList: [250, 500, 1000],
-};
-
-/** A 50 ms gap at 0.70 s, in samples at FS. */
-const HOLE = { start: 1400, end: 1500 };
+// The tiny setup every generation test shares (test/helpers/trained-model.ts).
+const FS = TINY_RATE;
+const N_SIGNAL = TINY_SAMPLES;
+const SCALES = TINY_RATES.length; // 250, 500, 1000, 2000 Hz
+const EPOCHS = TINY_OPTIONS.epochsPerScale ?? 10;
+const OPTIONS: TrainOptions = TINY_OPTIONS;
+const HOLE = TINY_HOLE;
 const INPAINT: TrainOptions = { ...OPTIONS, mode: 'inpainting', holes: [HOLE] };
-
-/** Tones at 55, 110, 330 (tremolo) and 700 Hz plus seeded noise bursts (80 ms every 0.4 s). */
-function makeSignal(): Float32Array {
-  const x = new Float32Array(N_SIGNAL);
-  let state = 7;
-  for (let i = 0; i < N_SIGNAL; i++) {
-    const t = i / FS;
-    let v =
-      0.5 * Math.sin(2 * Math.PI * 55 * t) +
-      0.3 * Math.sin(2 * Math.PI * 110 * t + 0.3) +
-      0.2 * Math.sin(2 * Math.PI * 330 * t) * (0.5 + 0.5 * Math.sin(2 * Math.PI * 1.5 * t)) +
-      0.1 * Math.sin(2 * Math.PI * 700 * t);
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    if (t % 0.4 < 0.08) v += 0.25 * (state / 2 ** 31 - 1);
-    x[i] = v;
-  }
-  return x;
-}
+const makeSignal = tinySignal;
 
 const ckpt = (dir: string, scale: number): string => path.join(dir, `scale-${scale}.ckpt`);
 

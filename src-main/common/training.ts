@@ -181,6 +181,12 @@ export const trainRequestSchema = z.object({
   preset: presetNameSchema,
   /** quick only: the time budget in seconds [its default]. */
   budgetSeconds: z.number().finite().min(MIN_BUDGET_SECONDS).max(MAX_BUDGET_SECONDS).optional(),
+  /**
+   * quick only: what to do when even the cheapest settings do not fit the budget on this machine
+   * (a slow or busy one): 'refuse' with the time it would need, or train 'cheapest' anyway and
+   * say so in the plan [refuse]. The demo asks for 'cheapest': a demo must finish.
+   */
+  overBudget: z.enum(['refuse', 'cheapest']).optional(),
   device: trainDeviceSchema.default('auto'),
   /** [the preset's; gap clips always inpainting] */
   mode: trainModeSchema.optional(),

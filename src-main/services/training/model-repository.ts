@@ -25,6 +25,8 @@ export const jobRequestSchema = z.object({
   seed: z.string(),
   /** The mode asked for, or null for the preset's. */
   mode: z.enum(['normal', 'denoising']).nullable().default(null),
+  /** quick: refuse a budget the cheapest settings exceed, or train them anyway. */
+  overBudget: z.enum(['refuse', 'cheapest']).optional(),
 });
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 

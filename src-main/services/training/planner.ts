@@ -102,6 +102,8 @@ export interface PlanInputs {
   /** quick: the budget in seconds, and the seconds already spent (the probe). */
   budgetSeconds: number | null;
   spentSeconds: number;
+  /** quick: when even the cheapest rung misses the budget, refuse (default) or take it anyway. */
+  overBudget?: 'refuse' | 'cheapest';
   /** The mode asked for instead of the preset's (ignored for a gap clip: inpainting). */
   mode?: 'normal' | 'denoising' | null;
 }
@@ -110,7 +112,8 @@ export interface PlanInputs {
  * The plan for a run. Fixed presets take their settings (capping the top rate at the clip's
  * own rate); quick walks its ladder and takes the first rung that affords `goodEpochs` per
  * scale within the budget, else the first that affords `fairEpochs`, else the cheapest rung if
- * it affords `minEpochs`. Throws
+ * it affords `minEpochs` — or, with overBudget 'cheapest', the cheapest rung at `minEpochs`
+ * whatever the budget (its forecast then exceeds it, and the summary says so). Throws
  * INVALID_INPUT when the clip is too short for the preset or the budget too small.
  */
 export function makePlan(inputs: PlanInputs): TrainingPlan {
@@ -139,15 +142,19 @@ export function makePlan(inputs: PlanInputs): TrainingPlan {
     const { goodEpochs, fairEpochs } = preset.budget;
     const pick =
       options.find((o) => o.affordable >= goodEpochs) ?? options.find((o) => o.affordable >= fairEpochs) ?? cheapest;
-    if (pick.affordable < preset.budget.minEpochs) {
-      const needed = (preset.budget.minEpochs * cheapest.perEpoch + inputs.spentSeconds) / preset.budget.fill;
+    const { minEpochs } = preset.budget;
+    if (pick.affordable < minEpochs && inputs.overBudget === 'cheapest') {
+      chosen = { ...cheapest, epochs: Math.min(minEpochs, preset.epochsPerScale) };
+    } else if (pick.affordable < minEpochs) {
+      const needed = (minEpochs * cheapest.perEpoch + inputs.spentSeconds) / preset.budget.fill;
       throw new AppError(
         'INVALID_INPUT',
         `a ${formatDuration(budget)} budget is too short for this ${formatDuration(clip.seconds)} clip on this machine: ` +
           `the cheapest quick settings need about ${formatDuration(Math.ceil(needed))} (choose a longer budget or a shorter clip)`,
       );
+    } else {
+      chosen = { ...pick, epochs: Math.min(pick.affordable, preset.epochsPerScale) };
     }
-    chosen = { ...pick, epochs: Math.min(pick.affordable, preset.epochsPerScale) };
   } else {
     const { rate, levels } = levelsAt(preset.topRate);
     if (levels.length === 0) throw tooShort(clip, preset, minLength);
@@ -210,7 +217,12 @@ function summarise(plan: TrainingPlan, costs: CostModel | null): string {
   let text = parts.join(', ');
   if (plan.predictedSeconds !== null) {
     text += `; forecast ${formatDuration(plan.predictedSeconds)}`;
-    if (plan.budgetSeconds !== null) text += ` of a ${formatDuration(plan.budgetSeconds)} budget`;
+    if (plan.budgetSeconds !== null) {
+      text +=
+        plan.predictedSeconds > plan.budgetSeconds
+          ? `, over the ${formatDuration(plan.budgetSeconds)} budget (this machine is too slow for it now: the cheapest settings)`
+          : ` of a ${formatDuration(plan.budgetSeconds)} budget`;
+    }
     const cost = costs?.get(plan.channelsRest);
     if (cost) text += ` (measured ${(cost.perSample * 1e6).toFixed(2)} µs per sample-epoch at ${plan.channelsRest} channels)`;
   }

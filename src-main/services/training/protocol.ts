@@ -25,6 +25,8 @@ export const workerJobSchema = z.object({
   device: z.enum(['cpu', 'cuda']),
   deviceReason: z.string(),
   budgetSeconds: z.number().positive().nullable(),
+  /** quick: refuse a budget the cheapest settings exceed, or train them anyway. */
+  overBudget: z.enum(['refuse', 'cheapest']).optional(),
   /** The mode asked for, or null for the preset's (a gap clip trains in inpainting mode). */
   mode: z.enum(['normal', 'denoising']).nullable(),
   /** The plan of an earlier attempt (resume), or null to plan now. */

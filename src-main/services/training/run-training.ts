@@ -65,6 +65,7 @@ export async function runTrainingJob(
       deviceReason: job.deviceReason,
       costs,
       budgetSeconds: job.budgetSeconds,
+      ...(job.overBudget === undefined ? {} : { overBudget: job.overBudget }),
       mode: job.mode,
       spentSeconds: (performance.now() - started) / 1000,
     });

@@ -145,6 +145,7 @@ export class TrainingService {
         deviceReason: reason,
         seed: request.seed ?? randomSeed(),
         mode: request.mode ?? null,
+        ...(request.overBudget === undefined ? {} : { overBudget: request.overBudget }),
       },
     });
     const dir = this.modelDir(id);
@@ -301,6 +302,7 @@ export class TrainingService {
       device: request.device,
       deviceReason: request.deviceReason,
       budgetSeconds: request.budgetSeconds,
+      ...(request.overBudget === undefined ? {} : { overBudget: request.overBudget }),
       mode: request.mode,
       plan: model.plan,
       resume: model.plan !== null,

@@ -143,6 +143,19 @@ describe('makePlan', () => {
     expect(() => makePlan(inputs({ costs: machine(100_000) }))).toThrow(/budget is too short for this .* clip on this machine: the cheapest quick settings need about/);
   });
 
+  it('quick with overBudget "cheapest": the cheapest rung at minEpochs, over budget and saying so', () => {
+    const budget = loadPreset('quick').budget!;
+    const cheapest = budget.ladder.at(-1)!;
+    const slow = inputs({ costs: machine(100_000), overBudget: 'cheapest' });
+    const plan = makePlan(slow);
+    expect([plan.topRate, plan.channelsRest, plan.epochsPerScale]).toEqual([cheapest.topRate, cheapest.channels, budget.minEpochs]);
+    expect(plan.predictedSeconds!).toBeGreaterThan(plan.budgetSeconds!);
+    expect(plan.summary).toMatch(/over the .* budget \(this machine is too slow for it now: the cheapest settings\)/);
+    // a budget that fits is planned exactly as without the policy
+    const fits = inputs({ costs: machine(1) });
+    expect(makePlan({ ...fits, overBudget: 'cheapest' })).toEqual(makePlan(fits));
+  });
+
   it('refuses a clip too short for the preset', () => {
     const call = () => makePlan(inputs({ preset: loadPreset('studio'), costs: null, budgetSeconds: null, clip: { seconds: 0.1, sourceRate: 16_000, hole: null } }));
     expect(call).toThrow(AppError);

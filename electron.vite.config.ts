@@ -73,6 +73,7 @@ export default defineConfig({
           'workers/audio-worker': fromRoot('src-main/workers/audio-worker.ts'),
           'workers/training-worker': fromRoot('src-main/workers/training-worker.ts'),
           'workers/generation-worker': fromRoot('src-main/workers/generation-worker.ts'),
+          'workers/metrics-worker': fromRoot('src-main/workers/metrics-worker.ts'),
         },
         external: NATIVE_EXTERNALS,
       },

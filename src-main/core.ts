@@ -22,6 +22,13 @@ import { GenerationService, resolveGenerationWorkerScript } from './services/gen
 import { TakeRepository } from './services/generation/take-repository.js';
 import { ExportService, type ExportHost } from './services/export/export-service.js';
 import { defaultExportRoot } from './services/export/export-destination.js';
+import { MetricsRepository } from './services/metrics/metrics-repository.js';
+import { createWorkerRunner, resolveMetricsWorkerScript } from './services/metrics/metrics-runner.js';
+import { MetricsService } from './services/metrics/metrics-service.js';
+import { RatingRepository } from './services/rating/rating-repository.js';
+import { RatingService } from './services/rating/rating-service.js';
+import { RatingResults } from './services/rating/results.js';
+import { buildSession } from './services/rating/session-builder.js';
 import type { MediaRef } from './common/media.js';
 import { APP_VERSION } from './version.js';
 
@@ -43,6 +50,8 @@ export interface CoreOptions {
   runQueue?: 'all' | 'own';
   /** How training and generation workers start: child_process.fork by default, utilityProcess in Electron. */
   launchWorker?: WorkerLauncher;
+  /** Worker threads that measure takes [one per core, at most 4]. */
+  metricsThreads?: number;
   /** The onnxruntime execution provider generation asks for [auto: CUDA when it works, else the CPU]. */
   executionProvider?: 'auto' | 'cpu' | 'cuda';
   /** Where exports go by default, and the only place web mode may export to [EUREKA_EXPORT_DIR, else <Music or home>/Eureka Exports]. */
@@ -59,6 +68,11 @@ export interface Core {
   readonly training: TrainingService;
   readonly generation: GenerationService;
   readonly export: ExportService;
+  /** Blind rating sessions: the answer key stays here, in the main process. */
+  readonly rating: RatingService;
+  /** The rating sessions' storage, answer key included (main process only: tests and the media route). */
+  readonly ratingRepository: RatingRepository;
+  readonly metrics: MetricsService;
   readonly handlers: ApiHandlers;
   /** The file a media reference names (NOT_FOUND when there is none). */
   mediaFile(ref: MediaRef): string;
@@ -139,6 +153,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     onProgress: (event) => emit('export:did-progress', event),
   });
+  const metrics = new MetricsService(new MetricsRepository(db), {
+    dataDir: options.dataDir,
+    runner: createWorkerRunner(resolveMetricsWorkerScript(new URL('./workers/metrics-worker.js', import.meta.url)), options.metricsThreads),
+    takes,
+    models: training,
+    library,
+    onProgress: (event) => emit('metrics:did-progress', event),
+  });
+  const ratings = new RatingRepository(db, options.dataDir);
+  const rating = new RatingService({
+    repository: ratings,
+    build: (draft) => buildSession({ library, generation: takes, training, dataDir: options.dataDir, ratings }, draft),
+    analysis: new RatingResults(ratings),
+    changed: (sessionIds) => emit('rating:did-change', { sessionIds }),
+  });
   // Renderers are the app's window (destinations only from the folder picker) or a browser page.
   const exportCaller = options.host === 'electron' ? 'electron' : 'web';
 
@@ -183,6 +212,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'export:get-defaults': () => exporter.defaults(),
     'export:choose-folder': () => exporter.chooseFolder(),
     'export:reveal': ({ folder }) => exporter.reveal(folder),
+    'metrics:get': ({ takeId }) => metrics.get(takeId),
+    'metrics:compute': ({ takeIds, modelId, jobId }) =>
+      metrics.compute({ ...(takeIds ? { takeIds } : {}), ...(modelId !== undefined ? { modelId } : {}), ...(jobId ? { jobId } : {}) }),
+    'metrics:rank': ({ modelId, jobId }) => metrics.rank(modelId, jobId ? { jobId } : {}),
+    'metrics:get-pictures': ({ takeId }) => metrics.pictures(takeId),
+    'metrics:get-weights': () => metrics.weights(),
+    'metrics:set-weights': (weights) => metrics.setWeights(weights),
+    'rating:create': (draft) => rating.create(draft),
+    'rating:list': () => Promise.resolve(rating.list()),
+    'rating:get': ({ sessionId }) => Promise.resolve(rating.get(sessionId)),
+    'rating:progress': ({ raterId }) => Promise.resolve(rating.progress(raterId)),
+    'rating:answer': ({ raterId, position, answer }) => Promise.resolve(rating.answer(raterId, position, answer)),
+    'rating:final': ({ raterId, final }) => Promise.resolve(rating.final(raterId, final)),
+    'rating:submit': ({ raterId }) => Promise.resolve(rating.submit(raterId)),
+    'rating:close': ({ sessionId }) => Promise.resolve(rating.close(sessionId)),
+    'rating:results': ({ sessionId, excludeUnreliable }) => Promise.resolve(rating.results(sessionId, { excludeUnreliable })),
+    'rating:export': ({ sessionId, format, excludeUnreliable }) => Promise.resolve(rating.exportResults(sessionId, format, { excludeUnreliable })),
+    'takes:ratings': (filter) => Promise.resolve(rating.takeRatings(filter)),
   };
 
   return {
@@ -191,6 +238,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     training,
     generation: takes,
     export: exporter,
+    metrics,
+    rating,
+    ratingRepository: ratings,
     handlers,
     mediaFile(ref) {
       switch (ref.kind) {
@@ -200,6 +250,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           return training.previewPath(ref.modelId, ref.scale, ref.preview);
         case 'take':
           return takes.filePath(ref.takeId);
+        case 'rating': {
+          const file = ratings.audioFile(ref.token);
+          if (file === null) throw new AppError('NOT_FOUND', 'there is no such rating item');
+          return file;
+        }
       }
     },
     subscribe(listener) {
@@ -207,6 +262,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return () => listeners.delete(listener);
     },
     async dispose() {
+      await metrics.dispose();
       await takes.dispose();
       await training.dispose();
       listeners.clear();

@@ -1,8 +1,8 @@
 /**
  * `eureka`: the headless command line. Every command takes --data-dir and --json, calls the
  * same services as the GUI, prints progress on stderr, and exits non-zero with a one-line
- * reason on bad input. Commands grow with the product: library, train, generate and export
- * now; rate as its issue lands.
+ * reason on bad input. Commands grow with the product: library, train, generate, metrics,
+ * rate (blind listening sessions) and export.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION } from '../version.js';
@@ -10,6 +10,8 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerGenerateCommands } from './commands/generate.js';
 import { registerLibraryCommands } from './commands/library.js';
+import { registerMetricsCommands } from './commands/metrics.js';
+import { registerRateCommands } from './commands/rate.js';
 import { registerTrainCommands } from './commands/train.js';
 import { registerWebCommand } from './commands/web.js';
 import { CliExit, reportError } from './output.js';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerLibraryCommands(program);
   registerTrainCommands(program);
   registerGenerateCommands(program);
+  registerMetricsCommands(program);
+  registerRateCommands(program);
   registerExportCommand(program);
   registerWebCommand(program);
   registerDemoCommand(program);

@@ -35,6 +35,22 @@ import {
   takeSchema,
 } from './generation.js';
 import { exportDefaultsSchema, exportProgressEventSchema, exportRequestSchema, exportResultSchema } from './export.js';
+import {
+  metricsProgressEventSchema,
+  pictureDataSchema,
+  rankingSchema,
+  rankWeightsSchema,
+  takeMetricsSchema,
+} from './metrics.js';
+import {
+  answerSchema,
+  finalAnswersSchema,
+  raterProgressSchema,
+  sessionDraftSchema,
+  sessionResultsSchema,
+  sessionSummarySchema,
+  takeRatingSchema,
+} from './rating.js';
 
 /** Bytes of one file the user dropped: name as on their disk, contents as-is. */
 export const importSourceSchema = z.object({
@@ -157,6 +173,61 @@ export const ipcContract = {
     request: z.object({ folder: z.string().min(1).max(4096) }),
     response: z.object({ revealed: z.boolean(), path: z.string() }),
   },
+  /** A take's stored metrics (scored with the current weights), or null when not measured yet. */
+  'metrics:get': { request: z.object({ takeId: idSchema }), response: takeMetricsSchema.nullable() },
+  /**
+   * Measures takes (these, or every take with a file of a model; those measured already are
+   * reused) on a worker thread; progress arrives as `metrics:did-progress` with `jobId`.
+   */
+  'metrics:compute': {
+    request: z
+      .object({ takeIds: z.array(idSchema).min(1).max(1000).optional(), modelId: idSchema.optional(), jobId: z.string().min(1).max(64).optional() })
+      .refine((r) => (r.takeIds === undefined) !== (r.modelId === undefined), 'give takeIds or modelId'),
+    response: z.array(takeMetricsSchema),
+  },
+  /** A model's takes ranked best first, with their diversity; measures what is missing first. */
+  'metrics:rank': { request: z.object({ modelId: idSchema, jobId: z.string().min(1).max(64).optional() }), response: rankingSchema },
+  /** What the side-by-side pictures of a take and its source draw (measures the take if needed). */
+  'metrics:get-pictures': { request: z.object({ takeId: idSchema }), response: pictureDataSchema },
+  'metrics:get-weights': { request: empty, response: rankWeightsSchema },
+  /** Saves the ranking weights (fidelity + novelty scaled to 1) and copy limit; stored metrics are re-scored. */
+  'metrics:set-weights': { request: rankWeightsSchema, response: rankWeightsSchema },
+  // Blind rating sessions (docs listening-tests.md). Everything a rater's renderer gets here is
+  // positions, neutral labels, the session's one item length and opaque audio tokens; item
+  // origins reach it only through `rating:results`, after the raters submitted.
+  /** Builds a session (cuts, matches and shuffles its audio); refuses one that cannot be blind. */
+  'rating:create': { request: sessionDraftSchema, response: sessionSummarySchema },
+  /** Every session, newest first. */
+  'rating:list': { request: empty, response: z.array(sessionSummarySchema) },
+  'rating:get': { request: z.object({ sessionId: idSchema }), response: sessionSummarySchema },
+  /** Where a rater stands: their next unanswered item (a resumed session starts there), or done. */
+  'rating:progress': { request: z.object({ raterId: idSchema }), response: raterProgressSchema },
+  /** Saves the answer to the rater's next item at once; answers cannot change afterwards. */
+  'rating:answer': {
+    request: z.object({ raterId: idSchema, position: z.number().int().positive(), answer: answerSchema }),
+    response: raterProgressSchema,
+  },
+  /** The final questionnaire, once every item is answered. */
+  'rating:final': { request: z.object({ raterId: idSchema, final: finalAnswersSchema }), response: raterProgressSchema },
+  /** Hands the rater's answers in (all items and the final questions answered); nothing changes afterwards. */
+  'rating:submit': { request: z.object({ raterId: idSchema }), response: raterProgressSchema },
+  /** Ends a session: no more answers. */
+  'rating:close': { request: z.object({ sessionId: idSchema }), response: sessionSummarySchema },
+  /** Statistics over submitted raters; item origins only once every counted rater submitted. */
+  'rating:results': {
+    request: z.object({ sessionId: idSchema, excludeUnreliable: z.boolean().default(false) }),
+    response: sessionResultsSchema,
+  },
+  /** The results as a CSV or JSON file's text, with a file name to save it under. */
+  'rating:export': {
+    request: z.object({ sessionId: idSchema, format: z.enum(['csv', 'json']), excludeUnreliable: z.boolean().default(false) }),
+    response: z.object({ text: z.string(), fileName: z.string() }),
+  },
+  /** Ratings of takes (of a model, or every model of a clip) from submitted sessions, for the Takes view. */
+  'takes:ratings': {
+    request: z.object({ modelId: idSchema.optional(), clipId: idSchema.optional() }),
+    response: z.array(takeRatingSchema),
+  },
 } as const;
 
 /** event → payload schema. */
@@ -174,6 +245,10 @@ export const eventContract = {
   'takes:did-change': z.object({ takeIds: z.array(idSchema), modelIds: z.array(idSchema) }),
   /** A running export's progress, a step per file. */
   'export:did-progress': exportProgressEventSchema,
+  /** Measuring takes: one step per take. */
+  'metrics:did-progress': metricsProgressEventSchema,
+  /** Rating sessions were created, answered, submitted or closed. */
+  'rating:did-change': z.object({ sessionIds: z.array(idSchema) }),
 } as const;
 
 export type Channel = keyof typeof ipcContract;

@@ -158,7 +158,10 @@ export const ratingStatsSchema = z.object({
   accuracy: proportionSchema,
   /** One-sided exact binomial test of accuracy > 50 %: the p-value. */
   binomialP: z.number().min(0).max(1).nullable(),
-  /** d′ = z(hit rate) − z(false-alarm rate), "fake" as the signal, rates clamped by 1/(2N); null without both kinds. */
+  /**
+   * d′: single stimulus z(hit) − z(false alarm) with "fake" as the signal, rates clamped by 1/(2N)
+   * (null without both kinds); 2afc √2·z(share correct); ABX null (its d′ needs an assumed strategy).
+   */
   dPrime: z.number().nullable(),
   /** Share of generated items judged real. */
   fooled: proportionSchema,

@@ -5,6 +5,8 @@
 import { migration0001 } from './0001-library.js';
 import { migration0002 } from './0002-models.js';
 import { migration0003 } from './0003-takes.js';
+import { migration0004 } from './0004-take-metrics.js';
+import { migration0005 } from './0005-rating.js';
 
 export interface Migration {
   /** Strictly increasing from 1; stored in PRAGMA user_version once applied. */
@@ -13,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];

@@ -49,6 +49,8 @@ export const FILTER_NAME: Record<TakeFilter, string> = {
 export const SORT_NAME: Record<TakeSort, string> = {
   newest: 'Newest',
   starred: 'Starred first',
+  score: 'Best score',
+  rating: 'Best rated',
 };
 
 /** The length a take has (its file) or was asked for (before it is made). */

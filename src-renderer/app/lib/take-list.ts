@@ -1,6 +1,7 @@
 /**
- * The take list's logic: which takes a filter shows, the two orders (newest first, starred
- * first), the count behind each filter button, and moving the selection with the arrow keys.
+ * The take list's logic: which takes a filter shows (and whether near-copies are hidden), the
+ * three orders (newest first, starred first, best score first), the count behind each filter
+ * button, and moving the selection with the arrow keys. (Four orders: also best rated first.)
  * Pure functions over the few fields they read, so a Take from @common/generation.ts fits and
  * the unit tests need no renderer.
  */
@@ -16,8 +17,12 @@ export const TAKE_FILTERS = ['all', 'kept', 'undecided', 'discarded'] as const;
 /** Which takes the list shows: every one, or those with one verdict. */
 export type TakeFilter = (typeof TAKE_FILTERS)[number];
 
-export const TAKE_SORTS = ['newest', 'starred'] as const;
-/** newest: by creation, latest first; starred: starred ones first, each group newest first. */
+export const TAKE_SORTS = ['newest', 'starred', 'score', 'rating'] as const;
+/**
+ * newest: by creation, latest first; starred: starred ones first, each group newest first;
+ * score: measured takes best first, then the unmeasured ones newest first; rating: takes rated
+ * in submitted listening sessions best first (see take-ratings.ts), then the unrated newest first.
+ */
 export type TakeSort = (typeof TAKE_SORTS)[number];
 
 /** The takes `filter` lets through, in their given order. */
@@ -25,13 +30,32 @@ export function filterTakes<T extends ListedTake>(takes: readonly T[], filter: T
   return filter === 'all' ? [...takes] : takes.filter((take) => take.verdict === filter);
 }
 
+/** The takes not flagged as near-copies of their source (`nearCopies`: their ids). */
+export function withoutNearCopies<T extends ListedTake>(takes: readonly T[], nearCopies: ReadonlySet<number>): T[] {
+  return takes.filter((take) => !nearCopies.has(take.id));
+}
+
 /**
- * The takes in `sort` order. Row ids grow with creation (one request's takes get consecutive
- * ids in seed order), so "newest" is descending id and never depends on clock resolution.
+ * The takes in `sort` order (`scores`: each measured take's score by id, for 'score';
+ * `ratings`: each rated take's rating value by id, for 'rating'). Row ids
+ * grow with creation (one request's takes get consecutive ids in seed order), so "newest" is
+ * descending id and never depends on clock resolution; it also breaks every tie.
  */
-export function sortTakes<T extends ListedTake>(takes: readonly T[], sort: TakeSort): T[] {
+export function sortTakes<T extends ListedTake>(
+  takes: readonly T[],
+  sort: TakeSort,
+  scores: Readonly<Record<number, number>> = {},
+  ratings: Readonly<Record<number, number>> = {},
+): T[] {
+  const values = sort === 'rating' ? ratings : scores;
   return takes.toSorted((a, b) => {
     if (sort === 'starred' && a.starred !== b.starred) return a.starred ? -1 : 1;
+    if (sort === 'score' || sort === 'rating') {
+      const scoreA = values[a.id];
+      const scoreB = values[b.id];
+      if (scoreA !== undefined && scoreB !== undefined && scoreA !== scoreB) return scoreB - scoreA;
+      if ((scoreA === undefined) !== (scoreB === undefined)) return scoreA === undefined ? 1 : -1;
+    }
     return b.id - a.id;
   });
 }

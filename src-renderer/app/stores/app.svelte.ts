@@ -16,7 +16,9 @@ export type Route =
       clipId: number | null;
       /** Model whose takes to open on arrival (null: the clip's newest with a finished scale). */
       modelId: number | null;
-    };
+    }
+  | { view: 'rating'; /** Session to show on arrival (null: keep the selection). */ sessionId: number | null }
+  | { view: 'rater'; raterId: number };
 
 /** Longest reason shown in the header; the full sentence is in the tooltip. */
 const MAX_REASON_CHARS = 48;
@@ -76,5 +78,15 @@ export class AppStore {
 
   openTakes(target: { clipId?: number | null; modelId?: number | null } = {}): void {
     this.route = { view: 'takes', clipId: target.clipId ?? null, modelId: target.modelId ?? null };
+  }
+
+  /** The listening sessions (Listen), optionally showing one. */
+  openRating(sessionId: number | null = null): void {
+    this.route = { view: 'rating', sessionId };
+  }
+
+  /** A rater's screen: their next unanswered item. */
+  openRater(raterId: number): void {
+    this.route = { view: 'rater', raterId };
   }
 }

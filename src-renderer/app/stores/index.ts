@@ -8,7 +8,10 @@ import { EditorStore } from './editor.svelte.js';
 import { ExportStore } from './export.svelte.js';
 import { ImportStore } from './imports.svelte.js';
 import { LibraryStore } from './library.svelte.js';
+import { MetricsStore } from './metrics.svelte.js';
 import { NoticeStore } from './notices.svelte.js';
+import { RaterStore } from './rater.svelte.js';
+import { RatingStore } from './rating.svelte.js';
 import { TakesStore } from './takes.svelte.js';
 import { TrainingStore } from './training.svelte.js';
 
@@ -20,8 +23,11 @@ export interface Stores {
   editor: EditorStore;
   training: TrainingStore;
   takes: TakesStore;
+  metrics: MetricsStore;
   exports: ExportStore;
   notices: NoticeStore;
+  rating: RatingStore;
+  rater: RaterStore;
 }
 
 /** Creates the stores; `start()` loads the first data and subscribes to events. */
@@ -33,8 +39,11 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
   const imports = new ImportStore(api, library);
   const editor = new EditorStore(library, notices);
   const training = new TrainingStore(api, notices);
-  const takes = new TakesStore(api, notices);
+  const metrics = new MetricsStore(api, notices);
+  const takes = new TakesStore(api, notices, metrics);
   const exportStore = new ExportStore(api, notices);
+  const rating = new RatingStore(api, notices);
+  const rater = new RaterStore(api);
   return {
     app,
     library,
@@ -42,12 +51,17 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
     editor,
     training,
     takes,
+    metrics,
     exports: exportStore,
     notices,
+    rating,
+    rater,
     async start() {
       imports.init();
       takes.init();
+      metrics.init();
       exportStore.init();
+      rating.init();
       await Promise.all([app.load(), library.init(), training.init()]);
     },
   };

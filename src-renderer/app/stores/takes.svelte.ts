@@ -3,7 +3,9 @@
  * finishes them), the modes that model generates in, the list's filter, order and selection,
  * and the live progress of running batches. Every change goes through the core and the list is
  * replaced with what it answers; `takes:did-change` for the open model reloads the list,
- * `takes:did-progress` updates a batch's bar. Refusals become notices.
+ * `takes:did-progress` updates a batch's bar. The list's order and near-copy filter read the
+ * measurements the metrics store holds (which follows this store's open model and list).
+ * Refusals become notices.
  */
 import type {
   GenerateRequest,
@@ -20,10 +22,13 @@ import {
   filterTakes,
   pendingBatches,
   sortTakes,
+  withoutNearCopies,
   type PendingBatch,
   type TakeFilter,
   type TakeSort,
 } from '../lib/take-list.js';
+import type { MetricsStore } from './metrics.svelte.js';
+import { TakeRatingsStore } from './take-ratings.svelte.js';
 import type { NoticeStore } from './notices.svelte.js';
 
 /** One batch that still has takes on their way, for its progress bar. */
@@ -55,7 +60,11 @@ export class TakesStore {
   /** A generate request is on its way. */
   submitting = $state(false);
 
-  shown = $derived(sortTakes(filterTakes(this.takes, this.filter), this.sort));
+  shown = $derived.by(() => {
+    const filtered = filterTakes(this.takes, this.filter);
+    const kept = this.#metrics.hideNearCopies ? withoutNearCopies(filtered, this.#metrics.nearCopies) : filtered;
+    return sortTakes(kept, this.sort, this.#metrics.scores, this.ratings.sortValues);
+  });
   counts = $derived(countByFilter(this.takes));
   selected = $derived(this.takes.find((take) => take.id === this.selectedId) ?? null);
   /** Discarded takes whose files "Delete discarded files" would remove. */
@@ -66,8 +75,11 @@ export class TakesStore {
     pendingBatches(this.takes).map((batch): ActiveBatch => ({ ...batch, progress: this.progress[batch.batchId] ?? null })),
   );
 
+  /** The open model's ratings from listening sessions (shown per take, "Best rated" order). */
+  readonly ratings: TakeRatingsStore;
   readonly #api: Api;
   readonly #notices: NoticeStore;
+  readonly #metrics: MetricsStore;
   #unsubscribe: (() => void)[] = [];
   /** Bumped by every open, so an answer about a model no longer open is dropped. */
   #openToken = 0;
@@ -76,14 +88,17 @@ export class TakesStore {
   /** Per take id, the last change on its way (see #update). */
   #updates: Record<number, Promise<void>> = {};
 
-  constructor(api: Api, notices: NoticeStore) {
+  constructor(api: Api, notices: NoticeStore, metrics: MetricsStore) {
     this.#api = api;
     this.#notices = notices;
+    this.#metrics = metrics;
+    this.ratings = new TakeRatingsStore(api);
   }
 
   /** Starts listening to the core's generation events. */
   init(): void {
     if (this.#unsubscribe.length > 0) return;
+    this.ratings.init();
     this.#unsubscribe = [
       this.#api.on('takes:did-progress', (event) => {
         this.progress[event.batchId] = event;
@@ -98,12 +113,15 @@ export class TakesStore {
   dispose(): void {
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     this.#unsubscribe = [];
+    this.ratings.dispose();
   }
 
   /** Opens a model's takes and modes (null: none). Opening the open model reloads it. */
   async open(modelId: number | null): Promise<void> {
     const changed = modelId !== this.modelId;
     this.modelId = modelId;
+    this.#metrics.open(modelId);
+    this.ratings.open(modelId);
     const token = ++this.#openToken;
     if (changed) {
       this.takes = [];
@@ -255,6 +273,7 @@ export class TakesStore {
       this.status = 'ready';
       this.loadError = null;
       this.#forgetFinishedBatches();
+      void this.#metrics.sync(takes);
       if (this.selectedId !== null && !takes.some((take) => take.id === this.selectedId)) this.selectedId = null;
       if (this.selectedId === null) this.selectedId = this.shown[0]?.id ?? null;
     } catch (error) {

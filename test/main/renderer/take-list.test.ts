@@ -1,5 +1,5 @@
 /**
- * The Takes view's list logic: filters, the two orders, the counts on the filter buttons,
+ * The Takes view's list logic: filters (and hiding near-copies), the three orders, the counts on the filter buttons,
  * arrow-key movement, the undoable verdict keys and the batches still on their way.
  */
 import {
@@ -10,6 +10,7 @@ import {
   pendingBatches,
   sortTakes,
   toggledVerdict,
+  withoutNearCopies,
   type ListedTake,
 } from '../../../src-renderer/app/lib/take-list.js';
 
@@ -59,6 +60,26 @@ describe('sortTakes', () => {
     const input = [take(1), take(2)];
     sortTakes(input, 'newest');
     expect(ids(input)).toEqual([1, 2]);
+  });
+
+  test('best score first, ties newest first, unmeasured takes last newest first', () => {
+    const scores = { 3: 40, 7: 90, 1: 40 };
+    expect(ids(sortTakes(TAKES, 'score', scores))).toEqual([7, 3, 1, 9, 5]);
+  });
+
+  test('score order without any score is newest first', () => {
+    expect(ids(sortTakes(TAKES, 'score'))).toEqual([9, 7, 5, 3, 1]);
+  });
+
+  test('a score of 0 still counts as measured', () => {
+    expect(ids(sortTakes([take(1), take(2)], 'score', { 1: 0 }))).toEqual([1, 2]);
+  });
+});
+
+describe('withoutNearCopies', () => {
+  test('drops the flagged takes and keeps the order of the rest', () => {
+    expect(ids(withoutNearCopies(TAKES, new Set([7, 1])))).toEqual([3, 5, 9]);
+    expect(ids(withoutNearCopies(TAKES, new Set()))).toEqual([3, 7, 5, 1, 9]);
   });
 });
 

@@ -1,0 +1,131 @@
+/**
+ * A tiny RGBA raster for the metrics pictures' PNG (metrics-png.ts): filled and blended
+ * rectangles, vertical spans, lines, and text in a built-in 5×7 pixel font (upper-case letters,
+ * digits and a little punctuation — enough for panel titles and axis ticks). Encoded with
+ * pngjs. Pixels are (height, width, 4) row-major, 8 bits per channel.
+ */
+import { PNG } from 'pngjs';
+
+export type Rgb = readonly [number, number, number];
+
+/** Each glyph: 7 rows of 5 bits, most significant bit leftmost. */
+const GLYPHS: Record<string, readonly number[]> = {
+  A: [0x0e, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11],
+  B: [0x1e, 0x11, 0x11, 0x1e, 0x11, 0x11, 0x1e],
+  C: [0x0e, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0e],
+  D: [0x1e, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1e],
+  E: [0x1f, 0x10, 0x10, 0x1e, 0x10, 0x10, 0x1f],
+  F: [0x1f, 0x10, 0x10, 0x1e, 0x10, 0x10, 0x10],
+  G: [0x0e, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0f],
+  H: [0x11, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11],
+  I: [0x0e, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0e],
+  J: [0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0c],
+  K: [0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11],
+  L: [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1f],
+  M: [0x11, 0x1b, 0x15, 0x15, 0x11, 0x11, 0x11],
+  N: [0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11],
+  O: [0x0e, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0e],
+  P: [0x1e, 0x11, 0x11, 0x1e, 0x10, 0x10, 0x10],
+  Q: [0x0e, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0d],
+  R: [0x1e, 0x11, 0x11, 0x1e, 0x14, 0x12, 0x11],
+  S: [0x0f, 0x10, 0x10, 0x0e, 0x01, 0x01, 0x1e],
+  T: [0x1f, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04],
+  U: [0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0e],
+  V: [0x11, 0x11, 0x11, 0x11, 0x11, 0x0a, 0x04],
+  W: [0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0a],
+  X: [0x11, 0x11, 0x0a, 0x04, 0x0a, 0x11, 0x11],
+  Y: [0x11, 0x11, 0x0a, 0x04, 0x04, 0x04, 0x04],
+  Z: [0x1f, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1f],
+  '0': [0x0e, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0e],
+  '1': [0x04, 0x0c, 0x04, 0x04, 0x04, 0x04, 0x0e],
+  '2': [0x0e, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1f],
+  '3': [0x1f, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0e],
+  '4': [0x02, 0x06, 0x0a, 0x12, 0x1f, 0x02, 0x02],
+  '5': [0x1f, 0x10, 0x1e, 0x01, 0x01, 0x11, 0x0e],
+  '6': [0x06, 0x08, 0x10, 0x1e, 0x11, 0x11, 0x0e],
+  '7': [0x1f, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08],
+  '8': [0x0e, 0x11, 0x11, 0x0e, 0x11, 0x11, 0x0e],
+  '9': [0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c],
+  ' ': [0, 0, 0, 0, 0, 0, 0],
+  '.': [0, 0, 0, 0, 0, 0x0c, 0x0c],
+  ',': [0, 0, 0, 0, 0x0c, 0x04, 0x08],
+  ':': [0, 0x0c, 0x0c, 0, 0x0c, 0x0c, 0],
+  '-': [0, 0, 0, 0x1f, 0, 0, 0],
+  '/': [0x01, 0x02, 0x02, 0x04, 0x08, 0x08, 0x10],
+  '(': [0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02],
+  ')': [0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08],
+};
+
+export const GLYPH_WIDTH = 5;
+export const GLYPH_HEIGHT = 7;
+
+export class Raster {
+  readonly pixels: Uint8Array;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    background: Rgb,
+  ) {
+    this.pixels = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) this.pixels.set([background[0], background[1], background[2], 255], i * 4);
+  }
+
+  /** Paints one pixel, mixed with what is there by `alpha` (0…1); outside the raster: nothing. */
+  blend(x: number, y: number, color: Rgb, alpha = 1): void {
+    const px = Math.floor(x);
+    const py = Math.floor(y);
+    if (px < 0 || py < 0 || px >= this.width || py >= this.height) return;
+    const at = (py * this.width + px) * 4;
+    if (alpha >= 1) {
+      this.pixels[at] = Math.round(color[0]);
+      this.pixels[at + 1] = Math.round(color[1]);
+      this.pixels[at + 2] = Math.round(color[2]);
+      return;
+    }
+    for (let c = 0; c < 3; c++) {
+      const old = this.pixels[at + c] as number;
+      this.pixels[at + c] = Math.round(old + (color[c]! - old) * alpha);
+    }
+  }
+
+  /** A rectangle [x, x + w) × [y, y + h), clipped to the raster. */
+  fill(x: number, y: number, w: number, h: number, color: Rgb, alpha = 1): void {
+    const x0 = Math.max(0, Math.floor(x));
+    const y0 = Math.max(0, Math.floor(y));
+    const x1 = Math.min(this.width, Math.ceil(x + w));
+    const y1 = Math.min(this.height, Math.ceil(y + h));
+    for (let py = y0; py < y1; py++) for (let px = x0; px < x1; px++) this.blend(px, py, color, alpha);
+  }
+
+  /** A straight line, one pixel wide (DDA: enough for plots). */
+  line(x0: number, y0: number, x1: number, y1: number, color: Rgb): void {
+    const steps = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
+    for (let i = 0; i <= steps; i++) this.blend(x0 + ((x1 - x0) * i) / steps, y0 + ((y1 - y0) * i) / steps, color);
+  }
+
+  /** Text with its top-left corner at (x, y); characters the font lacks are drawn as spaces. */
+  text(x: number, y: number, text: string, color: Rgb, scale = 1): void {
+    let cursor = x;
+    for (const char of text.toUpperCase()) {
+      const rows = GLYPHS[char] ?? GLYPHS[' ']!;
+      rows.forEach((bits, row) => {
+        for (let col = 0; col < GLYPH_WIDTH; col++) {
+          if ((bits >> (GLYPH_WIDTH - 1 - col)) & 1) this.fill(cursor + col * scale, y + row * scale, scale, scale, color);
+        }
+      });
+      cursor += (GLYPH_WIDTH + 1) * scale;
+    }
+  }
+
+  /** Pixel width of `text` at `scale`. */
+  static textWidth(text: string, scale = 1): number {
+    return text.length * (GLYPH_WIDTH + 1) * scale - scale;
+  }
+
+  toPng(): Buffer {
+    const png = new PNG({ width: this.width, height: this.height, colorType: 6 });
+    png.data = Buffer.from(this.pixels.buffer, this.pixels.byteOffset, this.pixels.byteLength);
+    return PNG.sync.write(png);
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Builds a blind rating session from a draft (issue 6 item 1, docs listening-tests.md): picks
+ * the takes and the real excerpts, makes every item's audio the same way (item-audio.ts),
+ * lays out the trials with their catch trials, draws each rater's order and audio tokens, and
+ * stores it all (rating-repository.ts). Every random choice comes from the session's seed
+ * (session-order.ts); only file names and audio tokens are fresh random secrets.
+ *
+ * A draft that cannot make a blind session is refused with AppError INVALID_INPUT and one line
+ * saying why: no real items, pair formats without one real excerpt per take, too few takes or
+ * held-out excerpts of the item length, duplicate rater names, an item that would clip at the
+ * loudness target, an order that cannot keep related items apart.
+ *
+ * Trials: single — one item each; 2afc and abx — one take paired with one real excerpt (of
+ * the take's song when one is left). Catch trials (when asked; max(1, ⌊trials/10⌋) of each kind): a real
+ * excerpt low-passed at 3.5 kHz (or a quarter of the band rate when that is lower) declared
+ * fake — in pair formats paired with its own unfiltered excerpt — and a repeat of an earlier
+ * trial's take or excerpt (expected: the original's truth), never adjacent to it and after it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../../common/errors.js';
+import { MAX_SESSION_ITEMS, sessionDraftSchema, type SessionDraft } from '../../common/rating.js';
+import { describeFsError } from '../store/atomic-write.js';
+import { MIN_OUTPUT_RATE } from '../generation/render/level.js';
+import type { StoredItem, RatingRepository, NewRater } from './rating-repository.js';
+import { CATCH_LOWPASS_HZ, type ItemRates } from './item-audio.js';
+import { heldOutWindows } from './held-out-regions.js';
+import { orderTrials, presentTrial, randomSeed, seededRandom, shuffled, type OrderTrial } from './session-order.js';
+import { ItemMaker, pickTakes, pickWindows, type PickedTake, type SessionDeps } from './session-picks.js';
+
+export type { SessionDeps } from './session-picks.js';
+
+type Draft = ReturnType<typeof sessionDraftSchema.parse>;
+
+/** Builds and stores a session; resolves to its id. */
+export async function buildSession(deps: SessionDeps & { ratings: RatingRepository }, input: SessionDraft): Promise<number> {
+  const draft = parseDraft(input);
+  const seed = draft.seed ?? randomSeed();
+  checkCounts(draft);
+
+  const candidates = pickTakes(deps, draft, seed);
+  const rates = ratesOf(candidates.slice(0, draft.generatedCount));
+  const songIds = [...new Set(candidates.slice(0, draft.generatedCount).flatMap((c) => (c.take.songId === null ? [] : [c.take.songId])))];
+  const trainingClipIds = new Set(candidates.flatMap((c) => [c.take.clipId, c.model.clipId]).filter((id): id is number => id !== null));
+  const windows = pickWindows(heldOutWindows(deps.library, songIds, trainingClipIds, draft.itemSeconds), seededRandom(seed, 'real'));
+  if (windows.length < draft.realCount) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `only ${windows.length} real excerpts of ${draft.itemSeconds} s fit in the held-out parts of the takes' songs, ${draft.realCount} were asked for: mark more clips val or test, or shorten the items`,
+    );
+  }
+
+  const staging = path.join(deps.dataDir, 'rating', `.building-${randomBytes(8).toString('hex')}`);
+  try {
+    await mkdir(staging, { recursive: true });
+    const maker = new ItemMaker(deps, staging, { rates, seconds: draft.itemSeconds, targetLufs: draft.targetLufs });
+    const generated = await maker.takes(candidates.filter((c) => generatedRate(c) >= rates.bandRate), draft.generatedCount);
+    const real = await maker.windows(windows, draft.realCount, null);
+    const items: StoredItem[] = [...generated, ...real].map((item, index) => ({ ...item, index }));
+    const trials: number[][] = draft.format === 'single' ? items.map((item) => [item.index]) : pairs(items);
+    const unused = windows.filter((w) => !real.some((item) => item.sourceFileId === w.fileId && item.sourceStart === w.start));
+    if (draft.catchTrials) await addCatchTrials(maker, draft, seed, items, trials, unused, rates);
+    await sameTimes(items.map((item) => item.file));
+
+    const orderTrialsOf = trials.map((stimuli) => orderTrialOf(stimuli, items, trials));
+    const raters: NewRater[] = draft.raters.map((name, r) => {
+      const order = orderTrials(orderTrialsOf, seededRandom(seed, `order:${r}`));
+      if (!order) throw new AppError('INVALID_INPUT', 'cannot order so few items so that a take and its repeat or source are never adjacent: add items');
+      const stimuliRandom = seededRandom(seed, `stimuli:${r}`);
+      const positions = order.map((trial) => presentTrial(draft.format, trials[trial]!, stimuliRandom));
+      return { name, order: positions, tokens: positions.map((stimuli) => stimuli.map(() => randomBytes(16).toString('hex'))) };
+    });
+    return deps.ratings.createSession(
+      {
+        name: draft.name,
+        format: draft.format,
+        itemSeconds: draft.itemSeconds,
+        sampleRate: rates.bandRate,
+        fileRate: rates.fileRate,
+        targetLufs: draft.targetLufs,
+        catchTrials: draft.catchTrials,
+        seed,
+        draft: { ...draft, seed },
+      },
+      items,
+      raters,
+    );
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function parseDraft(input: SessionDraft): Draft {
+  const parsed = sessionDraftSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('INVALID_INPUT', `the session is not valid: ${issue?.path.join('.') || 'draft'} ${issue?.message ?? ''}`.trim());
+  }
+  return parsed.data;
+}
+
+/** Refusals that need no library. */
+function checkCounts(draft: Draft): void {
+  if (draft.generatedCount < 1) throw new AppError('INVALID_INPUT', 'a session needs at least one generated item');
+  if (draft.realCount < 1) {
+    throw new AppError('INVALID_INPUT', 'a blind test needs real items to compare with: ask for at least one real excerpt');
+  }
+  if (draft.format !== 'single' && draft.realCount !== draft.generatedCount) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `a ${draft.format} session pairs every take with its own real excerpt: ask for as many real items as generated (not ${draft.realCount} and ${draft.generatedCount})`,
+    );
+  }
+  const total = draft.generatedCount + draft.realCount + (draft.catchTrials ? 2 * catchCount(draft) : 0);
+  if (total > MAX_SESSION_ITEMS) {
+    throw new AppError('INVALID_INPUT', `a session holds at most ${MAX_SESSION_ITEMS} items; this one would have ${total}`);
+  }
+  if (draft.takeIds && draft.generatedCount > draft.takeIds.length) {
+    throw new AppError('INVALID_INPUT', `${draft.takeIds.length} takes were picked but ${draft.generatedCount} generated items asked for`);
+  }
+  const seen = new Set<string>();
+  for (const name of draft.raters) {
+    const key = name.trim().toLocaleLowerCase();
+    if (seen.has(key)) throw new AppError('INVALID_INPUT', `two raters are called "${name}"; give each rater their own name`);
+    seen.add(key);
+  }
+}
+
+/** Pair formats: each take with a real excerpt of its own song when one is left, else any left. */
+function pairs(items: readonly StoredItem[]): number[][] {
+  const left = items.filter((item) => item.origin === 'real');
+  return items
+    .filter((item) => item.origin === 'generated')
+    .map((take) => {
+      const at = Math.max(0, left.findIndex((real) => real.songId === take.songId));
+      const [real] = left.splice(at, 1);
+      return [take.index, real!.index];
+    });
+}
+
+/** How many catch trials of each kind. */
+function catchCount(draft: Draft): number {
+  const trials = draft.format === 'single' ? draft.generatedCount + draft.realCount : draft.generatedCount;
+  return Math.max(1, Math.floor(trials / 10));
+}
+
+/** The rate a take was generated at: its model's top rate, or its file's when that is lower. */
+function generatedRate(candidate: PickedTake): number {
+  return Math.min(candidate.take.sampleRate ?? Infinity, candidate.model.plan?.topRate ?? Infinity);
+}
+
+/** The band rate (the lowest generated rate of the takes) and the file rate every item shares. */
+function ratesOf(takes: readonly PickedTake[]): ItemRates {
+  const bandRate = Math.min(...takes.map(generatedRate));
+  if (!Number.isFinite(bandRate)) throw new AppError('INTERNAL', 'the takes have no sample rate');
+  return { bandRate, fileRate: Math.max(bandRate, MIN_OUTPUT_RATE) };
+}
+
+/**
+ * Appends the catch items and their trials. Low-pass: single — an unused held-out window when
+ * there is one, else a picked excerpt again; pairs — a picked excerpt, paired with itself
+ * unfiltered. Repeat: a random earlier trial's take or excerpt (pairs: its take, with the same
+ * real partner).
+ */
+async function addCatchTrials(
+  maker: ItemMaker,
+  draft: Draft,
+  seed: string,
+  items: StoredItem[],
+  trials: number[][],
+  spareWindows: Parameters<ItemMaker['windows']>[0],
+  rates: ItemRates,
+): Promise<void> {
+  const random = seededRandom(seed, 'catch');
+  const count = catchCount(draft);
+  const baseTrials = trials.slice();
+  const realItems = items.filter((item) => item.origin === 'real');
+  const lowpassHz = Math.min(CATCH_LOWPASS_HZ, Math.floor(rates.bandRate / 4));
+  const again = shuffled(realItems, random).map((item) => ({
+    songId: item.songId!,
+    fileId: item.sourceFileId!,
+    clipId: item.clipId,
+    rule: 'held-out clips' as const,
+    start: item.sourceStart,
+    end: item.sourceStart + draft.itemSeconds,
+  }));
+  const lowpassed = await maker.windows(draft.format === 'single' ? [...spareWindows, ...again] : again, count, lowpassHz);
+  for (const item of lowpassed) {
+    const index = items.length;
+    items.push({ ...item, index, origin: 'catch', catchKind: 'lowpass', expected: 'fake' });
+    const partner = realItems.find((real) => real.sourceFileId === item.sourceFileId && real.sourceStart === item.sourceStart);
+    trials.push(draft.format === 'single' || !partner ? [index] : [partner.index, index]);
+  }
+  // Repeats: single — of any earlier item; pairs — of a trial's take, with the same real partner.
+  for (const original of shuffled(baseTrials, random).slice(0, count)) {
+    const of = items[original[0]!]!;
+    const index = items.length;
+    items.push({ ...of, index, origin: 'catch', catchKind: 'repeat', repeatOf: of.index });
+    trials.push(draft.format === 'single' ? [index] : [index, original[1]!]);
+  }
+}
+
+/** Where a trial's audio comes from, and the trial it must follow. */
+function orderTrialOf(stimuli: readonly number[], items: readonly StoredItem[], trials: readonly number[][]): OrderTrial {
+  const sources = stimuli.flatMap((index) => sourcesOf(items[index]!));
+  const repeat = stimuli.map((index) => items[index]!).find((item) => item.catchKind === 'repeat');
+  const after = repeat ? trials.findIndex((t) => t.includes(repeat.repeatOf!) && !t.includes(repeat.index)) : -1;
+  return { sources, after: after >= 0 ? after : null };
+}
+
+/**
+ * A take's id, or an excerpt's file region: a repeat or a low-passed copy shares its
+ * original's. (A take's source clip is never an item: real excerpts are held out from every
+ * clip the session's models learned, held-out-regions.ts.)
+ */
+function sourcesOf(item: StoredItem): string[] {
+  if (item.takeId !== null) return [`take:${item.takeId}`];
+  return [`region:${item.sourceFileId}:${item.sourceStart}`];
+}
+
+/** One modification time for every item file, so no directory listing or HTTP header tells the build order. */
+async function sameTimes(files: readonly string[]): Promise<void> {
+  const when = new Date(Math.floor(Date.now() / 1000) * 1000);
+  try {
+    for (const file of new Set(files)) await utimes(file, when, when);
+  } catch (error) {
+    throw new AppError('STORAGE', `cannot write the session's audio (${describeFsError(error)})`);
+  }
+}

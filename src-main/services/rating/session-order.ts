@@ -1,0 +1,111 @@
+/**
+ * The randomness of a rating session, all of it derived from the session's stored seed so a
+ * session can be rebuilt and audited: which takes and excerpts are picked, each rater's order,
+ * and each trial's A/B positions and X.
+ *
+ * The generator is splitmix64 (Steele, Lea & Flood 2014) over a 64-bit state: the seed (a
+ * decimal string up to 2^64 − 1) xor a 64-bit FNV-1a hash of a stream name ("takes",
+ * "order:2"), so every use draws its own independent stream and adding a rater does not
+ * reshuffle the others. BigInt is slow, but a session draws a few thousand numbers.
+ *
+ * Orders are constrained: trials that share a source (a take and its repeat, a real excerpt
+ * and its low-passed copy, a take and its source clip) are never adjacent, and a repeat comes
+ * after the trial it repeats. Shuffles are drawn until one satisfies that.
+ */
+import { randomBytes } from 'node:crypto';
+
+const MASK = (1n << 64n) - 1n;
+
+function fnv1a64(text: string): bigint {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & MASK;
+  }
+  return hash;
+}
+
+/** Uniform numbers in [0, 1) from `seed` (decimal, < 2^64) and a stream name. */
+export function seededRandom(seed: string, stream: string): () => number {
+  let state = (BigInt(seed) ^ fnv1a64(stream)) & MASK;
+  return () => {
+    state = (state + 0x9e3779b97f4a7c15n) & MASK;
+    let z = state;
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
+    z ^= z >> 31n;
+    return Number(z >> 11n) / 2 ** 53;
+  };
+}
+
+/** A fresh seed for a session that did not ask for one: 64 random bits, decimal. */
+export function randomSeed(): string {
+  return randomBytes(8).readBigUInt64BE().toString();
+}
+
+/** An integer in [0, n). */
+export function randomIndex(random: () => number, n: number): number {
+  return Math.min(n - 1, Math.floor(random() * n));
+}
+
+/** A Fisher–Yates shuffled copy. */
+export function shuffled<T>(values: readonly T[], random: () => number): T[] {
+  const out = [...values];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomIndex(random, i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** What ordering needs to know of a trial. */
+export interface OrderTrial {
+  /** Sources the trial's audio comes from ("take:12", "region:3:40.5"); trials sharing one are never adjacent. */
+  sources: readonly string[];
+  /** The index of the trial this one must follow (a repeat), or null. */
+  after: number | null;
+}
+
+/** Whether an order (trial indices) keeps related trials apart and repeats after their originals. */
+export function isValidOrder(order: readonly number[], trials: readonly OrderTrial[]): boolean {
+  const position = new Map(order.map((trial, at) => [trial, at]));
+  for (let at = 0; at < order.length; at++) {
+    const trial = trials[order[at]!]!;
+    if (trial.after !== null && (position.get(trial.after) ?? Infinity) > at) return false;
+    if (at > 0) {
+      const previous = new Set(trials[order[at - 1]!]!.sources);
+      if (trial.sources.some((source) => previous.has(source))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A random valid order of the trials' indices, or null when `attempts` shuffles found none.
+ * A repeat drawn before its original swaps places with it (a shuffle and its swapped twin are
+ * equally likely, so this halves nothing but the rejections).
+ */
+export function orderTrials(trials: readonly OrderTrial[], random: () => number, attempts = 5000): number[] | null {
+  const indices = trials.map((_, i) => i);
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const order = shuffled(indices, random);
+    trials.forEach((trial, index) => {
+      if (trial.after === null) return;
+      const at = order.indexOf(index);
+      const originalAt = order.indexOf(trial.after);
+      if (originalAt > at) [order[at], order[originalAt]] = [trial.after, index];
+    });
+    if (isValidOrder(order, trials)) return order;
+  }
+  return null;
+}
+
+/**
+ * The stimuli of one trial as a rater meets them, item indices. single: [item]; 2afc: the
+ * pair in random order; abx: the pair as A and B in random order, then X, one of them at random.
+ */
+export function presentTrial(format: 'single' | '2afc' | 'abx', items: readonly number[], random: () => number): number[] {
+  if (format === 'single') return [items[0]!];
+  const pair = shuffled(items.slice(0, 2), random);
+  return format === '2afc' ? pair : [...pair, pair[randomIndex(random, 2)]!];
+}

@@ -1,0 +1,27 @@
+/**
+ * A take's ratings from submitted listening sessions, as the Takes list orders by them: by mean
+ * musicality (0–10, best first), and between equal means by how often the take was judged
+ * real. Takes rated only in pair or ABX sessions (no musicality) come after those with one.
+ * Pure.
+ */
+import type { TakeRating } from '../../../src-main/common/rating.js';
+
+/** Weight of the judged-real share: small enough never to outweigh a musicality difference. */
+const REAL_SHARE_WEIGHT = 1e-3;
+
+/** The value "Best rated" sorts by, or null for a take without ratings. */
+export function ratingSortValue(rating: TakeRating): number | null {
+  if (rating.ratings === 0) return null;
+  const realShare = rating.judgedReal / rating.ratings;
+  return (rating.musicalityMean ?? -1) + realShare * REAL_SHARE_WEIGHT;
+}
+
+/** Sort values by take id, for sortTakes' 'rating' order. */
+export function ratingSortValues(ratings: readonly TakeRating[]): Record<number, number> {
+  const values: Record<number, number> = {};
+  for (const rating of ratings) {
+    const value = ratingSortValue(rating);
+    if (value !== null) values[rating.takeId] = value;
+  }
+  return values;
+}

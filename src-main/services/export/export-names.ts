@@ -22,6 +22,8 @@ const RESERVED_STEM = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 // eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const FORBIDDEN = /[/\\<>:"|?*]/g;
+/** A title's colon ("Demo: Night Drive") reads as a dash in a file name ("Demo - Night Drive"). */
+const TITLE_COLON = /\s*:\s+/g;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const encoder = new TextEncoder();
@@ -31,7 +33,7 @@ const encoder = new TextEncoder();
  * printable is left ("Untitled" by default).
  */
 export function sanitizeName(name: string, fallback = 'Untitled'): string {
-  let text = name.normalize('NFC').replace(CONTROL, '').replace(FORBIDDEN, '-');
+  let text = name.normalize('NFC').replace(CONTROL, '').replace(TITLE_COLON, ' - ').replace(FORBIDDEN, '-');
   text = trimDotsAndSpaces(text);
   text = trimDotsAndSpaces(truncateUtf8(text, MAX_NAME_BYTES));
   if (text === '') return fallback === '' ? 'Untitled' : sanitizeName(fallback, 'Untitled');

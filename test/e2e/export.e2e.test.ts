@@ -17,9 +17,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { wavBytes } from '../helpers/signals.js';
 import { listFiles, makeTempDir, removeDir } from '../helpers/temp-dir.js';
-import { OUTPUT_DIR, startHarness, type Harness } from './harness.js';
+import { OUTPUT_DIR, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
 
 const run = promisify(execFile);
 /** Training with the test preset and two 2 s takes on 2 cores; room for a slow machine. */
@@ -79,17 +78,10 @@ describe('web mode UI: export', () => {
 
   test('exports the chosen takes to Ableton Live and Logic Pro, twice', async () => {
     const { core } = harness;
-    const imported = await core.handlers['library:import-files']({
-      files: [{ name: 'Hook.wav', data: new Uint8Array(wavBytes({ seconds: 3, sampleRate: 16_000, channels: 1, frequency: 330, seed: 3 })) }],
-    });
-    const songId = imported.files[0]?.songId;
-    if (songId === undefined) throw new Error('the fixture bounce did not import');
-    const clip = await core.handlers['library:add-clip']({ songId, start: 0.25, end: 2.75, label: 'U', split: 'train', notes: '' });
-    const started = await core.handlers['training:start']({ clipId: clip.id, preset: 'test', device: 'auto', seed: '42' });
-    expect((await core.training.waitFor(started.id)).status).toBe('done');
-    const { batchId } = await core.handlers['takes:generate']({ modelId: started.id, mode: 'new', count: 2, seconds: 2, seed: '100' });
-    const [first, second] = (await core.generation.waitForBatch(batchId)).toSorted((a, b) => a.id - b.id);
-    if (first?.status !== 'ready' || second?.status !== 'ready') throw new Error('the batch did not make two takes');
+    const {
+      takes: [first, second],
+    } = await trainedModelWithTakes(core, { count: 2, seconds: 2 });
+    if (!first || !second) throw new Error('the batch did not make two takes');
 
     const { page, problems } = await harness.openApp();
     await page.getByTestId('nav-takes').click();

@@ -9,9 +9,11 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Take } from '../../src-main/common/generation.js';
 import { createCore, type Core } from '../../src-main/core.js';
 import { startWebServer, type WebServer } from '../../src-main/web/server.js';
 import { encodeWavFixture, sine, whiteNoise } from '../fixtures/audio-fixtures.js';
+import { wavBytes } from '../helpers/signals.js';
 import { makeTempDir, removeDir } from '../helpers/temp-dir.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -167,4 +169,28 @@ export async function dragAcross(page: Page, box: Box, y: number, from: number, 
   await page.mouse.move(x1 + Math.sign(x2 - x1) * 15, y, { steps: 3 });
   await page.mouse.move(x2, y, { steps: 12 });
   await page.mouse.up();
+}
+
+/**
+ * A test-preset model of a 2.5 s clip cut from a 3 s synthetic bounce ("Hook.wav", 330 Hz and
+ * seeded noise), trained through the core, and `count` 'new' takes of `seconds` from seed 100
+ * up, all ready: what the Takes, export and metrics tests start from.
+ */
+export async function trainedModelWithTakes(
+  core: Core,
+  options: { count: number; seconds: number },
+): Promise<{ songId: number; modelId: number; takes: Take[] }> {
+  const imported = await core.handlers['library:import-files']({
+    files: [{ name: 'Hook.wav', data: new Uint8Array(wavBytes({ seconds: 3, sampleRate: 16_000, channels: 1, frequency: 330, seed: 3 })) }],
+  });
+  const songId = imported.files[0]?.songId;
+  if (songId === undefined) throw new Error('the fixture bounce did not import');
+  const clip = await core.handlers['library:add-clip']({ songId, start: 0.25, end: 2.75, label: 'U', split: 'train', notes: '' });
+  const started = await core.handlers['training:start']({ clipId: clip.id, preset: 'test', device: 'auto', seed: '42' });
+  const trained = await core.training.waitFor(started.id);
+  if (trained.status !== 'done') throw new Error(`the test model ended ${trained.status}: ${trained.error ?? ''}`);
+  const { batchId } = await core.handlers['takes:generate']({ modelId: started.id, mode: 'new', count: options.count, seconds: options.seconds, seed: '100' });
+  const takes = (await core.generation.waitForBatch(batchId)).toSorted((a, b) => a.id - b.id);
+  if (takes.some((take) => take.status !== 'ready')) throw new Error(`the batch did not make ${options.count} takes`);
+  return { songId, modelId: started.id, takes };
 }

@@ -16,8 +16,7 @@ import type { Page } from 'playwright-core';
 import type { TakeMetrics } from '../../src-main/common/metrics.js';
 import { pictureLayout, type Rect } from '../../src-renderer/app/lib/picture-geometry.js';
 import { scorePercent } from '../../src-renderer/app/lib/take-metrics.js';
-import { wavBytes } from '../helpers/signals.js';
-import { OUTPUT_DIR, startHarness, type Harness } from './harness.js';
+import { OUTPUT_DIR, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
 
 /** Training with the test preset and three 3 s takes on 2 cores; room for a slow machine. */
 const PREPARE_TIMEOUT_MS = 360_000;
@@ -93,17 +92,7 @@ describe('web mode UI: metrics', () => {
 
   test('measures, ranks, explains, re-weights and pictures takes', async () => {
     const { core } = harness;
-    const imported = await core.handlers['library:import-files']({
-      files: [{ name: 'Hook.wav', data: new Uint8Array(wavBytes({ seconds: 3, sampleRate: 16_000, channels: 1, frequency: 330, seed: 3 })) }],
-    });
-    const songId = imported.files[0]?.songId;
-    if (songId === undefined) throw new Error('the fixture bounce did not import');
-    const clip = await core.handlers['library:add-clip']({ songId, start: 0.25, end: 2.75, label: 'U', split: 'train', notes: '' });
-    const started = await core.handlers['training:start']({ clipId: clip.id, preset: 'test', device: 'auto', seed: '42' });
-    expect((await core.training.waitFor(started.id)).status).toBe('done');
-    const { batchId } = await core.handlers['takes:generate']({ modelId: started.id, mode: 'new', count: 3, seconds: 3, seed: '100' });
-    const made = await core.generation.waitForBatch(batchId);
-    expect(made.map((take) => take.status)).toEqual(['ready', 'ready', 'ready']);
+    const { modelId, takes: made } = await trainedModelWithTakes(core, { count: 3, seconds: 3 });
     const takeIds = made.map((take) => take.id);
 
     const { page, problems } = await harness.openApp();
@@ -121,7 +110,7 @@ describe('web mode UI: metrics', () => {
     for (const metrics of measured) {
       expect(listed.scores[listed.ids.indexOf(metrics.takeId)]).toBe(scorePercent(metrics.score.total));
     }
-    const ranking = await core.handlers['metrics:rank']({ modelId: started.id });
+    const ranking = await core.handlers['metrics:rank']({ modelId });
     expect(await page.getByTestId('diversity-summary').textContent()).toBe(ranking.diversity.summary);
 
     // Best score first.

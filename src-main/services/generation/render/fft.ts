@@ -1,16 +1,16 @@
 /**
- * A radix-2 complex FFT for the bandwidth-extension stitch (band-stitch.ts), in double precision.
+ * Complex FFTs for the bandwidth-extension stitch (band-stitch.ts) and the tempo estimate, in
+ * double precision, over the project's one FFT (fft.js through features/fft-plan.ts).
  *
- * Why our own and why powers of two: the stitch needs one forward transform of two real signals
- * and one inverse, on takes of up to a few million samples. The well-kept npm FFT (fft.js) only
- * does powers of two, and the arbitrary-length ones (kissfft-js, ndarray-fft) are unmaintained
- * ports, so the stitch zero-pads to the next power of two anyway (band-stitch.ts explains why
- * that is harmless), and an iterative radix-2 transform is forty lines we can test against a
- * direct DFT without adding a dependency.
+ * Powers of two only: fft.js does no other sizes and the arbitrary-length npm FFTs (kissfft-js,
+ * ndarray-fft) are unmaintained ports, so the stitch zero-pads to the next power of two
+ * (band-stitch.ts explains why that is harmless). What is ours: packing two real signals into
+ * one complex transform and the Hermitian inverse.
  *
  * Convention: forward X[k] = Σ_t x[t]·exp(-2πi·kt/n), inverse divides by n (numpy's fft/ifft).
  */
 import { AppError } from '../../../common/errors.js';
+import { fftPlan } from '../../metrics/features/fft-plan.js';
 
 /** The smallest power of two ≥ n (1 for n ≤ 1). */
 export function nextPowerOfTwo(n: number): number {
@@ -21,7 +21,7 @@ export function nextPowerOfTwo(n: number): number {
 
 /**
  * In-place FFT of the complex signal (re, im), both (n) with n a power of two; `inverse` takes
- * the inverse transform, scaled by 1/n.
+ * the inverse transform, scaled by 1/n. Runs on the shared fft.js plans (features/fft-plan.ts).
  */
 export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length;
@@ -29,48 +29,25 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
     throw new AppError('INTERNAL', `fft: ${n} and ${im.length} samples (needs equal powers of two)`);
   }
   if (n <= 1) return;
-  // Bit-reversal permutation.
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
+  if (n === 2) {
+    // fft.js plans start at 4; the 2-point transform is a sum and a difference.
+    const scale = inverse ? 0.5 : 1;
+    [re[0], re[1]] = [(re[0]! + re[1]!) * scale, (re[0]! - re[1]!) * scale];
+    [im[0], im[1]] = [(im[0]! + im[1]!) * scale, (im[0]! - im[1]!) * scale];
+    return;
   }
-  // Twiddles exp(∓2πi·k/n) for k < n/2, once; a stage of span `size` strides through them.
-  const half = n >> 1;
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
-  const sign = inverse ? 1 : -1;
-  for (let k = 0; k < half; k++) {
-    cos[k] = Math.cos((2 * Math.PI * k) / n);
-    sin[k] = sign * Math.sin((2 * Math.PI * k) / n);
+  const plan = fftPlan(n);
+  const data = new Float64Array(2 * n); // interleaved [re0, im0, re1, im1, …]
+  for (let i = 0; i < n; i++) {
+    data[2 * i] = re[i]!;
+    data[2 * i + 1] = im[i]!;
   }
-  for (let size = 2; size <= n; size *= 2) {
-    const halfSize = size >> 1;
-    const stride = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < halfSize; k++) {
-        const wr = cos[k * stride]!;
-        const wi = sin[k * stride]!;
-        const a = start + k;
-        const b = a + halfSize;
-        const tr = re[b]! * wr - im[b]! * wi;
-        const ti = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-      }
-    }
-  }
-  if (inverse) {
-    for (let i = 0; i < n; i++) {
-      re[i] = re[i]! / n;
-      im[i] = im[i]! / n;
-    }
+  const out = new Float64Array(2 * n);
+  if (inverse) plan.inverse(data, out);
+  else plan.forward(data, out);
+  for (let i = 0; i < n; i++) {
+    re[i] = out[2 * i]!;
+    im[i] = out[2 * i + 1]!;
   }
 }
 

@@ -1,11 +1,11 @@
 /**
  * Typed, cached real FFTs for the feature extractors, on fft.js (Fedor Indutny's radix-4 FFT).
  *
- * Why fft.js and not render/fft.ts: the features run tens of thousands of short transforms of
- * one size (an STFT frame, a YIN segment), where fft.js's precomputed tables and real-input
- * transform are several times faster than the band stitch's radix-2 code, which rebuilds its
- * twiddles on every call. fft.js ships untyped (`any`) signatures, so this file is the only one
- * that touches it; everything else sees the typed plan below.
+ * The project's one FFT: the features run tens of thousands of short transforms of one size
+ * (an STFT frame, a YIN segment), where fft.js's precomputed tables and real-input transform pay
+ * off, and render/fft.ts (the band stitch, the tempo estimate) runs its complex transforms on the
+ * same cached plans. fft.js ships untyped (`any`) signatures, so this file is the only one that
+ * touches it; everything else sees the typed plan below.
  *
  * Convention (numpy's): forward X[k] = Σ_t x[t]·exp(-2πi·kt/n); inverse divides by n.
  * Complex arrays are interleaved (2n): [re0, im0, re1, im1, …].
@@ -21,6 +21,8 @@ export interface FftPlan {
    * 0 … size/2 are written; the rest of `out` is left as it was.
    */
   realForward(input: Float64Array, out: Float64Array): void;
+  /** The complex forward transform of `input` (2·size) into `out` (2·size). */
+  forward(input: Float64Array, out: Float64Array): void;
   /** The complex inverse of `spectrum` (2·size) into `out` (2·size), scaled by 1/size. */
   inverse(spectrum: Float64Array, out: Float64Array): void;
 }
@@ -38,6 +40,7 @@ export function fftPlan(size: number): FftPlan {
   const plan: FftPlan = {
     size,
     realForward: (input, out) => fft.realTransform(out, input),
+    forward: (input, out) => fft.transform(out, input),
     inverse: (spectrum, out) => fft.inverseTransform(out, spectrum),
   };
   plans.set(size, plan);

@@ -2,14 +2,18 @@
 /**
  * `npm run test:native`: builds the native core (incrementally, through `npm run build:native`
  * so cmake-js sees npm's config, e.g. `nodedir` for offline headers), then runs the C++ tests
- * with ctest and prints its summary. Tests that cannot run here (no CUDA device) exit with
- * ctest's skip code; their "SKIP: …" lines are repeated at the end so a skip is never silent.
+ * with ctest and prints its summary. The tests are the op registry's (test/native/test-registry.h)
+ * in nn_test_ops and nn_test_model, registered per op as nn_<op>_cpu, nn_<op>_grad and
+ * nn_<op>_cuda. Tests that cannot run here (no CUDA device) exit with ctest's skip code; their
+ * "SKIP <op> cuda …" lines are repeated at the end so a skip is never silent, followed by the
+ * number of cases and checks that ran.
  *
  * Then the system-BLAS build: where a BLAS is found (macOS: Accelerate; elsewhere OpenBLAS, by
  * `pkg-config --exists openblas` or cblas.h + libopenblas.so in the usual places), it configures
- * build/native-blas with plain CMake (NN_BLAS=ON, NN_CUDA=OFF), builds nn_test_conv1d only (no
- * addon, no other test) and runs it, so the conv1d checks also cover the cblas_sgemm path;
- * otherwise it prints "SKIP blas: <reason>". NN_TEST_BLAS=0 or --no-blas leaves it out.
+ * build/native-blas with plain CMake (NN_BLAS=ON, NN_CUDA=OFF), builds nn_test_ops only (no
+ * addon, no model tests) and runs its nn_conv1d_cpu test, so the conv1d checks also cover the
+ * cblas_sgemm path; otherwise it prints "SKIP blas: <reason>". NN_TEST_BLAS=0 or --no-blas leaves
+ * it out.
  *
  * Usage: node scripts/run-native-tests.js [--no-build] [--no-blas] [extra ctest arguments…]
  *   (extra ctest arguments apply to build/native only)
@@ -59,13 +63,22 @@ const ctest = run(
 process.stdout.write(ctest.stdout);
 process.stderr.write(ctest.stderr);
 
-// ctest hides the output of passing and skipped tests; surface every SKIP line.
+// ctest hides the output of passing and skipped tests; surface every SKIP line, then count the
+// registry's verdicts ("PASS conv1d cpu test: 21 cases, 295 checks").
 const log = path.join(buildDir, 'Testing', 'Temporary', 'LastTest.log');
 if (existsSync(log)) {
-  const skips = readFileSync(log, 'utf8')
-    .split(/\r?\n/)
-    .filter((line) => line.startsWith('SKIP'));
-  for (const line of new Set(skips)) console.log(line);
+  const lines = readFileSync(log, 'utf8').split(/\r?\n/);
+  for (const line of new Set(lines.filter((l) => l.startsWith('SKIP')))) console.log(line);
+  let cases = 0;
+  let checks = 0;
+  for (const line of lines) {
+    const verdict = /^PASS \S+ \S+ \S+: (\d+) cases, (\d+) checks$/.exec(line);
+    if (verdict) {
+      cases += Number(verdict[1]);
+      checks += Number(verdict[2]);
+    }
+  }
+  console.log(`run-native-tests: ${cases} cases, ${checks} checks passed`);
 }
 
 if (skipBlas) console.log('SKIP blas: left out (--no-blas or NN_TEST_BLAS=0)');
@@ -103,7 +116,7 @@ function findBlas() {
   };
 }
 
-/** Configures and builds build/native-blas (nn_test_conv1d only), runs it; returns an exit status. */
+/** Configures and builds build/native-blas (nn_test_ops only), runs nn_conv1d_cpu; returns an exit status. */
 function runBlasTests() {
   const blas = findBlas();
   if (!blas.ok) {
@@ -126,7 +139,7 @@ function runBlasTests() {
     const jobs = String(os.availableParallelism?.() ?? os.cpus().length);
     const build = run(
       'cmake',
-      ['--build', blasDir, '--config', 'Release', '--target', 'nn_test_conv1d', '--parallel', jobs],
+      ['--build', blasDir, '--config', 'Release', '--target', 'nn_test_ops', '--parallel', jobs],
       { stdio: 'inherit' },
     );
     if (build.status !== 0) {

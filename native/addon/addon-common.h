@@ -1,4 +1,4 @@
-// addon-common.h: what addon.cpp and train.cpp share: coded errors and the training entry points.
+// addon-common.h: what the addon's files share: coded errors and the entry points each defines.
 // Only native/addon includes napi.h; this header is part of it.
 // defines: eureka_addon::status_code, throw_invalid, status_error, train, generate, reconstruct,
 //          read_trained, generation_noise, upsample_cubic
@@ -25,10 +25,10 @@ Napi::Error status_error(Napi::Env env, nn_status status, const std::string & me
  */
 Napi::Value train(const Napi::CallbackInfo & info);
 
-/** generate(outDir, seed, seconds): Promise<{ sampleRate, samples }> (train.cpp). */
+/** generate(outDir, seed, seconds): Promise<{ sampleRate, samples }> (generate.cpp). */
 Napi::Value generate(const Napi::CallbackInfo & info);
 
-/** reconstruct(outDir): Promise<{ sampleRate, samples }> (train.cpp). */
+/** reconstruct(outDir): Promise<{ sampleRate, samples }> (generate.cpp). */
 Napi::Value reconstruct(const Napi::CallbackInfo & info);
 
 /** readTrained(outDir): Promise<the frozen generators as arrays> (trained.cpp). */

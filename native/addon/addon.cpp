@@ -1,10 +1,11 @@
 // addon.cpp: eureka_native, the Node-API face of nn_core. Only native/addon includes napi.h.
 // Exposes version(), buildInfo(), cudaDevices(), preemphasis(...) (a Promise, via AsyncWorker),
-// and train(...) / generate(...) / reconstruct(...), which live in train.cpp.
+// train(...) (train.cpp), generate(...) / reconstruct(...) (generate.cpp) and readTrained(...) /
+// generationNoise(...) / upsampleCubic(...) (trained.cpp).
 // Rules: arguments are checked before any work and the function returns right after throwing;
 // errors are JS Error objects with a `code` ("NN_INVALID_ARGUMENT", "NN_CUDA_ERROR", …);
 // TypedArray memory is used in place (no copies) and kept alive by references while a worker runs.
-// The typed facade is src-main/addon/binding.ts.
+// The typed facade is in src-main/addon/.
 
 #include <napi.h>
 
@@ -231,7 +232,7 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
         return promise;
     }
 
-    // train / generate / reconstruct: see train.cpp
+    // train: train.cpp; generate / reconstruct: generate.cpp; the rest: trained.cpp
     Napi::Value train(const Napi::CallbackInfo & info) { return eureka_addon::train(info); }
     Napi::Value generate(const Napi::CallbackInfo & info) { return eureka_addon::generate(info); }
     Napi::Value reconstruct(const Napi::CallbackInfo & info) {

@@ -1,6 +1,6 @@
-// train-options.h: the argument readers train.cpp uses (train-options.cpp). Each one throws a
-// coded TypeError (throw_invalid) and returns false on failure; `what` names the argument in
-// the message ("train: options.layers").
+// train-options.h: the argument readers train.cpp, generate.cpp and trained.cpp use
+// (train-options.cpp). Each one throws a coded TypeError (throw_invalid) and returns false on
+// failure; `what` names the argument in the message ("train: options.layers").
 // defines: eureka_addon::MAX_SAFE_INTEGER, read_integer, read_seed, read_path,
 //          read_train_options
 #pragma once

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "addon-common.h"
-#include "nn/caw-trainer.h"
+#include "nn/caw-generate.h"
 #include "nn/resample.h"
 #include "nn/rng.h"
 #include "nn/weight-norm.h"

@@ -3,7 +3,7 @@
 // usage: nn_bench_conv1d [threads]   (default: nn_core's default, every hardware thread)
 //
 // Peak: cpu_peak_gflops (cpu-peak.h: FMA chains on every thread, the best ISA the CPU has). Then
-// forward, backward-dx and backward-dw of the Catch-A-Waveform shapes (caw-spec.md section 1),
+// forward, backward-dx and backward-dw of the Catch-A-Waveform shapes (docs/caw-spec.md §1),
 // best of several runs, GFLOP/s counting 2 per multiply-add (B*C_out*C_in*K*T_out MACs) and % of
 // that peak.
 

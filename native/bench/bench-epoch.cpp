@@ -15,8 +15,8 @@
 // be too short to train (D needs 2P + 1 samples, the MSS loss n_fft/2 + 1) are dropped from the
 // pyramid, as the app's planner does (src-main/services/training/planner.ts).
 //
-// FLOPs: as caw-spec.md §5 counts them: a forward = 2 x the convolutions' MACs (elementwise ops
-// not counted), a backward = 2 forwards, the gradient penalty = 6 D forwards, so per epoch
+// FLOPs: as docs/caw-spec.md §5 counts them: a forward = 2 x the convolutions' MACs (elementwise
+// ops not counted), a backward = 2 forwards, the gradient penalty = 6 D forwards, so per epoch
 //   6 F_G + 15 F_D + sum over coarser scales j of F_G,j   (the prev redraw)
 // with every convolution's MACs C_out*C_in*K*T_out read from the model nn_core builds
 // (caw_model_init: head, L dilated trunk convs, G's two gates and out_conv) at this scale's exact
@@ -112,7 +112,7 @@ std::vector<float> music_like_clip(double seconds, uint32_t rate) {
 }
 
 // ----------------------------------------------------------------------------
-// FLOP model (caw-spec.md §5)
+// FLOP model (docs/caw-spec.md §5)
 
 // MACs of one forward of a `kind` network with C channels at signal length N (G: output N, D:
 // input N), summed over the convolutions of the model nn_core builds, at their exact lengths:
@@ -267,8 +267,8 @@ int main(int argc, char ** argv) {
     } else {
         std::printf("peak: not measured with this compiler; %% columns are empty\n");
     }
-    // the FLOP model's slope, to check against caw-spec §5 (G 1.50, D 1.0 MFLOP per sample at
-    // C = 96): forward MACs are affine in N, so the difference over 1000 samples is exact
+    // the FLOP model's slope, to check against docs/caw-spec.md §5 (G 1.50, D 1.0 MFLOP per sample
+    // at C = 96): forward MACs are affine in N, so the difference over 1000 samples is exact
     const size_t C1     = cfg.channels_rest;
     const double g_per  = 2.0 * (forward_macs(CAW_GENERATOR, C1, 11000, cfg) -
                                 forward_macs(CAW_GENERATOR, C1, 10000, cfg)) / 1000.0;

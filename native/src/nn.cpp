@@ -127,7 +127,7 @@ bool nn_views_overlap(const nn_tensor_view * a, const nn_tensor_view * b) {
 }
 
 nn_status nn_check_pair_3d(const char * op, const char * a_name, const nn_tensor_view * a,
-                           const char * b_name, const nn_tensor_view * b, bool same_t) {
+                           const char * b_name, const nn_tensor_view * b, bool same_length) {
     if (a == nullptr || b == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s is null", op,
                        a == nullptr ? a_name : b_name);
@@ -153,11 +153,11 @@ nn_status nn_check_pair_3d(const char * op, const char * a_name, const nn_tensor
         }
     }
     if (a->shape[0] != b->shape[0] || a->shape[1] != b->shape[1] ||
-        (same_t && a->shape[2] != b->shape[2])) {
+        (same_length && a->shape[2] != b->shape[2])) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT,
                        "%s: %s is (%zu, %zu, %zu) but %s is (%zu, %zu, %zu)%s", op, a_name,
                        a->shape[0], a->shape[1], a->shape[2], b_name, b->shape[0], b->shape[1],
-                       b->shape[2], same_t ? "" : ": B and C must match");
+                       b->shape[2], same_length ? "" : ": B and C must match");
     }
     if (nn_views_overlap(a, b)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %s and %s overlap", op, a_name, b_name);

@@ -2,7 +2,7 @@
  * What the addon hands to generation outside the native core: readTrained (the frozen
  * generators as arrays, for the ONNX export), generationNoise (caw_generate's seeded draws) and
  * upsampleCubic (the between-scale upsampling). The ONNX equivalence tests
- * (test/main/services/generation/onnx) check these against the native generator end to end;
+ * (test/main/services/takes/onnx) check these against the native generator end to end;
  * this file checks their own contracts on a tiny real run.
  * Needs `npm run build:native` first (scripts/run-native-tests.js does it).
  */

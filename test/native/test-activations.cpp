@@ -1,14 +1,16 @@
-// test-activations.cpp: the activations op family's test case (nn/activations.h).
-//   nn_test_activations cpu   known values (the x == 0 convention included), finite differences
-//                             in double on the CPU reference's own loops, the leaky ReLU JVP
-//                             (a directional derivative) and its zero second derivative, extreme
-//                             inputs, float entry points vs double with NaN-poisoned outputs,
-//                             thread-count determinism, argument checks
-//   nn_test_activations cuda  exits 77 (SKIP): no CUDA kernels for these ops yet.
+// test-activations.cpp: the activations op family's cases (nn/activations.h).
+//   test   known values (the x == 0 convention included), extreme inputs, float entry points vs
+//          double with NaN-poisoned outputs per shape, thread-count determinism, argument checks
+//   grad   finite differences in double on the CPU reference's own loops, the leaky ReLU JVP
+//          (a directional derivative) and its zero second derivative
+//   perf   every forward and backward at a shape
+// No CUDA kernels for these ops yet: the runner prints "SKIP activations cuda: …".
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "nn/activations.h"
 #include "nn/nn.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -93,42 +96,41 @@ void test_known_values() {
     CHECK(std::strcmp(nn_last_error(), "") == 0);
 }
 
-void test_gradients_fd() {
-    uint64_t seed = 1;
-    for (const double slope : {0.2, -0.5, 1.0}) {
-        const size_t n  = 257;
-        vec          x  = away_from_zero(n, seed++), dx(n), ones(n, 1.0);
-        vec          xt = away_from_zero(n, seed++), yt(n), dxt_dx(n, 0.0);
-        leaky_relu_backward_span(ones.data(), x.data(), dx.data(), n, slope);
-        const double e = fd_elementwise(x, dx, [&](vec & y) {
-            y.resize(n);
-            leaky_relu_forward_span(x.data(), y.data(), n, slope);
-        });
-        CHECK_MSG(e < FD_MAX_REL_ERR, "leaky relu slope %g: worst relative error %.3g", slope, e);
+void test_leaky_relu_fd(double slope, uint64_t seed) {
+    const size_t n  = 257;
+    vec          x  = away_from_zero(n, seed), dx(n), ones(n, 1.0);
+    vec          xt = away_from_zero(n, seed + 1), yt(n), dxt_dx(n, 0.0);
+    leaky_relu_backward_span(ones.data(), x.data(), dx.data(), n, slope);
+    const double e = fd_elementwise(x, dx, [&](vec & y) {
+        y.resize(n);
+        leaky_relu_forward_span(x.data(), y.data(), n, slope);
+    });
+    CHECK_MSG(e < FD_MAX_REL_ERR, "leaky relu slope %g: worst relative error %.3g", slope, e);
 
-        // JVP = backward applied to the tangent = directional derivative of the forward.
-        leaky_relu_backward_span(xt.data(), x.data(), yt.data(), n, slope);
-        vec xp(n), xm(n), yp(n), ym(n);
-        for (size_t i = 0; i < n; i++) {
-            xp[i] = x[i] + FD_STEP * xt[i];
-            xm[i] = x[i] - FD_STEP * xt[i];
-        }
-        leaky_relu_forward_span(xp.data(), yp.data(), n, slope);
-        leaky_relu_forward_span(xm.data(), ym.data(), n, slope);
-        double worst = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            worst = std::max(worst, std::fabs((yp[i] - ym[i]) / (2.0 * FD_STEP) - yt[i]));
-        }
-        CHECK_MSG(worst < FD_MAX_REL_ERR, "leaky relu JVP slope %g: %.3g", slope, worst);
-
-        // The JVP does not move with x away from the kink: d/dx sum(JVP) = 0 (the GP relies on it).
-        const double e2 = fd_elementwise(x, dxt_dx, [&](vec & out) {
-            out.resize(n);
-            leaky_relu_backward_span(xt.data(), x.data(), out.data(), n, slope);
-        });
-        CHECK_MSG(e2 == 0.0, "leaky relu second derivative slope %g: %.3g", slope, e2);
+    // JVP = backward applied to the tangent = directional derivative of the forward.
+    leaky_relu_backward_span(xt.data(), x.data(), yt.data(), n, slope);
+    vec xp(n), xm(n), yp(n), ym(n);
+    for (size_t i = 0; i < n; i++) {
+        xp[i] = x[i] + FD_STEP * xt[i];
+        xm[i] = x[i] - FD_STEP * xt[i];
     }
+    leaky_relu_forward_span(xp.data(), yp.data(), n, slope);
+    leaky_relu_forward_span(xm.data(), ym.data(), n, slope);
+    double worst = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        worst = std::max(worst, std::fabs((yp[i] - ym[i]) / (2.0 * FD_STEP) - yt[i]));
+    }
+    CHECK_MSG(worst < FD_MAX_REL_ERR, "leaky relu JVP slope %g: %.3g", slope, worst);
 
+    // The JVP does not move with x away from the kink: d/dx sum(JVP) = 0 (the GP relies on it).
+    const double e2 = fd_elementwise(x, dxt_dx, [&](vec & out) {
+        out.resize(n);
+        leaky_relu_backward_span(xt.data(), x.data(), out.data(), n, slope);
+    });
+    CHECK_MSG(e2 == 0.0, "leaky relu second derivative slope %g: %.3g", slope, e2);
+}
+
+void test_gated_unit_fd() {
     const size_t n = 301;
     vec          a = away_from_zero(n, 10), b = away_from_zero(n, 11), ones(n, 1.0), da(n), db(n);
     gated_unit_backward_span(ones.data(), a.data(), b.data(), da.data(), db.data(), n);
@@ -146,42 +148,75 @@ void check_close(const std::vector<float> & got, const vec & ref, const char * w
               s.C, s.T, e);
 }
 
-void test_float_matches_double() {
-    uint64_t seed = 100;
-    for (const size_t B : {1, 2}) {
-        for (const size_t C : {1, 3, 16}) {
-            for (const size_t T : {1, 2, 7, 64, 301}) {
-                const shape_3d     s = {B, C, T};
-                const size_t       n = s.numel();
-                std::vector<float> x(n), a(n), dy(n), y(n, NAN), dx(n, NAN), out(n, NAN);
-                std::vector<float> da(n, NAN), db(n, NAN);
-                fill_uniform(x, seed++, -3.0, 3.0);
-                fill_uniform(a, seed++, -3.0, 3.0);
-                fill_uniform(dy, seed++);
-                nn_tensor_view vx = view3(x, s), va = view3(a, s), vdy = view3(dy, s);
-                nn_tensor_view vy = view3(y, s), vdx = view3(dx, s), vo = view3(out, s);
-                nn_tensor_view vda = view3(da, s), vdb = view3(db, s);
-                CHECK(leaky_relu_forward_cpu(&vx, &vy, SLOPE) == NN_STATUS_OK);
-                CHECK(leaky_relu_backward_cpu(&vdy, &vx, &vdx, SLOPE) == NN_STATUS_OK);
-                CHECK(gated_unit_forward_cpu(&va, &vx, &vo) == NN_STATUS_OK);
-                CHECK(gated_unit_backward_cpu(&vdy, &va, &vx, &vda, &vdb) == NN_STATUS_OK);
+/**
+ * Leaky ReLU and the gated unit at (B, C, T): every float entry point (outputs NaN-poisoned)
+ * against the double loops; perf times the four passes.
+ */
+struct test_activations : test_case {
+    shape_3d s;
+    uint64_t seed;
+    unsigned modes_;
 
-                const vec xd(x.begin(), x.end()), ad(a.begin(), a.end()), dyd(dy.begin(), dy.end());
-                vec       ry(n), rdx(n), ro(n), rda(n), rdb(n);
-                leaky_relu_forward_span(xd.data(), ry.data(), n, double(SLOPE));
-                leaky_relu_backward_span(dyd.data(), xd.data(), rdx.data(), n, double(SLOPE));
-                gated_unit_forward_span(ad.data(), xd.data(), ro.data(), n);
-                gated_unit_backward_span(dyd.data(), ad.data(), xd.data(), rda.data(), rdb.data(),
-                                         n);
-                check_close(y, ry, "leaky forward", s);
-                check_close(dx, rdx, "leaky backward", s);
-                check_close(out, ro, "gated forward", s);
-                check_close(da, rda, "gated da", s);
-                check_close(db, rdb, "gated db", s);
-            }
-        }
+    test_activations(shape_3d shape, uint64_t first_seed, unsigned modes) :
+        s(shape), seed(first_seed), modes_(modes) {}
+
+    std::string name() const override {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), "(%zu, %zu, %zu)", s.B, s.C, s.T);
+        return buf;
     }
-}
+    unsigned modes() const override { return modes_; }
+    double   max_nmse_err() const override { return ACT_MAX_NMSE; }
+
+    void check_values(test_backend) override {
+        const size_t       n = s.numel();
+        std::vector<float> x(n), a(n), dy(n), y(n, NAN), dx(n, NAN), out(n, NAN);
+        std::vector<float> da(n, NAN), db(n, NAN);
+        fill_uniform(x, seed, -3.0, 3.0);
+        fill_uniform(a, seed + 1, -3.0, 3.0);
+        fill_uniform(dy, seed + 2);
+        nn_tensor_view vx = view3(x, s), va = view3(a, s), vdy = view3(dy, s);
+        nn_tensor_view vy = view3(y, s), vdx = view3(dx, s), vo = view3(out, s);
+        nn_tensor_view vda = view3(da, s), vdb = view3(db, s);
+        CHECK(leaky_relu_forward_cpu(&vx, &vy, SLOPE) == NN_STATUS_OK);
+        CHECK(leaky_relu_backward_cpu(&vdy, &vx, &vdx, SLOPE) == NN_STATUS_OK);
+        CHECK(gated_unit_forward_cpu(&va, &vx, &vo) == NN_STATUS_OK);
+        CHECK(gated_unit_backward_cpu(&vdy, &va, &vx, &vda, &vdb) == NN_STATUS_OK);
+
+        const vec xd(x.begin(), x.end()), ad(a.begin(), a.end()), dyd(dy.begin(), dy.end());
+        vec       ry(n), rdx(n), ro(n), rda(n), rdb(n);
+        leaky_relu_forward_span(xd.data(), ry.data(), n, double(SLOPE));
+        leaky_relu_backward_span(dyd.data(), xd.data(), rdx.data(), n, double(SLOPE));
+        gated_unit_forward_span(ad.data(), xd.data(), ro.data(), n);
+        gated_unit_backward_span(dyd.data(), ad.data(), xd.data(), rda.data(), rdb.data(), n);
+        check_close(y, ry, "leaky forward", s);
+        check_close(dx, rdx, "leaky backward", s);
+        check_close(out, ro, "gated forward", s);
+        check_close(da, rda, "gated da", s);
+        check_close(db, rdb, "gated db", s);
+    }
+
+    test_perf perf(test_backend) override {
+        const size_t n   = s.numel();
+        auto         buf = std::make_shared<std::vector<float>>(6 * n);
+        fill_uniform(*buf, seed, -3.0, 3.0);
+        test_perf p;
+        p.work = 4.0 * static_cast<double>(n);
+        p.run  = [this, buf, n] {
+            float *        d = buf->data();
+            nn_tensor_view x = nn_view_3d(d, s.B, s.C, s.T), a = nn_view_3d(d + n, s.B, s.C, s.T);
+            nn_tensor_view dy = nn_view_3d(d + 2 * n, s.B, s.C, s.T);
+            nn_tensor_view o1 = nn_view_3d(d + 3 * n, s.B, s.C, s.T);
+            nn_tensor_view o2 = nn_view_3d(d + 4 * n, s.B, s.C, s.T);
+            nn_tensor_view o3 = nn_view_3d(d + 5 * n, s.B, s.C, s.T);
+            leaky_relu_forward_cpu(&x, &o1, SLOPE);
+            leaky_relu_backward_cpu(&dy, &x, &o1, SLOPE);
+            gated_unit_forward_cpu(&a, &x, &o1);
+            gated_unit_backward_cpu(&dy, &a, &x, &o2, &o3);
+        };
+        return p;
+    }
+};
 
 std::vector<float> run_all(size_t threads) {
     nn_set_cpu_threads(threads);
@@ -237,26 +272,29 @@ void test_argument_checks() {
     CHECK(y[0] == 7.0f && z[23] == 7.0f); // nothing written on failure
 }
 
-int run_cpu() {
-    test_known_values();
-    test_gradients_fd();
-    test_float_matches_double();
-    test_determinism();
-    test_argument_checks();
-    return test_exit_code("nn_activations_cpu");
-}
-
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
+NN_TEST_CASES(activations) {
+    cases.values("known values", test_known_values);
+    cases.values("determinism across thread counts", test_determinism);
+    cases.values("argument checks", test_argument_checks);
+    uint64_t seed = 100;
+    for (const size_t B : {1, 2}) {
+        for (const size_t C : {1, 3, 16}) {
+            for (const size_t T : {1, 2, 7, 64, 301}) {
+                cases.add<test_activations>(shape_3d{B, C, T}, seed, TEST_VALUES);
+                seed += 3;
+            }
+        }
     }
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA kernels for activations in this build\n");
-        return TEST_SKIP_CODE;
+    cases.add<test_activations>(shape_3d{1, 96, 4000}, 1, TEST_PERF); // a ConvBlock at C = 96
+    seed = 1;
+    for (const double slope : {0.2, -0.5, 1.0}) {
+        char name[64];
+        std::snprintf(name, sizeof(name), "leaky relu, its JVP and 2nd derivative, slope %g",
+                      slope);
+        cases.grad(name, [slope, seed] { test_leaky_relu_fd(slope, seed); });
+        seed += 2;
     }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+    cases.grad("gated unit", test_gated_unit_fd);
 }

@@ -1,9 +1,9 @@
-// test-adam.cpp: the optimiser's test case (Adam, MultiStepLR, parameter layout).
-//   nn_test_adam cpu   Adam in double against the textbook formulas written out here, the float
-//                      entry point against the double loop, bitwise reruns across thread counts,
-//                      the LR schedule at CAW's milestone, layout offsets, argument checks
-//   nn_test_adam cuda  exits 77 (SKIP): no CUDA optimiser kernel in this round
-// Adam has no gradient of its own to check by finite differences: it is the consumer of them.
+// test-adam.cpp: the optimiser's cases (Adam, MultiStepLR, parameter layout; nn/adam.h).
+//   test   Adam in double against the textbook formulas written out here, the float entry point
+//          against the double loop, bitwise reruns across thread counts, the LR schedule at
+//          CAW's milestone, layout offsets, argument checks
+// No CUDA optimiser kernel yet (the runner prints "SKIP adam cuda: …"). Adam has no gradient
+// of its own to check by finite differences: it is the consumer of them.
 
 #include <cstring>
 #include <string>
@@ -14,10 +14,11 @@
 #include "nn/adam.h"
 #include "nn/nn.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
-// CAW's hyper-parameters (caw-spec §3).
+// CAW's hyper-parameters (docs/caw-spec.md §3).
 constexpr double LR    = 0.0015;
 constexpr double BETA1 = 0.5;
 constexpr double BETA2 = 0.999;
@@ -273,28 +274,15 @@ void test_layout() {
     nn_param_layout_free(&layout); // twice is safe
 }
 
-int run_cpu() {
-    test_known_values();
-    test_against_textbook();
-    test_float_matches_double_and_is_deterministic();
-    test_zero_state_stays();
-    test_argument_checks();
-    test_lr_schedule();
-    test_layout();
-    return test_exit_code("nn_adam_cpu");
-}
-
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
-    }
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA kernel for adam in this build\n");
-        return TEST_SKIP_CODE;
-    }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+NN_TEST_CASES(adam) {
+    cases.values("known values", test_known_values);
+    cases.values("PyTorch order vs textbook", test_against_textbook);
+    cases.values("float vs double, 1 and 4 threads",
+                 test_float_matches_double_and_is_deterministic);
+    cases.values("zero gradients on zero state", test_zero_state_stays);
+    cases.values("argument checks", test_argument_checks);
+    cases.values("MultiStepLR schedule", test_lr_schedule);
+    cases.values("parameter layout", test_layout);
 }

@@ -1,15 +1,17 @@
-// test-batchnorm.cpp: the BatchNorm1d op family's test case (nn/batchnorm.h).
-//   nn_test_batchnorm cpu   hand-computed statistics and running-statistics updates; finite
-//                           differences in double on the CPU reference's own channel loops for
-//                           the train and eval backward passes, the JVP (a directional
-//                           derivative of the forward) and the JVP's reverse (the gradient of
-//                           sum(r * JVP) in x, x_t and gamma); float entry points vs double with
-//                           NaN-poisoned outputs and += checks; N = 1; thread-count determinism;
-//                           argument checks.
-//   nn_test_batchnorm cuda  exits 77 (SKIP): no CUDA kernels for this op yet.
+// test-batchnorm.cpp: the BatchNorm1d op family's cases (nn/batchnorm.h).
+//   test   hand-computed statistics and running-statistics updates; per shape, every float entry
+//          point vs the double loops with NaN-poisoned outputs and += checks (N = 1 in eval mode);
+//          thread-count determinism; argument checks
+//   grad   finite differences in double on the CPU reference's own channel loops for the train
+//          and eval backward passes, the JVP (a directional derivative of the forward) and the
+//          JVP's reverse (the gradient of sum(r * JVP) in x, x_dot and gamma)
+//   perf   train forward + backward at a shape
+// No CUDA kernels for this op yet: the runner prints "SKIP batchnorm cuda: …".
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 #include "nn/batchnorm.h"
 #include "nn/nn.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -65,7 +68,7 @@ void train_forward_d(const vec & x, const vec & gamma, const vec & beta, shape_3
     }
 }
 
-// y_t for x (statistics recomputed from x, as the forward would save them).
+// y_dot for x (statistics recomputed from x, as the forward would save them).
 void train_jvp_d(const vec & x, const vec & xt, const vec & gamma, shape_3d s, vec & yt) {
     vec y, mean, invstd, beta(s.C, 0.0);
     train_forward_d(x, gamma, beta, s, y, mean, invstd);
@@ -198,7 +201,7 @@ void test_eval_backward_fd() {
     }
 }
 
-// (a) JVP(x, x_t) = d/dh forward(x + h x_t) at h = 0, element by element.
+// (a) JVP(x, x_dot) = d/dh forward(x + h x_dot) at h = 0, element by element.
 void test_jvp_directional_derivative() {
     uint64_t seed = 100;
     for (const shape_3d s : FD_SHAPES) {
@@ -222,8 +225,8 @@ void test_jvp_directional_derivative() {
     }
 }
 
-// (b) L = sum(r * JVP(x, x_t; gamma)), statistics recomputed from x: the JVP's reverse vs finite
-// differences in x, x_t and gamma.
+// (b) L = sum(r * JVP(x, x_dot; gamma)), statistics recomputed from x: the JVP's reverse vs finite
+// differences in x, x_dot and gamma.
 void test_jvp_backward_fd() {
     uint64_t seed = 200;
     for (const shape_3d s : FD_SHAPES) {
@@ -244,8 +247,8 @@ void test_jvp_backward_fd() {
         const double ex = fd_worst(x, dx, FD_STEP, loss), et = fd_worst(xt, dxt, FD_STEP, loss);
         const double eg = fd_worst(gamma, dgamma, FD_STEP, loss);
         CHECK_MSG(ex < FD_MAX_REL_ERR && et < FD_MAX_REL_ERR && eg < FD_MAX_REL_ERR,
-                  "jvp backward (%zu, %zu, %zu): dx %.3g dx_t %.3g dgamma %.3g", s.B, s.C, s.T, ex,
-                  et, eg);
+                  "jvp backward (%zu, %zu, %zu): dx %.3g dx_dot %.3g dgamma %.3g", s.B, s.C, s.T,
+                  ex, et, eg);
     }
 }
 
@@ -263,121 +266,154 @@ void check_close(const std::vector<float> & got, const vec & ref, const char * w
               s.C, s.T, e);
 }
 
-// Every float entry point vs the double loops; outputs NaN-poisoned; parameter gradients start
-// at a known value and must end at start + 1x then + 2x the reference.
-void test_float_matches_double() {
-    uint64_t seed = 300;
-    for (const size_t B : {1, 2}) {
-        for (const size_t C : {1, 3, 16}) {
-            for (const size_t T : {1, 2, 7, 64, 301}) {
-                const shape_3d     s        = {B, C, T};
-                const bool         train_ok = B * T >= 2;
-                const double       offset   = (seed % 3 == 0) ? 100.0 : 0.0; // large-mean channels
-                vec                xd = random_vec(s.numel(), seed++, offset - 1.0, offset + 1.0);
-                std::vector<float> x = to_float(xd), dy = to_float(random_vec(s.numel(), seed++));
-                std::vector<float> xt    = to_float(random_vec(s.numel(), seed++));
-                std::vector<float> gamma = to_float(random_vec(C, seed++, 0.5, 1.5));
-                std::vector<float> beta = to_float(random_vec(C, seed++)), rm(C, 0.1f), rv(C, 0.9f);
-                std::vector<float> mean(C, NAN), inv(C, NAN), y(s.numel(), NAN), dx(s.numel(), NAN);
-                std::vector<float> dxt(s.numel(), NAN), dg(C, 0.25f), db(C, -0.5f);
-                nn_tensor_view     vx = view3(x, s), vdy = view3(dy, s), vxt = view3(xt, s);
-                nn_tensor_view     vy = view3(y, s), vdx = view3(dx, s), vdxt = view3(dxt, s);
-                nn_tensor_view     vg = view1(gamma.data(), C), vb = view1(beta.data(), C);
-                nn_tensor_view     vrm = view1(rm.data(), C), vrv = view1(rv.data(), C);
-                nn_tensor_view     vm = view1(mean.data(), C), vi = view1(inv.data(), C);
-                nn_tensor_view     vdg = view1(dg.data(), C), vdb = view1(db.data(), C);
-                const vec          xdd = to_double(x), dyd = to_double(dy), xtd = to_double(xt);
-                const vec          gd = to_double(gamma), bd = to_double(beta);
+/**
+ * BatchNorm1d at (B, C, T): every float entry point vs the double loops; outputs NaN-poisoned;
+ * parameter gradients start at a known value and must end at start + 1x then + 2x the reference.
+ * Training mode only where B * T >= 2. perf: train forward + backward.
+ */
+struct test_batchnorm : test_case {
+    shape_3d s;
+    uint64_t seed;
+    unsigned modes_;
 
-                // eval mode (any N)
-                vec ref;
-                eval_forward_d(xdd, gd, bd, to_double(rm), to_double(rv), s, ref);
-                CHECK(batchnorm_eval_forward_cpu(&vx, &vg, &vb, &vrm, &vrv, &vy, 1e-5f) ==
-                      NN_STATUS_OK);
-                check_close(y, ref, "eval forward", s);
-                vec rdx(s.numel()), rdg(C, 0.0), rdb(C, 0.0);
-                for (size_t c = 0; c < C; c++) {
-                    batchnorm_eval_backward_channel(dyd.data(), xdd.data(), rdx.data(), chan(s, c),
-                                                    gd[c], double(0.1f), double(0.9f), EPS, &rdg[c],
-                                                    &rdb[c]);
-                }
-                for (int call = 1; call <= 2; call++) {
-                    CHECK(batchnorm_eval_backward_cpu(&vdy, &vx, &vg, &vrm, &vrv, &vdx, &vdg, &vdb,
-                                                      1e-5f) == NN_STATUS_OK);
-                }
-                check_close(dx, rdx, "eval backward dx", s);
-                vec expect_g(C), expect_b(C);
-                for (size_t c = 0; c < C; c++) {
-                    expect_g[c] = 0.25 + 2.0 * rdg[c];
-                    expect_b[c] = -0.5 + 2.0 * rdb[c];
-                }
-                check_close(dg, expect_g, "eval dgamma (2 calls)", s);
-                check_close(db, expect_b, "eval dbeta (2 calls)", s);
-                if (!train_ok) {
-                    continue;
-                }
+    test_batchnorm(shape_3d shape, uint64_t first_seed, unsigned modes) :
+        s(shape), seed(first_seed), modes_(modes) {}
 
-                // training mode
-                vec rmean, rinv;
-                train_forward_d(xdd, gd, bd, s, ref, rmean, rinv);
-                CHECK(batchnorm_train_forward_cpu(&vx, &vg, &vb, &vrm, &vrv, &vm, &vi, &vy, 0.1f,
-                                                  1e-5f) == NN_STATUS_OK);
-                check_close(y, ref, "train forward", s);
-                check_close(mean, rmean, "save_mean", s);
-                check_close(inv, rinv, "save_invstd", s);
-                const vec md = to_double(mean), id = to_double(inv);
-                std::fill(dg.begin(), dg.end(), 0.25f);
-                std::fill(db.begin(), db.end(), -0.5f);
-                std::fill(dx.begin(), dx.end(), NAN);
-                std::fill(rdg.begin(), rdg.end(), 0.0);
-                std::fill(rdb.begin(), rdb.end(), 0.0);
-                for (size_t c = 0; c < C; c++) {
-                    batchnorm_train_backward_channel(dyd.data(), xdd.data(), rdx.data(), chan(s, c),
-                                                     gd[c], md[c], id[c], &rdg[c], &rdb[c]);
-                }
-                for (int call = 1; call <= 2; call++) {
-                    CHECK(batchnorm_train_backward_cpu(&vdy, &vx, &vg, &vm, &vi, &vdx, &vdg,
-                                                       &vdb) == NN_STATUS_OK);
-                }
-                check_close(dx, rdx, "train backward dx", s);
-                for (size_t c = 0; c < C; c++) {
-                    expect_g[c] = 0.25 + 2.0 * rdg[c];
-                    expect_b[c] = -0.5 + 2.0 * rdb[c];
-                }
-                check_close(dg, expect_g, "train dgamma (2 calls)", s);
-                check_close(db, expect_b, "train dbeta (2 calls)", s);
-
-                // JVP and its reverse (dy doubles as the cotangent r)
-                vec ryt(s.numel()), rdxt(s.numel());
-                std::fill(y.begin(), y.end(), NAN);
-                for (size_t c = 0; c < C; c++) {
-                    batchnorm_train_jvp_channel(xdd.data(), xtd.data(), ryt.data(), chan(s, c),
-                                                gd[c], md[c], id[c]);
-                }
-                CHECK(batchnorm_train_jvp_cpu(&vx, &vxt, &vg, &vm, &vi, &vy) == NN_STATUS_OK);
-                check_close(y, ryt, "jvp", s);
-                std::fill(dx.begin(), dx.end(), NAN);
-                std::fill(dg.begin(), dg.end(), 0.25f);
-                std::fill(rdg.begin(), rdg.end(), 0.0);
-                for (size_t c = 0; c < C; c++) {
-                    batchnorm_train_jvp_backward_channel(dyd.data(), xdd.data(), xtd.data(),
-                                                         rdx.data(), rdxt.data(), chan(s, c), gd[c],
-                                                         md[c], id[c], &rdg[c]);
-                }
-                for (int call = 1; call <= 2; call++) {
-                    CHECK(batchnorm_train_jvp_backward_cpu(&vdy, &vx, &vxt, &vg, &vm, &vi, &vdx,
-                                                           &vdxt, &vdg) == NN_STATUS_OK);
-                }
-                check_close(dx, rdx, "jvp backward dx", s);
-                check_close(dxt, rdxt, "jvp backward dx_t", s);
-                for (size_t c = 0; c < C; c++) {
-                    expect_g[c] = 0.25 + 2.0 * rdg[c];
-                }
-                check_close(dg, expect_g, "jvp backward dgamma (2 calls)", s);
-            }
-        }
+    std::string name() const override {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), "(%zu, %zu, %zu)", s.B, s.C, s.T);
+        return buf;
     }
-}
+    unsigned modes() const override { return modes_; }
+    double   max_nmse_err() const override { return BN_MAX_NMSE; }
+
+    void check_values(test_backend) override {
+        const size_t       B = s.B, C = s.C, T = s.T;
+        const bool         train_ok = B * T >= 2;
+        const double       offset   = (seed % 3 == 0) ? 100.0 : 0.0; // large-mean channels
+        uint64_t           next     = seed;
+        vec                xd       = random_vec(s.numel(), next++, offset - 1.0, offset + 1.0);
+        std::vector<float> x = to_float(xd), dy = to_float(random_vec(s.numel(), next++));
+        std::vector<float> xt    = to_float(random_vec(s.numel(), next++));
+        std::vector<float> gamma = to_float(random_vec(C, next++, 0.5, 1.5));
+        std::vector<float> beta  = to_float(random_vec(C, next++)), rm(C, 0.1f), rv(C, 0.9f);
+        std::vector<float> mean(C, NAN), inv(C, NAN), y(s.numel(), NAN), dx(s.numel(), NAN);
+        std::vector<float> dxt(s.numel(), NAN), dg(C, 0.25f), db(C, -0.5f);
+        nn_tensor_view     vx = view3(x, s), vdy = view3(dy, s), vxt = view3(xt, s);
+        nn_tensor_view     vy = view3(y, s), vdx = view3(dx, s), vdxt = view3(dxt, s);
+        nn_tensor_view     vg = view1(gamma.data(), C), vb = view1(beta.data(), C);
+        nn_tensor_view     vrm = view1(rm.data(), C), vrv = view1(rv.data(), C);
+        nn_tensor_view     vm = view1(mean.data(), C), vi = view1(inv.data(), C);
+        nn_tensor_view     vdg = view1(dg.data(), C), vdb = view1(db.data(), C);
+        const vec          xdd = to_double(x), dyd = to_double(dy), xtd = to_double(xt);
+        const vec          gd = to_double(gamma), bd = to_double(beta);
+
+        // eval mode (any N)
+        vec ref;
+        eval_forward_d(xdd, gd, bd, to_double(rm), to_double(rv), s, ref);
+        CHECK(batchnorm_eval_forward_cpu(&vx, &vg, &vb, &vrm, &vrv, &vy, 1e-5f) == NN_STATUS_OK);
+        check_close(y, ref, "eval forward", s);
+        vec rdx(s.numel()), rdg(C, 0.0), rdb(C, 0.0);
+        for (size_t c = 0; c < C; c++) {
+            batchnorm_eval_backward_channel(dyd.data(), xdd.data(), rdx.data(), chan(s, c), gd[c],
+                                            double(0.1f), double(0.9f), EPS, &rdg[c], &rdb[c]);
+        }
+        for (int call = 1; call <= 2; call++) {
+            CHECK(batchnorm_eval_backward_cpu(&vdy, &vx, &vg, &vrm, &vrv, &vdx, &vdg, &vdb,
+                                              1e-5f) == NN_STATUS_OK);
+        }
+        check_close(dx, rdx, "eval backward dx", s);
+        vec expect_g(C), expect_b(C);
+        for (size_t c = 0; c < C; c++) {
+            expect_g[c] = 0.25 + 2.0 * rdg[c];
+            expect_b[c] = -0.5 + 2.0 * rdb[c];
+        }
+        check_close(dg, expect_g, "eval dgamma (2 calls)", s);
+        check_close(db, expect_b, "eval dbeta (2 calls)", s);
+        if (!train_ok) {
+            return;
+        }
+
+        // training mode
+        vec rmean, rinv;
+        train_forward_d(xdd, gd, bd, s, ref, rmean, rinv);
+        CHECK(batchnorm_train_forward_cpu(&vx, &vg, &vb, &vrm, &vrv, &vm, &vi, &vy, 0.1f, 1e-5f) ==
+              NN_STATUS_OK);
+        check_close(y, ref, "train forward", s);
+        check_close(mean, rmean, "save_mean", s);
+        check_close(inv, rinv, "save_invstd", s);
+        const vec md = to_double(mean), id = to_double(inv);
+        std::fill(dg.begin(), dg.end(), 0.25f);
+        std::fill(db.begin(), db.end(), -0.5f);
+        std::fill(dx.begin(), dx.end(), NAN);
+        std::fill(rdg.begin(), rdg.end(), 0.0);
+        std::fill(rdb.begin(), rdb.end(), 0.0);
+        for (size_t c = 0; c < C; c++) {
+            batchnorm_train_backward_channel(dyd.data(), xdd.data(), rdx.data(), chan(s, c), gd[c],
+                                             md[c], id[c], &rdg[c], &rdb[c]);
+        }
+        for (int call = 1; call <= 2; call++) {
+            CHECK(batchnorm_train_backward_cpu(&vdy, &vx, &vg, &vm, &vi, &vdx, &vdg, &vdb) ==
+                  NN_STATUS_OK);
+        }
+        check_close(dx, rdx, "train backward dx", s);
+        for (size_t c = 0; c < C; c++) {
+            expect_g[c] = 0.25 + 2.0 * rdg[c];
+            expect_b[c] = -0.5 + 2.0 * rdb[c];
+        }
+        check_close(dg, expect_g, "train dgamma (2 calls)", s);
+        check_close(db, expect_b, "train dbeta (2 calls)", s);
+
+        // JVP and its reverse (dy doubles as the cotangent r)
+        vec ryt(s.numel()), rdxt(s.numel());
+        std::fill(y.begin(), y.end(), NAN);
+        for (size_t c = 0; c < C; c++) {
+            batchnorm_train_jvp_channel(xdd.data(), xtd.data(), ryt.data(), chan(s, c), gd[c],
+                                        md[c], id[c]);
+        }
+        CHECK(batchnorm_train_jvp_cpu(&vx, &vxt, &vg, &vm, &vi, &vy) == NN_STATUS_OK);
+        check_close(y, ryt, "jvp", s);
+        std::fill(dx.begin(), dx.end(), NAN);
+        std::fill(dg.begin(), dg.end(), 0.25f);
+        std::fill(rdg.begin(), rdg.end(), 0.0);
+        for (size_t c = 0; c < C; c++) {
+            batchnorm_train_jvp_backward_channel(dyd.data(), xdd.data(), xtd.data(), rdx.data(),
+                                                 rdxt.data(), chan(s, c), gd[c], md[c], id[c],
+                                                 &rdg[c]);
+        }
+        for (int call = 1; call <= 2; call++) {
+            CHECK(batchnorm_train_jvp_backward_cpu(&vdy, &vx, &vxt, &vg, &vm, &vi, &vdx, &vdxt,
+                                                   &vdg) == NN_STATUS_OK);
+        }
+        check_close(dx, rdx, "jvp backward dx", s);
+        check_close(dxt, rdxt, "jvp backward dx_dot", s);
+        for (size_t c = 0; c < C; c++) {
+            expect_g[c] = 0.25 + 2.0 * rdg[c];
+        }
+        check_close(dg, expect_g, "jvp backward dgamma (2 calls)", s);
+    }
+
+    test_perf perf(test_backend) override {
+        const size_t n = s.numel(), C = s.C;
+        auto         buf = std::make_shared<std::vector<float>>(3 * n + 8 * C, 1.0f);
+        fill_uniform(*buf, seed);
+        test_perf p;
+        p.work = 2.0 * static_cast<double>(n);
+        p.run  = [this, buf, n, C] {
+            float *        d = buf->data();
+            nn_tensor_view x = nn_view_3d(d, s.B, C, s.T), y = nn_view_3d(d + n, s.B, C, s.T);
+            nn_tensor_view dx = nn_view_3d(d + 2 * n, s.B, C, s.T);
+            float *        v  = d + 3 * n;
+            nn_tensor_view g = view1(v, C), b = view1(v + C, C), rm = view1(v + 2 * C, C);
+            nn_tensor_view rv = view1(v + 3 * C, C), m = view1(v + 4 * C, C);
+            nn_tensor_view i = view1(v + 5 * C, C), dg = view1(v + 6 * C, C);
+            nn_tensor_view db = view1(v + 7 * C, C);
+            batchnorm_train_forward_cpu(&x, &g, &b, &rm, &rv, &m, &i, &y, 0.1f, 1e-5f);
+            batchnorm_train_backward_cpu(&y, &x, &g, &m, &i, &dx, &dg, &db);
+        };
+        return p;
+    }
+};
 
 // Runs every float entry point once on a shape big enough to be split across threads.
 std::vector<float> run_all(size_t threads) {
@@ -483,12 +519,12 @@ void test_argument_checks() {
     nn_tensor_view strided = vdx;
     strided.strides[2]     = 2;
     expect_invalid(batchnorm_train_jvp_cpu(&vx, &vx, &vp, &vm, &vi, &strided), "non-contiguous");
-    expect_invalid(batchnorm_train_jvp_cpu(&vx, &vx, &vp, &vm, &vi, &vx), "y_t aliases x");
+    expect_invalid(batchnorm_train_jvp_cpu(&vx, &vx, &vp, &vm, &vi, &vx), "y_dot aliases x");
     expect_invalid(
         batchnorm_train_forward_cpu(&vx, &vp, &vq, &vrm, &vrv, &vrm, &vi, &vy, 0.1f, 1e-5f),
         "save_mean aliases running_mean");
     expect_invalid(batchnorm_train_jvp_backward_cpu(&vx, &vx, &vx, &vp, &vm, &vi, &vdx, &vdx, &vdg),
-                   "dx aliases dx_t");
+                   "dx aliases dx_dot");
     expect_invalid(batchnorm_eval_backward_cpu(&vx, &vx, &vp, &vrm, &vrv, &vdx, &vdg, &vdg, 1e-5f),
                    "dgamma aliases dbeta");
     nn_tensor_view no_data = view1(nullptr, 3);
@@ -497,29 +533,24 @@ void test_argument_checks() {
     CHECK(y[5] == 7.0f && dg[0] == 0.0f && rm[0] == 0.0f);
 }
 
-int run_cpu() {
-    test_known_values();
-    test_train_backward_fd();
-    test_eval_backward_fd();
-    test_jvp_directional_derivative();
-    test_jvp_backward_fd();
-    test_float_matches_double();
-    test_determinism();
-    test_argument_checks();
-    return test_exit_code("nn_batchnorm_cpu");
-}
-
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
+NN_TEST_CASES(batchnorm) {
+    cases.values("known values", test_known_values);
+    cases.values("determinism across thread counts", test_determinism);
+    cases.values("argument checks", test_argument_checks);
+    uint64_t seed = 300;
+    for (const size_t B : {1, 2}) {
+        for (const size_t C : {1, 3, 16}) {
+            for (const size_t T : {1, 2, 7, 64, 301}) {
+                cases.add<test_batchnorm>(shape_3d{B, C, T}, seed, TEST_VALUES);
+                seed += 5;
+            }
+        }
     }
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA kernels for batchnorm in this build\n");
-        return TEST_SKIP_CODE;
-    }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+    cases.add<test_batchnorm>(shape_3d{1, 96, 4000}, 1, TEST_PERF); // a ConvBlock at C = 96
+    cases.grad("train backward", test_train_backward_fd);
+    cases.grad("eval backward", test_eval_backward_fd);
+    cases.grad("JVP = directional derivative", test_jvp_directional_derivative);
+    cases.grad("JVP reverse", test_jvp_backward_fd);
 }

@@ -1,18 +1,17 @@
-// test-checkpoint.cpp: the resume checkpoint format (nn/checkpoint.h).
-//   nn_test_checkpoint cpu   CRC-32 check value, bit-exact round trip of f32/f64/u64/u8 blobs
-//                            (incl. an RNG state that resumes its sequence), the byte layout,
-//                            identical bytes for identical content, every corruption class
-//                            (truncation at many points, trailing bytes, flipped bytes, wrong
-//                            magic, newer/zero version, hand-crafted bad tables with a valid
-//                            CRC), failed saves leaving the old file intact (tmp is a directory,
-//                            parent is a file, disk full via /dev/full, rename onto a directory),
-//                            getter and writer argument checks
-//   nn_test_checkpoint cuda  exits 77 (SKIP): checkpoints are host-side files
+// test-checkpoint.cpp: the resume checkpoint format's cases (nn/checkpoint.h); host-side files,
+// so CPU only.
+//   test   CRC-32 check value, bit-exact round trip of f32/f64/u64/u8 blobs (incl. an RNG state
+//          that resumes its sequence), the byte layout, identical bytes for identical content,
+//          every corruption class (truncation at many points, trailing bytes, flipped bytes,
+//          wrong magic, newer/zero version, hand-crafted bad tables with a valid CRC), failed
+//          saves leaving the old file intact (tmp is a directory, parent is a file, disk full via
+//          /dev/full, rename onto a directory), getter and writer argument checks
 
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -21,12 +20,25 @@
 #include "nn/nn.h"
 #include "nn/rng.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path g_dir;
+fs::path g_dir; // a fresh directory per case (in_temp_dir)
+
+/** fn run with g_dir fresh and empty, removed afterwards. */
+std::function<void()> in_temp_dir(void (*fn)()) {
+    return [fn] {
+        g_dir = fs::temp_directory_path() / "nn-test-checkpoint";
+        std::error_code ec;
+        fs::remove_all(g_dir, ec);
+        fs::create_directories(g_dir);
+        fn();
+        fs::remove_all(g_dir, ec);
+    };
+}
 
 std::vector<uint8_t> read_bytes(const fs::path & p) {
     std::ifstream in(p, std::ios::binary);
@@ -423,21 +435,10 @@ void test_writer_checks() {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "cpu";
-    if (mode == "cuda") {
-        std::printf("SKIP: checkpoints are host-side files\n");
-        return TEST_SKIP_CODE;
-    }
-    g_dir = fs::temp_directory_path() / "nn-test-checkpoint";
-    std::error_code ec;
-    fs::remove_all(g_dir, ec);
-    fs::create_directories(g_dir);
-    test_crc32();
-    test_round_trip();
-    test_corruption();
-    test_atomic_save();
-    test_writer_checks();
-    fs::remove_all(g_dir, ec);
-    return test_exit_code("checkpoint");
+NN_TEST_CASES(checkpoint) {
+    cases.values("CRC-32", in_temp_dir(test_crc32));
+    cases.values("round trip and byte layout", in_temp_dir(test_round_trip));
+    cases.values("corruption classes", in_temp_dir(test_corruption));
+    cases.values("atomic save", in_temp_dir(test_atomic_save));
+    cases.values("getter and writer checks", in_temp_dir(test_writer_checks));
 }

@@ -1,6 +1,6 @@
 // test-common.h: the small harness shared by the native tests.
-// defines: CHECK, test_failures, test_exit_code, TEST_SKIP_CODE, fill_uniform, nmse, shape_3d,
-//          view3, test_view_1d, fd_worst
+// defines: CHECK, CHECK_MSG, test_failures, test_checks, TEST_SKIP_CODE, test_rng, fill_uniform,
+//          nmse, shape_3d, view3, test_view_1d, fd_worst
 // Failures print file:line and the condition and are counted, so one run reports them all.
 // Random data comes from a fixed-seed generator: reruns see identical inputs.
 #pragma once
@@ -14,7 +14,7 @@
 
 #include "nn/nn.h"
 
-/** ctest's SKIP_RETURN_CODE for these executables. */
+/** ctest's SKIP_RETURN_CODE for the test executables (test-runner.cpp). */
 constexpr int TEST_SKIP_CODE = 77;
 
 inline int & test_failures() {
@@ -22,8 +22,15 @@ inline int & test_failures() {
     return failures;
 }
 
+/** Every CHECK evaluated so far, passed or not: the count a run reports. */
+inline long & test_checks() {
+    static long checks = 0;
+    return checks;
+}
+
 #define CHECK(cond)                                                     \
     do {                                                                \
+        test_checks()++;                                                \
         if (!(cond)) {                                                  \
             std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
             test_failures()++;                                          \
@@ -32,6 +39,7 @@ inline int & test_failures() {
 
 #define CHECK_MSG(cond, ...)                                            \
     do {                                                                \
+        test_checks()++;                                                \
         if (!(cond)) {                                                  \
             std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
             std::printf(__VA_ARGS__);                                   \
@@ -39,16 +47,6 @@ inline int & test_failures() {
             test_failures()++;                                          \
         }                                                               \
     } while (0)
-
-/** 0 when every CHECK passed, 1 otherwise; prints a one-line verdict. */
-inline int test_exit_code(const char * name) {
-    if (test_failures() == 0) {
-        std::printf("PASS %s\n", name);
-        return 0;
-    }
-    std::printf("FAILED %s: %d check(s)\n", name, test_failures());
-    return 1;
-}
 
 /** A fixed-seed xorshift64* generator; identical sequences on every platform. */
 struct test_rng {

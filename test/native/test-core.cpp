@@ -6,9 +6,12 @@
 #include "common.h"
 #include "nn/nn.h"
 #include "test-common.h"
+#include "test-registry.h"
 
-int main() {
-    // status strings: distinct, never null
+namespace {
+
+void test_status_strings() {
+    // distinct, never null
     const nn_status all[] = {
         NN_STATUS_OK,         NN_STATUS_INVALID_ARGUMENT, NN_STATUS_OUT_OF_MEMORY,
         NN_STATUS_CUDA_ERROR, NN_STATUS_UNSUPPORTED,      NN_STATUS_INTERNAL};
@@ -19,8 +22,9 @@ int main() {
         }
     }
     CHECK(std::strcmp(nn_status_string(static_cast<nn_status>(999)), "unknown status") == 0);
+}
 
-    // views
+void test_views() {
     float          storage[24];
     nn_tensor_view v = nn_view_3d(storage, 2, 3, 4);
     CHECK(v.ndim == 3 && v.strides[0] == 12 && v.strides[1] == 4 && v.strides[2] == 1);
@@ -29,12 +33,13 @@ int main() {
     v.strides[1] = 5;
     CHECK(!nn_view_is_contiguous(&v));
     CHECK(!nn_view_is_contiguous(nullptr));
+}
 
-    // the last error is per call: set by a failure, cleared by a success
+// The last error is per call: set by a failure, cleared by a success.
+void test_build_info_and_last_error() {
     CHECK(nn_get_build_info(nullptr) == NN_STATUS_INVALID_ARGUMENT);
     CHECK(std::strstr(nn_last_error(), "nn_get_build_info") != nullptr);
 
-    // build info
     nn_build_info info{};
     CHECK(nn_get_build_info(&info) == NN_STATUS_OK);
     CHECK(std::strcmp(nn_last_error(), "") == 0);
@@ -47,8 +52,10 @@ int main() {
 #endif
     std::printf("nn %s, cuda compiled: %s %s, simd: %s\n", info.version,
                 info.cuda_compiled ? "yes" : "no", info.cuda_version, info.simd);
+}
 
-    // device query: OK with a count, and a reason exactly when the count is 0
+// OK with a count, and a reason exactly when the count is 0.
+void test_device_query() {
     int  count       = -1;
     char reason[256] = "x";
     CHECK(nn_cuda_device_count(&count, reason, sizeof(reason)) == NN_STATUS_OK);
@@ -60,6 +67,13 @@ int main() {
     CHECK(nn_cuda_device_count(&count, tiny, sizeof(tiny)) == NN_STATUS_OK);
     CHECK(std::strlen(tiny) < sizeof(tiny));
     CHECK(nn_cuda_device_count(&count, nullptr, 0) == NN_STATUS_OK);
+}
 
-    return test_exit_code("nn_core_api");
+} // namespace
+
+NN_TEST_CASES(core) {
+    cases.values("status strings", test_status_strings);
+    cases.values("views", test_views);
+    cases.values("build info and the last error", test_build_info_and_last_error);
+    cases.values("device query", test_device_query);
 }

@@ -1,11 +1,10 @@
 // test-discriminator.cpp: the Catch-A-Waveform discriminator D of one scale (nn/caw-model.h,
-// caw-spec §1).
-//   nn_test_discriminator cpu   parameter counts (caw-spec's 502.1k / 14.6k) and output length
-//                               N - 2P; finite differences in double on a tiny config (C=3, K=3,
-//                               L=4) of sum(w*out) in every parameter and the input, train and
-//                               eval BN; float entry points vs the double model at C=16 and C=96;
-//                               NaN-poisoned outputs; += of grads; determinism; argument checks.
-//   nn_test_discriminator cuda  exits 77 (SKIP): no CUDA model yet.
+// docs/caw-spec.md §1); CPU only (no CUDA model yet).
+//   test   parameter counts (the spec's 502.1k / 14.6k) and output length N - 2P; float entry
+//          points vs the double model at C=16 and C=96; NaN-poisoned outputs; += of grads;
+//          determinism; argument checks
+//   grad   finite differences in double on a tiny config (C=3, K=3, L=4) of sum(w*out) in every
+//          parameter and the input, train and eval BN
 
 #include <cstring>
 #include <string>
@@ -13,6 +12,7 @@
 
 #include "caw-model-test.h"
 #include "cpu/parallel.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -45,8 +45,8 @@ struct d_case {
 
     double loss() {
         CHECK(caw_acts_prepare(&m, &acts, x.size(), "test") == NN_STATUS_OK);
-        CHECK((caw_discriminator_forward_t<dbackend, double>(&m, &acts, x.data(), out.data(),
-                                                             mode)) == NN_STATUS_OK);
+        CHECK((caw_discriminator_forward_impl<dbackend, double>(&m, &acts, x.data(), out.data(),
+                                                                mode)) == NN_STATUS_OK);
         return dot(w, out.data());
     }
 };
@@ -66,8 +66,8 @@ void test_fd(caw_bn_mode mode) {
     CHECK(c.acts.T[TINY_L] == T_out); // N - 2P = 47 - 30
     std::vector<double> dx(N);
     std::memset(c.m.grads, 0, c.m.param_layout.total * sizeof(double));
-    CHECK((caw_discriminator_backward_t<dbackend, double>(&c.m, &c.acts, c.w.data(), dx.data())) ==
-          NN_STATUS_OK);
+    CHECK((caw_discriminator_backward_impl<dbackend, double>(&c.m, &c.acts, c.w.data(),
+                                                             dx.data())) == NN_STATUS_OK);
     const char * label   = mode == CAW_BN_EVAL ? "D eval" : "D train";
     const double worst_p = fd_params(
         &c.m, [&] { return c.loss(); }, label);
@@ -99,18 +99,18 @@ void test_float_vs_double(size_t C, size_t N, caw_bn_mode mode) {
     std::vector<double> xd(x.begin(), x.end()), wd(w.begin(), w.end()), outd(T_out), dxd(N);
     dacts               da = {};
     CHECK(caw_acts_prepare(&Dd, &da, N, "test") == NN_STATUS_OK);
-    CHECK((caw_discriminator_forward_t<dbackend, double>(&Dd, &da, xd.data(), outd.data(), mode)) ==
-          NN_STATUS_OK);
-    CHECK((caw_discriminator_backward_t<dbackend, double>(&Dd, &da, wd.data(), dxd.data())) ==
+    CHECK((caw_discriminator_forward_impl<dbackend, double>(&Dd, &da, xd.data(), outd.data(),
+                                                            mode)) == NN_STATUS_OK);
+    CHECK((caw_discriminator_backward_impl<dbackend, double>(&Dd, &da, wd.data(), dxd.data())) ==
           NN_STATUS_OK);
     const double e_out = nmse(out.data(), outd.data(), T_out);
     const double e_dx  = nmse(dx.data(), dxd.data(), N);
     const double e_g   = nmse(D.grads, Dd.grads, D.param_layout.total);
     const double e_s   = nmse(D.state, Dd.state, D.state_layout.total);
-    const double e_t   = check_grads(D, Dd, mode != CAW_BN_EVAL, MODEL_MAX_NMSE, "D");
+    const double e_worst = check_grads(D, Dd, mode != CAW_BN_EVAL, MODEL_MAX_NMSE, "D");
     std::printf("  D C=%zu N=%zu mode %d: NMSE out %.2e, dx %.2e, grads %.2e (worst tensor "
                 "%.2e), state %.2e\n",
-                C, N, static_cast<int>(mode), e_out, e_dx, e_g, e_t, e_s);
+                C, N, static_cast<int>(mode), e_out, e_dx, e_g, e_worst, e_s);
     CHECK(e_out < MODEL_MAX_NMSE && e_dx < MODEL_MAX_NMSE && e_g < MODEL_MAX_NMSE &&
           e_s < MODEL_MAX_NMSE);
     caw_acts_release(&da);
@@ -211,19 +211,16 @@ void test_arguments() {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "cpu";
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA discriminator yet\n");
-        return TEST_SKIP_CODE;
-    }
-    test_sizes();
-    test_fd(CAW_BN_TRAIN_KEEP);
-    test_fd(CAW_BN_EVAL);
-    test_float_vs_double(16, 4000, CAW_BN_TRAIN);
-    test_float_vs_double(16, 3000, CAW_BN_EVAL);
-    test_float_vs_double(96, 4000, CAW_BN_TRAIN);
-    test_determinism();
-    test_arguments();
-    return test_exit_code("discriminator");
+NN_TEST_CASES(discriminator) {
+    cases.values("parameter counts and output length", test_sizes);
+    cases.values("float vs double, C=16 N=4000 train BN",
+                 [] { test_float_vs_double(16, 4000, CAW_BN_TRAIN); });
+    cases.values("float vs double, C=16 N=3000 eval BN",
+                 [] { test_float_vs_double(16, 3000, CAW_BN_EVAL); });
+    cases.values("float vs double, C=96 N=4000 train BN",
+                 [] { test_float_vs_double(96, 4000, CAW_BN_TRAIN); });
+    cases.values("determinism", test_determinism);
+    cases.values("argument checks", test_arguments);
+    cases.grad("train BN (running stats kept)", [] { test_fd(CAW_BN_TRAIN_KEEP); });
+    cases.grad("eval BN", [] { test_fd(CAW_BN_EVAL); });
 }

@@ -1,9 +1,9 @@
-// test-fft.cpp: the real FFT's test case (nn/fft.h, cpu/fft-impl.h).
-//   nn_test_fft cpu   the templated loops in double against a naive O(n^2) DFT for every power of
-//                     two 2..2048 (complex, real forward, inverse, adjoint), round trips, the
-//                     adjoint as the transpose (<rfft x, g> = <x, adjoint g>), the float entry
-//                     points against the double DFT, in-place calls, argument checks
-//   nn_test_fft cuda  exits 77 (SKIP): there are no CUDA kernels for this op family yet.
+// test-fft.cpp: the real FFT's cases (nn/fft.h, cpu/fft-impl.h).
+//   test   the templated loops in double against a naive O(n^2) DFT for every power of two
+//          2..2048 (complex, real forward, inverse, adjoint), round trips, the adjoint as the
+//          transpose (<rfft x, g> = <x, adjoint g>), the float entry points against the double
+//          DFT, in-place calls, argument checks
+// No CUDA kernels for this op family yet: the runner prints "SKIP fft cuda: …".
 
 #include <cmath>
 #include <cstring>
@@ -14,6 +14,7 @@
 #include "nn/fft.h"
 #include "nn/nn.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -214,24 +215,10 @@ void test_argument_checks() {
     CHECK(nn_fft_plan_size(nullptr) == 0);
 }
 
-int run_cpu() {
-    test_double_against_naive();
-    test_float_entry_points();
-    test_argument_checks();
-    return test_exit_code("nn_fft_cpu");
-}
-
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
-    }
-    if (mode == "cuda") {
-        std::printf("SKIP: the FFT has no CUDA kernels yet (CPU only)\n");
-        return TEST_SKIP_CODE;
-    }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+NN_TEST_CASES(fft) {
+    cases.values("double loops vs naive DFT, n = 2..2048", test_double_against_naive);
+    cases.values("float entry points vs double DFT", test_float_entry_points);
+    cases.values("argument checks", test_argument_checks);
 }

@@ -1,11 +1,10 @@
-// test-generator.cpp: the Catch-A-Waveform generator G of one scale (nn/caw-model.h, caw-spec §1).
-//   nn_test_generator cpu   P and parameter counts (caw-spec's 750.7k / 21.4k); finite differences
-//                           in double on a tiny config (C=3, K=3, L=4) of a scalar loss sum(w*out)
-//                           in every parameter, the noise and prev, for train-mode and eval-mode
-//                           BN; running-stat update; float entry points vs the double model at
-//                           C=16 and C=96; NaN-poisoned outputs; += of grads; determinism over
-//                           reruns and thread counts; argument checks.
-//   nn_test_generator cuda  exits 77 (SKIP): no CUDA model yet.
+// test-generator.cpp: the Catch-A-Waveform generator G of one scale (nn/caw-model.h,
+// docs/caw-spec.md §1); CPU only (no CUDA model yet).
+//   test   P and parameter counts (the spec's 750.7k / 21.4k); running-stat update; float entry
+//          points vs the double model at C=16 and C=96; NaN-poisoned outputs; += of grads;
+//          determinism over reruns and thread counts; argument checks
+//   grad   finite differences in double on a tiny config (C=3, K=3, L=4) of a scalar loss
+//          sum(w*out) in every parameter, the noise and prev, for train-mode and eval-mode BN
 
 #include <cstring>
 #include <string>
@@ -13,6 +12,7 @@
 
 #include "caw-model-test.h"
 #include "cpu/parallel.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -58,8 +58,8 @@ struct g_case {
 
     double loss() {
         CHECK(caw_acts_prepare(&m, &acts, N, "test") == NN_STATUS_OK);
-        CHECK((caw_generator_forward_t<dbackend, double>(&m, &acts, noise.data(), amp, prev.data(),
-                                                         out.data(), mode)) == NN_STATUS_OK);
+        CHECK((caw_generator_forward_impl<dbackend, double>(
+                  &m, &acts, noise.data(), amp, prev.data(), out.data(), mode)) == NN_STATUS_OK);
         return dot(w, out.data());
     }
 };
@@ -82,8 +82,8 @@ void test_fd(caw_bn_mode mode) {
     CHECK(std::isfinite(l0));
     std::vector<double> d_noise(c.N), d_prev(c.N);
     std::memset(c.m.grads, 0, c.m.param_layout.total * sizeof(double));
-    CHECK((caw_generator_backward_t<dbackend, double>(&c.m, &c.acts, c.w.data(), d_noise.data(),
-                                                      d_prev.data())) == NN_STATUS_OK);
+    CHECK((caw_generator_backward_impl<dbackend, double>(&c.m, &c.acts, c.w.data(), d_noise.data(),
+                                                         d_prev.data())) == NN_STATUS_OK);
     const char * label   = mode == CAW_BN_EVAL ? "G eval" : "G train";
     const double worst_p = fd_params(
         &c.m, [&] { return c.loss(); }, label);
@@ -144,11 +144,11 @@ void test_float_vs_double(size_t C, size_t N, caw_bn_mode mode) {
         dw(w.begin(), w.end()), dout(N), ddn(N), ddp(N);
     dacts da = {};
     CHECK(caw_acts_prepare(&D, &da, N, "test") == NN_STATUS_OK);
-    CHECK((caw_generator_forward_t<dbackend, double>(&D, &da, dn.data(), static_cast<double>(amp),
-                                                     dp.data(), dout.data(), mode)) ==
-          NN_STATUS_OK);
-    CHECK((caw_generator_backward_t<dbackend, double>(&D, &da, dw.data(), ddn.data(),
-                                                      ddp.data())) == NN_STATUS_OK);
+    CHECK((caw_generator_forward_impl<dbackend, double>(&D, &da, dn.data(),
+                                                        static_cast<double>(amp), dp.data(),
+                                                        dout.data(), mode)) == NN_STATUS_OK);
+    CHECK((caw_generator_backward_impl<dbackend, double>(&D, &da, dw.data(), ddn.data(),
+                                                         ddp.data())) == NN_STATUS_OK);
     const double e_out = nmse(out.data(), dout.data(), N);
     const double e_dn  = nmse(d_noise.data(), ddn.data(), N);
     const double e_dp  = nmse(d_prev.data(), ddp.data(), N);
@@ -159,8 +159,8 @@ void test_float_vs_double(size_t C, size_t N, caw_bn_mode mode) {
                 C, N, static_cast<int>(mode), e_out, e_dn, e_dp, e_g, e_s);
     CHECK(e_out < MODEL_MAX_NMSE && e_dn < MODEL_MAX_NMSE && e_dp < MODEL_MAX_NMSE);
     CHECK(e_g < MODEL_MAX_NMSE && e_s < MODEL_MAX_NMSE);
-    const double e_t = check_grads(G, D, mode != CAW_BN_EVAL, MODEL_MAX_NMSE, "G");
-    std::printf("  worst per-tensor grad NMSE %.2e\n", e_t);
+    const double e_worst = check_grads(G, D, mode != CAW_BN_EVAL, MODEL_MAX_NMSE, "G");
+    std::printf("  worst per-tensor grad NMSE %.2e\n", e_worst);
     caw_acts_release(&da);
     caw_model_release(&D);
     caw_acts_free(&acts);
@@ -278,19 +278,16 @@ void test_arguments() {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "cpu";
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA generator yet\n");
-        return TEST_SKIP_CODE;
-    }
-    test_sizes();
-    test_fd(CAW_BN_TRAIN_KEEP);
-    test_fd(CAW_BN_EVAL);
-    test_float_vs_double(16, 4000, CAW_BN_TRAIN);
-    test_float_vs_double(16, 1500, CAW_BN_EVAL);
-    test_float_vs_double(96, 4000, CAW_BN_TRAIN);
-    test_determinism();
-    test_arguments();
-    return test_exit_code("generator");
+NN_TEST_CASES(generator) {
+    cases.values("P and parameter counts", test_sizes);
+    cases.values("float vs double, C=16 N=4000 train BN",
+                 [] { test_float_vs_double(16, 4000, CAW_BN_TRAIN); });
+    cases.values("float vs double, C=16 N=1500 eval BN",
+                 [] { test_float_vs_double(16, 1500, CAW_BN_EVAL); });
+    cases.values("float vs double, C=96 N=4000 train BN",
+                 [] { test_float_vs_double(96, 4000, CAW_BN_TRAIN); });
+    cases.values("determinism", test_determinism);
+    cases.values("argument checks", test_arguments);
+    cases.grad("train BN (running stats kept)", [] { test_fd(CAW_BN_TRAIN_KEEP); });
+    cases.grad("eval BN", [] { test_fd(CAW_BN_EVAL); });
 }

@@ -1,15 +1,13 @@
 // test-gradient-penalty.cpp: the WGAN-GP term of the Catch-A-Waveform D step and its exact
 // parameter gradient by reverse-over-forward (nn/caw-model.h, native/src/model/caw-gp-impl.h,
-// caw-spec §3.5, ten details #7).
-//   nn_test_gradient_penalty cpu   in double on a tiny D (C=3, K=3, L=4): the penalty equals
-//                                  lambda*mean((|g|-1)^2) with g from D's ordinary backward of
-//                                  ones; S = sum(J u) equals u.g; finite differences of the
-//                                  penalty (g recomputed by a backward for every evaluation, alpha
-//                                  fixed, running stats untouched) in every parameter, BN gamma
-//                                  and beta included; conv biases get exactly nothing; the
-//                                  running-stat flag; float entry point vs double at C=16 and
-//                                  C=96; += and determinism.
-//   nn_test_gradient_penalty cuda  exits 77 (SKIP): no CUDA model yet.
+// docs/caw-spec.md §3.5, "Ten details" #7); CPU only (no CUDA model yet).
+//   test   in double on a tiny D (C=3, K=3, L=4): the penalty equals lambda*mean((|g|-1)^2) with
+//          g from D's ordinary backward of ones; float entry point vs double at C=16 and C=96;
+//          += and determinism
+//   grad   S = sum(J u) equals u.g; finite differences of the penalty (g recomputed by a
+//          backward for every evaluation, alpha fixed, running stats untouched) in every
+//          parameter, BN gamma and beta included; conv biases get exactly nothing; the
+//          running-stat flag
 
 #include <cstring>
 #include <string>
@@ -17,6 +15,7 @@
 
 #include "caw-model-test.h"
 #include "cpu/parallel.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -42,9 +41,9 @@ struct gp_case {
         double value = NAN;
         CHECK(caw_acts_prepare(&m, &acts, real.size(), "test") == NN_STATUS_OK);
         CHECK(caw_acts_tangents(&m, &acts, "test") == NN_STATUS_OK);
-        CHECK((caw_gradient_penalty_t<dbackend, double>(&m, &acts, real.data(), fake.data(), ALPHA,
-                                                        lambda, update_running, add_grads, &value,
-                                                        s, ug)) == NN_STATUS_OK);
+        CHECK((caw_gradient_penalty_impl<dbackend, double>(&m, &acts, real.data(), fake.data(),
+                                                           ALPHA, lambda, update_running, add_grads,
+                                                           &value, s, ug)) == NN_STATUS_OK);
         return value;
     }
 };
@@ -70,9 +69,9 @@ void test_value() {
         xh[t] = ALPHA * c.real[t] + (1.0 - ALPHA) * c.fake[t];
     dacts a2 = {};
     CHECK(caw_acts_prepare(&c.m, &a2, N, "test") == NN_STATUS_OK);
-    CHECK((caw_discriminator_forward_t<dbackend, double>(&c.m, &a2, xh.data(), out.data(),
-                                                         CAW_BN_TRAIN_KEEP)) == NN_STATUS_OK);
-    CHECK((caw_discriminator_backward_t<dbackend, double>(&c.m, &a2, ones.data(), g.data())) ==
+    CHECK((caw_discriminator_forward_impl<dbackend, double>(&c.m, &a2, xh.data(), out.data(),
+                                                            CAW_BN_TRAIN_KEEP)) == NN_STATUS_OK);
+    CHECK((caw_discriminator_backward_impl<dbackend, double>(&c.m, &a2, ones.data(), g.data())) ==
           NN_STATUS_OK);
     double sum = 0.0;
     for (double v : g)
@@ -165,10 +164,10 @@ void test_float_vs_double(size_t C, size_t N, uint64_t seed) {
     const double e_gp = (gp - gpd) * (gp - gpd) / (gpd * gpd);
     const double e_g  = nmse(D.grads, c.m.grads, D.param_layout.total);
     const double e_s  = nmse(D.state, c.m.state, D.state_layout.total);
-    const double e_t  = check_grads(D, c.m, true, GP_MAX_NMSE, "GP");
+    const double e_worst = check_grads(D, c.m, true, GP_MAX_NMSE, "GP");
     std::printf("  GP C=%zu N=%zu: gp %.6g (double %.6g), NMSE gp %.2e, grads %.2e (worst tensor "
                 "%.2e), state %.2e\n",
-                C, N, static_cast<double>(gp), gpd, e_gp, e_g, e_t, e_s);
+                C, N, static_cast<double>(gp), gpd, e_gp, e_g, e_worst, e_s);
     CHECK(e_gp < GP_MAX_NMSE && e_g < GP_MAX_NMSE && e_s < GP_MAX_NMSE);
     caw_acts_release(&c.acts);
     caw_model_release(&c.m);
@@ -237,16 +236,10 @@ void test_determinism() {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "cpu";
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA gradient penalty yet\n");
-        return TEST_SKIP_CODE;
-    }
-    test_value();
-    test_fd();
-    test_float_vs_double(16, 4000, 91);
-    test_float_vs_double(96, 4000, SEED96);
-    test_determinism();
-    return test_exit_code("gradient_penalty");
+NN_TEST_CASES(gradient_penalty) {
+    cases.values("value = lambda * mean((|g| - 1)^2)", test_value);
+    cases.values("float vs double, C=16 N=4000", [] { test_float_vs_double(16, 4000, 91); });
+    cases.values("float vs double, C=96 N=4000", [] { test_float_vs_double(96, 4000, SEED96); });
+    cases.values("determinism", test_determinism);
+    cases.grad("parameter gradient, S = u.g, running-stat flag", test_fd);
 }

@@ -1,12 +1,12 @@
-// test-inpainting-mask.cpp: inpainting's masked discriminator (caw-spec §4 "Inpainting";
-// nn/caw-model.h caw_dmask, the masked statistics of native/src/cpu/batchnorm-impl.h).
-//   nn_test_inpainting_mask cpu   in double: masked BN train backward, JVP and JVP reverse
-//                                 against finite differences (valid flags mixed, sums over all
-//                                 values); the mask's ranges ([h0 - R_l, h1], [h0 - 2P, h1 + 1]);
-//                                 kept D outputs blind to the hole; the masked critic mean and
-//                                 the masked penalty's parameter gradient by finite differences
-//                                 (S = u.g); the float entry points against the double oracle.
-//   nn_test_inpainting_mask cuda  exits 77 (SKIP): no CUDA model yet.
+// test-inpainting-mask.cpp: inpainting's masked discriminator (docs/caw-spec.md §4
+// "Inpainting"; nn/caw-model.h caw_dmask, the masked statistics of
+// native/src/cpu/batchnorm-impl.h); CPU only (no CUDA model yet).
+//   test   the mask's ranges ([h0 - R_l, h1], [h0 - 2P, h1 + 1]); the float entry points
+//          (masked forward, backward, penalty) against the double oracle
+//   grad   in double: masked BN train backward, JVP and JVP reverse against finite differences
+//          (valid flags mixed, sums over all values); kept D outputs blind to the hole and the
+//          masked critic mean's parameter gradient; the masked penalty's value and parameter
+//          gradient by finite differences (S = u.g)
 
 #include <cstring>
 #include <string>
@@ -14,6 +14,7 @@
 
 #include "caw-model-test.h"
 #include "cpu/batchnorm-impl.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -66,7 +67,7 @@ void test_bn() {
     double worst = fd_compare("masked bn dx", x.data(), dx.data(), x.size(), loss);
     worst = std::max(worst, fd_compare("masked bn dgamma", gamma.data(), dg.data(), BC, loss));
     worst = std::max(worst, fd_compare("masked bn dbeta", beta.data(), db.data(), BC, loss));
-    // JVP: y_t = d/de y(x + e x_t)
+    // JVP: y_dot = d/de y(x + e x_dot)
     loss();
     std::vector<double> yt(BC * BT), y0 = y, yp, ym;
     caw_ref_backend<double>::bn_jvp(x.data(), xt.data(), gamma.data(), mu.data(), is.data(),
@@ -83,7 +84,7 @@ void test_bn() {
     for (size_t i = 0; i < yt.size(); i++)
         jerr = std::max(jerr, std::fabs((yp[i] - ym[i]) / (2.0 * FD_STEP) - yt[i]));
     CHECK_MSG(jerr < 1e-7, "masked bn jvp differs from finite differences by %.3g", jerr);
-    // JVP reverse: L = sum(r * y_t) in x, x_t, gamma
+    // JVP reverse: L = sum(r * y_dot) in x, x_dot, gamma
     auto jloss = [&] {
         std::vector<double> m2, i2, y2, t2(BC * BT);
         fwd(y2, m2, i2);
@@ -159,24 +160,23 @@ void test_masked_d() {
     msetup(&c, 301);
     const size_t        T = c.mask.total;
     std::vector<double> out(T), out2(T);
-    CHECK((caw_discriminator_forward_t<dbackend, double>(&c.m, &c.acts, c.real.data(), out.data(),
-                                                         CAW_BN_TRAIN_KEEP, &c.mask)) ==
-          NN_STATUS_OK);
+    CHECK((caw_discriminator_forward_impl<dbackend, double>(&c.m, &c.acts, c.real.data(),
+                                                            out.data(), CAW_BN_TRAIN_KEEP,
+                                                            &c.mask)) == NN_STATUS_OK);
     std::vector<double> x2 = c.real;
     for (size_t t = 40; t < 44; t++)
         x2[t] = 3.0 + static_cast<double>(t);
-    CHECK((caw_discriminator_forward_t<dbackend, double>(&c.m, &c.acts, x2.data(), out2.data(),
-                                                         CAW_BN_TRAIN_KEEP, &c.mask)) ==
-          NN_STATUS_OK);
+    CHECK((caw_discriminator_forward_impl<dbackend, double>(
+              &c.m, &c.acts, x2.data(), out2.data(), CAW_BN_TRAIN_KEEP, &c.mask)) == NN_STATUS_OK);
     for (size_t t = 0; t < T; t++)
         if (c.mask.keep[t])
             CHECK_MSG(std::fabs(out[t] - out2[t]) < 1e-12, "kept output %zu sees the hole", t);
     // loss = -mean over kept of D(real); its parameter gradient by finite differences
     auto loss = [&] {
         std::vector<double> o(T);
-        CHECK((caw_discriminator_forward_t<dbackend, double>(&c.m, &c.acts, c.real.data(), o.data(),
-                                                             CAW_BN_TRAIN_KEEP, &c.mask)) ==
-              NN_STATUS_OK);
+        CHECK((caw_discriminator_forward_impl<dbackend, double>(&c.m, &c.acts, c.real.data(),
+                                                                o.data(), CAW_BN_TRAIN_KEEP,
+                                                                &c.mask)) == NN_STATUS_OK);
         double s = 0.0;
         for (size_t t = 0; t < T; t++)
             s += c.mask.keep[t] ? o[t] : 0.0;
@@ -187,8 +187,8 @@ void test_masked_d() {
     for (size_t t = 0; t < T; t++)
         dout[t] = c.mask.keep[t] ? -1.0 / static_cast<double>(c.mask.kept) : 0.0;
     std::memset(c.m.grads, 0, c.m.param_layout.total * sizeof(double));
-    CHECK((caw_discriminator_backward_t<dbackend, double>(&c.m, &c.acts, dout.data(), nullptr)) ==
-          NN_STATUS_OK);
+    CHECK((caw_discriminator_backward_impl<dbackend, double>(&c.m, &c.acts, dout.data(),
+                                                             nullptr)) == NN_STATUS_OK);
     const double worst = fd_params(&c.m, loss, "masked D");
     std::printf("  masked D: FD worst error/tolerance %.3g, kept %zu of %zu\n", worst, c.mask.kept,
                 T);
@@ -210,9 +210,9 @@ void test_masked_d() {
 
 double mgp(mcase * c, bool add_grads, double * s = nullptr, double * ug = nullptr) {
     double value = NAN;
-    CHECK((caw_gradient_penalty_t<dbackend, double>(&c->m, &c->acts, c->real.data(),
-                                                    c->fake.data(), 0.37, 1.0f, false, add_grads,
-                                                    &value, s, ug, &c->mask)) == NN_STATUS_OK);
+    CHECK((caw_gradient_penalty_impl<dbackend, double>(&c->m, &c->acts, c->real.data(),
+                                                       c->fake.data(), 0.37, 1.0f, false, add_grads,
+                                                       &value, s, ug, &c->mask)) == NN_STATUS_OK);
     return value;
 }
 
@@ -227,12 +227,11 @@ void test_masked_gp() {
         xh[t] = 0.37 * c.real[t] + 0.63 * c.fake[t];
     dacts a2 = {};
     CHECK(caw_acts_prepare(&c.m, &a2, MN, "test") == NN_STATUS_OK);
-    CHECK((caw_discriminator_forward_t<dbackend, double>(&c.m, &a2, xh.data(), o.data(),
-                                                         CAW_BN_TRAIN_KEEP, &c.mask)) ==
-          NN_STATUS_OK);
+    CHECK((caw_discriminator_forward_impl<dbackend, double>(
+              &c.m, &a2, xh.data(), o.data(), CAW_BN_TRAIN_KEEP, &c.mask)) == NN_STATUS_OK);
     for (size_t t = 0; t < T; t++)
         k[t] = c.mask.keep[t] ? 1.0 : 0.0;
-    CHECK((caw_discriminator_backward_t<dbackend, double>(&c.m, &a2, k.data(), g.data())) ==
+    CHECK((caw_discriminator_backward_impl<dbackend, double>(&c.m, &a2, k.data(), g.data())) ==
           NN_STATUS_OK);
     const double rho = static_cast<double>(T) / static_cast<double>(c.mask.kept);
     double       sum = 0.0;
@@ -283,9 +282,9 @@ void test_float_vs_double() {
     CHECK(caw_critic_mean_masked(&mv, &mask, -1.0f, &v, &dv) == NN_STATUS_OK);
     CHECK(caw_discriminator_backward(&D, &acts, &dv, nullptr) == NN_STATUS_OK);
     std::vector<double> rd(real.begin(), real.end()), od(mask.total), dd(dmap.begin(), dmap.end());
-    CHECK((caw_discriminator_forward_t<dbackend, double>(&c.m, &c.acts, rd.data(), od.data(),
-                                                         CAW_BN_TRAIN, &c.mask)) == NN_STATUS_OK);
-    CHECK((caw_discriminator_backward_t<dbackend, double>(&c.m, &c.acts, dd.data(), nullptr)) ==
+    CHECK((caw_discriminator_forward_impl<dbackend, double>(
+              &c.m, &c.acts, rd.data(), od.data(), CAW_BN_TRAIN, &c.mask)) == NN_STATUS_OK);
+    CHECK((caw_discriminator_backward_impl<dbackend, double>(&c.m, &c.acts, dd.data(), nullptr)) ==
           NN_STATUS_OK);
     std::vector<double> mapd(map.begin(), map.end());
     const double        e_map = nmse(mapd.data(), od.data(), od.size());
@@ -300,9 +299,9 @@ void test_float_vs_double() {
     for (size_t t = 0; t < N; t++)
         c.real[t] = c.fake[t] = static_cast<double>(af * real[t] + (1.0f - af) * fake[t]);
     double gpd = 0.0;
-    CHECK((caw_gradient_penalty_t<dbackend, double>(&c.m, &c.acts, c.real.data(), c.fake.data(),
-                                                    1.0, 0.01f, true, true, &gpd, nullptr, nullptr,
-                                                    &c.mask)) == NN_STATUS_OK);
+    CHECK((caw_gradient_penalty_impl<dbackend, double>(&c.m, &c.acts, c.real.data(), c.fake.data(),
+                                                       1.0, 0.01f, true, true, &gpd, nullptr,
+                                                       nullptr, &c.mask)) == NN_STATUS_OK);
     const double e_gp = (gp - gpd) * (gp - gpd) / (gpd * gpd);
     const double e_g  = check_grads(D, c.m, true, 1e-7, "masked GP");
     const double e_s  = nmse(D.state, c.m.state, D.state_layout.total);
@@ -319,16 +318,10 @@ void test_float_vs_double() {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "cpu";
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA model yet\n");
-        return TEST_SKIP_CODE;
-    }
-    test_bn();
-    test_mask_ranges();
-    test_masked_d();
-    test_masked_gp();
-    test_float_vs_double();
-    return test_exit_code("inpainting_mask");
+NN_TEST_CASES(inpainting_mask) {
+    cases.values("mask ranges", test_mask_ranges);
+    cases.values("float vs double", test_float_vs_double);
+    cases.grad("masked BN: backward, JVP, JVP reverse", test_bn);
+    cases.grad("masked D: blind to the hole, critic mean", test_masked_d);
+    cases.grad("masked GP: value and parameter gradient", test_masked_gp);
 }

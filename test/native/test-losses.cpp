@@ -1,10 +1,11 @@
-// test-losses.cpp: the losses op family's test case (nn/losses.h).
-//   nn_test_losses cpu   known values, the |g| = 0 convention, finite differences in double on the
-//                        CPU reference's own loops, float entry points vs double with NaN-poisoned
-//                        outputs, argument checks, and the whole gradient-penalty recipe on a toy
-//                        critic (BN -> LeakyReLU -> BN -> LeakyReLU, nn/batchnorm.h): the
-//                        reverse-over-forward parameter gradient vs finite differences of GP.
-//   nn_test_losses cuda  exits 77 (SKIP): no CUDA kernels for these ops yet.
+// test-losses.cpp: the losses op family's cases (nn/losses.h).
+//   test   known values, the |g| = 0 convention, float entry points vs double with NaN-poisoned
+//          outputs, argument checks
+//   grad   finite differences in double on the CPU reference's own loops, and the whole
+//          gradient-penalty recipe on a toy critic (BN -> LeakyReLU -> BN -> LeakyReLU,
+//          nn/batchnorm.h): the reverse-over-forward parameter gradient vs finite differences
+//          of GP
+// No CUDA kernels for these ops yet: the runner prints "SKIP losses cuda: …".
 
 #include <algorithm>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "nn/losses.h"
 #include "nn/nn.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -339,27 +341,13 @@ void test_gradient_penalty_recipe() {
     CHECK(dbeta2[0] == 0.0 && dbeta2[1] == 0.0);
 }
 
-int run_cpu() {
-    test_known_values();
-    test_gradient_penalty_at_zero();
-    test_gradients_fd();
-    test_float_matches_double();
-    test_argument_checks();
-    test_gradient_penalty_recipe();
-    return test_exit_code("nn_losses_cpu");
-}
-
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
-    }
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA kernels for losses in this build\n");
-        return TEST_SKIP_CODE;
-    }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+NN_TEST_CASES(losses) {
+    cases.values("known values", test_known_values);
+    cases.values("gradient penalty at |g| = 0", test_gradient_penalty_at_zero);
+    cases.values("float vs double", test_float_matches_double);
+    cases.values("argument checks", test_argument_checks);
+    cases.grad("MSE, critic mean, penalty", test_gradients_fd);
+    cases.grad("gradient-penalty recipe on a toy critic", test_gradient_penalty_recipe);
 }

@@ -1,12 +1,12 @@
-// test-mss-loss.cpp: the MSS reconstruction loss's test case (nn/mss-loss.h,
-// cpu/mss-loss-impl.h; caw-spec.md §3 "MSS loss").
-//   nn_test_mss_loss cpu   the reference's loss and gradient computed by torch 1.13 (float64,
-//                          utils/mss_loss.py's formula), the loss against a direct double
-//                          computation, MSS(x, x) = 0 with dy = 0, symmetry, finite differences
-//                          of dy in double, float vs double, dy written (=) not accumulated,
-//                          bitwise determinism across thread counts and reruns, argument checks.
-//                          The loss has no parameters, so there is no += gradient to check.
-//   nn_test_mss_loss cuda  exits 77 (SKIP): there are no CUDA kernels for this op family yet.
+// test-mss-loss.cpp: the MSS reconstruction loss's cases (nn/mss-loss.h, cpu/mss-loss-impl.h;
+// docs/caw-spec.md §3 "MSS loss").
+//   test   the reference's loss and gradient computed by torch 1.13 (float64, utils/mss_loss.py's
+//          formula), the loss against a direct double computation, MSS(x, x) = 0 with dy = 0,
+//          symmetry, float vs double, dy written (=) not accumulated, bitwise determinism across
+//          thread counts and reruns, argument checks. The loss has no parameters, so there is no
+//          += gradient to check
+//   grad   finite differences of dy in double
+// No CUDA kernels for this op family yet: the runner prints "SKIP mss_loss cuda: …".
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +19,7 @@
 #include "nn/mss-loss.h"
 #include "nn/nn.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -322,27 +323,13 @@ void test_argument_checks() {
     nn_mss_plan_free(nullptr);
 }
 
-int run_cpu() {
-    test_torch_golden();
-    test_against_direct();
-    test_zero_and_symmetry();
-    test_gradient_finite_differences();
-    test_float_matches_double_and_determinism();
-    test_argument_checks();
-    return test_exit_code("nn_mss_loss_cpu");
-}
-
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
-    }
-    if (mode == "cuda") {
-        std::printf("SKIP: the MSS loss has no CUDA kernels yet (CPU only)\n");
-        return TEST_SKIP_CODE;
-    }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+NN_TEST_CASES(mss_loss) {
+    cases.values("torch 1.13 golden loss and gradient", test_torch_golden);
+    cases.values("loss vs a direct double computation", test_against_direct);
+    cases.values("MSS(x, x) = 0, symmetry", test_zero_and_symmetry);
+    cases.values("float vs double, determinism", test_float_matches_double_and_determinism);
+    cases.values("argument checks", test_argument_checks);
+    cases.grad("dy", test_gradient_finite_differences);
 }

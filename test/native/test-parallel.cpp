@@ -2,8 +2,10 @@
 // and is usable from several threads at once (the addon runs ops on libuv's pool).
 #include "cpu/parallel.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -20,18 +22,14 @@ static void covers_every_item_once(size_t threads, size_t n, size_t grain) {
     CHECK_MSG(wrong == 0, "threads=%zu n=%zu grain=%zu: %zu items not run exactly once", threads, n, grain, wrong);
 }
 
-int main(int argc, char ** argv) {
-    if (argc > 1 && std::strcmp(argv[1], "cpu") != 0) return TEST_SKIP_CODE;
-    for (size_t threads : {1u, 2u, 3u, 8u}) {
-        for (size_t n : {0u, 1u, 7u, 1000u, 100003u}) {
-            for (size_t grain : {1u, 64u, 5000u}) covers_every_item_once(threads, n, grain);
-        }
-    }
-    // Many rounds back to back: a late worker from one round must never run the next round's work.
+// Many rounds back to back: a late worker from one round must never run the next round's work.
+static void test_rounds_back_to_back() {
     nn_set_cpu_threads(4);
     for (int round = 0; round < 2000; round++) covers_every_item_once(4, 97, 1);
+}
 
-    // Concurrent callers are served one at a time, each completely.
+// Concurrent callers are served one at a time, each completely.
+static void test_concurrent_callers() {
     nn_set_cpu_threads(3);
     std::vector<std::thread> callers;
     std::atomic<size_t> total{0};
@@ -46,5 +44,19 @@ int main(int argc, char ** argv) {
     CHECK(total.load() == 4u * 50u * 1000u);
     nn_set_cpu_threads(0);
     CHECK(nn_cpu_threads() >= 1);
-    return test_exit_code("parallel");
+}
+
+NN_TEST_CASES(parallel) {
+    for (size_t threads : {1u, 2u, 3u, 8u}) {
+        char name[48];
+        std::snprintf(name, sizeof(name), "every item once, %zu threads", threads);
+        cases.values(name, [threads] {
+            for (size_t n : {0u, 1u, 7u, 1000u, 100003u}) {
+                for (size_t grain : {1u, 64u, 5000u})
+                    covers_every_item_once(threads, n, grain);
+            }
+        });
+    }
+    cases.values("rounds back to back", test_rounds_back_to_back);
+    cases.values("concurrent callers", test_concurrent_callers);
 }

@@ -1,13 +1,15 @@
-// test-preemphasis.cpp: the pre-emphasis op's test case.
-//   nn_test_preemphasis cpu   known values, finite differences in double on the CPU reference's
-//                             own row loops, float entry points vs double, argument checks
-//   nn_test_preemphasis cuda  CUDA vs CPU: NMSE per op, NaN-poisoned outputs (an unwritten
-//                             element fails), guard zones (an out-of-bounds write fails), odd
-//                             sizes, bitwise-identical reruns. Prints "SKIP: no CUDA device
-//                             (<reason>)" and exits 77 when it cannot run.
+// test-preemphasis.cpp: the pre-emphasis op's cases (nn/preemphasis.h).
+//   test (cpu)   known values, float entry points vs double, argument checks
+//   test (cuda)  CUDA vs CPU: NMSE per direction, NaN-poisoned outputs (an unwritten element
+//                fails), guard zones (an out-of-bounds write fails), odd sizes, bitwise-identical
+//                reruns; the runner prints "SKIP preemphasis cuda: …" where it cannot run
+//   grad         finite differences in double on the CPU reference's own row loops
+//   perf         forward + backward on either backend
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,15 +17,10 @@
 #include "nn/nn.h"
 #include "nn/preemphasis.h"
 #include "test-common.h"
-
-#if defined(NN_WITH_CUDA)
-#include <cuda_runtime.h>
-#endif
+#include "test-cuda.h"
+#include "test-registry.h"
 
 namespace {
-
-/** Per-op NMSE limit for float results against the double reference (CPU) or CPU (CUDA). */
-constexpr double PREEMPHASIS_MAX_NMSE = 1e-10;
 
 const shape_3d SHAPES[]       = {{1, 1, 1}, {1, 1, 2}, {2, 3, 17}, {3, 5, 64}, {1, 2, 4099}};
 const float    COEFFICIENTS[] = {0.97f, -0.5f, 0.0f};
@@ -62,70 +59,123 @@ void test_known_values() {
     CHECK(std::strcmp(nn_last_error(), "") == 0);
 }
 
-// L(x) = sum(w * forward(x)); backward(w) must equal dL/dx by central differences, in double.
-void test_gradient_finite_differences() {
-    const double EPS         = 1e-5;
-    const double MAX_REL_ERR = 1e-8;
-    uint64_t     seed        = 1;
-    for (const shape_3d s : {shape_3d{1, 1, 1}, shape_3d{2, 3, 17}, shape_3d{1, 2, 40}}) {
-        for (const float a_f : COEFFICIENTS) {
-            const double        a = a_f;
-            const size_t        n = s.numel();
-            std::vector<double> x(n), w(n), y(n), dx(n);
-            fill_uniform(x, seed++);
-            fill_uniform(w, seed++);
-            backward_double(w, dx, s, a);
-            double worst = 0.0;
-            for (size_t i = 0; i < n; i++) {
-                const double saved = x[i];
-                double       loss[2];
-                for (int side = 0; side < 2; side++) {
-                    x[i] = saved + (side == 0 ? EPS : -EPS);
-                    forward_double(x, y, s, a);
-                    loss[side] = 0.0;
-                    for (size_t j = 0; j < n; j++) {
-                        loss[side] += w[j] * y[j];
-                    }
+// ----------------------------------------------------------------------------
+// the op at one shape and coefficient
+
+/**
+ * Pre-emphasis at (B, C, T) and a. test: the float entry points against the double loops
+ * (outputs NaN-poisoned); on CUDA against the CPU, with guarded outputs and a bitwise rerun.
+ * grad: L(x) = sum(w * forward(x)); backward(w) must equal dL/dx by central differences.
+ */
+struct test_preemphasis : test_case {
+    shape_3d s;
+    float    a;
+    unsigned modes_;
+    uint64_t seed; // the CPU's; CUDA's is seed + 900
+
+    test_preemphasis(shape_3d shape, float coefficient, unsigned modes, uint64_t first_seed) :
+        s(shape), a(coefficient), modes_(modes), seed(first_seed) {}
+
+    std::string name() const override {
+        char buf[80];
+        std::snprintf(buf, sizeof(buf), "(%zu, %zu, %zu) a=%g", s.B, s.C, s.T, a);
+        return buf;
+    }
+    unsigned modes() const override { return modes_; }
+    bool     supports(test_backend) const override { return true; } // CPU and CUDA
+    /** Float results against the double reference (CPU) or the CPU (CUDA). */
+    double max_nmse_err() const override { return 1e-10; }
+
+    void check_values(test_backend backend) override {
+        if (backend == test_backend::cuda) {
+            check_cuda();
+            return;
+        }
+        const size_t       n = s.numel();
+        std::vector<float> x(n), dy(n), y(n, NAN), dx(n, NAN);
+        fill_uniform(x, seed);
+        fill_uniform(dy, seed + 1);
+        std::vector<double> xd(x.begin(), x.end()), dyd(dy.begin(), dy.end()), yd(n), dxd(n);
+        forward_double(xd, yd, s, a);
+        backward_double(dyd, dxd, s, a);
+
+        nn_tensor_view vx  = nn_view_3d(x.data(), s.B, s.C, s.T);
+        nn_tensor_view vy  = nn_view_3d(y.data(), s.B, s.C, s.T);
+        nn_tensor_view vdy = nn_view_3d(dy.data(), s.B, s.C, s.T);
+        nn_tensor_view vdx = nn_view_3d(dx.data(), s.B, s.C, s.T);
+        CHECK(preemphasis_forward_cpu(&vx, &vy, a) == NN_STATUS_OK);
+        CHECK(preemphasis_backward_cpu(&vdy, &vdx, a) == NN_STATUS_OK);
+        const double e_fwd = nmse(y.data(), yd.data(), n);
+        const double e_bwd = nmse(dx.data(), dxd.data(), n);
+        CHECK_MSG(e_fwd < max_nmse_err(), "forward %s: nmse %.3g", name().c_str(), e_fwd);
+        CHECK_MSG(e_bwd < max_nmse_err(), "backward %s: nmse %.3g", name().c_str(), e_bwd);
+    }
+
+    void check_grad() override {
+        const double        EPS         = 1e-5;
+        const double        MAX_REL_ERR = 1e-8;
+        const double        ad          = a;
+        const size_t        n           = s.numel();
+        std::vector<double> x(n), w(n), y(n), dx(n);
+        fill_uniform(x, seed);
+        fill_uniform(w, seed + 1);
+        backward_double(w, dx, s, ad);
+        double worst = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            const double saved = x[i];
+            double       loss[2];
+            for (int side = 0; side < 2; side++) {
+                x[i] = saved + (side == 0 ? EPS : -EPS);
+                forward_double(x, y, s, ad);
+                loss[side] = 0.0;
+                for (size_t j = 0; j < n; j++) {
+                    loss[side] += w[j] * y[j];
                 }
-                x[i]                 = saved;
-                const double numeric = (loss[0] - loss[1]) / (2.0 * EPS);
-                const double err = std::fabs(numeric - dx[i]) / std::fmax(1.0, std::fabs(dx[i]));
-                worst            = std::fmax(worst, err);
             }
-            CHECK_MSG(worst < MAX_REL_ERR, "shape (%zu, %zu, %zu) a=%g: worst relative error %.3g",
-                      s.B, s.C, s.T, a, worst);
+            x[i]                 = saved;
+            const double numeric = (loss[0] - loss[1]) / (2.0 * EPS);
+            const double err     = std::fabs(numeric - dx[i]) / std::fmax(1.0, std::fabs(dx[i]));
+            worst                = std::fmax(worst, err);
         }
+        CHECK_MSG(worst < MAX_REL_ERR, "%s: worst relative error %.3g", name().c_str(), worst);
     }
-}
 
-// The float entry points against the double loops, outputs poisoned with NaN beforehand.
-void test_float_matches_double() {
-    uint64_t seed = 100;
-    for (const shape_3d s : SHAPES) {
-        for (const float a : COEFFICIENTS) {
-            const size_t       n = s.numel();
-            std::vector<float> x(n), dy(n), y(n, NAN), dx(n, NAN);
-            fill_uniform(x, seed++);
-            fill_uniform(dy, seed++);
-            std::vector<double> xd(x.begin(), x.end()), dyd(dy.begin(), dy.end()), yd(n), dxd(n);
-            forward_double(xd, yd, s, a);
-            backward_double(dyd, dxd, s, a);
-
-            nn_tensor_view vx  = nn_view_3d(x.data(), s.B, s.C, s.T);
-            nn_tensor_view vy  = nn_view_3d(y.data(), s.B, s.C, s.T);
-            nn_tensor_view vdy = nn_view_3d(dy.data(), s.B, s.C, s.T);
-            nn_tensor_view vdx = nn_view_3d(dx.data(), s.B, s.C, s.T);
-            CHECK(preemphasis_forward_cpu(&vx, &vy, a) == NN_STATUS_OK);
-            CHECK(preemphasis_backward_cpu(&vdy, &vdx, a) == NN_STATUS_OK);
-            const double e_fwd = nmse(y.data(), yd.data(), n);
-            const double e_bwd = nmse(dx.data(), dxd.data(), n);
-            CHECK_MSG(e_fwd < PREEMPHASIS_MAX_NMSE, "forward (%zu, %zu, %zu) a=%g: nmse %.3g", s.B,
-                      s.C, s.T, a, e_fwd);
-            CHECK_MSG(e_bwd < PREEMPHASIS_MAX_NMSE, "backward (%zu, %zu, %zu) a=%g: nmse %.3g", s.B,
-                      s.C, s.T, a, e_bwd);
+    test_perf perf(test_backend backend) override {
+        auto x = std::make_shared<std::vector<float>>(s.numel());
+        fill_uniform(*x, seed);
+        auto      y = std::make_shared<std::vector<float>>(s.numel());
+        test_perf p;
+        p.work = 2.0 * static_cast<double>(s.numel()); // forward + backward elements
+        if (backend == test_backend::cpu) {
+            p.run = [this, x, y] {
+                nn_tensor_view vx = nn_view_3d(x->data(), s.B, s.C, s.T);
+                nn_tensor_view vy = nn_view_3d(y->data(), s.B, s.C, s.T);
+                preemphasis_forward_cpu(&vx, &vy, a);
+                preemphasis_backward_cpu(&vx, &vy, a);
+            };
         }
+#if defined(NN_WITH_CUDA)
+        if (backend == test_backend::cuda) {
+            auto d_x = std::make_shared<device_copy>(*x);
+            auto d_y = std::make_shared<device_copy>(*y);
+            if (d_x->data == nullptr || d_y->data == nullptr) {
+                return {};
+            }
+            p.run = [this, d_x, d_y] {
+                nn_tensor_view vx = nn_view_3d(d_x->data, s.B, s.C, s.T);
+                nn_tensor_view vy = nn_view_3d(d_y->data, s.B, s.C, s.T);
+                preemphasis_forward_cuda(&vx, &vy, a, nullptr);
+                preemphasis_backward_cuda(&vx, &vy, a, nullptr);
+                cudaDeviceSynchronize();
+            };
+        }
+#endif
+        return p;
     }
-}
+
+  private:
+    void check_cuda();
+};
 
 void expect_invalid(nn_status status, const char * what) {
     CHECK_MSG(status == NN_STATUS_INVALID_ARGUMENT, "%s: got %s", what, nn_status_string(status));
@@ -171,78 +221,32 @@ void test_argument_checks() {
     CHECK(b[0] == 7.0f && b[23] == 7.0f);
 }
 
-int run_cpu() {
-    test_known_values();
-    test_gradient_finite_differences();
-    test_float_matches_double();
-    test_argument_checks();
-    return test_exit_code("nn_preemphasis_cpu");
-}
-
 // ----------------------------------------------------------------------------
 // CUDA
 
 #if defined(NN_WITH_CUDA)
 
-#define CUDA_OK(call)                                                      \
-    do {                                                                   \
-        const cudaError_t err_ = (call);                                   \
-        if (err_ != cudaSuccess) {                                         \
-            std::printf("FAIL %s:%d: %s: %s\n", __FILE__, __LINE__, #call, \
-                        cudaGetErrorString(err_));                         \
-            test_failures()++;                                             \
-            return;                                                        \
-        }                                                                  \
-    } while (0)
-
-/** Elements of poison on each side of a device output, to catch out-of-bounds writes. */
-constexpr size_t GUARD = 1024;
-
-/** A device buffer [guard | n | guard] filled with 0xFF bytes (NaN as float). */
-struct poisoned_buffer {
-    float * base = nullptr;
-    size_t  n    = 0;
-    float * data() const { return base + GUARD; }
-    size_t  total() const { return n + 2 * GUARD; }
-};
-
-enum class direction { forward, backward };
-
-// Runs one direction on the GPU into a poisoned buffer; returns the host copy of [guard|n|guard].
-void run_cuda_once(direction dir, const float * d_in, shape_3d s, float a,
-                   std::vector<float> & host_out) {
-    poisoned_buffer out;
-    out.n = s.numel();
-    CUDA_OK(cudaMalloc(&out.base, out.total() * sizeof(float)));
-    CUDA_OK(cudaMemset(out.base, 0xFF, out.total() * sizeof(float)));
+// One direction on the GPU into a guarded output; the host copy of [guard | n | guard].
+std::vector<float> run_cuda_once(bool forward, const float * d_in, shape_3d s, float a) {
+    guarded_buffer out;
+    if (!out.init(s.numel())) {
+        return {};
+    }
     nn_tensor_view  vin    = nn_view_3d(const_cast<float *>(d_in), s.B, s.C, s.T);
     nn_tensor_view  vout   = nn_view_3d(out.data(), s.B, s.C, s.T);
-    const nn_status status = dir == direction::forward
-                                 ? preemphasis_forward_cuda(&vin, &vout, a, nullptr)
-                                 : preemphasis_backward_cuda(&vin, &vout, a, nullptr);
+    const nn_status status = forward ? preemphasis_forward_cuda(&vin, &vout, a, nullptr)
+                                     : preemphasis_backward_cuda(&vin, &vout, a, nullptr);
     CHECK_MSG(status == NN_STATUS_OK, "%s", nn_last_error());
-    CUDA_OK(cudaDeviceSynchronize());
-    host_out.assign(out.total(), 0.0f);
-    CUDA_OK(
-        cudaMemcpy(host_out.data(), out.base, out.total() * sizeof(float), cudaMemcpyDeviceToHost));
-    CUDA_OK(cudaFree(out.base));
+    return out.download();
 }
 
-bool guards_intact(const std::vector<float> & buffer, size_t n) {
-    const unsigned char * bytes = reinterpret_cast<const unsigned char *>(buffer.data());
-    for (size_t i = 0; i < GUARD * sizeof(float); i++) {
-        if (bytes[i] != 0xFF || bytes[(GUARD + n) * sizeof(float) + i] != 0xFF) {
-            return false;
-        }
-    }
-    return true;
-}
-
-void test_cuda_parity(shape_3d s, float a, uint64_t seed) {
+// CUDA vs CPU: NMSE per direction, NaN-poisoned outputs (an unwritten element fails), guard
+// zones (an out-of-bounds write fails), bitwise-identical reruns.
+void test_preemphasis::check_cuda() {
     const size_t       n = s.numel();
     std::vector<float> x(n), dy(n), y_cpu(n), dx_cpu(n);
-    fill_uniform(x, seed);
-    fill_uniform(dy, seed + 1);
+    fill_uniform(x, seed + 900);
+    fill_uniform(dy, seed + 901);
     nn_tensor_view vx  = nn_view_3d(x.data(), s.B, s.C, s.T),
                    vy  = nn_view_3d(y_cpu.data(), s.B, s.C, s.T);
     nn_tensor_view vdy = nn_view_3d(dy.data(), s.B, s.C, s.T),
@@ -250,83 +254,78 @@ void test_cuda_parity(shape_3d s, float a, uint64_t seed) {
     CHECK(preemphasis_forward_cpu(&vx, &vy, a) == NN_STATUS_OK);
     CHECK(preemphasis_backward_cpu(&vdy, &vdx, a) == NN_STATUS_OK);
 
-    float * d_x  = nullptr;
-    float * d_dy = nullptr;
-    CUDA_OK(cudaMalloc(&d_x, n * sizeof(float)));
-    CUDA_OK(cudaMalloc(&d_dy, n * sizeof(float)));
-    CUDA_OK(cudaMemcpy(d_x, x.data(), n * sizeof(float), cudaMemcpyHostToDevice));
-    CUDA_OK(cudaMemcpy(d_dy, dy.data(), n * sizeof(float), cudaMemcpyHostToDevice));
-
+    const device_copy d_x(x), d_dy(dy);
+    if (d_x.data == nullptr || d_dy.data == nullptr) {
+        return;
+    }
     const struct {
-        direction            dir;
-        const char *         name;
-        const float *        d_in;
-        std::vector<float> * ref;
-    } cases[] = {{direction::forward, "forward", d_x, &y_cpu},
-                 {direction::backward, "backward", d_dy, &dx_cpu}};
-    for (const auto & c : cases) {
-        std::vector<float> first, second;
-        run_cuda_once(c.dir, c.d_in, s, a, first);
-        run_cuda_once(c.dir, c.d_in, s, a, second);
-        if (first.size() != n + 2 * GUARD || second.size() != first.size()) {
+        bool                       forward;
+        const char *               what;
+        const float *              d_in;
+        const std::vector<float> * ref;
+    } directions[] = {{true, "forward", d_x.data, &y_cpu}, {false, "backward", d_dy.data, &dx_cpu}};
+    for (const auto & d : directions) {
+        const std::vector<float> first  = run_cuda_once(d.forward, d.d_in, s, a);
+        const std::vector<float> second = run_cuda_once(d.forward, d.d_in, s, a);
+        if (first.size() != n + 2 * TEST_GUARD || second.size() != first.size()) {
             continue; // a CUDA call failed and was reported
         }
-        const double e = nmse(first.data() + GUARD, c.ref->data(), n);
-        CHECK_MSG(e < PREEMPHASIS_MAX_NMSE,
-                  "%s (%zu, %zu, %zu) a=%g: nmse %.3g (inf = unwritten/NaN element)", c.name, s.B,
-                  s.C, s.T, a, e);
-        CHECK_MSG(guards_intact(first, n), "%s (%zu, %zu, %zu): write outside the output", c.name,
-                  s.B, s.C, s.T);
+        const double e = nmse(first.data() + TEST_GUARD, d.ref->data(), n);
+        CHECK_MSG(e < max_nmse_err(), "%s %s: nmse %.3g (inf = unwritten/NaN element)", d.what,
+                  name().c_str(), e);
+        CHECK_MSG(guards_intact(first, n), "%s %s: write outside the output", d.what,
+                  name().c_str());
         CHECK_MSG(std::memcmp(first.data(), second.data(), first.size() * sizeof(float)) == 0,
-                  "%s (%zu, %zu, %zu): reruns differ", c.name, s.B, s.C, s.T);
+                  "%s %s: reruns differ", d.what, name().c_str());
     }
-    CUDA_OK(cudaFree(d_x));
-    CUDA_OK(cudaFree(d_dy));
 }
 
 void test_cuda_argument_checks() {
-    float * d = nullptr;
-    CUDA_OK(cudaMalloc(&d, 8 * sizeof(float)));
-    nn_tensor_view a = nn_view_3d(d, 1, 1, 4), b = nn_view_3d(d + 4, 1, 2, 2);
+    const device_copy d(std::vector<float>(8, 0.0f));
+    if (d.data == nullptr) {
+        return;
+    }
+    nn_tensor_view a = nn_view_3d(d.data, 1, 1, 4), b = nn_view_3d(d.data + 4, 1, 2, 2);
     CHECK(preemphasis_forward_cuda(&a, &b, 0.97f, nullptr) == NN_STATUS_INVALID_ARGUMENT);
     CHECK(preemphasis_backward_cuda(&a, nullptr, 0.97f, nullptr) == NN_STATUS_INVALID_ARGUMENT);
-    CUDA_OK(cudaFree(d));
 }
+
+#else
+
+void test_preemphasis::check_cuda() {} // never called: the runner skips CUDA in this build
+void test_cuda_argument_checks() {}
 
 #endif // NN_WITH_CUDA
 
-int run_cuda() {
-    int  count       = 0;
-    char reason[512] = "";
-    if (nn_cuda_device_count(&count, reason, sizeof(reason)) != NN_STATUS_OK || count == 0) {
-        std::printf("SKIP: no CUDA device (%s)\n", reason[0] != '\0' ? reason : nn_last_error());
-        return TEST_SKIP_CODE;
-    }
-#if defined(NN_WITH_CUDA)
-    std::printf("CUDA devices: %d\n", count);
-    uint64_t seed = 1000;
-    for (const shape_3d s : SHAPES) {
-        for (const float a : COEFFICIENTS) {
-            test_cuda_parity(s, a, seed);
-            seed += 2;
-        }
-    }
-    test_cuda_parity({7, 3, 100003}, 0.97f, seed); // > 2 million elements, odd row length
-    test_cuda_argument_checks();
-#endif
-    return test_exit_code("nn_preemphasis_cuda");
-}
+/** The CUDA entry points' own argument checks (the CPU's are test_argument_checks). */
+struct test_cuda_arguments : test_case {
+    std::string name() const override { return "argument checks (device)"; }
+    bool supports(test_backend backend) const override { return backend == test_backend::cuda; }
+    void check_values(test_backend) override { test_cuda_argument_checks(); }
+};
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
+NN_TEST_CASES(preemphasis) {
+    cases.values("known values", test_known_values);
+    cases.values("argument checks", test_argument_checks);
+    cases.add<test_cuda_arguments>();
+    // Values (CPU: against double; CUDA: against the CPU) at odd and one-sample shapes.
+    uint64_t seed = 100;
+    for (const shape_3d s : SHAPES) {
+        for (const float a : COEFFICIENTS) {
+            cases.add<test_preemphasis>(s, a, TEST_VALUES, seed);
+            seed += 2;
+        }
     }
-    if (mode == "cuda") {
-        return run_cuda();
+    // > 2 million elements, odd row length: the GPU grid's edge cases.
+    cases.add<test_preemphasis>(shape_3d{7, 3, 100003}, 0.97f, TEST_VALUES | TEST_PERF, seed);
+    // Finite differences on shapes small enough for O(T^2) double loops.
+    seed = 1;
+    for (const shape_3d s : {shape_3d{1, 1, 1}, shape_3d{2, 3, 17}, shape_3d{1, 2, 40}}) {
+        for (const float a : COEFFICIENTS) {
+            cases.add<test_preemphasis>(s, a, TEST_GRAD, seed);
+            seed += 2;
+        }
     }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
 }

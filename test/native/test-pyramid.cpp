@@ -1,13 +1,11 @@
-// test-pyramid.cpp: the CAW scale pyramid (nn/pyramid.h, caw-spec.md §2 and ten details #6, #10).
-//   nn_test_pyramid cpu   candidate rates for 16 / 44.1 / 8 / 15 / 22.05 kHz, librosa's level
-//                         lengths (double ceil, incl. a case where it exceeds the exact ceil),
-//                         levels resampled directly from the full-rate signal (bitwise), the
-//                         energy rule on a 3 kHz tone, the speech rule, the scales[2:] fallback
-//                         and its failure, the amp formula incl. a decreasing-energy level (0),
-//                         peak normalisation, nn_std_unbiased, inpainting's holes (zeroed
-//                         after normalisation, energies over valid samples, nn_hole_index),
-//                         argument checks
-//   nn_test_pyramid cuda  exits 77 (SKIP): the pyramid is built on the host only
+// test-pyramid.cpp: the CAW scale pyramid (nn/pyramid.h, docs/caw-spec.md §2 and "Ten details"
+// #6, #10); built on the host only, so CPU only.
+//   test   candidate rates for 16 / 44.1 / 8 / 15 / 22.05 kHz, librosa's level lengths (double
+//          ceil, incl. a case where it exceeds the exact ceil), levels resampled directly from the
+//          full-rate signal (bitwise), the energy rule on a 3 kHz tone, the speech rule, the
+//          scales[2:] fallback and its failure, the amp formula incl. a decreasing-energy level
+//          (0), peak normalisation, nn_std_unbiased, inpainting's holes (zeroed after
+//          normalisation, energies over valid samples, nn_hole_index), argument checks
 
 #include <cmath>
 #include <cstring>
@@ -18,6 +16,7 @@
 #include "nn/pyramid.h"
 #include "nn/resample.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -410,18 +409,12 @@ void test_holes() {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "cpu";
-    if (mode == "cuda") {
-        std::printf("SKIP: the pyramid is built on the host only\n");
-        return TEST_SKIP_CODE;
-    }
-    test_rates_and_lengths();
-    test_levels_from_full_rate();
-    test_first_scale_rules();
-    test_noise_amps();
-    test_helpers();
-    test_holes();
-    test_argument_checks();
-    return test_exit_code("pyramid");
+NN_TEST_CASES(pyramid) {
+    cases.values("rates and lengths", test_rates_and_lengths);
+    cases.values("levels from the full-rate signal", test_levels_from_full_rate);
+    cases.values("first-scale rules", test_first_scale_rules);
+    cases.values("noise amps", test_noise_amps);
+    cases.values("helpers", test_helpers);
+    cases.values("inpainting holes", test_holes);
+    cases.values("argument checks", test_argument_checks);
 }

@@ -1,15 +1,16 @@
-// test-resample.cpp: the scale-pyramid resamplers' test case (caw-spec §2).
-//   nn_test_resample cpu   sinc: the kaiser_best table against resampy 0.2.2's shipped values,
-//                          lengths and librosa's zero tail, sine gain/phase and stopband, DC,
-//                          resampy's integer-stride gain in LIBROSA mode, reference outputs of
-//                          an independent (numpy) port of resampy 0.2.2, table interpolation vs
-//                          the closed-form filter; cubic: a hand example, constants at edges,
-//                          polynomials in the interior, crop/pad, adjointness and finite
-//                          differences in double; both: float vs double, NaN-poisoned outputs,
-//                          reruns across thread counts, argument checks
-//   nn_test_resample cuda  exits 77 (SKIP): no CUDA resampler in this round
+// test-resample.cpp: the scale-pyramid resamplers' cases (nn/resample.h, docs/caw-spec.md §2).
+//   test   sinc: the kaiser_best table against resampy 0.2.2's shipped values, lengths and
+//          librosa's zero tail, sine gain/phase and stopband, DC, resampy's integer-stride gain
+//          in LIBROSA mode, reference outputs of an independent (numpy) port of resampy 0.2.2,
+//          table interpolation vs the closed-form filter; cubic: a hand example, constants at
+//          edges, polynomials in the interior, crop/pad, adjointness; both: float vs double,
+//          NaN-poisoned outputs, reruns across thread counts, argument checks
+//   grad   the cubic upsampling by finite differences in double
+// No CUDA resampler yet: the runner prints "SKIP resample cuda: …".
 
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "nn/nn.h"
 #include "nn/resample.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -551,43 +553,42 @@ void test_cubic_argument_checks() {
     expect_invalid(upsample_cubic_backward_cpu(&y_far, &x, 1.25), "backward length", bwd);
 }
 
-int run_cpu() {
-    if (nn_sinc_filter_init(&g_filter) != NN_STATUS_OK) {
-        std::printf("FAIL: nn_sinc_filter_init: %s\n", nn_last_error());
-        return 1;
-    }
-    test_sinc_table();
-    test_sinc_lengths();
-    test_sinc_passband();
-    test_sinc_stopband_and_dc();
-    test_sinc_modes_agree_on_integer_strides();
-    test_sinc_resampy_reference();
-    test_sinc_table_interpolation();
-    test_sinc_float_entry();
-    test_sinc_argument_checks();
-    test_cubic_known_values();
-    test_cubic_polynomials();
-    test_cubic_crop_pad_and_adjoint();
-    test_cubic_finite_differences();
-    test_cubic_float_entry();
-    test_cubic_argument_checks();
+// fn with the shared kaiser_best filter initialised (once; the last case frees it).
+std::function<void()> with_filter(void (*fn)()) {
+    return [fn] {
+        if (g_filter.table == nullptr && nn_sinc_filter_init(&g_filter) != NN_STATUS_OK) {
+            std::printf("FAIL: nn_sinc_filter_init: %s\n", nn_last_error());
+            test_failures()++;
+            return;
+        }
+        fn();
+    };
+}
+
+void test_filter_free() {
     nn_sinc_filter_free(&g_filter);
     nn_sinc_filter_free(&g_filter); // twice is safe
     CHECK(g_filter.table == nullptr);
-    return test_exit_code("nn_resample_cpu");
 }
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
-    }
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA kernel for resample in this build\n");
-        return TEST_SKIP_CODE;
-    }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+NN_TEST_CASES(resample) {
+    cases.values("sinc: kaiser_best table", with_filter(test_sinc_table));
+    cases.values("sinc: lengths and zero tail", with_filter(test_sinc_lengths));
+    cases.values("sinc: passband gain and phase", with_filter(test_sinc_passband));
+    cases.values("sinc: stopband and DC", with_filter(test_sinc_stopband_and_dc));
+    cases.values("sinc: modes agree on integer strides",
+                 with_filter(test_sinc_modes_agree_on_integer_strides));
+    cases.values("sinc: resampy 0.2.2 reference outputs", with_filter(test_sinc_resampy_reference));
+    cases.values("sinc: table interpolation", with_filter(test_sinc_table_interpolation));
+    cases.values("sinc: float vs double", with_filter(test_sinc_float_entry));
+    cases.values("sinc: argument checks", with_filter(test_sinc_argument_checks));
+    cases.values("cubic: known values", test_cubic_known_values);
+    cases.values("cubic: polynomials", test_cubic_polynomials);
+    cases.values("cubic: crop, pad, adjoint", test_cubic_crop_pad_and_adjoint);
+    cases.values("cubic: float vs double", test_cubic_float_entry);
+    cases.values("cubic: argument checks", test_cubic_argument_checks);
+    cases.values("sinc: filter freed twice", with_filter(test_filter_free));
+    cases.grad("cubic upsampling", test_cubic_finite_differences);
 }

@@ -1,10 +1,9 @@
-// test-rng.cpp: the trainer's random-number generator (nn/rng.h).
-//   nn_test_rng cpu   xoshiro256** outputs from the state {1, 2, 3, 4} (the reference sequence),
-//                     splitmix64's published values, jump / long jump against T^(2^128) and
-//                     T^(2^192) of the GF(2) transition matrix computed here, save/restore
-//                     mid-stream with and without a cached normal, normal and uniform moments
-//                     over 1e6 draws, stream independence, fill ranges, argument checks
-//   nn_test_rng cuda  exits 77 (SKIP): the generator runs on the host only
+// test-rng.cpp: the trainer's random-number generator (nn/rng.h); host only, so CPU only.
+//   test   xoshiro256** outputs from the state {1, 2, 3, 4} (the reference sequence),
+//          splitmix64's published values, jump / long jump against T^(2^128) and T^(2^192) of
+//          the GF(2) transition matrix computed here, save/restore mid-stream with and without a
+//          cached normal, normal and uniform moments over 1e6 draws, stream independence, fill
+//          ranges, argument checks
 
 #include <cmath>
 #include <cstring>
@@ -14,6 +13,7 @@
 #include "nn/nn.h"
 #include "nn/rng.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -398,17 +398,11 @@ void test_argument_checks() {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "cpu";
-    if (mode == "cuda") {
-        std::printf("SKIP: the RNG runs on the host only\n");
-        return TEST_SKIP_CODE;
-    }
-    test_known_outputs();
-    test_jumps();
-    test_streams();
-    test_serialisation();
-    test_moments();
-    test_argument_checks();
-    return test_exit_code("rng");
+NN_TEST_CASES(rng) {
+    cases.values("known outputs", test_known_outputs);
+    cases.values("jump and long jump", test_jumps);
+    cases.values("streams", test_streams);
+    cases.values("save and restore", test_serialisation);
+    cases.values("moments", test_moments);
+    cases.values("argument checks", test_argument_checks);
 }

@@ -1,11 +1,11 @@
-// test-stft.cpp: the STFT-magnitude test case (nn/stft.h, cpu/stft-impl.h).
-//   nn_test_stft cpu   torch.stft golden values (torch 1.13, float64), the templated loops in
-//                      double against a direct O(N * n_fft^2) computation written independently
-//                      (explicit reflect-padded signal, window, DFT) for odd T and win < n_fft,
-//                      a sine at a bin frequency peaking at its bin, finite differences of the
-//                      backward in double, float entry points vs double with NaN-poisoned
-//                      outputs, bitwise determinism across thread counts, argument checks
-//   nn_test_stft cuda  exits 77 (SKIP): there are no CUDA kernels for this op family yet.
+// test-stft.cpp: the STFT magnitude's cases (nn/stft.h, cpu/stft-impl.h).
+//   test   torch.stft golden values (torch 1.13, float64), the templated loops in double against a
+//          direct O(N * n_fft^2) computation written independently (explicit reflect-padded
+//          signal, window, DFT) for odd T and win < n_fft, a sine at a bin frequency peaking at
+//          its bin, float entry points vs double with NaN-poisoned outputs, bitwise determinism
+//          across thread counts, argument checks
+//   grad   finite differences of the backward in double
+// No CUDA kernels for this op family yet: the runner prints "SKIP stft cuda: …".
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +18,7 @@
 #include "nn/nn.h"
 #include "nn/stft.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -379,27 +380,13 @@ void test_argument_checks() {
     CHECK(std::strcmp(nn_last_error(), "") == 0);
 }
 
-int run_cpu() {
-    test_torch_golden();
-    test_double_against_direct();
-    test_sine_peaks_at_its_bin();
-    test_gradient_finite_differences();
-    test_float_matches_double();
-    test_argument_checks();
-    return test_exit_code("nn_stft_cpu");
-}
-
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
-    }
-    if (mode == "cuda") {
-        std::printf("SKIP: the STFT has no CUDA kernels yet (CPU only)\n");
-        return TEST_SKIP_CODE;
-    }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+NN_TEST_CASES(stft) {
+    cases.values("torch.stft golden values", test_torch_golden);
+    cases.values("double loops vs a direct computation", test_double_against_direct);
+    cases.values("a sine peaks at its bin", test_sine_peaks_at_its_bin);
+    cases.values("float vs double, determinism", test_float_matches_double);
+    cases.values("argument checks", test_argument_checks);
+    cases.grad("backward", test_gradient_finite_differences);
 }

@@ -1,22 +1,23 @@
-// test-trainer-inpainting.cpp: the trainer's inpainting mode (nn/caw-trainer.h, caw-spec §4
-// "Inpainting") on test-trainer.cpp's 1.5 s clip at 2 kHz with a 50 ms hole at 0.7 s (and a
-// second one for the argument checks). The tiny model: defaults by mode, determinism, cancel
-// and byte-identical resume, resume refused with other holes, the holes in checkpoints,
+// test-trainer-inpainting.cpp: the trainer's inpainting mode (nn/caw-trainer.h,
+// docs/caw-spec.md §4 "Inpainting") on test-trainer.cpp's 1.5 s clip at 2 kHz with a 50 ms hole at
+// 0.7 s (and a second one for the argument checks). The tiny model: defaults by mode, determinism,
+// cancel and byte-identical resume, resume refused with other holes, the holes in checkpoints,
 // caw_trained and manifest.json, the fixed hole noise z_rec, argument checks. A small model
 // (C 8/12, K 5, L 5): the reconstruction MSE on valid samples falls at every scale, and the
 // waveform SNR of the reconstruction on valid samples is reported.
-// `nn_test_trainer_inpainting cpu [-v]`; -v prints losses.
+// `nn_test_model -o trainer_inpainting -v` prints losses.
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "nn/caw-generate.h"
 #include "nn/caw-trainer.h"
 #include "nn/pyramid.h"
 #include "test-common.h"
+#include "test-registry.h"
 #include "trainer-test.h"
 
 namespace {
@@ -41,7 +42,7 @@ struct recorder {
             r->first_mse[p->scale] = p->losses.mse;
         }
         r->last_mse[p->scale] = p->losses.mse;
-        if (verbose && (p->epoch % 50 == 0 || p->epoch + 1 == p->epochs)) {
+        if (test_verbose() && (p->epoch % 50 == 0 || p->epoch + 1 == p->epochs)) {
             std::printf("  scale %zu epoch %3zu: D(real) %+.4f D(fake) %+.4f gp %.5f errG %+.4f "
                         "mse %.6f\n",
                         p->scale, p->epoch, p->losses.d_real, p->losses.d_fake, p->losses.gp,
@@ -205,15 +206,10 @@ void test_arguments(const std::vector<float> & x) {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    if (argc > 1 && std::strcmp(argv[1], "cuda") == 0) {
-        return TEST_SKIP_CODE;
-    }
-    verbose                    = argc > 2 && std::strcmp(argv[2], "-v") == 0;
-    const std::vector<float> x = make_signal();
-    timed("defaults", [] { test_defaults(); });
-    timed("arguments", [&] { test_arguments(x); });
-    timed("determinism and resume", [&] { test_determinism_and_resume(x); });
-    timed("learning", [&] { test_learning(x); });
-    return test_exit_code("trainer_inpainting");
+NN_TEST_CASES(trainer_inpainting) {
+    cases.values("defaults by mode", test_defaults);
+    cases.values("argument checks", [] { test_arguments(make_signal()); });
+    cases.values("determinism, cancel and resume",
+                 [] { test_determinism_and_resume(make_signal()); });
+    cases.values("learning on valid samples", [] { test_learning(make_signal()); });
 }

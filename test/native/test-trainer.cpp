@@ -1,10 +1,10 @@
-// test-trainer.cpp: the coarse-to-fine CAW trainer (nn/caw-trainer.h, docs caw-spec.md §3) on
+// test-trainer.cpp: the coarse-to-fine CAW trainer (nn/caw-trainer.h, docs/caw-spec.md §3) on
 // a 1.5 s synthetic clip at 2 kHz (tones + noise bursts), fs_list [250, 500, 1000] + 2000 = four
 // trained scales. A tiny model (C 4/6, K 3, L 4, P 15) for determinism (same seed -> identical
 // checkpoint bytes, other seed -> different), cancel (earlier scales intact, no partial file),
 // resume byte-identity, denoising mode and argument checks; a small one (learn_config) for
 // learning (the reconstruction's MSS distance halves at every scale), the std-matched amp,
-// generation and reconstruction. `nn_test_trainer cpu [-v]`; -v prints losses and timings.
+// generation and reconstruction. `nn_test_model -o trainer -v` prints losses.
 
 #include <chrono>
 #include <cmath>
@@ -16,10 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "nn/caw-generate.h"
 #include "nn/caw-trainer.h"
 #include "nn/pyramid.h"
 #include "nn/resample.h"
 #include "test-common.h"
+#include "test-registry.h"
 #include "trainer-test.h"
 
 namespace {
@@ -59,7 +61,7 @@ struct recorder {
             r->last_mss[p->scale] = p->losses.mss;
             r->seconds[p->scale] += p->seconds;
         }
-        if (verbose && (p->epoch % 25 == 0 || p->epoch + 1 == p->epochs)) {
+        if (test_verbose() && (p->epoch % 25 == 0 || p->epoch + 1 == p->epochs)) {
             std::printf(
                 "  scale %zu/%zu epoch %3zu: D(real) %+.4f D(fake) %+.4f gp %.5f errG %+.4f "
                 "rec %.6f mse %.6f mss %.4f\n",
@@ -78,7 +80,7 @@ nn_status train(const std::vector<float> & x, const caw_train_config & c, const 
     const auto                t0 = std::chrono::steady_clock::now();
     const nn_status           st =
         caw_train(x.data(), x.size(), FS, &o, &c, dir.c_str(), resume, &cb, result);
-    if (verbose) {
+    if (test_verbose()) {
         std::printf("  train %s: %.2f s, status %d %s\n", dir.c_str(),
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                     static_cast<int>(st), nn_last_error());
@@ -97,7 +99,7 @@ void test_learning(const std::vector<float> & x) {
     CHECK(res.scales_total == N_SCALES && res.scales_done == N_SCALES && !res.cancelled);
     CHECK(rec.epochs_seen == N_SCALES * c.epochs);
     for (size_t s = 0; s < N_SCALES; s++) {
-        if (verbose) {
+        if (test_verbose()) {
             std::printf("  scale %zu: mss %.4f -> %.4f, %.2f s\n", s, rec.first_mss[s],
                         rec.last_mss[s], rec.seconds[s]);
         }
@@ -117,7 +119,7 @@ void test_learning(const std::vector<float> & x) {
     if (t.scales == N_SCALES) {
         CHECK(t.rates[0] == 250 && t.rates[3] == 2000 && t.lengths[3] == N_SIGNAL);
         CHECK(t.amps[0] == 1.0 && t.amps[1] > 0.01); // std-matched second scale
-        // caw-spec §1: amp_1 = unbiased std of the PADDED upsampled scale-0 reconstruction
+        // docs/caw-spec.md §1: amp_1 = unbiased std of the PADDED upsampled scale-0 reconstruction
         {
             const caw_config   arch = {CAW_GENERATOR, c.channels_rest, c.kernel, c.layers};
             const size_t       P    = caw_pad(&arch);
@@ -140,7 +142,7 @@ void test_learning(const std::vector<float> & x) {
             err += (r[i] - xn[i]) * (r[i] - xn[i]);
             ref += xn[i] * xn[i];
         }
-        if (verbose) {
+        if (test_verbose()) {
             std::printf("  reconstruction NMSE (EVAL BN) %.4f\n", err / ref);
         }
         // EVAL-mode BN (running stats) on a few hundred samples can be far from the batch
@@ -309,15 +311,10 @@ void test_arguments(const std::vector<float> & x) {
 
 } // namespace
 
-int main(int argc, char ** argv) {
-    if (argc > 1 && std::strcmp(argv[1], "cuda") == 0) {
-        return TEST_SKIP_CODE;
-    }
-    verbose                    = argc > 2 && std::strcmp(argv[2], "-v") == 0;
-    const std::vector<float> x = make_signal();
-    timed("arguments", [&] { test_arguments(x); });
-    timed("determinism and resume", [&] { test_determinism_and_resume(x); });
-    timed("denoising mode", [&] { test_denoising_mode(x); });
-    timed("learning", [&] { test_learning(x); });
-    return test_exit_code("trainer");
+NN_TEST_CASES(trainer) {
+    cases.values("argument checks", [] { test_arguments(make_signal()); });
+    cases.values("determinism, cancel and resume",
+                 [] { test_determinism_and_resume(make_signal()); });
+    cases.values("denoising mode", [] { test_denoising_mode(make_signal()); });
+    cases.values("learning, generation, reconstruction", [] { test_learning(make_signal()); });
 }

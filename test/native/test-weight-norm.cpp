@@ -1,9 +1,9 @@
-// test-weight-norm.cpp: PyTorch-style weight_norm(dim=0) (nn/weight-norm.h).
-//   nn_test_weight_norm cpu   known values; finite differences in double on the templated loops
-//                             for dv and dg (loss sum(r * w)); float entry points vs double;
-//                             += semantics; the zero-norm refusal; argument checks.
-//   nn_test_weight_norm cuda  exits 77 (SKIP): no CUDA kernels for this op yet.
-// (The composition with the convolution is checked in test-conv1d.cpp.)
+// test-weight-norm.cpp: PyTorch-style weight_norm(dim=0)'s cases (nn/weight-norm.h).
+//   test   known values; float entry points vs double; += semantics; the zero-norm refusal;
+//          argument checks
+//   grad   finite differences in double on the templated loops for dv and dg (loss sum(r * w))
+// No CUDA kernels for this op yet: the runner prints "SKIP weight_norm cuda: …". (The
+// composition with the convolution is checked in test-conv1d.cpp.)
 
 #include <cstring>
 #include <string>
@@ -13,6 +13,7 @@
 #include "nn/nn.h"
 #include "nn/weight-norm.h"
 #include "test-common.h"
+#include "test-registry.h"
 
 namespace {
 
@@ -153,25 +154,11 @@ void test_argument_checks() {
     expect_invalid(weight_norm_backward_cpu(&vdw, &vv, &vg, &vdv, &dg3), "dg length");
 }
 
-int run_cpu() {
-    test_known_values();
-    test_gradient_finite_differences();
-    test_float_matches_double();
-    test_argument_checks();
-    return test_exit_code("nn_weight_norm_cpu");
-}
-
 } // namespace
 
-int main(int argc, char ** argv) {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "cpu") {
-        return run_cpu();
-    }
-    if (mode == "cuda") {
-        std::printf("SKIP: no CUDA kernels for weight_norm in this build\n");
-        return TEST_SKIP_CODE;
-    }
-    std::printf("usage: %s cpu|cuda\n", argv[0]);
-    return 2;
+NN_TEST_CASES(weight_norm) {
+    cases.values("known values", test_known_values);
+    cases.values("float vs double, +=", test_float_matches_double);
+    cases.values("argument checks", test_argument_checks);
+    cases.grad("dv and dg", test_gradient_finite_differences);
 }

@@ -1,10 +1,9 @@
 // trainer-test.h: the synthetic clip, pyramid options, tiny configuration and file helpers
 // shared by test-trainer.cpp and test-trainer-inpainting.cpp (nn/caw-trainer.h).
-// defines: verbose, FS, RATES, N_SIGNAL, N_SCALES, make_signal, tiny_options, tiny_config,
-//          fresh_dir, read_bytes, ckpt
+// defines: FS, RATES, N_SIGNAL, N_SCALES, make_signal, tiny_options, tiny_config, fresh_dir,
+//          read_bytes, ckpt
 #pragma once
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -20,8 +19,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-bool verbose = false;
 
 constexpr uint32_t FS       = 2000;
 constexpr uint32_t RATES[3] = {250, 500, 1000};
@@ -84,15 +81,6 @@ std::vector<char> read_bytes(const std::string & path) {
 
 std::string ckpt(const std::string & dir, size_t s) {
     return dir + "/scale-" + std::to_string(s) + ".ckpt";
-}
-
-// Runs one test case and prints its wall time (the tests' own log; nothing asserts on it).
-template <typename F>
-void timed(const char * name, F && fn) {
-    const auto t0 = std::chrono::steady_clock::now();
-    fn();
-    std::printf("%s: %.2f s\n", name,
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 } // namespace

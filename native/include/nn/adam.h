@@ -1,4 +1,4 @@
-// adam.h: the optimiser of the Catch-A-Waveform trainer (docs caw-spec.md §3): Adam as
+// adam.h: the optimiser of the Catch-A-Waveform trainer (docs/caw-spec.md §3): Adam as
 // torch.optim.Adam (torch 1.9, no weight decay, amsgrad off), the MultiStepLR schedule, and the
 // parameter layout that puts all of a model's tensors in one buffer (llm.c's
 // fill_in_parameter_sizes / point_parameters), so params, grads, Adam m and Adam v are one buffer

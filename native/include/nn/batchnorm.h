@@ -1,11 +1,12 @@
 // batchnorm.h: BatchNorm1d over (B, C, T), the normalisation inside every Catch-A-Waveform
-// ConvBlock of G and D (docs caw-spec.md §1, ten details #5, and the gradient penalty, §3.5 / #7).
-// defines: batchnorm_train_forward_cpu, batchnorm_train_backward_cpu, batchnorm_eval_forward_cpu,
+// ConvBlock of G and D (docs/caw-spec.md §1, "Ten details" #5, and the gradient penalty, §3.5 /
+// #7). defines: batchnorm_train_forward_cpu, batchnorm_train_backward_cpu,
+// batchnorm_eval_forward_cpu,
 //          batchnorm_eval_backward_cpu, batchnorm_train_jvp_cpu, batchnorm_train_jvp_backward_cpu
 //
 // Statistics are per channel c over the N = B*T values x[:, c, :]. Per-channel vectors (gamma,
 // beta, running and saved statistics, their gradients) are contiguous 1-D views of shape (C).
-// Backward writes (=) activation gradients (dx, dx_t) and adds (+=) into dgamma and dbeta.
+// Backward writes (=) activation gradients (dx, dx_dot) and adds (+=) into dgamma and dbeta.
 // Every output must not overlap any other argument. All memory is host memory.
 #pragma once
 
@@ -71,37 +72,38 @@ nn_status batchnorm_eval_backward_cpu(const nn_tensor_view * dy, const nn_tensor
 // training mode, forward-mode derivative (JVP) and its reverse: the gradient penalty
 //
 // The penalty needs d/dtheta of w . g with g = dD/dx and w = dGP/dg held fixed; that equals
-// d/dtheta sum(J_D(x) w), so the trainer pushes the tangent x_t = w through D's forward (JVP)
+// d/dtheta sum(J_D(x) w), so the trainer pushes the tangent x_dot = w through D's forward (JVP)
 // and backpropagates sum(output tangent) through the (primal, tangent) pairs. For this layer,
 // with the batch statistics depending on x (tangent of mu, var and s included):
 //
-//   A   = m(xhat * x_t)
-//   y_t = gamma * s * (x_t - m(x_t) - xhat * A)                                      (JVP)
+//   A     = m(xhat * x_dot)
+//   y_dot = gamma * s * (x_dot - m(x_dot) - xhat * A)                                    (JVP)
 //
-// Reverse of L = sum(r * y_t) for a given cotangent r (= dL/dy_t), with
-//   u = x_t - m(x_t),  Q = m(r * xhat),  M = m(r * u):
-//   dL/dx_t = gamma * s * (r - m(r) - xhat * Q)                 (the train backward with dy = r)
-//   dL/dx   = gamma * s^2 * ((3*A*Q - M) * xhat - Q * u - A * (r - m(r)))
-//   dL/dgamma = sum(r * s * (x_t - m(x_t) - xhat * A))          (= sum(r * y_t) / gamma)
-//   dL/dbeta  = 0: beta only shifts y, so y_t does not depend on it (it still reaches the
+// Reverse of L = sum(r * y_dot) for a given cotangent r (= dL/dy_dot), with
+//   u = x_dot - m(x_dot),  Q = m(r * xhat),  M = m(r * u):
+//   dL/dx_dot = gamma * s * (r - m(r) - xhat * Q)             (the train backward with dy = r)
+//   dL/dx     = gamma * s^2 * ((3*A*Q - M) * xhat - Q * u - A * (r - m(r)))
+//   dL/dgamma = sum(r * s * (x_dot - m(x_dot) - xhat * A))      (= sum(r * y_dot) / gamma)
+//   dL/dbeta  = 0: beta only shifts y, so y_dot does not depend on it (it still reaches the
 //               penalty through the primal y, whose cotangent goes to the ordinary backward).
-// Derivation: d mu = m(x_t); d var = 2 m((x - mu) x_t); d s = -s^3 m((x - mu) x_t); then
-// differentiate L = gamma * (s * sum(r u) - s^3 * m((x - mu) x_t) * sum(r (x - mu))) in x.
+// Derivation: d mu = m(x_dot); d var = 2 m((x - mu) x_dot); d s = -s^3 m((x - mu) x_dot); then
+// differentiate L = gamma * (s * sum(r u) - s^3 * m((x - mu) x_dot) * sum(r (x - mu))) in x.
 // Both are checked against finite differences in test/native/test-batchnorm.cpp.
-// Eval-mode BN is linear in x (y_t = gamma * s * x_t); CAW never differentiates a frozen one.
+// Eval-mode BN is linear in x (y_dot = gamma * s * x_dot); CAW never differentiates a frozen one.
 
-// x, x_t, y_t are (B, C, T); gamma, save_mean, save_invstd are (C): the statistics that
+// x, x_dot, y_dot are (B, C, T); gamma, save_mean, save_invstd are (C): the statistics that
 // batchnorm_train_forward_cpu saved for this same x.
-nn_status batchnorm_train_jvp_cpu(const nn_tensor_view * x, const nn_tensor_view * x_t,
+nn_status batchnorm_train_jvp_cpu(const nn_tensor_view * x, const nn_tensor_view * x_dot,
                                   const nn_tensor_view * gamma, const nn_tensor_view * save_mean,
-                                  const nn_tensor_view * save_invstd, nn_tensor_view * y_t);
+                                  const nn_tensor_view * save_invstd, nn_tensor_view * y_dot);
 
-// r, x, x_t, dx, dx_t are (B, C, T); gamma, save_mean, save_invstd, dgamma are (C).
-// dx (=) and dx_t (=) are dL/dx and dL/dx_t above; dgamma += dL/dgamma. Add the ordinary
+// r, x, x_dot, dx, dx_dot are (B, C, T); gamma, save_mean, save_invstd, dgamma are (C).
+// dx (=) and dx_dot (=) are dL/dx and dL/dx_dot above; dgamma += dL/dgamma. Add the ordinary
 // batchnorm_train_backward_cpu contribution of the primal path separately (dx is written, so sum
 // the two dx buffers in the caller).
 nn_status batchnorm_train_jvp_backward_cpu(const nn_tensor_view * r, const nn_tensor_view * x,
-                                           const nn_tensor_view * x_t, const nn_tensor_view * gamma,
+                                           const nn_tensor_view * x_dot,
+                                           const nn_tensor_view * gamma,
                                            const nn_tensor_view * save_mean,
                                            const nn_tensor_view * save_invstd, nn_tensor_view * dx,
-                                           nn_tensor_view * dx_t, nn_tensor_view * dgamma);
+                                           nn_tensor_view * dx_dot, nn_tensor_view * dgamma);

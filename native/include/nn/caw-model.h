@@ -1,5 +1,6 @@
-// caw-model.h: the Catch-A-Waveform generator G and discriminator D of ONE scale (docs
-// caw-spec.md §1, §3.5; ten details #2-#5, #7) as model code over the nn_core ops, llm.c style.
+// caw-model.h: the Catch-A-Waveform generator G and discriminator D of ONE scale
+// (docs/caw-spec.md §1, §3.5; "Ten details" #2-#5, #7) as model code over the nn_core ops, llm.c
+// style.
 // defines: CAW_MAX_LAYERS, CAW_MAX_CONVS, caw_kind, caw_bn_mode, caw_config, caw_rng_source,
 //          caw_conv, caw_model_t, caw_acts_t, caw_model, caw_acts, caw_pad, caw_model_init,
 //          caw_model_free, caw_model_init_params, caw_acts_free, caw_generator_forward,
@@ -29,7 +30,7 @@ constexpr size_t CAW_MAX_CONVS = CAW_MAX_LAYERS + 3;
 
 enum caw_kind { CAW_GENERATOR = 0, CAW_DISCRIMINATOR = 1 };
 
-/** How the BatchNorm layers run in a forward (caw-spec ten details #5). */
+/** How the BatchNorm layers run in a forward (docs/caw-spec.md "Ten details" #5). */
 enum caw_bn_mode {
     CAW_BN_TRAIN =
         0, // batch statistics; running stats updated with momentum 0.1 (PyTorch .train())
@@ -94,7 +95,7 @@ struct caw_model_t {
 };
 
 /**
- * Inpainting's discriminator mask for one input length N (caw-spec §4 "Inpainting"; the
+ * Inpainting's discriminator mask for one input length N (docs/caw-spec.md §4 "Inpainting"; the
  * reference's ConvBlock mask_out and not_valid_idx). With R_l = (K-1)(2^(l+1) - 1) the receptive
  * field after ConvBlock l, the BN statistics of ConvBlock l skip its output positions
  * [h0 - R_l, h1] (inclusive, clamped to the map) of every hole [h0, h1) at this level, and the
@@ -164,8 +165,8 @@ nn_status caw_model_init(caw_model * model, const caw_config * config);
 void caw_model_free(caw_model * model);
 
 /**
- * caw-spec §1 "Initialisation (inferred)": per conv in order v ~ U(±1/sqrt(C_in*K)), bias ~ same,
- * g = ||v|| per output channel; per BN gamma ~ N(1, 0.02), beta = 0; running mean 0, var 1.
+ * docs/caw-spec.md §1 "Initialisation (inferred)": per conv in order v ~ U(±1/sqrt(C_in*K)), bias ~
+ * same, g = ||v|| per output channel; per BN gamma ~ N(1, 0.02), beta = 0; running mean 0, var 1.
  * Zeroes grads.
  */
 nn_status caw_model_init_params(caw_model * model, const caw_rng_source * rng);
@@ -194,19 +195,20 @@ nn_status caw_discriminator_backward(caw_model * D, caw_acts * acts, const nn_te
                                      nn_tensor_view * dx);
 
 /**
- * The WGAN-GP term of the D step (caw-spec §3.5): x_hat = alpha*real + (1-alpha)*fake (both
- * constants), g = d/dx_hat sum_t D(x_hat)_t with train-mode BN, *gp = lambda * mean_t (|g_t| -
- * 1)^2, and, when add_grads, dgp/dtheta_D added (+=) into D->grads (exact reverse-over-forward; the
- * derivation is in native/src/model/caw-gp-impl.h). update_running: whether this forward updates
- * the running statistics (PyTorch's does). real, fake are (1, 1, N); alpha in [0, 1]; lambda
- * finite (0.01 in CAW). Overwrites acts (it is a forward of D).
+ * The WGAN-GP term of the D step (docs/caw-spec.md §3.5): x_hat = alpha*real + (1-alpha)*fake
+ * (both constants), g = d/dx_hat sum_t D(x_hat)_t with train-mode BN,
+ * *gp = lambda * mean_t (|g_t| - 1)^2, and, when add_grads, dgp/dtheta_D added (+=) into D->grads
+ * (exact reverse-over-forward; the derivation is in native/src/model/caw-gp-impl.h).
+ * update_running: whether this forward updates the running statistics (PyTorch's does). real, fake
+ * are (1, 1, N); alpha in [0, 1]; lambda finite (0.01 in CAW). Overwrites acts (it is a forward of
+ * D).
  */
 nn_status caw_gradient_penalty(caw_model * D, caw_acts * acts, const nn_tensor_view * real,
                                const nn_tensor_view * fake, float alpha, float lambda,
                                bool update_running, bool add_grads, float * gp);
 
 /**
- * Inpainting's masked D (caw-spec §4): caw_discriminator_forward with the BN statistics of
+ * Inpainting's masked D (docs/caw-spec.md §4): caw_discriminator_forward with the BN statistics of
  * every ConvBlock taken over mask's valid positions (train modes; EVAL ignores the mask). out
  * is the whole (1, 1, N - 2P) map; caw_discriminator_backward then differentiates the masked
  * forward. mask must outlive the backward and match N and D's config.

@@ -1,18 +1,15 @@
-// caw-trainer.h: the coarse-to-fine Catch-A-Waveform trainer (docs caw-spec.md §3, §4
-// "Unconditional" / "Reconstruction", ten details #1, #5-#9) over the one-scale model of
-// nn/caw-model.h, and the generation of the trained pyramid.
+// caw-trainer.h: the coarse-to-fine Catch-A-Waveform trainer (docs/caw-spec.md §3,
+// "Ten details" #1, #5-#9) over the one-scale model of nn/caw-model.h. Generation from what it
+// writes is nn/caw-generate.h.
 // defines: caw_train_mode, caw_train_config, caw_train_default_config, caw_epoch_losses,
-//          caw_progress, caw_train_callbacks, caw_train_result, caw_train, caw_trained,
-//          caw_trained_load, caw_trained_free, caw_generate_length, caw_generate,
-//          caw_reconstruct, CAW_CHECKPOINT_FORMAT, CAW_CHECKPOINT_FORMAT_INPAINTING, caw_hole,
-//          CAW_MAX_HOLES
+//          caw_progress, caw_train_callbacks, caw_train_result, caw_train,
+//          CAW_CHECKPOINT_FORMAT, CAW_CHECKPOINT_FORMAT_INPAINTING, caw_hole, CAW_MAX_HOLES
 //
 // Randomness: every draw comes from the stream nn_rng_init_stream(seed, scale, purpose), so a
 // scale's numbers depend only on (seed, scale index) and a run resumed at a scale boundary
 // writes checkpoints byte-identical to an uninterrupted run. Files in the output directory:
 // scale-<s>.ckpt (s = trained scale, 0 = coarsest; nn/checkpoint.h format, no timestamps) and
-// manifest.json (progress for people and TypeScript; not needed to resume). Audio files are
-// TypeScript's job: caw_generate / caw_reconstruct return float buffers.
+// manifest.json (progress for people and TypeScript; not needed to resume).
 #pragma once
 
 #include <cstddef>
@@ -30,7 +27,7 @@ constexpr uint64_t CAW_CHECKPOINT_FORMAT = 1;
  * Other modes still write format 1, so their files are unchanged. */
 constexpr uint64_t CAW_CHECKPOINT_FORMAT_INPAINTING = 2;
 
-/** caw-spec §3 "Loss choice by mode". */
+/** docs/caw-spec.md §3 "Loss choice by mode". */
 enum caw_train_mode {
     CAW_TRAIN_NORMAL     = 0, // music: alpha1 0, alpha2 1e-4, add_cond_noise
     CAW_TRAIN_DENOISING  = 1, // alpha1 10, alpha2 0, no cond noise (also speech's choice)
@@ -72,10 +69,10 @@ struct caw_train_config {
 void caw_train_default_config(caw_train_config * config, caw_train_mode mode);
 
 /**
- * One epoch's numbers (means over D's output map, caw-spec §3.4-§3.6): d_real = mean D(real),
- * d_fake = mean D(fake) in the D step, gp the penalty, err_g = -mean D(fake) through the updated
- * D, rec = alpha1 * mse + alpha2 * mss, mse and mss the reconstruction's distances to the real
- * level (mss is NaN when the level is shorter than nn_mss_min_length and alpha2 == 0).
+ * One epoch's numbers (means over D's output map, docs/caw-spec.md §3.4-§3.6): d_real = mean
+ * D(real), d_fake = mean D(fake) in the D step, gp the penalty, err_g = -mean D(fake) through the
+ * updated D, rec = alpha1 * mse + alpha2 * mss, mse and mss the reconstruction's distances to the
+ * real level (mss is NaN when the level is shorter than nn_mss_min_length and alpha2 == 0).
  */
 struct caw_epoch_losses {
     double d_real, d_fake, gp, err_g, rec, mse, mss;
@@ -107,8 +104,8 @@ struct caw_train_result {
 };
 
 /**
- * Inpainting (mode CAW_TRAIN_INPAINTING, caw-spec §4 "Inpainting", as the reference's code does
- * it): the holes are zeroed in the (normalised) signal and scaled to each level by
+ * Inpainting (mode CAW_TRAIN_INPAINTING, docs/caw-spec.md §4 "Inpainting", as the reference's code
+ * does it): the holes are zeroed in the (normalised) signal and scaled to each level by
  * nn_hole_index; level energies (first scale, noise amps) and the reconstruction MSE use valid
  * samples only (the MSS loss, off by default, sees the whole signal, as the reference's);
  * z_rec at scales >= 1 is N(0, 1) inside the level's holes (stream (s, REC), drawn once, kept
@@ -116,7 +113,7 @@ struct caw_train_result {
  * (caw_dmask: BN statistics without the grown holes, means over kept outputs, GP gradient times
  * total / kept), the fake passes the unmasked one. options->holes is set from config.
  *
- * Trains x (N mono samples at Fs Hz, finite) coarse to fine, following caw-spec §3 exactly:
+ * Trains x (N mono samples at Fs Hz, finite) coarse to fine, following docs/caw-spec.md §3 exactly:
  * per scale s, fresh G and D (C = channels_first at s = 0, channels_rest after), warm-started
  * from scale s-1 (params + BN state) when s >= 2, otherwise initialised from stream (s, INIT);
  * coarser G frozen (EVAL BN); one D step then one G step per epoch; LR multistep. After each
@@ -129,49 +126,3 @@ struct caw_train_result {
 nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_options * options,
                     const caw_train_config * config, const char * out_dir, bool resume,
                     const caw_train_callbacks * callbacks, caw_train_result * result);
-
-/**
- * The frozen generators of a trained (possibly partial) run, loaded from its checkpoints:
- * per scale s < scales its rate, training length, noise amp (full precision) and G (EVAL BN);
- * z_rec0 the reconstruction noise of scale 0; z_rec[s] that of scale s >= 1 (null = zeros;
- * inpainting runs: N(0, 1) inside the holes). Inpainting runs also give their holes (at Fs).
- */
-struct caw_trained {
-    size_t         scales;
-    uint32_t *     rates;   // (scales)
-    size_t *       lengths; // (scales)
-    double *       amps;    // (scales)
-    caw_model *    G;       // (scales)
-    caw_acts *     acts;    // (scales), sized for the last length used
-    float *        z_rec0;  // (lengths[0])
-    float **       z_rec;   // (scales): z_rec[0] == z_rec0; z_rec[s] (lengths[s]) or null
-    uint64_t       config_hash;
-    bool           inpainting; // an inpainting run (its checkpoints are kind 2)
-    uint32_t       Fs;         // inpainting: the training signal's rate (the holes' unit), else 0
-    caw_hole       holes[CAW_MAX_HOLES];
-    size_t         hole_count; // inpainting: 1..CAW_MAX_HOLES, else 0
-};
-
-/** Loads scale-0.ckpt .. scale-<n-1>.ckpt of out_dir (n = every consecutive complete scale).
- * Fails when there is none, a file is corrupt, or their config hashes differ. */
-nn_status caw_trained_load(caw_trained * trained, const char * out_dir);
-
-/** Frees everything; *trained becomes empty. Safe on a zeroed or freed one. */
-void caw_trained_free(caw_trained * trained);
-
-/** Output length of caw_generate for `seconds`: round(rate_last * seconds); 0 if invalid. */
-size_t caw_generate_length(const caw_trained * trained, double seconds);
-
-/**
- * Unconditional generation (caw-spec §4): scale s has length round(rate_s * seconds); scale 0
- * runs G_0 on randn * amp_0, each later scale cubic-upsamples, crops/pads, adds randn * amp_s
- * and runs G_s, all in EVAL BN. Noise from nn_rng_init(seed), drawn scale by scale. out holds
- * out_len == caw_generate_length(trained, seconds) floats at rates[scales - 1], normalised
- * units. seconds > 0, finite, with every scale's length >= 1 (G is fully convolutional).
- */
-nn_status caw_generate(caw_trained * trained, uint64_t seed, double seconds, float * out,
-                       size_t out_len);
-
-/** The reconstruction (z_rec through the pyramid, EVAL BN) at the finest loaded scale; out
- * holds out_len == lengths[scales - 1] floats. */
-nn_status caw_reconstruct(caw_trained * trained, float * out, size_t out_len);

@@ -1,4 +1,4 @@
-// checkpoint.h: the trainer's binary checkpoint, "all state needed to resume" (docs caw-spec.md
+// checkpoint.h: the trainer's binary checkpoint, "all state needed to resume" (docs/caw-spec.md
 // §3: parameters, Adam m/v, BN buffers, noise amps, z_rec, RNG states, epoch counters, ...).
 // defines: NN_CHECKPOINT_MAGIC, NN_CHECKPOINT_VERSION, NN_CHECKPOINT_NAME_MAX,
 //          NN_CHECKPOINT_ALIGN, nn_ck_dtype, nn_ck_dtype_size, nn_crc32, nn_checkpoint_writer,

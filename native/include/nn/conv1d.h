@@ -1,5 +1,5 @@
 // conv1d.h: the stride-1 dilated 1-D convolution inside every Catch-A-Waveform NormConv1d
-// (docs caw-spec.md section 1; section 5: these convolutions are nearly all of the model's FLOPs).
+// (docs/caw-spec.md §1; §5: these convolutions are nearly all of the model's FLOPs).
 // defines: conv1d_forward_cpu, conv1d_backward_cpu, conv1d_cpu_kernel
 //
 //   y[b, o, t] = bias[o] + sum_{i, k} w[o, i, k] * x[b, i, t + k*D - pad]

@@ -1,5 +1,5 @@
 // fft.h: a real FFT for power-of-two sizes, the building block of the STFT (nn/stft.h) and the
-// multi-resolution spectral loss (nn/mss-loss.h, caw-spec.md §3 "MSS loss").
+// multi-resolution spectral loss (nn/mss-loss.h, docs/caw-spec.md §3 "MSS loss").
 // defines: nn_fft_plan, nn_fft_plan_init, nn_fft_plan_free, nn_fft_plan_size,
 //          rfft_forward_cpu, rfft_inverse_cpu, rfft_adjoint_cpu
 //

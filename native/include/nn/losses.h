@@ -1,6 +1,6 @@
-// losses.h: the scalar losses of Catch-A-Waveform training (docs caw-spec.md §3): the MSE
+// losses.h: the scalar losses of Catch-A-Waveform training (docs/caw-spec.md §3): the MSE
 // reconstruction term, the WGAN critic mean, and the gradient penalty of the D step (§3.5,
-// ten details #7). defines: mse_forward_cpu, mse_backward_cpu, critic_mean_forward_cpu,
+// "Ten details" #7). defines: mse_forward_cpu, mse_backward_cpu, critic_mean_forward_cpu,
 // critic_mean_backward_cpu, gradient_penalty_forward_cpu, gradient_penalty_backward_cpu
 //
 // Forward functions write one float through a host pointer, summed in double in a fixed order.

@@ -1,5 +1,5 @@
 // mss-loss.h: the multi-resolution spectral (MSS) reconstruction loss of the music mode,
-// caw-spec.md §3 "MSS loss" and ten details #9:
+// docs/caw-spec.md §3 "MSS loss" and "Ten details" #9:
 //   MSS(x, y) = (1 / C) sum_c || S_c(y) - S_c(x) ||_F
 // over C STFT configurations (n_fft, hop, win), S_c = |STFT| as in nn/stft.h (centred, reflect
 // padding, periodic Hann zero-padded centrally to n_fft, one-sided, un-normalised). The norm is
@@ -21,7 +21,7 @@ struct nn_mss_config {
     size_t win;
 };
 
-/** The reference's configurations (caw-spec.md §6 "multispec"). */
+/** The reference's configurations (docs/caw-spec.md §6 "multispec"). */
 constexpr nn_mss_config NN_MSS_DEFAULT_CONFIGS[3] = {
     {2048, 240, 1200},
     {1024, 120, 600},

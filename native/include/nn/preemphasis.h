@@ -1,5 +1,5 @@
 // preemphasis.h: the pre-emphasis filter that ends the Catch-A-Waveform generator and
-// discriminator (docs caw-spec.md): y[b, c, 0] = x[b, c, 0], y[b, c, t] = x[b, c, t] - a * x[b, c,
+// discriminator (docs/caw-spec.md): y[b, c, 0] = x[b, c, 0], y[b, c, t] = x[b, c, t] - a * x[b, c,
 // t-1]. defines: preemphasis_forward_cpu, preemphasis_backward_cpu,
 //          preemphasis_forward_cuda, preemphasis_backward_cuda
 //

@@ -1,5 +1,5 @@
-// pyramid.h: the Catch-A-Waveform scale pyramid (docs caw-spec.md §2, §1 "Noise amplitudes",
-// ten details #6 and #10): candidate rates, every level resampled directly from the full-rate
+// pyramid.h: the Catch-A-Waveform scale pyramid (docs/caw-spec.md §2, §1 "Noise amplitudes",
+// "Ten details" #6 and #10): candidate rates, every level resampled directly from the full-rate
 // signal, the first trained scale (energy / speech rules and their fallback), per-level energies
 // and the noise amplitudes derived from them.
 // defines: NN_CAW_FS_LIST, NN_CAW_FS_LIST_LEN, NN_CAW_SPEECH_MIN_RATE, nn_pyramid_options,
@@ -23,7 +23,8 @@ constexpr uint32_t NN_CAW_FS_LIST[NN_CAW_FS_LIST_LEN] = {
 /** With `speech`, levels below this rate are never trained (CAW hard-codes 500 Hz). */
 constexpr uint32_t NN_CAW_SPEECH_MIN_RATE = 500;
 
-/** An inpainting hole: samples [start, end) of the full-rate signal (caw-spec §4 "Inpainting"). */
+/** An inpainting hole: samples [start, end) of the full-rate signal (docs/caw-spec.md §4
+ * "Inpainting"). */
 struct nn_hole {
     size_t start, end;
 };

@@ -1,4 +1,4 @@
-// resample.h: the two resamplers of the Catch-A-Waveform scale pyramid (docs caw-spec.md §2).
+// resample.h: the two resamplers of the Catch-A-Waveform scale pyramid (docs/caw-spec.md §2).
 // defines: nn_sinc_mode, nn_sinc_filter, nn_sinc_filter_init, nn_sinc_filter_free,
 //          resample_sinc_length, resample_sinc_cpu, upsample_cubic_length,
 //          upsample_cubic_forward_cpu, upsample_cubic_backward_cpu

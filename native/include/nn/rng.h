@@ -1,4 +1,4 @@
-// rng.h: the one random-number generator of the Catch-A-Waveform trainer (docs caw-spec.md §1,
+// rng.h: the one random-number generator of the Catch-A-Waveform trainer (docs/caw-spec.md §1,
 // §3: weight/BN init, the per-epoch noise z, z_rec, the gradient-penalty alpha per epoch).
 // defines: nn_rng, NN_RNG_STATE_BYTES, NN_RNG_MAX_STREAM, nn_rng_purpose, nn_splitmix64_next,
 //          nn_rng_init, nn_rng_init_stream, nn_rng_next_u64, nn_rng_uniform_double,

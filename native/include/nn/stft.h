@@ -1,5 +1,5 @@
-// stft.h: the magnitude of the short-time Fourier transform, as the MSS loss of caw-spec.md §3
-// ("MSS loss", ten details #9) computes it with torch.stft(center=True, pad_mode="reflect",
+// stft.h: the magnitude of the short-time Fourier transform, as the MSS loss of docs/caw-spec.md §3
+// ("MSS loss", "Ten details" #9) computes it with torch.stft(center=True, pad_mode="reflect",
 // window=hann_window(win, periodic=True) zero-padded centrally to n_fft, onesided=True,
 // normalized=False), followed by .abs().
 // defines: nn_stft_frames, stft_magnitude_forward_cpu, stft_magnitude_backward_cpu

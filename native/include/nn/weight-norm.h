@@ -1,5 +1,5 @@
 // weight-norm.h: PyTorch's weight_norm(dim=0) reparameterisation of every Catch-A-Waveform
-// NormConv1d weight (docs caw-spec.md section 1): per output channel o,
+// NormConv1d weight (docs/caw-spec.md §1): per output channel o,
 //   w[o, :, :] = g[o] * v[o, :, :] / ||v[o, :, :]||_2      (the norm over in-channels and taps)
 // defines: weight_norm_forward_cpu, weight_norm_backward_cpu
 //

@@ -1,5 +1,5 @@
-// adam.cpp: CPU Adam step, MultiStepLR and the parameter layout (see nn/adam.h, caw-spec §3).
-// The update is one flat elementwise loop (adam-impl.h) split over nn_parallel_for: every
+// adam.cpp: CPU Adam step, MultiStepLR and the parameter layout (see nn/adam.h, docs/caw-spec.md
+// §3). The update is one flat elementwise loop (adam-impl.h) split over nn_parallel_for: every
 // element is updated by exactly one item, so results are bitwise identical for any thread count.
 // CAW: lr 0.0015, betas (0.5, 0.999), eps 1e-8, MultiStepLR([int(2/3 * epochs)], gamma 0.1).
 
@@ -49,10 +49,7 @@ nn_status adam_step_cpu(nn_tensor_view * params, const nn_tensor_view * grads, n
     const nn_tensor_view * views[4] = {params, grads, m, v};
     const char *           names[4] = {"params", "grads", "m", "v"};
     for (int i = 0; i < 4; i++) {
-        const nn_status status = check_buffer(names[i], views[i]);
-        if (status != NN_STATUS_OK) {
-            return status;
-        }
+        NN_TRY(check_buffer(names[i], views[i]));
     }
     const size_t n = nn_view_numel(params);
     for (int i = 1; i < 4; i++) {

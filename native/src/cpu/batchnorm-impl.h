@@ -4,17 +4,18 @@
 // contiguous (B, C, T) tensor, so channels can run on different threads with identical results.
 // Sums over the channel's N = B*T values are taken in double, in a fixed (b, t) order.
 //
-// Masked statistics (inpainting's D, caw-spec §4): the train-mode functions take an optional
-// `valid` (T) flag per time step (shared by every b). The batch statistics are then taken over
-// the n_v = B * count(valid) flagged values only and applied to EVERY value, so
+// Masked statistics (inpainting's D, docs/caw-spec.md §4): the train-mode functions take an
+// optional `valid` (T) flag per time step (shared by every b). The batch statistics are then
+// taken over the n_v = B * count(valid) flagged values only and applied to EVERY value, so
 //   mu = m_V(x), var = m_V((x - mu)^2), y = gamma * s * (x - mu) + beta everywhere,
 // and the backward / JVP formulas of nn/batchnorm.h hold with sums over ALL values divided by
 // n_v, the statistics' terms applied to valid positions only (v_p = valid[t] as 0 / 1):
 //   dx_p   = gamma * s * (dy_p - v_p * (S(dy) + xhat_p * S(dy * xhat)) / n_v)
-//   y_t,p  = gamma * s * (x_t,p - m_V(x_t) - xhat_p * A),  A = m_V(xhat * x_t)
-//   JVP reverse, with u = x_t - m_V(x_t), m_r = S(r)/n_v, Q = S(r * xhat)/n_v, M = S(r * u)/n_v:
-//   dx_t,p = gamma * s * (r_p - v_p * (m_r + xhat_p * Q))
-//   dx_p   = gamma * s^2 * (v_p * ((3AQ - M) * xhat_p - Q * u_p) - A * (r_p - v_p * m_r))
+//   y_dot,p  = gamma * s * (x_dot,p - m_V(x_dot) - xhat_p * A),  A = m_V(xhat * x_dot)
+//   JVP reverse, with u = x_dot - m_V(x_dot), m_r = S(r)/n_v, Q = S(r * xhat)/n_v,
+//   M = S(r * u)/n_v:
+//   dx_dot,p = gamma * s * (r_p - v_p * (m_r + xhat_p * Q))
+//   dx_p     = gamma * s^2 * (v_p * ((3AQ - M) * xhat_p - Q * u_p) - A * (r_p - v_p * m_r))
 // (S = sum over all values.) With every flag set this is exactly the unmasked layer; the
 // reference computes the masked values at valid positions only and passes the conv output
 // through unnormalised elsewhere, a difference that never reaches a kept D output.
@@ -178,10 +179,11 @@ void batchnorm_eval_backward_channel(const Real * dy, const Real * x, Real * dx,
     *dbeta  = static_cast<Real>(static_cast<double>(*dbeta) + sum_dy);
 }
 
-// x, x_t, y_t are (B, C, T). y_t[:, c, :] = gamma * s * (x_t - m(x_t) - xhat * m(xhat * x_t)).
+// x, x_dot, y_dot are (B, C, T).
+// y_dot[:, c, :] = gamma * s * (x_dot - m(x_dot) - xhat * m(xhat * x_dot)).
 template <typename Real>
-void batchnorm_train_jvp_channel(const Real * x, const Real * x_t, Real * y_t, batchnorm_channel ch,
-                                 Real gamma, Real mean, Real invstd,
+void batchnorm_train_jvp_channel(const Real * x, const Real * x_dot, Real * y_dot,
+                                 batchnorm_channel ch, Real gamma, Real mean, Real invstd,
                                  const unsigned char * valid = nullptr) {
     const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
     double       sum_xt = 0.0, sum_xhat_xt = 0.0;
@@ -189,8 +191,8 @@ void batchnorm_train_jvp_channel(const Real * x, const Real * x_t, Real * y_t, b
         for (size_t t = 0; t < ch.T; t++) {
             const size_t i = ch.row(b) + t;
             const double v = batchnorm_flag(valid, t);
-            sum_xt += v * static_cast<double>(x_t[i]);
-            sum_xhat_xt += v * (static_cast<double>(x[i]) - mu) * s * static_cast<double>(x_t[i]);
+            sum_xt += v * static_cast<double>(x_dot[i]);
+            sum_xhat_xt += v * (static_cast<double>(x[i]) - mu) * s * static_cast<double>(x_dot[i]);
         }
     }
     const double n       = static_cast<double>(batchnorm_valid_count(ch, valid));
@@ -201,17 +203,18 @@ void batchnorm_train_jvp_channel(const Real * x, const Real * x_t, Real * y_t, b
         for (size_t t = 0; t < ch.T; t++) {
             const size_t i    = ch.row(b) + t;
             const double xhat = (static_cast<double>(x[i]) - mu) * s;
-            y_t[i] = static_cast<Real>(gamma_s * (static_cast<double>(x_t[i]) - m_xt - xhat * A));
+            y_dot[i] =
+                static_cast<Real>(gamma_s * (static_cast<double>(x_dot[i]) - m_xt - xhat * A));
         }
     }
 }
 
-// r, x, x_t, dx, dx_t are (B, C, T). The reverse of L = sum(r * y_t) (nn/batchnorm.h):
-// dx[:, c, :] and dx_t[:, c, :] written, *dgamma accumulated.
+// r, x, x_dot, dx, dx_dot are (B, C, T). The reverse of L = sum(r * y_dot) (nn/batchnorm.h):
+// dx[:, c, :] and dx_dot[:, c, :] written, *dgamma accumulated.
 template <typename Real>
-void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const Real * x_t,
-                                          Real * dx, Real * dx_t, batchnorm_channel ch, Real gamma,
-                                          Real mean, Real invstd, Real * dgamma,
+void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const Real * x_dot,
+                                          Real * dx, Real * dx_dot, batchnorm_channel ch,
+                                          Real gamma, Real mean, Real invstd, Real * dgamma,
                                           const unsigned char * valid = nullptr) {
     const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
     double       sum_r = 0.0, sum_xt = 0.0, sum_xhat_xt = 0.0, sum_r_xhat = 0.0, sum_r_xt = 0.0;
@@ -219,7 +222,7 @@ void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const 
         for (size_t t = 0; t < ch.T; t++) {
             const size_t i    = ch.row(b) + t;
             const double ri   = static_cast<double>(r[i]);
-            const double xti  = static_cast<double>(x_t[i]);
+            const double xti  = static_cast<double>(x_dot[i]);
             const double xhat = (static_cast<double>(x[i]) - mu) * s;
             const double v    = batchnorm_flag(valid, t);
             sum_r += ri;
@@ -231,10 +234,10 @@ void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const 
     }
     const double n    = static_cast<double>(batchnorm_valid_count(ch, valid));
     const double m_r  = sum_r / n;                 // S(r) / n_v
-    const double m_xt = sum_xt / n;                // m_V(x_t)
-    const double A    = sum_xhat_xt / n;           // m_V(xhat * x_t)
+    const double m_xt = sum_xt / n;                // m_V(x_dot)
+    const double A    = sum_xhat_xt / n;           // m_V(xhat * x_dot)
     const double Q    = sum_r_xhat / n;            // S(r * xhat) / n_v
-    const double M    = sum_r_xt / n - m_r * m_xt; // S(r * u) / n_v, u = x_t - m_V(x_t)
+    const double M    = sum_r_xt / n - m_r * m_xt; // S(r * u) / n_v, u = x_dot - m_V(x_dot)
     const double g                   = static_cast<double>(gamma);
     double       sum_r_yt_over_gamma = 0.0;
     for (size_t b = 0; b < ch.B; b++) {
@@ -242,9 +245,9 @@ void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const 
             const size_t i    = ch.row(b) + t;
             const double ri   = static_cast<double>(r[i]);
             const double xhat = (static_cast<double>(x[i]) - mu) * s;
-            const double u    = static_cast<double>(x_t[i]) - m_xt;
+            const double u    = static_cast<double>(x_dot[i]) - m_xt;
             const double v    = batchnorm_flag(valid, t);
-            dx_t[i]           = static_cast<Real>(g * s * (ri - v * (m_r + xhat * Q)));
+            dx_dot[i]         = static_cast<Real>(g * s * (ri - v * (m_r + xhat * Q)));
             dx[i]             = static_cast<Real>(
                 g * s * s * (v * ((3.0 * A * Q - M) * xhat - Q * u) - A * (ri - v * m_r)));
             sum_r_yt_over_gamma += ri * s * (u - xhat * A);

@@ -1,9 +1,9 @@
 // batchnorm.cpp: CPU reference for BatchNorm1d over (B, C, T) (see nn/batchnorm.h), training and
-// eval modes plus the training-mode JVP pair the gradient penalty needs (caw-spec.md §1, §3.5).
-// Plain loops in cpu/batchnorm-impl.h, one channel at a time; channels are independent items, so
-// nn_parallel_for splits over them and the result is bitwise the same for any thread count.
-// Every argument is checked before anything is written: a failed call leaves all outputs (and
-// the running statistics) untouched.
+// eval modes plus the training-mode JVP pair the gradient penalty needs (docs/caw-spec.md §1,
+// §3.5). Plain loops in cpu/batchnorm-impl.h, one channel at a time; channels are independent
+// items, so nn_parallel_for splits over them and the result is bitwise the same for any thread
+// count. Every argument is checked before anything is written: a failed call leaves all outputs
+// (and the running statistics) untouched.
 
 #include "nn/batchnorm.h"
 
@@ -264,16 +264,16 @@ nn_status batchnorm_eval_backward_cpu(const nn_tensor_view * dy, const nn_tensor
 // ----------------------------------------------------------------------------
 // training mode JVP and its reverse
 
-nn_status batchnorm_train_jvp_cpu(const nn_tensor_view * x, const nn_tensor_view * x_t,
+nn_status batchnorm_train_jvp_cpu(const nn_tensor_view * x, const nn_tensor_view * x_dot,
                                   const nn_tensor_view * gamma, const nn_tensor_view * save_mean,
-                                  const nn_tensor_view * save_invstd, nn_tensor_view * y_t) {
+                                  const nn_tensor_view * save_invstd, nn_tensor_view * y_dot) {
     const char * op     = "batchnorm_train_jvp_cpu";
     const bn_arg args[] = {{"x", x, false, false},
-                           {"x_t", x_t, false, false},
+                           {"x_dot", x_dot, false, false},
                            {"gamma", gamma, true, false},
                            {"save_mean", save_mean, true, false},
                            {"save_invstd", save_invstd, true, false},
-                           {"y_t", y_t, false, true}};
+                           {"y_dot", y_dot, false, true}};
     nn_status    status = check_args(op, args, 6, 0);
     if (status == NN_STATUS_OK) {
         status = check_train_n(op, x);
@@ -282,27 +282,28 @@ nn_status batchnorm_train_jvp_cpu(const nn_tensor_view * x, const nn_tensor_view
         return status;
     }
     for_each_channel(x, [&](size_t c) {
-        batchnorm_train_jvp_channel(x->data, x_t->data, y_t->data, channel_of(x, c), gamma->data[c],
-                                    save_mean->data[c], save_invstd->data[c]);
+        batchnorm_train_jvp_channel(x->data, x_dot->data, y_dot->data, channel_of(x, c),
+                                    gamma->data[c], save_mean->data[c], save_invstd->data[c]);
     });
     nn_clear_error();
     return NN_STATUS_OK;
 }
 
 nn_status batchnorm_train_jvp_backward_cpu(const nn_tensor_view * r, const nn_tensor_view * x,
-                                           const nn_tensor_view * x_t, const nn_tensor_view * gamma,
+                                           const nn_tensor_view * x_dot,
+                                           const nn_tensor_view * gamma,
                                            const nn_tensor_view * save_mean,
                                            const nn_tensor_view * save_invstd, nn_tensor_view * dx,
-                                           nn_tensor_view * dx_t, nn_tensor_view * dgamma) {
+                                           nn_tensor_view * dx_dot, nn_tensor_view * dgamma) {
     const char * op     = "batchnorm_train_jvp_backward_cpu";
     const bn_arg args[] = {{"x", x, false, false},
                            {"r", r, false, false},
-                           {"x_t", x_t, false, false},
+                           {"x_dot", x_dot, false, false},
                            {"gamma", gamma, true, false},
                            {"save_mean", save_mean, true, false},
                            {"save_invstd", save_invstd, true, false},
                            {"dx", dx, false, true},
-                           {"dx_t", dx_t, false, true},
+                           {"dx_dot", dx_dot, false, true},
                            {"dgamma", dgamma, true, true}};
     nn_status    status = check_args(op, args, 9, 0);
     if (status == NN_STATUS_OK) {
@@ -312,7 +313,7 @@ nn_status batchnorm_train_jvp_backward_cpu(const nn_tensor_view * r, const nn_te
         return status;
     }
     for_each_channel(x, [&](size_t c) {
-        batchnorm_train_jvp_backward_channel(r->data, x->data, x_t->data, dx->data, dx_t->data,
+        batchnorm_train_jvp_backward_channel(r->data, x->data, x_dot->data, dx->data, dx_dot->data,
                                              channel_of(x, c), gamma->data[c], save_mean->data[c],
                                              save_invstd->data[c], dgamma->data + c);
     });

@@ -1,5 +1,5 @@
 // conv1d.cpp: the dilated 1-D convolution's entry points and fast CPU path (see nn/conv1d.h;
-// caw-spec.md sections 1 and 5). The plain reference loops are in conv1d-impl.h.
+// docs/caw-spec.md §1 and §5). The plain reference loops are in conv1d-impl.h.
 //
 // Fast path (GCC/Clang): every product is a register-blocked GEMM-like micro-kernel written with
 // the compilers' portable vector extensions, compiled three times (baseline ISA, AVX2+FMA,

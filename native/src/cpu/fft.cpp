@@ -72,10 +72,7 @@ size_t nn_fft_plan_size(const nn_fft_plan * plan) {
 // transforms
 
 nn_status rfft_forward_cpu(const nn_fft_plan * plan, const float * x, float * X) {
-    const nn_status status = check_call("rfft_forward_cpu", plan, x, X);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(check_call("rfft_forward_cpu", plan, x, X));
     if (x != X) {
         std::memmove(X, x, plan->impl.n * sizeof(float));
     }
@@ -85,10 +82,7 @@ nn_status rfft_forward_cpu(const nn_fft_plan * plan, const float * x, float * X)
 }
 
 nn_status rfft_inverse_cpu(const nn_fft_plan * plan, const float * X, float * x) {
-    const nn_status status = check_call("rfft_inverse_cpu", plan, X, x);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(check_call("rfft_inverse_cpu", plan, X, x));
     // The in-place routine needs n + 2 floats and x holds only n: run it on a copy when apart.
     if (X == x) {
         rfft_inverse_inplace(plan->impl, x);
@@ -107,10 +101,7 @@ nn_status rfft_inverse_cpu(const nn_fft_plan * plan, const float * X, float * x)
 }
 
 nn_status rfft_adjoint_cpu(const nn_fft_plan * plan, const float * g, float * dx) {
-    const nn_status status = check_call("rfft_adjoint_cpu", plan, g, dx);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(check_call("rfft_adjoint_cpu", plan, g, dx));
     if (g == dx) {
         rfft_adjoint_inplace(plan->impl, dx);
     } else {

@@ -1,5 +1,5 @@
 // losses.cpp: CPU reference for the MSE, critic-mean and gradient-penalty losses (see
-// nn/losses.h; caw-spec.md §3). Plain loops in cpu/losses-impl.h; reductions are one serial
+// nn/losses.h; docs/caw-spec.md §3). Plain loops in cpu/losses-impl.h; reductions are one serial
 // double sum in index order, so results are bitwise reproducible. These are O(N) next to the
 // O(N*C^2*K) convolutions, so nothing here is threaded. Arguments are checked before writing.
 

@@ -1,4 +1,4 @@
-// mss-loss-impl.h: the MSS loss loops behind nn/mss-loss.h (caw-spec.md §3 "MSS loss"),
+// mss-loss-impl.h: the MSS loss loops behind nn/mss-loss.h (docs/caw-spec.md §3 "MSS loss"),
 // templated on the scalar type so nn_core runs them in float and the tests in double.
 // defines: mss_plan_impl, mss_check_configs, mss_plan_build, mss_config_norm, mss_forward,
 //          mss_backward

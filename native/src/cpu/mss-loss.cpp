@@ -1,5 +1,5 @@
 // mss-loss.cpp: the MSS loss entry points of nn/mss-loss.h over the loops of
-// cpu/mss-loss-impl.h (caw-spec.md §3 "MSS loss"). A plan wraps mss_plan_impl<float>: FFT
+// cpu/mss-loss-impl.h (docs/caw-spec.md §3 "MSS loss"). A plan wraps mss_plan_impl<float>: FFT
 // tables, windows and one scratch buffer per role, sized once for the signal length T.
 // Frames run in parallel (nn_parallel_for); every sum over frames or configurations is taken in
 // a fixed order, so the loss and dy are bitwise the same for any thread count.
@@ -28,10 +28,7 @@ nn_status check_call(const char * op, const nn_mss_plan * plan, const nn_tensor_
     const char *           names[3] = {"x", "y", "dy"};
     for (int i = 0; i < (dy == nullptr ? 2 : 3); i++) {
         size_t          T      = 0;
-        const nn_status status = stft_check_signal(op, names[i], views[i], &T);
-        if (status != NN_STATUS_OK) {
-            return status;
-        }
+        NN_TRY(stft_check_signal(op, names[i], views[i], &T));
         if (T != plan->impl.T) {
             return nn_fail(NN_STATUS_INVALID_ARGUMENT,
                            "%s: %s has %zu samples but the plan was made for T = %zu", op, names[i],
@@ -65,10 +62,7 @@ nn_status nn_mss_plan_init(nn_mss_plan ** plan, const nn_mss_config * configs, s
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: plan is null", op);
     }
     *plan                  = nullptr;
-    const nn_status status = mss_check_configs(op, configs, n_configs, T);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(mss_check_configs(op, configs, n_configs, T));
     nn_mss_plan * made = new (std::nothrow) nn_mss_plan();
     if (made == nullptr) {
         return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: out of memory (T = %zu)", op, T);
@@ -94,10 +88,7 @@ void nn_mss_plan_free(nn_mss_plan * plan) {
 nn_status mss_loss_forward_cpu(nn_mss_plan * plan, const nn_tensor_view * x,
                                const nn_tensor_view * y, double * loss) {
     const char *    op     = "mss_loss_forward_cpu";
-    const nn_status status = check_call(op, plan, x, y, nullptr);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(check_call(op, plan, x, y, nullptr));
     if (loss == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: loss is null", op);
     }
@@ -112,10 +103,7 @@ nn_status mss_loss_backward_cpu(nn_mss_plan * plan, const nn_tensor_view * x,
     if (dy == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dy is null", op);
     }
-    const nn_status status = check_call(op, plan, x, y, dy);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(check_call(op, plan, x, y, dy));
     const double value = mss_backward(plan->impl, x->data, y->data, dy->data);
     if (loss != nullptr) {
         *loss = value;

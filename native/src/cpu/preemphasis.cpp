@@ -14,10 +14,7 @@
 // entry points
 
 nn_status preemphasis_forward_cpu(const nn_tensor_view * x, nn_tensor_view * y, float a) {
-    const nn_status status = nn_check_same_3d("preemphasis_forward_cpu", "x", x, "y", y);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(nn_check_same_3d("preemphasis_forward_cpu", "x", x, "y", y));
     const size_t rows = x->shape[0] * x->shape[1]; // B * C
     const size_t T    = x->shape[2];
     for (size_t row = 0; row < rows; row++) {
@@ -28,10 +25,7 @@ nn_status preemphasis_forward_cpu(const nn_tensor_view * x, nn_tensor_view * y, 
 }
 
 nn_status preemphasis_backward_cpu(const nn_tensor_view * dy, nn_tensor_view * dx, float a) {
-    const nn_status status = nn_check_same_3d("preemphasis_backward_cpu", "dy", dy, "dx", dx);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(nn_check_same_3d("preemphasis_backward_cpu", "dy", dy, "dx", dx));
     const size_t rows = dy->shape[0] * dy->shape[1]; // B * C
     const size_t T    = dy->shape[2];
     for (size_t row = 0; row < rows; row++) {

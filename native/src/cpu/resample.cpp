@@ -1,11 +1,11 @@
-// resample.cpp: CPU entry points of the scale-pyramid resamplers (see nn/resample.h and caw-spec
-// §2). The loops live in resample-impl.h (templated, so the tests run them in double); this file
-// checks arguments, builds the kaiser_best table and splits rows x output samples over
-// nn_parallel_for (each output written by one item: deterministic for any thread count).
-// Written from the mathematics of resampy 0.2.2 / librosa 0.8.1 and ResizeRight (CAW's copy);
-// where NN_SINC_MODE_LIBROSA follows resampy's integer stride, that is deliberate (see header).
-// Known differences from resampy 0.2.2 at rounding level: it accumulates the output time as a
-// running sum of 1/ratio (we use t * (1/ratio), like resampy >= 0.3) and, for float32 input,
+// resample.cpp: CPU entry points of the scale-pyramid resamplers (see nn/resample.h and
+// docs/caw-spec.md §2). The loops live in resample-impl.h (templated, so the tests run them in
+// double); this file checks arguments, builds the kaiser_best table and splits rows x output
+// samples over nn_parallel_for (each output written by one item: deterministic for any thread
+// count). Written from the mathematics of resampy 0.2.2 / librosa 0.8.1 and ResizeRight (CAW's
+// copy); where NN_SINC_MODE_LIBROSA follows resampy's integer stride, that is deliberate (see
+// header). Known differences from resampy 0.2.2 at rounding level: it accumulates the output time
+// as a running sum of 1/ratio (we use t * (1/ratio), like resampy >= 0.3) and, for float32 input,
 // rounds its sum to float32 after every tap (we sum in double and round once).
 
 #include "nn/resample.h"
@@ -105,10 +105,7 @@ size_t resample_sinc_length(size_t T_in, double ratio) {
 nn_status resample_sinc_cpu(const nn_sinc_filter * filter, const nn_tensor_view * x,
                             nn_tensor_view * y, double ratio, nn_sinc_mode mode) {
     const char * op     = "resample_sinc_cpu";
-    nn_status    status = nn_check_pair_3d(op, "x", x, "y", y, false);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(nn_check_pair_3d(op, "x", x, "y", y, false));
     if (filter == nullptr || filter->table == nullptr || filter->delta == nullptr ||
         filter->length < 2 || filter->precision == 0) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT,

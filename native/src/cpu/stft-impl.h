@@ -6,7 +6,7 @@
 //          stft_overlap_add_fold
 //
 // Semantics of torch.stft(center=True, pad_mode="reflect", onesided=True, normalized=False) with
-// a periodic Hann window of `win` samples zero-padded centrally to n_fft (caw-spec.md §3):
+// a periodic Hann window of `win` samples zero-padded centrally to n_fft (docs/caw-spec.md §3):
 // the signal x (T) is reflect-padded by P = n_fft/2 on both sides, frame f covers padded samples
 // [f*hop, f*hop + n_fft), and the window is non-zero only on [off, off + win) with
 // off = (n_fft - win) / 2. Frames keep n_fft + 2 scalars each so the FFT runs in place.

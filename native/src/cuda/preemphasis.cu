@@ -51,10 +51,7 @@ static nn_status preemphasis_grid(const char * op, size_t n, unsigned int * bloc
 static nn_status preemphasis_forward_launch(const float * x, float * y, size_t n, size_t T, float a,
                                             cudaStream_t stream) {
     unsigned int    blocks = 0;
-    const nn_status status = preemphasis_grid("preemphasis_forward_cuda", n, &blocks);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(preemphasis_grid("preemphasis_forward_cuda", n, &blocks));
     preemphasis_forward_kernel<<<blocks, PREEMPHASIS_BLOCK_SIZE, 0, stream>>>(x, y, n, T, a);
     NN_CUDA_CHECK(cudaGetLastError());
     return NN_STATUS_OK;
@@ -63,10 +60,7 @@ static nn_status preemphasis_forward_launch(const float * x, float * y, size_t n
 static nn_status preemphasis_backward_launch(const float * dy, float * dx, size_t n, size_t T,
                                              float a, cudaStream_t stream) {
     unsigned int    blocks = 0;
-    const nn_status status = preemphasis_grid("preemphasis_backward_cuda", n, &blocks);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(preemphasis_grid("preemphasis_backward_cuda", n, &blocks));
     preemphasis_backward_kernel<<<blocks, PREEMPHASIS_BLOCK_SIZE, 0, stream>>>(dy, dx, n, T, a);
     NN_CUDA_CHECK(cudaGetLastError());
     return NN_STATUS_OK;
@@ -77,10 +71,7 @@ static nn_status preemphasis_backward_launch(const float * dy, float * dx, size_
 
 nn_status preemphasis_forward_cuda(const nn_tensor_view * x, nn_tensor_view * y, float a,
                                    nn_cuda_stream_t stream) {
-    const nn_status status = nn_check_same_3d("preemphasis_forward_cuda", "x", x, "y", y);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(nn_check_same_3d("preemphasis_forward_cuda", "x", x, "y", y));
     const nn_status launched =
         preemphasis_forward_launch(x->data, y->data, nn_view_numel(x), x->shape[2], a, stream);
     if (launched == NN_STATUS_OK) {
@@ -91,10 +82,7 @@ nn_status preemphasis_forward_cuda(const nn_tensor_view * x, nn_tensor_view * y,
 
 nn_status preemphasis_backward_cuda(const nn_tensor_view * dy, nn_tensor_view * dx, float a,
                                     nn_cuda_stream_t stream) {
-    const nn_status status = nn_check_same_3d("preemphasis_backward_cuda", "dy", dy, "dx", dx);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(nn_check_same_3d("preemphasis_backward_cuda", "dy", dy, "dx", dx));
     const nn_status launched =
         preemphasis_backward_launch(dy->data, dx->data, nn_view_numel(dy), dy->shape[2], a, stream);
     if (launched == NN_STATUS_OK) {

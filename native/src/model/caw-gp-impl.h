@@ -1,6 +1,6 @@
 // caw-gp-impl.h: the WGAN-GP term of the Catch-A-Waveform D step and its exact parameter
-// gradient by reverse-over-forward differentiation (caw-spec.md §3.5, ten details #7), templated
-// on the op backend like caw-model-impl.h. defines: caw_gradient_penalty_t
+// gradient by reverse-over-forward differentiation (docs/caw-spec.md §3.5, "Ten details" #7),
+// templated on the op backend like caw-model-impl.h. defines: caw_gradient_penalty_impl
 //
 // Derivation. x = x_hat is a constant (detached). D maps x to the map y (T_out = N - 2P) with
 // parameters theta, J(theta) = dy/dx at x. Then
@@ -50,16 +50,17 @@
 // dgp/dtheta. s_check (nullable) receives S = sum(odot) and udotg (nullable) u . g: equal in exact
 // arithmetic (only computed when add_grads).
 template <typename B, typename Real>
-nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts, const Real * real,
-                                 const Real * fake, Real alpha, float lambda, bool update_running,
-                                 bool add_grads, double * gp, double * s_check, double * udotg,
-                                 const caw_dmask * mask = nullptr) {
+nn_status caw_gradient_penalty_impl(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
+                                    const Real * real, const Real * fake, Real alpha, float lambda,
+                                    bool update_running, bool add_grads, double * gp,
+                                    double * s_check, double * udotg,
+                                    const caw_dmask * mask = nullptr) {
     const size_t      N = acts->N, L = m->config.layers, T_out = acts->T[L];
     Real **           s    = acts->scratch;
     const Real *      p    = m->params;
     const caw_bn_mode mode = update_running ? CAW_BN_TRAIN : CAW_BN_TRAIN_KEEP;
-    // inpainting (caw-spec §4): F sums the kept outputs only (the weights k_t replace the ones
-    // of the derivation above; S = sum_t k_t odot_t), the masked BN statistics everywhere, and
+    // inpainting (docs/caw-spec.md §4): F sums the kept outputs only (the weights k_t replace the
+    // ones of the derivation above; S = sum_t k_t odot_t), the masked BN statistics everywhere, and
     // the penalty reads rho * g, rho = total / kept, so u = rho * Phi'(rho g)
     const unsigned char * keep = mask != nullptr ? mask->keep : nullptr;
     const Real            rho =
@@ -74,29 +75,29 @@ nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
     for (size_t t = 0; t < N; t++) {
         acts->x[t] = alpha * real[t] + (Real(1) - alpha) * fake[t];
     }
-    CAW_TRY((caw_weights_forward<B, Real>(m)));
-    CAW_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
+    NN_TRY((caw_weights_forward<B, Real>(m)));
+    NN_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
     acts->ready = true;
 
     // (ii) g = d sum(D(x_hat)) / dx_hat: backward of ones (kept flags), activation gradients
     for (size_t t = 0; t < T_out; t++) {
         s[1][t] = keep == nullptr || keep[t] != 0 ? Real(1) : Real(0);
     }
-    CAW_TRY(B::pe_backward(s[1], s[0], T_out));
+    NN_TRY(B::pe_backward(s[1], s[0], T_out));
     size_t ig = 0;
-    CAW_TRY((caw_trunk_backward<B, Real>(m, acts, 0, false, true, &ig)));
+    NN_TRY((caw_trunk_backward<B, Real>(m, acts, 0, false, true, &ig)));
     if (mask != nullptr) { // s[ig] = rho * g from here on
         for (size_t t = 0; t < N; t++) {
             s[ig][t] *= rho;
         }
     }
-    CAW_TRY(B::gp_forward(s[ig], N, lambda, gp));
+    NN_TRY(B::gp_forward(s[ig], N, lambda, gp));
     if (!add_grads) {
         return NN_STATUS_OK;
     }
 
     // (iii) u = dGP/dg, the tangent fed to the head
-    CAW_TRY(B::gp_backward(s[ig], acts->xt, N, lambda));
+    NN_TRY(B::gp_backward(s[ig], acts->xt, N, lambda));
     if (mask != nullptr) {
         for (size_t t = 0; t < N; t++) {
             acts->xt[t] *= rho;
@@ -113,18 +114,18 @@ nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
     // (iv) tangent forward: zdot = W * xdot, ydot = BN_jvp, adot = mask(a) * ydot
     for (size_t l = 0; l < L; l++) {
         const caw_conv & c    = m->convs[l];
-        const Real *     in_t = l == 0 ? acts->xt : acts->at[l - 1];
+        const Real *     in_dot = l == 0 ? acts->xt : acts->at[l - 1];
         const size_t     T    = acts->T[l + 1];
-        CAW_TRY(B::conv_forward(in_t, m->weights + c.w, nullptr, acts->zt[l], c.C_in, c.C_out,
-                                acts->T[l], c.K, c.D, c.pad));
+        NN_TRY(B::conv_forward(in_dot, m->weights + c.w, nullptr, acts->zt[l], c.C_in, c.C_out,
+                               acts->T[l], c.K, c.D, c.pad));
         if (c.bn) {
-            CAW_TRY(B::bn_jvp(acts->z[l], acts->zt[l], p + c.gamma, acts->mean[l], acts->invstd[l],
-                              s[0], c.C_out, T, caw_valid(acts, l)));
-            CAW_TRY(B::leaky_backward(s[0], acts->a[l], acts->at[l], c.C_out * T));
+            NN_TRY(B::bn_jvp(acts->z[l], acts->zt[l], p + c.gamma, acts->mean[l], acts->invstd[l],
+                             s[0], c.C_out, T, caw_valid(acts, l)));
+            NN_TRY(B::leaky_backward(s[0], acts->a[l], acts->at[l], c.C_out * T));
         }
     }
     if (s_check != nullptr) {
-        CAW_TRY(B::pe_forward(acts->zt[L - 1], s[0], T_out));
+        NN_TRY(B::pe_forward(acts->zt[L - 1], s[0], T_out));
         double sum = 0.0;
         for (size_t t = 0; t < T_out; t++) {
             sum += keep == nullptr || keep[t] != 0 ? static_cast<double>(s[0][t]) : 0.0;
@@ -137,42 +138,42 @@ nn_status caw_gradient_penalty_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
     for (size_t t = 0; t < T_out; t++) {
         s[1][t] = keep == nullptr || keep[t] != 0 ? Real(1) : Real(0);
     }
-    CAW_TRY(B::pe_backward(s[1], s[0], T_out)); // r_zdot of the tail
+    NN_TRY(B::pe_backward(s[1], s[0], T_out)); // r_zdot of the tail
     const caw_conv & tail = m->convs[L - 1];
     size_t           R = 1, Yr = 0;         // r_a and the next r_a (rotate)
     const size_t     P = 3, Yp = 4, PZ = 2; // p_a, p_y, p_z
-    CAW_TRY(B::conv_backward(acts->at[L - 2], m->weights + tail.w, s[0], s[R], m->wgrads + tail.w,
-                             nullptr, tail.C_in, tail.C_out, acts->T[L - 1], tail.K, tail.D,
-                             tail.pad));
+    NN_TRY(B::conv_backward(acts->at[L - 2], m->weights + tail.w, s[0], s[R], m->wgrads + tail.w,
+                            nullptr, tail.C_in, tail.C_out, acts->T[L - 1], tail.K, tail.D,
+                            tail.pad));
     bool p_zero = true; // p_a = 0 above the last ConvBlock
     for (size_t l = L - 1; l-- > 0;) {
         const caw_conv & c = m->convs[l];
         const size_t     T = acts->T[l + 1], n = c.C_out * T;
-        CAW_TRY(B::leaky_backward(s[R], acts->a[l], s[Yr], n)); // r_ydot
+        NN_TRY(B::leaky_backward(s[R], acts->a[l], s[Yr], n)); // r_ydot
         if (!p_zero) {
-            CAW_TRY(B::leaky_backward(s[P], acts->a[l], s[Yp], n)); // p_y
+            NN_TRY(B::leaky_backward(s[P], acts->a[l], s[Yp], n)); // p_y
         }
         // tangent equation of BN: p_z (its part) into s[PZ], r_zdot into s[R], gamma +=
-        CAW_TRY(B::bn_jvp_backward(s[Yr], acts->z[l], acts->zt[l], p + c.gamma, acts->mean[l],
-                                   acts->invstd[l], s[PZ], s[R], m->grads + c.gamma, c.C_out, T,
-                                   caw_valid(acts, l)));
+        NN_TRY(B::bn_jvp_backward(s[Yr], acts->z[l], acts->zt[l], p + c.gamma, acts->mean[l],
+                                  acts->invstd[l], s[PZ], s[R], m->grads + c.gamma, c.C_out, T,
+                                  caw_valid(acts, l)));
         if (!p_zero) { // primal equation of BN: + ordinary backward of p_y; gamma, beta +=
-            CAW_TRY(B::bn_train_backward(s[Yp], acts->z[l], p + c.gamma, acts->mean[l],
-                                         acts->invstd[l], s[P], m->grads + c.gamma,
-                                         m->grads + c.beta, c.C_out, T, caw_valid(acts, l)));
+            NN_TRY(B::bn_train_backward(s[Yp], acts->z[l], p + c.gamma, acts->mean[l],
+                                        acts->invstd[l], s[P], m->grads + c.gamma,
+                                        m->grads + c.beta, c.C_out, T, caw_valid(acts, l)));
             for (size_t i = 0; i < n; i++) {
                 s[PZ][i] += s[P][i];
             }
         }
         const bool   below = l > 0;
-        const Real * in_t  = below ? acts->at[l - 1] : acts->xt;
+        const Real * in_dot = below ? acts->at[l - 1] : acts->xt;
         const Real * in    = below ? acts->a[l - 1] : acts->x;
-        CAW_TRY(B::conv_backward(in_t, m->weights + c.w, s[R], below ? s[Yr] : nullptr,
-                                 m->wgrads + c.w, nullptr, c.C_in, c.C_out, acts->T[l], c.K, c.D,
-                                 c.pad));
-        CAW_TRY(B::conv_backward(in, m->weights + c.w, s[PZ], below ? s[P] : nullptr,
-                                 m->wgrads + c.w, m->grads + c.bias, c.C_in, c.C_out, acts->T[l],
-                                 c.K, c.D, c.pad));
+        NN_TRY(B::conv_backward(in_dot, m->weights + c.w, s[R], below ? s[Yr] : nullptr,
+                                m->wgrads + c.w, nullptr, c.C_in, c.C_out, acts->T[l], c.K, c.D,
+                                c.pad));
+        NN_TRY(B::conv_backward(in, m->weights + c.w, s[PZ], below ? s[P] : nullptr,
+                                m->wgrads + c.w, m->grads + c.bias, c.C_in, c.C_out, acts->T[l],
+                                c.K, c.D, c.pad));
         std::swap(R, Yr);
         p_zero = false;
     }

@@ -1,10 +1,12 @@
-// caw-model-impl.h: the Catch-A-Waveform G and D of one scale (nn/caw-model.h; caw-spec.md §1,
-// ten details #2-#5) as templates on an op backend (caw-backend.h): caw_cpu_backend is nn_core's
-// float model, caw_ref_backend<double> the tests' oracle, and both run this very code.
-// defines: CAW_TRY, caw_model_build, caw_model_release, caw_model_init_params_t, caw_acts_prepare,
+// caw-model-impl.h: the Catch-A-Waveform G and D of one scale (nn/caw-model.h;
+// docs/caw-spec.md §1, "Ten details" #2-#5) as templates on an op backend (caw-backend.h):
+// caw_cpu_backend is nn_core's float model, caw_ref_backend<double> the tests' oracle, and both
+// run this very code.
+// defines: caw_model_build, caw_model_release, caw_model_init_params_impl, caw_acts_prepare,
 //          caw_acts_release, caw_acts_tangents, caw_weights_forward, caw_weights_backward,
-//          caw_trunk_forward, caw_trunk_backward, caw_generator_forward_t,
-//          caw_generator_backward_t, caw_discriminator_forward_t, caw_discriminator_backward_t
+//          caw_trunk_forward, caw_trunk_backward, caw_generator_forward_impl,
+//          caw_generator_backward_impl, caw_discriminator_forward_impl,
+//          caw_discriminator_backward_impl
 //
 // Invariants: every forward recomputes the effective weights w = g v / ||v|| (model->weights);
 // every backward zeroes model->wgrads, accumulates d/dw of all convolutions there, and ends with
@@ -24,14 +26,6 @@
 #include "nn/adam.h"
 #include "nn/caw-model.h"
 
-#define CAW_TRY(expr)                         \
-    do {                                      \
-        const nn_status caw_status_ = (expr); \
-        if (caw_status_ != NN_STATUS_OK) {    \
-            return caw_status_;               \
-        }                                     \
-    } while (0)
-
 inline size_t caw_align(size_t n) {
     return (n + NN_PARAM_ALIGN - 1) / NN_PARAM_ALIGN * NN_PARAM_ALIGN;
 }
@@ -44,7 +38,7 @@ inline nn_status caw_layout_add(nn_param_layout * layout, const char * prefix, c
     char   full[NN_PARAM_NAME_MAX];
     size_t index = 0;
     std::snprintf(full, sizeof full, "%s.%s", prefix, name);
-    CAW_TRY(nn_param_layout_add(layout, full, numel, &index));
+    NN_TRY(nn_param_layout_add(layout, full, numel, &index));
     *offset = nn_param_layout_get(layout, index)->offset;
     return NN_STATUS_OK;
 }
@@ -72,8 +66,8 @@ nn_status caw_model_build(caw_model_t<Real> * m, const caw_config * cfg) {
     m->n_convs        = is_g ? L + 3 : L;
     m->pad            = caw_pad(cfg);
     m->n_params       = 0;
-    CAW_TRY(nn_param_layout_init(&m->param_layout));
-    CAW_TRY(nn_param_layout_init(&m->state_layout));
+    NN_TRY(nn_param_layout_init(&m->param_layout));
+    NN_TRY(nn_param_layout_init(&m->state_layout));
     size_t w_total = 0;
     for (size_t l = 0; l < m->n_convs; l++) {
         caw_conv & c = m->convs[l];
@@ -108,17 +102,17 @@ nn_status caw_model_build(caw_model_t<Real> * m, const caw_config * cfg) {
         }
         char conv_prefix[40];
         std::snprintf(conv_prefix, sizeof conv_prefix, c.bn ? "%s.conv" : "%s", prefix);
-        CAW_TRY(caw_layout_add(&m->param_layout, conv_prefix, "v", c.C_out * c.C_in * c.K, &c.v));
-        CAW_TRY(caw_layout_add(&m->param_layout, conv_prefix, "g", c.C_out, &c.g));
-        CAW_TRY(caw_layout_add(&m->param_layout, conv_prefix, "bias", c.C_out, &c.bias));
+        NN_TRY(caw_layout_add(&m->param_layout, conv_prefix, "v", c.C_out * c.C_in * c.K, &c.v));
+        NN_TRY(caw_layout_add(&m->param_layout, conv_prefix, "g", c.C_out, &c.g));
+        NN_TRY(caw_layout_add(&m->param_layout, conv_prefix, "bias", c.C_out, &c.bias));
         m->n_params += c.C_out * c.C_in * c.K + 2 * c.C_out;
         if (c.bn) {
             char bn_prefix[40];
             std::snprintf(bn_prefix, sizeof bn_prefix, "%s.bn", prefix);
-            CAW_TRY(caw_layout_add(&m->param_layout, bn_prefix, "gamma", c.C_out, &c.gamma));
-            CAW_TRY(caw_layout_add(&m->param_layout, bn_prefix, "beta", c.C_out, &c.beta));
-            CAW_TRY(caw_layout_add(&m->state_layout, bn_prefix, "running_mean", c.C_out, &c.rmean));
-            CAW_TRY(caw_layout_add(&m->state_layout, bn_prefix, "running_var", c.C_out, &c.rvar));
+            NN_TRY(caw_layout_add(&m->param_layout, bn_prefix, "gamma", c.C_out, &c.gamma));
+            NN_TRY(caw_layout_add(&m->param_layout, bn_prefix, "beta", c.C_out, &c.beta));
+            NN_TRY(caw_layout_add(&m->state_layout, bn_prefix, "running_mean", c.C_out, &c.rmean));
+            NN_TRY(caw_layout_add(&m->state_layout, bn_prefix, "running_var", c.C_out, &c.rvar));
             m->n_params += 2 * c.C_out;
         }
         c.w = w_total;
@@ -145,10 +139,10 @@ nn_status caw_model_build(caw_model_t<Real> * m, const caw_config * cfg) {
     return NN_STATUS_OK;
 }
 
-// caw-spec §1 "Initialisation (inferred)". Draw order: per conv v (row-major), bias, then the
-// BN's gamma. (The order cannot match PyTorch's stream anyway: another generator.)
+// docs/caw-spec.md §1 "Initialisation (inferred)". Draw order: per conv v (row-major), bias, then
+// the BN's gamma. (The order cannot match PyTorch's stream anyway: another generator.)
 template <typename Real>
-void caw_model_init_params_t(caw_model_t<Real> * m, const caw_rng_source * rng) {
+void caw_model_init_params_impl(caw_model_t<Real> * m, const caw_rng_source * rng) {
     for (size_t l = 0; l < m->n_convs; l++) {
         const caw_conv & c     = m->convs[l];
         const size_t     n     = c.C_in * c.K;
@@ -318,8 +312,8 @@ template <typename B, typename Real>
 nn_status caw_weights_forward(caw_model_t<Real> * m) {
     for (size_t l = 0; l < m->n_convs; l++) {
         const caw_conv & c = m->convs[l];
-        CAW_TRY(B::wn_forward(m->params + c.v, m->params + c.g, m->weights + c.w, c.C_out, c.C_in,
-                              c.K));
+        NN_TRY(B::wn_forward(m->params + c.v, m->params + c.g, m->weights + c.w, c.C_out, c.C_in,
+                             c.K));
     }
     return NN_STATUS_OK;
 }
@@ -329,8 +323,8 @@ template <typename B, typename Real>
 nn_status caw_weights_backward(caw_model_t<Real> * m, size_t n) {
     for (size_t l = 0; l < n; l++) {
         const caw_conv & c = m->convs[l];
-        CAW_TRY(B::wn_backward(m->wgrads + c.w, m->params + c.v, m->params + c.g, m->grads + c.v,
-                               m->grads + c.g, c.C_out, c.C_in, c.K));
+        NN_TRY(B::wn_backward(m->wgrads + c.w, m->params + c.v, m->params + c.g, m->grads + c.v,
+                              m->grads + c.g, c.C_out, c.C_in, c.K));
     }
     return NN_STATUS_OK;
 }
@@ -351,24 +345,24 @@ nn_status caw_trunk_forward(caw_model_t<Real> * m, caw_acts_t<Real> * acts, caw_
         const caw_conv & c  = m->convs[l];
         const Real *     in = l == 0 ? acts->x : acts->a[l - 1];
         const Real *     p  = m->params;
-        CAW_TRY(B::conv_forward(in, m->weights + c.w, p + c.bias, acts->z[l], c.C_in, c.C_out,
-                                acts->T[l], c.K, c.D, c.pad));
+        NN_TRY(B::conv_forward(in, m->weights + c.w, p + c.bias, acts->z[l], c.C_in, c.C_out,
+                               acts->T[l], c.K, c.D, c.pad));
         if (!c.bn) {
             continue;
         }
         const size_t T = acts->T[l + 1];
         Real *       y = acts->scratch[0];
         if (mode == CAW_BN_EVAL) {
-            CAW_TRY(B::bn_eval_forward(acts->z[l], p + c.gamma, p + c.beta, m->state + c.rmean,
-                                       m->state + c.rvar, y, c.C_out, T));
+            NN_TRY(B::bn_eval_forward(acts->z[l], p + c.gamma, p + c.beta, m->state + c.rmean,
+                                      m->state + c.rvar, y, c.C_out, T));
         } else {
             const bool upd = mode == CAW_BN_TRAIN;
-            CAW_TRY(B::bn_train_forward(
-                acts->z[l], p + c.gamma, p + c.beta, upd ? m->state + c.rmean : nullptr,
-                upd ? m->state + c.rvar : nullptr, acts->mean[l], acts->invstd[l], y, c.C_out, T,
-                caw_valid(acts, l)));
+            NN_TRY(B::bn_train_forward(acts->z[l], p + c.gamma, p + c.beta,
+                                       upd ? m->state + c.rmean : nullptr,
+                                       upd ? m->state + c.rvar : nullptr, acts->mean[l],
+                                       acts->invstd[l], y, c.C_out, T, caw_valid(acts, l)));
         }
-        CAW_TRY(B::leaky_forward(y, acts->a[l], c.C_out * T));
+        NN_TRY(B::leaky_forward(y, acts->a[l], c.C_out * T));
     }
     return NN_STATUS_OK;
 }
@@ -399,14 +393,14 @@ nn_status caw_trunk_backward(caw_model_t<Real> * m, caw_acts_t<Real> * acts, siz
             const size_t iy = caw_other(cur), iz = caw_other(cur, iy);
             Real *       dgamma = params ? m->grads + c.gamma : acts->dummy;
             Real *       dbeta  = params ? m->grads + c.beta : acts->dummy + caw_align(c.C_out);
-            CAW_TRY(B::leaky_backward(s[cur], acts->a[l], s[iy], c.C_out * T));
+            NN_TRY(B::leaky_backward(s[cur], acts->a[l], s[iy], c.C_out * T));
             if (acts->mode == CAW_BN_EVAL) {
-                CAW_TRY(B::bn_eval_backward(s[iy], acts->z[l], p + c.gamma, m->state + c.rmean,
-                                            m->state + c.rvar, s[iz], dgamma, dbeta, c.C_out, T));
+                NN_TRY(B::bn_eval_backward(s[iy], acts->z[l], p + c.gamma, m->state + c.rmean,
+                                           m->state + c.rvar, s[iz], dgamma, dbeta, c.C_out, T));
             } else {
-                CAW_TRY(B::bn_train_backward(s[iy], acts->z[l], p + c.gamma, acts->mean[l],
-                                             acts->invstd[l], s[iz], dgamma, dbeta, c.C_out, T,
-                                             caw_valid(acts, l)));
+                NN_TRY(B::bn_train_backward(s[iy], acts->z[l], p + c.gamma, acts->mean[l],
+                                            acts->invstd[l], s[iz], dgamma, dbeta, c.C_out, T,
+                                            caw_valid(acts, l)));
             }
             cur = iz;
         }
@@ -416,10 +410,10 @@ nn_status caw_trunk_backward(caw_model_t<Real> * m, caw_acts_t<Real> * acts, siz
         }
         const size_t idx = caw_other(cur);
         const Real * in  = l == 0 ? acts->x : acts->a[l - 1];
-        CAW_TRY(B::conv_backward(in, m->weights + c.w, s[cur], need_dx ? s[idx] : nullptr,
-                                 params ? m->wgrads + c.w : nullptr,
-                                 params ? m->grads + c.bias : nullptr, c.C_in, c.C_out, acts->T[l],
-                                 c.K, c.D, c.pad));
+        NN_TRY(B::conv_backward(in, m->weights + c.w, s[cur], need_dx ? s[idx] : nullptr,
+                                params ? m->wgrads + c.w : nullptr,
+                                params ? m->grads + c.bias : nullptr, c.C_in, c.C_out, acts->T[l],
+                                c.K, c.D, c.pad));
         cur = idx;
     }
     if (dx_index != nullptr) {
@@ -433,9 +427,9 @@ nn_status caw_trunk_backward(caw_model_t<Real> * m, caw_acts_t<Real> * acts, siz
 
 // noise, prev (N) may be null (zeros); out (N). acts prepared for N.
 template <typename B, typename Real>
-nn_status caw_generator_forward_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
-                                  const Real * noise, Real amp, const Real * prev, Real * out,
-                                  caw_bn_mode mode) {
+nn_status caw_generator_forward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
+                                     const Real * noise, Real amp, const Real * prev, Real * out,
+                                     caw_bn_mode mode) {
     const size_t N = acts->N, P = m->pad, L = m->config.layers, C = m->config.channels;
     acts->ready = false;
     acts->mode  = mode;
@@ -448,20 +442,20 @@ nn_status caw_generator_forward_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts
         const Real zn  = noise != nullptr ? noise[t] * amp : Real(0);
         acts->x[P + t] = zn + (prev != nullptr ? prev[t] : Real(0));
     }
-    CAW_TRY((caw_weights_forward<B, Real>(m)));
-    CAW_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
+    NN_TRY((caw_weights_forward<B, Real>(m)));
+    NN_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
     const Real * h = acts->z[L - 1];
     for (size_t l = L; l < L + 2; l++) {
         const caw_conv & c = m->convs[l];
-        CAW_TRY(B::conv_forward(h, m->weights + c.w, m->params + c.bias, acts->z[l], C, C, N, c.K,
-                                c.D, c.pad));
+        NN_TRY(B::conv_forward(h, m->weights + c.w, m->params + c.bias, acts->z[l], C, C, N, c.K,
+                               c.D, c.pad));
     }
-    CAW_TRY(B::gated_forward(acts->z[L], acts->z[L + 1], acts->q, C * N));
+    NN_TRY(B::gated_forward(acts->z[L], acts->z[L + 1], acts->q, C * N));
     const caw_conv & o = m->convs[L + 2];
-    CAW_TRY(B::conv_forward(acts->q, m->weights + o.w, m->params + o.bias, acts->z[L + 2], C, 1, N,
-                            1, 1, 0));
+    NN_TRY(B::conv_forward(acts->q, m->weights + o.w, m->params + o.bias, acts->z[L + 2], C, 1, N,
+                           1, 1, 0));
     Real * pe = acts->scratch[0];
-    CAW_TRY(B::pe_forward(acts->z[L + 2], pe, N));
+    NN_TRY(B::pe_forward(acts->z[L + 2], pe, N));
     for (size_t t = 0; t < N; t++) {
         out[t] = pe[t] + (prev != nullptr ? prev[t] : Real(0));
     }
@@ -471,29 +465,29 @@ nn_status caw_generator_forward_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts
 
 // dout (N). grads += dL/dtheta; d_noise, d_prev (N) optional, written.
 template <typename B, typename Real>
-nn_status caw_generator_backward_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
-                                   const Real * dout, Real * d_noise, Real * d_prev) {
+nn_status caw_generator_backward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
+                                      const Real * dout, Real * d_noise, Real * d_prev) {
     const size_t N = acts->N, P = m->pad, L = m->config.layers, C = m->config.channels;
     Real **      s = acts->scratch;
     std::memset(m->wgrads, 0, m->weights_total * sizeof(Real));
-    CAW_TRY(B::pe_backward(dout, s[0], N));
+    NN_TRY(B::pe_backward(dout, s[0], N));
     const caw_conv & o = m->convs[L + 2];
-    CAW_TRY(B::conv_backward(acts->q, m->weights + o.w, s[0], s[1], m->wgrads + o.w,
-                             m->grads + o.bias, C, 1, N, 1, 1, 0));
-    CAW_TRY(B::gated_backward(s[1], acts->z[L], acts->z[L + 1], s[2], s[3], C * N));
+    NN_TRY(B::conv_backward(acts->q, m->weights + o.w, s[0], s[1], m->wgrads + o.w,
+                            m->grads + o.bias, C, 1, N, 1, 1, 0));
+    NN_TRY(B::gated_backward(s[1], acts->z[L], acts->z[L + 1], s[2], s[3], C * N));
     const Real * h = acts->z[L - 1];
     for (size_t k = 0; k < 2; k++) { // d/dh of both gate branches: s[0] and s[1]
         const caw_conv & c = m->convs[L + k];
-        CAW_TRY(B::conv_backward(h, m->weights + c.w, s[2 + k], s[k], m->wgrads + c.w,
-                                 m->grads + c.bias, C, C, N, c.K, c.D, c.pad));
+        NN_TRY(B::conv_backward(h, m->weights + c.w, s[2 + k], s[k], m->wgrads + c.w,
+                                m->grads + c.bias, C, C, N, c.K, c.D, c.pad));
     }
     for (size_t i = 0; i < C * N; i++) {
         s[0][i] += s[1][i];
     }
     const bool want_dx = d_noise != nullptr || d_prev != nullptr;
     size_t     idx     = 0;
-    CAW_TRY((caw_trunk_backward<B, Real>(m, acts, 0, true, want_dx, &idx)));
-    CAW_TRY((caw_weights_backward<B, Real>(m, m->n_convs)));
+    NN_TRY((caw_trunk_backward<B, Real>(m, acts, 0, true, want_dx, &idx)));
+    NN_TRY((caw_weights_backward<B, Real>(m, m->n_convs)));
     if (want_dx) {
         const Real * dx  = s[idx] + P;
         const Real   amp = static_cast<Real>(acts->amp);
@@ -513,18 +507,18 @@ nn_status caw_generator_backward_t(caw_model_t<Real> * m, caw_acts_t<Real> * act
 // discriminator: out = PE(tail(body(head(x)))), length N - 2P
 
 template <typename B, typename Real>
-nn_status caw_discriminator_forward_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
-                                      const Real * x, Real * out, caw_bn_mode mode,
-                                      const caw_dmask * mask = nullptr) {
+nn_status caw_discriminator_forward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
+                                         const Real * x, Real * out, caw_bn_mode mode,
+                                         const caw_dmask * mask = nullptr) {
     acts->ready = false;
     acts->mode  = mode;
     acts->mask  = mode == CAW_BN_EVAL ? nullptr : mask;
     std::memcpy(acts->x, x, acts->N * sizeof(Real));
-    CAW_TRY((caw_weights_forward<B, Real>(m)));
-    CAW_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
+    NN_TRY((caw_weights_forward<B, Real>(m)));
+    NN_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
     if (out != nullptr) {
         const size_t L = m->config.layers;
-        CAW_TRY(B::pe_forward(acts->z[L - 1], out, acts->T[L]));
+        NN_TRY(B::pe_forward(acts->z[L - 1], out, acts->T[L]));
     }
     acts->ready = true;
     return NN_STATUS_OK;
@@ -532,14 +526,14 @@ nn_status caw_discriminator_forward_t(caw_model_t<Real> * m, caw_acts_t<Real> * 
 
 // dout (N - 2P); grads +=; dx (N) optional, written.
 template <typename B, typename Real>
-nn_status caw_discriminator_backward_t(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
-                                       const Real * dout, Real * dx) {
+nn_status caw_discriminator_backward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
+                                          const Real * dout, Real * dx) {
     const size_t L = m->config.layers;
     std::memset(m->wgrads, 0, m->weights_total * sizeof(Real));
-    CAW_TRY(B::pe_backward(dout, acts->scratch[0], acts->T[L]));
+    NN_TRY(B::pe_backward(dout, acts->scratch[0], acts->T[L]));
     size_t idx = 0;
-    CAW_TRY((caw_trunk_backward<B, Real>(m, acts, 0, true, dx != nullptr, &idx)));
-    CAW_TRY((caw_weights_backward<B, Real>(m, m->n_convs)));
+    NN_TRY((caw_trunk_backward<B, Real>(m, acts, 0, true, dx != nullptr, &idx)));
+    NN_TRY((caw_weights_backward<B, Real>(m, m->n_convs)));
     if (dx != nullptr) {
         std::memcpy(dx, acts->scratch[idx], acts->N * sizeof(Real));
     }

@@ -1,5 +1,5 @@
 // caw-model.cpp: nn_core's float entry points for the Catch-A-Waveform G and D of one scale
-// (nn/caw-model.h; caw-spec.md §1, §3.5). They check every argument, then run the templated
+// (nn/caw-model.h; docs/caw-spec.md §1, §3.5). They check every argument, then run the templated
 // model code (caw-model-impl.h, caw-gp-impl.h) on caw_cpu_backend: the threaded, deterministic
 // *_cpu ops. The same templates on caw_ref_backend<double> are the tests' oracle.
 
@@ -153,7 +153,7 @@ nn_status caw_model_init_params(caw_model * model, const caw_rng_source * rng) {
     if (rng == nullptr || rng->uniform == nullptr || rng->normal == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: rng or one of its functions is null", op);
     }
-    caw_model_init_params_t(model, rng);
+    caw_model_init_params_impl(model, rng);
     return finish(NN_STATUS_OK);
 }
 
@@ -171,22 +171,22 @@ nn_status caw_generator_forward(caw_model * G, caw_acts * acts, const nn_tensor_
                                 caw_bn_mode mode) {
     const char * op = "caw_generator_forward";
     size_t       N  = 0;
-    CAW_TRY(check_model(op, G, CAW_GENERATOR));
-    CAW_TRY(check_acts(op, acts));
-    CAW_TRY(check_mode(op, mode));
-    CAW_TRY(check_signal(op, "out", out, 0, &N));
+    NN_TRY(check_model(op, G, CAW_GENERATOR));
+    NN_TRY(check_acts(op, acts));
+    NN_TRY(check_mode(op, mode));
+    NN_TRY(check_signal(op, "out", out, 0, &N));
     if (noise != nullptr)
-        CAW_TRY(check_signal(op, "noise", noise, N, nullptr));
+        NN_TRY(check_signal(op, "noise", noise, N, nullptr));
     if (prev != nullptr)
-        CAW_TRY(check_signal(op, "prev", prev, N, nullptr));
+        NN_TRY(check_signal(op, "prev", prev, N, nullptr));
     if (nn_views_overlap(out, noise) || nn_views_overlap(out, prev)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: out overlaps noise or prev", op);
     }
     if (!std::isfinite(amp)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: amp is not finite", op);
     }
-    CAW_TRY(caw_acts_prepare(G, acts, N, op));
-    return finish(caw_generator_forward_t<backend, float>(
+    NN_TRY(caw_acts_prepare(G, acts, N, op));
+    return finish(caw_generator_forward_impl<backend, float>(
         G, acts, noise != nullptr ? noise->data : nullptr, amp,
         prev != nullptr ? prev->data : nullptr, out->data, mode));
 }
@@ -194,20 +194,20 @@ nn_status caw_generator_forward(caw_model * G, caw_acts * acts, const nn_tensor_
 nn_status caw_generator_backward(caw_model * G, caw_acts * acts, const nn_tensor_view * dout,
                                  nn_tensor_view * d_noise, nn_tensor_view * d_prev) {
     const char * op = "caw_generator_backward";
-    CAW_TRY(check_model(op, G, CAW_GENERATOR));
-    CAW_TRY(check_acts(op, acts));
-    CAW_TRY(check_ready(op, G, acts));
-    CAW_TRY(check_signal(op, "dout", dout, acts->N, nullptr));
+    NN_TRY(check_model(op, G, CAW_GENERATOR));
+    NN_TRY(check_acts(op, acts));
+    NN_TRY(check_ready(op, G, acts));
+    NN_TRY(check_signal(op, "dout", dout, acts->N, nullptr));
     if (d_noise != nullptr)
-        CAW_TRY(check_signal(op, "d_noise", d_noise, acts->N, nullptr));
+        NN_TRY(check_signal(op, "d_noise", d_noise, acts->N, nullptr));
     if (d_prev != nullptr)
-        CAW_TRY(check_signal(op, "d_prev", d_prev, acts->N, nullptr));
+        NN_TRY(check_signal(op, "d_prev", d_prev, acts->N, nullptr));
     if (nn_views_overlap(d_noise, dout) || nn_views_overlap(d_prev, dout) ||
         nn_views_overlap(d_noise, d_prev)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: d_noise, d_prev and dout must not overlap",
                        op);
     }
-    return finish(caw_generator_backward_t<backend, float>(
+    return finish(caw_generator_backward_impl<backend, float>(
         G, acts, dout->data, d_noise != nullptr ? d_noise->data : nullptr,
         d_prev != nullptr ? d_prev->data : nullptr));
 }
@@ -230,24 +230,24 @@ nn_status discriminator_forward(const char * op, caw_model * D, caw_acts * acts,
                                 const nn_tensor_view * x, nn_tensor_view * out, caw_bn_mode mode,
                                 const caw_dmask * mask) {
     size_t N = 0;
-    CAW_TRY(check_model(op, D, CAW_DISCRIMINATOR));
-    CAW_TRY(check_acts(op, acts));
-    CAW_TRY(check_mode(op, mode));
-    CAW_TRY(check_signal(op, "x", x, 0, &N));
+    NN_TRY(check_model(op, D, CAW_DISCRIMINATOR));
+    NN_TRY(check_acts(op, acts));
+    NN_TRY(check_mode(op, mode));
+    NN_TRY(check_signal(op, "x", x, 0, &N));
     if (N < 2 * D->pad + 1) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT,
                        "%s: x has T = %zu but D needs at least 2P + 1 = %zu samples", op, N,
                        2 * D->pad + 1);
     }
-    CAW_TRY(check_signal(op, "out", out, N - 2 * D->pad, nullptr));
+    NN_TRY(check_signal(op, "out", out, N - 2 * D->pad, nullptr));
     if (nn_views_overlap(out, x)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: out overlaps x", op);
     }
     if (mask != nullptr)
-        CAW_TRY(check_mask(op, D, mask, N));
-    CAW_TRY(caw_acts_prepare(D, acts, N, op));
+        NN_TRY(check_mask(op, D, mask, N));
+    NN_TRY(caw_acts_prepare(D, acts, N, op));
     return finish(
-        caw_discriminator_forward_t<backend, float>(D, acts, x->data, out->data, mode, mask));
+        caw_discriminator_forward_impl<backend, float>(D, acts, x->data, out->data, mode, mask));
 }
 
 } // namespace
@@ -270,17 +270,17 @@ nn_status caw_discriminator_forward_masked(caw_model * D, caw_acts * acts,
 nn_status caw_discriminator_backward(caw_model * D, caw_acts * acts, const nn_tensor_view * dout,
                                      nn_tensor_view * dx) {
     const char * op = "caw_discriminator_backward";
-    CAW_TRY(check_model(op, D, CAW_DISCRIMINATOR));
-    CAW_TRY(check_acts(op, acts));
-    CAW_TRY(check_ready(op, D, acts));
-    CAW_TRY(check_signal(op, "dout", dout, acts->N - 2 * D->pad, nullptr));
+    NN_TRY(check_model(op, D, CAW_DISCRIMINATOR));
+    NN_TRY(check_acts(op, acts));
+    NN_TRY(check_ready(op, D, acts));
+    NN_TRY(check_signal(op, "dout", dout, acts->N - 2 * D->pad, nullptr));
     if (dx != nullptr)
-        CAW_TRY(check_signal(op, "dx", dx, acts->N, nullptr));
+        NN_TRY(check_signal(op, "dx", dx, acts->N, nullptr));
     if (nn_views_overlap(dx, dout)) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: dx overlaps dout", op);
     }
-    return finish(caw_discriminator_backward_t<backend, float>(D, acts, dout->data,
-                                                               dx != nullptr ? dx->data : nullptr));
+    return finish(caw_discriminator_backward_impl<backend, float>(
+        D, acts, dout->data, dx != nullptr ? dx->data : nullptr));
 }
 
 namespace {
@@ -290,10 +290,10 @@ nn_status gradient_penalty(const char * op, caw_model * D, caw_acts * acts,
                            float lambda, bool update_running, bool add_grads,
                            const caw_dmask * mask, float * gp) {
     size_t N = 0;
-    CAW_TRY(check_model(op, D, CAW_DISCRIMINATOR));
-    CAW_TRY(check_acts(op, acts));
-    CAW_TRY(check_signal(op, "real", real, 0, &N));
-    CAW_TRY(check_signal(op, "fake", fake, N, nullptr));
+    NN_TRY(check_model(op, D, CAW_DISCRIMINATOR));
+    NN_TRY(check_acts(op, acts));
+    NN_TRY(check_signal(op, "real", real, 0, &N));
+    NN_TRY(check_signal(op, "fake", fake, N, nullptr));
     if (N < 2 * D->pad + 1) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT,
                        "%s: real has T = %zu but D needs at least 2P + 1 = %zu samples", op, N,
@@ -310,12 +310,12 @@ nn_status gradient_penalty(const char * op, caw_model * D, caw_acts * acts,
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: gp is null", op);
     }
     if (mask != nullptr)
-        CAW_TRY(check_mask(op, D, mask, N));
-    CAW_TRY(caw_acts_prepare(D, acts, N, op));
+        NN_TRY(check_mask(op, D, mask, N));
+    NN_TRY(caw_acts_prepare(D, acts, N, op));
     if (add_grads)
-        CAW_TRY(caw_acts_tangents(D, acts, op));
+        NN_TRY(caw_acts_tangents(D, acts, op));
     double          value  = 0.0;
-    const nn_status status = caw_gradient_penalty_t<backend, float>(
+    const nn_status status = caw_gradient_penalty_impl<backend, float>(
         D, acts, real->data, fake->data, alpha, lambda, update_running, add_grads, &value, nullptr,
         nullptr, mask);
     if (status == NN_STATUS_OK) {
@@ -434,9 +434,9 @@ nn_status caw_critic_mean_masked(const nn_tensor_view * map, const caw_dmask * m
     if (mask == nullptr || mask->mem == nullptr || value == nullptr) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: mask and value must not be null", op);
     }
-    CAW_TRY(check_signal(op, "map", map, mask->total, nullptr));
+    NN_TRY(check_signal(op, "map", map, mask->total, nullptr));
     if (dmap != nullptr)
-        CAW_TRY(check_signal(op, "dmap", dmap, mask->total, nullptr));
+        NN_TRY(check_signal(op, "dmap", dmap, mask->total, nullptr));
     double sum = 0.0;
     for (size_t t = 0; t < mask->total; t++) {
         sum += mask->keep[t] != 0 ? static_cast<double>(map->data[t]) : 0.0;

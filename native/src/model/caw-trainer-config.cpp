@@ -1,4 +1,4 @@
-// caw-trainer-config.cpp: the trainer's configuration (docs caw-spec.md §3 "Loss choice by
+// caw-trainer-config.cpp: the trainer's configuration (docs/caw-spec.md §3 "Loss choice by
 // mode", §6 defaults, §4 "Inpainting"): caw_train_default_config, the range checks, the holes'
 // checks and per-level indices, and the config hash that resume compares.
 

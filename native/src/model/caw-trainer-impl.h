@@ -1,6 +1,7 @@
-// caw-trainer-impl.h: private pieces shared by caw-trainer.cpp (the training loop) and
-// caw-trainer-io.cpp (checkpoints, manifest, the frozen pyramid, generation): the per-scale
-// checkpoint image, the frozen-pyramid run (caw-spec §3.2-3.3, §4) and file helpers.
+// caw-trainer-impl.h: private pieces shared by caw-trainer.cpp (the training loop),
+// caw-trainer-io.cpp (checkpoints, manifest) and caw-generate.cpp (the frozen pyramid,
+// generation): the per-scale checkpoint image, the frozen-pyramid run (docs/caw-spec.md §3.2-3.3,
+// §4) and file helpers.
 // Invariant: every function returns nn_status and records a message; none throws except
 // std::bad_alloc, which the public entry points turn into NN_STATUS_OUT_OF_MEMORY.
 #pragma once
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/caw-generate.h"
 #include "nn/caw-trainer.h"
 #include "nn/rng.h"
 
@@ -58,7 +60,7 @@ uint64_t config_hash(const caw_train_config * c, const nn_pyramid_options * o, c
 /** The holes of config at a level of `rate` Hz (nn_hole_index of both ends). */
 std::vector<caw_hole> level_holes(const caw_train_config * c, uint32_t rate, uint32_t Fs);
 
-// ---- files ----
+// ---- files (caw-trainer-io.cpp) ----
 
 /** "<dir>/scale-<s>.ckpt" and "<dir>/manifest.json". */
 std::string scale_path(const char * dir, size_t s);
@@ -95,6 +97,8 @@ nn_status write_manifest(const char * dir, uint64_t hash, const caw_train_config
 /** Puts losses into / out of the 7-double array order of caw_epoch_losses. */
 void             losses_to_array(const caw_epoch_losses & l, double out[7]);
 caw_epoch_losses losses_from_array(const double in[7]);
+
+// ---- the frozen pyramid (caw-generate.cpp) ----
 
 /** Grows trained to hold `capacity` scales (zeroed slots); keeps what is there. */
 nn_status trained_reserve(caw_trained * trained, size_t capacity);

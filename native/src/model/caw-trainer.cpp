@@ -1,4 +1,4 @@
-// caw-trainer.cpp: caw_train, the coarse-to-fine loop of docs caw-spec.md §3 (ten details #1,
+// caw-trainer.cpp: caw_train, the coarse-to-fine loop of docs/caw-spec.md §3 ("Ten details" #1,
 // #5-#9): per scale fresh G/D (warm start from s-1 when s >= 2), noise amps (std-matched at the
 // second scale with add_cond_noise), z_rec, then per epoch z, the prev redraw through the frozen
 // generators, one D step (real, fake, GP) and one G step (adversarial through the updated D +
@@ -23,14 +23,6 @@
 #include "nn/rng.h"
 
 using namespace caw_tr;
-
-#define CAW_TRY_ST(expr)                  \
-    do {                                  \
-        const nn_status caw_st_ = (expr); \
-        if (caw_st_ != NN_STATUS_OK) {    \
-            return caw_st_;               \
-        }                                 \
-    } while (0)
 
 namespace {
 
@@ -71,7 +63,7 @@ struct net {
     ~net() { caw_model_free(&m); }
     nn_status init(caw_kind kind, size_t C, const caw_train_config * c) {
         const caw_config arch = {kind, C, c->kernel, c->layers};
-        CAW_TRY_ST(caw_model_init(&m, &arch));
+        NN_TRY(caw_model_init(&m, &arch));
         am.assign(m.param_layout.total, 0.0f);
         av.assign(m.param_layout.total, 0.0f);
         return NN_STATUS_OK;
@@ -125,20 +117,19 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     const size_t             P     = caw_pad(&arch);
     const size_t             M     = N - 2 * P; // D's output map
 
-    // networks: warm start (ten details #1) or fresh init from stream (s, INIT)
+    // networks: warm start ("Ten details" #1) or fresh init from stream (s, INIT)
     net G, D;
-    CAW_TRY_ST(G.init(CAW_GENERATOR, C, c));
-    CAW_TRY_ST(D.init(CAW_DISCRIMINATOR, C, c));
+    NN_TRY(G.init(CAW_GENERATOR, C, c));
+    NN_TRY(D.init(CAW_DISCRIMINATOR, C, c));
     if (s >= 2) {
-        CAW_TRY_ST(G.load(r.last.g_params, r.last.g_state));
-        CAW_TRY_ST(D.load(r.last.d_params, r.last.d_state));
+        NN_TRY(G.load(r.last.g_params, r.last.g_state));
+        NN_TRY(D.load(r.last.d_params, r.last.d_state));
     } else {
         nn_rng init;
-        CAW_TRY_ST(
-            nn_rng_init_stream(&init, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_INIT));
+        NN_TRY(nn_rng_init_stream(&init, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_INIT));
         const caw_rng_source src = {&init, &rng_uniform, &rng_normal};
-        CAW_TRY_ST(caw_model_init_params(&G.m, &src));
-        CAW_TRY_ST(caw_model_init_params(&D.m, &src));
+        NN_TRY(caw_model_init_params(&G.m, &src));
+        NN_TRY(caw_model_init_params(&D.m, &src));
     }
     G.zero_grad();
     D.zero_grad();
@@ -157,7 +148,7 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
             }
         }
         const caw_config darch = {CAW_DISCRIMINATOR, C, c->kernel, c->layers};
-        CAW_TRY_ST(caw_dmask_init(&dmask.m, &darch, N, holes.data(), holes.size()));
+        NN_TRY(caw_dmask_init(&dmask.m, &darch, N, holes.data(), holes.size()));
     }
 
     // reconstruction noise: randn(N_0) at scale 0 (stream (0, REC)), zeros after; inpainting
@@ -167,11 +158,11 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     std::vector<float> z_rec0, z_rec_s;
     if (inpaint && s > 0) {
         nn_rng rec;
-        CAW_TRY_ST(nn_rng_init_stream(&rec, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_REC));
+        NN_TRY(nn_rng_init_stream(&rec, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_REC));
         z_rec_s.assign(N, 0.0f);
         std::vector<float> draw(N - n_valid); // empty when a short hole vanishes at this rate
         if (!draw.empty()) {
-            CAW_TRY_ST(nn_rng_fill_normal(&rec, draw.data(), draw.size(), 1.0));
+            NN_TRY(nn_rng_fill_normal(&rec, draw.data(), draw.size(), 1.0));
         }
         for (size_t t = 0, k = 0; t < N; t++) {
             if (valid[t] == 0) {
@@ -181,9 +172,9 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     }
     if (s == 0) {
         nn_rng rec;
-        CAW_TRY_ST(nn_rng_init_stream(&rec, c->seed, 0, NN_RNG_PURPOSE_REC));
+        NN_TRY(nn_rng_init_stream(&rec, c->seed, 0, NN_RNG_PURPOSE_REC));
         z_rec0.assign(N, 0.0f);
-        CAW_TRY_ST(nn_rng_fill_normal(&rec, z_rec0.data(), N, 1.0));
+        NN_TRY(nn_rng_fill_normal(&rec, z_rec0.data(), N, 1.0));
     } else {
         z_rec0.assign(r.frozen.z_rec0, r.frozen.z_rec0 + r.frozen.lengths[0]);
     }
@@ -192,12 +183,13 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     std::vector<float> prev_rec(N, 0.0f), y;
     const double       scale_up = s > 0 ? static_cast<double>(rate) / r.frozen.rates[s - 1] : 1.0;
     if (s > 0) {
-        CAW_TRY_ST(frozen_run(&r.frozen, s, r.frozen.lengths, nullptr, &y));
-        CAW_TRY_ST(upsample_to(y.data(), y.size(), scale_up, prev_rec.data(), N));
+        NN_TRY(frozen_run(&r.frozen, s, r.frozen.lengths, nullptr, &y));
+        NN_TRY(upsample_to(y.data(), y.size(), scale_up, prev_rec.data(), N));
     }
     double amp = pyr.levels[level].noise_amp;
     if (s == 1 && c->add_cond_noise) {
-        // caw-spec §1: the unbiased std of the PADDED upsampled reconstruction, zeros included
+        // docs/caw-spec.md §1: the unbiased std of the PADDED upsampled reconstruction, zeros
+        // included
         std::vector<float> padded(N + 2 * P, 0.0f);
         std::memcpy(padded.data() + P, prev_rec.data(), N * sizeof(float));
         amp = nn_std_unbiased(padded.data(), padded.size());
@@ -211,17 +203,15 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     // per-scale streams and schedule
     std::vector<float> alphas(c->epochs);
     nn_rng             alpha_rng, noise_rng;
-    CAW_TRY_ST(
-        nn_rng_init_stream(&alpha_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_ALPHA));
-    CAW_TRY_ST(nn_rng_fill_uniform(&alpha_rng, alphas.data(), c->epochs, 0.0, 1.0));
-    CAW_TRY_ST(
-        nn_rng_init_stream(&noise_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_NOISE));
+    NN_TRY(nn_rng_init_stream(&alpha_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_ALPHA));
+    NN_TRY(nn_rng_fill_uniform(&alpha_rng, alphas.data(), c->epochs, 0.0, 1.0));
+    NN_TRY(nn_rng_init_stream(&noise_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_NOISE));
     const size_t milestone =
         static_cast<size_t>(c->milestone_fraction * static_cast<double>(c->epochs));
 
     mss_holder mss;
     if (N >= nn_mss_min_length(c->mss, c->mss_count)) {
-        CAW_TRY_ST(nn_mss_plan_init(&mss.plan, c->mss, c->mss_count, N));
+        NN_TRY(nn_mss_plan_init(&mss.plan, c->mss, c->mss_count, N));
     }
 
     std::vector<float> z(N), prev(N, 0.0f), fake(N), rec(N), dfake(N), drec(N), dmss(N);
@@ -241,53 +231,53 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         const auto   te = clock::now();
         const double lr = nn_lr_multistep(c->lr, c->gamma, &milestone, 1, e);
         // 1-2. z, then prev redrawn through every frozen generator with fresh noise
-        CAW_TRY_ST(nn_rng_fill_normal(&noise_rng, z.data(), N, 1.0));
+        NN_TRY(nn_rng_fill_normal(&noise_rng, z.data(), N, 1.0));
         if (s > 0) {
-            CAW_TRY_ST(frozen_run(&r.frozen, s, r.frozen.lengths, &noise_rng, &y));
-            CAW_TRY_ST(upsample_to(y.data(), y.size(), scale_up, prev.data(), N));
+            NN_TRY(frozen_run(&r.frozen, s, r.frozen.lengths, &noise_rng, &y));
+            NN_TRY(upsample_to(y.data(), y.size(), scale_up, prev.data(), N));
         }
         // 4. D step: -mean D(real), mean D(fake.detach()), GP, Adam
         D.zero_grad();
         float v = 0.0f;
         if (inpaint) { // masked D, mean over the kept outputs
-            CAW_TRY_ST(caw_discriminator_forward_masked(&D.m, &d_acts.a, &real_v, &map_v,
-                                                        CAW_BN_TRAIN, &dmask.m));
-            CAW_TRY_ST(caw_critic_mean_masked(&map_v, &dmask.m, -1.0f, &v, &dmap_v));
+            NN_TRY(caw_discriminator_forward_masked(&D.m, &d_acts.a, &real_v, &map_v, CAW_BN_TRAIN,
+                                                    &dmask.m));
+            NN_TRY(caw_critic_mean_masked(&map_v, &dmask.m, -1.0f, &v, &dmap_v));
         } else {
-            CAW_TRY_ST(caw_discriminator_forward(&D.m, &d_acts.a, &real_v, &map_v, CAW_BN_TRAIN));
-            CAW_TRY_ST(critic_mean_forward_cpu(&map_v, &v));
-            CAW_TRY_ST(critic_mean_backward_cpu(-1.0f, &dmap_v));
+            NN_TRY(caw_discriminator_forward(&D.m, &d_acts.a, &real_v, &map_v, CAW_BN_TRAIN));
+            NN_TRY(critic_mean_forward_cpu(&map_v, &v));
+            NN_TRY(critic_mean_backward_cpu(-1.0f, &dmap_v));
         }
         L.d_real = v;
-        CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
-        CAW_TRY_ST(caw_generator_forward(&G.m, &fake_acts.a, &z_v, amp_f, s > 0 ? &prev_v : nullptr,
-                                         &fake_v, CAW_BN_TRAIN));
-        CAW_TRY_ST(caw_discriminator_forward(&D.m, &d_acts.a, &fake_v, &map_v, CAW_BN_TRAIN));
-        CAW_TRY_ST(critic_mean_forward_cpu(&map_v, &v));
+        NN_TRY(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
+        NN_TRY(caw_generator_forward(&G.m, &fake_acts.a, &z_v, amp_f, s > 0 ? &prev_v : nullptr,
+                                     &fake_v, CAW_BN_TRAIN));
+        NN_TRY(caw_discriminator_forward(&D.m, &d_acts.a, &fake_v, &map_v, CAW_BN_TRAIN));
+        NN_TRY(critic_mean_forward_cpu(&map_v, &v));
         L.d_fake = v;
-        CAW_TRY_ST(critic_mean_backward_cpu(1.0f, &dmap_v));
-        CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
+        NN_TRY(critic_mean_backward_cpu(1.0f, &dmap_v));
+        NN_TRY(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
         float gp = 0.0f;
         if (inpaint) {
-            CAW_TRY_ST(caw_gradient_penalty_masked(&D.m, &d_acts.a, &real_v, &fake_v, alphas[e],
-                                                   static_cast<float>(c->lambda_grad), true, true,
-                                                   &dmask.m, &gp));
+            NN_TRY(caw_gradient_penalty_masked(&D.m, &d_acts.a, &real_v, &fake_v, alphas[e],
+                                               static_cast<float>(c->lambda_grad), true, true,
+                                               &dmask.m, &gp));
         } else {
-            CAW_TRY_ST(caw_gradient_penalty(&D.m, &d_acts.a, &real_v, &fake_v, alphas[e],
-                                            static_cast<float>(c->lambda_grad), true, true, &gp));
+            NN_TRY(caw_gradient_penalty(&D.m, &d_acts.a, &real_v, &fake_v, alphas[e],
+                                        static_cast<float>(c->lambda_grad), true, true, &gp));
         }
         L.gp = gp;
-        CAW_TRY_ST(D.adam(e + 1, lr, c));
+        NN_TRY(D.adam(e + 1, lr, c));
         // 6. G step: -mean D(fake) through the updated D (train-mode BN: running stats move, as
         // PyTorch's), then the reconstruction loss; Adam
         G.zero_grad();
-        CAW_TRY_ST(caw_discriminator_forward(&D.m, &d_acts.a, &fake_v, &map_v, CAW_BN_TRAIN));
-        CAW_TRY_ST(critic_mean_forward_cpu(&map_v, &v));
+        NN_TRY(caw_discriminator_forward(&D.m, &d_acts.a, &fake_v, &map_v, CAW_BN_TRAIN));
+        NN_TRY(critic_mean_forward_cpu(&map_v, &v));
         L.err_g = -static_cast<double>(v);
-        CAW_TRY_ST(critic_mean_backward_cpu(-1.0f, &dmap_v));
-        CAW_TRY_ST(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, &dfake_v));
-        CAW_TRY_ST(caw_generator_forward(&G.m, &rec_acts.a, zrec_in, amp_f,
-                                         s > 0 ? &prec_v : nullptr, &rec_v, CAW_BN_TRAIN));
+        NN_TRY(critic_mean_backward_cpu(-1.0f, &dmap_v));
+        NN_TRY(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, &dfake_v));
+        NN_TRY(caw_generator_forward(&G.m, &rec_acts.a, zrec_in, amp_f, s > 0 ? &prec_v : nullptr,
+                                     &rec_v, CAW_BN_TRAIN));
         if (inpaint) { // MSE over the valid samples: mean and gradient 2 a1 (rec - x) / n_valid
             double sq = 0.0;
             for (size_t i = 0; i < N; i++) {
@@ -301,25 +291,25 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
             }
         } else {
             float mse = 0.0f;
-            CAW_TRY_ST(mse_forward_cpu(&rec_v, &real_v, &mse));
+            NN_TRY(mse_forward_cpu(&rec_v, &real_v, &mse));
             L.mse = mse;
-            CAW_TRY_ST(mse_backward_cpu(&rec_v, &real_v, static_cast<float>(c->alpha1), &drec_v,
-                                        nullptr));
+            NN_TRY(
+                mse_backward_cpu(&rec_v, &real_v, static_cast<float>(c->alpha1), &drec_v, nullptr));
         }
         L.mss = NAN;
         if (mss.plan != nullptr && c->alpha2 > 0.0) {
-            CAW_TRY_ST(mss_loss_backward_cpu(mss.plan, &real_v, &rec_v, &dmss_v, &L.mss));
+            NN_TRY(mss_loss_backward_cpu(mss.plan, &real_v, &rec_v, &dmss_v, &L.mss));
             const float a2 = static_cast<float>(c->alpha2);
             for (size_t i = 0; i < N; i++) {
                 drec[i] += a2 * dmss[i];
             }
         } else if (mss.plan != nullptr) {
-            CAW_TRY_ST(mss_loss_forward_cpu(mss.plan, &real_v, &rec_v, &L.mss));
+            NN_TRY(mss_loss_forward_cpu(mss.plan, &real_v, &rec_v, &L.mss));
         }
         L.rec = c->alpha1 * L.mse + (c->alpha2 > 0.0 ? c->alpha2 * L.mss : 0.0);
-        CAW_TRY_ST(caw_generator_backward(&G.m, &rec_acts.a, &drec_v, nullptr, nullptr));
-        CAW_TRY_ST(caw_generator_backward(&G.m, &fake_acts.a, &dfake_v, nullptr, nullptr));
-        CAW_TRY_ST(G.adam(e + 1, lr, c));
+        NN_TRY(caw_generator_backward(&G.m, &rec_acts.a, &drec_v, nullptr, nullptr));
+        NN_TRY(caw_generator_backward(&G.m, &fake_acts.a, &dfake_v, nullptr, nullptr));
+        NN_TRY(G.adam(e + 1, lr, c));
         // 7. the schedule is nn_lr_multistep(epoch): nothing to step
 
         if (r.cb != nullptr && r.cb->on_epoch != nullptr) {
@@ -373,13 +363,13 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
                     const caw_train_config * c, const char * out_dir, bool resume,
                     const caw_train_callbacks * callbacks, caw_train_result * result) {
     const char * op = "caw_train";
-    CAW_TRY_ST(check_config(c));
-    CAW_TRY_ST(check_holes(c, N));
+    NN_TRY(check_config(c));
+    NN_TRY(check_holes(c, N));
     nn_pyramid_options opt = *options; // the holes are the config's
     opt.holes              = c->hole_count > 0 ? c->holes : nullptr;
     opt.hole_count         = c->hole_count;
     pyramid_holder pyr;
-    CAW_TRY_ST(nn_pyramid_init(&pyr.p, x, N, Fs, &opt));
+    NN_TRY(nn_pyramid_init(&pyr.p, x, N, Fs, &opt));
     const nn_pyramid & p = pyr.p;
 
     run_ctx        r;
@@ -417,7 +407,7 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
                 return nn_fail(NN_STATUS_INVALID_ARGUMENT,
                                "%s: the holes leave no valid sample at %u Hz", op, lv.rate);
             }
-            CAW_TRY_ST(caw_dmask_init(&probe.m, &darch, lv.length, holes.data(), holes.size()));
+            NN_TRY(caw_dmask_init(&probe.m, &darch, lv.length, holes.data(), holes.size()));
         }
         if (c->alpha2 > 0.0 && lv.length < mss_min) {
             return nn_fail(NN_STATUS_INVALID_ARGUMENT,
@@ -429,7 +419,7 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: %zu scales exceed the rng's streams", op,
                        r.scales);
     }
-    CAW_TRY_ST(trained_reserve(&r.frozen, r.scales));
+    NN_TRY(trained_reserve(&r.frozen, r.scales));
 
     // resume: every consecutive complete scale of a run with the same hash
     std::vector<manifest_scale> done;
@@ -437,7 +427,7 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
     if (resume) {
         for (; start < r.scales && file_exists(scale_path(out_dir, start)); start++) {
             scale_image im;
-            CAW_TRY_ST(load_scale(scale_path(out_dir, start), start, &im));
+            NN_TRY(load_scale(scale_path(out_dir, start), start, &im));
             if (im.config_hash != r.hash || im.info[INFO_SCALES] != r.scales ||
                 im.info[INFO_LENGTH] != lengths[start]) {
                 return nn_fail(NN_STATUS_INVALID_ARGUMENT,
@@ -445,7 +435,7 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
                                "new run instead of resuming",
                                op, scale_path(out_dir, start).c_str());
             }
-            CAW_TRY_ST(trained_push(&r.frozen, im));
+            NN_TRY(trained_push(&r.frozen, im));
             done.push_back(manifest_scale{rates[start], lengths[start],
                                           static_cast<size_t>(im.info[INFO_CHANNELS]),
                                           im.amps[start], losses_from_array(im.losses), NAN});
@@ -461,7 +451,7 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
                            path.c_str());
         }
     }
-    CAW_TRY_ST(write_manifest(out_dir, r.hash, c, Fs, r.first, rates, lengths, done));
+    NN_TRY(write_manifest(out_dir, r.hash, c, Fs, r.first, rates, lengths, done));
     result->scales_total = r.scales;
     result->scales_done  = start;
     result->resumed_at   = start;
@@ -471,17 +461,17 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
         scale_image      im;
         caw_epoch_losses L       = {};
         double           seconds = 0.0;
-        CAW_TRY_ST(train_scale(r, p, s, &cancelled, &im, &L, &seconds));
+        NN_TRY(train_scale(r, p, s, &cancelled, &im, &L, &seconds));
         if (cancelled) {
             result->cancelled = true;
             break;
         }
-        CAW_TRY_ST(save_scale(scale_path(out_dir, s), im));
-        CAW_TRY_ST(trained_push(&r.frozen, im));
+        NN_TRY(save_scale(scale_path(out_dir, s), im));
+        NN_TRY(trained_push(&r.frozen, im));
         done.push_back(manifest_scale{rates[s], lengths[s],
                                       static_cast<size_t>(im.info[INFO_CHANNELS]), im.amps[s], L,
                                       seconds});
-        CAW_TRY_ST(write_manifest(out_dir, r.hash, c, Fs, r.first, rates, lengths, done));
+        NN_TRY(write_manifest(out_dir, r.hash, c, Fs, r.first, rates, lengths, done));
         r.last              = std::move(im);
         result->scales_done = s + 1;
     }
@@ -504,7 +494,7 @@ nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
     }
     *result = caw_train_result{};
     try {
-        CAW_TRY_ST(train_all(x, N, Fs, options, config, out_dir, resume, callbacks, result));
+        NN_TRY(train_all(x, N, Fs, options, config, out_dir, resume, callbacks, result));
     } catch (const std::bad_alloc &) {
         return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: out of memory", op);
     }

@@ -257,10 +257,7 @@ nn_status nn_checkpoint_writer_save(const nn_checkpoint_writer * writer, const c
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: cannot write '%s': %s", op, tmp.c_str(),
                        system_error_text(err != 0 ? err : EIO).c_str());
     }
-    const nn_status status = replace_file(tmp, path);
-    if (status != NN_STATUS_OK) {
-        return status;
-    }
+    NN_TRY(replace_file(tmp, path));
     nn_clear_error();
     return NN_STATUS_OK;
 }

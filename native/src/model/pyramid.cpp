@@ -1,9 +1,9 @@
-// pyramid.cpp: the CAW scale pyramid (see nn/pyramid.h; caw-spec.md §2 and "Noise amplitudes").
-// Mirrors train_main.py + utils.create_input_signals + training.train_single_scale's amp code:
-// every level is resampled from the full-rate signal (never cascaded), the first trained level
-// follows the energy / speech rules with the `scales[2:]` fallback, and the amps follow
-// 0.01 * sqrt(max(0, dE)) in float32 as torch computes them. Invariant: on failure the output
-// pyramid is empty, on success every level has >= 1 sample and levels ascend in rate.
+// pyramid.cpp: the CAW scale pyramid (see nn/pyramid.h; docs/caw-spec.md §2 and "Noise
+// amplitudes"). Mirrors train_main.py + utils.create_input_signals + training.train_single_scale's
+// amp code: every level is resampled from the full-rate signal (never cascaded), the first trained
+// level follows the energy / speech rules with the `scales[2:]` fallback, and the amps follow 0.01
+// * sqrt(max(0, dE)) in float32 as torch computes them. Invariant: on failure the output pyramid is
+// empty, on success every level has >= 1 sample and levels ascend in rate.
 
 #include "nn/pyramid.h"
 

@@ -17,7 +17,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin, Rollup, UserConfig } from 'vite';
 
 type RollupLog = Rollup.RollupLog;
-import { WAVE_HEIGHT } from './src-renderer/app/lib/waveform-layout.js';
+import { WAVE_HEIGHT } from './src-renderer/app/ui/waveform-layout.js';
 
 /** Absolute path of the repository root (this file sits in it). */
 export const REPO_ROOT = fileURLToPath(new URL('.', import.meta.url));

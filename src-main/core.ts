@@ -1,36 +1,42 @@
 /**
- * The headless core: every service wired by hand over one data directory, and the handlers
- * that implement the IPC contract on top of them. The Electron app, web mode, the CLI and the
- * tests all start here; nothing in it imports electron.
+ * The headless core: every service built in dependency order over one data directory and wired
+ * by hand, and the handlers that implement the IPC contract on top of them. Features never
+ * import each other; they meet here, through the small interfaces their options ask for and the
+ * core's events. The Electron app, web mode, the CLI and the tests all start here; nothing in
+ * it imports electron.
  */
 import path from 'node:path';
 import type { AppInfo, ApiHandlers, EventName, EventPayloadOf } from './common/ipc-contract.js';
-import { DEFAULT_MAX_CLIP_SECONDS, DEFAULT_MAX_IMPORT_SECONDS } from './common/limits.js';
-import { AppError, toErrorPayload } from './common/errors.js';
+import { DEFAULT_MAX_CLIP_SECONDS, DEFAULT_MAX_IMPORT_SECONDS, type LibraryLimits } from './common/limits.js';
+import { AppError, orNull, toErrorPayload } from './common/errors.js';
 import { openDatabase, type Db } from './db/database.js';
 import { chooseTrainingDevice, describeCompute } from './addon/device.js';
 import { loadNativeAddon } from './addon/binding.js';
 import { createInlineProcessor, createWorkerProcessor, type AudioProcessor } from './services/audio/processor.js';
-import { ensureDataDir } from './services/data-dir.js';
+import { forkWorker, resolveWorkerScript, type WorkerLauncher } from './node/worker-process.js';
+import { ensureDataDir } from './services/store/data-dir.js';
 import { LibraryRepository } from './services/library/library-repository.js';
-import { LibraryService, type LibraryLimits } from './services/library/library-service.js';
+import { LibraryService } from './services/library/library-service.js';
 import { AudioStore } from './services/store/audio-store.js';
+import { sweepDataDir } from './services/store/leftovers.js';
 import { ModelRepository } from './services/training/model-repository.js';
 import { TrainingService } from './services/training/training-service.js';
-import { forkWorker, resolveWorkerScript, type WorkerLauncher } from './services/training/worker-process.js';
-import { GenerationService, resolveGenerationWorkerScript } from './services/generation/generation-service.js';
-import { TakeRepository } from './services/generation/take-repository.js';
+import { TakesService } from './services/takes/takes-service.js';
+import { TakeRepository } from './services/takes/take-repository.js';
 import { ExportService, type ExportHost } from './services/export/export-service.js';
 import { defaultExportRoot } from './services/export/export-destination.js';
 import { MetricsRepository } from './services/metrics/metrics-repository.js';
-import { createWorkerRunner, resolveMetricsWorkerScript } from './services/metrics/metrics-runner.js';
+import { createWorkerRunner } from './services/metrics/metrics-runner.js';
 import { MetricsService } from './services/metrics/metrics-service.js';
 import { RatingRepository } from './services/rating/rating-repository.js';
 import { RatingService } from './services/rating/rating-service.js';
 import { RatingResults } from './services/rating/results.js';
-import { buildSession } from './services/rating/session-builder.js';
+import { buildSession, STAGING_PREFIX as RATING_STAGING_PREFIX } from './services/rating/session-builder.js';
 import type { MediaRef } from './common/media.js';
 import { APP_VERSION } from './version.js';
+
+/** The app's folder picker and reveal, as the export service asks for them (app/export-host.ts implements it). */
+export type { ExportHost } from './services/export/export-service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -66,7 +72,8 @@ export interface Core {
   readonly dataDir: string;
   readonly library: LibraryService;
   readonly training: TrainingService;
-  readonly generation: GenerationService;
+  /** Takes: generate, follow, keep or discard (the `takes:*` channels). */
+  readonly takes: TakesService;
   readonly export: ExportService;
   /** Blind rating sessions: the answer key stays here, in the main process. */
   readonly rating: RatingService;
@@ -90,6 +97,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const emit: CoreEventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
+  /** One event's payloads, for wiring a service to another's events. */
+  const on = <E extends EventName>(name: E, handler: (payload: EventPayloadOf<E>) => void): void => {
+    listeners.add((event: EventName, payload: unknown) => {
+      if (event === name) handler(payload as EventPayloadOf<E>);
+    });
+  };
   const processor: AudioProcessor =
     options.audio === 'worker'
       ? createWorkerProcessor(new URL('./workers/audio-worker.js', import.meta.url))
@@ -105,8 +118,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     limits,
     (songIds) => emit('library:did-change', { songIds }),
   );
-  // Declared first: training's events (orphans found at start-up) may fire before it exists.
-  let generation: GenerationService | undefined = undefined;
+  await sweepLeftovers(options.dataDir, library);
   const training = new TrainingService(new ModelRepository(db), library, {
     dataDir: options.dataDir,
     launch: options.launchWorker ?? forkWorker,
@@ -115,21 +127,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     chooseDevice: (requested) => chooseTrainingDevice(requested, () => describeCompute(loadNativeAddon())),
     events: {
       progress: (event) => emit('training:did-progress', event),
-      changed: (modelIds) => {
-        emit('training:did-change', { modelIds });
-        // A deleted model's takes folder goes with it (its rows went by cascade).
-        void generation?.modelsChanged(modelIds).catch(() => undefined);
-      },
+      changed: (modelIds) => emit('training:did-change', { modelIds }),
     },
   });
-  const takes = new GenerationService(new TakeRepository(db), {
+  const takes = new TakesService(new TakeRepository(db), {
     dataDir: options.dataDir,
     launch: options.launchWorker ?? forkWorker,
-    workerScript: resolveGenerationWorkerScript(new URL('./workers/generation-worker.js', import.meta.url)),
+    workerScript: resolveWorkerScript(new URL('./workers/generation-worker.js', import.meta.url)),
     models: training,
     // Loaded on first use: the ONNX export code is not needed by most commands.
     describeModes: async (model, modelDir) => {
-      const { describeModes } = await import('./services/generation/modes.js');
+      const { describeModes } = await import('./services/takes/modes.js');
       return describeModes(loadNativeAddon(), model, modelDir);
     },
     executionProvider: options.executionProvider ?? 'auto',
@@ -138,7 +146,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       changed: (takeIds, modelIds) => emit('takes:did-change', { takeIds, modelIds }),
     },
   });
-  generation = takes;
+  // A deleted model's takes folder goes with it (its rows went by cascade). Changes before this
+  // point (orphans marked at start-up delete nothing) are covered by the takes service's own
+  // start-up sweep of folders whose model is gone.
+  on('training:did-change', ({ modelIds }) => void takes.modelsChanged(modelIds).catch(() => undefined));
   const exporter = new ExportService({
     dataDir: options.dataDir,
     exportRoot: options.exportRoot ?? defaultExportRoot(),
@@ -150,12 +161,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       modelDir: (modelId) => training.modelDir(modelId),
       clip: (clipId) => orNull(() => library.getClip(clipId)),
       song: (songId) => orNull(() => library.getSong(songId)),
+      originalFile: (fileId) => ({ path: library.originalPath(fileId), name: library.getFile(fileId).originalName }),
     },
     onProgress: (event) => emit('export:did-progress', event),
   });
   const metrics = new MetricsService(new MetricsRepository(db), {
     dataDir: options.dataDir,
-    runner: createWorkerRunner(resolveMetricsWorkerScript(new URL('./workers/metrics-worker.js', import.meta.url)), options.metricsThreads),
+    runner: createWorkerRunner(resolveWorkerScript(new URL('./workers/metrics-worker.js', import.meta.url)), options.metricsThreads),
     takes,
     models: training,
     library,
@@ -164,7 +176,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const ratings = new RatingRepository(db, options.dataDir);
   const rating = new RatingService({
     repository: ratings,
-    build: (draft) => buildSession({ library, generation: takes, training, dataDir: options.dataDir, ratings }, draft),
+    build: (draft) => buildSession({ library, takes, training, dataDir: options.dataDir, ratings }, draft),
     analysis: new RatingResults(ratings),
     changed: (sessionIds) => emit('rating:did-change', { sessionIds }),
   });
@@ -176,10 +188,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'library:list-songs': () => Promise.resolve(library.listSongs()),
     'library:get-song': ({ songId }) => Promise.resolve(library.getSong(songId)),
     'library:rename-song': ({ songId, name }) => Promise.resolve(library.renameSong(songId, name)),
-    'library:import-files': ({ files, songId, songName }) =>
+    'library:import-files': ({ files, songId, songName, position }) =>
       library.importFiles(files, {
         ...(songId === undefined ? {} : { songId }),
         ...(songName === undefined ? {} : { songName }),
+        ...(position === undefined ? {} : { position }),
         onProgress: (progress) => emit('library:did-import-progress', progress),
       }),
     'library:list-clips': ({ songId }) => Promise.resolve(library.listClips(songId)),
@@ -236,7 +249,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     library,
     training,
-    generation: takes,
+    takes,
     export: exporter,
     metrics,
     rating,
@@ -272,27 +285,35 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 }
 
-/** The value, or null when `read` throws NOT_FOUND (a deleted clip or song). */
-function orNull<T>(read: () => T): T | null {
+/**
+ * What processes killed mid-write left in the data folder: temporary files and rating staging
+ * folders of processes that are gone (store/leftovers.ts), and store files no row names
+ * (LibraryService.removeUnreferencedFiles). Best effort: a folder that cannot be read or a
+ * database busy for longer than its timeout leaves them for the next start.
+ */
+async function sweepLeftovers(dataDir: string, library: LibraryService): Promise<void> {
+  await sweepDataDir(dataDir, [RATING_STAGING_PREFIX]);
   try {
-    return read();
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
-    throw error;
+    library.removeUnreferencedFiles();
+  } catch {
+    // The next start sweeps again.
   }
 }
 
 function appInfo(options: CoreOptions): AppInfo {
-  let compute: AppInfo['compute'];
+  return { version: APP_VERSION, host: options.host ?? 'web', dataDir: options.dataDir, compute: computeInfo() };
+}
+
+/** The addon's compute facts, or why there are none (the app still runs without the addon). */
+function computeInfo(): AppInfo['compute'] {
   try {
-    compute = describeCompute(loadNativeAddon());
+    return describeCompute(loadNativeAddon());
   } catch (error) {
-    compute = {
+    return {
       addonVersion: 'unavailable',
       cudaCompiled: false,
       cudaDevices: 0,
       cpuReason: toErrorPayload(error).message,
     };
   }
-  return { version: APP_VERSION, host: options.host ?? 'web', dataDir: options.dataDir, compute };
 }

@@ -5,17 +5,19 @@
  * fits the machine — studio where training runs on a GPU, else quick inside a short budget —
  * and generates takes in every mode the model offers (DEMO_TAKES), reusing the takes an earlier
  * run made. Later stages (export) extend this same function.
+ *
+ * It lives beside core.ts, not among the services, because it is not a feature: it is a script
+ * over three of them (library, training, takes) and uses only what the core hands out, as any
+ * front end would. Features never import each other; an orchestrator over the core may.
  */
 import { readFile } from 'node:fs/promises';
-import { AppError } from '../common/errors.js';
-import type { AudioFile, Clip } from '../common/dto.js';
-import type { GenerateRequest, GenerationMode, Take } from '../common/generation.js';
-import type { Model, PresetName } from '../common/training.js';
-import type { GenerationService } from './generation/generation-service.js';
-import type { LibraryService } from './library/library-service.js';
-import type { TrainingService } from './training/training-service.js';
-import { packagePath } from '../node/package-root.js';
-import { sha256Hex } from './store/audio-store.js';
+import { AppError } from './common/errors.js';
+import type { AudioFile, Clip } from './common/dto.js';
+import type { GenerateRequest, GenerationMode, Take } from './common/generation.js';
+import type { Model, PresetName } from './common/training.js';
+import type { Core } from './core.js';
+import { packagePath } from './node/package-root.js';
+import { sha256Hex } from './services/store/audio-store.js';
 
 export const DEMO_FILE = packagePath('resources', 'demo', 'eureka-demo.flac');
 export const DEMO_SONG_NAME = 'Eureka demo: Night Drive';
@@ -25,7 +27,7 @@ export const DEMO_SONG_NAME = 'Eureka demo: Night Drive';
  * demo's budget and still holds two bars of the groove.
  */
 export const DEMO_CLIP = { start: 4, end: 12 } as const;
-/** The rate the studio preset trains its finest scale at (caw-spec: 16 kHz). */
+/** The rate the studio preset trains its finest scale at (docs/caw-spec.md §2: 16 kHz). */
 export const DEMO_TRAINING_RATE = 16_000;
 
 export interface DemoResult {
@@ -76,11 +78,8 @@ export interface DemoOptions {
   makeTakes?: (request: GenerateRequest) => Promise<Take[]>;
 }
 
-export async function runDemo(
-  services: { library: LibraryService; training: TrainingService; generation: GenerationService },
-  options: DemoOptions = {},
-): Promise<DemoResult> {
-  const { library, training, generation } = services;
+export async function runDemo(core: Pick<Core, 'library' | 'training' | 'takes'>, options: DemoOptions = {}): Promise<DemoResult> {
+  const { library, training, takes: takesService } = core;
   const onStep = options.onStep ?? (() => undefined);
   onStep('reading the bundled demo clip');
   let bytes: Uint8Array;
@@ -143,24 +142,24 @@ export async function runDemo(
       if (model.status === 'failed') throw new AppError('INTERNAL', `the demo training failed: ${model.error ?? 'no reason given'}`);
     }
   }
-  const takes = model?.status === 'done' && options.generate !== false ? await demoTakes(generation, model, options) : [];
+  const takes = model?.status === 'done' && options.generate !== false ? await demoTakes(takesService, model, options) : [];
   return {
     file,
     clip,
     imported,
     trainingAudio: { sampleRate: DEMO_TRAINING_RATE, samples: audio.samples.length, path: audio.path },
     model,
-    takes: takes.map((take) => ({ ...take, file: generation.filePath(take.id) })),
+    takes: takes.map((take) => ({ ...take, file: takesService.filePath(take.id) })),
   };
 }
 
 /** The demo's takes in every mode the model offers: those an earlier run made, plus the missing ones. */
-async function demoTakes(generation: GenerationService, model: Model, options: DemoOptions): Promise<Take[]> {
+async function demoTakes(service: Core['takes'], model: Model, options: DemoOptions): Promise<Take[]> {
   const onStep = options.onStep ?? (() => undefined);
   const makeTakes =
-    options.makeTakes ?? (async (request: GenerateRequest) => generation.waitForBatch((await generation.generate(request)).batchId));
-  const modes = new Map((await generation.listModes(model.id)).map((m) => [m.mode, m]));
-  const existing = generation.list({ modelId: model.id }).filter((take) => take.status === 'ready' && take.hasFile);
+    options.makeTakes ?? (async (request: GenerateRequest) => service.waitForBatch((await service.generate(request)).batchId));
+  const modes = new Map((await service.listModes(model.id)).map((m) => [m.mode, m]));
+  const existing = service.list({ modelId: model.id }).filter((take) => take.status === 'ready' && take.hasFile);
   const takes: Take[] = [];
   for (const wanted of DEMO_TAKES) {
     if (!modes.get(wanted.mode)?.available) continue;

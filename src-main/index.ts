@@ -1,6 +1,7 @@
 /**
  * The Electron main process: thin. It resolves the data folder, starts the core with
- * decoding on a worker thread, registers the media protocol and IPC, and opens the window.
+ * decoding on a worker thread, serves the UI (app://) and media (eureka-media://), registers
+ * IPC, and opens the window.
  */
 import { app, BrowserWindow, dialog } from 'electron';
 import { existsSync } from 'node:fs';
@@ -9,13 +10,14 @@ import { createCore, type Core } from './core.js';
 import { utilityWorker } from './app/utility-worker.js';
 import { dragIcon, electronExportHost } from './app/export-host.js';
 import { forwardEvents, registerIpc } from './ipc/register-ipc.js';
-import { createMainWindow, installSessionPolicy, isAppUrl } from './app/main-window.js';
-import { handleMediaProtocol, registerMediaScheme } from './app/media-protocol.js';
-import { resolveDataDir } from './services/data-dir.js';
-import { limitsFromEnv } from './services/limits-from-env.js';
+import { createMainWindow, installSessionPolicy, isAppUrl, RENDERER_DIR, uiOrigin } from './app/main-window.js';
+import { handleAppProtocol, registerSchemes } from './app/app-protocol.js';
+import { handleMediaProtocol } from './app/media-protocol.js';
+import { resolveDataDir } from './services/store/data-dir.js';
+import { limitsFromEnv } from './node/limits-from-env.js';
 import { packagePath } from './node/package-root.js';
 
-registerMediaScheme();
+registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let core: Core | undefined;
@@ -28,7 +30,8 @@ function electronSqliteBinding(): string | undefined {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  await installSessionPolicy();
+  const policy = await installSessionPolicy(RENDERER_DIR);
+  if (policy !== null) handleAppProtocol(RENDERER_DIR, policy);
   const sqliteBinding = electronSqliteBinding();
   core = await createCore({
     dataDir: resolveDataDir(undefined),
@@ -40,7 +43,7 @@ async function start(): Promise<void> {
     exportHost: electronExportHost(),
     ...(sqliteBinding ? { sqliteBinding } : {}),
   });
-  handleMediaProtocol(core);
+  handleMediaProtocol(core, uiOrigin());
   registerIpc(core, (_sender, frameUrl) => isAppUrl(frameUrl), dragIcon);
   const open = () => forwardEvents(core!, createMainWindow().webContents);
   open();

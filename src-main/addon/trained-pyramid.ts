@@ -2,7 +2,7 @@
  * The frozen generators of a trained run as the addon's readTrained() hands them out: per scale
  * its rate, training length, noise amplitude, architecture and every convolution's effective
  * weight (weight norm already applied, exactly as the native forward computes it), bias and
- * eval-mode BatchNorm. The ONNX export (services/generation/onnx) is the consumer; the schemas
+ * eval-mode BatchNorm. The ONNX export (services/models/onnx) is the consumer; the schemas
  * check the addon's answer, so a mismatch surfaces as one INTERNAL error instead of NaNs later.
  */
 import { z } from 'zod';

@@ -6,7 +6,7 @@
  * that asks.
  */
 import { BrowserWindow, dialog, nativeImage, shell, type NativeImage, type OpenDialogOptions } from 'electron';
-import type { ExportHost } from '../services/export/export-service.js';
+import type { ExportHost } from '../core.js';
 import { DRAG_ICON_SIZE, dragIconBitmap } from './drag-icon.js';
 
 /** The export host of the desktop app: dialogs are modal to the focused window. */

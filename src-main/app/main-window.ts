@@ -1,36 +1,69 @@
 /**
- * The main window, locked down: sandboxed renderer, context isolation, no Node, our CSP on
- * every response, no navigation away from the app, no new windows, no permission prompts.
+ * The main window, locked down: sandboxed renderer, context isolation, no Node, the UI from its
+ * own app:// origin with our CSP on every response, no navigation away from the app, no new
+ * windows, no permissions (neither asked nor checked), and nothing handed to the OS browser:
+ * the UI has no external links, so a request to open one can only come from injected content.
  */
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readHeaderPolicy } from '../web/content-security.js';
+import { APP_ENTRY, APP_ORIGIN } from './app-protocol.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Where the renderer comes from: the dev server in `electron-vite dev`, else the built files. */
+/** The built renderer, which app:// serves. */
+export const RENDERER_DIR = path.join(here, '../renderer');
+
+/** The dev server's origin under `electron-vite dev`, else null (the built UI on app://). */
+function devOrigin(): string | null {
+  const dev = process.env.ELECTRON_RENDERER_URL;
+  return dev ? originOf(dev) : null;
+}
+
+/**
+ * "scheme://host[:port]" of a URL. (URL.origin will not do: to Node every scheme but the web's
+ * own has the opaque origin "null", app:// included.)
+ */
+function originOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
+/** The origin the UI is served from. */
+export function uiOrigin(): string {
+  return devOrigin() ?? APP_ORIGIN;
+}
+
+/** Where the renderer comes from: the dev server in `electron-vite dev`, else app://. */
 function rendererUrl(): string {
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  return dev ?? `file://${path.join(here, '../renderer/index.html')}`;
+  return process.env.ELECTRON_RENDERER_URL ?? APP_ENTRY;
 }
 
+/** Whether a URL is the UI's own: the same origin exactly (never a prefix of a longer name). */
 export function isAppUrl(url: string): boolean {
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  if (dev) return url.startsWith(dev);
-  return url.startsWith(`file://${path.join(here, '../renderer')}`);
+  try {
+    return originOf(url) === uiOrigin();
+  } catch {
+    return false;
+  }
 }
 
-/** The CSP of the built renderer on every response, and no permission prompts. */
-export async function installSessionPolicy(): Promise<void> {
-  // Under `electron-vite dev` the dev server's page carries its own (dev) policy.
-  if (process.env.ELECTRON_RENDERER_URL === undefined) {
-    const policy = await readHeaderPolicy(path.join(here, '../renderer/index.html'));
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
-    });
-  }
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+/**
+ * The session's policy: no permission is granted, whether a page asks or merely checks, and
+ * (the built UI) the CSP of `rendererDir`'s index.html on every response. Returns that policy
+ * for the app:// handler, or null under `electron-vite dev`, whose page carries its own.
+ */
+export async function installSessionPolicy(rendererDir: string): Promise<string | null> {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  if (devOrigin() !== null) return null;
+  const policy = await readHeaderPolicy(path.join(rendererDir, 'index.html'));
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+  });
+  return policy;
 }
 
 export function createMainWindow(): BrowserWindow {
@@ -56,11 +89,8 @@ export function createMainWindow(): BrowserWindow {
   window.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; nothing opens inside Eureka.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // Nothing opens inside Eureka, and nothing is passed to shell.openExternal: the UI links nowhere.
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   void window.loadURL(rendererUrl());
   return window;
 }

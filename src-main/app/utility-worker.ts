@@ -2,11 +2,11 @@
  * The desktop app's worker launcher (training and generation workers): Electron's
  * utilityProcess (a Node child process managed by Electron, recommended over
  * child_process.fork inside an app). Same contract as forkWorker in
- * services/training/worker-process.ts.
+ * node/worker-process.ts.
  */
 import path from 'node:path';
 import { utilityProcess } from 'electron';
-import { ExitReport, type WorkerLauncher } from '../services/training/worker-process.js';
+import { ExitReport, type WorkerLauncher } from '../node/worker-process.js';
 
 export const utilityWorker: WorkerLauncher = (script) => {
   // "Eureka training" / "Eureka generation" in the OS's task list, from the script's name.

@@ -1,8 +1,8 @@
 /** Opens the core for a command from the global options, and closes it afterwards. */
 import type { Command } from 'commander';
 import { createCore, type Core } from '../core.js';
-import { resolveDataDir } from '../services/data-dir.js';
-import { limitsFromEnv } from '../services/limits-from-env.js';
+import { resolveDataDir } from '../services/store/data-dir.js';
+import { limitsFromEnv } from '../node/limits-from-env.js';
 
 export interface GlobalOptions {
   dataDir?: string;

@@ -1,10 +1,18 @@
 /**
  * How the CLI speaks: tables for people, JSON on stdout with `--json` (progress and notes go
  * to stderr either way), and one-line errors that exit non-zero.
+ *
+ * Everything written for people goes through {@link printLines}, {@link printNotes},
+ * {@link printPrompt} or {@link printTable}, which show control and bidi characters as escapes
+ * (`\x1b`, `\n`, `\u202e`): a file, song or rater name is the user's text and must not clear
+ * the screen, forge a line of output or reorder the line it sits in. JSON (and the CSV of
+ * results) is data and stays exact. Lint keeps the commands off process.stdout/stderr.
  */
+import { z } from 'zod';
 import { AppError, toErrorPayload } from '../common/errors.js';
 import type { AudioFile, Clip, Song } from '../common/dto.js';
 import { formatSeconds } from '../common/format-time.js';
+import { BIDI_CONTROLS, CONTROL_CHARACTERS } from '../common/unsafe-text.js';
 
 /** Raised for a run that must end with a non-zero status after its output was written. */
 export class CliExit extends Error {
@@ -13,16 +21,54 @@ export class CliExit extends Error {
   }
 }
 
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const UNSAFE = new RegExp(`${CONTROL_CHARACTERS.source}|${BIDI_CONTROLS.source}|[\u2028\u2029]`, 'g');
+
+/** `text` as a terminal may show it: control, bidi and line-separator characters as escapes. */
+export function forTerminal(text: string): string {
+  return text.replace(UNSAFE, (char) => {
+    const named = NAMED_ESCAPES[char];
+    if (named !== undefined) return named;
+    const code = char.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Writes lines for people to stdout; each element is one line (a newline inside it is escaped). */
+export function printLines(...lines: readonly string[]): void {
+  process.stdout.write(lines.map((line) => `${forTerminal(line)}\n`).join(''));
+}
+
+/** Writes lines to stderr (notes, warnings, a session's questions), as {@link printLines}. */
+export function printNotes(...lines: readonly string[]): void {
+  process.stderr.write(lines.map((line) => `${forTerminal(line)}\n`).join(''));
+}
+
+/** Writes a question on stderr without ending the line (the reply is typed after it). */
+export function printPrompt(text: string): void {
+  process.stderr.write(forTerminal(text));
+}
+
+/** Data for programs on stdout: exact, never escaped. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** One value as one line of JSON on stdout (NDJSON, for a stream of results): exact. */
+export function printJsonLine(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/** Writes data text (a CSV) to stdout exactly as it is. */
+export function printData(text: string): void {
+  process.stdout.write(text);
+}
+
 export function printTable(rows: string[][]): void {
   if (rows.length === 0) return;
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  for (const row of rows) {
-    process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`);
-  }
+  const safe = rows.map((row) => row.map(forTerminal));
+  const widths = safe[0]!.map((_, column) => Math.max(...safe.map((row) => (row[column] ?? '').length)));
+  printLines(...safe.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()));
 }
 
 export function describeFile(file: AudioFile): string {
@@ -73,10 +119,18 @@ export function clipRows(clips: Clip[]): string[][] {
   ];
 }
 
-/** Prints a one-line error and returns the status to exit with. */
+/**
+ * Prints a one-line error and returns the status to exit with. A validation error (a ZodError,
+ * whose message is a multi-line JSON dump) is bad input: each field and its problem, on one line.
+ */
 export function reportError(error: unknown): number {
   if (error instanceof CliExit) return error.status;
+  if (error instanceof z.ZodError) {
+    const issues = error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`);
+    printNotes(`eureka: ${issues.join('; ').replace(/\s+/g, ' ')}`);
+    return 1;
+  }
   const payload = toErrorPayload(error);
-  process.stderr.write(`eureka: ${payload.message}\n`);
+  printNotes(`eureka: ${payload.message}`);
   return error instanceof AppError ? 1 : 70; // 70: EX_SOFTWARE, a bug rather than bad input
 }

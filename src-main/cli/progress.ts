@@ -4,6 +4,8 @@
  * a failure is exactly one line). Hand-written: it is 40 lines, and never touches stdout,
  * which `--json` keeps for the result.
  */
+import { forTerminal } from './output.js';
+
 export interface ProgressBar {
   /** etaSeconds: the caller's own forecast, when it has a better one than elapsed/fraction. */
   update(fraction: number, label: string, etaSeconds?: number | null): void;
@@ -32,13 +34,13 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): 
       const percent = Math.floor(clamped * 100);
       const filled = Math.round(clamped * WIDTH);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
-      const line = `${bar} ${String(percent).padStart(3)}% ${eta(clamped, etaSeconds)}  ${label}`;
+      const line = `${bar} ${String(percent).padStart(3)}% ${eta(clamped, etaSeconds)}  ${forTerminal(label)}`;
       stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 100) - 1)}`);
       drawn = true;
     },
     done(message) {
       if (interactive && drawn) stream.write('\r\x1b[2K');
-      if (message) stream.write(`${message}\n`);
+      if (message) stream.write(`${forTerminal(message)}\n`);
     },
   };
 }

@@ -11,7 +11,7 @@ export const clipLabelSchema = z.enum(CLIP_LABELS);
 export type ClipLabel = z.infer<typeof clipLabelSchema>;
 
 export const CLIP_SPLITS = ['train', 'val', 'test'] as const;
-/** Which part of an evaluation a clip belongs to (seed 001 §3.4: held-out originals). */
+/** Which part of an evaluation a clip belongs to (val and test are held out: docs/metrics.md §1). */
 export const clipSplitSchema = z.enum(CLIP_SPLITS);
 export type ClipSplit = z.infer<typeof clipSplitSchema>;
 

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'SILENT_AUDIO', // every sample below the silence floor
   'INVALID_SAMPLES', // NaN or infinite samples
   'TOO_LONG', // longer than the configured import limit
+  'TOO_SHORT', // shorter than the shortest clip, so no clip could be cut from it
   'STORAGE', // the disk refused a write (full, read-only, permissions)
   'UNAUTHORIZED', // web mode: missing or wrong token
   'INTERNAL', // a bug: reported as such, never swallowed
@@ -58,6 +59,16 @@ export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof AppError) return error.toPayload();
   const text = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: firstLine(text) };
+}
+
+/** The value, or null when `read` throws NOT_FOUND (a row deleted meanwhile: a clip, a song). */
+export function orNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
 }
 
 /** The first non-empty line of a message, for one-line errors. */

@@ -17,6 +17,8 @@ export const MAX_EXPORT_TEMPO = 999;
 export const FALLBACK_TEMPO = 120;
 /** The most takes one export carries (each becomes a track). */
 export const MAX_EXPORT_TAKES = 100;
+/** The longest song name an export takes, characters after trimming. */
+export const MAX_EXPORT_SONG_NAME = 200;
 
 export const exportTimeSignatureSchema = z.object({
   numerator: z.number().int().min(1).max(99),
@@ -46,7 +48,7 @@ export const exportRequestSchema = z.object({
   /** An absolute folder [the remembered one, else <Music or home>/Eureka Exports]. */
   destination: z.string().min(1).max(4096).optional(),
   /** Names the folders, the set and the tempo map [the song's name]. */
-  songName: z.string().trim().min(1).max(200).optional(),
+  songName: z.string().trim().min(1).max(MAX_EXPORT_SONG_NAME).optional(),
   /** Tags this export's progress events [a fresh id]. */
   exportId: z.string().min(1).max(64).optional(),
 });

@@ -10,7 +10,7 @@ import { seedTextSchema } from './training.js';
 
 export const GENERATION_MODES = ['new', 'variation', 'gap', 'denoise', 'extend', 'reconstruct'] as const;
 /**
- * caw-spec §4. new: unconditional material of any length; variation: follows the clip's
+ * docs/caw-spec.md §4. new: unconditional material of any length; variation: follows the clip's
  * structure (its coarsest scale); gap: the clip with its hole filled (inpainting models);
  * denoise: the reconstruction of a model trained in denoising mode; extend: bandwidth
  * extension of a band-limited input; reconstruct: the model's reconstruction of its clip.
@@ -57,6 +57,13 @@ export const TAKE_STATUSES = ['queued', 'generating', 'ready', 'failed'] as cons
 /** queued → generating → ready, or failed (reason kept; also a batch cut short by a cancel). */
 export const takeStatusSchema = z.enum(TAKE_STATUSES);
 export type TakeStatus = z.infer<typeof takeStatusSchema>;
+
+/** The `error` of a failed take that did not fail by itself: its batch was stopped or its worker went silent. */
+export const TAKE_FAILURE = {
+  cancelled: 'cancelled',
+  closed: 'interrupted: Eureka was closed while it generated',
+  silent: 'the generation worker stopped without a word',
+} as const;
 
 export const TAKE_VERDICTS = ['undecided', 'kept', 'discarded'] as const;
 /** The songwriter's call on a take. Discarded takes' files go with "delete discarded". */

@@ -95,6 +95,14 @@ export const ipcContract = {
       songId: idSchema.optional(),
       /** … or into a new song of this name; otherwise one song per file, named after it. */
       songName: z.string().trim().min(1).max(200).optional(),
+      /**
+       * Where these files stand in one import sent in several requests (web mode uploads one
+       * file per request): progress events count them as files `index`… of `total`.
+       */
+      position: z
+        .object({ index: z.number().int().nonnegative(), total: z.number().int().positive().max(10_000) })
+        .refine((position) => position.index < position.total, 'index must be below total')
+        .optional(),
     }),
     response: z.object({
       files: z.array(audioFileSchema),
@@ -192,7 +200,7 @@ export const ipcContract = {
   'metrics:get-weights': { request: empty, response: rankWeightsSchema },
   /** Saves the ranking weights (fidelity + novelty scaled to 1) and copy limit; stored metrics are re-scored. */
   'metrics:set-weights': { request: rankWeightsSchema, response: rankWeightsSchema },
-  // Blind rating sessions (docs listening-tests.md). Everything a rater's renderer gets here is
+  // Blind rating sessions (docs/listening-tests.md). Everything a rater's renderer gets here is
   // positions, neutral labels, the session's one item length and opaque audio tokens; item
   // origins reach it only through `rating:results`, after the raters submitted.
   /** Builds a session (cuts, matches and shuffles its audio); refuses one that cannot be blind. */

@@ -1,20 +1,21 @@
 /**
- * Metrics DTOs (issue 8): what Eureka measures of a take against its source clip and against
- * held-out real audio of the same song (seed 000 §4.2's metrics plus spectral distance and
+ * Metrics DTOs: what Eureka measures of a take against its source clip and against
+ * held-out real audio of the same song (docs/metrics.md: the pitch and MFCC metrics plus spectral distance and
  * level), where it copies its source, how a model's takes differ from each other, and the
  * ranking score built on them. Shared by the metrics service, the IPC contract, the CLI and the
  * renderer. Times in seconds, levels in dBFS / LUFS.
  */
 import { z } from 'zod';
 import { idSchema } from './dto.js';
+import { AppError } from './errors.js';
 
 /** Pitch statistics of one signal (YIN/pYIN frames; unvoiced frames excluded). */
 export const pitchStatsSchema = z.object({
   /** Distinct MIDI pitches (rounded) among voiced frames. */
   distinctPitches: z.number().int().nonnegative(),
-  /** Entropy of the MIDI pitch histogram, bits (seed 000: −Σ P(i) log2 P(i), i = 0…127). */
+  /** Entropy of the MIDI pitch histogram, bits (docs/metrics.md §3: −Σ P(i) log2 P(i), i = 0…127). */
   entropyBits: z.number().nonnegative(),
-  /** Highest minus lowest voiced f0, Hz (seed 000's "pitch range"); 0 with no voiced frame. */
+  /** Highest minus lowest voiced f0, Hz (docs/metrics.md §3); 0 with no voiced frame. */
   rangeHz: z.number().nonnegative(),
   /** Share of frames with a pitch. */
   voicedFraction: z.number().min(0).max(1),
@@ -25,7 +26,7 @@ export type PitchStats = z.infer<typeof pitchStatsSchema>;
 export const comparisonSchema = z.object({
   /** KL divergence of the MFCC distributions (first 13 of 40; Gaussians fitted to each), nats. */
   mfccKl: z.number().nonnegative(),
-  /** Fréchet distance of the MFCC means and covariances (seed 000's FAD on MFCCs). */
+  /** Fréchet distance of the MFCC means and covariances (FAD's formula on MFCCs, docs/metrics.md §4). */
   mfccFrechet: z.number().nonnegative(),
   /** Multi-resolution log-spectral distance (0 for identical audio). */
   spectralDistance: z.number().nonnegative(),
@@ -63,6 +64,16 @@ export const rankWeightsSchema = z.object({
   copyLimitSeconds: z.number().positive().max(600).default(4),
 });
 export type RankWeights = z.infer<typeof rankWeightsSchema>;
+
+/** Fidelity and novelty scaled to sum to 1 (INVALID_INPUT when both are 0): the weights as they are kept and used. */
+export function normaliseWeights(input: z.input<typeof rankWeightsSchema>): RankWeights {
+  const parsed = rankWeightsSchema.safeParse(input);
+  if (!parsed.success) throw new AppError('INVALID_INPUT', `the ranking weights are not valid: ${parsed.error.issues[0]?.message ?? ''}`);
+  const weights = parsed.data;
+  const sum = weights.fidelity + weights.novelty;
+  if (!(sum > 0)) throw new AppError('INVALID_INPUT', 'fidelity and novelty cannot both be 0');
+  return { fidelity: weights.fidelity / sum, novelty: weights.novelty / sum, copyLimitSeconds: weights.copyLimitSeconds };
+}
 
 export const takeScoreSchema = z.object({
   /** 0…1, higher is better. */

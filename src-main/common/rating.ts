@@ -1,5 +1,5 @@
 /**
- * Blind rating sessions (issue 6, docs listening-tests.md): what a session is built from, what
+ * Blind rating sessions (docs/listening-tests.md): what a session is built from, what
  * a rater sees and answers, and the results. Blinding lives in these types: everything a rater's
  * renderer receives (RaterItem, RaterProgress) carries neutral labels and positions only — the
  * origin of an item (real or generated, which take) exists only in main-process types
@@ -10,7 +10,7 @@ import { idSchema } from './dto.js';
 
 export const SESSION_FORMATS = ['single', '2afc', 'abx'] as const;
 /**
- * single: one item at a time with the seed's questionnaire (real or fake, how easy, musicality,
+ * single: one item at a time with the questionnaire of docs/listening-tests.md §1 (real or fake, how easy, musicality,
  * inspiring, comment); 2afc: two items, "which one is real?"; abx: A and B (one real, one
  * generated) then X, "is X A or B?".
  */
@@ -56,6 +56,9 @@ export type SessionDraft = z.input<typeof sessionDraftSchema>;
 
 export const SESSION_STATUSES = ['open', 'closed'] as const;
 
+/** 32 random bytes, hex: what a rater's link carries instead of the owner's token. */
+export const raterAccessKeySchema = z.string().regex(/^[0-9a-f]{64}$/);
+
 /** A session as the songwriter (organiser) lists it: no item origins. */
 export const sessionSummarySchema = z.object({
   id: idSchema,
@@ -74,11 +77,30 @@ export const sessionSummarySchema = z.object({
       answered: z.number().int().nonnegative(),
       total: z.number().int().positive(),
       submitted: z.boolean(),
+      /** The secret of this rater's own link (web mode): it opens their screen and nothing else. */
+      accessKey: raterAccessKeySchema,
     }),
   ),
   createdAt: z.string(),
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+
+/**
+ * A rater's link in web mode: `/?rater=<rater id>.<access key>`. The server trades it for a
+ * session that may call only that rater's own progress, answer, final and submit, and fetch
+ * only their own items' audio; the owner's token never appears in it.
+ */
+export const RATER_LINK_PARAM = 'rater';
+
+export function raterLinkPath(raterId: number, accessKey: string): string {
+  return `/?${RATER_LINK_PARAM}=${raterId}.${accessKey}`;
+}
+
+/** The rater id and access key a link's parameter carries, or null when it is malformed. */
+export function parseRaterCredential(value: string): { raterId: number; accessKey: string } | null {
+  const match = /^([1-9]\d{0,11})\.([0-9a-f]{64})$/.exec(value);
+  return match ? { raterId: Number(match[1]), accessKey: match[2]! } : null;
+}
 
 /**
  * One trial as the rater's renderer gets it: a position and neutral labels only. `audio` are
@@ -101,7 +123,7 @@ export type RaterTrial = z.infer<typeof raterTrialSchema>;
 export const DETECTION_EASE = ['easy', 'dont-know', 'difficult', 'other'] as const;
 export const INSPIRING = ['yes', 'maybe', 'no', 'other'] as const;
 
-/** A single-stimulus answer (the seed's questionnaire). */
+/** A single-stimulus answer (the questionnaire of docs/listening-tests.md §1). */
 export const singleAnswerSchema = z.object({
   kind: z.literal('single'),
   judgedReal: z.boolean(),
@@ -120,7 +142,7 @@ export const choiceAnswerSchema = z.object({
 export const answerSchema = z.discriminatedUnion('kind', [singleAnswerSchema, choiceAnswerSchema]);
 export type Answer = z.infer<typeof answerSchema>;
 
-/** The final questionnaire (seed 001 §5), answered once after the last item. */
+/** The final questionnaire (docs/listening-tests.md §1), answered once after the last item. */
 export const finalAnswersSchema = z.object({
   helpsFinishSongs: z.enum(['yes', 'maybe', 'no']),
   reachedNewPlaces: z.enum(['yes', 'maybe', 'no']),

@@ -17,7 +17,7 @@ export type TrainDevice = z.infer<typeof trainDeviceSchema>;
 
 export const TRAIN_MODES = ['normal', 'denoising'] as const;
 /**
- * What a run learns (caw-spec §3 "Loss choice by mode"): 'normal' music (adversarial + a little
+ * What a run learns (docs/caw-spec.md §3 "Loss choice by mode"): 'normal' music (adversarial + a little
  * spectral reconstruction) or 'denoising' (strong waveform reconstruction, no conditioning
  * noise). A gap clip always trains in 'inpainting' mode.
  */
@@ -105,7 +105,10 @@ export const MODEL_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled
 export const modelStatusSchema = z.enum(MODEL_STATUSES);
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 
-/** The numbers of one epoch (caw-spec §3.4-§3.6); mss is null where it was not computed. */
+/** The statuses a model resumes from (training:resume, `eureka train --resume`). */
+export const RESUMABLE_STATUSES: readonly ModelStatus[] = ['failed', 'cancelled', 'interrupted'];
+
+/** The numbers of one epoch (docs/caw-spec.md §3.4-§3.6); mss is null where it was not computed. */
 export const epochLossesSchema = z.object({
   dReal: z.number(),
   dFake: z.number(),

@@ -1,7 +1,8 @@
 /**
  * Electron IPC adapters: one `ipcMain.handle` per contract channel, each validating through
  * the shared dispatcher, and every core event forwarded to the window. No logic lives here.
- * Only our own window's top frame may call (a navigated or embedded frame gets nothing).
+ * Only the top frame of a window showing our own UI may call: a frame of another origin, and
+ * any embedded frame (even one of our origin), gets nothing.
  * Besides the contract's channels, drag-out: the window that asks starts dragging a take's
  * file (named by its id only) into another app, such as a DAW.
  */
@@ -20,7 +21,9 @@ export function registerIpc(
   dragIcon?: DragIconSource,
 ): () => void {
   const trusted = (event: IpcMainInvokeEvent): boolean =>
-    !!event.senderFrame && isTrustedSender(event.sender, event.senderFrame.url);
+    !!event.senderFrame &&
+    event.senderFrame === event.sender.mainFrame &&
+    isTrustedSender(event.sender, event.senderFrame.url);
   const refused: Envelope = { ok: false, error: { code: 'UNAUTHORIZED', message: 'this frame may not call Eureka' } };
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, (event, request: unknown) => {
@@ -45,7 +48,7 @@ function startDrag(core: Core, contents: WebContents, request: unknown, dragIcon
   const parsed = dragOutRequestSchema.safeParse(request);
   if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: 'drag-out needs a take id' } };
   try {
-    const file = core.generation.filePath(parsed.data.takeId);
+    const file = core.takes.filePath(parsed.data.takeId);
     contents.startDrag({ file, icon: dragIcon() });
     return { ok: true, value: { started: true } };
   } catch (error) {

@@ -4,7 +4,7 @@
  * web mode and the CLI all read them here, so the same file is accepted everywhere.
  */
 import { AppError } from '../common/errors.js';
-import type { LibraryLimits } from './library/library-service.js';
+import type { LibraryLimits } from '../common/limits.js';
 
 const VARIABLES = {
   maxImportSeconds: 'EUREKA_MAX_IMPORT_SECONDS',

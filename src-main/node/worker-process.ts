@@ -1,13 +1,15 @@
 /**
- * Starting the training worker (workers/training-worker.ts) as its own process. The service sees
- * a {@link WorkerProcess}; where it comes from is injected: child_process.fork here (CLI, web
- * mode, tests), Electron's utilityProcess in the desktop app (app/utility-worker.ts), because
- * Electron's docs steer Node child processes of the app toward utilityProcess.
+ * Starting a worker process (workers/training-worker.ts, workers/generation-worker.ts) and
+ * finding a worker script. The services see a {@link WorkerProcess}; where it comes from is
+ * injected: child_process.fork here (CLI, web mode, tests), Electron's utilityProcess in the
+ * desktop app (app/utility-worker.ts), because Electron's docs steer Node child processes of the
+ * app toward utilityProcess.
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packagePath } from '../../node/package-root.js';
+import { packagePath } from './package-root.js';
 
 export interface WorkerProcess {
   readonly pid: number | undefined;
@@ -106,12 +108,13 @@ export function workerTitle(script: string): string {
 }
 
 /**
- * The worker script next to the running code (`core.ts` passes its sibling URL: tsc's
- * out/node/src-main and electron-vite's out/main both put workers/ there), or tsc's build when
- * the TypeScript sources run directly (jest), since a process cannot be forked from a .ts file.
+ * A worker script (process or thread) next to the running code (`core.ts` passes its sibling
+ * URL, `./workers/<name>-worker.js`: tsc's out/node/src-main and electron-vite's out/main both
+ * put workers/ there), or the same file in tsc's build when the TypeScript sources run directly
+ * (jest), since neither a process nor a worker thread can start from a .ts file.
  */
 export function resolveWorkerScript(sibling: URL): string {
   const beside = fileURLToPath(sibling);
   if (existsSync(beside)) return beside;
-  return packagePath('out', 'node', 'src-main', 'workers', 'training-worker.js');
+  return packagePath('out', 'node', 'src-main', 'workers', path.basename(beside));
 }

@@ -1,25 +1,37 @@
 /**
  * Web mode: the renderer served over HTTP and the typed API over a WebSocket, so a real
  * browser drives the real UI (tests; a GPU box in a cupboard used from a laptop through an
- * SSH tunnel).
+ * SSH tunnel; a band mate rating a listening session through their own link).
  *
- * Security: bound to 127.0.0.1 only; every request needs the random token, given once in the
- * URL (`/?token=…`), then carried by an HttpOnly SameSite=Strict cookie; the Host header must
+ * Security: bound to 127.0.0.1 only. The owner opens the URL with the random token
+ * (`/?token=…`), a rater their own link (`/?rater=<id>.<key>`); either is traded once for a
+ * session (web-session.ts: a cookie that is not the token, plus a page key the redirect hands
+ * to the page) and the browser is sent to `/`, nowhere else. Static files need a session
+ * cookie; the socket and media need the page key too, and serve only what the session's
+ * caller may have (rater-access.ts: a rater, their own items and calls). The Host header must
  * name this server (no DNS rebinding) and a WebSocket's Origin must be this server (no
- * cross-site socket hijacking). Static files are served only from inside `staticDir`.
+ * cross-site socket hijacking). Static files are served only from inside `staticDir`, media
+ * only from inside the data folder without symbolic links (media-file.ts).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch } from '../api/dispatch.js';
-import { MAX_IMPORT_BYTES } from '../common/limits.js';
+import type { Envelope } from '../common/ipc-contract.js';
 import { parseMediaPath, type MediaRef } from '../common/media.js';
+import { parseRaterCredential, RATER_LINK_PARAM } from '../common/rating.js';
 import { clientMessageSchema, decodeFrame, encodeFrame, type ServerMessage } from '../common/wire.js';
 import type { Core } from '../core.js';
 import { readHeaderPolicy } from './content-security.js';
+import { contentTypeOf } from './content-types.js';
+import { openMediaFile } from './media-file.js';
+import { hearsEvents, mayCall, mayFetch, RATER_REFUSAL, type Caller } from './rater-access.js';
+import { createWebSessions, equalSecrets, type IssuedSession } from './web-session.js';
+import { handleUpload, MAX_SOCKET_MESSAGE_BYTES, UPLOAD_PATH } from './upload-route.js';
 
 export interface WebServerOptions {
   core: Core;
@@ -43,28 +55,22 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'eureka_token';
+/** The query parameter of the page key (the redirect hands it over; sockets and media send it back). */
+export const PAGE_KEY_PARAM = 'key';
 
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(32).toString('hex');
   const staticDir = path.resolve(options.staticDir);
   const contentSecurityPolicy = await readHeaderPolicy(path.join(staticDir, 'index.html'));
-  const sockets = new Set<WebSocket>();
+  const sockets = new Map<WebSocket, Caller>();
   let port = 0;
+  const sessions = createWebSessions({
+    secret: token,
+    port: () => port,
+    raterAccessKey: (raterId) => options.core.rating.raterAccessKey(raterId),
+  });
 
   const allowedHosts = (): Set<string> =>
     new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
@@ -78,26 +84,53 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!allowedHosts().has(request.headers.host ?? '')) return send(response, 403, 'forbidden host');
-    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
-    const given = url.searchParams.get('token');
-    if (given !== null) {
-      if (!tokensEqual(given, token)) return send(response, 401, 'wrong token');
-      // Trade the URL token for a cookie, and drop it from the address bar and history.
-      url.searchParams.delete('token');
-      response.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      response.setHeader('Location', `${url.pathname}${url.search}`);
-      return send(response, 303, '');
+    // The request's path is only read as a path: `//evil.example/…` must not become a host.
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const ownerToken = url.searchParams.get('token');
+    if (ownerToken !== null) {
+      if (!equalSecrets(ownerToken, token)) return send(response, 401, 'wrong token');
+      return startSession(response, sessions.issue({ role: 'owner' }, request.headers.cookie), '');
     }
-    if (!tokensEqual(readCookie(request, COOKIE) ?? '', token)) {
+    const raterLink = url.searchParams.get(RATER_LINK_PARAM);
+    if (raterLink !== null) {
+      const credential = parseRaterCredential(raterLink);
+      const stored = credential ? options.core.rating.raterAccessKey(credential.raterId) : null;
+      if (!credential || stored === null || !equalSecrets(credential.accessKey, stored)) {
+        return send(response, 401, 'This rater link is not valid (any more): ask for a new one.');
+      }
+      const { raterId } = credential;
+      return startSession(response, sessions.issue({ role: 'rater', raterId }, request.headers.cookie), `&role=rater#/rate/${raterId}`);
+    }
+    if (sessions.callers(request.headers.cookie).length === 0) {
       return send(response, 401, 'Eureka web mode needs the token: open the URL that `eureka web` printed.');
+    }
+    if (url.pathname === UPLOAD_PATH) {
+      // An import, as the socket's library:import-files: the owner's page only (upload-route.ts).
+      const caller = sessions.callerForKey(request.headers.cookie, url.searchParams.get(PAGE_KEY_PARAM));
+      if (!caller || !mayCall(caller, 'library:import-files', {})) return send(response, 403, 'forbidden');
+      return handleUpload(request, response, url, options.core);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'method not allowed');
 
     if (url.pathname.startsWith('/media/')) {
+      const caller = sessions.callerForKey(request.headers.cookie, url.searchParams.get(PAGE_KEY_PARAM));
       const ref = parseMediaPath(url.pathname.slice('/media/'.length));
-      return ref ? serveMedia(request, response, ref) : send(response, 404, 'not found');
+      if (!ref) return send(response, 404, 'not found');
+      if (!caller || !mayFetch(caller, ref, (audio) => options.core.rating.audioOwner(audio))) return send(response, 403, 'forbidden');
+      return serveMedia(request, response, ref);
     }
     return serveStatic(response, url.pathname);
+  }
+
+  /**
+   * Trades a link for a session: its cookie, and a redirect to `/` (never to a path the link
+   * named) that hands the page its key, plus what a rater's screen needs to know (`then`).
+   * The link's secret leaves the address bar and history.
+   */
+  function startSession(response: ServerResponse, session: IssuedSession, then: string): void {
+    if (session.setCookie !== null) response.setHeader('Set-Cookie', session.setCookie);
+    response.setHeader('Location', `/?${PAGE_KEY_PARAM}=${session.key}${then}`);
+    send(response, 303, '');
   }
 
   async function serveStatic(response: ServerResponse, pathname: string): Promise<void> {
@@ -118,7 +151,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return send(response, 404, 'not found');
     }
     response.writeHead(200, {
-      'Content-Type': MIME_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(file),
       'Content-Length': size,
       'Content-Security-Policy': contentSecurityPolicy,
       'X-Content-Type-Options': 'nosniff',
@@ -130,14 +163,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   async function serveMedia(request: IncomingMessage, response: ServerResponse, ref: MediaRef): Promise<void> {
     let file: string;
-    let size: number;
     try {
       file = options.core.mediaFile(ref);
-      size = (await stat(file)).size;
     } catch {
       return send(response, 404, 'not found');
     }
+    const opened = await openMediaFile(options.core.dataDir, file);
+    if (!opened) return send(response, 404, 'not found');
+    const { handle, size } = opened;
     const range = parseRange(request.headers.range, size);
+    if (range === 'invalid' || request.method === 'HEAD') await handle.close();
     const headers = {
       'Content-Type': 'audio/wav',
       'Accept-Ranges': 'bytes',
@@ -156,35 +191,37 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         'Content-Length': range.end - range.start + 1,
       });
       if (request.method === 'HEAD') return void response.end();
-      createReadStream(file, { start: range.start, end: range.end }).pipe(response);
+      stream(handle.createReadStream({ start: range.start, end: range.end }), response);
       return;
     }
     response.writeHead(200, { ...headers, 'Content-Length': size });
     if (request.method === 'HEAD') return void response.end();
-    createReadStream(file).pipe(response);
+    stream(handle.createReadStream(), response);
   }
 
-  const socketServer = new WebSocketServer({ noServer: true, maxPayload: MAX_IMPORT_BYTES + 1024 * 1024 });
+  const socketServer = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const hostOk = allowedHosts().has(request.headers.host ?? '');
     const originOk = request.headers.origin === `http://${request.headers.host}`;
-    const tokenOk = tokensEqual(readCookie(request, COOKIE) ?? '', token);
-    if (url.pathname !== '/api' || !hostOk || !originOk || !tokenOk) {
+    const caller = sessions.callerForKey(request.headers.cookie, url.searchParams.get(PAGE_KEY_PARAM));
+    if (url.pathname !== '/api' || !hostOk || !originOk || !caller) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
-    socketServer.handleUpgrade(request, socket, head, (ws) => onSocket(ws));
+    socketServer.handleUpgrade(request, socket, head, (ws) => onSocket(ws, caller));
   });
 
   const unsubscribe = options.core.subscribe((event, payload) => {
     const frame = encodeFrame({ type: 'event', event, payload } satisfies ServerMessage);
-    for (const ws of sockets) ws.send(frame);
+    for (const [ws, caller] of sockets) if (hearsEvents(caller)) ws.send(frame);
   });
 
-  function onSocket(ws: WebSocket): void {
-    sockets.add(ws);
+  function onSocket(ws: WebSocket, caller: Caller): void {
+    sockets.set(ws, caller);
     options.onConnections?.(sockets.size);
+    // A malformed or oversized frame: ws closes the socket itself (1002, 1009); nothing to add.
+    ws.on('error', () => undefined);
     ws.on('close', () => {
       sockets.delete(ws);
       options.onConnections?.(sockets.size);
@@ -199,7 +236,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return ws.close(1007, 'malformed frame');
       }
       const { id } = message;
-      void dispatch(options.core.handlers, message.channel, message.request).then((envelope) => {
+      const answer: Promise<Envelope> = mayCall(caller, message.channel, message.request)
+        ? dispatch(options.core.handlers, message.channel, message.request)
+        : Promise.resolve({ ok: false, error: { code: 'UNAUTHORIZED', message: RATER_REFUSAL } });
+      void answer.then((envelope) => {
         if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ type: 'result', id, envelope } satisfies ServerMessage));
       });
     });
@@ -219,30 +259,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     token,
     async close() {
       unsubscribe();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       socketServer.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
+/** Pipes a file to a response; either side ending early (a seek, a closed tab) closes both. */
+function stream(source: Readable, response: ServerResponse): void {
+  pipeline(source, response, () => undefined);
+}
+
 function send(response: ServerResponse, status: number, body: string): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
   response.end(body);
-}
-
-function tokensEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function readCookie(request: IncomingMessage, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
 }
 
 /** One "bytes=a-b" range (what audio elements send); multi-range requests get the whole file. */

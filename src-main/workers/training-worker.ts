@@ -10,25 +10,12 @@
  */
 import { loadNativeAddon } from '../addon/binding.js';
 import { toErrorPayload } from '../common/errors.js';
+import { parentChannel } from '../node/worker-port.js';
 import { parentMessageSchema, type WorkerMessage } from '../services/training/protocol.js';
 import { runTrainingJob } from '../services/training/run-training.js';
 
-/** Electron's utilityProcess gives the child `process.parentPort`; fork gives `process.send`. */
-interface ParentPort {
-  postMessage(message: unknown): void;
-  on(event: 'message', listener: (event: { data: unknown }) => void): void;
-}
-const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
-
-function post(message: WorkerMessage): void {
-  if (parentPort) parentPort.postMessage(message);
-  else process.send?.(message);
-}
-
-function onParentMessage(listener: (message: unknown) => void): void {
-  if (parentPort) parentPort.on('message', (event) => listener(event.data));
-  else process.on('message', listener);
-}
+const parent = parentChannel<WorkerMessage>();
+const post = (message: WorkerMessage): void => parent.post(message);
 
 let cancelled = false;
 let cancelNative: (() => void) | null = null;
@@ -39,7 +26,7 @@ function cancel(): void {
   cancelNative?.();
 }
 
-onParentMessage((raw) => {
+parent.onMessage((raw) => {
   const parsed = parentMessageSchema.safeParse(raw);
   if (!parsed.success) return post({ type: 'failed', error: { code: 'INTERNAL', message: 'the training worker got a malformed message' } });
   const message = parsed.data;
@@ -66,7 +53,7 @@ onParentMessage((raw) => {
     } catch (error) {
       post({ type: 'failed', error: toErrorPayload(error) });
     } finally {
-      finish();
+      parent.finish();
     }
   })();
 });
@@ -76,11 +63,5 @@ process.on('disconnect', () => {
   cancel();
   if (!started) process.exit(0);
 });
-
-function finish(): void {
-  // fork: closing the IPC channel lets the process end once the last message is flushed.
-  if (!parentPort && process.connected) process.disconnect();
-  else if (parentPort) process.exit(0);
-}
 
 post({ type: 'ready' });

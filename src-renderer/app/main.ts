@@ -1,24 +1,35 @@
 /**
  * Renderer entry: pick the bridge (preload or WebSocket), wrap it in the typed API, create the
- * stores and mount the shell. Contract faults (a bug on one side) become visible notices.
+ * stores and mount the shell. Contract faults (a bug on one side) become visible notices. A
+ * page opened through a rater's link (web mode) mounts that rater's screen alone, with the one
+ * store it needs, and asks the server for nothing else.
  */
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { createApi } from './lib/api.js';
-import { resolveBridge } from './lib/bridge.js';
-import { createStores } from './stores/index.js';
-import { NoticeStore } from './stores/notices.svelte.js';
-import './styles/global.css';
+import RaterApp from './RaterApp.svelte';
+import { RaterStore } from './rating/rater.svelte.js';
+import { createApi } from './shell/api.js';
+import { resolveBridge } from './shell/bridge.js';
+import { createStores } from './stores.js';
+import { NoticeStore } from './shell/notices.svelte.js';
+import { takePageSession, type PageSession } from './shell/page-session.js';
+import './ui/global.css';
 
 const notices = new NoticeStore();
 const reportFault = (message: string): void => {
   notices.push(`Internal error: ${message}`);
 };
-const api = createApi(resolveBridge(reportFault), reportFault);
-const stores = createStores(api, notices);
+// Web mode only: the desktop app's preload needs no page key.
+const page: PageSession = window.eureka ? { key: null, rater: false } : takePageSession(window);
+const api = createApi(resolveBridge(reportFault, page), reportFault);
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-mount(App, { target, props: { stores } });
-void stores.start();
+if (page.rater) {
+  mount(RaterApp, { target, props: { rater: new RaterStore(api), notices } });
+} else {
+  const stores = createStores(api, notices);
+  mount(App, { target, props: { stores } });
+  void stores.start();
+}

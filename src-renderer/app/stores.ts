@@ -1,19 +1,20 @@
 /**
  * Wires the stores by hand (no container): one API, one set of stores per window. Components
- * receive the stores they present; stores are the only code that calls the API.
+ * receive the stores they present; stores are the only code that calls the API. Features meet
+ * here and nowhere else: the editor store gets the library store as its `EditorLibrary`.
  */
-import type { Api } from '../lib/api.js';
-import { AppStore } from './app.svelte.js';
-import { EditorStore } from './editor.svelte.js';
-import { ExportStore } from './export.svelte.js';
-import { ImportStore } from './imports.svelte.js';
-import { LibraryStore } from './library.svelte.js';
-import { MetricsStore } from './metrics.svelte.js';
-import { NoticeStore } from './notices.svelte.js';
-import { RaterStore } from './rater.svelte.js';
-import { RatingStore } from './rating.svelte.js';
-import { TakesStore } from './takes.svelte.js';
-import { TrainingStore } from './training.svelte.js';
+import type { Api } from './shell/api.js';
+import { AppStore } from './shell/app.svelte.js';
+import { EditorStore } from './editor/editor.svelte.js';
+import { ExportStore } from './export/export.svelte.js';
+import { ImportStore } from './library/imports.svelte.js';
+import { LibraryStore } from './library/library.svelte.js';
+import { MetricsStore } from './takes/metrics.svelte.js';
+import { NoticeStore } from './shell/notices.svelte.js';
+import { RaterStore } from './rating/rater.svelte.js';
+import { RatingStore } from './rating/rating.svelte.js';
+import { TakesStore } from './takes/takes.svelte.js';
+import { TrainingStore } from './training/training.svelte.js';
 
 /** Every store of the window. */
 export interface Stores {

@@ -1,5 +1,5 @@
 /**
- * Bench: generation speed of a studio-size model through onnxruntime (issue 5: "a 60 s take from
+ * Bench: generation speed of a studio-size model through onnxruntime (the target: "a 60 s take from
  * a studio-size model generates at ≥ 1x real time on 2 CPU cores"). The model has the studio
  * preset's architecture (C 16/96, K 9, L 8, the studio rates up to 16 kHz; the trainer's energy
  * rule starts this signal at 500 Hz, so 14 scales: the two it skips hold 1 % of the work); its
@@ -19,9 +19,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadNativeAddon, type TrainOptions } from '../../src-main/addon/binding.js';
 import { packageRoot } from '../../src-main/node/package-root.js';
-import { ensureOnnx } from '../../src-main/services/generation/onnx/export.js';
-import { OnnxPyramid, type ExecutionProviderChoice } from '../../src-main/services/generation/onnx/onnx-pyramid.js';
-import { renderTake, type ModelSource } from '../../src-main/services/generation/render/index.js';
+import { ensureOnnx } from '../../src-main/services/models/onnx/export.js';
+import { OnnxPyramid, type ExecutionProviderChoice } from '../../src-main/services/takes/onnx/onnx-pyramid.js';
+import type { ModelSource } from '../../src-main/services/models/model-source.js';
+import { renderTake } from '../../src-main/services/takes/render/index.js';
 
 const RATE = 16_000;
 const SECONDS = 8;

@@ -1,5 +1,5 @@
 /**
- * Bench: how long the metrics of a model's takes take (issue 8: "the metrics of 20 takes of 30 s
+ * Bench: how long the metrics of a model's takes take (the target: "the metrics of 20 takes of 30 s
  * compute in under 10 s on 2 cores"). The data folder build/bench/metrics-data holds the
  * bundled demo song, its 8 s training clip (0:04–0:12, as `eureka demo` cuts it), a model
  * trained on it with the 'test' preset, and 20 'new' takes of 30 s at 16 kHz from that model —
@@ -20,7 +20,7 @@ import path from 'node:path';
 import { createCore, type Core } from '../../src-main/core.js';
 import { openDatabase } from '../../src-main/db/database.js';
 import { packageRoot } from '../../src-main/node/package-root.js';
-import { DEMO_CLIP, DEMO_FILE } from '../../src-main/services/demo.js';
+import { DEMO_CLIP, DEMO_FILE } from '../../src-main/demo.js';
 
 const TAKES = 20;
 const TAKE_SECONDS = 30;
@@ -29,7 +29,7 @@ async function prepare(dataDir: string): Promise<number> {
   const core = await createCore({ dataDir, audio: 'inline', executionProvider: 'cpu' });
   try {
     const model = core.training.list().find((m) => m.status === 'done');
-    const ready = model ? core.generation.list({ modelId: model.id }).filter((t) => t.status === 'ready' && t.hasFile) : [];
+    const ready = model ? core.takes.list({ modelId: model.id }).filter((t) => t.status === 'ready' && t.hasFile) : [];
     if (model && ready.length >= TAKES) return model.id;
     process.stdout.write('preparing build/bench/metrics-data: the demo song, a test-preset model, 20 takes of 30 s…\n');
     const { files } = await core.library.importFiles([{ name: path.basename(DEMO_FILE), data: await readFile(DEMO_FILE) }]);
@@ -37,8 +37,8 @@ async function prepare(dataDir: string): Promise<number> {
     const clip = core.library.addClip({ songId: file.songId, fileId: file.id, start: DEMO_CLIP.start, end: DEMO_CLIP.end, label: 'U' });
     const trained = await core.training.waitFor((await core.training.create({ clipId: clip.id, preset: 'test', seed: '1' })).id);
     if (trained.status !== 'done') throw new Error(`the bench model stopped: ${trained.error ?? trained.status}`);
-    const { batchId } = await core.generation.generate({ modelId: trained.id, mode: 'new', count: TAKES, seconds: TAKE_SECONDS, seed: '1' });
-    const takes = await core.generation.waitForBatch(batchId);
+    const { batchId } = await core.takes.generate({ modelId: trained.id, mode: 'new', count: TAKES, seconds: TAKE_SECONDS, seed: '1' });
+    const takes = await core.takes.waitForBatch(batchId);
     if (takes.some((t) => t.status !== 'ready')) throw new Error('a bench take failed');
     return trained.id;
   } finally {

@@ -190,7 +190,7 @@ export async function trainedModelWithTakes(
   const trained = await core.training.waitFor(started.id);
   if (trained.status !== 'done') throw new Error(`the test model ended ${trained.status}: ${trained.error ?? ''}`);
   const { batchId } = await core.handlers['takes:generate']({ modelId: started.id, mode: 'new', count: options.count, seconds: options.seconds, seed: '100' });
-  const takes = (await core.generation.waitForBatch(batchId)).toSorted((a, b) => a.id - b.id);
+  const takes = (await core.takes.waitForBatch(batchId)).toSorted((a, b) => a.id - b.id);
   if (takes.some((take) => take.status !== 'ready')) throw new Error(`the batch did not make ${options.count} takes`);
   return { songId, modelId: started.id, takes };
 }

@@ -14,8 +14,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { TakeMetrics } from '../../src-main/common/metrics.js';
-import { pictureLayout, type Rect } from '../../src-renderer/app/lib/picture-geometry.js';
-import { scorePercent } from '../../src-renderer/app/lib/take-metrics.js';
+import { pictureLayout, type Rect } from '../../src-renderer/app/takes/picture-geometry.js';
+import { scorePercent } from '../../src-renderer/app/takes/take-metrics.js';
 import { OUTPUT_DIR, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
 
 /** Training with the test preset and three 3 s takes on 2 cores; room for a slow machine. */

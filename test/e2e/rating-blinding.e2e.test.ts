@@ -1,18 +1,21 @@
 /**
- * The blinding guarantee, end to end: a rater plays through a single-stimulus session (with
- * catch trials) and a pairs session in Chromium while every WebSocket frame (both ways) and
- * every HTTP response is recorded, up to — not including — Submit. Then:
+ * The blinding guarantee, end to end: a rater opens their own link and plays through a
+ * single-stimulus session (with catch trials), a pairs session and an ABX session in Chromium
+ * while every WebSocket frame (both ways) and every HTTP response is recorded, up to — not
+ * including — Submit. Then:
  *  - no rating payload carries an item's origin, take, clip, model, song or file, or a value
  *    naming an origin; labels are neutral and match the position; every trial has the
- *    session's one length and the same shape; nothing is asked that reveals the key
- *    (results, exports, take ratings, takes);
+ *    session's one length and the same shape; the page calls the rater's own channels only
+ *    (no results, exports, take ratings, takes, songs), and no event reaches it;
  *  - no frame or page carries a take's name, the item files' names or the rating folder;
  *  - every served item file of a session has the same byte length, the same bytes outside the
  *    samples (header and any chunk), the same duration, the same response headers, and a
- *    loudness within 0.5 LU of the session's target;
+ *    loudness within 0.5 LU of the session's target; and no two of them are the same bytes (a
+ *    repeat is rendered again, and ABX's X is never A's or B's file);
  *  - audio loads strictly in the rater's position order, each trial's only after the previous
  *    answer, and that order is not the order the items were built in (origin-sorted).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -33,15 +36,6 @@ const FORBIDDEN_KEYS = new Set([
 const FORBIDDEN_VALUES = new Set(['real', 'fake', 'generated', 'catch', 'lowpass', 'repeat']);
 /** Channels a rater's screen may call before submitting. */
 const RATER_CHANNELS = new Set(['rating:progress', 'rating:answer', 'rating:final']);
-/** What the app asks at start-up, about the host, songs and models: nothing of any session's items. */
-const START_UP_CHANNELS = new Set([
-  'app:get-info',
-  'library:list-songs',
-  'library:list-clips',
-  'training:list-models',
-  'metrics:get-weights',
-  'export:get-defaults',
-]);
 
 interface Recorded {
   /** Everything in the order it happened. */
@@ -146,9 +140,21 @@ describe('web mode UI: blinding', () => {
       seed: '12',
       targetLufs: -23,
     });
+    const abx = await core.handlers['rating:create']({
+      name: 'Blind ABX',
+      format: 'abx',
+      takeIds: takes.slice(1, 3).map((take) => take.id),
+      generatedCount: 2,
+      realCount: 2,
+      itemSeconds: ITEM_SECONDS,
+      catchTrials: false,
+      raters: ['Ana'],
+      seed: '13',
+      targetLufs: -23,
+    });
     const forbiddenText = [...takes.map((take) => take.name), path.join(core.dataDir, 'rating')];
 
-    for (const session of [single, pairs]) {
+    for (const session of [single, pairs, abx]) {
       const rater = session.raters[0];
       if (!rater) throw new Error('a session without raters');
       const key = keyOf(core, rater.id);
@@ -166,7 +172,7 @@ describe('web mode UI: blinding', () => {
       const context = await harness.browser.newContext({ viewport: { width: 1280, height: 860 } });
       const page = await context.newPage();
       const recorded = record(page);
-      await page.goto(`${harness.server.url}#/rate/${rater.id}`);
+      await page.goto(harness.raterLink(rater.id));
       await page.getByTestId('rater-view').waitFor();
       for (const keyed of key) {
         const trial = page.locator(`[data-testid="trial"][data-position="${keyed.position}"]`);
@@ -181,7 +187,7 @@ describe('web mode UI: blinding', () => {
         } else {
           await page.keyboard.press('2');
           await trial.locator('[data-testid="blind-player"]:visible[data-state="ready"]').waitFor();
-          if (keyed.position === 1) await page.screenshot({ path: path.join(OUTPUT_DIR, 'rating-pair.png') });
+          if (keyed.position === 1 && session === pairs) await page.screenshot({ path: path.join(OUTPUT_DIR, 'rating-pair.png') });
           await page.keyboard.press(keyed.position % 2 === 0 ? 'a' : 'b');
           await page.keyboard.press('Enter');
         }
@@ -218,13 +224,16 @@ describe('web mode UI: blinding', () => {
           const trial = progress.next;
           expect(trial.seconds).toBe(session.itemSeconds);
           const labels = trial.stimuli.map((stimulus) => stimulus.label);
-          expect(labels).toEqual(session.format === 'single' ? [`Item ${trial.position}`] : [`Item ${trial.position} A`, `Item ${trial.position} B`]);
+          const pairLabels = session.format === 'abx' ? ['A', 'B', 'X'] : [`Item ${trial.position} A`, `Item ${trial.position} B`];
+          expect(labels).toEqual(session.format === 'single' ? [`Item ${trial.position}`] : pairLabels);
           expect(trial.stimuli.map((stimulus) => stimulus.audio)).toEqual(key[trial.position - 1]?.tokens);
           progressShapes.add(JSON.stringify(Object.keys(progress)) + JSON.stringify(Object.keys(trial)) + trial.stimuli.map((s) => Object.keys(s).join()).join('|'));
         }
       }
-      // No takes, results, exports or take ratings were asked for: only the rater's own calls.
-      expect([...called].filter((channel) => !RATER_CHANNELS.has(channel) && !START_UP_CHANNELS.has(channel))).toEqual([]);
+      // No takes, results, exports, take ratings or songs were asked for: only the rater's own
+      // calls; and no event was pushed.
+      expect([...called].filter((channel) => !RATER_CHANNELS.has(channel))).toEqual([]);
+      expect(recorded.log.filter((entry) => entry.kind === 'received' && (entry.message as { type?: string }).type === 'event')).toEqual([]);
       expect(progressShapes.size).toBe(1);
       for (const html of recorded.pages) for (const forbidden of forbiddenText) expect(html.includes(forbidden) ? forbidden : null).toBeNull();
 
@@ -264,6 +273,10 @@ describe('web mode UI: blinding', () => {
         expect(loudness).not.toBeNull();
         expect(Math.abs((loudness ?? 0) - session.targetLufs)).toBeLessThanOrEqual(0.5);
       }
+      // No two served files are the same bytes: no hash pairs a repeat with its original, or
+      // an ABX trial's X with its A or B.
+      const digests = new Set(media.map((served) => createHash('sha256').update(served.body).digest('hex')));
+      expect(digests.size).toBe(media.length);
       await context.close();
     }
   }, 600_000);

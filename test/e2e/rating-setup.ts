@@ -9,7 +9,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../src-main/core.js';
 import type { Take } from '../../src-main/common/generation.js';
-import type { Answer } from '../../src-main/common/rating.js';
+import { raterLinkPath, type Answer } from '../../src-main/common/rating.js';
 import type { Model } from '../../src-main/common/training.js';
 import type { StoredItem } from '../../src-main/services/rating/rating-repository.js';
 import { startWebServer, type WebServer } from '../../src-main/web/server.js';
@@ -38,6 +38,10 @@ export interface RatingHarness {
   restart(): Promise<void>;
   /** Opens a fresh page on the tokened URL (plus `hash`), collecting console errors. */
   openApp(hash?: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
+  /** Opens `url` (a rater's link) in a fresh browser context of its own, collecting console errors. */
+  openLink(url: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
+  /** A rater's link on this server (what the owner's Listen view shows). */
+  raterLink(raterId: number): string;
   dispose(): Promise<void>;
 }
 
@@ -70,7 +74,15 @@ export async function startRatingHarness(): Promise<RatingHarness> {
       harness.core = core;
       harness.server = server;
     },
-    async openApp(hash = '') {
+    openApp(hash = '') {
+      return harness.openLink(`${server.url}${hash}`);
+    },
+    raterLink(raterId) {
+      const rater = core.ratingRepository.rater(raterId);
+      if (!rater) throw new Error(`no rater ${raterId}`);
+      return `${new URL(server.url).origin}${raterLinkPath(raterId, rater.accessKey)}`;
+    },
+    async openLink(url) {
       const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, acceptDownloads: true });
       contexts.push(context);
       const page = await context.newPage();
@@ -79,8 +91,8 @@ export async function startRatingHarness(): Promise<RatingHarness> {
         if (message.type() === 'error') problems.push(`console: ${message.text()}`);
       });
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      const response = await page.goto(`${server.url}${hash}`);
-      if (response?.status() !== 200) throw new Error(`opening ${server.url} gave HTTP ${response?.status()}`);
+      const response = await page.goto(url);
+      if (response?.status() !== 200) throw new Error(`opening ${url} gave HTTP ${response?.status()}`);
       return { context, page, problems };
     },
     async dispose() {

@@ -6,7 +6,9 @@
  * answers every item with the keyboard; halfway, `eureka web` dies (server and core) — the
  * answer given while it is down is refused on screen, nothing already answered is lost, and
  * the reopened page resumes at the next unanswered item → the final questionnaire and Submit.
- * Rater Ben answers through the core. The Results view's tables then match statistics
+ * Rater Ben opens his own link (as the Listen view shows it) in a browser of his own and rates:
+ * the link carries his key, never the owner's token, and from his page the song's audio and
+ * Ana's items answer 403. The Results view's tables then match statistics
  * computed here by hand from the answers given and the key, with and without the rater who
  * failed the catch trials, and the CSV and JSON exports download. The Takes view then shows
  * each take's ratings and sorts by them.
@@ -15,14 +17,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Answer, SessionSummary } from '../../src-main/common/rating.js';
-import {
-  formatDPrime,
-  formatMusicality,
-  formatPValue,
-  formatProportion,
-  formatTakeRating,
-} from '../../src-renderer/app/lib/rating-format.js';
-import { ratingSortValues } from '../../src-renderer/app/lib/take-ratings.js';
+import { formatDPrime, formatMusicality, formatPValue, formatProportion } from '../../src-renderer/app/rating/rating-format.js';
+import { formatTakeRating, ratingSortValues } from '../../src-renderer/app/takes/take-ratings.js';
 import { OUTPUT_DIR } from './harness.js';
 import {
   ITEM_SECONDS,
@@ -189,6 +185,10 @@ describe('web mode UI: a blind listening session', () => {
     expect([ana.name, ben.name]).toEqual(['Ana', 'Ben']);
     const anaKey = keyOf(harness.core, ana.id);
     const benKey = keyOf(harness.core, ben.id);
+    // Each rater's link, as the owner sees it to send: their own key, never the owner's token.
+    const benLink = await detail.locator(`[data-testid="session-rater"][data-rater-id="${ben.id}"]`).getByTestId('rater-link').getAttribute('href');
+    expect(benLink).toBe(harness.raterLink(ben.id));
+    expect(benLink).not.toContain(harness.server.token);
     expect(new Set(anaKey.flatMap((k) => k.items.map((item) => item.takeId)).filter((id) => id !== null))).toEqual(
       new Set(takes.map((take) => take.id)),
     );
@@ -245,16 +245,51 @@ describe('web mode UI: a blind listening session', () => {
       [...given.entries()].toSorted(([a], [b]) => a - b),
     );
 
-    // Ben answers through the core.
+    // Ben rates through his own link, in a browser of his own.
     const benAnswers = new Map<number, SingleAnswer>();
+    const benBrowser = await harness.openLink(benLink ?? '');
+    const benPage = benBrowser.page;
+    const benMedia: string[] = [];
+    benPage.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/media/')) benMedia.push(request.url());
+    });
+    await benPage.getByTestId('rater-view').waitFor();
+    expect(benPage.url()).not.toContain(harness.server.token);
+    await expect(benPage.getByTestId('rater-back').count()).resolves.toBe(0); // a rater's screen only: no way to the sessions
     for (const keyed of benKey) {
+      await benPage.getByTestId('rater-progress').filter({ hasText: `${keyed.position} of ${total}` }).waitFor();
       const answer = planFor('Ben', keyed, benKey, benAnswers);
+      await answerSingleTrial(benPage, keyed.position, answer);
       benAnswers.set(keyed.position, answer);
-      await harness.core.handlers['rating:answer']({ raterId: ben.id, position: keyed.position, answer });
+      await benPage.locator(`[data-testid="rater-progress"][data-answered="${keyed.position}"]`).waitFor();
     }
+    const benFinal = benPage.getByTestId('final-questionnaire');
+    await benFinal.getByTestId('final-helps-no').click();
+    await benFinal.getByTestId('final-places-maybe').click();
+    await benFinal.getByTestId('final-save').click();
+    await benPage.getByTestId('rater-submit').click();
+    await benPage.getByTestId('rater-done').waitFor();
     const benGiven = benKey.map((keyed) => ({ keyed, answer: benAnswers.get(keyed.position)! }));
-    await harness.core.handlers['rating:final']({ raterId: ben.id, final: { helpsFinishSongs: 'no', reachedNewPlaces: 'maybe', whatWouldYouNeed: '' } });
-    await harness.core.handlers['rating:submit']({ raterId: ben.id });
+    expect(harness.core.ratingRepository.answers(ben.id).map((row) => [row.position, row.answer])).toEqual(
+      benGiven.map(({ keyed, answer }) => [keyed.position, answer]),
+    );
+    // From Ben's page, with his own page key: his items play; the song itself and Ana's items are refused.
+    const pageKey = new URL(benMedia[0] ?? 'http://x/').searchParams.get('key');
+    expect(benMedia.every((url) => /\/media\/rating\/[0-9a-f]{32}\?key=[0-9a-f]{64}$/.test(url))).toBe(true);
+    const songFileId = (await harness.core.handlers['library:list-songs']({}))[0]?.files[0]?.id;
+    const probes = {
+      own: `/media/rating/${benKey[0]!.tokens[0]}?key=${pageKey}`,
+      song: `/media/file/${songFileId}?key=${pageKey}`,
+      take: `/media/take/${takes[0]!.id}?key=${pageKey}`,
+      anas: `/media/rating/${anaKey[0]!.tokens[0]}?key=${pageKey}`,
+      songWithoutKey: `/media/file/${songFileId}`,
+    };
+    const statuses = await benPage.evaluate(
+      async (urls) => Object.fromEntries(await Promise.all(Object.entries(urls).map(async ([name, url]) => [name, (await fetch(url)).status]))),
+      probes,
+    );
+    expect(statuses).toEqual({ own: 200, song: 403, take: 403, anas: 403, songWithoutKey: 403 });
+    expect(benBrowser.problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
 
     // The statistics, by hand.
     const anaGiven = anaKey.map((keyed) => ({ keyed, answer: given.get(keyed.position)! }));

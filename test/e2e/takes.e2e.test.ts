@@ -71,7 +71,12 @@ describe('web mode UI: takes', () => {
 
   /** Fetches a take's media URL; returns the status and the first 12 bytes. */
   async function fetchTake(page: Page, takeId: number): Promise<{ status: number; type: string; head: string }> {
-    const response = await page.request.get(new URL(`/media/take/${takeId}`, page.url()).toString());
+    // The page key this tab was handed (web mode's second secret, beside the cookie).
+    const key = await page.evaluate(() => {
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(name: string): string | null } }).sessionStorage;
+      return (JSON.parse(storage.getItem('eureka-page-session') ?? '{}') as { key?: string }).key ?? '';
+    });
+    const response = await page.request.get(new URL(`/media/take/${takeId}?key=${key}`, page.url()).toString());
     const body = await response.body();
     return {
       status: response.status(),

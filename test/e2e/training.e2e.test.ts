@@ -120,7 +120,10 @@ describe('web mode UI: training', () => {
         const audio = row.getByTestId(`preview-${kind}`);
         expect(await audio.getAttribute('controls')).not.toBeNull();
         const src = await audio.getAttribute('src');
-        expect(src).toBe(`/media/preview/${modelId}/${record.scale}/${kind}`);
+        // Web mode's media URLs carry the tab's page key: the session cookie alone opens nothing.
+        expect(src).toMatch(new RegExp(`^/media/preview/${modelId}/${record.scale}/${kind}\\?key=[0-9a-f]{64}$`));
+        const bare = await page.request.get(new URL(src!.replace(/\?.*$/, ''), page.url()).toString());
+        expect(bare.status()).toBe(403);
         const response = await page.request.get(new URL(src!, page.url()).toString());
         expect(response.status()).toBe(200);
         expect(response.headers()['content-type']).toBe('audio/wav');

@@ -1,6 +1,6 @@
 /** A real library (SQLite file + store) in a temp folder, decoding inline. */
 import { createCore, type Core } from '../../src-main/core.js';
-import type { LibraryLimits } from '../../src-main/services/library/library-service.js';
+import type { LibraryLimits } from '../../src-main/common/limits.js';
 import { listFiles, makeTempDir, removeDir } from './temp-dir.js';
 
 export interface TestLibrary {

@@ -1,5 +1,5 @@
 /**
- * The multi-resolution spectral distance of caw-spec §3 (nn/mss-loss.h), written out plainly in
+ * The multi-resolution spectral distance of docs/caw-spec.md §3 (nn/mss-loss.h), written out plainly in
  * TypeScript so tests can measure signals the native core never saw (white noise, a final
  * reconstruction): MSS(x, y) = mean over configurations of ‖ |STFT(y)| − |STFT(x)| ‖_F, with
  * torch.stft's framing (centred, reflect padding, periodic Hann zero-padded centrally to n_fft,

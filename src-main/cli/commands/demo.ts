@@ -4,9 +4,9 @@ import { loadNativeAddon } from '../../addon/binding.js';
 import { chooseTrainingDevice, describeCompute } from '../../addon/device.js';
 import { formatDuration, formatSeconds, parseDuration } from '../../common/format-time.js';
 import { MAX_BUDGET_SECONDS, MIN_BUDGET_SECONDS } from '../../common/training.js';
-import { DEMO_BUDGET_SECONDS, runDemo } from '../../services/demo.js';
+import { DEMO_BUDGET_SECONDS, runDemo } from '../../demo.js';
 import { withCore } from '../context.js';
-import { CliExit, describeFile, printJson } from '../output.js';
+import { CliExit, describeFile, printJson, printLines, printNotes } from '../output.js';
 import { followBatch } from './generate.js';
 import { follow } from './train.js';
 
@@ -33,10 +33,10 @@ export function registerDemoCommand(program: Command): void {
           generate: options.generate,
           device,
           ...(options.budget === undefined ? {} : { budgetSeconds: options.budget }),
-          onStep: (step) => process.stderr.write(`demo: ${step}\n`),
+          onStep: (step) => printNotes(`demo: ${step}`),
           follow: (modelId) => follow(core, modelId, global.json),
           makeTakes: async (request) => {
-            const { batchId } = await core.generation.generate(request);
+            const { batchId } = await core.takes.generate(request);
             const outcome = await followBatch(core, batchId, () => undefined);
             if (outcome.interrupted) throw new CliExit(130);
             return outcome.takes;
@@ -62,7 +62,7 @@ export function registerDemoCommand(program: Command): void {
             lines.push(`take ${take.id} (${take.settings.mode}, seed ${take.seed}, ${formatSeconds(take.durationSeconds ?? 0)}${loudness}): ${take.file}`);
           }
           lines.push(`library: ${core.dataDir}`, 'see it: eureka models · eureka takes · eureka web');
-          process.stdout.write(`${lines.join('\n')}\n`);
+          printLines(...lines);
         }
         if (result.model && result.model.status !== 'done') throw new CliExit(130);
       });

@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { EXPORT_FORMATS, MAX_EXPORT_TEMPO, MIN_EXPORT_TEMPO, type ExportFormat } from '../../common/export.js';
+import { EXPORT_FORMATS, MAX_EXPORT_SONG_NAME, MAX_EXPORT_TEMPO, MIN_EXPORT_TEMPO, type ExportFormat } from '../../common/export.js';
 import { withCore } from '../context.js';
-import { printJson } from '../output.js';
+import { printJson, printLines, printNotes } from '../output.js';
 import { parseId } from '../parse.js';
 import { createProgressBar } from '../progress.js';
 
@@ -28,6 +28,15 @@ function parseTimeSignature(text: string): { numerator: number; denominator: 1 |
     throw new InvalidArgumentError('expected a time signature such as 4/4, 3/4 or 6/8');
   }
   return { numerator, denominator: denominator as 1 | 2 | 4 | 8 | 16 };
+}
+
+/** As the export request counts it: spaces at either end do not count. */
+function parseSongName(text: string): string {
+  const length = text.trim().length;
+  if (length < 1 || length > MAX_EXPORT_SONG_NAME) {
+    throw new InvalidArgumentError(`expected a name of 1 to ${MAX_EXPORT_SONG_NAME} characters`);
+  }
+  return text;
 }
 
 function collectIds(text: string, previous: number[] = []): number[] {
@@ -59,7 +68,7 @@ export function registerExportCommand(program: Command): void {
     .option('--time-signature <n/d>', 'the time signature (default 4/4)', parseTimeSignature)
     .option('--stack', 'put every take at bar 1 (default: one after another)', false)
     .option('--no-source', 'leave the source clip out')
-    .option('--song <name>', "name of the folders and the set (default: the song's name)")
+    .option('--song <name>', "name of the folders and the set (default: the song's name)", parseSongName)
     .action(async (takeIds: number[], options: ExportOptions, command: Command) => {
       await withCore(command, async (core, global) => {
         const bar = createProgressBar();
@@ -82,8 +91,8 @@ export function registerExportCommand(program: Command): void {
           bar.done();
           if (global.json) return printJson(result);
           const tempoNote = { user: '', estimate: ' (estimated from the clip)', fallback: ' (no clear beat in the clip; the default)' }[result.tempoSource];
-          process.stderr.write(`${result.files} file(s) at ${result.tempo} BPM${tempoNote}\n`);
-          for (const folder of result.folders) process.stdout.write(`${folder}\n`);
+          printNotes(`${result.files} file(s) at ${result.tempo} BPM${tempoNote}`);
+          printLines(...result.folders);
         } finally {
           bar.done();
         }

@@ -13,6 +13,7 @@ import {
   MAX_TAKES_PER_REQUEST,
   MAX_TAKE_SECONDS,
   MIN_TAKE_SECONDS,
+  TAKE_FAILURE,
   type GenerationMode,
   type Take,
   type TakePatch,
@@ -20,9 +21,8 @@ import {
 import type { EventPayloadOf } from '../../common/ipc-contract.js';
 import { seedTextSchema } from '../../common/training.js';
 import type { Core } from '../../core.js';
-import { FAILURE } from '../../services/generation/batch-runner.js';
 import { withCore } from '../context.js';
-import { CliExit, printJson, printTable } from '../output.js';
+import { CliExit, printJson, printJsonLine, printLines, printNotes, printTable } from '../output.js';
 import { parseId } from '../parse.js';
 import { createProgressBar } from '../progress.js';
 
@@ -88,7 +88,7 @@ export function registerGenerateCommands(program: Command): void {
       }
       if (options.fromRate !== undefined && options.mode !== 'extend') throw new AppError('INVALID_INPUT', '--from-rate goes with --mode extend');
       await withCore(command, async (core, global) => {
-        const { batchId, takes } = await core.generation.generate(
+        const { batchId, takes } = await core.takes.generate(
           {
             modelId,
             mode: options.mode,
@@ -100,14 +100,14 @@ export function registerGenerateCommands(program: Command): void {
           { executionProvider: options.provider },
         );
         const first = takes[0]!;
-        process.stderr.write(
+        printNotes(
           `model ${modelId}: ${takes.length} ${options.mode} take(s) of ${formatSeconds(first.settings.seconds)}, seed ${first.seed}` +
-            `${takes.length > 1 ? ` to ${takes.at(-1)!.seed}` : ''}\n`,
+            `${takes.length > 1 ? ` to ${takes.at(-1)!.seed}` : ''}`,
         );
         const outcome = await followBatch(core, batchId, (take) => printTake(core, take, global.json));
         const failed = outcome.takes.filter((take) => take.status === 'failed');
         if (outcome.interrupted) {
-          process.stderr.write(`cancelled: ${outcome.takes.length - failed.length} of ${outcome.takes.length} take(s) made\n`);
+          printNotes(`cancelled: ${outcome.takes.length - failed.length} of ${outcome.takes.length} take(s) made`);
           throw new CliExit(130);
         }
         if (failed.length > 0) {
@@ -122,7 +122,7 @@ export function registerGenerateCommands(program: Command): void {
     .argument('<model-id>', 'the model', parseId)
     .action(async (modelId: number, _options: unknown, command: Command) => {
       await withCore(command, async (core, global) => {
-        const modes = await core.generation.listModes(modelId);
+        const modes = await core.takes.listModes(modelId);
         if (global.json) return printJson(modes);
         printTable([
           ['MODE', 'AVAILABLE', 'LENGTH', 'NOTE'],
@@ -144,7 +144,7 @@ export function registerGenerateCommands(program: Command): void {
     .option('--clip <id>', "only the takes of this clip's models", parseId)
     .action(async (options: { model?: number; clip?: number }, command: Command) => {
       await withCore(command, (core, global) => {
-        const list = core.generation.list({ modelId: options.model, clipId: options.clip });
+        const list = core.takes.list({ modelId: options.model, clipId: options.clip });
         if (global.json) printJson(list.map((take) => withFile(core, take)));
         else printTable([['ID', 'MODEL', 'NAME', 'MODE', 'LENGTH', 'SEED', 'STATUS', 'VERDICT', 'FILE'], ...list.map((take) => takeRow(core, take))]);
         return Promise.resolve();
@@ -157,9 +157,9 @@ export function registerGenerateCommands(program: Command): void {
     .option('--clip <id>', "only the takes of this clip's models", parseId)
     .action(async (options: { model?: number; clip?: number }, command: Command) => {
       await withCore(command, async (core, global) => {
-        const result = await core.generation.deleteDiscarded({ modelId: options.model, clipId: options.clip });
+        const result = await core.takes.deleteDiscarded({ modelId: options.model, clipId: options.clip });
         if (global.json) printJson(result);
-        else process.stdout.write(`deleted the files of ${result.deleted} discarded take(s)\n`);
+        else printLines(`deleted the files of ${result.deleted} discarded take(s)`);
       });
     });
 
@@ -170,9 +170,9 @@ export function registerGenerateCommands(program: Command): void {
     .addArgument(new Argument('[action]', 'what to do').choices(Object.keys(VERDICT_ACTIONS)))
     .action(async (takeId: number, action: string | undefined, _options: unknown, command: Command) => {
       await withCore(command, (core, global) => {
-        const take = action === undefined ? core.generation.get(takeId) : core.generation.update(takeId, VERDICT_ACTIONS[action]!);
+        const take = action === undefined ? core.takes.get(takeId) : core.takes.update(takeId, VERDICT_ACTIONS[action]!);
         if (global.json) printJson(withFile(core, take));
-        else process.stdout.write(`${describeTake(core, take)}\n`);
+        else printLines(describeTake(core, take));
         return Promise.resolve();
       });
     });
@@ -187,7 +187,7 @@ export async function followBatch(core: Core, batchId: string, onFinished: (take
   const bar = createProgressBar();
   const reported = new Set<number>();
   const report = () => {
-    for (const take of core.generation.batch(batchId)) {
+    for (const take of core.takes.batch(batchId)) {
       if ((take.status !== 'ready' && take.status !== 'failed') || reported.has(take.id)) continue;
       reported.add(take.id);
       bar.done();
@@ -207,11 +207,11 @@ export async function followBatch(core: Core, batchId: string, onFinished: (take
     if (interrupted) process.exit(130);
     interrupted = true;
     bar.done('cancelling (Ctrl-C again to leave now)');
-    core.generation.cancel(batchId);
+    core.takes.cancel(batchId);
   };
   process.on('SIGINT', onSigint);
   try {
-    const takes = await core.generation.waitForBatch(batchId);
+    const takes = await core.takes.waitForBatch(batchId);
     report();
     return { takes, interrupted };
   } finally {
@@ -226,15 +226,15 @@ export async function followBatch(core: Core, batchId: string, onFinished: (take
  * failure goes to stderr, and cancelled takes are summed up once at the end instead.
  */
 export function printTake(core: Core, take: Take, json: boolean): void {
-  if (json) process.stdout.write(`${JSON.stringify(withFile(core, take))}\n`);
+  if (json) printJsonLine(withFile(core, take));
   else if (take.status === 'failed') {
-    if (take.error !== FAILURE.cancelled) process.stderr.write(`take ${take.id} failed: ${take.error ?? 'no reason given'}\n`);
+    if (take.error !== TAKE_FAILURE.cancelled) printNotes(`take ${take.id} failed: ${take.error ?? 'no reason given'}`);
   }
-  else process.stdout.write(`${describeTake(core, take)}\n`);
+  else printLines(describeTake(core, take));
 }
 
 function filePath(core: Core, take: Take): string | null {
-  return take.hasFile ? core.generation.filePath(take.id) : null;
+  return take.hasFile ? core.takes.filePath(take.id) : null;
 }
 
 function withFile(core: Core, take: Take): Take & { file: string | null } {

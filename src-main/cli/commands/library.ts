@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors.js';
 import { parseSeconds } from '../../common/format-time.js';
 import { withCore } from '../context.js';
 import { parseId } from '../parse.js';
-import { CliExit, clipRows, describeFile, printJson, printTable, songRows } from '../output.js';
+import { CliExit, clipRows, describeFile, printJson, printLines, printNotes, printTable, songRows } from '../output.js';
 import { createProgressBar } from '../progress.js';
 
 function parseTime(text: string): number {
@@ -56,8 +56,8 @@ export function registerLibraryCommands(program: Command): void {
           });
           bar.done();
           if (global.json) printJson(result);
-          else for (const file of result.files) process.stdout.write(`imported song ${file.songId}, file ${file.id}: ${describeFile(file)}\n`);
-          for (const failure of result.failures) process.stderr.write(`eureka: ${failure.error.message}\n`);
+          else printLines(...result.files.map((file) => `imported song ${file.songId}, file ${file.id}: ${describeFile(file)}`));
+          printNotes(...result.failures.map((failure) => `eureka: ${failure.error.message}`));
           if (result.failures.length > 0) throw new CliExit(1);
         },
         options.maxDuration === undefined ? {} : { maxImportSeconds: options.maxDuration },
@@ -71,7 +71,7 @@ export function registerLibraryCommands(program: Command): void {
       await withCore(command, async (core, global) => {
         const songs = core.library.listSongs();
         if (global.json) printJson(songs);
-        else if (songs.length === 0) process.stdout.write('no songs yet: eureka import <file…>\n');
+        else if (songs.length === 0) printLines('no songs yet: eureka import <file…>');
         else printTable(songRows(songs));
       });
     });
@@ -86,7 +86,7 @@ export function registerLibraryCommands(program: Command): void {
       await withCore(command, async (core, global) => {
         const renamed = core.library.renameSong(songId, name);
         if (global.json) printJson(renamed);
-        else process.stdout.write(`song ${renamed.id} is now "${renamed.name}"\n`);
+        else printLines(`song ${renamed.id} is now "${renamed.name}"`);
       });
     });
 
@@ -98,7 +98,7 @@ export function registerLibraryCommands(program: Command): void {
       await withCore(command, async (core, global) => {
         const clips = core.library.listClips(options.song);
         if (global.json) printJson(clips);
-        else if (clips.length === 0) process.stdout.write('no clips yet: eureka clip add <song-id> --start S --end E --label U\n');
+        else if (clips.length === 0) printLines('no clips yet: eureka clip add <song-id> --start S --end E --label U');
         else printTable(clipRows(clips));
       });
     });
@@ -179,7 +179,7 @@ export function registerLibraryCommands(program: Command): void {
       await withCore(command, async (core, global) => {
         core.library.deleteClip(clipId);
         if (global.json) printJson({ deleted: clipId });
-        else process.stdout.write(`deleted clip ${clipId}\n`);
+        else printLines(`deleted clip ${clipId}`);
       });
     });
 
@@ -192,10 +192,11 @@ export function registerLibraryCommands(program: Command): void {
         if (global.json) printJson(info);
         else {
           const { compute } = info;
-          process.stdout.write(
-            `Eureka ${info.version}\ndata: ${info.dataDir}\nnative core ${compute.addonVersion}, ` +
-              `CUDA ${compute.cudaCompiled ? 'compiled' : 'not compiled'}, ${compute.cudaDevices} device(s)` +
-              `${compute.cpuReason ? `; using the CPU: ${compute.cpuReason}` : ''}\n`,
+          printLines(
+            `Eureka ${info.version}`,
+            `data: ${info.dataDir}`,
+            `native core ${compute.addonVersion}, CUDA ${compute.cudaCompiled ? 'compiled' : 'not compiled'}, ${compute.cudaDevices} device(s)` +
+              `${compute.cpuReason ? `; using the CPU: ${compute.cpuReason}` : ''}`,
           );
         }
       });

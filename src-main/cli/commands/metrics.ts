@@ -11,13 +11,11 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatSeconds } from '../../common/format-time.js';
 import type { EventPayloadOf } from '../../common/ipc-contract.js';
-import type { Comparison, RankWeights, Ranking, TakeMetrics } from '../../common/metrics.js';
+import { normaliseWeights, type Comparison, type RankWeights, type Ranking, type TakeMetrics } from '../../common/metrics.js';
 import type { Core } from '../../core.js';
-import { renderPicturePng } from '../../services/metrics/metrics-png.js';
-import { normaliseWeights } from '../../services/metrics/metrics-settings.js';
 import { writeFileAtomic } from '../../services/store/atomic-write.js';
 import { withCore } from '../context.js';
-import { printJson, printTable } from '../output.js';
+import { printJson, printLines, printNotes, printTable } from '../output.js';
 import { parseId } from '../parse.js';
 import { createProgressBar } from '../progress.js';
 
@@ -58,8 +56,8 @@ export function registerMetricsCommands(program: Command): void {
           await mkdir(dir, { recursive: true });
           for (const takeId of takeIds) {
             const file = path.join(dir, `take-${takeId}.png`);
-            await writeFileAtomic(file, renderPicturePng(await core.metrics.pictures(takeId)));
-            process.stderr.write(`wrote ${file}\n`);
+            await writeFileAtomic(file, await core.metrics.picturePng(takeId));
+            printNotes(`wrote ${file}`);
           }
         }
         if (global.json) printJson(metrics);
@@ -129,7 +127,7 @@ function comparisonRows(label: string, pick: (m: TakeMetrics) => Comparison | nu
 export function metricsTable(core: Core, metrics: TakeMetrics[]): string[][] {
   return [
     ['', ...metrics.map((m) => `TAKE ${m.takeId}`)],
-    ['name', ...metrics.map((m) => core.generation.get(m.takeId).name)],
+    ['name', ...metrics.map((m) => core.takes.get(m.takeId).name)],
     ['duration', ...metrics.map((m) => formatSeconds(m.durationSeconds))],
     ['loudness', ...metrics.map((m) => (m.loudnessLufs === null ? 'below the gate' : `${fixed(m.loudnessLufs, 1)} LUFS`))],
     ['peak', ...metrics.map((m) => `${fixed(m.peakDbfs, 1)} dBFS`)],
@@ -146,13 +144,13 @@ export function metricsTable(core: Core, metrics: TakeMetrics[]): string[][] {
 function printRanking(core: Core, ranking: Ranking): void {
   const { weights, diversity } = ranking;
   if (ranking.entries.length === 0) {
-    process.stdout.write(`model ${ranking.modelId} has no takes with audio to rank\n`);
+    printLines(`model ${ranking.modelId} has no takes with audio to rank`);
     return;
   }
   printTable([
     ['RANK', 'TAKE', 'NAME', 'SCORE', 'FIDELITY', 'NOVELTY', 'LONGEST COPY', 'VERDICT'],
     ...ranking.entries.map(({ rank, takeId, metrics }) => {
-      const take = core.generation.get(takeId);
+      const take = core.takes.get(takeId);
       return [
         String(rank),
         String(takeId),
@@ -165,15 +163,16 @@ function printRanking(core: Core, ranking: Ranking): void {
       ];
     }),
   ]);
-  process.stdout.write(`\n${diversity.summary}\n`);
+  printLines('', diversity.summary);
   if (diversity.meanDistance !== null) {
     const scale = diversity.referenceDistance === null ? '' : `; source to held-out audio ${fixed(diversity.referenceDistance, 1)}`;
-    process.stdout.write(`MFCC distance between takes: mean ${fixed(diversity.meanDistance, 1)}, closest pair ${fixed(diversity.minDistance ?? 0, 1)}${scale}\n`);
+    printLines(`MFCC distance between takes: mean ${fixed(diversity.meanDistance, 1)}, closest pair ${fixed(diversity.minDistance ?? 0, 1)}${scale}`);
   }
-  process.stdout.write(
-    `\nScore (0-100) = ${fixed(weights.fidelity, 2)} × fidelity + ${fixed(weights.novelty, 2)} × novelty.\n` +
-      'Fidelity: how close the take sounds to its source clip (spectral and MFCC distances).\n' +
-      `Novelty: how little of the take repeats the source; a stretch copied for over ${fixed(weights.copyLimitSeconds, 1)} s flags a near-copy.\n` +
-      'Change them with --fidelity, --novelty and --copy-limit (--save keeps them).\n',
+  printLines(
+    '',
+    `Score (0-100) = ${fixed(weights.fidelity, 2)} × fidelity + ${fixed(weights.novelty, 2)} × novelty.`,
+    'Fidelity: how close the take sounds to its source clip (spectral and MFCC distances).',
+    `Novelty: how little of the take repeats the source; a stretch copied for over ${fixed(weights.copyLimitSeconds, 1)} s flags a near-copy.`,
+    'Change them with --fidelity, --novelty and --copy-limit (--save keeps them).',
   );
 }

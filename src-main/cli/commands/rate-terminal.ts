@@ -1,7 +1,7 @@
 /**
  * Rating from a terminal (`eureka rate next / answer / session`): a trial's audio copied under a
  * neutral name (item-07.wav, item-07-a.wav, …) so a player can open it, and the interactive
- * session that asks the seed's questions item by item on stdin (typed, or piped for tests).
+ * session that asks the questions of docs/listening-tests.md §1 item by item on stdin (typed, or piped for tests).
  *
  * Blinding: the copies live in a folder named after the library, session and rater only, and
  * hold the item WAV's bytes unchanged (the builder already made every item of a session
@@ -22,7 +22,11 @@ import {
   type RaterProgress,
   type RaterTrial,
 } from '../../common/rating.js';
-import type { RatingService } from '../../services/rating/rating-service.js';
+import type { Core } from '../../core.js';
+import { printNotes, printPrompt } from '../output.js';
+
+/** The rating sessions, as the core serves them. */
+type RatingService = Core['rating'];
 
 export interface PlayableStimulus {
   label: string;
@@ -58,9 +62,9 @@ export async function writePlayableCopies(rating: RatingService, dataDir: string
 }
 
 /** "Ana: item 7 of 20 (0:30 each)" and a line per stimulus with its playable copy. */
-export function describeTrial(progress: RaterProgress, trial: RaterTrial, copies: PlayableStimulus[]): string {
+export function describeTrial(progress: RaterProgress, trial: RaterTrial, copies: PlayableStimulus[]): string[] {
   const head = `${progress.raterName}: item ${trial.position} of ${trial.total} (${formatSeconds(trial.seconds)} each)`;
-  return [head, ...copies.map((copy) => `  ${copy.label}: ${copy.file}`)].join('\n');
+  return [head, ...copies.map((copy) => `  ${copy.label}: ${copy.file}`)];
 }
 
 /** What is left once every item is answered. */
@@ -95,7 +99,7 @@ function stdinReplies(): Replies {
   const iterator = lines[Symbol.asyncIterator]();
   return {
     async ask(prompt) {
-      process.stderr.write(prompt);
+      printPrompt(prompt);
       const next = await iterator.next();
       return next.done ? null : next.value;
     },
@@ -110,7 +114,7 @@ async function askUntil<T>(replies: Replies, prompt: string, parse: (reply: stri
     if (reply === null) return null;
     const value = parse(reply);
     if (value !== null) return value;
-    process.stderr.write(`  ${hint}\n`);
+    printNotes(`  ${hint}`);
   }
 }
 
@@ -157,7 +161,7 @@ async function askAnswer(replies: Replies, trial: RaterTrial): Promise<Answer | 
 
 async function askFinal(replies: Replies): Promise<FinalAnswers | null> {
   const yesMaybeNo = (r: string) => pickChoice(r, ['yes', 'maybe', 'no'] as const);
-  process.stderr.write('\nThe last questions.\n');
+  printNotes('', 'The last questions.');
   const helpsFinishSongs = await askUntil(replies, 'Could the model help you finish songs? [y]es, [m]aybe, [n]o: ', yesMaybeNo, 'type y, m or n');
   if (helpsFinishSongs === null) return null;
   const reachedNewPlaces = await askUntil(replies, 'Did it reach places you would not go? [y]es, [m]aybe, [n]o: ', yesMaybeNo, 'type y, m or n');
@@ -176,21 +180,17 @@ async function askFinal(replies: Replies): Promise<FinalAnswers | null> {
 export async function runTerminalSession(rating: RatingService, dataDir: string, raterId: number): Promise<RaterProgress> {
   const replies = stdinReplies();
   const stopped = (progress: RaterProgress): RaterProgress => {
-    process.stderr.write(
-      `\nStopped with ${progress.answered} of ${progress.total} answered; what you gave is saved. Run the same command to go on.\n`,
-    );
+    printNotes('', `Stopped with ${progress.answered} of ${progress.total} answered; what you gave is saved. Run the same command to go on.`);
     return progress;
   };
   try {
     let progress = rating.progress(raterId);
     if (progress.submitted) return progress;
-    process.stderr.write(
-      `${progress.raterName}: ${progress.total} items, ${progress.answered} answered. Play each file in any player, then answer.\n`,
-    );
+    printNotes(`${progress.raterName}: ${progress.total} items, ${progress.answered} answered. Play each file in any player, then answer.`);
     while (progress.next !== null) {
       const trial = progress.next;
       const copies = await writePlayableCopies(rating, dataDir, trial);
-      process.stderr.write(`\n${describeTrial(progress, trial, copies)}\n`);
+      printNotes('', ...describeTrial(progress, trial, copies));
       const answer = await askAnswer(replies, trial);
       if (answer === null) return stopped(progress);
       progress = rating.answer(raterId, trial.position, answer);
@@ -207,11 +207,11 @@ export async function runTerminalSession(rating: RatingService, dataDir: string,
       'type y or n',
     );
     if (submit !== 'yes') {
-      process.stderr.write(`${describeDone(progress, progress.sessionId)}\n`);
+      printNotes(describeDone(progress, progress.sessionId));
       return progress;
     }
     progress = rating.submit(raterId);
-    process.stderr.write(`${describeDone(progress, progress.sessionId)}\n`);
+    printNotes(describeDone(progress, progress.sessionId));
     return progress;
   } finally {
     replies.close();

@@ -1,6 +1,6 @@
 /**
- * `eureka rate …`: blind real-vs-fake listening sessions from the command line (docs
- * listening-tests.md). The organiser creates, lists, closes a session and reads its results;
+ * `eureka rate …`: blind real-vs-fake listening sessions from the command line
+ * (docs/listening-tests.md). The organiser creates, lists, closes a session and reads its results;
  * a rater answers with `next` / `answer` / `final` / `submit`, or all at once in an interactive
  * `session` on the terminal. Raters are named by the session's rater names; items only by
  * their position, with playable copies under neutral names (rate-terminal.ts).
@@ -21,7 +21,7 @@ import {
 } from '../../common/rating.js';
 import type { Core } from '../../core.js';
 import { withCore } from '../context.js';
-import { printJson, printTable } from '../output.js';
+import { printData, printJson, printLines, printNotes, printTable } from '../output.js';
 import { parseId } from '../parse.js';
 import { describeSession, resultsRows, sessionRow } from './rate-output.js';
 import { describeDone, describeTrial, runTerminalSession, writePlayableCopies } from './rate-terminal.js';
@@ -110,10 +110,10 @@ export function registerRateCommands(program: Command): void {
         ...(options.seed === undefined ? {} : { seed: options.seed }),
       };
       await withCore(command, async (core, global) => {
-        process.stderr.write(`building "${draft.name}": cutting and matching the items …\n`);
+        printNotes(`building "${draft.name}": cutting and matching the items …`);
         const summary = await core.rating.create(draft);
         if (global.json) printJson(summary);
-        else process.stdout.write(`${describeSession(summary)}\n`);
+        else printLines(describeSession(summary));
       });
     });
 
@@ -201,7 +201,7 @@ export function registerRateCommands(program: Command): void {
         const rater = core.rating.raterByName(sessionId, options.rater);
         const progress = await runTerminalSession(core.rating, core.dataDir, rater.id);
         if (global.json) printJson(progress);
-        else process.stdout.write(`${describeDone(progress, sessionId)}\n`);
+        else printLines(describeDone(progress, sessionId));
       });
     });
 
@@ -213,7 +213,7 @@ export function registerRateCommands(program: Command): void {
       await withCore(command, (core, global) => {
         const summary = core.rating.close(sessionId);
         if (global.json) printJson(summary);
-        else process.stdout.write(`${describeSession(summary)}\n`);
+        else printLines(describeSession(summary));
         return Promise.resolve();
       });
     });
@@ -228,12 +228,12 @@ export function registerRateCommands(program: Command): void {
       await withCore(command, (core, global) => {
         if (options.csv && global.json) throw new AppError('INVALID_INPUT', 'give --csv or --json, not both');
         if (options.csv) {
-          process.stdout.write(core.rating.exportResults(sessionId, 'csv', { excludeUnreliable: options.excludeUnreliable }).text);
+          printData(core.rating.exportResults(sessionId, 'csv', { excludeUnreliable: options.excludeUnreliable }).text);
           return Promise.resolve();
         }
         const results = core.rating.results(sessionId, { excludeUnreliable: options.excludeUnreliable });
         if (global.json) return Promise.resolve(printJson(results));
-        process.stdout.write(`${results.name} (${results.format})\n`);
+        printLines(`${results.name} (${results.format})`);
         printTable(resultsRows(results));
         return Promise.resolve();
       });
@@ -267,5 +267,5 @@ function answerFromOptions(options: AnswerOptions, format: SessionFormat): Answe
 async function printProgress(core: Core, sessionId: number, progress: RaterProgress, json: boolean): Promise<void> {
   const copies = progress.next ? await writePlayableCopies(core.rating, core.dataDir, progress.next) : [];
   if (json) return printJson({ ...progress, files: copies });
-  process.stdout.write(`${progress.next ? describeTrial(progress, progress.next, copies) : describeDone(progress, sessionId)}\n`);
+  printLines(...(progress.next ? describeTrial(progress, progress.next, copies) : [describeDone(progress, sessionId)]));
 }

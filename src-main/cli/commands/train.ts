@@ -9,6 +9,7 @@ import {
   MAX_BUDGET_SECONDS,
   MIN_BUDGET_SECONDS,
   PRESET_NAMES,
+  RESUMABLE_STATUSES,
   TRAIN_DEVICES,
   TRAIN_MODES,
   seedTextSchema,
@@ -19,10 +20,9 @@ import {
 } from '../../common/training.js';
 import type { EventPayloadOf } from '../../common/ipc-contract.js';
 import type { Core } from '../../core.js';
-import { RESUMABLE } from '../../services/training/model-repository.js';
 import { withCore } from '../context.js';
 import { parseId } from '../parse.js';
-import { CliExit, printJson, printTable } from '../output.js';
+import { CliExit, printJson, printLines, printNotes, printTable } from '../output.js';
 import { createProgressBar } from '../progress.js';
 
 function parseBudget(text: string): number {
@@ -70,7 +70,7 @@ export function registerTrainCommands(program: Command): void {
         else printModel(finished);
         if (finished.status === 'failed') throw new AppError('INTERNAL', `training failed: ${finished.error ?? 'no reason given'}`);
         if (finished.status !== 'done') {
-          process.stderr.write(`stopped after ${finished.scalesDone} scale(s); continue with: eureka train --resume --model ${finished.id}\n`);
+          printNotes(`stopped after ${finished.scalesDone} scale(s); continue with: eureka train --resume --model ${finished.id}`);
           throw new CliExit(130);
         }
       });
@@ -111,7 +111,7 @@ export function registerTrainCommands(program: Command): void {
         if (global.json) printJson({ ...found, folder: core.training.modelDir(modelId) });
         else {
           printModel(found);
-          process.stdout.write(`folder: ${core.training.modelDir(modelId)}\n`);
+          printLines(`folder: ${core.training.modelDir(modelId)}`);
         }
         return Promise.resolve();
       });
@@ -124,7 +124,7 @@ export function registerTrainCommands(program: Command): void {
       await withCore(command, async (core, global) => {
         await core.training.delete(modelId);
         if (global.json) printJson({ deleted: modelId });
-        else process.stdout.write(`deleted model ${modelId}\n`);
+        else printLines(`deleted model ${modelId}`);
       });
     });
 }
@@ -149,7 +149,7 @@ async function startModel(core: Core, clipId: number | undefined, options: Train
 function resumeModel(core: Core, clipId: number | undefined, modelId: number | undefined): Model {
   if (modelId !== undefined) return core.training.resume(modelId);
   if (clipId === undefined) throw new AppError('INVALID_INPUT', 'give the clip (or --model ID) to resume');
-  const candidate = core.training.list(clipId).find((m) => RESUMABLE.includes(m.status));
+  const candidate = core.training.list(clipId).find((m) => RESUMABLE_STATUSES.includes(m.status));
   if (!candidate) throw new AppError('INVALID_INPUT', `clip ${clipId} has no failed, cancelled or interrupted model to resume`);
   return core.training.resume(candidate.id);
 }
@@ -165,7 +165,7 @@ export async function follow(core: Core, modelId: number, json: boolean): Promis
   let scalesReported = core.training.get(modelId).scalesDone;
   const say = (line: string) => {
     bar.done();
-    process.stderr.write(`${line}\n`);
+    printNotes(line);
   };
   const unsubscribe = core.subscribe((event, payload) => {
     if (event === 'training:did-progress') {
@@ -225,5 +225,5 @@ function printModel(model: Model): void {
         (s.previews.length > 0 ? `, previews: ${s.previews.join(', ')}` : ''),
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  printLines(...lines);
 }

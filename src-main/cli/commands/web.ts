@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../common/errors.js';
 import { createCore } from '../../core.js';
-import { resolveDataDir } from '../../services/data-dir.js';
-import { limitsFromEnv } from '../../services/limits-from-env.js';
+import { resolveDataDir } from '../../services/store/data-dir.js';
+import { limitsFromEnv } from '../../node/limits-from-env.js';
 import { packagePath } from '../../node/package-root.js';
 import { startWebServer } from '../../web/server.js';
 import { globalOptions } from '../context.js';
-import { printJson } from '../output.js';
+import { printJson, printLines, printNotes } from '../output.js';
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -38,10 +38,10 @@ export function registerWebCommand(program: Command): void {
         core,
         staticDir,
         port: options.port,
-        onConnections: (open) => process.stderr.write(`eureka web: ${open} browser connection(s) open\n`),
+        onConnections: (open) => printNotes(`eureka web: ${open} browser connection(s) open`),
       });
       if (global.json) printJson({ url: server.url, port: server.port });
-      else process.stdout.write(`Eureka is serving ${core.dataDir}\nopen ${server.url}\n(Ctrl-C to stop)\n`);
+      else printLines(`Eureka is serving ${core.dataDir}`, `open ${server.url}`, '(Ctrl-C to stop)');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

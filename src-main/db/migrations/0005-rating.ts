@@ -1,5 +1,5 @@
 /**
- * 0005: blind rating sessions (issue 6, docs listening-tests.md).
+ * 0005: blind rating sessions (docs/listening-tests.md).
  *
  * - rating_sessions: what was asked for (the draft, JSON) and what was decided (format, item
  *   length, the band-limit rate `sample_rate` and the items' file rate, the loudness target,

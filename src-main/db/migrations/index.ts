@@ -7,6 +7,8 @@ import { migration0002 } from './0002-models.js';
 import { migration0003 } from './0003-takes.js';
 import { migration0004 } from './0004-take-metrics.js';
 import { migration0005 } from './0005-rating.js';
+import { migration0006 } from './0006-rater-access.js';
+import { migration0007 } from './0007-abx-x-renderings.js';
 
 export interface Migration {
   /** Strictly increasing from 1; stored in PRAGMA user_version once applied. */
@@ -15,4 +17,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];

@@ -1,10 +1,12 @@
 /**
  * What we measure on every imported file, and the rules that refuse a file before it enters the
- * library: empty, silent, too long, or carrying NaN samples. Measuring is separate from refusing
- * so the same numbers can be shown for generated takes, which are never refused.
+ * library: empty, silent, too short to cut a clip from, too long, or carrying samples no
+ * recording holds (NaN, infinite, or far beyond full scale). Measuring is separate from
+ * refusing so the same numbers can be shown for generated takes, which are never refused.
  */
 import { AppError } from '../../common/errors.js';
-import { SILENCE_FLOOR_DBFS } from '../../common/limits.js';
+import { MAX_PEAK_DBFS, MIN_CLIP_SECONDS, SILENCE_FLOOR_DBFS } from '../../common/limits.js';
+import { tooLong } from './containers/header-bytes.js';
 import type { DecodedAudio } from './decode.js';
 import { integratedLoudness } from './loudness.js';
 
@@ -46,19 +48,16 @@ export function analyseAudio(audio: DecodedAudio): AudioAnalysis {
   };
 }
 
-/**
- * Minutes and seconds, m:ss. A duration rounds up and a limit down, so a file that is over the
- * limit by a fraction of a second never reads "20:00 long; the limit is 20:00".
- */
-function minutesSeconds(seconds: number, round: (value: number) => number): string {
-  const whole = round(seconds);
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+/** A short length in words: "2.27 ms" under a tenth of a second, else "0.75 s". */
+function shortLength(seconds: number): string {
+  return seconds < 0.1 ? `${(seconds * 1000).toFixed(2)} ms` : `${seconds.toFixed(2)} s`;
 }
 
 /**
  * Refuses a file the library must not import, with an AppError naming it: EMPTY_AUDIO (no
- * frames), INVALID_SAMPLES (NaN or infinite samples), SILENT_AUDIO (peak below
- * SILENCE_FLOOR_DBFS), TOO_LONG (over `limits.maxSeconds`).
+ * frames), INVALID_SAMPLES (NaN or infinite samples, or a peak over MAX_PEAK_DBFS),
+ * TOO_SHORT (shorter than the shortest clip), SILENT_AUDIO (peak below SILENCE_FLOOR_DBFS),
+ * TOO_LONG (over `limits.maxSeconds`).
  */
 export function checkImportable(
   name: string,
@@ -72,14 +71,21 @@ export function checkImportable(
   if (Number.isNaN(analysis.peakDbfs)) {
     throw new AppError('INVALID_SAMPLES', `${name}: contains NaN or infinite samples`);
   }
+  if (analysis.peakDbfs > MAX_PEAK_DBFS) {
+    throw new AppError(
+      'INVALID_SAMPLES',
+      `${name}: peaks at +${analysis.peakDbfs.toFixed(1)} dBFS, far beyond any recording (more than +${MAX_PEAK_DBFS} dBFS): the samples are damaged or not scaled as audio`,
+    );
+  }
+  if (analysis.durationSeconds < MIN_CLIP_SECONDS) {
+    throw new AppError(
+      'TOO_SHORT',
+      `${name}: is ${shortLength(analysis.durationSeconds)} long; the shortest clip is ${MIN_CLIP_SECONDS} s, so none could be cut from it`,
+    );
+  }
   if (analysis.peakDbfs < SILENCE_FLOOR_DBFS) {
     const peak = Number.isFinite(analysis.peakDbfs) ? `${analysis.peakDbfs.toFixed(1)} dBFS` : '-inf dBFS';
     throw new AppError('SILENT_AUDIO', `${name}: is silent (peak ${peak})`);
   }
-  if (analysis.durationSeconds > limits.maxSeconds) {
-    throw new AppError(
-      'TOO_LONG',
-      `${name}: is ${minutesSeconds(analysis.durationSeconds, Math.ceil)} long; the limit is ${minutesSeconds(limits.maxSeconds, Math.floor)} (set --max-duration to import longer files)`,
-    );
-  }
+  if (analysis.durationSeconds > limits.maxSeconds) throw tooLong(name, analysis.durationSeconds, limits.maxSeconds);
 }

@@ -1,17 +1,17 @@
 /**
- * Typed, cached real FFTs for the feature extractors, on fft.js (Fedor Indutny's radix-4 FFT).
+ * Typed, cached FFT plans on fft.js (Fedor Indutny's radix-4 FFT).
  *
- * The project's one FFT: the features run tens of thousands of short transforms of one size
- * (an STFT frame, a YIN segment), where fft.js's precomputed tables and real-input transform pay
- * off, and render/fft.ts (the band stitch, the tempo estimate) runs its complex transforms on the
- * same cached plans. fft.js ships untyped (`any`) signatures, so this file is the only one that
+ * The project's one FFT: the metrics' features run tens of thousands of short transforms of one
+ * size (an STFT frame, a YIN segment), where fft.js's precomputed tables and real-input
+ * transform pay off, and fft.ts (the takes' band stitch, the export's tempo estimate) runs its
+ * complex transforms on the same cached plans. fft.js ships untyped (`any`) signatures, so this file is the only one that
  * touches it; everything else sees the typed plan below.
  *
  * Convention (numpy's): forward X[k] = Σ_t x[t]·exp(-2πi·kt/n); inverse divides by n.
  * Complex arrays are interleaved (2n): [re0, im0, re1, im1, …].
  */
 import FFT from 'fft.js';
-import { AppError } from '../../../common/errors.js';
+import { AppError } from '../../common/errors.js';
 
 /** A transform size's tables and scratch, reused frame after frame. Not re-entrant. */
 export interface FftPlan {

@@ -1,16 +1,17 @@
 /**
- * Complex FFTs for the bandwidth-extension stitch (band-stitch.ts) and the tempo estimate, in
- * double precision, over the project's one FFT (fft.js through features/fft-plan.ts).
+ * Complex FFTs for the bandwidth-extension stitch (takes/render/band-stitch.ts) and the tempo
+ * estimate (export/tempo-estimate.ts), in double precision, over the project's one FFT (fft.js
+ * through fft-plan.ts).
  *
  * Powers of two only: fft.js does no other sizes and the arbitrary-length npm FFTs (kissfft-js,
  * ndarray-fft) are unmaintained ports, so the stitch zero-pads to the next power of two
- * (band-stitch.ts explains why that is harmless). What is ours: packing two real signals into
- * one complex transform and the Hermitian inverse.
+ * (band-stitch.ts explains why that is harmless). What is ours: packing two real signals
+ * into one complex transform and the Hermitian inverse.
  *
  * Convention: forward X[k] = Σ_t x[t]·exp(-2πi·kt/n), inverse divides by n (numpy's fft/ifft).
  */
-import { AppError } from '../../../common/errors.js';
-import { fftPlan } from '../../metrics/features/fft-plan.js';
+import { AppError } from '../../common/errors.js';
+import { fftPlan } from './fft-plan.js';
 
 /** The smallest power of two ≥ n (1 for n ≤ 1). */
 export function nextPowerOfTwo(n: number): number {
@@ -21,7 +22,7 @@ export function nextPowerOfTwo(n: number): number {
 
 /**
  * In-place FFT of the complex signal (re, im), both (n) with n a power of two; `inverse` takes
- * the inverse transform, scaled by 1/n. Runs on the shared fft.js plans (features/fft-plan.ts).
+ * the inverse transform, scaled by 1/n. Runs on the shared fft.js plans (fft-plan.ts).
  */
 export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length;

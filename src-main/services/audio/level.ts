@@ -1,9 +1,10 @@
 /**
- * A take's level: short raised-cosine fades at its ends, and a gain that brings its integrated
- * loudness (BS.1770) to the source clip's, lowered when that would push a sample above the peak
- * ceiling (-1 dBFS), in which case the take is quieter than the source and says so.
+ * Levels: short raised-cosine fades at a signal's ends, and a gain that brings its integrated
+ * loudness (BS.1770) to a target's, lowered when that would push a sample above the peak
+ * ceiling (-1 dBFS), in which case the result is quieter than the target and says so. Takes are
+ * matched to their source clip this way; rating items use the fades and the output rate floor.
  */
-import { integratedLoudness } from '../../audio/loudness.js';
+import { integratedLoudness } from './loudness.js';
 
 /**
  * Takes are written at no lower rate than this (browsers and DAWs play it), and loudness is

@@ -45,7 +45,7 @@ export async function processAudio(
   bytes: Uint8Array,
   limits: { maxSeconds: number },
 ): Promise<ProcessedAudio> {
-  const audio = await decodeAudio(bytes, name);
+  const audio = await decodeAudio(bytes, name, limits);
   const analysis = analyseAudio(audio);
   checkImportable(name, audio, analysis, limits);
   const playbackChannels = audio.channels.length <= 2 ? audio.channels : [mixToMono(audio.channels)];

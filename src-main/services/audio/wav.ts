@@ -11,7 +11,9 @@
  * - `data` is padded to an even length.
  * Integers are written deterministically: clip to [-1, 1], scale negatives by 2^(n-1) and
  * positives by 2^(n-1) - 1 (the inverse of how our decoder reads them, so decode → encode at the
- * same depth is lossless), round half away from zero, no dither.
+ * same depth is lossless), round half away from zero; no dither unless the caller passes a
+ * DitherSource (dither.ts), whose value in LSBs is added before rounding and the result clamped
+ * to the format's range.
  */
 import { AppError } from '../../common/errors.js';
 
@@ -20,6 +22,9 @@ export interface WavFormat {
   bitDepth: 16 | 24 | 32;
   float?: boolean;
 }
+
+/** Dither for integer writes: one value per sample, in LSBs (dither.ts makes TPDF). */
+export type DitherSource = () => number;
 
 const KSDATAFORMAT_SUBTYPE_TAIL = [
   0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
@@ -41,7 +46,7 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
  * a stride, through a typed array in native order where the host is little-endian (all the
  * platforms Electron ships on): DataView calls per sample are several times slower.
  */
-function writeSamples(data: Uint8Array, channels: Float32Array[], bitDepth: 16 | 24 | 32, isFloat: boolean): void {
+function writeSamples(data: Uint8Array, channels: Float32Array[], bitDepth: 16 | 24 | 32, isFloat: boolean, dither?: DitherSource): void {
   const channelCount = channels.length;
   const frames = channels[0]?.length ?? 0;
   const negativeScale = 2 ** (bitDepth - 1);
@@ -69,7 +74,9 @@ function writeSamples(data: Uint8Array, channels: Float32Array[], bitDepth: 16 |
       let value = sample;
       if (!isFloat) {
         const clipped = sample > 1 ? 1 : sample < -1 ? -1 : sample;
-        value = roundHalfAway(clipped * (clipped < 0 ? negativeScale : positiveScale));
+        value = clipped * (clipped < 0 ? negativeScale : positiveScale);
+        if (dither) value = Math.min(positiveScale, Math.max(-negativeScale, value + dither()));
+        value = roundHalfAway(value);
       }
       if (samples) {
         samples[i] = value;
@@ -93,11 +100,13 @@ function writeSamples(data: Uint8Array, channels: Float32Array[], bitDepth: 16 |
 /**
  * Encodes (C, T) float channels as a WAV file. Throws AppError INVALID_INPUT for no channels,
  * channels of different lengths, a bad rate, float at 16/24 bits or a file over 4 GiB, and
- * INVALID_SAMPLES for NaN or infinite samples (a file we write must decode cleanly).
+ * INVALID_SAMPLES for NaN or infinite samples (a file we write must decode cleanly). `dither`
+ * applies to integer formats only.
  */
 export function encodeWav(
   audio: { sampleRate: number; channels: Float32Array[] },
   format: WavFormat,
+  dither?: DitherSource,
 ): Uint8Array {
   const { sampleRate, channels } = audio;
   const channelCount = channels.length;
@@ -170,6 +179,6 @@ export function encodeWav(
   view.setUint32(pos + 4, dataBytes, true);
   pos += 8;
 
-  writeSamples(out.subarray(pos, pos + dataBytes), channels, format.bitDepth, isFloat);
+  writeSamples(out.subarray(pos, pos + dataBytes), channels, format.bitDepth, isFloat, dither);
   return out;
 }

@@ -4,8 +4,9 @@
  *   Samples/Imported/<name>.wav   each item, BWF (bext TimeReference as in the Logic regions)
  *   MIDI/<name>.mid               items with notes (none yet), aligned at bar 1
  *   <Song>.als                    the set (ableton/ writeAbletonProject): one audio track per
- *                                 item, its clip at startSeconds in the Arrangement and in
- *                                 Session slot row i, warped 1:1 at the plan's tempo
+ *                                 item, its clip at the item's exact start beat in the
+ *                                 Arrangement and in Session slot row i, warped 1:1 at the
+ *                                 plan's tempo
  *   Ableton Project Info/         (empty: marks the folder as a Live project)
  *
  * `dir` is the empty temp folder being assembled; `finalDir` is where it will be moved, so the
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { writeAbletonProject, type LiveTrackSpec } from './ableton/index.js';
 import { encodeBwfWav, timeReferenceFor } from './bwf-wav.js';
-import type { ExportPlan } from './export-plan.js';
+import { itemFrames, type ExportPlan } from './export-plan.js';
 import { encodeMidiFile } from './midi-file.js';
 import type { ExportedFile } from './sidecar.js';
 
@@ -46,7 +47,7 @@ export async function writeAbletonFolder(
   await mkdir(path.join(dir, ...ABLETON_SAMPLES_DIR.split('/')), { recursive: true });
   for (const [i, item] of plan.items.entries()) {
     const relativePath = `${ABLETON_SAMPLES_DIR}/${itemNames[i]}.wav`;
-    const bytes = encodeBwfWav(item.samples, rate, plan.bitDepth, {
+    const bytes = encodeBwfWav(item.channels, rate, plan.bitDepth, {
       name: item.name,
       comment: item.comment,
       createdAt: plan.createdAt,
@@ -59,15 +60,15 @@ export async function writeAbletonFolder(
       name: item.name,
       clip: {
         name: item.name,
-        startBeats: (item.startSeconds * plan.tempo) / 60,
+        startBeats: item.startBeats,
         file: {
           relativePath,
           absolutePath: path.join(finalDir, ...relativePath.split('/')),
           bytes: bytes.byteLength,
-          frames: item.samples.length,
+          frames: itemFrames(item),
           sampleRate: rate,
         },
-        seconds: item.samples.length / rate,
+        seconds: itemFrames(item) / rate,
       },
     });
   }

@@ -1,15 +1,16 @@
 /**
- * Broadcast Wave (BWF) files for export: a mono WAV with a `bext` chunk (EBU Tech 3285) and a
- * `LIST/INFO` chunk, so Logic can "Move to Recorded Position" and every DAW shows where a file
- * came from. The samples, `fmt ` and `fact` come from our plain writer (audio/wav.ts, tested
- * byte for byte); this module adds the two metadata chunks between them and `data`:
+ * Broadcast Wave (BWF) files for export: a mono or stereo WAV with a `bext` chunk (EBU Tech
+ * 3285) and a `LIST/INFO` chunk, so Logic can "Move to Recorded Position" and every DAW shows
+ * where a file came from. The layout, `fmt ` and `fact` come from our plain writer (audio/wav.ts,
+ * tested byte for byte), as do float samples; 24-bit samples are written here (scaling below).
+ * This module adds the two metadata chunks between `fmt `/`fact` and `data`:
  *
  *   RIFF <size> WAVE
  *     fmt   16 bytes (24-bit PCM, tag 1) | 18 bytes (32-bit float, tag 3, cbSize 0)
  *     fact  4 bytes, frame count (float only)
  *     bext  602 bytes + CodingHistory (Tech 3285 version 1)
  *     LIST  INFO INAM ICMT ISFT ICRD (each NUL-terminated, padded to even)
- *     data  frames × 3 | frames × 4 bytes
+ *     data  frames × channels × 3 | × 4 bytes, channels interleaved
  *   every chunk padded to an even length, the pad byte not counted in its size.
  *
  * Metadata before `data`: readers that stop at `data` (and streaming ones) still see it.
@@ -17,10 +18,15 @@
  * No dither at 24 bits: one step is 2^-23 (−138 dBFS), far below the noise floor of a take that
  * a GAN made at 16 kHz and of any converter that plays it; the DAW mixes in float, so nothing
  * requantises it later, and undithered rounding keeps export deterministic (same take, same
- * bytes). Samples are clipped to [-1, 1] (float files keep them as they are).
+ * bytes). 24-bit samples are scaled by 2^23 for both signs and clamped to [-2^23, 2^23 - 1]:
+ * readers (ffmpeg, the DAWs) divide by 2^23 for both signs, so 0.75 and -0.75 come back exactly
+ * and only +1.0 itself is one step short, where scaling positives by 2^23 - 1 would shrink every
+ * positive sample by one part in 2^23. Float files keep samples as they are.
  *
- * Text: bext fields are ASCII by the standard, so they are folded to ASCII ("Café · 0:04–0:12"
- * becomes "Cafe - 0:04-0:12"); INFO strings are UTF-8, which ffmpeg, sox and the DAWs read.
+ * Text: bext fields are ASCII by the standard, and INFO has no encoding at all (readers take
+ * its bytes as Latin-1, Mac Roman or the system code page, so UTF-8 "Café" shows as "CafÃ©"),
+ * so both are folded to ASCII ("Café · 0:04–0:12" becomes "Cafe - 0:04-0:12"). The full names
+ * stay in the file names and in eureka-takes.json.
  */
 import { AppError } from '../../common/errors.js';
 import { APP_VERSION } from '../../version.js';
@@ -58,11 +64,12 @@ export function timeReferenceFor(startSeconds: number, sampleRate: number): numb
 }
 
 /**
- * Encodes mono `samples` as a BWF WAV. Throws AppError INVALID_INPUT for an unsupported depth or
- * a negative or fractional TimeReference, INVALID_SAMPLES for NaN or infinite samples.
+ * Encodes one (mono) or two (stereo) channels of equal length as a BWF WAV. Throws AppError
+ * INVALID_INPUT for another channel count, an unsupported depth or a negative or fractional
+ * TimeReference, INVALID_SAMPLES for NaN or infinite samples.
  */
 export function encodeBwfWav(
-  samples: Float32Array,
+  channels: Float32Array[],
   sampleRate: number,
   bitDepth: BwfBitDepth,
   metadata: BwfMetadata,
@@ -70,9 +77,15 @@ export function encodeBwfWav(
   if (bitDepth !== 24 && bitDepth !== 32) {
     throw new AppError('INVALID_INPUT', `cannot export ${String(bitDepth)}-bit audio (24 or 32 float)`);
   }
-  const plain = encodeWav({ sampleRate, channels: [samples] }, bitDepth === 32 ? { bitDepth: 32, float: true } : { bitDepth: 24 });
+  if (channels.length !== 1 && channels.length !== 2) {
+    throw new AppError('INVALID_INPUT', `cannot export audio with ${channels.length} channels (mono or stereo)`);
+  }
+  // The plain writer checks the channels and lays out the header; 24-bit data is then written
+  // again with the export's symmetric scaling (its own asymmetric one mirrors our decoder).
+  const plain = encodeWav({ sampleRate, channels }, bitDepth === 32 ? { bitDepth: 32, float: true } : { bitDepth: 24 });
   const dataAt = findChunk(plain, 'data');
-  const history = codingHistory(sampleRate, bitDepth);
+  if (bitDepth === 24) writePcm24(plain.subarray(dataAt + 8), channels);
+  const history = codingHistory(sampleRate, bitDepth, channels.length);
   const metadataChunks = [
     chunk('bext', bextPayload(metadata, history)),
     chunk('LIST', infoPayload(metadata)),
@@ -91,9 +104,30 @@ export function encodeBwfWav(
   return out;
 }
 
+/** 24-bit scale: full scale is 2^23 for both signs. */
+const PCM24_SCALE = 2 ** 23;
+
+/**
+ * Interleaved little-endian 24-bit samples into `data`: x · 2^23 rounded half away from zero,
+ * clamped to [-2^23, 2^23 - 1]. The samples are finite (encodeWav has checked).
+ */
+function writePcm24(data: Uint8Array, channels: Float32Array[]): void {
+  const count = channels.length;
+  channels.forEach((channel, c) => {
+    for (let t = 0, at = c * 3; t < channel.length; t++, at += count * 3) {
+      const scaled = (channel[t] as number) * PCM24_SCALE;
+      const rounded = scaled < 0 ? -Math.round(-scaled) : Math.round(scaled);
+      const value = Math.max(-PCM24_SCALE, Math.min(PCM24_SCALE - 1, rounded));
+      data[at] = value & 0xff;
+      data[at + 1] = (value >> 8) & 0xff;
+      data[at + 2] = (value >> 16) & 0xff;
+    }
+  });
+}
+
 /** "A=PCM,F=48000,W=24,M=mono,T=Eureka 0.1.0\r\n": how the file was made (Tech 3285 / R 98). */
-function codingHistory(sampleRate: number, bitDepth: BwfBitDepth): string {
-  return `A=PCM,F=${sampleRate},W=${bitDepth},M=mono,T=Eureka ${APP_VERSION}\r\n`;
+function codingHistory(sampleRate: number, bitDepth: BwfBitDepth, channels: number): string {
+  return `A=PCM,F=${sampleRate},W=${bitDepth},M=${channels === 2 ? 'stereo' : 'mono'},T=Eureka ${APP_VERSION}\r\n`;
 }
 
 /** The bext payload (version 1: no loudness fields, UMID zero). */
@@ -118,7 +152,7 @@ function bextPayload(metadata: BwfMetadata, history: string): Uint8Array {
   return out;
 }
 
-/** LIST/INFO payload: "INFO", then INAM, ICMT, ISFT, ICRD sub-chunks. */
+/** LIST/INFO payload: "INFO", then INAM, ICMT, ISFT, ICRD sub-chunks, in ASCII (module comment). */
 function infoPayload(metadata: BwfMetadata): Uint8Array {
   const entries: [string, string][] = [
     ['INAM', metadata.name],
@@ -128,9 +162,9 @@ function infoPayload(metadata: BwfMetadata): Uint8Array {
   ];
   const parts = [asciiBytes('INFO')];
   for (const [id, text] of entries) {
-    const utf8 = new TextEncoder().encode(text.replace(/\0/g, ''));
-    const terminated = new Uint8Array(utf8.length + 1); // NUL-terminated, counted in the size
-    terminated.set(utf8);
+    const ascii = asciiBytes(text.replace(/\0/g, ''));
+    const terminated = new Uint8Array(ascii.length + 1); // NUL-terminated, counted in the size
+    terminated.set(ascii);
     parts.push(chunk(id, terminated));
   }
   return concat(parts);

@@ -17,15 +17,21 @@
  * The export root is `<home>/Music/Eureka Exports` (`<home>/Eureka Exports` without a Music
  * folder), or EUREKA_EXPORT_DIR, or what the core was given. Remembered choices live in
  * `<data>/export-settings.json`, written after each export from the app.
+ *
+ * A Live project never goes inside another one (liveProjectAround): Live treats the folder
+ * holding `Ableton Project Info` as one project, so a project exported into it (or into any
+ * folder below it) becomes part of that project's files, and Live's "Collect All and Save" and
+ * file manager mix the two. Exporting there is refused with the folder to use instead.
  */
 import { existsSync } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../common/errors.js';
 import { exportFormatSchema, type ExportDefaults, type ParsedExportRequest } from '../../common/export.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
+import { PROJECT_INFO_FOLDER } from './ableton/index.js';
 
 export const EXPORT_SETTINGS_FILE = 'export-settings.json';
 export const EXPORT_ROOT_NAME = 'Eureka Exports';
@@ -95,6 +101,33 @@ export async function checkDestination(destination: string, caller: DestinationC
       ? `in the browser, exports go into ${rules.exportRoot} or a folder inside it`
       : 'choose the export folder with the folder dialog',
   );
+}
+
+/**
+ * The Live project `destination` is in, or null: the destination itself when it holds an
+ * `Ableton Project Info` folder or a set (.als; a set copied by hand has no info folder), else
+ * the nearest folder above it with an `Ableton Project Info` folder (a loose set higher up, in
+ * ~/Music say, does not make everything below it a project).
+ */
+export async function liveProjectAround(destination: string): Promise<string | null> {
+  const start = path.resolve(destination);
+  for (let folder = start; ; folder = path.dirname(folder)) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    if (names.includes(PROJECT_INFO_FOLDER)) return folder;
+    if (folder === start && names.some((name) => name.toLowerCase().endsWith('.als'))) return folder;
+    if (path.dirname(folder) === folder) return null;
+  }
+}
+
+/** Refuses a destination inside a Live project (see the module comment) with the folder to use instead. */
+export async function refuseInsideLiveProject(destination: string): Promise<void> {
+  const project = await liveProjectAround(destination);
+  if (project !== null) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `the export folder is inside the Live project ${project}; export into ${path.dirname(project)} instead`,
+    );
+  }
 }
 
 const rememberedSchema = z.object({

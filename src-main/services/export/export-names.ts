@@ -3,7 +3,8 @@
  * an export. An exported name comes from the user (song names, take names) and must never
  * escape the export folder or trip a filesystem:
  * - path separators (/ \) and the characters Windows refuses (< > : " | ? *) become "-";
- * - control characters (C0, DEL, C1) are removed;
+ * - control characters (C0, DEL, C1) and bidi controls are removed (an invisible U+202E turns
+ *   "Take\u202Evaw.exe" into what reads as "Takeexe.wav");
  * - leading and trailing dots and spaces go (".." cannot survive; Windows drops trailing ones
  *   silently, which would make two names collide; a leading dot hides the file);
  * - Windows' reserved device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9, also with an extension
@@ -14,6 +15,7 @@
  * Uniqueness is case-insensitive (macOS and Windows filesystems are).
  */
 import { AppError } from '../../common/errors.js';
+import { BIDI_CONTROLS } from '../../common/unsafe-text.js';
 
 /** UTF-8 bytes a sanitised name may take: room for " Project 12" and ".als" under the common 255. */
 export const MAX_NAME_BYTES = 120;
@@ -33,7 +35,7 @@ const encoder = new TextEncoder();
  * printable is left ("Untitled" by default).
  */
 export function sanitizeName(name: string, fallback = 'Untitled'): string {
-  let text = name.normalize('NFC').replace(CONTROL, '').replace(TITLE_COLON, ' - ').replace(FORBIDDEN, '-');
+  let text = name.normalize('NFC').replace(CONTROL, '').replace(BIDI_CONTROLS, '').replace(TITLE_COLON, ' - ').replace(FORBIDDEN, '-');
   text = trimDotsAndSpaces(text);
   text = trimDotsAndSpaces(truncateUtf8(text, MAX_NAME_BYTES));
   if (text === '') return fallback === '' ? 'Untitled' : sanitizeName(fallback, 'Untitled');

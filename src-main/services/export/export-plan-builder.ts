@@ -1,18 +1,22 @@
 /**
- * Builds the ExportPlan of a request: loads the takes' WAVs and their source clips (the audio
- * each model learned, kept in its folder as source.f32 at source.json's rate), resamples every
- * item to the export rate with libsamplerate's best sinc, names the items uniquely, finds the
- * tempo (the user's, else an estimate of the first source clip, else 120 BPM) and places the
- * items in the song (export-plan.ts secondsPerBar):
+ * Builds the ExportPlan of a request: loads the takes' WAVs and their source clips, resamples
+ * every item to the export rate with libsamplerate's best sinc, names the items uniquely, finds
+ * the tempo (the user's, else an estimate of the first source clip, else 120 BPM) and places the
+ * items in the song, on exact bar lines (export-plan.ts beatsPerBar):
  *   sequence: item 0 at bar 1; each next one at the first bar line after the previous ends
  *             (strictly after, so an item that ends exactly on a bar line is followed by one
  *             bar of silence; never more than a bar of gap otherwise);
  *   stack:    every item at bar 1.
  * Several takes of models of the same clip share one source item; takes of different clips
  * bring one source each. Sources come first (items[0] is the source when included).
+ *
+ * The source clip is the user's audio: the clip's region of the library's original file, decoded
+ * as imported, in its own channels (mono or stereo; more than two are mixed to mono, as the
+ * library's playback copy does) and its full band. The model's copy (source.f32: mono, at the
+ * model's rate, nothing above half of it) is what the model learned, not what the user recorded;
+ * it stands in only when the clip was deleted, and the item's comment says so.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Clip, Song } from '../../common/dto.js';
 import { AppError } from '../../common/errors.js';
 import { FALLBACK_TEMPO, type ParsedExportRequest } from '../../common/export.js';
@@ -21,9 +25,9 @@ import type { Take } from '../../common/generation.js';
 import type { Model } from '../../common/training.js';
 import { decodeAudio } from '../audio/decode.js';
 import { mixToMono, resample } from '../audio/resample.js';
-import { MODEL_FILES, sourceInfoSchema } from '../training/protocol.js';
+import { readSourceAudio } from '../models/model-source.js';
 import { uniqueNames } from './export-names.js';
-import { secondsPerBar, type ExportItem, type ExportPlan } from './export-plan.js';
+import { beatsPerBar, itemFrames, secondsAtBeats, type ExportItem, type ExportPlan } from './export-plan.js';
 import { estimateTempo } from './tempo-estimate.js';
 
 /** What the builder reads, from the core's services. */
@@ -36,6 +40,8 @@ export interface ExportSources {
   /** The clip, or null once it was deleted. */
   clip(clipId: number): Clip | null;
   song(songId: number): Song | null;
+  /** The library's original of a file (the bytes as imported) and the name it was imported as. */
+  originalFile(fileId: number): { path: string; name: string };
 }
 
 export type TempoSource = 'user' | 'estimate' | 'fallback';
@@ -59,24 +65,27 @@ export async function buildExportPlan(
   const count = takes.length + needed.length;
   let step = 0;
 
-  const sourceAudio: { group: SourceGroup; samples: Float32Array; rate: number }[] = [];
+  const sourceAudio: { group: SourceGroup; audio: SourceAudio }[] = [];
   for (const group of needed) {
     onStep('source clip', step++, count);
-    sourceAudio.push({ group, ...(await readModelSource(sources.modelDir(group.model.id))) });
+    sourceAudio.push({ group, audio: await readSourceClip(group, sources) });
   }
-  const estimate = request.tempo === undefined && sourceAudio[0] ? estimateTempo(sourceAudio[0].samples, sourceAudio[0].rate) : null;
+  const first = sourceAudio[0]?.audio;
+  const estimate = request.tempo === undefined && first ? estimateTempo(mixToMono(first.channels), first.rate) : null;
   const tempo = request.tempo ?? estimate?.bpm ?? FALLBACK_TEMPO;
   const tempoSource: TempoSource = request.tempo !== undefined ? 'user' : estimate ? 'estimate' : 'fallback';
 
-  const items: Omit<ExportItem, 'startSeconds'>[] = [];
+  const items: Omit<ExportItem, 'startSeconds' | 'startBeats'>[] = [];
   if (request.includeSource) {
-    for (const { group, samples, rate } of sourceAudio) {
+    for (const { group, audio } of sourceAudio) {
+      const { rate, from } = audio;
+      const copyNote = from === 'model copy' ? ` (the model's ${formatKilohertz(rate)} copy: the clip was deleted)` : '';
       items.push({
         name: groups.length === 1 ? 'Source clip' : `Source clip · model ${group.model.id}`,
         kind: 'source',
-        samples: await resample(samples, rate, request.sampleRate, 'best'),
-        comment: `source clip ${group.range}`,
-        provenance: { kind: 'source', ...group.provenance, mode: null, seed: null, sourceSampleRate: rate, ratings: [] },
+        channels: await Promise.all(audio.channels.map((channel) => resample(channel, rate, request.sampleRate, 'best'))),
+        comment: `source clip ${group.range}${copyNote}`,
+        provenance: { kind: 'source', ...group.provenance, mode: null, seed: null, sourceAudio: from, sourceSampleRate: rate, ratings: [] },
         midi: null,
       });
     }
@@ -89,7 +98,7 @@ export async function buildExportPlan(
     items.push({
       name: (nameCounts.get(take.name) ?? 0) > 1 ? `${take.name} · model ${take.modelId}` : take.name,
       kind: 'take',
-      samples: await resample(mixToMono(decoded.channels), decoded.sampleRate, request.sampleRate, 'best'),
+      channels: [await resample(mixToMono(decoded.channels), decoded.sampleRate, request.sampleRate, 'best')],
       comment: `model ${take.modelId} · ${take.settings.mode} · seed ${take.seed}`,
       provenance: {
         kind: 'take',
@@ -121,31 +130,44 @@ export async function buildExportPlan(
     createdAt,
   };
   plan.items = placeItems(
-    items.map((item, i) => ({ ...item, name: names[i]!, startSeconds: 0 })),
+    items.map((item, i) => ({ ...item, name: names[i]!, startSeconds: 0, startBeats: 0 })),
     plan,
   );
   return { plan, tempoSource };
 }
 
-/** Start times per the plan's placement (see the module comment). */
+/**
+ * Start times per the plan's placement (see the module comment). Positions are counted in whole
+ * bars and turned into beats by one exact product and into seconds by one division, so a bar
+ * line lands on its exact beat (a float sum of bar lengths would drift below it).
+ */
 export function placeItems(items: ExportItem[], plan: Pick<ExportPlan, 'tempo' | 'timeSignature' | 'sampleRate' | 'placement'>): ExportItem[] {
-  if (plan.placement === 'stack') return items.map((item) => ({ ...item, startSeconds: 0 }));
-  const bar = secondsPerBar(plan);
+  if (plan.placement === 'stack') return items.map((item) => ({ ...item, startSeconds: 0, startBeats: 0 }));
+  const barBeats = beatsPerBar(plan.timeSignature);
   let nextBar = 0;
   return items.map((item) => {
-    const startSeconds = nextBar * bar;
-    const endBars = (startSeconds + item.samples.length / plan.sampleRate) / bar;
+    const startBeats = nextBar * barBeats;
+    const endBeats = startBeats + (itemFrames(item) / plan.sampleRate) * (plan.tempo / 60);
     // The tolerance keeps float error from adding a bar to an item that ends on a bar line.
-    nextBar = Math.floor(endBars + 1e-9) + 1;
-    return { ...item, startSeconds };
+    nextBar = Math.floor(endBeats / barBeats + 1e-9) + 1;
+    return { ...item, startBeats, startSeconds: secondsAtBeats(startBeats, plan.tempo) };
   });
 }
 
 interface SourceGroup {
   model: Model;
+  /** The clip the model learned, null once it was deleted. */
+  clip: Clip | null;
   takeIds: Set<number>;
   range: string;
   provenance: Record<string, unknown>;
+}
+
+/** A source clip's audio at its own rate: the original's region, or the model's copy. */
+interface SourceAudio {
+  channels: Float32Array[];
+  rate: number;
+  from: 'original' | 'model copy';
 }
 
 function readyTake(sources: ExportSources, takeId: number): Take {
@@ -173,6 +195,7 @@ function sourceGroups(takes: Take[], sources: ExportSources): SourceGroup[] {
     const range = clip ? `${clipTime(clip.start)}–${clipTime(clip.end)}` : (model.name.split(' · ').at(-1) ?? '');
     groups.set(key, {
       model,
+      clip,
       takeIds: new Set([take.id]),
       range,
       provenance: {
@@ -186,15 +209,33 @@ function sourceGroups(takes: Take[], sources: ExportSources): SourceGroup[] {
   return [...groups.values()];
 }
 
-/** The audio a model learned: source.f32 (little-endian float32) at source.json's rate. */
+/**
+ * The source clip's audio (see the module comment): the clip's region of the original, cut at
+ * the same samples the trainer cuts (start and end rounded to the original's rate), else the
+ * model's copy.
+ */
+async function readSourceClip(group: SourceGroup, sources: ExportSources): Promise<SourceAudio> {
+  const { clip } = group;
+  if (!clip) {
+    const copy = await readModelSource(sources.modelDir(group.model.id));
+    return { channels: [copy.samples], rate: copy.rate, from: 'model copy' };
+  }
+  const original = sources.originalFile(clip.fileId);
+  const bytes = await readFile(original.path).catch(() => {
+    throw new AppError('NOT_FOUND', `the library's copy of ${original.name} is missing; import it again to export its clip`);
+  });
+  const decoded = await decodeAudio(bytes, original.name);
+  const first = Math.round(clip.start * decoded.sampleRate);
+  const last = Math.min(Math.round(clip.end * decoded.sampleRate), decoded.channels[0]?.length ?? 0);
+  if (first >= last) throw new AppError('INVALID_INPUT', `the clip ${group.range} lies outside ${original.name}`);
+  const region = decoded.channels.map((channel) => channel.subarray(first, last));
+  return { channels: region.length <= 2 ? region : [mixToMono(region)], rate: decoded.sampleRate, from: 'original' };
+}
+
+/** The audio a model learned: source.f32 at source.json's rate (services/models/model-source.ts). */
 async function readModelSource(modelDir: string): Promise<{ samples: Float32Array; rate: number }> {
   try {
-    const info = sourceInfoSchema.parse(JSON.parse(await readFile(path.join(modelDir, MODEL_FILES.sourceInfo), 'utf8')));
-    const bytes = await readFile(path.join(modelDir, MODEL_FILES.source));
-    if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0) throw new Error('damaged');
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
-    return { samples: new Float32Array(copy.buffer), rate: info.sampleRate };
+    return await readSourceAudio(modelDir);
   } catch {
     throw new AppError('NOT_FOUND', "the model's copy of its source clip is missing or damaged");
   }
@@ -207,6 +248,11 @@ function songNameOf(takes: Take[], sources: ExportSources): string {
   // A model is named "<song> · <clip range>" when it is made.
   const parts = sources.model(first.modelId).name.split(' · ');
   return (parts.length > 1 ? parts.slice(0, -1).join(' · ') : parts[0]) || 'Eureka export';
+}
+
+/** "16 kHz", "22.05 kHz". */
+function formatKilohertz(rate: number): string {
+  return `${rate / 1000} kHz`;
 }
 
 /** "0:04", "1:02.5": formatSeconds without the trailing zeros of its milliseconds. */

@@ -1,8 +1,9 @@
 /**
  * The export plan: everything the file writers need, already decided. The export service
  * builds it (takes loaded, resampled to the export rate, placed in the song, named uniquely);
- * the WAV, Logic and Ableton writers only turn it into bytes. Times in seconds, samples mono
- * Float32 at `sampleRate`.
+ * the WAV, Logic and Ableton writers only turn it into bytes. Times in seconds (and, for
+ * positions, in beats), samples Float32 at `sampleRate`: one channel for a take, the original's
+ * one or two for the source clip.
  */
 
 export interface ExportMidiNote {
@@ -20,10 +21,15 @@ export interface ExportItem {
   /** Track and file base name (already unique within the plan, NOT yet filesystem-sanitised). */
   name: string;
   kind: 'source' | 'take';
-  /** Mono samples at plan.sampleRate (already resampled), the clip's level. */
-  samples: Float32Array;
+  /** One or two channels of equal length at plan.sampleRate (already resampled), the clip's level. */
+  channels: Float32Array[];
   /** Where it starts in the song, seconds from bar 1 (arrangement position). */
   startSeconds: number;
+  /**
+   * The same position in quarter notes from bar 1, exact: items start on bar lines, and a bar is
+   * numerator·4/denominator quarter notes (a power-of-two denominator keeps that a float exactly).
+   */
+  startBeats: number;
   /** LIST/INFO comment and bext description: "model 3 · new · seed 42" or "source clip 0:04–0:12". */
   comment: string;
   /** Provenance for eureka-takes.json (free-form JSON object). */
@@ -63,13 +69,30 @@ export interface ExportPlan {
   createdAt: Date;
 }
 
-/** Seconds in one bar of the plan's tempo and time signature (a beat is a 1/denominator note). */
+/** Quarter notes in one bar (a beat is a 1/denominator note): exact for every time signature we take. */
+export function beatsPerBar(timeSignature: ExportTimeSignature): number {
+  return (timeSignature.numerator * 4) / timeSignature.denominator;
+}
+
+/**
+ * Seconds at `beats` quarter notes from bar 1, in one division (so bar 11 of 3/4 at 100 BPM is
+ * 18 s, not the 17.999999999999996 that ten sums of a 1.8 s bar give).
+ */
+export function secondsAtBeats(beats: number, tempo: number): number {
+  return (beats * 60) / tempo;
+}
+
+/** Seconds in one bar of the plan's tempo and time signature. */
 export function secondsPerBar(plan: Pick<ExportPlan, 'tempo' | 'timeSignature'>): number {
-  const quarterNoteSeconds = 60 / plan.tempo;
-  return plan.timeSignature.numerator * quarterNoteSeconds * (4 / plan.timeSignature.denominator);
+  return secondsAtBeats(beatsPerBar(plan.timeSignature), plan.tempo);
+}
+
+/** An item's length, sample frames. */
+export function itemFrames(item: Pick<ExportItem, 'channels'>): number {
+  return item.channels[0]?.length ?? 0;
 }
 
 /** An item's length, seconds. */
-export function itemSeconds(item: ExportItem, sampleRate: number): number {
-  return item.samples.length / sampleRate;
+export function itemSeconds(item: Pick<ExportItem, 'channels'>, sampleRate: number): number {
+  return itemFrames(item) / sampleRate;
 }

@@ -3,8 +3,10 @@
  * (export-destination.ts), builds the plan (export-plan-builder.ts: takes and their source clip
  * at the export rate, named, placed, with a tempo), writes `<Song> Project/` (Ableton) and/or
  * `<Song> Logic/` (Logic), each with `eureka-takes.json`, into a temp folder inside the
- * destination, and only at the end moves each into place under a free name ("<Song> Project 2"
- * when the first exists; export-folders.ts). Any failure removes the temp folder, any folder
+ * destination, and only at the end moves each into place under free names that share their
+ * number ("<Song> Project 2" and "<Song> Logic 2" when either first name exists;
+ * export-folders.ts). A Live project is never written inside another one
+ * (export-destination.ts liveProjectAround). Any failure removes the temp folder, any folder
  * this export already moved, and the destination folders it had to create, so a failed export
  * leaves nothing behind and never touches what was there before.
  *
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { AppError } from '../../common/errors.js';
 import {
   exportRequestSchema,
+  MAX_EXPORT_SONG_NAME,
   type ExportDefaults,
   type ExportProgressEvent,
   type ExportRequest,
@@ -31,10 +34,11 @@ import {
   exportDefaults,
   readRemembered,
   realPathOf,
+  refuseInsideLiveProject,
   writeRemembered,
   type DestinationCaller,
 } from './export-destination.js';
-import { freeFolderName, makeTempFolder, placeFolder, removeCreated, removeQuietly } from './export-folders.js';
+import { freeFolderNames, makeTempFolder, placeFolder, removeCreated, removeQuietly } from './export-folders.js';
 import { nameKey, sanitizeName } from './export-names.js';
 import { buildExportPlan, type ExportSources } from './export-plan-builder.js';
 import type { ExportPlan } from './export-plan.js';
@@ -113,7 +117,7 @@ export class ExportService {
   }
 
   async exportTakes(input: ExportRequest, options: ExportCallOptions = {}): Promise<ExportResult> {
-    const request = exportRequestSchema.parse(input);
+    const request = parseRequest(input);
     const caller = options.caller ?? 'cli';
     const remembered = await readRemembered(this.#options.dataDir);
     const destination = await checkDestination(request.destination ?? remembered.destination ?? this.#options.exportRoot, caller, {
@@ -121,6 +125,7 @@ export class ExportService {
       exportRoot: this.#options.exportRoot,
       granted: [...this.#granted, ...(remembered.destination ? [remembered.destination] : [])],
     });
+    if (request.format !== 'logic') await refuseInsideLiveProject(destination);
     const exportId = request.exportId ?? randomBytes(6).toString('hex');
     const report = (phase: ExportProgressEvent['phase'], file: string | null, fraction: number): void => {
       const event = { exportId, phase, file, fraction: Math.max(0, Math.min(1, fraction)) };
@@ -157,22 +162,23 @@ export class ExportService {
     const { temp, created } = await makeTempFolder(destination);
     const placed: string[] = [];
     try {
+      const bases = [...(wantAbleton ? [`${song}${ABLETON_FOLDER_SUFFIX}`] : []), ...(wantLogic ? [`${song}${LOGIC_FOLDER_SUFFIX}`] : [])];
+      const names = await freeFolderNames(destination, bases);
       const staged: { dir: string; base: string; preferred: string }[] = [];
       if (wantAbleton) {
-        const base = `${song}${ABLETON_FOLDER_SUFFIX}`;
-        const preferred = await freeFolderName(destination, base);
+        const [base, preferred] = [bases[0]!, names[0]!];
         const dir = path.join(temp, 'ableton');
         const { files } = await writeAbletonFolder(dir, path.join(destination, preferred), plan, itemNames, wrote);
         await this.#writeSidecar(dir, plan, files, wrote);
         staged.push({ dir, base, preferred });
       }
       if (wantLogic) {
-        const base = `${song}${LOGIC_FOLDER_SUFFIX}`;
+        const [base, preferred] = [bases.at(-1)!, names.at(-1)!];
         const dir = path.join(temp, 'logic');
         await mkdir(dir);
         const { files } = await writeLogicFolder(dir, plan, { song, items: itemNames }, () => wrote('Logic folder'));
         await this.#writeSidecar(dir, plan, files, wrote);
-        staged.push({ dir, base, preferred: await freeFolderName(destination, base) });
+        staged.push({ dir, base, preferred });
       }
       for (const [i, folder] of staged.entries()) {
         placed.push(await placeFolder(folder.dir, destination, folder.base, folder.preferred));
@@ -192,4 +198,17 @@ export class ExportService {
     await writeFileAtomic(path.join(dir, SIDECAR_FILE_NAME), encodeSidecar(buildSidecar(plan, files)), SIDECAR_FILE_NAME);
     wrote(SIDECAR_FILE_NAME);
   }
+}
+
+/**
+ * The request, or AppError INVALID_INPUT naming what is wrong in one line (a ZodError's message
+ * is a multi-line JSON dump).
+ */
+function parseRequest(input: ExportRequest): ParsedExportRequest {
+  const parsed = exportRequestSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join('.');
+  const reason = field === 'songName' ? `the song name must be 1 to ${MAX_EXPORT_SONG_NAME} characters` : `${field || 'request'}: ${issue.message}`;
+  throw new AppError('INVALID_INPUT', `cannot export: ${reason}`);
 }

@@ -3,10 +3,11 @@
  * an export gives it what imports cleanly, three ways (README.txt tells the songwriter):
  *
  *   Stems/<name>.wav     full-length, every one starts at bar 1 (silence before the item's
- *                        position, silence after it to the song's end): drag all in at bar 1
+ *                        position, silence after it to the song's end, which is padded to a
+ *                        whole 25 fps frame for the .fcpxml): drag all in at bar 1
  *   Regions/<name>.wav   the item alone, bext TimeReference = (3600 + start) · rate, so Edit >
  *                        Move > To Recorded Position puts it at its bar (bar 1 = 01:00:00:00)
- *   <Song>.fcpxml        File > Import > Final Cut Pro XML: every region on its own track
+ *   <Song>.fcpxml        File > Import > Final Cut Pro XML: every stem on its own track
  *   Tempo.mid            SMF type 1 conductor track: song name, tempo, time signature
  *   MIDI/<name>.mid      items with notes (none yet), aligned at bar 1 like the stems
  *   README.txt
@@ -20,8 +21,8 @@ import path from 'node:path';
 import { AppError } from '../../common/errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { encodeBwfWav, timeReferenceFor } from './bwf-wav.js';
-import type { ExportPlan } from './export-plan.js';
-import { buildFcpxml, relativeUrl } from './fcpxml.js';
+import { itemFrames, type ExportPlan } from './export-plan.js';
+import { buildFcpxml, fcpxmlFrameLength, relativeUrl } from './fcpxml.js';
 import { logicReadme } from './logic-readme.js';
 import { encodeMidiFile, encodeTempoMap } from './midi-file.js';
 import type { ExportedFile } from './sidecar.js';
@@ -73,7 +74,8 @@ export async function writeLogicFolder(
   };
 
   const starts = plan.items.map((item) => Math.round(item.startSeconds * rate));
-  const songFrames = plan.items.reduce((max, item, i) => Math.max(max, starts[i]! + item.samples.length), 0);
+  const songEnd = plan.items.reduce((max, item, i) => Math.max(max, starts[i]! + itemFrames(item)), 0);
+  const songFrames = fcpxmlFrameLength(songEnd, rate);
   const files: ExportedFile[] = [];
   await mkdir(path.join(dir, LOGIC_STEMS_DIR), { recursive: true });
   await mkdir(path.join(dir, LOGIC_REGIONS_DIR), { recursive: true });
@@ -82,15 +84,18 @@ export async function writeLogicFolder(
     const fileName = `${names.items[i]}.wav`;
     const metadata = { name: item.name, comment: item.comment, createdAt: plan.createdAt };
     // Stem: the whole song's length, the item at its position, exact zeros elsewhere.
-    const stem = new Float32Array(songFrames);
-    stem.set(item.samples, starts[i]);
+    const stem = item.channels.map((channel) => {
+      const full = new Float32Array(songFrames);
+      full.set(channel, starts[i]);
+      return full;
+    });
     const stemPath = `${LOGIC_STEMS_DIR}/${fileName}`;
     await write(stemPath, encodeBwfWav(stem, rate, plan.bitDepth, { ...metadata, timeReference: timeReferenceFor(0, rate) }));
     files.push({ path: stemPath, role: 'stem', item: i });
 
     const regionPath = `${LOGIC_REGIONS_DIR}/${fileName}`;
     const timeReference = timeReferenceFor(item.startSeconds, rate);
-    await write(regionPath, encodeBwfWav(item.samples, rate, plan.bitDepth, { ...metadata, timeReference }));
+    await write(regionPath, encodeBwfWav(item.channels, rate, plan.bitDepth, { ...metadata, timeReference }));
     files.push({ path: regionPath, role: 'region', item: i });
   }
 
@@ -105,13 +110,12 @@ export async function writeLogicFolder(
   }
 
   const fcpxmlFile = `${names.song}.fcpxml`;
-  const clips = plan.items.map((item, i) => ({
+  const stems = plan.items.map((item, i) => ({
     name: item.name,
-    src: relativeUrl(LOGIC_REGIONS_DIR, `${names.items[i]}.wav`),
-    startFrame: starts[i]!,
-    frames: item.samples.length,
+    src: relativeUrl(LOGIC_STEMS_DIR, `${names.items[i]}.wav`),
+    channels: item.channels.length,
   }));
-  await write(fcpxmlFile, buildFcpxml({ name: plan.songName, sampleRate: rate }, clips));
+  await write(fcpxmlFile, buildFcpxml({ name: plan.songName, sampleRate: rate, frames: songFrames }, stems));
   await write(LOGIC_TEMPO_FILE, encodeTempoMap(midiSong(plan)));
   await write(LOGIC_README_FILE, logicReadme(plan, { fcpxmlFile, files, songFrames }));
   return { files, extras: [fcpxmlFile, LOGIC_TEMPO_FILE, LOGIC_README_FILE] };

@@ -3,7 +3,7 @@
  * bar 1; regions + Move to Recorded Position; Final Cut Pro XML), how to take the tempo from
  * Tempo.mid, and where each file sits in the song. Plain text, written for a songwriter.
  */
-import { secondsPerBar, type ExportPlan } from './export-plan.js';
+import { itemSeconds, secondsPerBar, type ExportPlan } from './export-plan.js';
 import type { ExportedFile } from './sidecar.js';
 
 export interface LogicReadmeFacts {
@@ -23,7 +23,7 @@ export function logicReadme(plan: ExportPlan, facts: LogicReadmeFacts): string {
   const lines = [
     `${plan.songName}: a Logic Pro folder from Eureka`,
     '',
-    `Tempo ${bpm} BPM, ${meter}. Audio: mono WAV (Broadcast Wave), ${kHz}, ${depth}.`,
+    `Tempo ${bpm} BPM, ${meter}. Audio: ${channelsOf(plan)} WAV (Broadcast Wave), ${kHz}, ${depth}.`,
     `Set your Logic project to ${kHz} (File > Project Settings > Audio) and ${bpm} BPM, ${meter}`,
     'before you bring the audio in, or take the tempo from Tempo.mid (see "Tempo" below).',
     '',
@@ -41,8 +41,9 @@ export function logicReadme(plan: ExportPlan, facts: LogicReadmeFacts): string {
     '   Synchronization > General: "Bar Position 1 1 1 1 plays at SMPTE").',
     '',
     `3. Final Cut Pro XML. Choose File > Import > Final Cut Pro XML and open "${facts.fcpxmlFile}".`,
-    '   Logic makes a new project with every region on its own track at its position.',
-    '   Keep the .fcpxml inside this folder: it finds the audio in "Regions" next to it.',
+    '   Logic makes a new project with every stem on its own track, named after its part, from',
+    '   bar 1 (each part sits at its position inside its stem, as in way 1).',
+    '   Keep the .fcpxml inside this folder: it finds the audio in "Stems" next to it.',
     '   Final Cut Pro XML carries no tempo: take it from Tempo.mid afterwards.',
     '',
     'Tempo',
@@ -65,11 +66,17 @@ export function logicReadme(plan: ExportPlan, facts: LogicReadmeFacts): string {
 
 function describePosition(plan: ExportPlan, file: ExportedFile): string {
   const item = plan.items[file.item]!;
-  const length = formatSeconds(item.samples.length / plan.sampleRate);
+  const length = formatSeconds(itemSeconds(item, plan.sampleRate));
   const at = `${barOf(plan, item.startSeconds)} (${formatSeconds(item.startSeconds)})`;
   if (file.role === 'stem') return `"${item.name}", starts at bar 1, its part at ${at}, ${length} long`;
   if (file.role === 'midi') return `"${item.name}" MIDI, aligned at bar 1 like the stems`;
   return `"${item.name}" at ${at}, ${length} long`;
+}
+
+/** "mono", or "mono and stereo" when the source clip is stereo (takes are always mono). */
+function channelsOf(plan: ExportPlan): string {
+  const counts = new Set(plan.items.map((item) => item.channels.length));
+  return counts.size === 2 ? 'mono and stereo' : counts.has(2) ? 'stereo' : 'mono';
 }
 
 /** "bar 5", or "bar 5.5" between bar lines. */

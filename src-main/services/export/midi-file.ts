@@ -8,11 +8,19 @@
  *   track n: FF 03 part name · program change · note on/off pairs on one channel · FF 2F
  * PPQ 480. Times arrive in seconds from bar 1 and become ticks at the one tempo.
  *
- * Text meta events carry UTF-8 (the SMF standard says ASCII; Live, Logic and most readers
- * accept UTF-8, and a Unicode song name would otherwise be mangled).
+ * The time signature's metronome (FF 58 04 nn dd cc bb) clicks once a beat: cc = 96/dd MIDI
+ * clocks (24 a quarter note), and in compound time (6/8, 9/8, 12/8, 6/16: a numerator above 3
+ * divisible by 3, an eighth or shorter) once a dotted beat, three of them (6/8: 36), as the SMF
+ * specification's own 6/8 example has it. The writer library always writes 24, so that byte is
+ * set afterwards.
+ *
+ * Text meta events are folded to ASCII (bwf-wav.ts foldToAscii: "Café · 2" becomes "Cafe - 2"):
+ * the SMF standard defines no encoding, and readers show UTF-8 as mojibake. The full names stay
+ * in the file names and in eureka-takes.json.
  */
 import tonejs from '@tonejs/midi';
 import { AppError } from '../../common/errors.js';
+import { foldToAscii } from './bwf-wav.js';
 import type { ExportMidiNote, ExportTimeSignature } from './export-plan.js';
 
 const { Midi } = tonejs;
@@ -41,7 +49,7 @@ export interface MidiPart {
 export function encodeMidiFile(song: MidiSong, parts: MidiPart[] = []): Uint8Array {
   checkSong(song);
   const midi = new Midi();
-  midi.header.name = utf8AsBinary(song.name);
+  midi.header.name = foldToAscii(song.name);
   midi.header.setTempo(song.tempo);
   midi.header.timeSignatures.push({
     ticks: 0,
@@ -51,7 +59,7 @@ export function encodeMidiFile(song: MidiSong, parts: MidiPart[] = []): Uint8Arr
   const ticksPerSecond = (song.tempo / 60) * MIDI_PPQ;
   parts.forEach((part, index) => {
     const track = midi.addTrack();
-    track.name = utf8AsBinary(part.name);
+    track.name = foldToAscii(part.name);
     track.channel = channelFor(index);
     // By start (then pitch): a note off must come before a later note on of the same pitch at
     // the same tick, and the encoder's stable sort keeps this order.
@@ -63,7 +71,23 @@ export function encodeMidiFile(song: MidiSong, parts: MidiPart[] = []): Uint8Arr
       track.addNote({ midi: note.midi, ticks, durationTicks: endTicks - ticks, velocity: velocityFor(note.velocity) });
     }
   });
-  return midi.toArray();
+  return withMetronome(midi.toArray(), song.timeSignature);
+}
+
+/** MIDI clocks (24 a quarter note) between metronome clicks: a beat, or a dotted beat in compound time. */
+export function metronomeClocks({ numerator, denominator }: ExportTimeSignature): number {
+  const beatClocks = 96 / denominator;
+  const compound = denominator >= 8 && numerator > 3 && numerator % 3 === 0;
+  return compound ? 3 * beatClocks : beatClocks;
+}
+
+/** The file with its time signature event's clocks-per-click byte set (see the module comment). */
+function withMetronome(bytes: Uint8Array, timeSignature: ExportTimeSignature): Uint8Array {
+  const event = [0xff, 0x58, 0x04, timeSignature.numerator, Math.log2(timeSignature.denominator)];
+  const at = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(Buffer.from(event));
+  if (at < 0) throw new AppError('INTERNAL', 'the MIDI writer produced no time signature event');
+  bytes[at + event.length] = metronomeClocks(timeSignature);
+  return bytes;
 }
 
 /** `Tempo.mid`: the conductor track alone. */
@@ -109,12 +133,4 @@ function checkNote(note: ExportMidiNote, partName: string): void {
   if (!valid) {
     throw new AppError('INVALID_INPUT', `cannot write a MIDI note of "${partName}" (pitch ${note.midi} at ${note.time} s)`);
   }
-}
-
-/**
- * The MIDI writer emits one byte per UTF-16 code unit, so hand it UTF-8 bytes as a "binary"
- * string (each char < 256).
- */
-function utf8AsBinary(text: string): string {
-  return String.fromCharCode(...new TextEncoder().encode(text));
 }

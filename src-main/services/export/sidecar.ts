@@ -11,7 +11,7 @@
  */
 import { AppError } from '../../common/errors.js';
 import { APP_VERSION } from '../../version.js';
-import type { ExportItem, ExportPlan } from './export-plan.js';
+import { itemSeconds, type ExportItem, type ExportPlan } from './export-plan.js';
 
 export const SIDECAR_FILE_NAME = 'eureka-takes.json';
 export const SIDECAR_VERSION = 1;
@@ -107,7 +107,7 @@ function entryFor(plan: ExportPlan, file: ExportedFile): SidecarEntry {
     preset: field('preset'),
     mode: field('mode'),
     seed: field('seed'),
-    lengthSeconds: item.samples.length / plan.sampleRate,
+    lengthSeconds: itemSeconds(item, plan.sampleRate),
     startSeconds: item.startSeconds,
     ratings: Array.isArray(ratings) ? ratings : [],
     trainedOnlyOnYourAudio: true,

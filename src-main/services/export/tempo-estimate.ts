@@ -17,7 +17,7 @@
  * Returns null (the caller falls back to 120 BPM) for clips too short to hold a few beats or
  * without a clear periodicity (r of the best lag under MIN_CONFIDENCE: noise, drones).
  */
-import { fftInPlace, nextPowerOfTwo } from '../generation/render/fft.js';
+import { fftInPlace, nextPowerOfTwo } from '../audio/fft.js';
 
 export const MIN_TEMPO_BPM = 60;
 export const MAX_TEMPO_BPM = 180;

@@ -116,6 +116,7 @@ export class LibraryRepository {
         'SELECT * FROM files WHERE song_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
       ),
       fileKeysInUse: db.prepare('SELECT count(*) AS n FROM files WHERE store_key = ?'),
+      storedKeys: db.prepare('SELECT store_key, playback_key FROM files'),
       insertClip: db.prepare(`INSERT INTO clips (file_id, start_seconds, end_seconds, label, split,
           hole_start, hole_end, notes, created_at, updated_at)
         VALUES (@fileId, @start, @end, @label, @split, @holeStart, @holeEnd, @notes, @now, @now)`),
@@ -133,9 +134,23 @@ export class LibraryRepository {
     };
   }
 
-  /** Runs `work` in one transaction: all of it lands, or none. */
+  /**
+   * Runs `work` in one transaction: all of it lands, or none. It takes the database's write lock
+   * from its start (BEGIN IMMEDIATE), so two processes sharing the data folder run theirs one
+   * after the other: what one sees of the store cannot change under it (LibraryService).
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.db.transaction(work).immediate();
+  }
+
+  /** Every store key a file row names (originals and playback copies). */
+  storedKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const row of this.statements.storedKeys.all() as { store_key: string; playback_key: string }[]) {
+      keys.add(row.store_key);
+      keys.add(row.playback_key);
+    }
+    return keys;
   }
 
   insertSong(name: string, now: string): number {

@@ -1,13 +1,15 @@
 /**
  * The library: songs, the bounces imported into them, and the clips cut from those bounces.
  *
- * Import is atomic per file: the bytes are decoded and checked before anything is written;
- * then the original and its playback copy go into the content-addressed store, and the rows
- * are inserted in one transaction. If any step fails, the files this import created are
- * removed and no row remains: a bad file leaves the library exactly as it was.
+ * Import goes one file at a time, and is atomic per file: the header is checked first (a file
+ * over the limits is refused before it is read whole or decoded), then the bytes are decoded
+ * and checked before anything is written; then the original and its playback copy go into the
+ * content-addressed store together with the rows (storeImport). If any step fails, the files
+ * this import created are removed and no row remains: a bad file leaves the library exactly as
+ * it was; if the process is killed, the next start removes what it left.
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import {
   clipDraftSchema,
   clipPatchSchema,
@@ -20,17 +22,16 @@ import {
 } from '../../common/dto.js';
 import { AppError, toErrorPayload, type ErrorPayload } from '../../common/errors.js';
 import type { AudioProcessor } from '../audio/processor.js';
-import { AudioStore, sha256Hex, storeKey } from '../store/audio-store.js';
+import { checkHeader as checkAudioHeader } from '../audio/decode.js';
+import { AudioStore, sha256Hex, storeKey, type StagedFile } from '../store/audio-store.js';
+import { describeFsError } from '../store/atomic-write.js';
 import { defaultHole } from '../../common/clip-geometry.js';
+import { MAX_IMPORT_BYTES, type LibraryLimits } from '../../common/limits.js';
+import { pausePoint } from '../../node/pause-point.js';
+import { float32Bytes, readFloat32File } from '../models/float32-file.js';
 import { checkClipRegion, type ClipRegion } from './clip-rules.js';
 import type { LibraryRepository } from './library-repository.js';
 
-export interface LibraryLimits {
-  /** Longest file accepted on import, seconds. */
-  maxImportSeconds: number;
-  /** Longest clip, seconds. */
-  maxClipSeconds: number;
-}
 
 export interface ImportInput {
   /** The file's name on the user's disk (only the base name is kept). */
@@ -44,6 +45,11 @@ export interface ImportOptions {
   /** …or into one new song with this name; by default each file makes its own song. */
   songName?: string;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Where these files stand in a larger import sent in pieces (a web upload is one file per
+   * request): progress counts them as files `index`… of `total`.
+   */
+  position?: { index: number; total: number };
 }
 
 export interface ImportResult {
@@ -122,30 +128,69 @@ export class LibraryService {
 
   // ---- import
 
+  /** Imports bytes already in memory (IPC, a web upload, the demo), one file after another. */
   async importFiles(inputs: ImportInput[], options: ImportOptions = {}): Promise<ImportResult> {
     if (inputs.length === 0) throw new AppError('INVALID_INPUT', 'nothing to import');
+    return this.importEach(
+      inputs.map((input) => ({ name: path.basename(input.name), load: () => Promise.resolve(input.data) })),
+      options,
+    );
+  }
+
+  /**
+   * Imports files from disk (the CLI's path), reading each only when its turn comes, and only
+   * its first bytes until its header passed: a two-hour WAV is refused without reading its
+   * 635 MB, let alone decoding them.
+   */
+  async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
+    if (paths.length === 0) return { files: [], failures: [] };
+    return this.importEach(
+      paths.map((filePath) => ({ name: path.basename(filePath), load: () => this.readImport(filePath) })),
+      options,
+    );
+  }
+
+  /**
+   * The header check of a file about to be sent whole (a web upload's first bytes): refuses
+   * it (AppError) when what its header declares is over the limits, before the rest arrives.
+   */
+  checkHeader(name: string, head: Uint8Array, fileSize: number): void {
+    if (fileSize > MAX_IMPORT_BYTES) throw tooManyBytes(name);
+    checkAudioHeader(head, name, { maxSeconds: this.limits.maxImportSeconds, fileSize });
+  }
+
+  private async importEach(pending: PendingImport[], options: ImportOptions): Promise<ImportResult> {
     if (options.songId !== undefined) this.getSong(options.songId); // NOT_FOUND before any work
     const result: ImportResult = { files: [], failures: [] };
+    const first = options.position?.index ?? 0;
+    const total = options.position?.total ?? pending.length;
     let targetSongId = options.songId;
     const report = (index: number, name: string, phase: ImportProgress['phase'], within: number, error?: string) =>
       options.onProgress?.({
-        index,
-        total: inputs.length,
+        index: first + index,
+        total,
         name,
         phase,
-        fraction: Math.min(1, (index + within) / inputs.length),
+        fraction: Math.min(1, (first + index + within) / total),
         ...(error === undefined ? {} : { error }),
       });
 
-    for (const [index, input] of inputs.entries()) {
-      const name = path.basename(input.name);
+    for (const [index, { name, load }] of pending.entries()) {
       try {
+        report(index, name, 'reading', 0);
+        const loaded = await load();
+        if (!(loaded instanceof Uint8Array)) {
+          result.failures.push({ name: loaded.listedAs, error: loaded.error });
+          report(index, name, 'failed', 1, loaded.error.message);
+          continue;
+        }
+        this.checkHeader(name, loaded, loaded.byteLength);
         report(index, name, 'decoding', 0.05);
-        const audio = await this.processor.process(name, input.data, { maxSeconds: this.limits.maxImportSeconds });
+        const audio = await this.processor.process(name, loaded, { maxSeconds: this.limits.maxImportSeconds });
         report(index, name, 'storing', 0.8);
         const file = await this.storeImport(
           name,
-          input.data,
+          loaded,
           audio,
           targetSongId ?? { newSongName: options.songName ?? songNameFromFile(name) },
         );
@@ -164,22 +209,43 @@ export class LibraryService {
     return result;
   }
 
-  /** Reads files from disk and imports them (the CLI's path). */
-  async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
-    const inputs: ImportInput[] = [];
-    const failures: ImportResult['failures'] = [];
-    for (const filePath of paths) {
-      try {
-        inputs.push({ name: path.basename(filePath), data: await readFile(filePath) });
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : toErrorPayload(error).message;
-        failures.push({ name: filePath, error: { code: 'INVALID_INPUT', message: `${filePath}: ${reason}` } });
-      }
+  /**
+   * A file's bytes once its size and header passed (AppError otherwise), or why it could not
+   * be read, listed under the path as given ("nope.wav: no such file").
+   */
+  private async readImport(filePath: string): Promise<Uint8Array | Unreadable> {
+    const name = path.basename(filePath);
+    let handle: FileHandle;
+    try {
+      handle = await open(filePath, 'r');
+    } catch (error) {
+      return unreadable(filePath, error);
     }
-    const imported = inputs.length > 0 ? await this.importFiles(inputs, options) : { files: [], failures: [] };
-    return { files: imported.files, failures: [...failures, ...imported.failures] };
+    try {
+      const facts = await handle.stat();
+      if (!facts.isFile()) return unreadable(filePath, Object.assign(new Error('not a file'), { code: 'EISDIR' }));
+      const head = new Uint8Array(Math.min(facts.size, HEAD_BYTES));
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      this.checkHeader(name, head.subarray(0, bytesRead), facts.size);
+      if (bytesRead === facts.size) return head;
+      return await handle.readFile();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      return unreadable(filePath, error);
+    } finally {
+      await handle.close();
+    }
   }
 
+  /**
+   * Puts the original and its playback copy into the store and inserts the row that names
+   * them, so that a process killed at any step leaves nothing a later start cannot recognise:
+   * both files are written and flushed under temporary names carrying this process's id (swept
+   * once it is gone), then renamed into place inside the write transaction that inserts the
+   * row. No process can be between placing and committing while another holds the write lock,
+   * so a store file without a row is never a live import's: the start-up sweep removes it
+   * (removeUnreferencedFiles).
+   */
   private async storeImport(
     name: string,
     bytes: Uint8Array,
@@ -189,37 +255,61 @@ export class LibraryService {
     const sha256 = sha256Hex(bytes);
     const originalKey = storeKey('files', sha256, `.${audio.format}`);
     const playbackKey = storeKey('playback', sha256, '.wav');
-    const created: string[] = [];
+    const staged: StagedFile[] = [];
     try {
-      if ((await this.store.put(originalKey, bytes)).created) created.push(originalKey);
-      if ((await this.store.put(playbackKey, audio.playbackWav)).created) created.push(playbackKey);
+      staged.push(await this.store.stage(originalKey, bytes));
+      staged.push(await this.store.stage(playbackKey, audio.playbackWav));
+      pausePoint('import:staged');
       // A new song and its first file land together or not at all.
-      const fileId = this.repository.transaction(() =>
-        this.repository.insertFile(
-          {
-            songId: typeof song === 'number' ? song : this.repository.insertSong(song.newSongName, nowIso()),
-            originalName: name,
-            format: audio.format,
-            sha256,
-            sizeBytes: bytes.byteLength,
-            storeKey: originalKey,
-            playbackKey,
-            sampleRate: audio.sampleRate,
-            channels: audio.channels,
-            frames: audio.frames,
-            durationSeconds: audio.durationSeconds,
-            peakDbfs: audio.peakDbfs,
-            loudnessLufs: audio.loudnessLufs,
-          },
-          nowIso(),
-        ),
-      );
+      const fileId = this.repository.transaction(() => {
+        const placed: string[] = [];
+        try {
+          for (const file of staged) if (this.store.placeSync(file)) placed.push(file.key);
+          pausePoint('import:placed');
+          return this.repository.insertFile(
+            {
+              songId: typeof song === 'number' ? song : this.repository.insertSong(song.newSongName, nowIso()),
+              originalName: name,
+              format: audio.format,
+              sha256,
+              sizeBytes: bytes.byteLength,
+              storeKey: originalKey,
+              playbackKey,
+              sampleRate: audio.sampleRate,
+              channels: audio.channels,
+              frames: audio.frames,
+              durationSeconds: audio.durationSeconds,
+              peakDbfs: audio.peakDbfs,
+              loudnessLufs: audio.loudnessLufs,
+            },
+            nowIso(),
+          );
+        } catch (error) {
+          // Still under the write lock: what this import placed is nobody else's yet.
+          for (const key of placed) removeQuietly(() => this.store.removeSync(key));
+          throw error;
+        }
+      });
       return this.getFile(fileId);
     } catch (error) {
-      for (const key of created) await this.store.remove(key).catch(() => undefined);
+      for (const file of staged) await this.store.discard(file);
       if (error instanceof AppError) throw new AppError(error.code, `${name}: ${error.message}`);
       throw new AppError('STORAGE', `${name}: could not be saved to the library (${toErrorPayload(error).message})`);
     }
+  }
+
+  /**
+   * Removes the store's originals and playback copies that no file row names: what an import
+   * killed between placing its files and committing its row left. Runs under the write lock,
+   * so no live import is between those steps. Returns the keys removed.
+   */
+  removeUnreferencedFiles(): string[] {
+    return this.repository.transaction(() => {
+      const named = this.repository.storedKeys();
+      const orphans = [...this.store.keysSync('files'), ...this.store.keysSync('playback')].filter((key) => !named.has(key));
+      for (const key of orphans) removeQuietly(() => this.store.removeSync(key));
+      return orphans;
+    });
   }
 
   // ---- clips
@@ -316,9 +406,7 @@ export class LibraryService {
       '.f32',
     );
     if (await this.store.has(cacheKey)) {
-      const cached = await readFile(this.store.pathOf(cacheKey));
-      const samples = new Float32Array(cached.byteLength / 4);
-      new Uint8Array(samples.buffer).set(cached);
+      const samples = await readFloat32File(this.store.pathOf(cacheKey));
       return { samples, path: this.store.pathOf(cacheKey) };
     }
     const bytes = await readFile(this.store.pathOf(keys.storeKey));
@@ -329,7 +417,7 @@ export class LibraryService {
       endSeconds: clip.end,
       sampleRate,
     });
-    await this.store.put(cacheKey, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+    await this.store.put(cacheKey, float32Bytes(samples));
     return { samples, path: this.store.pathOf(cacheKey) };
   }
 }
@@ -339,6 +427,41 @@ function completeRegion(region: ClipRegion): ClipRegion {
     return { ...region, ...defaultHole(region.start, region.end) };
   }
   return region;
+}
+
+/** Bytes read from the start of a file on disk to check its header before the rest is read. */
+const HEAD_BYTES = 1024 * 1024;
+
+/** One file waiting its turn: read (and its header checked) only when it comes. */
+interface PendingImport {
+  /** The base name: what messages start with and a new song is named after. */
+  name: string;
+  load(): Promise<Uint8Array | Unreadable>;
+}
+
+/** A file that could not be read, listed under the path as given. */
+interface Unreadable {
+  listedAs: string;
+  error: ErrorPayload;
+}
+
+function unreadable(filePath: string, error: unknown): Unreadable {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : describeFsError(error);
+  return { listedAs: filePath, error: { code: 'INVALID_INPUT', message: `${filePath}: ${reason}` } };
+}
+
+function tooManyBytes(name: string): AppError {
+  return new AppError('TOO_LONG', `${name}: larger than 1 GiB, the most Eureka imports in one file`);
+}
+
+/** Runs a removal whose failure must not hide the error being handled. */
+function removeQuietly(remove: () => void): void {
+  try {
+    remove();
+  } catch {
+    // The start-up sweep removes it next time.
+  }
 }
 
 function songNameFromFile(name: string): string {

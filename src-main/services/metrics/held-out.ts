@@ -1,5 +1,5 @@
 /**
- * Held-out real audio of a model's song: what seed 000's metrics compare a take with besides
+ * Held-out real audio of a model's song (docs/metrics.md §1): what the metrics compare a take with besides
  * the clip the model learned. Two rules, the first that yields audio wins:
  *
  *  1. "held-out clips": the song's clips marked split val or test (not the model's own clip),

@@ -18,7 +18,7 @@ import { AppError } from '../../common/errors.js';
 import type { CopyRegion, PictureData, RankWeights, TakeMetrics } from '../../common/metrics.js';
 import { decodeAudio } from '../audio/decode.js';
 import { mixToMono, resample } from '../audio/resample.js';
-import { loadModelSource } from '../generation/render/model-source.js';
+import { loadModelSource } from '../models/model-source.js';
 import { heldOutKey, loadHeldOut, type HeldOutPlan } from './held-out.js';
 import { measureTakeAgainst, pictureData, prepareReference, type AudioInput, type FeatureSummary, type MeasureReference } from './measure/index.js';
 

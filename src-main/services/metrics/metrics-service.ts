@@ -1,5 +1,5 @@
 /**
- * Metrics of takes (issue 8): measure takes against their model's source clip and the song's
+ * Metrics of takes: measure takes against their model's source clip and the song's
  * held-out audio on worker threads (metrics-runner.ts), store each measurement (take_metrics,
  * with the feature summary diversity needs and which held-out audio it was made against), rank
  * a model's takes by the songwriter's weights with their diversity, and serve the data of the
@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { AppError } from '../../common/errors.js';
 import type { Take } from '../../common/generation.js';
 import {
+  normaliseWeights,
   takeMetricsSchema,
   type rankWeightsSchema,
   type MetricsProgressEvent,
@@ -28,10 +29,11 @@ import { heldOutKey, planHeldOut, type HeldOutLibrary, type HeldOutPlan } from '
 import type { ReferenceSummaries } from './metrics-jobs.js';
 import type { MetricsRepository } from './metrics-repository.js';
 import type { MetricsRunner } from './metrics-runner.js';
-import { normaliseWeights, readWeights, writeWeights } from './metrics-settings.js';
+import { renderPicturePng } from './metrics-png.js';
+import { readWeights, writeWeights } from './metrics-settings.js';
 import { diversity, featureSummarySchema, METRICS_VERSION, rescore } from './measure/index.js';
 
-/** What the service needs of the takes (GenerationService fits). */
+/** What the service needs of the takes (TakesService fits). */
 export interface MetricsTakes {
   get(takeId: number): Take;
   list(filter: { modelId?: number }): Take[];
@@ -132,6 +134,11 @@ export class MetricsService {
       modelDir: this.#options.models.modelDir(take.modelId),
       copies: stored!.metrics.copy.regions,
     });
+  }
+
+  /** The same pictures drawn as a PNG (metrics-png.ts), for `eureka metrics --png`. */
+  async picturePng(takeId: number): Promise<Buffer> {
+    return renderPicturePng(await this.pictures(takeId));
   }
 
   dispose(): Promise<void> {

@@ -7,8 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
-import { rankWeightsSchema, type RankWeights } from '../../common/metrics.js';
+import { normaliseWeights, rankWeightsSchema, type RankWeights } from '../../common/metrics.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 
 export const METRICS_SETTINGS_FILE = 'metrics-settings.json';
@@ -16,16 +15,6 @@ export const METRICS_SETTINGS_FILE = 'metrics-settings.json';
 const settingsFileSchema = z.object({ weights: rankWeightsSchema });
 
 export const DEFAULT_WEIGHTS: RankWeights = rankWeightsSchema.parse({});
-
-/** Fidelity and novelty scaled to sum to 1 (INVALID_INPUT when both are 0). */
-export function normaliseWeights(input: z.input<typeof rankWeightsSchema>): RankWeights {
-  const parsed = rankWeightsSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('INVALID_INPUT', `the ranking weights are not valid: ${parsed.error.issues[0]?.message ?? ''}`);
-  const weights = parsed.data;
-  const sum = weights.fidelity + weights.novelty;
-  if (!(sum > 0)) throw new AppError('INVALID_INPUT', 'fidelity and novelty cannot both be 0');
-  return { fidelity: weights.fidelity / sum, novelty: weights.novelty / sum, copyLimitSeconds: weights.copyLimitSeconds };
-}
 
 export async function readWeights(dataDir: string): Promise<RankWeights> {
   let text: string;

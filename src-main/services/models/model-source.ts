@@ -1,8 +1,9 @@
 /**
- * What rendering needs to know about the audio a model learned, read from its folder
- * (training/protocol.ts MODEL_FILES): the training signal (signal.f32, at plan.topRate, at the
- * source clip's own level), the plan (mode, holes), and the source clip's loudness and peak
- * (source.f32 at source.json's rate), which every take except a gap fill is matched to.
+ * The audio a model learned, as its folder keeps it (model-files.ts): the clip as copied when
+ * the model was made (source.f32 at source.json's rate, with the clip's label and hole), and
+ * what rendering needs to know of it — the training signal (signal.f32, at plan.topRate, at the
+ * source clip's own level), the plan (mode, holes), and the source clip's loudness and peak,
+ * which every take except a gap fill is matched to.
  *
  * De-normalisation: the native trainer divides the training signal by its peak before
  * anything else (nn_peak_normalize in native/src/model/pyramid.cpp: x / max|x| in float32), so
@@ -10,16 +11,47 @@
  * (= max|signal|) is back at the clip's level.
  *
  * The clip's loudness is measured at its own rate, or at MIN_OUTPUT_RATE after upsampling when
- * its rate is lower (level.ts says why), so it compares with the takes' loudness.
+ * its rate is lower (audio/level.ts says why), so it compares with the takes' loudness.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../../../common/errors.js';
-import { trainingPlanSchema, type TrainingPlan } from '../../../common/training.js';
-import { integratedLoudness } from '../../audio/loudness.js';
-import { MODEL_FILES, sourceInfoSchema } from '../../training/protocol.js';
-import { resample } from '../../audio/resample.js';
-import { MIN_OUTPUT_RATE, peakOf } from './level.js';
+import { z } from 'zod';
+import { AppError } from '../../common/errors.js';
+import { trainingPlanSchema, type TrainingPlan } from '../../common/training.js';
+import { MIN_OUTPUT_RATE, peakOf } from '../audio/level.js';
+import { integratedLoudness } from '../audio/loudness.js';
+import { resample } from '../audio/resample.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import { readFloat32File, writeFloat32File } from './float32-file.js';
+import { MODEL_FILES } from './model-files.js';
+
+/** The clip facts the training service writes next to source.f32 when it makes a model. */
+export const sourceInfoSchema = z.object({
+  sampleRate: z.number().int().positive(),
+  samples: z.number().int().positive(),
+  label: z.enum(['U', 'V', 'gap']),
+  /** For gap clips: the hole, seconds from the clip's start. */
+  hole: z.object({ start: z.number().nonnegative(), end: z.number().positive() }).nullable(),
+});
+export type SourceInfo = z.infer<typeof sourceInfoSchema>;
+
+/** Writes the clip into a new model's folder: source.f32, then source.json. */
+export async function writeSourceFiles(modelDir: string, samples: Float32Array, info: SourceInfo): Promise<void> {
+  const checked = sourceInfoSchema.parse(info);
+  await writeFloat32File(path.join(modelDir, MODEL_FILES.source), samples);
+  await writeFileAtomic(path.join(modelDir, MODEL_FILES.sourceInfo), `${JSON.stringify(checked, null, 2)}\n`);
+}
+
+/** source.json. Read errors pass through; a file that does not parse throws zod's error. */
+export async function readSourceInfo(modelDir: string): Promise<SourceInfo> {
+  return sourceInfoSchema.parse(JSON.parse(await readFile(path.join(modelDir, MODEL_FILES.sourceInfo), 'utf8')));
+}
+
+/** The clip a model learned: source.f32 at source.json's rate. Read errors pass through. */
+export async function readSourceAudio(modelDir: string): Promise<{ samples: Float32Array; rate: number }> {
+  const info = await readSourceInfo(modelDir);
+  return { samples: await readFloat32File(path.join(modelDir, MODEL_FILES.source)), rate: info.sampleRate };
+}
 
 export interface ModelSource {
   /** The training signal (N) at topRate, at the source clip's level (not normalised). */
@@ -67,9 +99,10 @@ async function loudnessOf(samples: Float32Array, rate: number): Promise<number |
   return integratedLoudness([await resample(samples, rate, MIN_OUTPUT_RATE)], MIN_OUTPUT_RATE);
 }
 
-async function readBytes(modelDir: string, name: string): Promise<Buffer> {
+/** A file of the folder; NOT_FOUND when it is missing (the model was never trained that far). */
+async function notFoundAs<T>(name: string, read: () => Promise<T>): Promise<T> {
   try {
-    return await readFile(path.join(modelDir, name));
+    return await read();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new AppError('NOT_FOUND', `the model has no ${name} (was it trained?)`);
@@ -79,14 +112,9 @@ async function readBytes(modelDir: string, name: string): Promise<Buffer> {
 }
 
 async function readText(modelDir: string, name: string): Promise<string> {
-  return (await readBytes(modelDir, name)).toString('utf8');
+  return notFoundAs(name, () => readFile(path.join(modelDir, name), 'utf8'));
 }
 
-/** A little-endian float32 file as a Float32Array (copied: Buffer pools are not 4-byte aligned). */
 async function readFloats(modelDir: string, name: string): Promise<Float32Array> {
-  const bytes = await readBytes(modelDir, name);
-  if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0) throw new AppError('INTERNAL', `${name} is damaged`);
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
+  return notFoundAs(name, () => readFloat32File(path.join(modelDir, name)));
 }

@@ -1,6 +1,6 @@
 /**
  * Where a rating session's real items come from: stretches of the takes' own songs that no
- * model learned (docs listening-tests.md; the seed's "originals"), cut into windows of the
+ * model learned (docs/listening-tests.md; its "originals"), cut into windows of the
  * item length. Per song, the first rule that yields a window wins:
  *
  *  1. "held-out clips": the song's clips marked val or test that no model of the session
@@ -13,7 +13,7 @@
  * fit, spread evenly with equal gaps. Decisions only, no audio is read here.
  */
 import type { Clip, Song } from '../../common/dto.js';
-import { AppError } from '../../common/errors.js';
+import { orNull } from '../../common/errors.js';
 
 /** What this needs from the library (LibraryService fits). */
 export interface HeldOutLibrary {
@@ -94,13 +94,4 @@ export function subtract(range: Range, cuts: readonly Range[]): Range[] {
     ]);
   }
   return left.filter((r) => r.end > r.start);
-}
-
-function orNull<T>(read: () => T): T | null {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
-    throw error;
-  }
 }

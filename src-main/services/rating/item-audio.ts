@@ -1,6 +1,6 @@
 /**
  * One rating item's audio: the same treatment for a generated take, a real excerpt and a catch
- * trial, so nothing but the music itself tells them apart (docs listening-tests.md, "Matching").
+ * trial, so nothing but the music itself tells them apart (docs/listening-tests.md, "Matching").
  *
  *  1. Cut `seconds` from the source at `start` (plus up to MARGIN_SECONDS either side, so the
  *     resampler's edge effects fall outside the kept part).
@@ -8,23 +8,30 @@
  *     generated at; a real excerpt loses what the model could never make), or to twice a catch
  *     trial's low-pass frequency; then resample to the file rate (browsers play it; see
  *     MIN_OUTPUT_RATE). libsamplerate's sinc converter is the low-pass.
- *  3. Keep exactly round(seconds · fileRate) samples; raised-cosine fades of FADE_SECONDS at
+ *  3. Remove DC (audio/dc-removal.ts, 20 Hz zero-phase high-pass) over the cut and its
+ *     margins: generated material carries an offset of its own, real songs another, and the
+ *     sign of an item's mean would tell them apart.
+ *  4. Keep exactly round(seconds · fileRate) samples; raised-cosine fades of FADE_SECONDS at
  *     both ends.
- *  4. Gain to the target integrated loudness (BS.1770), measured again after the gain and
+ *  5. Gain to the target integrated loudness (BS.1770), measured again after the gain and
  *     corrected once (the absolute gate can move by a block).
- *  5. True-peak guard: at most TRUE_PEAK_CEILING_DBTP after the gain. An item that would need
- *     more is refused, not turned down: a quieter item is a tell, and every item must lie
- *     within 0.5 LU of the target.
- *  6. Encode with the one item format (16-bit PCM mono: a 44-byte header, `fmt ` and `data`
- *     only, no metadata), so every item of a session has the same byte length; loudness and
- *     true peak are then measured on the decoded file, as a listener will hear it.
+ *  6. True-peak guard: at most TRUE_PEAK_CEILING_DBTP after the gain (checked again on the
+ *     written file). An item that would need more is refused, not turned down: a quieter item
+ *     is a tell, and every item must lie within 0.5 LU of the target.
+ *  7. Encode with the one item format (16-bit PCM mono: a 44-byte header, `fmt ` and `data`
+ *     only, no metadata), so every item of a session has the same byte length, with TPDF
+ *     dither from the item's own seed (audio/dither.ts), so two renderings of one excerpt (a
+ *     repeat and its original) are different files holding the same audio within 2 LSB;
+ *     loudness and true peak are then measured on the decoded file, as a listener will hear it.
  */
 import { AppError } from '../../common/errors.js';
 import { integratedLoudness } from '../audio/loudness.js';
 import { decodeAudio } from '../audio/decode.js';
 import { resample } from '../audio/resample.js';
 import { encodeWav, type WavFormat } from '../audio/wav.js';
-import { applyEdgeFades } from '../generation/render/level.js';
+import { applyEdgeFades } from '../audio/level.js';
+import { removeDc } from '../audio/dc-removal.js';
+import { tpdfDither } from '../audio/dither.js';
 import { truePeakDbtp } from './true-peak.js';
 
 export const FADE_SECONDS = 0.05;
@@ -50,6 +57,8 @@ export interface ItemSpec {
   targetLufs: number;
   /** A catch trial's low-pass frequency, Hz, or null. */
   lowpassHz: number | null;
+  /** The seed of this rendering's dither (32 bits): each presentation of a session has its own. */
+  ditherSeed: number;
 }
 
 /** A written-out item: its file bytes and what was measured of them. */
@@ -88,7 +97,7 @@ export async function makeItemAudio(source: Float32Array, sourceRate: number, st
     signal = await resample(signal, rate, limitRate);
     rate = limitRate;
   }
-  signal = await resample(signal, rate, rates.fileRate);
+  signal = removeDc(await resample(signal, rate, rates.fileRate), rates.fileRate);
 
   const frames = itemFrames(seconds, rates.fileRate);
   const offset = Math.round((start - first / sourceRate) * rates.fileRate);
@@ -97,18 +106,24 @@ export async function makeItemAudio(source: Float32Array, sourceRate: number, st
   applyEdgeFades(item, rates.fileRate, FADE_SECONDS);
 
   const matched = matchLoudness(item, rates.fileRate, spec.targetLufs);
-  const peak = truePeakDbtp(matched);
-  if (peak > TRUE_PEAK_CEILING_DBTP) {
-    throw new AppError(
-      'INVALID_INPUT',
-      `would peak at ${peak.toFixed(1)} dBTP at ${spec.targetLufs} LUFS (the limit is ${TRUE_PEAK_CEILING_DBTP} dBTP; try a lower loudness target)`,
-    );
-  }
-  const bytes = encodeWav({ sampleRate: rates.fileRate, channels: [matched] }, ITEM_WAV_FORMAT);
+  guardTruePeak(truePeakDbtp(matched), spec.targetLufs);
+  const bytes = encodeWav({ sampleRate: rates.fileRate, channels: [matched] }, ITEM_WAV_FORMAT, tpdfDither(spec.ditherSeed));
   const written = (await decodeAudio(bytes, 'a rating item')).channels[0]!;
   const loudness = integratedLoudness([written], rates.fileRate);
   if (loudness === null) throw new AppError('INVALID_INPUT', 'is silent');
-  return { bytes, loudnessLufs: loudness, truePeakDbtp: truePeakDbtp(written) };
+  // Again on the file: rounding and dither can lift a peak by up to 1.5 LSB.
+  const writtenPeak = truePeakDbtp(written);
+  guardTruePeak(writtenPeak, spec.targetLufs);
+  return { bytes, loudnessLufs: loudness, truePeakDbtp: writtenPeak };
+}
+
+function guardTruePeak(peakDbtp: number, targetLufs: number): void {
+  if (peakDbtp > TRUE_PEAK_CEILING_DBTP) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `would peak at ${peakDbtp.toFixed(1)} dBTP at ${targetLufs} LUFS (the limit is ${TRUE_PEAK_CEILING_DBTP} dBTP; try a lower loudness target)`,
+    );
+  }
 }
 
 /** `samples` times the gain that brings its integrated loudness to `target`, measured twice. */

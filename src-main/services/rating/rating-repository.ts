@@ -1,15 +1,17 @@
 /**
- * SQL for blind rating sessions (migration 0005): sessions, their items (the answer key),
- * raters with their fixed orders and audio tokens, and the append-only answers. Main process
- * only: nothing here may reach a rater's renderer before they submit (RatingService decides
- * what does). The database's triggers enforce immutability; this class turns their refusals
- * into one-line AppErrors and checks the common ones first so the message names the problem.
+ * SQL for blind rating sessions (migrations 0005 to 0007): sessions, their items (the answer
+ * key), raters with their fixed orders, audio tokens and link keys, and the append-only
+ * answers. Main process only: nothing here may reach a rater's renderer before they submit
+ * (RatingService decides what does). The database's triggers enforce immutability; this class
+ * turns their refusals into one-line AppErrors and checks the common ones first so the message
+ * names the problem.
  *
  * Files: a session's item WAVs live in data/rating/<sessionId>/<32 hex>.wav. createSession
  * receives them in a staging folder and moves that folder into place inside its transaction,
  * so a session row never exists without its files (a crash before the commit leaves an orphan
  * folder under the next id, which the next createSession replaces).
  */
+import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -54,6 +56,11 @@ export interface StoredItem {
   catchKind: 'lowpass' | 'repeat' | null;
   /** A repeat's original item index, else null. */
   repeatOf: number | null;
+  /**
+   * ABX: the stimulus (A or B of its trial) this item renders again as X, else null. The rest
+   * of the item is that stimulus's key; only the file and its measurements are its own.
+   */
+  xOf: number | null;
   expected: 'real' | 'fake';
   takeId: number | null;
   clipId: number | null;
@@ -84,6 +91,8 @@ export interface NewRater {
 export interface RaterRow extends NewRater {
   id: number;
   sessionId: number;
+  /** The secret of the rater's own web-mode link (32 random bytes, hex; given at creation, never changed). */
+  accessKey: string;
   final: FinalAnswers | null;
   submittedAt: string | null;
 }
@@ -158,20 +167,23 @@ export class RatingRepository {
           ).lastInsertRowid,
       );
       const insertItem = this.db.prepare(
-        `INSERT INTO session_items (session_id, idx, origin, catch_kind, repeat_of, expected, take_id, clip_id, model_id, song_id,
+        `INSERT INTO session_items (session_id, idx, origin, catch_kind, repeat_of, x_of, expected, take_id, clip_id, model_id, song_id,
            preset, epochs, mode, length_seconds, source_file_id, source_start, file, loudness, true_peak)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const item of items) {
-        insertItem.run(id, item.index, item.origin, item.catchKind, item.repeatOf, item.expected, item.takeId, item.clipId, item.modelId,
-          item.songId, item.preset, item.epochs, item.mode, item.lengthSeconds, item.sourceFileId, item.sourceStart,
+        insertItem.run(id, item.index, item.origin, item.catchKind, item.repeatOf, item.xOf, item.expected, item.takeId, item.clipId,
+          item.modelId, item.songId, item.preset, item.epochs, item.mode, item.lengthSeconds, item.sourceFileId, item.sourceStart,
           path.basename(item.file), item.loudnessLufs, item.truePeakDbtp);
       }
-      const insertRater = this.db.prepare('INSERT INTO raters (session_id, name, trial_order, tokens) VALUES (?, ?, ?, ?)');
+      const insertRater = this.db.prepare('INSERT INTO raters (session_id, name, trial_order, tokens, access_key) VALUES (?, ?, ?, ?, ?)');
       const insertToken = this.db.prepare('INSERT INTO item_tokens (token, rater_id, position, slot, item_idx) VALUES (?, ?, ?, ?, ?)');
       for (const rater of raters) {
         checkRater(rater, items.length);
-        const raterId = Number(insertRater.run(id, rater.name, JSON.stringify(rater.order), JSON.stringify(rater.tokens)).lastInsertRowid);
+        const accessKey = randomBytes(32).toString('hex');
+        const raterId = Number(
+          insertRater.run(id, rater.name, JSON.stringify(rater.order), JSON.stringify(rater.tokens), accessKey).lastInsertRowid,
+        );
         rater.order.forEach((stimuli, p) =>
           stimuli.forEach((itemIndex, slot) => insertToken.run(rater.tokens[p]![slot]!, raterId, p + 1, slot, itemIndex)),
         );
@@ -274,6 +286,18 @@ export class RatingRepository {
     return row ? path.join(this.sessionDir(row.session_id), row.file) : null;
   }
 
+  /** The rater an audio token was dealt to, or null for an unknown token (or a session being deleted). */
+  audioOwner(token: string): number | null {
+    if (!TOKEN.test(token)) return null;
+    const row = this.db
+      .prepare<[string], { rater_id: number }>(
+        `SELECT t.rater_id FROM item_tokens t JOIN raters r ON r.id = t.rater_id
+         JOIN rating_sessions s ON s.id = r.session_id WHERE t.token = ? AND s.status <> 'deleting'`,
+      )
+      .get(token);
+    return row ? row.rater_id : null;
+  }
+
   /** Deletes a session with its items, raters, answers and files. */
   async deleteSession(sessionId: number): Promise<void> {
     this.db.transaction(() => {
@@ -308,6 +332,7 @@ export class RatingRepository {
       origin: row['origin'] as StoredItem['origin'],
       catchKind: row['catch_kind'] as StoredItem['catchKind'],
       repeatOf: row['repeat_of'] as number | null,
+      xOf: row['x_of'] as number | null,
       expected: row['expected'] as StoredItem['expected'],
       takeId: row['take_id'] as number | null,
       clipId: row['clip_id'] as number | null,
@@ -334,6 +359,7 @@ interface RaterDbRow {
   tokens: string;
   final: string | null;
   submitted_at: string | null;
+  access_key: string;
 }
 
 function toRater(row: RaterDbRow): RaterRow {
@@ -343,6 +369,7 @@ function toRater(row: RaterDbRow): RaterRow {
     name: row.name,
     order: JSON.parse(row.trial_order) as number[][],
     tokens: JSON.parse(row.tokens) as string[][],
+    accessKey: row.access_key,
     final: row.final === null ? null : finalAnswersSchema.parse(JSON.parse(row.final)),
     submittedAt: row.submitted_at,
   };

@@ -1,5 +1,5 @@
 /**
- * The runtime of blind rating sessions (issue 6, docs listening-tests.md): creating a session
+ * The runtime of blind rating sessions (docs/listening-tests.md): creating a session
  * (the builder does the audio), where each rater stands, and taking their answers.
  *
  * Robustness: every answer is written to the database the moment it arrives, so a crash or a
@@ -28,6 +28,7 @@ import {
   type TakeRating,
 } from '../../common/rating.js';
 import type { RaterRow, RatingRepository, SessionRow } from './rating-repository.js';
+import { stimulusLabels } from './stimulus-labels.js';
 
 /** The statistics side (rating-stats and friends), computed over the same repository. */
 export interface RatingAnalysis {
@@ -45,13 +46,6 @@ export interface RatingServiceDeps {
   changed(sessionIds: number[]): void;
   /** ISO time of an answer [now]. */
   now?: () => string;
-}
-
-/** The labels of a trial's stimuli, by format and position (1-based). */
-export function stimulusLabels(format: SessionFormat, position: number, count: number): string[] {
-  if (format === 'abx') return ['A', 'B', 'X'].slice(0, count);
-  if (format === '2afc') return ['A', 'B'].slice(0, count).map((letter) => `Item ${position} ${letter}`);
-  return [`Item ${position}`];
 }
 
 export class RatingService {
@@ -183,6 +177,16 @@ export class RatingService {
     return this.deps.repository.audioFile(token);
   }
 
+  /** The rater an audio token was dealt to (web mode lets a rater fetch only their own), or null. */
+  audioOwner(token: string): number | null {
+    return this.deps.repository.audioOwner(token);
+  }
+
+  /** The secret of a rater's web-mode link, or null when there is no such rater (any more). */
+  raterAccessKey(raterId: number): string | null {
+    return this.deps.repository.rater(raterId)?.accessKey ?? null;
+  }
+
   private trial(session: SessionRow, rater: RaterRow, position: number): RaterTrial {
     const tokens = rater.tokens[position - 1] ?? [];
     const labels = stimulusLabels(session.format, position, tokens.length);
@@ -215,6 +219,7 @@ export class RatingService {
         answered: this.answeredPositions(rater.id).size,
         total: rater.tokens.length,
         submitted: rater.submittedAt !== null,
+        accessKey: rater.accessKey,
       })),
       createdAt: session.createdAt,
     };
@@ -253,7 +258,7 @@ function firstUnanswered(answered: ReadonlySet<number>, total: number): number |
 
 /**
  * An answer must be of the session's format, and single answers say how easy a fake was to
- * tell exactly when they call the item fake (the seed's form asks it of fakes only).
+ * tell exactly when they call the item fake (the form of docs/listening-tests.md §1 asks it of fakes only).
  */
 function checkAnswerFits(format: SessionFormat, answer: Answer): void {
   if (answer.kind !== format) {

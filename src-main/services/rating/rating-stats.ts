@@ -1,5 +1,5 @@
 /**
- * The statistics of blind rating answers (issue 6, docs listening-tests.md "Results"): pure
+ * The statistics of blind rating answers (docs/listening-tests.md "Results"): pure
  * functions over trials, no database, no audio.
  *
  * What each number means (n = trials that are not catch trials):

@@ -1,5 +1,5 @@
 /**
- * A rating session's results as files (issue 6 item 4): CSV with one row per answer, and JSON
+ * A rating session's results as files: CSV with one row per answer, and JSON
  * with the session, its results and the same answers. Pure text, no files written here.
  *
  * Blinding carries over: the columns that say what an item was (items, origins, takes, clips,
@@ -13,9 +13,9 @@
  */
 import type { Answer, BREAKDOWN_KEYS, SessionResults } from '../../common/rating.js';
 import type { RaterRow, SessionRow, StoredItem } from './rating-repository.js';
-import { stimulusLabels } from './rating-service.js';
-import type { ScoredTrial } from './results.js';
 import { isCorrect } from './rating-stats.js';
+import type { ScoredTrial } from './scored-trial.js';
+import { stimulusLabels } from './stimulus-labels.js';
 
 /** What an export is made of. */
 export interface ExportRows {

@@ -1,5 +1,5 @@
 /**
- * A rating session's results (issue 6 item 4): rows from the repository in, SessionResults
+ * A rating session's results: rows from the repository in, SessionResults
  * out. The numbers themselves are rating-stats.ts; this file decides which answers count and
  * how they group.
  *
@@ -34,6 +34,7 @@ import { BREAKDOWN_KEYS, type RatingStats, type SessionResults, type TakeRating 
 import type { AnswerRow, RaterRow, RatingRepository, SessionRow, StoredItem } from './rating-repository.js';
 import { isCorrect, proportion, statsOf, type Trial } from './rating-stats.js';
 import { breakdownValue, exportFileName, itemLabel, resultsCsv, resultsJson, type BreakdownKey } from './results-export.js';
+import type { ScoredTrial } from './scored-trial.js';
 import { takeRatings } from './take-ratings.js';
 
 export const DEFAULT_RELIABLE_AT = 0.75;
@@ -53,19 +54,6 @@ export interface SessionRows {
   answers: readonly AnswerRow[];
 }
 
-/** One answered position of a rater, with what it was. */
-export interface ScoredTrial {
-  raterId: number;
-  position: number;
-  answer: AnswerRow;
-  /** The items the rater heard, in the order presented. */
-  stimuli: StoredItem[];
-  trial: Trial;
-  /** The generated item the trial is about (null for real and catch trials). */
-  generated: StoredItem | null;
-  /** Catch trials: whether the rater passed it (null when it cannot be scored). */
-  catchPassed: boolean | null;
-}
 
 /** A rater's answered positions as trials, by position. */
 export function scoreRater(session: SessionRow, items: readonly StoredItem[], rater: RaterRow, answers: readonly AnswerRow[]): ScoredTrial[] {
@@ -94,12 +82,17 @@ function trialOf(format: SessionRow['format'], stimuli: readonly StoredItem[], r
   return { origin, expected: 'fake', answer: row.answer, correctChoice: correctChoiceOf(format, stimuli) };
 }
 
-/** 2afc: the stimulus that is real (null unless exactly one is); abx: whether X is A (0) or B (1). */
+/**
+ * 2afc: the stimulus that is real (null unless exactly one is); abx: whether X is A (0) or B
+ * (1): the stimulus X renders (`xOf`), or in sessions built before X had a rendering of its
+ * own, the stimulus whose item X is.
+ */
 function correctChoiceOf(format: '2afc' | 'abx', stimuli: readonly StoredItem[]): 0 | 1 | null {
   if (format === 'abx') {
     const [a, b, x] = stimuli;
     if (!a || !b || !x) return null;
-    return x.index === a.index ? 0 : x.index === b.index ? 1 : null;
+    const heard = x.xOf ?? x.index;
+    return heard === a.index ? 0 : heard === b.index ? 1 : null;
   }
   const realAt = stimuli.flatMap((item, at) => (item.expected === 'real' ? [at] : []));
   return realAt.length === 1 && (realAt[0] === 0 || realAt[0] === 1) ? realAt[0] : null;

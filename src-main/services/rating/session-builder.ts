@@ -1,5 +1,5 @@
 /**
- * Builds a blind rating session from a draft (issue 6 item 1, docs listening-tests.md): picks
+ * Builds a blind rating session from a draft (docs/listening-tests.md §2): picks
  * the takes and the real excerpts, makes every item's audio the same way (item-audio.ts),
  * lays out the trials with their catch trials, draws each rater's order and audio tokens, and
  * stores it all (rating-repository.ts). Every random choice comes from the session's seed
@@ -15,6 +15,16 @@
  * excerpt low-passed at 3.5 kHz (or a quarter of the band rate when that is lower) declared
  * fake — in pair formats paired with its own unfiltered excerpt — and a repeat of an earlier
  * trial's take or excerpt (expected: the original's truth), never adjacent to it and after it.
+ * No item is heard in two trials: a repeat, and a catch trial's real partner in the pair
+ * formats, are rendered again with their own dither, so no hash of the files pairs a catch
+ * trial with the trial it draws on (and through it, tells which item of that trial is real).
+ *
+ * ABX: X is never A's or B's file. Every stimulus of every ABX trial is rendered once more as
+ * an X item of its own (its own file and dither, `xOf` naming the stimulus, the rest of its key
+ * the stimulus's), and each rater's X token stands for the rendering of the stimulus their draw
+ * picked; so an ABX trial is four items, whichever X a rater hears, and a session's count of
+ * items (MAX_SESSION_ITEMS) holds them. Both are made, not only the ones drawn, so the items
+ * and their files follow from the seed alone, whoever the raters are.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, utimes } from 'node:fs/promises';
@@ -22,14 +32,20 @@ import path from 'node:path';
 import { AppError } from '../../common/errors.js';
 import { MAX_SESSION_ITEMS, sessionDraftSchema, type SessionDraft } from '../../common/rating.js';
 import { describeFsError } from '../store/atomic-write.js';
-import { MIN_OUTPUT_RATE } from '../generation/render/level.js';
+import { ownerTag } from '../store/leftovers.js';
+import { pausePoint } from '../../node/pause-point.js';
+import { MIN_OUTPUT_RATE } from '../audio/level.js';
 import type { StoredItem, RatingRepository, NewRater } from './rating-repository.js';
 import { CATCH_LOWPASS_HZ, type ItemRates } from './item-audio.js';
 import { heldOutWindows } from './held-out-regions.js';
-import { orderTrials, presentTrial, randomSeed, seededRandom, shuffled, type OrderTrial } from './session-order.js';
+import { randomSeed, seededRandom, shuffled } from '../../node/seeded-random.js';
+import { orderTrials, presentTrial, type OrderTrial } from './session-order.js';
 import { ItemMaker, pickTakes, pickWindows, type PickedTake, type SessionDeps } from './session-picks.js';
 
 export type { SessionDeps } from './session-picks.js';
+
+/** A session's items are made in `rating/<prefix><owner tag>` (store/leftovers.ts sweeps a dead one). */
+export const STAGING_PREFIX = '.building-';
 
 type Draft = ReturnType<typeof sessionDraftSchema.parse>;
 
@@ -51,16 +67,17 @@ export async function buildSession(deps: SessionDeps & { ratings: RatingReposito
     );
   }
 
-  const staging = path.join(deps.dataDir, 'rating', `.building-${randomBytes(8).toString('hex')}`);
+  const staging = path.join(deps.dataDir, 'rating', `${STAGING_PREFIX}${ownerTag()}`);
   try {
     await mkdir(staging, { recursive: true });
-    const maker = new ItemMaker(deps, staging, { rates, seconds: draft.itemSeconds, targetLufs: draft.targetLufs });
+    const maker = new ItemMaker(deps, staging, { rates, seconds: draft.itemSeconds, targetLufs: draft.targetLufs }, seed);
     const generated = await maker.takes(candidates.filter((c) => generatedRate(c) >= rates.bandRate), draft.generatedCount);
     const real = await maker.windows(windows, draft.realCount, null);
     const items: StoredItem[] = [...generated, ...real].map((item, index) => ({ ...item, index }));
     const trials: number[][] = draft.format === 'single' ? items.map((item) => [item.index]) : pairs(items);
     const unused = windows.filter((w) => !real.some((item) => item.sourceFileId === w.fileId && item.sourceStart === w.start));
     if (draft.catchTrials) await addCatchTrials(maker, draft, seed, items, trials, unused, rates);
+    const xRendering = draft.format === 'abx' ? await addXRenderings(maker, items, trials, catchLowpassHz(rates)) : null;
     await sameTimes(items.map((item) => item.file));
 
     const orderTrialsOf = trials.map((stimuli) => orderTrialOf(stimuli, items, trials));
@@ -68,9 +85,14 @@ export async function buildSession(deps: SessionDeps & { ratings: RatingReposito
       const order = orderTrials(orderTrialsOf, seededRandom(seed, `order:${r}`));
       if (!order) throw new AppError('INVALID_INPUT', 'cannot order so few items so that a take and its repeat or source are never adjacent: add items');
       const stimuliRandom = seededRandom(seed, `stimuli:${r}`);
-      const positions = order.map((trial) => presentTrial(draft.format, trials[trial]!, stimuliRandom));
+      const positions = order.map((trial) => {
+        const stimuli = presentTrial(draft.format, trials[trial]!, stimuliRandom);
+        // ABX: X, drawn as A or B, is heard as that stimulus's own rendering.
+        return xRendering ? stimuli.map((index, slot) => (slot === 2 ? xRendering.get(index)! : index)) : stimuli;
+      });
       return { name, order: positions, tokens: positions.map((stimuli) => stimuli.map(() => randomBytes(16).toString('hex'))) };
     });
+    pausePoint('rating:staged');
     return deps.ratings.createSession(
       {
         name: draft.name,
@@ -112,7 +134,11 @@ function checkCounts(draft: Draft): void {
       `a ${draft.format} session pairs every take with its own real excerpt: ask for as many real items as generated (not ${draft.realCount} and ${draft.generatedCount})`,
     );
   }
-  const total = draft.generatedCount + draft.realCount + (draft.catchTrials ? 2 * catchCount(draft) : 0);
+  // Each catch trial is one item, and in the pair formats a second: its real partner rendered again.
+  const perCatchTrial = draft.format === 'single' ? 1 : 2;
+  const presented = draft.generatedCount + draft.realCount + (draft.catchTrials ? 2 * perCatchTrial * catchCount(draft) : 0);
+  // ABX: every presented item is rendered once more as an X (addXRenderings).
+  const total = draft.format === 'abx' ? 2 * presented : presented;
   if (total > MAX_SESSION_ITEMS) {
     throw new AppError('INVALID_INPUT', `a session holds at most ${MAX_SESSION_ITEMS} items; this one would have ${total}`);
   }
@@ -145,6 +171,11 @@ function catchCount(draft: Draft): number {
   return Math.max(1, Math.floor(trials / 10));
 }
 
+/** The low-pass of a session's low-pass catch trials: 3.5 kHz, or a quarter of the band rate when that is lower. */
+function catchLowpassHz(rates: ItemRates): number {
+  return Math.min(CATCH_LOWPASS_HZ, Math.floor(rates.bandRate / 4));
+}
+
 /** The rate a take was generated at: its model's top rate, or its file's when that is lower. */
 function generatedRate(candidate: PickedTake): number {
   return Math.min(candidate.take.sampleRate ?? Infinity, candidate.model.plan?.topRate ?? Infinity);
@@ -161,7 +192,9 @@ function ratesOf(takes: readonly PickedTake[]): ItemRates {
  * Appends the catch items and their trials. Low-pass: single — an unused held-out window when
  * there is one, else a picked excerpt again; pairs — a picked excerpt, paired with itself
  * unfiltered. Repeat: a random earlier trial's take or excerpt (pairs: its take, with the same
- * real partner).
+ * real partner). In the pair formats the real partner is that excerpt rendered again, an item
+ * of its own (origin real, like the excerpt it is: the trial counts as a catch trial by its
+ * other item).
  */
 async function addCatchTrials(
   maker: ItemMaker,
@@ -176,7 +209,7 @@ async function addCatchTrials(
   const count = catchCount(draft);
   const baseTrials = trials.slice();
   const realItems = items.filter((item) => item.origin === 'real');
-  const lowpassHz = Math.min(CATCH_LOWPASS_HZ, Math.floor(rates.bandRate / 4));
+  const lowpassHz = catchLowpassHz(rates);
   const again = shuffled(realItems, random).map((item) => ({
     songId: item.songId!,
     fileId: item.sourceFileId!,
@@ -186,19 +219,40 @@ async function addCatchTrials(
     end: item.sourceStart + draft.itemSeconds,
   }));
   const lowpassed = await maker.windows(draft.format === 'single' ? [...spareWindows, ...again] : again, count, lowpassHz);
+  /** A fresh rendering of real item `of` as a new item: its index. */
+  const partnerCopy = async (of: StoredItem): Promise<number> => {
+    const index = items.length;
+    items.push({ ...of, index, ...(await maker.again(of, null)) });
+    return index;
+  };
   for (const item of lowpassed) {
     const index = items.length;
     items.push({ ...item, index, origin: 'catch', catchKind: 'lowpass', expected: 'fake' });
     const partner = realItems.find((real) => real.sourceFileId === item.sourceFileId && real.sourceStart === item.sourceStart);
-    trials.push(draft.format === 'single' || !partner ? [index] : [partner.index, index]);
+    trials.push(draft.format === 'single' || !partner ? [index] : [await partnerCopy(partner), index]);
   }
   // Repeats: single — of any earlier item; pairs — of a trial's take, with the same real partner.
   for (const original of shuffled(baseTrials, random).slice(0, count)) {
     const of = items[original[0]!]!;
     const index = items.length;
-    items.push({ ...of, index, origin: 'catch', catchKind: 'repeat', repeatOf: of.index });
-    trials.push(draft.format === 'single' ? [index] : [index, original[1]!]);
+    items.push({ ...of, index, origin: 'catch', catchKind: 'repeat', repeatOf: of.index, ...(await maker.again(of, null)) });
+    trials.push(draft.format === 'single' ? [index] : [index, await partnerCopy(items[original[1]!]!)]);
   }
+}
+
+/**
+ * ABX: renders every stimulus of every trial once more, in trial order, as an X item of its own
+ * (appended to `items`; a low-passed catch item with its low-pass). Returns each stimulus's X.
+ */
+async function addXRenderings(maker: ItemMaker, items: StoredItem[], trials: readonly number[][], lowpassHz: number): Promise<Map<number, number>> {
+  const rendering = new Map<number, number>();
+  for (const stimulus of trials.flat()) {
+    const of = items[stimulus]!;
+    const index = items.length;
+    items.push({ ...of, index, xOf: of.index, ...(await maker.again(of, of.catchKind === 'lowpass' ? lowpassHz : null)) });
+    rendering.set(of.index, index);
+  }
+  return rendering;
 }
 
 /** Where a trial's audio comes from, and the trial it must follow. */

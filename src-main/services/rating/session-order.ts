@@ -3,60 +3,14 @@
  * session can be rebuilt and audited: which takes and excerpts are picked, each rater's order,
  * and each trial's A/B positions and X.
  *
- * The generator is splitmix64 (Steele, Lea & Flood 2014) over a 64-bit state: the seed (a
- * decimal string up to 2^64 − 1) xor a 64-bit FNV-1a hash of a stream name ("takes",
- * "order:2"), so every use draws its own independent stream and adding a rater does not
- * reshuffle the others. BigInt is slow, but a session draws a few thousand numbers.
+ * The generator is node/seeded-random.ts's: every use draws its own named stream ("takes",
+ * "order:2"), so adding a rater does not reshuffle the others.
  *
  * Orders are constrained: trials that share a source (a take and its repeat, a real excerpt
  * and its low-passed copy, a take and its source clip) are never adjacent, and a repeat comes
  * after the trial it repeats. Shuffles are drawn until one satisfies that.
  */
-import { randomBytes } from 'node:crypto';
-
-const MASK = (1n << 64n) - 1n;
-
-function fnv1a64(text: string): bigint {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * 0x100000001b3n) & MASK;
-  }
-  return hash;
-}
-
-/** Uniform numbers in [0, 1) from `seed` (decimal, < 2^64) and a stream name. */
-export function seededRandom(seed: string, stream: string): () => number {
-  let state = (BigInt(seed) ^ fnv1a64(stream)) & MASK;
-  return () => {
-    state = (state + 0x9e3779b97f4a7c15n) & MASK;
-    let z = state;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
-    z ^= z >> 31n;
-    return Number(z >> 11n) / 2 ** 53;
-  };
-}
-
-/** A fresh seed for a session that did not ask for one: 64 random bits, decimal. */
-export function randomSeed(): string {
-  return randomBytes(8).readBigUInt64BE().toString();
-}
-
-/** An integer in [0, n). */
-export function randomIndex(random: () => number, n: number): number {
-  return Math.min(n - 1, Math.floor(random() * n));
-}
-
-/** A Fisher–Yates shuffled copy. */
-export function shuffled<T>(values: readonly T[], random: () => number): T[] {
-  const out = [...values];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomIndex(random, i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
+import { randomIndex, shuffled } from '../../node/seeded-random.js';
 
 /** What ordering needs to know of a trial. */
 export interface OrderTrial {
@@ -102,7 +56,8 @@ export function orderTrials(trials: readonly OrderTrial[], random: () => number,
 
 /**
  * The stimuli of one trial as a rater meets them, item indices. single: [item]; 2afc: the
- * pair in random order; abx: the pair as A and B in random order, then X, one of them at random.
+ * pair in random order; abx: the pair as A and B in random order, then X, one of them at random
+ * (the builder then gives X that one's own rendering, so X is never A's or B's file).
  */
 export function presentTrial(format: 'single' | '2afc' | 'abx', items: readonly number[], random: () => number): number[] {
   if (format === 'single') return [items[0]!];

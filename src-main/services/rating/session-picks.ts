@@ -4,7 +4,8 @@
  * tried in (songs taken in turn, so one long song does not crowd the others out), and
  * ItemMaker, which turns candidates into item files in the staging folder until it has as
  * many as asked, skipping a candidate the audio rules refuse (silent, would clip) and saying
- * which and why when too few are left.
+ * which and why when too few are left, and renders an item again as a file of its own (a
+ * repeat, a catch trial's partner, an ABX trial's X).
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -19,14 +20,17 @@ import { describeFsError } from '../store/atomic-write.js';
 import { makeItemAudio, type ItemAudio, type ItemSpec } from './item-audio.js';
 import type { HeldOutLibrary, HeldOutWindow } from './held-out-regions.js';
 import type { StoredItem } from './rating-repository.js';
-import { seededRandom, shuffled } from './session-order.js';
+import { seededRandom, shuffled } from '../../node/seeded-random.js';
+
+/** Dither seeds are 32-bit (audio/dither.ts). */
+const DITHER_SEEDS = 2 ** 32;
 
 type Draft = ReturnType<typeof sessionDraftSchema.parse>;
 
 /** What building a session reads (the core's services fit). */
 export interface SessionDeps {
   library: HeldOutLibrary & { playbackPath(fileId: number): string };
-  generation: { list(): Take[]; get(takeId: number): Take; filePath(takeId: number): string };
+  takes: { list(): Take[]; get(takeId: number): Take; filePath(takeId: number): string };
   training: { get(modelId: number): Model };
   dataDir: string;
 }
@@ -55,7 +59,7 @@ export function pickTakes(deps: SessionDeps, draft: Draft, seed: string): Picked
   if (draft.takeIds) {
     if (new Set(draft.takeIds).size !== draft.takeIds.length) throw new AppError('INVALID_INPUT', 'a take is picked twice');
     const picked = draft.takeIds.map((id) => {
-      const take = deps.generation.get(id);
+      const take = deps.takes.get(id);
       const why = whyUnusable(take, draft.itemSeconds);
       if (why) throw new AppError('INVALID_INPUT', `${takeName(take)} cannot be used: ${why}`);
       return { take, model: modelOf(take) };
@@ -63,7 +67,7 @@ export function pickTakes(deps: SessionDeps, draft: Draft, seed: string): Picked
     return shuffled(picked, random);
   }
   const filter = draft.takeFilter;
-  const matching = deps.generation
+  const matching = deps.takes
     .list()
     .sort((a, b) => a.id - b.id)
     .filter((take) => take.status === 'ready')
@@ -110,23 +114,30 @@ export function pickWindows(windows: readonly HeldOutWindow[], random: () => num
   return out;
 }
 
-/** Makes item files in a staging folder. */
+/**
+ * Makes item files in a staging folder. Every rendering, kept or refused, takes the next dither
+ * seed after one drawn from the session seed ("dither" stream): the same session seed makes the
+ * same files, and no two renderings of a session share a dither.
+ */
 export class ItemMaker {
   #decoded: { fileId: number; rate: number; mono: Float32Array } | null = null;
+  #renderings = 0;
+  readonly #firstDitherSeed: number;
 
   constructor(
     private readonly deps: SessionDeps,
     private readonly staging: string,
-    private readonly spec: Omit<ItemSpec, 'lowpassHz'>,
-  ) {}
+    private readonly spec: Omit<ItemSpec, 'lowpassHz' | 'ditherSeed'>,
+    seed: string,
+  ) {
+    this.#firstDitherSeed = Math.floor(seededRandom(seed, 'dither')() * DITHER_SEEDS);
+  }
 
   /** Items of the first `count` candidates whose audio passes, cut from each take's middle. */
   async takes(candidates: readonly PickedTake[], count: number): Promise<MadeItem[]> {
     return this.#firstPassing(candidates, count, 'takes', ({ take }) => takeName(take), async ({ take, model }) => {
-      const bytes = await readFile(this.deps.generation.filePath(take.id));
-      const decoded = await decodeAudio(bytes, takeName(take));
       const start = Math.max(0, ((take.durationSeconds ?? 0) - this.spec.seconds) / 2);
-      const audio = await makeItemAudio(mixToMono(decoded.channels), decoded.sampleRate, start, { ...this.spec, lowpassHz: null });
+      const audio = await this.#takeAudio(take.id, takeName(take), start);
       return {
         ...this.#blank(),
         origin: 'generated',
@@ -149,7 +160,7 @@ export class ItemMaker {
   async windows(windows: readonly HeldOutWindow[], count: number, lowpassHz: number | null): Promise<MadeItem[]> {
     return this.#firstPassing(windows, count, 'real excerpts', (w) => `the excerpt at ${w.start.toFixed(1)} s`, async (window) => {
       const source = await this.#fileAudio(window.fileId);
-      const audio = await makeItemAudio(source.mono, source.rate, window.start, { ...this.spec, lowpassHz });
+      const audio = await makeItemAudio(source.mono, source.rate, window.start, this.#spec(lowpassHz));
       return {
         ...this.#blank(),
         origin: 'real',
@@ -161,6 +172,34 @@ export class ItemMaker {
         ...(await this.#write(audio)),
       };
     });
+  }
+
+  /**
+   * A take's or an excerpt's item made again from its source, as its own file with its own
+   * dither: the same audio within 2 LSB, never the same bytes, so a hash of the files cannot
+   * pair a presentation with another. A low-passed catch item is made again with the low-pass
+   * it was made with (`lowpassHz`, which every other item must not be given).
+   */
+  async again(item: MadeItem, lowpassHz: number | null): Promise<Pick<StoredItem, 'file' | 'loudnessLufs' | 'truePeakDbtp'>> {
+    if ((item.catchKind === 'lowpass') !== (lowpassHz !== null)) {
+      throw new AppError('INTERNAL', 'a low-passed catch item, and only one, is made again with its low-pass');
+    }
+    if (item.takeId !== null) return this.#write(await this.#takeAudio(item.takeId, `take ${item.takeId}`, item.sourceStart));
+    if (item.sourceFileId === null) throw new AppError('INTERNAL', 'an item has neither a take nor a source file');
+    const source = await this.#fileAudio(item.sourceFileId);
+    return this.#write(await makeItemAudio(source.mono, source.rate, item.sourceStart, this.#spec(lowpassHz)));
+  }
+
+  /** The spec of the next rendering: its own dither seed. */
+  #spec(lowpassHz: number | null): ItemSpec {
+    const ditherSeed = (this.#firstDitherSeed + this.#renderings++) % DITHER_SEEDS;
+    return { ...this.spec, lowpassHz, ditherSeed };
+  }
+
+  async #takeAudio(takeId: number, name: string, start: number): Promise<ItemAudio> {
+    const bytes = await readFile(this.deps.takes.filePath(takeId));
+    const decoded = await decodeAudio(bytes, name);
+    return makeItemAudio(mixToMono(decoded.channels), decoded.sampleRate, start, this.#spec(null));
   }
 
   async #firstPassing<T>(candidates: readonly T[], count: number, what: string, nameOf: (c: T) => string, make: (c: T) => Promise<MadeItem>): Promise<MadeItem[]> {
@@ -209,6 +248,7 @@ export class ItemMaker {
     return {
       catchKind: null,
       repeatOf: null,
+      xOf: null,
       takeId: null,
       clipId: null,
       modelId: null,

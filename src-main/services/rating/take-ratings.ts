@@ -1,5 +1,5 @@
 /**
- * What blind sessions said about each take, for the Takes view (issue 6 item 4: "ratings flow
+ * What blind sessions said about each take, for the Takes view (so that "ratings flow
  * back into the library"). Pure: the scored trials of submitted raters in, one TakeRating per
  * take out.
  *
@@ -13,7 +13,7 @@
  */
 import type { TakeRating } from '../../common/rating.js';
 import { isCorrect } from './rating-stats.js';
-import type { ScoredTrial } from './results.js';
+import type { ScoredTrial } from './scored-trial.js';
 
 export function takeRatings(scored: readonly ScoredTrial[]): TakeRating[] {
   const byTake = new Map<number, { ratings: number; judgedReal: number; musicality: number[]; inspiring: number }>();

@@ -4,17 +4,27 @@
  *
  * Writes are atomic: bytes go to a temporary name in the same folder, are flushed, then
  * renamed over the final name, so a crash or a full disk never leaves a half-written file
- * under a real key. Keys are validated so no caller can escape the store's root.
+ * under a real key. An import stages its files (written and flushed under temporary names)
+ * and places them (the renames) inside the library's write transaction, together with the
+ * row that names them; see LibraryService on why. Keys are validated so no caller can escape
+ * the store's root.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../common/errors.js';
-import { describeFsError, writeFileAtomic } from './atomic-write.js';
+import { describeFsError, writeFileAtomic, writeTempFile } from './atomic-write.js';
 
 const KEY_PATTERN = /^(files|playback|derived)\/[0-9a-f]{2}\/[0-9a-f]{64}[a-z0-9.-]{0,40}$/;
 
 export type StoreArea = 'files' | 'playback' | 'derived';
+
+/** Bytes written and flushed under a temporary name beside their key's file, not yet in place. */
+export interface StagedFile {
+  key: string;
+  temp: string;
+}
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -67,5 +77,61 @@ export class AudioStore {
 
   async remove(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  /** Writes bytes for `key` under a temporary name beside its file (STORAGE error on failure). */
+  async stage(key: string, bytes: Uint8Array): Promise<StagedFile> {
+    const target = this.pathOf(key);
+    try {
+      await mkdir(path.dirname(target), { recursive: true });
+    } catch (error) {
+      throw new AppError('STORAGE', `cannot write to the audio store (${describeFsError(error)})`);
+    }
+    return { key, temp: await writeTempFile(target, bytes, 'to the audio store') };
+  }
+
+  /**
+   * Moves a staged file to its key, or drops it when the key holds the file already (the same
+   * content: the key is its hash). Returns whether it placed it. Synchronous, for a transaction.
+   */
+  placeSync(staged: StagedFile): boolean {
+    const target = this.pathOf(staged.key);
+    if (existsSync(target)) {
+      rmSync(staged.temp, { force: true });
+      return false;
+    }
+    renameSync(staged.temp, target);
+    return true;
+  }
+
+  /** Removes a staged file that will not be placed; never throws. */
+  async discard(staged: StagedFile): Promise<void> {
+    await rm(staged.temp, { force: true }).catch(() => undefined);
+  }
+
+  /** Removes the file of `key`, synchronously (inside a transaction). */
+  removeSync(key: string): void {
+    rmSync(this.pathOf(key), { force: true });
+  }
+
+  /** Every key with a file in `area` (temporary names are not keys). */
+  keysSync(area: StoreArea): string[] {
+    const keys: string[] = [];
+    const root = path.join(this.root, area);
+    for (const prefix of readNames(root)) {
+      for (const name of readNames(path.join(root, prefix))) {
+        const key = `${area}/${prefix}/${name}`;
+        if (KEY_PATTERN.test(key)) keys.push(key);
+      }
+    }
+    return keys;
+  }
+}
+
+function readNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

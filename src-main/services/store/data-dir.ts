@@ -7,8 +7,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
-import { AppError } from '../common/errors.js';
-import { describeFsError } from './store/atomic-write.js';
+import { AppError } from '../../common/errors.js';
+import { describeFsError } from './atomic-write.js';
 
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   const chosen = flag ?? env.EUREKA_DATA_DIR;

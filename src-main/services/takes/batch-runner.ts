@@ -8,8 +8,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorPayload } from '../../common/errors.js';
-import type { GenerationProgressEvent, TakeCheckpoint } from '../../common/generation.js';
-import type { WorkerLauncher, WorkerProcess } from '../training/worker-process.js';
+import { TAKE_FAILURE, type GenerationProgressEvent, type TakeCheckpoint } from '../../common/generation.js';
+import type { WorkerLauncher, WorkerProcess } from '../../node/worker-process.js';
 import { takeFileOf, workerMessageSchema, type GenerationJob, type WorkerMessage } from './protocol.js';
 import type { TakeRepository } from './take-repository.js';
 
@@ -27,13 +27,6 @@ export interface BatchSpec {
   /** The takes to make, in order (queued rows). */
   takeIds: number[];
 }
-
-/** Why unanswered takes fail. */
-export const FAILURE = {
-  cancelled: 'cancelled',
-  closed: 'interrupted: Eureka was closed while it generated',
-  silent: 'the generation worker stopped without a word',
-} as const;
 
 /** How long a worker that sent its last message gets to exit by itself. */
 const TERMINAL_GRACE_MS = 1000;
@@ -169,7 +162,7 @@ export class BatchRun {
     const terminal = this.#terminal;
     const reason =
       this.#stopReason ??
-      (terminal?.type === 'failed' ? terminal.error.message : (exitReason ?? FAILURE.silent));
+      (terminal?.type === 'failed' ? terminal.error.message : (exitReason ?? TAKE_FAILURE.silent));
     this.#failUnanswered(reason);
     await this.#removeTornFiles();
     this.#resolveEnded();

@@ -6,8 +6,11 @@
  */
 import path from 'node:path';
 import type { NativeAddon } from '../../addon/binding.js';
-import { ensureOnnx, ONNX_DIR, OnnxPyramid } from './onnx/index.js';
-import { loadModelSource, renderTake } from './render/index.js';
+import { MODEL_FILES } from '../models/model-files.js';
+import { loadModelSource } from '../models/model-source.js';
+import { ensureOnnx } from '../models/onnx/export.js';
+import { OnnxPyramid } from './onnx/onnx-pyramid.js';
+import { renderTake } from './render/index.js';
 import type { GenerationEngine, OpenedModel } from './run-generation.js';
 
 export function createOnnxEngine(addon: NativeAddon): GenerationEngine {
@@ -15,7 +18,7 @@ export function createOnnxEngine(addon: NativeAddon): GenerationEngine {
     async open(modelDir, executionProvider): Promise<OpenedModel> {
       const manifest = await ensureOnnx(addon, modelDir);
       const source = await loadModelSource(modelDir);
-      const pyramid = await OnnxPyramid.open(path.join(modelDir, ONNX_DIR), { executionProvider });
+      const pyramid = await OnnxPyramid.open(path.join(modelDir, MODEL_FILES.onnx), { executionProvider });
       const context = { pyramid, source, noise: (seed: bigint, lengths: number[]) => addon.generationNoise(seed, lengths) };
       return {
         checkpoint: { scales: manifest.scales.length, configHash: manifest.configHash },

@@ -8,7 +8,7 @@ import type { NativeAddon } from '../../addon/binding.js';
 import { AppError } from '../../common/errors.js';
 import type { ModeAvailability } from '../../common/generation.js';
 import type { Model } from '../../common/training.js';
-import { ensureOnnx } from './onnx/export.js';
+import { ensureOnnx } from '../models/onnx/export.js';
 import { modeAvailability } from './render/mode-availability.js';
 
 export async function describeModes(addon: NativeAddon, model: Model, modelDir: string): Promise<ModeAvailability[]> {

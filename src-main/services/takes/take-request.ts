@@ -3,7 +3,6 @@
  * the settings (the length a mode fixes, extend's input rate) and the seeds (seed, seed+1, …
  * modulo 2^64, the first one random when none is given).
  */
-import { randomBytes } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
 import { DEFAULT_TAKE_SECONDS, type GenerationMode, type ModeAvailability, type TakeSettings } from '../../common/generation.js';
 import type { Model } from '../../common/training.js';
@@ -37,10 +36,6 @@ export function takeSettingsFor(
 export function batchSeeds(first: string, count: number): string[] {
   const start = BigInt(first);
   return Array.from({ length: count }, (_, i) => ((start + BigInt(i)) % SEED_SPACE).toString());
-}
-
-export function randomSeed(): string {
-  return randomBytes(8).readBigUInt64BE().toString();
 }
 
 /** extend's input rate: the one asked for (if the pyramid accepts it), else half the top rate, else the highest accepted. */

@@ -11,13 +11,12 @@
  * folder with them (modelsChanged).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppError } from '../../common/errors.js';
 import {
   GENERATION_MODES,
+  TAKE_FAILURE,
   generateRequestSchema,
   takePatchSchema,
   type GenerateRequest,
@@ -27,16 +26,16 @@ import {
   type TakePatch,
 } from '../../common/generation.js';
 import type { Model } from '../../common/training.js';
-import { packagePath } from '../../node/package-root.js';
-import { isProcessAlive } from '../training/training-service.js';
-import type { WorkerLauncher } from '../training/worker-process.js';
-import { BatchRun, FAILURE } from './batch-runner.js';
+import { isProcessAlive } from '../../node/process-alive.js';
+import { randomSeed } from '../../node/seeded-random.js';
+import type { WorkerLauncher } from '../../node/worker-process.js';
+import { BatchRun } from './batch-runner.js';
 import type { TakeFilter, TakeRepository } from './take-repository.js';
-import { batchSeeds, randomSeed, takeSettingsFor, whyNotReady } from './take-request.js';
+import { batchSeeds, takeSettingsFor, whyNotReady } from './take-request.js';
 
 export { whyNotReady } from './take-request.js';
 
-export interface GenerationEvents {
+export interface TakesEvents {
   progress(event: GenerationProgressEvent): void;
   changed(takeIds: number[], modelIds: number[]): void;
 }
@@ -48,7 +47,7 @@ export interface ModelDirectory {
   modelDir(modelId: number): string;
 }
 
-export interface GenerationServiceOptions {
+export interface TakesServiceOptions {
   dataDir: string;
   launch: WorkerLauncher;
   workerScript: string;
@@ -57,7 +56,7 @@ export interface GenerationServiceOptions {
   describeModes(model: Model, modelDir: string): Promise<ModeAvailability[]>;
   /** The onnxruntime execution provider batches ask for [auto]. */
   executionProvider?: 'auto' | 'cpu' | 'cuda';
-  events: GenerationEvents;
+  events: TakesEvents;
 }
 
 interface QueuedBatch {
@@ -67,9 +66,9 @@ interface QueuedBatch {
   executionProvider: 'auto' | 'cpu' | 'cuda';
 }
 
-export class GenerationService {
+export class TakesService {
   readonly #repo: TakeRepository;
-  readonly #options: GenerationServiceOptions;
+  readonly #options: TakesServiceOptions;
   readonly #queue: QueuedBatch[] = [];
   #active: BatchRun | null = null;
   readonly #waiters = new Set<() => void>();
@@ -77,7 +76,7 @@ export class GenerationService {
   readonly #swept: Promise<void>;
   #disposed = false;
 
-  constructor(repo: TakeRepository, options: GenerationServiceOptions) {
+  constructor(repo: TakeRepository, options: TakesServiceOptions) {
     this.#repo = repo;
     this.#options = options;
     const orphans = repo.markOrphansFailed(isProcessAlive);
@@ -158,11 +157,11 @@ export class GenerationService {
 
   /** Stops a batch of this process: the take in progress and the queued ones fail as cancelled. */
   cancel(batchId: string): { cancelled: number } {
-    if (this.#active?.batchId === batchId) return { cancelled: this.#active.stop(FAILURE.cancelled) };
+    if (this.#active?.batchId === batchId) return { cancelled: this.#active.stop(TAKE_FAILURE.cancelled) };
     const queued = this.#queue.findIndex((batch) => batch.batchId === batchId);
     if (queued >= 0) {
       const [batch] = this.#queue.splice(queued, 1);
-      const failed = this.#repo.fail(batch!.takeIds, FAILURE.cancelled);
+      const failed = this.#repo.fail(batch!.takeIds, TAKE_FAILURE.cancelled);
       this.#changed(failed);
       this.#notify();
       return { cancelled: failed.length };
@@ -240,10 +239,10 @@ export class GenerationService {
   /** Fails queued batches, stops the running one (its takes fail as interrupted) and waits for its worker. */
   async dispose(): Promise<void> {
     this.#disposed = true;
-    for (const batch of this.#queue.splice(0)) this.#changed(this.#repo.fail(batch.takeIds, FAILURE.closed));
+    for (const batch of this.#queue.splice(0)) this.#changed(this.#repo.fail(batch.takeIds, TAKE_FAILURE.closed));
     const active = this.#active;
     if (active) {
-      active.stop(FAILURE.closed);
+      active.stop(TAKE_FAILURE.closed);
       await active.ended;
     }
     await this.#swept;
@@ -307,14 +306,4 @@ export class GenerationService {
     const ids = names.filter((name) => /^[1-9]\d*$/.test(name)).map(Number);
     await this.modelsChanged(ids).catch(() => undefined);
   }
-}
-
-/**
- * The worker script next to the running code (core.ts passes its sibling URL), or tsc's build
- * when the TypeScript sources run directly (jest): a process cannot be forked from a .ts file.
- */
-export function resolveGenerationWorkerScript(sibling: URL): string {
-  const beside = fileURLToPath(sibling);
-  if (existsSync(beside)) return beside;
-  return packagePath('out', 'node', 'src-main', 'workers', 'generation-worker.js');
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../../common/errors.js';
 import {
   modelSchema,
+  RESUMABLE_STATUSES,
   scaleRecordSchema,
   trainingPlanSchema,
   type Model,
@@ -49,9 +50,6 @@ interface ModelRow {
   started_at: string | null;
   finished_at: string | null;
 }
-
-/** Statuses a job can be resumed from. */
-export const RESUMABLE: readonly ModelStatus[] = ['failed', 'cancelled', 'interrupted'];
 
 const now = (): string => new Date().toISOString();
 
@@ -160,8 +158,8 @@ export class ModelRepository {
   /** failed/cancelled/interrupted → queued. */
   requeue(id: number): boolean {
     const result = this.db
-      .prepare(`UPDATE models SET status = 'queued', error = NULL WHERE id = ? AND status IN (${RESUMABLE.map(() => '?').join(', ')})`)
-      .run(id, ...RESUMABLE);
+      .prepare(`UPDATE models SET status = 'queued', error = NULL WHERE id = ? AND status IN (${RESUMABLE_STATUSES.map(() => '?').join(', ')})`)
+      .run(id, ...RESUMABLE_STATUSES);
     return result.changes === 1;
   }
 

@@ -6,7 +6,7 @@
  * The cost model: one epoch of a scale with C channels on N samples takes
  *   fixed(C) + perSample(C)·N  (one D step and one G step, measured by the probe)
  *   + REDRAW_SHARE · Σ_{coarser j} perSample(C_j)·N_j  (redrawing `prev` through the frozen
- * generators: one G forward each, about 1/21 of an epoch's work by caw-spec §5's count
+ * generators: one G forward each, about 1/21 of an epoch's work by docs/caw-spec.md §5's count
  * 6·F_G + 15·F_D with F_G ≈ F_D).
  */
 import { AppError } from '../../common/errors.js';

@@ -18,7 +18,7 @@ import {
 /** What the worker needs to run one job; everything else is in the model's folder. */
 export const workerJobSchema = z.object({
   modelId: idSchema,
-  /** The model's folder (absolute): source.f32/json in, checkpoints and previews out. */
+  /** The model's folder (absolute; services/models/model-files.ts): source.f32/json in, checkpoints and previews out. */
   modelDir: z.string().min(1),
   preset: presetNameSchema,
   seed: seedTextSchema,
@@ -69,27 +69,3 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('failed'), error: errorPayloadSchema }),
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
-
-/** The clip facts the service writes next to source.f32 when it creates a model. */
-export const sourceInfoSchema = z.object({
-  sampleRate: z.number().int().positive(),
-  samples: z.number().int().positive(),
-  label: z.enum(['U', 'V', 'gap']),
-  /** For gap clips: the hole, seconds from the clip's start. */
-  hole: z.object({ start: z.number().nonnegative(), end: z.number().positive() }).nullable(),
-});
-export type SourceInfo = z.infer<typeof sourceInfoSchema>;
-
-/** File names inside a model's folder. */
-export const MODEL_FILES = {
-  source: 'source.f32',
-  sourceInfo: 'source.json',
-  signal: 'signal.f32',
-  plan: 'plan.json',
-  losses: 'losses.ndjson',
-  previews: 'previews',
-} as const;
-
-export function previewFileName(scale: number, kind: 'fake' | 'rec'): string {
-  return `scale-${scale}-${kind}.wav`;
-}

@@ -4,24 +4,27 @@
  * addon, and after every finished scale write that scale's previews (a generated take and the
  * reconstruction, as WAV). Reports through `emit`; the parent owns the database.
  *
- * Files in the model folder (protocol.ts MODEL_FILES): source.f32 + source.json (written by the
- * service), signal.f32 and plan.json (written here once, reused by a resume), the native
+ * Files in the model folder (services/models/model-files.ts): source.f32 + source.json (written
+ * by the service), signal.f32 and plan.json (written here once, reused by a resume), the native
  * trainer's scale-<s>.ckpt and manifest.json, previews/scale-<s>-{fake,rec}.wav, and once every
- * scale is trained the generators' ONNX export in onnx/ (services/generation/onnx/export.ts).
+ * scale is trained the generators' ONNX export in onnx/ (services/models/onnx/export.ts).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { NativeAddon, TrainOptions, TrainingProgress } from '../../addon/binding.js';
 import { AppError } from '../../common/errors.js';
 import type { EpochLosses, ScaleRecord, TrainingPlan } from '../../common/training.js';
 import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
-import { exportOnnx } from '../generation/onnx/export.js';
+import { readFloat32File, writeFloat32File } from '../models/float32-file.js';
+import { MODEL_FILES } from '../models/model-files.js';
+import { readSourceInfo } from '../models/model-source.js';
+import { exportOnnx } from '../models/onnx/export.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { makePlan, channelsToProbe } from './planner.js';
 import { loadPreset } from './presets.js';
 import { measureCosts, ProbeCancelled } from './probe.js';
-import { MODEL_FILES, previewFileName, sourceInfoSchema, type WorkerJob, type WorkerMessage } from './protocol.js';
+import type { WorkerJob, WorkerMessage } from './protocol.js';
 
 /** Previews below this rate are upsampled to it, so every browser plays them. */
 const PREVIEW_MIN_RATE = 16_000;
@@ -40,7 +43,7 @@ export async function runTrainingJob(
   emit: (message: WorkerMessage) => void,
 ): Promise<void> {
   const started = performance.now();
-  const info = sourceInfoSchema.parse(JSON.parse(await readFile(path.join(job.modelDir, MODEL_FILES.sourceInfo), 'utf8')));
+  const info = await readSourceInfo(job.modelDir);
   let plan = job.plan;
   let signal: Float32Array;
   if (plan === null) {
@@ -69,14 +72,14 @@ export async function runTrainingJob(
       mode: job.mode,
       spentSeconds: (performance.now() - started) / 1000,
     });
-    const source = await readFloats(path.join(job.modelDir, MODEL_FILES.source));
+    const source = await readFloat32File(path.join(job.modelDir, MODEL_FILES.source));
     signal = await resample(source, info.sampleRate, plan.topRate);
     plan = withActualLengths(plan, signal.length);
-    await writeFileAtomic(path.join(job.modelDir, MODEL_FILES.signal), floatBytes(signal));
+    await writeFloat32File(path.join(job.modelDir, MODEL_FILES.signal), signal);
     await writeFileAtomic(path.join(job.modelDir, MODEL_FILES.plan), `${JSON.stringify(plan, null, 2)}\n`);
     emit({ type: 'planned', plan });
   } else {
-    signal = await readFloats(path.join(job.modelDir, MODEL_FILES.signal));
+    signal = await readFloat32File(path.join(job.modelDir, MODEL_FILES.signal));
   }
   if (control.cancelled) return emit({ type: 'finished', cancelled: true, scalesDone: 0, scalesTotal: plan.scales.length });
 
@@ -203,7 +206,7 @@ class Previews {
     const previews: ScaleRecord['previews'] = [];
     for (const [kind, audio] of [['fake', fake], ['rec', rec]] as const) {
       if (audio.sampleRate !== level.rate) continue; // a later scale landed first: see the class note
-      await writeFileAtomic(path.join(dir, previewFileName(scale, kind)), await previewWav(audio.samples, audio.sampleRate));
+      await writeFileAtomic(path.join(dir, MODEL_FILES.preview(scale, kind)), await previewWav(audio.samples, audio.sampleRate));
       previews.push(kind);
     }
     return {
@@ -228,16 +231,4 @@ async function previewWav(samples: Float32Array, rate: number): Promise<Uint8Arr
   const playable = outRate === rate ? scaled : await resample(scaled, rate, outRate, 'medium');
   for (let i = 0; i < playable.length; i++) playable[i] = Math.max(-1, Math.min(1, playable[i]!));
   return encodeWav({ sampleRate: outRate, channels: [playable] }, { bitDepth: 16 });
-}
-
-async function readFloats(file: string): Promise<Float32Array> {
-  const bytes = await readFile(file);
-  if (bytes.byteLength % 4 !== 0 || bytes.byteLength === 0) throw new AppError('INTERNAL', `${path.basename(file)} is damaged`);
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
-}
-
-export function floatBytes(samples: Float32Array): Uint8Array {
-  return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
 }

@@ -8,13 +8,14 @@
  * found at start-up; 'own' (the CLI) runs only the jobs this process was asked to run.
  * A job found 'running' under a process that no longer exists is marked interrupted.
  */
-import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { AudioFile, Clip, Song } from '../../common/dto.js';
 import { AppError, toErrorPayload } from '../../common/errors.js';
 import { formatSeconds } from '../../common/format-time.js';
 import {
   lossPointSchema,
+  RESUMABLE_STATUSES,
   trainRequestSchema,
   type LossPoint,
   type Model,
@@ -23,18 +24,32 @@ import {
   type TrainingProgressEvent,
   type TrainRequest,
 } from '../../common/training.js';
-import type { LibraryService } from '../library/library-service.js';
-import { writeFileAtomic } from '../store/atomic-write.js';
+import { isProcessAlive } from '../../node/process-alive.js';
+import { randomSeed } from '../../node/seeded-random.js';
+import type { WorkerLauncher, WorkerProcess } from '../../node/worker-process.js';
+import { MODEL_FILES, modelDirOf } from '../models/model-files.js';
+import { writeSourceFiles } from '../models/model-source.js';
 import { forecastRemaining } from './planner.js';
 import { listPresets, loadPreset } from './presets.js';
-import { MODEL_FILES, previewFileName, sourceInfoSchema, workerMessageSchema, type WorkerJob, type WorkerMessage } from './protocol.js';
-import { floatBytes } from './run-training.js';
-import { ModelRepository, RESUMABLE } from './model-repository.js';
-import type { WorkerLauncher, WorkerProcess } from './worker-process.js';
+import { workerMessageSchema, type WorkerJob, type WorkerMessage } from './protocol.js';
+import { ModelRepository } from './model-repository.js';
 
 export interface TrainingEvents {
   progress(event: TrainingProgressEvent): void;
   changed(modelIds: number[]): void;
+}
+
+/**
+ * The clips a model is made from, as the library knows them (core.ts passes the library
+ * service): the clip, its song and file, and its audio prepared for the trainer.
+ */
+export interface ClipSource {
+  /** Each throws NOT_FOUND when there is no such row. */
+  getClip(clipId: number): Clip;
+  getSong(songId: number): Song;
+  getFile(fileId: number): AudioFile;
+  /** The clip as mono float samples at `sampleRate`. */
+  trainingAudio(clipId: number, sampleRate: number): Promise<{ samples: Float32Array }>;
 }
 
 export interface TrainingServiceOptions {
@@ -73,16 +88,16 @@ interface ActiveJob {
 
 export class TrainingService {
   readonly #repo: ModelRepository;
-  readonly #library: LibraryService;
+  readonly #clips: ClipSource;
   readonly #options: TrainingServiceOptions;
   #active: ActiveJob | null = null;
   readonly #waiters = new Map<number, (() => void)[]>();
   readonly #own = new Set<number>();
   #disposed = false;
 
-  constructor(repo: ModelRepository, library: LibraryService, options: TrainingServiceOptions) {
+  constructor(repo: ModelRepository, clips: ClipSource, options: TrainingServiceOptions) {
     this.#repo = repo;
-    this.#library = library;
+    this.#clips = clips;
     this.#options = options;
     const orphans = repo.markOrphansInterrupted(isProcessAlive);
     if (orphans.length > 0) options.events.changed(orphans);
@@ -103,7 +118,7 @@ export class TrainingService {
 
   /** The folder holding a model's checkpoints and previews. */
   modelDir(modelId: number): string {
-    return path.join(this.#options.dataDir, 'models', String(modelId));
+    return modelDirOf(this.#options.dataDir, modelId);
   }
 
   /** A preview WAV of a finished scale (NOT_FOUND unless it was written). */
@@ -111,7 +126,7 @@ export class TrainingService {
     const model = this.#repo.get(modelId);
     const record = model.scales.find((s) => s.scale === scale);
     if (!record?.previews.includes(kind)) throw new AppError('NOT_FOUND', `model ${modelId} has no ${kind} preview of scale ${scale}`);
-    return path.join(this.modelDir(modelId), MODEL_FILES.previews, previewFileName(scale, kind));
+    return path.join(this.modelDir(modelId), MODEL_FILES.previews, MODEL_FILES.preview(scale, kind));
   }
 
   /**
@@ -124,16 +139,16 @@ export class TrainingService {
     if (request.budgetSeconds !== undefined && !preset.budget) {
       throw new AppError('INVALID_INPUT', `the ${preset.name} preset has no time budget (only quick plans to one)`);
     }
-    const clip = this.#library.getClip(request.clipId);
+    const clip = this.#clips.getClip(request.clipId);
     if (request.mode !== undefined && clip.label === 'gap') {
       throw new AppError('INVALID_INPUT', `clip ${clip.id} is a gap clip: it trains in inpainting mode, not ${request.mode}`);
     }
-    const song = this.#library.getSong(clip.songId);
-    const file = this.#library.getFile(clip.fileId);
+    const song = this.#clips.getSong(clip.songId);
+    const file = this.#clips.getFile(clip.fileId);
     const { device, reason } = this.#options.chooseDevice(request.device);
     const highest = Math.max(preset.topRate, ...(preset.budget?.ladder.map((rung) => rung.topRate) ?? []));
     const sourceRate = Math.max(1000, Math.min(highest, file.sampleRate));
-    const audio = await this.#library.trainingAudio(clip.id, sourceRate);
+    const audio = await this.#clips.trainingAudio(clip.id, sourceRate);
     const id = this.#repo.insert({
       clipId: clip.id,
       songId: song.id,
@@ -151,14 +166,12 @@ export class TrainingService {
     const dir = this.modelDir(id);
     try {
       await mkdir(dir, { recursive: true });
-      const info = sourceInfoSchema.parse({
+      await writeSourceFiles(dir, audio.samples, {
         sampleRate: sourceRate,
         samples: audio.samples.length,
         label: clip.label,
         hole: clip.holeStart !== null && clip.holeEnd !== null ? { start: clip.holeStart - clip.start, end: clip.holeEnd - clip.start } : null,
       });
-      await writeFileAtomic(path.join(dir, MODEL_FILES.source), floatBytes(audio.samples));
-      await writeFileAtomic(path.join(dir, MODEL_FILES.sourceInfo), `${JSON.stringify(info, null, 2)}\n`);
     } catch (error) {
       this.#repo.delete(id);
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
@@ -173,7 +186,7 @@ export class TrainingService {
   /** Queues a failed, cancelled or interrupted model again; it continues after its last finished scale. */
   resume(modelId: number): Model {
     const model = this.#repo.get(modelId);
-    if (!RESUMABLE.includes(model.status)) {
+    if (!RESUMABLE_STATUSES.includes(model.status)) {
       throw new AppError('INVALID_INPUT', `model ${modelId} is ${model.status}: only a failed, cancelled or interrupted model can resume`);
     }
     if (!this.#repo.requeue(modelId)) throw new AppError('INVALID_INPUT', `model ${modelId} changed state meanwhile; try again`);
@@ -441,21 +454,6 @@ export class TrainingService {
   #withProgress(model: Model): Model {
     const active = this.#active;
     return active?.modelId === model.id && model.status === 'running' ? { ...model, progress: active.progress } : model;
-  }
-}
-
-function randomSeed(): string {
-  return randomBytes(8).readBigUInt64BE().toString();
-}
-
-/** Whether a process exists (signal 0 checks without sending anything). */
-export function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,15 +1,16 @@
 /**
  * The clip editor's state: which song and file are open, which clip is selected, the label new
- * clips get, zoom and loop. Actions go through the library store (the only path to the core)
- * and report refusals as notices; each returns whether the core accepted the change, so the
+ * clips get, zoom and loop. Actions go through the library store (the only path to the core,
+ * seen here as {@link EditorLibrary}) and report refusals as notices; each returns whether the core accepted the change, so the
  * waveform can put a dragged region back when it did not.
  */
 import type { AudioFile, Clip, ClipLabel, ClipPatch, ClipSplit, Song } from '@common/dto.js';
 import { defaultHole, holeFits } from '@common/clip-geometry.js';
 import { MIN_CLIP_SECONDS } from '@common/limits.js';
-import { errorMessage } from '../lib/api.js';
-import { latestFile, type LibraryStore } from './library.svelte.js';
-import type { NoticeStore } from './notices.svelte.js';
+import { errorMessage } from '../shell/api.js';
+import type { NoticeStore } from '../shell/notices.svelte.js';
+import { latestFile } from '../ui/song-files.js';
+import type { EditorLibrary } from './ports.js';
 
 /** Zoom slider positions map to pixels per second on a log scale between "fit" and this. */
 export const MAX_PX_PER_SEC = 2000;
@@ -17,7 +18,7 @@ export const MAX_PX_PER_SEC = 2000;
 export const ZOOM_STEP = 0.08;
 
 export class EditorStore {
-  readonly #library: LibraryStore;
+  readonly #library: EditorLibrary;
   readonly #notices: NoticeStore;
 
   songId = $state<number | null>(null);
@@ -57,7 +58,7 @@ export class EditorStore {
     return this.clips.find((clip) => clip.id === this.selectedClipId) ?? null;
   }
 
-  constructor(library: LibraryStore, notices: NoticeStore) {
+  constructor(library: EditorLibrary, notices: NoticeStore) {
     this.#library = library;
     this.#notices = notices;
   }

@@ -1,7 +1,7 @@
 /**
  * The Export dialog's logic, kept out of the component so it can be tested: which takes can go
- * (ready, with their file) and which are ticked at first (the kept ones, else the selected
- * take), the DAW checkboxes ↔ the request's format, what the tempo and destination fields
+ * (ready, with their file), in what order it lists them (kept first, then newest) and which
+ * are ticked at first (the kept ones, else the selected take), the DAW checkboxes ↔ the request's format, what the tempo and destination fields
  * accept, the request the form makes, and the progress and "Reveal" wording. Pure functions.
  */
 // Relative, not @common: jest and the Node type check load this file too (see its test).
@@ -39,6 +39,13 @@ export type ExportFormErrors = Partial<Record<'takes' | 'daws' | 'tempo' | 'song
 /** Takes that can be exported: finished, with their file still there. */
 export function exportableTakes(takes: readonly Take[]): Take[] {
   return takes.filter((take) => take.status === 'ready' && take.hasFile);
+}
+
+/** What the dialog lists: the exportable takes, the kept ones first, then newest first. */
+export function exportChoices(takes: readonly Take[]): Take[] {
+  return exportableTakes(takes).toSorted(
+    (a, b) => Number(b.verdict === 'kept') - Number(a.verdict === 'kept') || b.id - a.id,
+  );
 }
 
 /**

@@ -6,9 +6,9 @@
  * values of the last export are kept for the window's life, so the dialog reopens as it was.
  */
 import type { ExportDefaults, ExportProgressEvent, ExportResult } from '@common/export.js';
-import { errorMessage, type Api } from '../lib/api.js';
-import { exportFormErrors, toExportRequest, type ExportFormValues } from '../lib/export-form.js';
-import type { NoticeStore } from './notices.svelte.js';
+import { errorMessage, type Api } from '../shell/api.js';
+import { exportFormErrors, toExportRequest, type ExportFormValues } from './export-form.js';
+import type { NoticeStore } from '../shell/notices.svelte.js';
 
 /** A folder "Reveal" was asked for, and what the host did. */
 export interface RevealedFolder {

@@ -5,8 +5,8 @@
  * A file that failed keeps its one-line reason on screen until the person dismisses it.
  */
 import type { ImportProgress } from '@common/dto.js';
-import { errorMessage, type Api } from '../lib/api.js';
-import { batches, readBytes, screenFiles } from '../lib/dropped-files.js';
+import { errorMessage, type Api } from '../shell/api.js';
+import { batches, readBytes, screenFiles } from './dropped-files.js';
 import type { LibraryStore } from './library.svelte.js';
 
 /** Where an import stands. */
@@ -137,9 +137,12 @@ export class ImportStore {
       return;
     }
     try {
-      const { files: imported } = await this.#api.invoke('library:import-files', { files: sources });
+      const { files: imported, failures } = await this.#api.invoke('library:import-files', { files: sources });
       const current = this.#job(key);
       if (!current) return;
+      // Usually heard already as progress events; a file refused before the import began (web
+      // mode's upload checks a header as its first bytes arrive) is only in the answer.
+      for (const { error } of failures) if (!current.failures.includes(error.message)) current.failures.push(error.message);
       current.imported = imported.length;
       current.fraction = 1;
       current.state = current.failures.length > 0 || imported.length === 0 ? 'failed' : 'done';

@@ -3,20 +3,12 @@
  * Every change goes through the core; the local copy is replaced with what the core answered
  * (never guessed), and `library:did-change` (another window or web client of the same core) triggers a reload.
  */
-import type { AudioFile, Clip, ClipDraft, ClipPatch, Song } from '@common/dto.js';
-import { errorMessage, type Api } from '../lib/api.js';
+import type { Clip, ClipDraft, ClipPatch, Song } from '@common/dto.js';
+import { errorMessage, type Api } from '../shell/api.js';
 
 /** Clips in the order a timeline shows them. */
 function byStart(a: Clip, b: Clip): number {
   return a.start - b.start || a.id - b.id;
-}
-
-/** The file a song's editor opens by default: the most recently imported one. */
-export function latestFile(song: Song): AudioFile | undefined {
-  return song.files.reduce<AudioFile | undefined>(
-    (latest, file) => (latest === undefined || file.id > latest.id ? file : latest),
-    undefined,
-  );
 }
 
 export class LibraryStore {

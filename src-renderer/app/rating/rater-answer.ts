@@ -1,6 +1,6 @@
 /**
  * The rater screen's logic, apart from drawing: the questionnaire's state and the Answer it
- * makes (the seed's form for single items; a choice for pairs and ABX), what is still missing,
+ * makes (the form of docs/listening-tests.md §1 for single items; a choice for pairs and ABX), what is still missing,
  * the final questionnaire, and which key does what. Pure, so the keyboard map and the rules
  * ("how easy" only when judged fake) are tested without a browser.
  */
@@ -123,7 +123,7 @@ export function raterKeyAction(format: SessionFormat, key: string, previous: num
   return null;
 }
 
-/** Musicality's scale ends, as the seed's form named them. */
+/** Musicality's scale ends, as the form of docs/listening-tests.md §1 named them. */
 export const MUSICALITY_ENDS = { low: 'Terrible', high: 'Quite good' } as const;
 
 export const EASE_NAMES: Record<DetectionEase, string> = {

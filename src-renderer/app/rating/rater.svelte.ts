@@ -7,7 +7,7 @@
  * did reach the core before the connection dropped is not asked for twice.
  */
 import type { Answer, FinalAnswers, RaterProgress } from '@common/rating.js';
-import { errorMessage, type Api } from '../lib/api.js';
+import { errorMessage, type Api } from '../shell/api.js';
 
 export class RaterStore {
   raterId = $state<number | null>(null);

@@ -43,7 +43,7 @@ export interface BuilderValues {
   seed: string;
 }
 
-/** A fresh form: the seed's 8 generated + 2 real single-stimulus items of 30 s. */
+/** A fresh form: the protocol's 8 generated + 2 real single-stimulus items of 30 s. */
 export function initialBuilderValues(): BuilderValues {
   return {
     name: '',

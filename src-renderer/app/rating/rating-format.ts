@@ -1,9 +1,9 @@
 /**
- * How rating statistics read in the Results view and the Takes list: shares as "62 % (5/8)",
- * p-values ("p = 0.031", "p < 0.001"), d′, musicality "6.2 (5.1–7.3)", and a take's ratings in
- * one short cell. Pure; an absent statistic reads as an em dash, never as 0.
+ * How rating statistics read in the Results view: shares as "62 % (5/8)", p-values
+ * ("p = 0.031", "p < 0.001"), d′, musicality "6.2 (5.1–7.3)". Pure; an absent statistic reads
+ * as an em dash, never as 0. (A take's ratings in the Takes list: takes/take-ratings.ts.)
  */
-import type { Proportion, RatingStats, TakeRating } from '../../../src-main/common/rating.js';
+import type { Proportion, RatingStats } from '../../../src-main/common/rating.js';
 
 const DASH = '—';
 
@@ -50,21 +50,6 @@ export function accuracyVerdict(stats: RatingStats): string {
   if (stats.accuracy.of === 0 || stats.binomialP === null) return 'No detection answers yet.';
   if (stats.binomialP < 0.05) return 'Better than chance: the listeners can tell real from generated.';
   return 'Not distinguishable from guessing (50 %): the fakes could not be told apart reliably.';
-}
-
-/** A take's ratings in one cell: "3× · 1 real · 6.3". */
-export function formatTakeRating(rating: TakeRating | undefined): string {
-  if (!rating || rating.ratings === 0) return '';
-  const parts = [`${rating.ratings}×`, `${rating.judgedReal} real`];
-  if (rating.musicalityMean !== null) parts.push(rating.musicalityMean.toFixed(1));
-  return parts.join(' · ');
-}
-
-/** A take's ratings as a sentence, for the tooltip. */
-export function describeTakeRating(rating: TakeRating | undefined): string {
-  if (!rating || rating.ratings === 0) return 'Not rated in a submitted session yet';
-  const musicality = rating.musicalityMean === null ? '' : `; musicality ${rating.musicalityMean.toFixed(1)} of 10`;
-  return `Rated ${rating.ratings} time${rating.ratings === 1 ? '' : 's'}: judged real ${rating.judgedReal}, inspiring ${rating.inspiring}${musicality}`;
 }
 
 /** The breakdown keys' names as column headers. */

@@ -7,8 +7,8 @@
  */
 import type { Take } from '@common/generation.js';
 import type { SessionDraft, SessionResults, SessionSummary } from '@common/rating.js';
-import { errorMessage, type Api } from '../lib/api.js';
-import type { NoticeStore } from './notices.svelte.js';
+import { errorMessage, type Api } from '../shell/api.js';
+import type { NoticeStore } from '../shell/notices.svelte.js';
 
 export class RatingStore {
   sessions = $state<SessionSummary[]>([]);

@@ -3,7 +3,7 @@
  * what the host said about itself, including where training will run.
  */
 import type { AppInfo } from '@common/ipc-contract.js';
-import { errorMessage, type Api } from '../lib/api.js';
+import { errorMessage, type Api } from './api.js';
 
 /** The views of the songwriter's loop that exist so far. */
 export type Route =

@@ -1,7 +1,7 @@
 /**
- * The part of the route a link can carry: "#/rate/12" opens rater 12's screen, so a band mate
- * can be sent a link to the web app (with its ?token) and a reload lands where the rater was.
- * Other views keep the hash empty.
+ * The part of the route an address can carry: "#/rate/12" opens rater 12's screen, where a
+ * rater's own link lands (web mode) and where a reload comes back to. Other views keep the hash
+ * empty.
  */
 
 /** The rater id of "#/rate/12", or null for any other hash. */

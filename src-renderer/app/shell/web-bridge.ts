@@ -4,13 +4,19 @@
  *
  * Each call is one binary frame `{type:'invoke', id, channel, request}` (see @common/wire.ts);
  * the server answers `{type:'result', id, envelope}` and pushes `{type:'event', event, payload}`.
- * Authorisation is the cookie the server set when the page was opened with ?token=…, which the
- * browser sends with the WebSocket handshake. The socket opens on first use and again after a
+ * Authorisation is the session cookie the server set when the page was opened with ?token=…
+ * (or a rater's link), which the browser sends with the WebSocket handshake, together with the
+ * page key (page-session.ts) in the socket's and every media URL's query. The socket opens on first use and again after a
  * drop; calls in flight when it drops answer with an error envelope instead of hanging, and
  * while anything listens for events the bridge reconnects by itself (backing off to 10 s), so
  * a restarted server or a sleeping laptop does not leave the UI deaf.
+ *
+ * Imports are the one call that does not go over the socket: `library:import-files` becomes one
+ * HTTP upload per file (`POST /upload`, the server's upload-route.ts), so a file is never a
+ * WebSocket message and the server can refuse one from its first bytes. The answers are put
+ * together into the envelope the call over the socket would give.
  */
-import type { Envelope, EventName, RendererBridge } from '@common/ipc-contract.js';
+import { ipcContract, type Envelope, type EventName, type ParsedRequestOf, type RendererBridge } from '@common/ipc-contract.js';
 import { decodeFrame, encodeFrame, serverMessageSchema } from '@common/wire.js';
 import { mediaPath } from '@common/media.js';
 
@@ -25,6 +31,48 @@ function transportFailure(message: string): Envelope {
   return { ok: false, error: { code: 'INTERNAL', message } };
 }
 
+/** The path of the server's upload route (src-main/web/upload-route.ts). */
+const UPLOAD_PATH = '/upload';
+
+type ImportRequest = ParsedRequestOf<'library:import-files'>;
+type ImportAnswer = { files: { songId: number }[]; failures: unknown[] };
+
+/**
+ * Sends an import's files one after another as uploads and answers as the call would: every
+ * file imported and every failure. With a new song's name, later files join the song the first
+ * one created (as the core does within one call).
+ */
+async function uploadFiles(origin: string, pageKey: string | null, request: ImportRequest): Promise<Envelope> {
+  const answer: ImportAnswer = { files: [], failures: [] };
+  let songId = request.songId;
+  for (const [index, file] of request.files.entries()) {
+    const query = new URLSearchParams({ name: file.name, index: String(index), total: String(request.files.length) });
+    if (pageKey !== null) query.set('key', pageKey);
+    if (songId !== undefined) query.set('songId', String(songId));
+    else if (request.songName !== undefined) query.set('songName', request.songName);
+    let envelope: Envelope;
+    try {
+      const response = await fetch(`${origin}${UPLOAD_PATH}?${query.toString()}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: file.data,
+      });
+      if (!(response.headers.get('content-type') ?? '').startsWith('application/json')) {
+        return transportFailure(`the server refused the upload of ${file.name} (HTTP ${response.status}); reopen the link printed by \`eureka web\``);
+      }
+      envelope = (await response.json()) as Envelope;
+    } catch (error) {
+      return transportFailure(`could not upload ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!envelope.ok) return envelope;
+    const value = envelope.value as ImportAnswer;
+    answer.files.push(...value.files);
+    answer.failures.push(...value.failures);
+    if (songId === undefined && request.songName !== undefined && value.files[0]) songId = value.files[0].songId;
+  }
+  return { ok: true, value: answer };
+}
+
 /**
  * Creates the WebSocket bridge. `onFault` hears about frames that fail to decode or validate
  * (a server/renderer version mismatch, i.e. a bug), which are otherwise dropped.
@@ -32,8 +80,11 @@ function transportFailure(message: string): Envelope {
 export function createWebBridge(
   location: WebBridgeLocation,
   onFault: (message: string) => void = () => undefined,
+  pageKey: string | null = null,
 ): RendererBridge {
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`;
+  const keyQuery = pageKey === null ? '' : `?key=${encodeURIComponent(pageKey)}`;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api${keyQuery}`;
+  const origin = `${location.protocol}//${location.host}`;
   const pending = new Map<number, (envelope: Envelope) => void>();
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let socket: WebSocket | null = null;
@@ -116,6 +167,11 @@ export function createWebBridge(
 
   return {
     async invoke(channel, request) {
+      if (channel === 'library:import-files') {
+        const parsed = ipcContract['library:import-files'].request.safeParse(request);
+        if (!parsed.success) return transportFailure(`library:import-files: ${parsed.error.issues[0]?.message ?? 'invalid request'}`);
+        return uploadFiles(origin, pageKey, parsed.data);
+      }
       let ws: WebSocket;
       try {
         ws = socket ?? (await connect());
@@ -148,7 +204,7 @@ export function createWebBridge(
       };
     },
     mediaUrl(ref) {
-      return `/media/${mediaPath(ref)}`;
+      return `/media/${mediaPath(ref)}${keyQuery}`;
     },
   };
 }

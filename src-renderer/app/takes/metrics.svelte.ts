@@ -9,9 +9,9 @@
  */
 import type { MetricsProgressEvent, PictureData, RankWeights, Ranking, TakeMetrics } from '@common/metrics.js';
 import type { Take } from '@common/generation.js';
-import { errorMessage, type Api } from '../lib/api.js';
-import { nearCopyIds, scoreBadges, type ScoreBadge } from '../lib/take-metrics.js';
-import type { NoticeStore } from './notices.svelte.js';
+import { errorMessage, type Api } from '../shell/api.js';
+import { nearCopyIds, scoreBadges, type ScoreBadge } from './take-metrics.js';
+import type { NoticeStore } from '../shell/notices.svelte.js';
 
 /** Pictures kept in memory (each holds two mel spectrograms: a few MB for long takes). */
 const PICTURES_KEPT = 4;

@@ -6,7 +6,7 @@
  * opaque (the theme's panel colour) so a saved PNG reads on its own, in a report.
  */
 import type { PictureData } from '@common/metrics.js';
-import { formatRulerTime } from './format.js';
+import { formatRulerTime } from '../ui/format.js';
 import {
   copyBands,
   dbBounds,

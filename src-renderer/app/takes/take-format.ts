@@ -1,11 +1,11 @@
 /**
- * How takes look in the UI: names of modes, verdicts and statuses, a take's one-line summary,
- * and the batch progress line. Pure functions over the contract's DTOs.
+ * How takes look in the UI: names of modes, verdicts and statuses, and the batch progress
+ * line. Pure functions over the contract's DTOs. A take's one-line summary, which the Export
+ * dialog lists too, is in ui/take-summary.ts.
  */
 import { formatDuration } from '@common/format-time.js';
 import type { GenerationMode, GenerationProgressEvent, Take, TakeStatus, TakeVerdict } from '@common/generation.js';
 import { isPendingStatus, type TakeFilter, type TakeSort } from './take-list.js';
-import { formatTime } from './format.js';
 
 export const MODE_NAME: Record<GenerationMode, string> = {
   new: 'New material',
@@ -14,16 +14,6 @@ export const MODE_NAME: Record<GenerationMode, string> = {
   denoise: 'Denoise',
   extend: 'Extend bandwidth',
   reconstruct: 'Reconstruction',
-};
-
-/** Short mode names for list rows. */
-export const MODE_SHORT: Record<GenerationMode, string> = {
-  new: 'new',
-  variation: 'variation',
-  gap: 'gap fill',
-  denoise: 'denoised',
-  extend: 'extended',
-  reconstruct: 'reconstruction',
 };
 
 export const VERDICT_NAME: Record<TakeVerdict, string> = {
@@ -52,16 +42,6 @@ export const SORT_NAME: Record<TakeSort, string> = {
   score: 'Best score',
   rating: 'Best rated',
 };
-
-/** The length a take has (its file) or was asked for (before it is made). */
-export function takeSeconds(take: Take): number {
-  return take.durationSeconds ?? take.settings.seconds;
-}
-
-/** "new · 0:30.000 · seed 1234" */
-export function takeSummary(take: Take): string {
-  return `${MODE_SHORT[take.settings.mode]} · ${formatTime(takeSeconds(take))} · seed ${take.seed}`;
-}
 
 /** Whether a take's audio can be played (ready, and its file not deleted). */
 export function isPlayable(take: Take): boolean {

@@ -5,8 +5,8 @@
  * list without ratings rather than interrupting the songwriter.
  */
 import type { TakeRating } from '@common/rating.js';
-import type { Api } from '../lib/api.js';
-import { ratingSortValues } from '../lib/take-ratings.js';
+import type { Api } from '../shell/api.js';
+import { ratingSortValues } from './take-ratings.js';
 
 export class TakeRatingsStore {
   modelId = $state<number | null>(null);

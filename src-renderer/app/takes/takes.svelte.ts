@@ -15,8 +15,8 @@ import type {
   TakePatch,
   TakeVerdict,
 } from '@common/generation.js';
-import { errorMessage, type Api } from '../lib/api.js';
-import { isPending } from '../lib/take-format.js';
+import { errorMessage, type Api } from '../shell/api.js';
+import { isPending } from './take-format.js';
 import {
   countByFilter,
   filterTakes,
@@ -26,10 +26,10 @@ import {
   type PendingBatch,
   type TakeFilter,
   type TakeSort,
-} from '../lib/take-list.js';
+} from './take-list.js';
 import type { MetricsStore } from './metrics.svelte.js';
 import { TakeRatingsStore } from './take-ratings.svelte.js';
-import type { NoticeStore } from './notices.svelte.js';
+import type { NoticeStore } from '../shell/notices.svelte.js';
 
 /** One batch that still has takes on their way, for its progress bar. */
 export interface ActiveBatch extends PendingBatch {

@@ -1,20 +1,11 @@
 /**
- * How training looks in the UI: the order of the model list, status names, what can be done to a
- * model in each status (mirrors the training service's rules), and the progress lines. Pure
- * functions over the contract's DTOs, no state.
+ * How training looks in the UI: the order of the model list, what can be done to a model in
+ * each status (mirrors the training service's rules), and the progress lines. Pure functions
+ * over the contract's DTOs, no state. A model's status name and scale count, which the Takes
+ * view shows too, are in ui/model-labels.ts.
  */
 import { formatDuration } from '@common/format-time.js';
 import type { EpochLosses, Model, ModelStatus, TrainingProgressEvent } from '@common/training.js';
-
-/** Status as a badge shows it. */
-export const STATUS_NAME: Record<ModelStatus, string> = {
-  queued: 'Queued',
-  running: 'Training',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-};
 
 /** Statuses a model resumes from (the service's RESUMABLE). */
 const RESUMABLE: readonly ModelStatus[] = ['failed', 'cancelled', 'interrupted'];
@@ -41,11 +32,6 @@ export function sortModels(models: readonly Model[]): Model[] {
   });
 }
 
-/** "2 / 4 scales", or "— scales" before the plan is known. */
-export function scalesText(model: Model): string {
-  return `${model.scalesDone} / ${model.scalesTotal ?? '—'} scales`;
-}
-
 /** The time left of a running model, for people: "about 3 min 20 s left". */
 export function etaText(progress: TrainingProgressEvent | null): string {
   if (!progress) return 'Waiting for the first epoch…';
@@ -65,12 +51,4 @@ export function formatLoss(value: number): string {
   const abs = Math.abs(value);
   const text = abs !== 0 && (abs < 0.001 || abs >= 10_000) ? value.toExponential(2) : value.toPrecision(3);
   return text.replace('-', '−');
-}
-
-/** Local date and time of an ISO timestamp, without seconds. */
-export function formatWhen(iso: string | null): string {
-  if (iso === null) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '—';
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -6,10 +6,10 @@
  * to the selected model's curves. Refusals become notices.
  */
 import type { Model, PresetSummary, PreviewKind, TrainingProgressEvent, TrainRequest } from '@common/training.js';
-import { errorMessage, type Api } from '../lib/api.js';
-import { LossSeries } from '../lib/loss-series.js';
-import { sortModels } from '../lib/training-view.js';
-import type { NoticeStore } from './notices.svelte.js';
+import { errorMessage, type Api } from '../shell/api.js';
+import { LossSeries } from './loss-series.js';
+import { sortModels } from './training-view.js';
+import type { NoticeStore } from '../shell/notices.svelte.js';
 
 export class TrainingStore {
   models = $state<Model[]>([]);

@@ -151,4 +151,26 @@ describe('eureka CLI', () => {
     const allowed = await eurekaWithEnv({ EUREKA_MAX_IMPORT_SECONDS: '2' }, dataDir, 'import', '--max-duration', '5', file);
     expect(allowed.code).toBe(0);
   }, 60_000);
+
+  it('prints the escape sequences, newlines and bidi controls of a file name as escapes, and JSON exactly', async () => {
+    const name = 'Verse\u001b[2J\u001b[31m idea\nimported song 9\u202Evaw.exe.wav';
+    const shown = 'Verse\\x1b[2J\\x1b[31m idea\\nimported song 9\\u202evaw.exe.wav';
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    const file = writeFixtureFile(work, name, encodeWavFixture(material(2, 8_000, 1, 4), 8_000, { bits: 16 }));
+    const imported = await eureka(dataDir, 'import', file);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(new RegExp(`^imported song 1, file 1: ${shown.replace(/[\\[\].]/g, '\\$&')}: 0:02`));
+    expect(imported.stdout.split('\n')).toHaveLength(2);
+    const songs = await eureka(dataDir, 'songs');
+    expect(songs.stdout).not.toMatch(raw);
+    expect(songs.stdout.split('\n')).toHaveLength(3); // header, the song, the final newline
+    expect(songs.stdout).toContain(shown.replace(/\.wav$/, ''));
+    const json = z.array(songSchema).parse(JSON.parse((await eureka(dataDir, '--json', 'songs')).stdout));
+    expect(json[0]!.files[0]!.originalName).toBe(name);
+
+    const refused = await eureka(dataDir, 'import', writeFixtureFile(work, `${name}.txt`, textFile()));
+    expect(refused.stderr).not.toMatch(raw);
+    expect(refused.stderr).toBe(`eureka: ${shown}.txt: not a recognised audio file (WAV, AIFF, FLAC, MP3 or CAF)\n`);
+  }, 60_000);
 });

@@ -2,14 +2,18 @@
  * `eureka export` as a user runs it: the compiled CLI in a child process, a real data folder, a
  * model trained with the `test` preset and a take made by `eureka generate`. Checks the folders
  * it prints, --json, the numbered sibling on a second run, the options reaching the files
- * (ffprobe), and one-line refusals with a non-zero exit.
+ * (ffprobe), and one-line refusals with a non-zero exit: bad options, a song name that is blank
+ * or too long, a destination that cannot be created (a file or a dangling link in the way), and
+ * the validation errors of any command.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { exportResultSchema } from '../../../src-main/common/export.js';
+import { jest } from '@jest/globals';
+import { reportError } from '../../../src-main/cli/output.js';
+import { exportRequestSchema, exportResultSchema } from '../../../src-main/common/export.js';
 import { runEureka, type CliResult } from '../../helpers/cli.js';
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
 import { wavBytes } from '../../helpers/signals.js';
@@ -81,4 +85,55 @@ describe('eureka export', () => {
     expect(noTo.code).toBe(2);
     await expect(readdir(to)).rejects.toThrow(/ENOENT/);
   }, 60_000);
+
+  it('says why a song name cannot be used: blank, or over 200 characters', async () => {
+    const to = path.join(work, 'Names');
+    for (const song of ['   ', 'x'.repeat(201)]) {
+      const result = await eureka(dataDir, 'export', '1', '--to', to, '--song', song, '--tempo', '120');
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toMatch(/'--song <name>'.*expected a name of 1 to 200 characters$/);
+    }
+    const longest = await eureka(dataDir, 'export', '1', '--to', to, '--song', ` ${'x'.repeat(200)} `, '--tempo', '120', '--format', 'logic');
+    expect(longest.code).toBe(0);
+    await expect(readdir(to)).resolves.toEqual([`${'x'.repeat(120)} Logic`]); // the name cut to 120 bytes, then its suffix
+  }, 60_000);
+
+  it('says in one plain line why the destination cannot be created', async () => {
+    const file = path.join(work, 'notes.txt');
+    await writeFile(file, 'not a folder');
+    const underFile = path.join(file, 'Exports');
+    const blocked = await eureka(dataDir, 'export', '1', '--to', underFile, '--tempo', '120');
+    expect(blocked).toMatchObject({ code: 1, stderr: `eureka: cannot write into ${underFile}: ${file} is a file, not a folder\n` });
+    // A link to a drive that is not mounted (Node's own recursive mkdir reports ENOENT here, as
+    // it does for a read-only disk; creating one folder at a time gets the true reason).
+    const drive = path.join(work, 'Drive');
+    await symlink(path.join(work, 'unplugged'), drive);
+    const gone = await eureka(dataDir, 'export', '1', '--to', path.join(drive, 'Exports'), '--tempo', '120');
+    expect(gone).toMatchObject({
+      code: 1,
+      stderr: `eureka: cannot write into ${path.join(drive, 'Exports')}: ${drive} is a link to ${path.join(work, 'unplugged')}, which is not there\n`,
+    });
+  }, 60_000);
+});
+
+describe('reportError', () => {
+  it('prints a validation error as one line naming each field, with the bad-input status', () => {
+    const parsed = exportRequestSchema.safeParse({ takeIds: [], songName: '   ' });
+    expect(parsed.success).toBe(false);
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((text: string | Uint8Array) => {
+      written.push(String(text));
+      return true;
+    });
+    let status: number;
+    try {
+      status = reportError(parsed.error);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(status).toBe(1);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^eureka: takeIds: .+; songName: .+\n$/);
+    expect(written[0]!.split('\n')).toHaveLength(2);
+  });
 });

@@ -61,7 +61,7 @@ describe('eureka generate and takes', () => {
       expect((await stat(take.file!)).size).toBeGreaterThan(32_000 * 4);
     }
     expect(result.stderr).toMatch(/model 1: 2 new take\(s\) of 0:02\.000, seed 5 to 6/);
-    expect(app.generation.list({ modelId: 1 }).map((t) => [t.id, t.status])).toEqual([
+    expect(app.takes.list({ modelId: 1 }).map((t) => [t.id, t.status])).toEqual([
       [2, 'ready'],
       [1, 'ready'],
     ]);
@@ -85,8 +85,8 @@ describe('eureka generate and takes', () => {
     expect((await eureka(dataDir, 'take', '2', 'discard')).code).toBe(0);
     expect(JSON.parse((await eureka(dataDir, '--json', 'takes', 'purge', '--model', '1')).stdout)).toEqual({ deleted: 1 });
     expect((await eureka(dataDir, 'take', '2')).stdout).toMatch(/take 2 \(Take 2, new, seed 6\): file deleted/);
-    expect(app.generation.get(1)).toMatchObject({ verdict: 'kept', starred: true, hasFile: true });
-    expect(app.generation.get(2)).toMatchObject({ verdict: 'discarded', hasFile: false });
+    expect(app.takes.get(1)).toMatchObject({ verdict: 'kept', starred: true, hasFile: true });
+    expect(app.takes.get(2)).toMatchObject({ verdict: 'discarded', hasFile: false });
     const bad = await eureka(dataDir, 'take', '1', 'love');
     expect(bad.code).toBe(2);
   }, 60_000);
@@ -124,6 +124,6 @@ describe('eureka generate and takes', () => {
     expect(made.length).toBeLessThan(20);
     expect(lines.slice(made.length).every((t) => t.status === 'failed' && t.error === 'cancelled')).toBe(true);
     expect(stderr).toMatch(new RegExp(`cancelled: ${made.length} of 20 take\\(s\\) made`));
-    expect(app.generation.batch(made[0]!.batchId).map((t) => t.status)).toEqual(lines.map((t) => t.status));
+    expect(app.takes.batch(made[0]!.batchId).map((t) => t.status)).toEqual(lines.map((t) => t.status));
   }, 60_000);
 });

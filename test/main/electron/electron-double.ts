@@ -4,6 +4,9 @@
  * are exposed and registered, which window options are set, which navigations are refused)
  * against the same API surface; README says how the app itself was checked.
  */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
 type Listener = (...args: unknown[]) => unknown;
 
 export interface ElectronDouble {
@@ -12,11 +15,30 @@ export interface ElectronDouble {
   rendererListeners: Map<string, Set<Listener>>;
   invoked: { channel: string; request: unknown }[];
   windows: { options: Record<string, unknown>; contents: FakeContents; loaded: string[] }[];
+  /** protocol.registerSchemesAsPrivileged calls, and the handler of each scheme. */
+  privilegedSchemes: { scheme: string; privileges: Record<string, boolean> }[][];
+  protocols: Map<string, (request: { url: string; headers?: Headers }) => Promise<Response>>;
+  /** The URLs net.fetch was asked for (it answers with the file's bytes). */
+  netFetched: string[];
+  /** The default session's permission handlers and header hook. */
+  permissionRequestHandler: Listener | null;
+  permissionCheckHandler: Listener | null;
+  headersHook: Listener | null;
+  openedExternally: string[];
   module: Record<string, unknown>;
+}
+
+/** A frame of a window: its URL; the main frame is its contents' `mainFrame`. */
+export class FakeFrame {
+  constructor(public url: string) {}
 }
 
 export class FakeContents {
   readonly listeners = new Map<string, Listener[]>();
+  readonly mainFrame: FakeFrame;
+  constructor(url = 'app://eureka/index.html') {
+    this.mainFrame = new FakeFrame(url);
+  }
   windowOpenHandler: Listener | undefined;
   sent: { event: string; payload: unknown }[] = [];
   destroyed = false;
@@ -48,6 +70,13 @@ export function createElectronDouble(): ElectronDouble {
     rendererListeners: new Map(),
     invoked: [],
     windows: [],
+    privilegedSchemes: [],
+    protocols: new Map(),
+    netFetched: [],
+    permissionRequestHandler: null,
+    permissionCheckHandler: null,
+    headersHook: null,
+    openedExternally: [],
     module: {},
   };
   class BrowserWindow {
@@ -83,11 +112,29 @@ export function createElectronDouble(): ElectronDouble {
     BrowserWindow,
     session: {
       defaultSession: {
-        webRequest: { onHeadersReceived: () => {} },
-        setPermissionRequestHandler: () => {},
+        webRequest: { onHeadersReceived: (hook: Listener) => (double.headersHook = hook) },
+        setPermissionRequestHandler: (handler: Listener) => (double.permissionRequestHandler = handler),
+        setPermissionCheckHandler: (handler: Listener) => (double.permissionCheckHandler = handler),
       },
     },
-    shell: { openExternal: () => Promise.resolve() },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: { scheme: string; privileges: Record<string, boolean> }[]) => double.privilegedSchemes.push(schemes),
+      handle: (scheme: string, handler: (request: { url: string }) => Promise<Response>) => double.protocols.set(scheme, handler),
+    },
+    net: {
+      // Electron's net.fetch of a file: URL, as far as the media protocol uses it.
+      fetch: async (url: string) => {
+        double.netFetched.push(url);
+        const bytes = await readFile(fileURLToPath(url));
+        return new Response(new Uint8Array(bytes), { status: 200, headers: { 'Content-Type': 'audio/wav', 'Content-Length': String(bytes.length) } });
+      },
+    },
+    shell: {
+      openExternal: (url: string) => {
+        double.openedExternally.push(url);
+        return Promise.resolve();
+      },
+    },
   };
   return double;
 }

@@ -1,4 +1,4 @@
-import { limitsFromEnv } from '../../../src-main/services/limits-from-env.js';
+import { limitsFromEnv } from '../../../src-main/node/limits-from-env.js';
 
 describe('limitsFromEnv', () => {
   it('reads both limits in seconds and ignores unset or blank variables', () => {

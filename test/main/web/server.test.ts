@@ -1,51 +1,30 @@
-import { writeFile, mkdir } from 'node:fs/promises';
+/**
+ * Web mode's server over real HTTP and WebSocket: the token exchange (a session id in a cookie
+ * named for this server, never the token; a page key handed over once for sockets and media;
+ * a redirect that only ever goes to `/`), static files from inside their folder only, media
+ * never through a symlink, and the API over the socket.
+ */
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, serverMessageSchema, type ServerMessage } from '../../../src-main/common/wire.js';
 import { startWebServer, type WebServer } from '../../../src-main/web/server.js';
 import { wavBytes } from '../../helpers/signals.js';
 import { openTestLibrary, type TestLibrary } from '../../helpers/library.js';
-
-/** A socket client that sends one frame per call and collects every frame it receives. */
-class TestSocket {
-  readonly messages: ServerMessage[] = [];
-  private waiters: (() => void)[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      this.messages.push(serverMessageSchema.parse(decodeFrame(new Uint8Array(data))));
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-  }
-
-  static open(url: string, headers: Record<string, string>): Promise<TestSocket> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
-      ws.once('open', () => resolve(new TestSocket(ws)));
-      ws.once('error', reject);
-      ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
-    });
-  }
-
-  async until(predicate: (messages: ServerMessage[]) => boolean): Promise<void> {
-    while (!predicate(this.messages)) await new Promise<void>((wake) => this.waiters.push(wake));
-  }
-
-  async call(id: number, channel: string, request: unknown): Promise<ServerMessage & { type: 'result' }> {
-    this.ws.send(encodeFrame({ type: 'invoke', id, channel, request }));
-    await this.until((messages) => messages.some((m) => m.type === 'result' && m.id === id));
-    return this.messages.find((m): m is ServerMessage & { type: 'result' } => m.type === 'result' && m.id === id)!;
-  }
-}
+import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
+import { login, TestSocket, type Login } from './web-client.js';
 
 describe('web mode server', () => {
   let lib: TestLibrary;
+  let staticDir: string;
   let server: WebServer;
   let origin: string;
+  let owner: Login;
   let cookie: string;
+  /** Media URLs carry the page key. */
+  const media = (ref: string, key = owner.key) => `${origin}/media/${ref}?key=${key}`;
 
   beforeAll(async () => {
     lib = await openTestLibrary();
-    const staticDir = path.join(lib.dir, 'static');
+    staticDir = path.join(lib.dir, 'static');
     await mkdir(path.join(staticDir, 'assets'), { recursive: true });
     await writeFile(
       path.join(staticDir, 'index.html'),
@@ -54,7 +33,8 @@ describe('web mode server', () => {
     await writeFile(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
     server = await startWebServer({ core: lib.core, staticDir });
     origin = `http://127.0.0.1:${server.port}`;
-    cookie = `eureka_token=${server.token}`;
+    owner = await login(server.url);
+    cookie = owner.cookie;
   });
   afterAll(async () => {
     await server.close();
@@ -72,11 +52,51 @@ describe('web mode server', () => {
     }
   });
 
-  it('trades the URL token for an HttpOnly SameSite cookie and drops it from the address', async () => {
+  it('trades the URL token for a session id in an HttpOnly SameSite cookie named for this server, never the token', async () => {
     const response = await fetch(server.url, { redirect: 'manual' });
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/');
-    expect(response.headers.get('set-cookie')).toMatch(/eureka_token=[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=\//);
+    const setCookie = response.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(new RegExp(`^eureka-${server.port}-owner=[0-9a-f]{32}\\.[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=/$`));
+    expect(setCookie).not.toContain(server.token);
+    expect(owner.cookieValue).not.toContain(server.token);
+    // Each exchange is a session of its own, and its page key is neither the token nor the cookie.
+    const again = await login(server.url);
+    expect(again.cookieValue).not.toBe(owner.cookieValue);
+    expect(owner.location).toBe(`/?key=${owner.key}`);
+    expect(owner.key).toMatch(/^[0-9a-f]{64}$/);
+    expect([server.token, owner.cookieValue, again.key]).not.toContain(owner.key);
+    // A browser that holds a session keeps it (a second tab does not log the first one out).
+    const reopened = await fetch(server.url, { headers: { cookie }, redirect: 'manual' });
+    expect([reopened.status, reopened.headers.get('set-cookie'), reopened.headers.get('location')]).toEqual([303, null, owner.location]);
+  });
+
+  it('redirects to / after the exchange, whatever path the link named (no open redirect)', async () => {
+    for (const attempt of ['//evil.example//x/', '/\\evil.example/', '/%2F%2Fevil.example/', '/assets/app.js', '/media/file/1']) {
+      const response = await fetch(`${origin}${attempt}?token=${server.token}&next=//evil.example`, { redirect: 'manual' });
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toMatch(/^\/\?key=[0-9a-f]{64}$/);
+    }
+  });
+
+  it('refuses the cookie of another server instance, under either name', async () => {
+    const other = await startWebServer({ core: lib.core, staticDir });
+    try {
+      const theirs = await login(other.url);
+      expect(theirs.cookieName).toBe(`eureka-${other.port}-owner`);
+      const otherOrigin = `http://127.0.0.1:${other.port}`;
+      expect((await fetch(`${otherOrigin}/`, { headers: { cookie: theirs.cookie } })).status).toBe(200);
+      // Their session, presented here (as it was set, or renamed for this port): refused.
+      for (const presented of [theirs.cookie, `eureka-${server.port}-owner=${theirs.cookieValue}`]) {
+        expect((await fetch(`${origin}/`, { headers: { cookie: presented } })).status).toBe(401);
+        await expect(
+          TestSocket.open(server.port, { origin, cookie: presented }, theirs.key),
+        ).rejects.toThrow(/401/);
+      }
+      // And ours there.
+      expect((await fetch(`${otherOrigin}/`, { headers: { cookie: `eureka-${other.port}-owner=${owner.cookieValue}` } })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves the app with the built page CSP, plus frame-ancestors, once authorised', async () => {
@@ -116,45 +136,108 @@ describe('web mode server', () => {
     expect(status).toBe(403);
   });
 
-  it('streams a file\'s playback WAV with byte ranges', async () => {
+  it("streams a file's playback WAV with byte ranges, to the page key only", async () => {
     const result = await lib.core.library.importFiles([{ name: 'take.wav', data: wavBytes({ seconds: 1, sampleRate: 8_000, seed: 5 }) }]);
     const fileId = result.files[0]!.id;
-    const whole = Buffer.from(await (await fetch(`${origin}/media/file/${fileId}`, { headers: { cookie } })).arrayBuffer());
+    const whole = Buffer.from(await (await fetch(media(`file/${fileId}`), { headers: { cookie } })).arrayBuffer());
     expect(whole.subarray(0, 4).toString('ascii')).toBe('RIFF');
-    const partial = await fetch(`${origin}/media/file/${fileId}`, { headers: { cookie, range: 'bytes=10-19' } });
+    const partial = await fetch(media(`file/${fileId}`), { headers: { cookie, range: 'bytes=10-19' } });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toBe(`bytes 10-19/${whole.length}`);
     expect(Buffer.from(await partial.arrayBuffer()).equals(whole.subarray(10, 20))).toBe(true);
-    expect((await fetch(`${origin}/media/file/99999`, { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(media('file/99999'), { headers: { cookie } })).status).toBe(404);
     for (const bad of ['file/0', 'file/1x', `file/${fileId}/..`, 'file/%2e%2e%2fetc', 'preview/1/0/mix', 'preview/1/0/fake', 'files/1']) {
-      expect((await fetch(`${origin}/media/${bad}`, { headers: { cookie } })).status).toBe(404);
+      expect((await fetch(media(bad), { headers: { cookie } })).status).toBe(404);
     }
-    expect((await fetch(`${origin}/media/file/${fileId}`, { headers: { cookie, range: `bytes=${whole.length + 5}-` } })).status).toBe(416);
+    expect((await fetch(media(`file/${fileId}`), { headers: { cookie, range: `bytes=${whole.length + 5}-` } })).status).toBe(416);
+    // The cookie alone (what a server on another 127.0.0.1 port would receive) opens no media.
+    for (const url of [`${origin}/media/file/${fileId}`, media(`file/${fileId}`, '0'.repeat(64)), media(`file/${fileId}`, `${owner.key}x`)]) {
+      expect((await fetch(url, { headers: { cookie } })).status).toBe(403);
+    }
   });
 
-  it('refuses sockets without the cookie or from another origin', async () => {
-    await expect(TestSocket.open(`ws://127.0.0.1:${server.port}/api`, { origin })).rejects.toThrow(/401/);
-    await expect(TestSocket.open(`ws://127.0.0.1:${server.port}/api`, { origin: 'http://evil.example', cookie })).rejects.toThrow(/401/);
+  it('never serves media through a symbolic link in the data folder', async () => {
+    const outside = await makeTempDir('eureka-outside-');
+    try {
+      const secret = path.join(outside, 'passwd');
+      await writeFile(secret, 'root:x:0:0:root:/root:/bin/bash\n');
+      const imported = await lib.core.library.importFiles([{ name: 'a.wav', data: wavBytes({ seconds: 1, sampleRate: 8_000, seed: 6 }) }]);
+      const url = media(`file/${imported.files[0]!.id}`);
+      const served = async () => {
+        const response = await fetch(url, { headers: { cookie } });
+        const body = await response.text();
+        expect(body).not.toContain('root:');
+        return response.status;
+      };
+      expect(await served()).toBe(200);
+      const file = lib.core.library.playbackPath(imported.files[0]!.id);
+      // The store file replaced by a link to a file outside the data folder.
+      await rename(file, `${file}.moved`);
+      await symlink(secret, file);
+      expect(await served()).toBe(404);
+      await rm(file);
+      await rename(`${file}.moved`, file);
+      expect(await served()).toBe(200);
+      // A folder on the way replaced by a link to a folder outside, holding a file of that name.
+      const folder = path.dirname(file);
+      const elsewhere = path.join(outside, 'folder');
+      await mkdir(elsewhere);
+      await writeFile(path.join(elsewhere, path.basename(file)), 'root: not audio either');
+      await rename(folder, `${folder}.moved`);
+      await symlink(elsewhere, folder);
+      expect(await served()).toBe(404);
+      await rm(folder);
+      await rename(`${folder}.moved`, folder);
+      expect(await served()).toBe(200);
+    } finally {
+      await removeDir(outside);
+    }
+  });
+
+  it('refuses sockets without the cookie, without the page key, or from another origin', async () => {
+    await expect(TestSocket.open(server.port, { origin }, owner.key)).rejects.toThrow(/401/);
+    await expect(TestSocket.open(server.port, { origin: 'http://evil.example', cookie }, owner.key)).rejects.toThrow(/401/);
+    // The cookie alone, a wrong key, or the key of another session of this server.
+    const second = await login(server.url);
+    for (const key of [undefined, '0'.repeat(64), second.key]) {
+      await expect(TestSocket.open(server.port, { origin, cookie }, key)).rejects.toThrow(/401/);
+    }
   });
 
   it('answers calls over the socket, validates them, and pushes events', async () => {
-    const socket = await TestSocket.open(`ws://127.0.0.1:${server.port}/api`, { origin, cookie });
+    const socket = await TestSocket.as(server.port, owner);
     try {
-      const songs = await socket.call(1, 'library:list-songs', {});
+      const songs = await socket.call('library:list-songs', {});
       expect(songs.envelope.ok).toBe(true);
-      const bad = await socket.call(2, 'library:add-clip', { songId: 'one' });
+      const bad = await socket.call('library:add-clip', { songId: 'one' });
       expect(bad.envelope).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-      const unknown = await socket.call(3, 'shell:exec', { command: 'rm -rf /' });
+      const unknown = await socket.call('shell:exec', { command: 'rm -rf /' });
       expect(unknown.envelope).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
 
       const data = wavBytes({ seconds: 2, sampleRate: 22_050, seed: 9 });
-      const imported = await socket.call(4, 'library:import-files', { files: [{ name: 'upload.wav', data }] });
+      const imported = await socket.call('library:import-files', { files: [{ name: 'upload.wav', data }] });
       expect(imported.envelope).toMatchObject({ ok: true, value: { files: [{ originalName: 'upload.wav', sampleRate: 22_050 }], failures: [] } });
       await socket.until((messages) => messages.some((m) => m.type === 'event' && m.event === 'library:did-change'));
       const progress = socket.messages.filter((m) => m.type === 'event' && m.event === 'library:did-import-progress');
       expect(progress.length).toBeGreaterThan(0);
     } finally {
-      socket.ws.close();
+      socket.close();
+    }
+  });
+
+  it('keeps a session across a restart with the same token (a crashed `eureka web` brought back)', async () => {
+    const first = await startWebServer({ core: lib.core, staticDir });
+    const session = await login(first.url);
+    const { port, token } = first;
+    await first.close();
+    const second = await startWebServer({ core: lib.core, staticDir, port, token });
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: session.cookie } })).status).toBe(200);
+      const socket = await TestSocket.as(port, session);
+      expect((await socket.call('library:list-songs', {})).envelope.ok).toBe(true);
+      socket.close();
+    } finally {
+      await second.close();
     }
   });
 });

@@ -12,13 +12,17 @@ import { PointeeIds } from './pointee-ids.js';
 import { audioTrack, masterTrack, preHearTrack } from './tracks.js';
 import { el, group, serializeDocument, value, type XmlElement } from './xml-tree.js';
 
-/** Root attributes of a set saved by Live 11.3 (the schema we write). */
+/**
+ * Root attributes of a set saved by Live 11.3 (the schema we write). `Revision` is the build hash
+ * Live 11.3.13 writes into the sets it saves (read from a set it saved; docs/export-formats.md
+ * §1): Live writes one in every set, and an empty one is a value no Live ever wrote.
+ */
 export const LIVE_SET_ROOT = {
   MajorVersion: '5',
   MinorVersion: '11.0_11300',
   SchemaChangeCount: '3',
   Creator: `Eureka ${APP_VERSION}`,
-  Revision: '',
+  Revision: 'b376a4ffe2734bb43bb06f3a36871bb868ae2231',
 } as const;
 
 /** Builds the set's XML text (not yet gzipped). Throws AppError('INVALID_INPUT') on values Live cannot take. */

@@ -1,5 +1,5 @@
 /**
- * Audio features for the metrics (issue 8): pure, deterministic functions of a mono
+ * Audio features for the metrics: pure, deterministic functions of a mono
  * Float32Array at a given sample rate. One import for the measure/ code; see each file for
  * conventions and shapes.
  */

@@ -1,6 +1,6 @@
 /**
  * The long-term spectrum of a signal on log-spaced frequencies, for the side-by-side pictures
- * (seed 001 §4.4's "frequency spectrum"): the mean Hann-windowed power over 50 %-overlapping
+ * (docs/metrics.md §8): the mean Hann-windowed power over 50 %-overlapping
  * frames, read at `points` frequencies spaced evenly in log frequency from fMin to sr/2.
  *
  * Scale: a bin's power divided by (Σw / 2)² = (nFft / 4)², in dB, so a sine of amplitude A

@@ -1,6 +1,6 @@
 /**
  * MFCCs as librosa computes them: the orthonormal DCT-II of each frame's log-mel spectrum
- * (dB, top_db 80), first nMfcc coefficients. Seed 000 §4.2 uses the first 13 of 40; with an
+ * (dB, top_db 80), first nMfcc coefficients. The metrics keep the first 13 of 40 (docs/metrics.md §2); with an
  * orthonormal DCT each coefficient's scale does not depend on how many are computed, so
  * keeping 13 of 40 is computing 13.
  *
@@ -17,9 +17,9 @@ export interface Mfcc {
 }
 
 export interface MfccOptions extends MelOptions {
-  /** Coefficients in the DCT (librosa's n_mfcc; seed 000: 40). */
+  /** Coefficients in the DCT (librosa's n_mfcc; the metrics: 40, docs/metrics.md §2). */
   nMfcc?: number;
-  /** Leading coefficients returned (seed 000: 13, c0 = overall level included). */
+  /** Leading coefficients returned (the metrics: 13, c0 = overall level included). */
   keep?: number;
 }
 

@@ -15,7 +15,7 @@
  * Shapes: x (T) → f0 (frames) Hz, aperiodicity (frames) = d' at the chosen lag (1 unvoiced).
  */
 import { AppError } from '../../../common/errors.js';
-import { fftPlan } from './fft-plan.js';
+import { fftPlan } from '../../audio/fft-plan.js';
 import { frameCount } from './stft.js';
 
 export interface PitchTrack {

@@ -9,7 +9,7 @@
  * over the full two-sided spectrum.
  */
 import { AppError } from '../../../common/errors.js';
-import { fftPlan, isFftSize } from './fft-plan.js';
+import { fftPlan, isFftSize } from '../../audio/fft-plan.js';
 
 export interface StftOptions {
   /** Frame length, a power of two (512, 1024, 2048, …). */

@@ -4,7 +4,7 @@
  *
  *  - mfccKl: symmetric KL divergence of the MFCC Gaussians, nats (gaussian.ts says why
  *    symmetric: neither side is the truth, and compare(a, b) = compare(b, a)).
- *  - mfccFrechet: the Fréchet distance of the same Gaussians (seed 000's FAD, on MFCCs).
+ *  - mfccFrechet: the Fréchet distance of the same Gaussians (FAD's formula on MFCCs, docs/metrics.md §4).
  *  - spectralDistance: multi-resolution log-spectral distance, dB: at each of the three
  *    resolutions, the root mean square over mel bands of the differences of the bands' mean
  *    level and of their spread over time, √(mean_b (Δμ_b² + Δσ_b²)); then the mean over

@@ -1,5 +1,5 @@
 /**
- * Gaussians fitted to feature frames, and the two distances seed 000 measures between them:
+ * Gaussians fitted to feature frames, and the two distances the metrics measure between them (docs/metrics.md §4):
  * the KL divergence and the Fréchet distance (FAD's formula, here on MFCCs).
  *
  * Why our own eigen-solver instead of a matrix library (ml-matrix): everything here is a

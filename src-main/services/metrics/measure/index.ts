@@ -1,6 +1,6 @@
 /**
- * The metrics proper (issue 8 items 2–6), pure functions over audio and its features: seed
- * 000's pitch metrics, MFCC KL and Fréchet distances and the spectral distance (compare),
+ * The metrics proper (docs/metrics.md), pure functions over audio and its features: the
+ * pitch metrics, MFCC KL and Fréchet distances and the spectral distance (compare),
  * copy detection, diversity of a model's takes, the ranking score, a take's full metrics and
  * the data the side-by-side pictures draw. One import for the metrics service and its worker.
  */

@@ -1,5 +1,5 @@
 /**
- * Everything Eureka measures of one take (TakeMetrics): level, seed 000's pitch metrics, the
+ * Everything Eureka measures of one take (TakeMetrics, docs/metrics.md): level, the pitch metrics, the
  * comparisons with the source clip and with held-out audio of the song, copy detection and the
  * score.
  *

@@ -1,5 +1,5 @@
 /**
- * What the side-by-side pictures of a take and its source draw (seed 001 §4.4: waveform,
+ * What the side-by-side pictures of a take and its source draw (docs/metrics.md §8: waveform,
  * frequency spectrum, mel spectrogram), on shared axes so the two line up:
  *
  *  - waveform: min/max per column, the same seconds per column for both, chosen so the longer

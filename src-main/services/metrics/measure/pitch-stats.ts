@@ -1,9 +1,9 @@
 /**
- * Seed 000's pitch metrics from a pitch track: the number of distinct pitches, the entropy of
+ * The pitch metrics (docs/metrics.md §3) from a pitch track: the number of distinct pitches, the entropy of
  * the pitch histogram, and the pitch range.
  *
  * Frames are rounded to MIDI note numbers (A4 = 440 Hz = 69) and counted in a 128-bin
- * histogram, as the seed's formula −Σ_{i=0…127} P(i)·log2 P(i) has it. A note seen in a single
+ * histogram, as the entropy's formula −Σ_{i=0…127} P(i)·log2 P(i) has it. A note seen in a single
  * frame only is a tracking glitch (an octave jump at an attack), not a played pitch, so such
  * notes are left out of the count and the entropy; the range uses every voiced frame.
  */

@@ -4,8 +4,8 @@
  * a model's takes compared with each other later without decoding their audio again.
  *
  *  - mfcc: a Gaussian (mean 13, covariance 13×13) fitted to the MFCC frames (first 13 of 40,
- *    log-mel 2048 / 512 / 128 bands: seed 000's features, as librosa computes them).
- *  - pitch: seed 000's pitch statistics of a YIN track (50–2000 Hz, hop 512) whose voicing
+ *    log-mel 2048 / 512 / 128 bands: docs/metrics.md §2's features, as librosa computes them).
+ *  - pitch: docs/metrics.md §3's pitch statistics of a YIN track (50–2000 Hz, hop 512) whose voicing
  *    threshold is 0.25 instead of YIN's 0.1: mixed music (several instruments at once) almost
  *    never dips below 0.1, so the track would be empty (the demo song: 1 % voiced); at 0.25 it
  *    follows the dominant line (the demo: 40 % voiced, its bass notes) and white noise still
@@ -32,7 +32,7 @@ export const SUMMARY_VERSION = 1;
 /** The lowest rate measured (the test suite's tiny models generate at 2 kHz). */
 const MIN_SAMPLE_RATE = 1000;
 
-/** The kept MFCCs (seed 000: 13 of 40). */
+/** The kept MFCCs (docs/metrics.md §2: 13 of 40). */
 export const MFCC_KEPT = 13;
 const MFCC_COMPUTED = 40;
 /** YIN's d' below which a frame is pitched (see the file header). */

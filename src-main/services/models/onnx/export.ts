@@ -11,15 +11,8 @@ import path from 'node:path';
 import type { NativeAddon } from '../../../addon/binding.js';
 import type { TrainedPyramid } from '../../../addon/trained-pyramid.js';
 import { writeFileAtomic } from '../../store/atomic-write.js';
-import {
-  ONNX_DIR,
-  ONNX_MANIFEST,
-  pyramidManifestSchema,
-  readManifest,
-  scaleFileName,
-  zRecFileName,
-  type PyramidManifest,
-} from './manifest.js';
+import { isOnnxScaleFile, MODEL_FILES } from '../model-files.js';
+import { pyramidManifestSchema, readManifest, type PyramidManifest } from './manifest.js';
 import { buildScaleModel } from './scale-graph.js';
 
 /** One export or check per model folder at a time in this process. */
@@ -37,7 +30,7 @@ export async function exportOnnx(addon: NativeAddon, modelDir: string): Promise<
  */
 export async function ensureOnnx(addon: NativeAddon, modelDir: string): Promise<PyramidManifest> {
   return serialised(modelDir, async () => {
-    const current = await readManifest(path.join(modelDir, ONNX_DIR));
+    const current = await readManifest(path.join(modelDir, MODEL_FILES.onnx));
     if (current !== null && (await matchesCheckpoints(addon, modelDir, current))) return current;
     return exportNow(addon, modelDir);
   });
@@ -57,30 +50,30 @@ async function serialised(modelDir: string, work: () => Promise<PyramidManifest>
 
 async function exportNow(addon: NativeAddon, modelDir: string): Promise<PyramidManifest> {
   const pyramid = await addon.readTrained(modelDir);
-  const dir = path.join(modelDir, ONNX_DIR);
+  const dir = path.join(modelDir, MODEL_FILES.onnx);
   await mkdir(dir, { recursive: true });
-  await rm(path.join(dir, ONNX_MANIFEST), { force: true });
+  await rm(path.join(dir, MODEL_FILES.onnxManifest), { force: true });
   const scales: PyramidManifest['scales'] = [];
   const zRec: PyramidManifest['zRec'] = [];
   for (let s = 0; s < pyramid.scales.length; s++) {
     const scale = pyramid.scales[s] as TrainedPyramid['scales'][number];
     const model = buildScaleModel(pyramid, s);
-    await writeFileAtomic(path.join(dir, scaleFileName(s)), model);
+    await writeFileAtomic(path.join(dir, MODEL_FILES.onnxGraph(s)), model);
     scales.push({
       index: s,
       rate: scale.rate,
       trainingLength: scale.length,
       amp: scale.amp,
       channels: scale.channels,
-      file: scaleFileName(s),
+      file: MODEL_FILES.onnxGraph(s),
       bytes: model.byteLength,
     });
     if (scale.zRec === null) {
       zRec.push(null);
     } else {
       const z = scale.zRec;
-      await writeFileAtomic(path.join(dir, zRecFileName(s)), new Uint8Array(z.buffer, z.byteOffset, z.byteLength));
-      zRec.push(zRecFileName(s));
+      await writeFileAtomic(path.join(dir, MODEL_FILES.onnxZRec(s)), new Uint8Array(z.buffer, z.byteOffset, z.byteLength));
+      zRec.push(MODEL_FILES.onnxZRec(s));
     }
   }
   const manifest = pyramidManifestSchema.parse({
@@ -94,7 +87,7 @@ async function exportNow(addon: NativeAddon, modelDir: string): Promise<PyramidM
     zRec,
   });
   await removeUnlisted(dir, manifest);
-  await writeFileAtomic(path.join(dir, ONNX_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, MODEL_FILES.onnxManifest), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
@@ -102,13 +95,13 @@ async function exportNow(addon: NativeAddon, modelDir: string): Promise<PyramidM
 async function removeUnlisted(dir: string, manifest: PyramidManifest): Promise<void> {
   const listed = new Set([...manifest.scales.map((s) => s.file), ...manifest.zRec.filter((f) => f !== null)]);
   for (const name of await readdir(dir)) {
-    if (/^(scale-\d+\.onnx|zrec-\d+\.f32)$/.test(name) && !listed.has(name)) await rm(path.join(dir, name), { force: true });
+    if (isOnnxScaleFile(name) && !listed.has(name)) await rm(path.join(dir, name), { force: true });
   }
 }
 
 async function matchesCheckpoints(addon: NativeAddon, modelDir: string, manifest: PyramidManifest): Promise<boolean> {
   if ((await countCheckpoints(modelDir)) !== manifest.scales.length) return false;
-  const dir = path.join(modelDir, ONNX_DIR);
+  const dir = path.join(modelDir, MODEL_FILES.onnx);
   for (const scale of manifest.scales) {
     if ((await fileSize(path.join(dir, scale.file))) !== scale.bytes) return false;
   }
@@ -129,14 +122,14 @@ async function countCheckpoints(modelDir: string): Promise<number> {
     return 0;
   }
   let s = 0;
-  while (names.has(`scale-${s}.ckpt`)) s++;
+  while (names.has(MODEL_FILES.checkpoint(s))) s++;
   return s;
 }
 
-/** The config hash the native trainer's manifest.json records, or null without a readable one. */
+/** The config hash the native trainer's run manifest (manifest.json) records, or null without a readable one. */
 async function runConfigHash(modelDir: string): Promise<string | null> {
   try {
-    const run = JSON.parse(await readFile(path.join(modelDir, 'manifest.json'), 'utf8')) as { config_hash?: unknown };
+    const run = JSON.parse(await readFile(path.join(modelDir, MODEL_FILES.runManifest), 'utf8')) as { config_hash?: unknown };
     return typeof run.config_hash === 'string' ? run.config_hash : null;
   } catch {
     return null;

@@ -7,13 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-
-/** The export's folder inside a model folder, and the manifest's name in it. */
-export const ONNX_DIR = 'onnx';
-export const ONNX_MANIFEST = 'manifest.json';
-
-export const scaleFileName = (s: number): string => `scale-${s}.onnx`;
-export const zRecFileName = (s: number): string => `zrec-${s}.f32`;
+import { MODEL_FILES } from '../model-files.js';
 
 const size = z.number().int().nonnegative();
 
@@ -58,7 +52,7 @@ export type PyramidManifest = z.infer<typeof pyramidManifestSchema>;
 export async function readManifest(onnxDir: string): Promise<PyramidManifest | null> {
   let text: string;
   try {
-    text = await readFile(path.join(onnxDir, ONNX_MANIFEST), 'utf8');
+    text = await readFile(path.join(onnxDir, MODEL_FILES.onnxManifest), 'utf8');
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 /**
- * One scale's generator G_s as an ONNX model (caw-spec §1; native caw_generator_forward in eval
+ * One scale's generator G_s as an ONNX model (docs/caw-spec.md §1; native caw_generator_forward in eval
  * BatchNorm). Inputs `noise` float32 (1, 1, N) and, for s >= 1, `prev` float32 (1, 1, M): the
  * previous scale's output, any length. Output `out` float32 (1, 1, N). Inside:
  *   up   = cubic upsample of prev by rate_s / rate_{s-1}, cropped / zero-padded to N (0 at s = 0)
@@ -16,7 +16,7 @@ import { foldBatchNorm } from './fold.js';
 import { DType, GraphBuilder } from './graph-builder.js';
 import { addCubicUpsample } from './upsample-graph.js';
 
-/** LeakyReLU's negative slope after every ConvBlock (caw-spec §1). */
+/** LeakyReLU's negative slope after every ConvBlock (docs/caw-spec.md §1). */
 const LEAKY_SLOPE = 0.2;
 
 /** The serialised model of scale `s` of a trained pyramid. */

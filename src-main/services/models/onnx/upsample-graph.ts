@@ -1,5 +1,5 @@
 /**
- * The between-scale Keys cubic upsampling (ResizeRight, caw-spec §2) as ONNX nodes: the same
+ * The between-scale Keys cubic upsampling (ResizeRight, docs/caw-spec.md §2) as ONNX nodes: the same
  * definition as native upsample_cubic_forward_cpu (native/include/nn/resample.h), with the grid
  * and the weights in DOUBLE — in float32 the grid position j/scale loses its fraction at
  * ~1e6 samples and taps shift. Integer index arithmetic is int64 (Mod with fmod=0 is Python's

@@ -1,5 +1,5 @@
 /**
- * Runs an exported generator pyramid (<modelDir>/onnx, see export.ts) with onnxruntime-node:
+ * Runs an exported generator pyramid (<modelDir>/onnx, see services/models/onnx/export.ts) with onnxruntime-node:
  * one InferenceSession per scale, created on first use and kept for the next takes. 'auto'
  * tries the CUDA execution provider (when onnxruntime's CUDA provider library is installed and a
  * session opens on it) and otherwise runs on the CPU, saying why in `providerReason`.
@@ -7,13 +7,14 @@
  * so a seed means the same audio here as in the native core.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError, firstLine } from '../../../common/errors.js';
-import { ONNX_MANIFEST, readManifest, type PyramidManifest } from './manifest.js';
+import { readFloat32File } from '../../models/float32-file.js';
+import { MODEL_FILES } from '../../models/model-files.js';
+import { readManifest, type PyramidManifest } from '../../models/onnx/manifest.js';
 
 export type ExecutionProviderChoice = 'auto' | 'cpu' | 'cuda';
 
@@ -58,7 +59,7 @@ export class OnnxPyramid {
   static async open(onnxDir: string, options: OnnxPyramidOptions = {}): Promise<OnnxPyramid> {
     const manifest = await readManifest(onnxDir);
     if (manifest === null) {
-      throw new AppError('NOT_FOUND', `the model's ONNX export is missing or damaged (${path.join(onnxDir, ONNX_MANIFEST)})`);
+      throw new AppError('NOT_FOUND', `the model's ONNX export is missing or damaged (${path.join(onnxDir, MODEL_FILES.onnxManifest)})`);
     }
     const threads = options.threads ?? availableParallelism();
     const zRec = await Promise.all(manifest.zRec.map((file, s) => (file === null ? null : readNoise(onnxDir, file, manifest.scales[s]?.trainingLength ?? 0))));
@@ -185,9 +186,5 @@ function cudaProviderProblem(): string | null {
 }
 
 async function readNoise(dir: string, file: string, length: number): Promise<Float32Array> {
-  const bytes = await readFile(path.join(dir, file));
-  if (bytes.byteLength !== 4 * length) throw new AppError('INTERNAL', `the ONNX export's ${file} is damaged`);
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
+  return readFloat32File(path.join(dir, file), { samples: length, what: `the ONNX export's ${file}` });
 }

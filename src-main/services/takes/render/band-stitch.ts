@@ -1,5 +1,5 @@
 /**
- * The bandwidth-extension stitch (caw-spec §4 "Bandwidth extension"): keep the band-limited
+ * The bandwidth-extension stitch (docs/caw-spec.md §4 "Bandwidth extension"): keep the band-limited
  * input's own spectrum below its Nyquist frequency, take the generated signal's above it, and
  * crossfade linearly over the ~400 Hz just below that Nyquist.
  *
@@ -21,7 +21,7 @@
  *   the reference uses (≥ 4 kHz inputs) the cap never applies.
  */
 import { AppError } from '../../../common/errors.js';
-import { nextPowerOfTwo, realInverse, twoRealSpectra } from './fft.js';
+import { nextPowerOfTwo, realInverse, twoRealSpectra } from '../../audio/fft.js';
 
 /** Half the reference's crossfade width, Hz (it spans 2 × this below the input's Nyquist). */
 const CROSSFADE_HALF_HZ = 200;

@@ -1,5 +1,5 @@
 /**
- * Which generation modes a trained model offers, and why not where it does not (caw-spec §4):
+ * Which generation modes a trained model offers, and why not where it does not (docs/caw-spec.md §4):
  * - new, reconstruct: always;
  * - variation: needs a second scale (it keeps the coarsest one from the clip);
  * - gap: only models trained in inpainting mode (a gap clip), with their hole;
@@ -10,7 +10,7 @@
  */
 import { GENERATION_MODES, type GenerationMode, type ModeAvailability } from '../../../common/generation.js';
 import type { TrainingPlan } from '../../../common/training.js';
-import type { PyramidManifest } from '../onnx/manifest.js';
+import type { PyramidManifest } from '../../models/onnx/manifest.js';
 
 /** The input rates extend accepts: pyramid rates below the top that divide it, descending. */
 export function extendRatesOf(manifest: PyramidManifest): number[] {

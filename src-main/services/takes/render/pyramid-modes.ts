@@ -1,5 +1,5 @@
 /**
- * How each generation mode drives the pyramid (caw-spec §4). Everything here is in the
+ * How each generation mode drives the pyramid (docs/caw-spec.md §4). Everything here is in the
  * pyramid's own units (the clip peaks at 1, model-source.ts) at the finest trained rate R;
  * render-take.ts brings the result back to the clip's level and a playable rate.
  *
@@ -8,9 +8,9 @@
  */
 import { AppError } from '../../../common/errors.js';
 import { resample } from '../../audio/resample.js';
-import type { PyramidManifest } from '../onnx/manifest.js';
-import { peakOf } from './level.js';
-import type { ModelSource } from './model-source.js';
+import type { PyramidManifest } from '../../models/onnx/manifest.js';
+import { peakOf } from '../../audio/level.js';
+import type { ModelSource } from '../../models/model-source.js';
 
 /** The parts of the ONNX pyramid (onnx/onnx-pyramid.ts OnnxPyramid) rendering uses. */
 export interface RenderPyramid {

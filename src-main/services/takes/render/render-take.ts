@@ -3,14 +3,23 @@
  * back to the clip's level, to a rate every player handles, and to the clip's loudness.
  *
  * After the pyramid, per mode:
- * - new: × normFactor, 20 ms raised-cosine fades at both ends;
- * - variation, reconstruct, denoise: × normFactor;
- * - extend: the FFT stitch of input and generated signal (band-stitch.ts), × the input's peak;
+ * - new: × normFactor, DC removed, 20 ms raised-cosine fades at both ends;
+ * - variation, reconstruct, denoise: × normFactor, DC removed;
+ * - extend: the FFT stitch of input and generated signal (band-stitch.ts), × the input's peak,
+ *   DC removed;
  * - gap: × normFactor, spliced into the training signal (splice.ts) with no gain at all, so
- *   everything outside the hole and its crossfades is the clip itself;
+ *   everything outside the hole and its crossfades is the clip itself, bit for bit;
  * then upsampled to max(R, 16 kHz) with libsamplerate's best sinc (gap: both signals before
  * the splice), and every mode but gap loudness-matched to the source clip (level.ts: BS.1770,
  * never above -1 dBFS sample peak).
+ *
+ * DC removal (audio/dc-removal.ts, a zero-phase 20 Hz high-pass) because the generator learns
+ * and adds an offset of its own (the trainer sees the clip's), and a DAW user never wants one.
+ * A gap take is the user's clip outside the hole, offset and all, and must stay that clip bit
+ * for bit, so there only the fill is filtered: its own offset is removed and the clip's (its
+ * mean outside the holes) put in its place, so the fill sits where the clip around it sits and
+ * the crossfades carry no step.
+ *
  * Progress: one step per scale the pyramid computes, one for the rest.
  */
 import { AppError } from '../../../common/errors.js';
@@ -18,7 +27,8 @@ import { MAX_TAKE_SECONDS, MIN_TAKE_SECONDS, type TakeSettings } from '../../../
 import { integratedLoudness } from '../../audio/loudness.js';
 import { resample } from '../../audio/resample.js';
 import { stitchBandwidth } from './band-stitch.js';
-import { applyEdgeFades, matchLoudness, MIN_OUTPUT_RATE } from './level.js';
+import { applyEdgeFades, matchLoudness, MIN_OUTPUT_RATE } from '../../audio/level.js';
+import { removeDc } from '../../audio/dc-removal.js';
 import {
   extendEntryScale,
   generateExtension,
@@ -32,8 +42,8 @@ import {
 } from './pyramid-modes.js';
 import { spliceHoles } from './splice.js';
 
-export { MIN_OUTPUT_RATE } from './level.js';
-export type { ModelSource } from './model-source.js';
+export { MIN_OUTPUT_RATE } from '../../audio/level.js';
+export type { ModelSource } from '../../models/model-source.js';
 export type { NoiseSource, RenderPyramid } from './pyramid-modes.js';
 
 /** What renderTake works with: the open pyramid, the seeded noise, the model's source facts. */
@@ -88,7 +98,6 @@ export async function renderTake(
       }
       const samples = Math.round(settings.seconds * modelRate);
       audio = scaled(await generateNew(ctx, samples, seed, done), normFactor);
-      applyEdgeFades(audio, modelRate);
       break;
     }
     case 'variation':
@@ -114,6 +123,9 @@ export async function renderTake(
       return { samples: spliced, sampleRate: outRate, loudnessLufs: integratedLoudness([spliced], outRate), seconds: spliced.length / outRate };
     }
   }
+  audio = removeDc(audio, modelRate);
+  // After the DC removal: the fades must end on silence, not on the offset.
+  if (settings.mode === 'new') applyEdgeFades(audio, modelRate);
   const playable = await resample(audio, modelRate, outRate, 'best');
   const leveled = matchLoudness(playable, outRate, ctx.source.sourceLoudnessLufs);
   onProgress(1);
@@ -135,7 +147,8 @@ function scaled(x: Float32Array, gain: number): Float32Array {
 /**
  * The training signal with `filled` (at the clip's level, at R) spliced into its holes, at
  * outRate: both are brought to outRate first, so the audio outside the holes is the training
- * signal itself whenever it is already at outRate (the usual 16 kHz and above).
+ * signal itself whenever it is already at outRate (the usual 16 kHz and above). The fill loses
+ * its own DC and takes the clip's (the file comment says why).
  */
 async function spliceGap(ctx: RenderContext, filled: Float32Array, outRate: number): Promise<Float32Array> {
   const { manifest } = ctx.pyramid;
@@ -149,5 +162,20 @@ async function spliceGap(ctx: RenderContext, filled: Float32Array, outRate: numb
     start: holeIndexAt(hole.start, outRate, holeRate),
     end: Math.min(holeIndexAt(hole.end, outRate, holeRate), original.length),
   }));
-  return spliceHoles(original, fitted, holes);
+  const clipOffset = meanOutside(original, holes);
+  const fill = removeDc(fitted, outRate).map((x) => x + clipOffset);
+  return spliceHoles(original, fill, holes);
+}
+
+/** The mean of `x` outside `holes` (ascending), or 0 when nothing is outside them. */
+function meanOutside(x: Float32Array, holes: readonly { start: number; end: number }[]): number {
+  let sum = 0;
+  let count = 0;
+  let from = 0;
+  for (const to of [...holes, { start: x.length, end: x.length }]) {
+    for (let i = from; i < to.start; i++) sum += x[i]!;
+    count += Math.max(0, to.start - from);
+    from = Math.max(from, to.end);
+  }
+  return count > 0 ? sum / count : 0;
 }

@@ -1,5 +1,5 @@
 /**
- * Gap filling's splice (caw-spec §4 "Inpainting", inference): the original audio everywhere
+ * Gap filling's splice (docs/caw-spec.md §4 "Inpainting", inference): the original audio everywhere
  * except the holes, the generated audio inside them, and a Hann-shaped crossfade of about
  * hole/2 just outside each edge, so the fill fades in before the hole and out after it.
  *

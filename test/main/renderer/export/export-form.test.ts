@@ -3,13 +3,14 @@
  * ↔ format, what the tempo, time signature and destination fields accept, the request the form
  * makes (checked against the contract's own schema), and the progress / result wording.
  */
-import { exportRequestSchema, type ExportDefaults } from '../../../src-main/common/export.js';
-import type { Take } from '../../../src-main/common/generation.js';
+import { exportRequestSchema, type ExportDefaults } from '../../../../src-main/common/export.js';
+import type { Take } from '../../../../src-main/common/generation.js';
 import {
   carriedValues,
   dawsOf,
   exportFormErrors,
   exportProgressText,
+  exportChoices,
   exportableTakes,
   folderName,
   formatOf,
@@ -23,7 +24,7 @@ import {
   toExportRequest,
   TIME_SIGNATURES,
   type ExportFormValues,
-} from '../../../src-renderer/app/lib/export-form.js';
+} from '../../../../src-renderer/app/export/export-form.js';
 
 /** The fields the logic reads; the rest of a Take does not matter here. */
 function take(id: number, verdict: Take['verdict'], status: Take['status'] = 'ready', hasFile = true): Take {
@@ -52,6 +53,11 @@ describe('which takes', () => {
 
   it('offers only finished takes whose file is still there', () => {
     expect(exportableTakes(takes).map((t) => t.id)).toEqual([1, 2, 5]);
+  });
+
+  it('lists them kept first, then newest first', () => {
+    const more = [...takes, take(6, 'undecided'), take(7, 'kept'), take(8, 'discarded', 'failed')];
+    expect(exportChoices(more).map((t) => t.id)).toEqual([7, 1, 6, 5, 2]);
   });
 
   it('ticks the kept takes, else the selected one when it can go, else none', () => {

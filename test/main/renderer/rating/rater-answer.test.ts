@@ -9,7 +9,7 @@ import {
   raterKeyAction,
   toAnswer,
   toFinalAnswers,
-} from '../../../src-renderer/app/lib/rater-answer.js';
+} from '../../../../src-renderer/app/rating/rater-answer.js';
 
 describe('rater answers', () => {
   test('a single item needs real/fake, ease when fake, musicality and inspiring', () => {

@@ -2,7 +2,7 @@
  * The session builder's form: raters typed as one line, the fields' limits, and the draft it
  * makes — a filter or picked takes — which the contract's own schema accepts.
  */
-import { sessionDraftSchema } from '../../../src-main/common/rating.js';
+import { sessionDraftSchema } from '../../../../src-main/common/rating.js';
 import {
   builderErrors,
   initialBuilderValues,
@@ -11,7 +11,7 @@ import {
   toSessionDraft,
   toggled,
   type BuilderValues,
-} from '../../../src-renderer/app/lib/rating-form.js';
+} from '../../../../src-renderer/app/rating/rating-form.js';
 
 const filled = (patch: Partial<BuilderValues> = {}): BuilderValues => ({
   ...initialBuilderValues(),

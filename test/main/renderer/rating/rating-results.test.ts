@@ -3,20 +3,18 @@
  * rows and breakdown tables from SessionResults, bar-chart data and geometry (bars, whiskers,
  * the chance line), the blind waveform's peaks and the rater's link.
  */
-import type { Proportion, RatingStats, SessionResults } from '../../../src-main/common/rating.js';
-import { peakColumns, peakScale } from '../../../src-renderer/app/lib/blind-peaks.js';
+import type { Proportion, RatingStats, SessionResults } from '../../../../src-main/common/rating.js';
+import { peakColumns, peakScale } from '../../../../src-renderer/app/rating/blind-peaks.js';
 import {
-  describeTakeRating,
   formatDPrime,
   formatInterval,
   formatMusicality,
   formatPValue,
   formatProportion,
-  formatTakeRating,
-} from '../../../src-renderer/app/lib/rating-format.js';
-import { barChart, CHART_MARGIN, tickLabel } from '../../../src-renderer/app/lib/rating-plot.js';
-import { breakdownTables, chartData, summaryRows } from '../../../src-renderer/app/lib/rating-results.js';
-import { hashForRater, raterIdFromHash } from '../../../src-renderer/app/lib/route-hash.js';
+} from '../../../../src-renderer/app/rating/rating-format.js';
+import { barChart, CHART_MARGIN, tickLabel } from '../../../../src-renderer/app/rating/rating-plot.js';
+import { breakdownTables, chartData, summaryRows } from '../../../../src-renderer/app/rating/rating-results.js';
+import { hashForRater, raterIdFromHash } from '../../../../src-renderer/app/shell/route-hash.js';
 
 const share = (count: number, of: number, low: number | null = null, high: number | null = null): Proportion => ({
   count,
@@ -66,13 +64,6 @@ describe('rating results', () => {
     expect(formatDPrime(null)).toBe('—');
     expect(formatMusicality({ mean: 6.25, low: 5.1, high: 7.4, n: 8 })).toBe('6.3 (5.1–7.4)');
     expect(formatMusicality(null)).toBe('—');
-  });
-
-  test('a take rating reads in one cell and as a sentence', () => {
-    const rating = { takeId: 4, ratings: 3, judgedReal: 1, musicalityMean: 6.333, inspiring: 2 };
-    expect(formatTakeRating(rating)).toBe('3× · 1 real · 6.3');
-    expect(formatTakeRating(undefined)).toBe('');
-    expect(describeTakeRating(rating)).toBe('Rated 3 times: judged real 1, inspiring 2; musicality 6.3 of 10');
   });
 
   test('rows: each rater, then the pool naming how many were left out', () => {

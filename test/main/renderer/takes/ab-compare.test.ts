@@ -8,7 +8,7 @@ import {
   sourcePositionFor,
   stepSource,
   takeOffsetFor,
-} from '../../../src-renderer/app/lib/ab-compare.js';
+} from '../../../../src-renderer/app/takes/ab-compare.js';
 
 /** An 8 s clip starting 12.5 s into its file. */
 const CLIP = { start: 12.5, end: 20.5 };

@@ -3,7 +3,7 @@
  * the shared time span, copied stretches placed on the take's and the source's axes, the log
  * frequency axis, dB bounds that ignore silence, the heat map's ends and the mel pixels' layout.
  */
-import type { PictureData } from '../../../src-main/common/metrics.js';
+import type { PictureData } from '../../../../src-main/common/metrics.js';
 import {
   LABEL_GUTTER,
   MIN_PICTURE_WIDTH,
@@ -19,7 +19,7 @@ import {
   timeTicks,
   timeToX,
   type Rect,
-} from '../../../src-renderer/app/lib/picture-geometry.js';
+} from '../../../../src-renderer/app/takes/picture-geometry.js';
 
 const RECT: Rect = { x: 100, y: 0, width: 1000, height: 50 };
 

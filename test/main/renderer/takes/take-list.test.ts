@@ -12,7 +12,7 @@ import {
   toggledVerdict,
   withoutNearCopies,
   type ListedTake,
-} from '../../../src-renderer/app/lib/take-list.js';
+} from '../../../../src-renderer/app/takes/take-list.js';
 
 function take(id: number, verdict: ListedTake['verdict'] = 'undecided', starred = false): ListedTake {
   return { id, verdict, starred };

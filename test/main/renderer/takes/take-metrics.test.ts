@@ -3,7 +3,7 @@
  * linked weight sliders (always adding up to 1), the typed copy limit, the table rows (held-out
  * missing shows a dash) and the weights and progress sentences.
  */
-import type { TakeMetrics } from '../../../src-main/common/metrics.js';
+import type { TakeMetrics } from '../../../../src-main/common/metrics.js';
 import {
   comparisonRows,
   formatMeasure,
@@ -15,7 +15,7 @@ import {
   scoreBadges,
   scorePercent,
   weightsSentence,
-} from '../../../src-renderer/app/lib/take-metrics.js';
+} from '../../../../src-renderer/app/takes/take-metrics.js';
 
 const PITCH = { distinctPitches: 1, entropyBits: 0, rangeHz: 0, voicedFraction: 1 };
 const COMPARISON = { mfccKl: 0.5, mfccFrechet: 12.345, spectralDistance: 0, pitchEntropyDelta: -0.25 };

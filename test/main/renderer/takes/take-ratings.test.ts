@@ -1,10 +1,11 @@
 /**
- * "Best rated" in the Takes list: rated takes by mean musicality, ties by how often they were
- * judged real, takes without musicality after those with one, unrated takes last (newest first).
+ * A take's ratings in the Takes list: "Best rated" puts rated takes by mean musicality, ties by
+ * how often they were judged real, takes without musicality after those with one, unrated takes
+ * last (newest first); each rated take reads in one short cell, with a sentence for its tooltip.
  */
-import type { TakeRating } from '../../../src-main/common/rating.js';
-import { sortTakes } from '../../../src-renderer/app/lib/take-list.js';
-import { ratingSortValue, ratingSortValues } from '../../../src-renderer/app/lib/take-ratings.js';
+import type { TakeRating } from '../../../../src-main/common/rating.js';
+import { sortTakes } from '../../../../src-renderer/app/takes/take-list.js';
+import { describeTakeRating, formatTakeRating, ratingSortValue, ratingSortValues } from '../../../../src-renderer/app/takes/take-ratings.js';
 
 const rating = (takeId: number, ratings: number, judgedReal: number, musicalityMean: number | null): TakeRating => ({
   takeId,
@@ -16,7 +17,7 @@ const rating = (takeId: number, ratings: number, judgedReal: number, musicalityM
 
 const take = (id: number) => ({ id, starred: false, verdict: 'undecided' as const });
 
-describe('take ratings order', () => {
+describe('take ratings', () => {
   test('musicality first, the judged-real share between equal means, nothing for no ratings', () => {
     expect(ratingSortValue(rating(1, 0, 0, null))).toBeNull();
     const better = ratingSortValue(rating(1, 4, 0, 7));
@@ -35,5 +36,12 @@ describe('take ratings order', () => {
     expect(ids).toEqual([4, 2, 1, 6, 5, 3]);
     // Measured scores do not leak into the rating order, nor ratings into the score order.
     expect(sortTakes([1, 2, 3].map(take), 'score', { 1: 50 }, { 3: 9 }).map((t) => t.id)).toEqual([1, 3, 2]);
+  });
+
+  test('a take rating reads in one cell and as a sentence', () => {
+    const rated = { takeId: 4, ratings: 3, judgedReal: 1, musicalityMean: 6.333, inspiring: 2 };
+    expect(formatTakeRating(rated)).toBe('3× · 1 real · 6.3');
+    expect(formatTakeRating(undefined)).toBe('');
+    expect(describeTakeRating(rated)).toBe('Rated 3 times: judged real 1, inspiring 2; musicality 6.3 of 10');
   });
 });

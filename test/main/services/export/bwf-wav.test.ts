@@ -15,7 +15,7 @@ import {
 import { APP_VERSION } from '../../../../src-main/version.js';
 import { sine } from '../../../fixtures/audio-fixtures.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
-import { ffmpegDecode, ffprobe, soxi } from './probe-tools.js';
+import { ffmpegDecode, ffmpegDecodeChannels, ffprobe, soxi } from './probe-tools.js';
 
 const ascii = (text: string): number[] => Array.from(text, (ch) => ch.charCodeAt(0));
 const u16 = (v: number): number[] => [v & 0xff, (v >> 8) & 0xff];
@@ -50,7 +50,7 @@ async function writeTemp(name: string, bytes: Uint8Array): Promise<string> {
 
 describe('encodeBwfWav', () => {
   it('writes a 2-frame 24-bit file byte for byte', () => {
-    const bytes = encodeBwfWav(Float32Array.of(0.5, -1), 48000, 24, {
+    const bytes = encodeBwfWav([Float32Array.of(0.5, -1)], 48000, 24, {
       name: 'Hi',
       comment: 'c',
       createdAt,
@@ -96,7 +96,7 @@ describe('encodeBwfWav', () => {
   });
 
   it('writes 32-bit float as fmt (18 bytes, cbSize 0), fact, bext, LIST, data in that order', () => {
-    const bytes = encodeBwfWav(Float32Array.of(0.25, -1.5, 2), 44100, 32, meta({ name: 'odd' }));
+    const bytes = encodeBwfWav([Float32Array.of(0.25, -1.5, 2)], 44100, 32, meta({ name: 'odd' }));
     const view = new DataView(bytes.buffer);
     const chunks: string[] = [];
     for (let pos = 12; pos < bytes.length; ) {
@@ -123,7 +123,7 @@ describe('encodeBwfWav', () => {
     { sampleRate: 48000, bitDepth: 32 as const, codec: 'pcm_f32le', start: 61.25 },
   ])('ffprobe and soxi read $bitDepth-bit $sampleRate Hz (start $start s)', async ({ sampleRate, bitDepth, codec, start }) => {
     const samples = sine(440, 1.5, sampleRate, 0.5)[0]!;
-    const bytes = encodeBwfWav(samples, sampleRate, bitDepth, meta({ timeReference: timeReferenceFor(start, sampleRate) }));
+    const bytes = encodeBwfWav([samples], sampleRate, bitDepth, meta({ timeReference: timeReferenceFor(start, sampleRate) }));
     const file = await writeTemp(`probe-${sampleRate}-${bitDepth}.wav`, bytes);
     const probe = ffprobe(file);
     const stream = probe.streams[0]!;
@@ -135,7 +135,7 @@ describe('encodeBwfWav', () => {
     expect(stream.duration_ts).toBe(samples.length);
     const tags = probe.format.tags ?? {};
     expect(tags.title).toBe('Take 12');
-    expect(tags.comment).toBe('model 3 · new · seed 42'); // ICMT, UTF-8 kept
+    expect(tags.comment).toBe('model 3 - new - seed 42'); // ICMT, folded to ASCII
     expect(tags.encoded_by).toBe('Eureka'); // bext Originator
     expect(tags.date).toBe('2026-11-05');
     expect(tags.creation_time).toBe('14-03-09'); // bext OriginationTime
@@ -155,7 +155,7 @@ describe('encodeBwfWav', () => {
   });
 
   it('puts the comment, folded to ASCII, in the bext Description that ffprobe reads', async () => {
-    const bytes = encodeBwfWav(sine(220, 0.1, 48000, 0.3)[0]!, 48000, 24, meta({ comment: 'Café · 0:04–0:12' }));
+    const bytes = encodeBwfWav(sine(220, 0.1, 48000, 0.3), 48000, 24, meta({ comment: 'Café · 0:04–0:12' }));
     // Rename LIST to JUNK so INFO's comment cannot mask bext's (ffmpeg maps both to "comment").
     const listAt = Buffer.from(bytes).indexOf('LIST');
     bytes.set(ascii('JUNK'), listAt);
@@ -166,9 +166,44 @@ describe('encodeBwfWav', () => {
     expect(tags.date).toBe('2026-11-05');
   });
 
+  it('scales 24-bit samples by 2^23 for both signs and clamps to [-2^23, 2^23 - 1]', async () => {
+    const values = [0.75, -0.75, 0.5, -0.5, 1, -1, 1.5, -1.5, 3 / 2 ** 23, -3 / 2 ** 23];
+    const bytes = encodeBwfWav([Float32Array.from(values)], 48000, 24, meta());
+    const data = bytes.subarray(bytes.length - values.length * 3);
+    const integers = values.map((_, i) => ((data[3 * i]! | (data[3 * i + 1]! << 8) | (data[3 * i + 2]! << 16)) << 8) >> 8);
+    const top = 2 ** 23 - 1;
+    expect(integers).toEqual([6291456, -6291456, 4194304, -4194304, top, -(2 ** 23), top, -(2 ** 23), 3, -3]);
+    // Readers divide by 2^23 for both signs: every value inside full scale comes back exactly.
+    const decoded = ffmpegDecode(await writeTemp('symmetric.wav', bytes));
+    expect(Array.from(decoded)).toEqual([0.75, -0.75, 0.5, -0.5, top / 2 ** 23, -1, top / 2 ** 23, -1, 3 / 2 ** 23, -3 / 2 ** 23]);
+  });
+
+  it('writes stereo as two interleaved channels, M=stereo in the coding history', async () => {
+    const [left, right] = [sine(440, 0.25, 48000, 0.5)[0]!, sine(12000, 0.25, 48000, 0.25)[0]!];
+    const file = await writeTemp('stereo.wav', encodeBwfWav([left, right], 48000, 32, meta()));
+    const probe = ffprobe(file);
+    expect(probe.streams[0]).toMatchObject({ channels: 2, duration_ts: left.length, codec_name: 'pcm_f32le' });
+    expect(probe.format.tags?.coding_history).toBe(`A=PCM,F=48000,W=32,M=stereo,T=Eureka ${APP_VERSION}\r\n`);
+    const [decodedLeft, decodedRight] = ffmpegDecodeChannels(file, 2);
+    expect(Array.from(decodedLeft!)).toEqual(Array.from(left));
+    expect(Array.from(decodedRight!)).toEqual(Array.from(right));
+  });
+
+  it('writes LIST/INFO text as ASCII, which every reader shows the same', async () => {
+    // INFO has no encoding field: readers take its bytes as Latin-1 or the system code page, so
+    // UTF-8 "Café" shows as "CafÃ©". ASCII reads the same everywhere.
+    const bytes = encodeBwfWav([Float32Array.of(0)], 48000, 24, meta({ name: 'Take 2 🎸', comment: 'source clip · Café 0:04–0:12' }));
+    const listAt = Buffer.from(bytes).indexOf('LIST');
+    const listSize = new DataView(bytes.buffer).getUint32(listAt + 4, true);
+    expect(Array.from(bytes.subarray(listAt, listAt + 8 + listSize)).every((byte) => byte < 0x80)).toBe(true);
+    const tags = ffprobe(await writeTemp('ascii-info.wav', bytes)).format.tags ?? {};
+    expect(tags.title).toBe('Take 2 ?');
+    expect(tags.comment).toBe('source clip - Cafe 0:04-0:12');
+  });
+
   it('truncates a long description to its 256-byte field', async () => {
     const comment = 'x'.repeat(300);
-    const bytes = encodeBwfWav(Float32Array.of(0), 48000, 24, meta({ comment }));
+    const bytes = encodeBwfWav([Float32Array.of(0)], 48000, 24, meta({ comment }));
     expect(Array.from(bytes.subarray(44, 44 + 256))).toEqual(ascii('x'.repeat(256)));
     expect(bytes[44 + 256]).toBe('E'.charCodeAt(0)); // Originator follows directly
     const file = await writeTemp('long.wav', bytes);
@@ -185,10 +220,10 @@ describe('encodeBwfWav', () => {
       }
       return undefined;
     };
-    expect(code(() => encodeBwfWav(Float32Array.of(0, Number.NaN), 48000, 24, meta()))).toBe('INVALID_SAMPLES');
-    expect(code(() => encodeBwfWav(Float32Array.of(0), 48000, 16 as 24, meta()))).toBe('INVALID_INPUT');
-    expect(code(() => encodeBwfWav(Float32Array.of(0), 48000, 24, meta({ timeReference: -1 })))).toBe('INVALID_INPUT');
-    expect(code(() => encodeBwfWav(Float32Array.of(0), 48000, 24, meta({ timeReference: 1.5 })))).toBe('INVALID_INPUT');
+    expect(code(() => encodeBwfWav([Float32Array.of(0, Number.NaN)], 48000, 24, meta()))).toBe('INVALID_SAMPLES');
+    expect(code(() => encodeBwfWav([Float32Array.of(0)], 48000, 16 as 24, meta()))).toBe('INVALID_INPUT');
+    expect(code(() => encodeBwfWav([Float32Array.of(0)], 48000, 24, meta({ timeReference: -1 })))).toBe('INVALID_INPUT');
+    expect(code(() => encodeBwfWav([Float32Array.of(0)], 48000, 24, meta({ timeReference: 1.5 })))).toBe('INVALID_INPUT');
   });
 });
 

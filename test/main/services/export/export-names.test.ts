@@ -43,6 +43,12 @@ describe('sanitizeName', () => {
     }
   });
 
+  it('drops bidi controls, which make a name read as something else', () => {
+    expect(sanitizeName('Take\u202Evaw.exe')).toBe('Takevaw.exe');
+    expect(sanitizeName('\u2067Verse\u2069 \u200Fidea\u200E\u061C')).toBe('Verse idea');
+    expect(sanitizeName('\u202E\u202D', 'Song')).toBe('Song');
+  });
+
   it('keeps Unicode and emoji, normalised to NFC', () => {
     expect(sanitizeName('Café del Mar 🎸')).toBe('Café del Mar 🎸');
     const decomposed = 'Cafe\u0301';

@@ -1,8 +1,12 @@
 /**
- * The export plan from a request, on real files in a fake model folder (no training needed):
- * a source clip with a click track at 100 BPM (source.f32 at 16 kHz, as the training service
- * writes it) and take WAVs at 16 kHz. Checks resampled lengths, sequence and stack placement on
- * bar lines, names made unique, provenance, and where the tempo comes from.
+ * The export plan from a request, on real files (no training needed): the library's original of
+ * clip 5 (a stereo 44.1 kHz WAV: sines up to 12 kHz on the left, a click track at 90 BPM on the
+ * right), fake model folders whose copy of the clip (source.f32 at 16 kHz, as the training
+ * service writes it, with clicks at 100 and 140 BPM) is what a model keeps once its clip is
+ * deleted, and take WAVs at 16 kHz.
+ * Checks that the source clip is the user's audio (channels, full band, the clip's region at the
+ * export rate), resampled lengths, sequence and stack placement on exact bar lines, names made
+ * unique, provenance, and where the tempo comes from.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,14 +22,24 @@ import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
 const RATE = 16_000;
 let dir: string;
 
-function clicks(bpm: number, seconds: number): Float32Array {
-  const out = new Float32Array(seconds * RATE);
+/** The original's rate and length; clip 5 is 4..12 s of it. */
+const ORIGINAL_RATE = 44100;
+const ORIGINAL_SECONDS = 14;
+
+function clicks(bpm: number, seconds: number, rate = RATE): Float32Array {
+  const out = new Float32Array(seconds * rate);
+  const length = Math.round(rate / 100); // 10 ms
   for (let beat = 0; ; beat++) {
-    const start = Math.round((0.05 + (beat * 60) / bpm) * RATE);
+    const start = Math.round((0.05 + (beat * 60) / bpm) * rate);
     if (start >= out.length) break;
-    for (let i = 0; i < 160 && start + i < out.length; i++) out[start + i] = 0.6 * Math.exp(-i / 32) * Math.sin(i / 2);
+    for (let i = 0; i < length && start + i < out.length; i++) out[start + i] = 0.6 * Math.exp(-i / (length / 5)) * Math.sin((i * 8000) / rate);
   }
   return out;
+}
+
+/** The original's left channel at time t (seconds): band-limited, so it can be compared at any rate. */
+function left(t: number): number {
+  return 0.3 * Math.sin(2 * Math.PI * 12_000 * t) + 0.2 * Math.sin(2 * Math.PI * 440 * t + 0.5);
 }
 
 function take(id: number, modelId: number, name: string, seconds: number): Take {
@@ -46,8 +60,9 @@ function sources(): ExportSources {
     takeFile: (id) => path.join(dir, `take-${id}.wav`),
     model: (id) => ({ id, name: `Verse idea · 0:0${id}–0:08`, preset: 'test' }) as Model,
     modelDir: (id) => path.join(dir, `model-${id}`),
-    clip: (id) => (id === 5 ? ({ id: 5, start: 4, end: 12, label: 'U' } as Clip) : null),
+    clip: (id) => (id === 5 ? ({ id: 5, fileId: 9, start: 4, end: 12, label: 'U' } as Clip) : null),
     song: (id) => ({ id, name: 'Verse idea' }) as Song,
+    originalFile: (fileId) => ({ path: path.join(dir, `original-${fileId}.wav`), name: 'Verse idea.wav' }),
   };
 }
 
@@ -59,6 +74,11 @@ beforeAll(async () => {
     await writeFile(path.join(dir, `model-${modelId}`, 'source.f32'), new Uint8Array(source.buffer));
     await writeFile(path.join(dir, `model-${modelId}`, 'source.json'), JSON.stringify({ sampleRate: RATE, samples: source.length, label: 'U', hole: null }));
   }
+  const original = [
+    Float32Array.from({ length: ORIGINAL_SECONDS * ORIGINAL_RATE }, (_, i) => left(i / ORIGINAL_RATE)),
+    clicks(90, ORIGINAL_SECONDS, ORIGINAL_RATE),
+  ];
+  await writeFile(path.join(dir, 'original-9.wav'), encodeWav({ sampleRate: ORIGINAL_RATE, channels: original }, { bitDepth: 32, float: true }));
   for (const t of takes) {
     const samples = Float32Array.from({ length: Math.round(t.durationSeconds! * RATE) }, (_, i) => 0.3 * Math.sin(i / 5));
     await writeFile(path.join(dir, `take-${t.id}.wav`), encodeWav({ sampleRate: RATE, channels: [samples] }, { bitDepth: 32, float: true }));
@@ -74,12 +94,12 @@ describe('buildExportPlan', () => {
     const { plan, tempoSource } = await build({ takeIds: [1, 2, 3], tempo: 120, sampleRate: 48000 });
     expect(tempoSource).toBe('user');
     expect(plan.songName).toBe('Verse idea');
-    expect(plan.items.map((item) => [item.name, item.kind, item.samples.length])).toEqual([
-      ['Source clip · model 1', 'source', 8 * 48000],
-      ['Source clip · model 2', 'source', 8 * 48000],
-      ['Take 1 · model 1', 'take', 2 * 48000],
-      ['Take 2', 'take', 3.3 * 48000],
-      ['Take 1 · model 2', 'take', 1 * 48000],
+    expect(plan.items.map((item) => [item.name, item.kind, item.channels.length, item.channels[0]!.length])).toEqual([
+      ['Source clip · model 1', 'source', 2, 8 * 48000], // the original's region, both channels
+      ['Source clip · model 2', 'source', 1, 8 * 48000], // its clip is gone: the model's copy
+      ['Take 1 · model 1', 'take', 1, 2 * 48000],
+      ['Take 2', 'take', 1, 3.3 * 48000],
+      ['Take 1 · model 2', 'take', 1, 1 * 48000],
     ]);
     // 120 BPM 4/4: 2 s bars. 8 s ends on bar 4 → next at bar 5 (8 s ends exactly: one bar gap).
     expect(plan.items.map((item) => item.startSeconds)).toEqual([0, 10, 20, 24, 28]);
@@ -89,18 +109,47 @@ describe('buildExportPlan', () => {
       kind: 'take', takeId: 2, mode: 'new', seed: '42', preset: 'test', ratings: [],
       song: { id: 7, name: 'Verse idea' }, clip: { id: 5, start: 4, end: 12 }, model: { id: 1 },
     });
-    expect(plan.items[1]!.provenance).toMatchObject({ kind: 'source', clip: null, model: { id: 2 } });
-  });
+    expect(plan.items[1]!.provenance).toMatchObject({ kind: 'source', clip: null, model: { id: 2 }, sourceAudio: 'model copy' });
+    expect(plan.items[1]!.comment).toBe("source clip 0:02–0:08 (the model's 16 kHz copy: the clip was deleted)");
+  }, 60_000);
+
+  it("exports the source clip from the library's original: its channels, its full band, its region at the export rate", async () => {
+    const { plan } = await build({ takeIds: [1], tempo: 120, sampleRate: 48000 });
+    const source = plan.items[0]!;
+    expect(source.kind).toBe('source');
+    expect(source.provenance).toMatchObject({ sourceAudio: 'original', sourceSampleRate: ORIGINAL_RATE, clip: { id: 5, start: 4, end: 12 } });
+    expect(source.channels).toHaveLength(2);
+    const [l, r] = source.channels as [Float32Array, Float32Array];
+    expect(l.length).toBe(8 * 48000);
+    // Left: the original's 4..12 s resampled, against the same sines computed at 48 kHz
+    // (away from the ends, where the cut region starts and stops abruptly).
+    let worst = 0;
+    for (let i = 0.05 * 48000; i < l.length - 0.05 * 48000; i++) worst = Math.max(worst, Math.abs(l[i]! - left(4 + i / 48000)));
+    expect(worst).toBeLessThan(1e-6);
+    // The 12 kHz line is there at full level (a 16 kHz model copy holds nothing above 8 kHz).
+    expect(toneAmplitude(l, 12_000, 48000)).toBeCloseTo(0.3, 2);
+    // Right: the clicks, at 0.05 + 2/3·k s of the original; the first inside the region is at
+    // 4.05 s, 0.05 s into the clip.
+    const firstClick = r.findIndex((v) => Math.abs(v) > 0.05);
+    expect(firstClick / 48000).toBeCloseTo(0.05, 2);
+    expect(toneAmplitude(r, 12_000, 48000)).toBeLessThan(0.01);
+  }, 60_000);
+
+  it("estimates the tempo from the original when the clip exists (its 90 BPM, not the model copy's 100)", async () => {
+    const { plan, tempoSource } = await build({ takeIds: [1], includeSource: false });
+    expect(tempoSource).toBe('estimate');
+    expect(plan.tempo).toBeCloseTo(90, 0);
+  }, 60_000);
 
   it('estimates the tempo from the first source clip, also when it is left out', async () => {
     const included = await build({ takeIds: [2], placement: 'stack' });
     expect(included.tempoSource).toBe('estimate');
-    expect(included.plan.tempo).toBeCloseTo(100, 0);
+    expect(included.plan.tempo).toBeCloseTo(90, 0);
     expect(included.plan.items.map((item) => [item.name, item.startSeconds])).toEqual([['Source clip', 0], ['Take 2', 0]]);
     const left = await build({ takeIds: [3], includeSource: false, sampleRate: 44100 });
     expect(left.plan.tempo).toBeCloseTo(140, 0);
-    expect(left.plan.items.map((item) => [item.name, item.samples.length])).toEqual([['Take 1', 44100]]);
-  });
+    expect(left.plan.items.map((item) => [item.name, item.channels[0]!.length])).toEqual([['Take 1', 44100]]);
+  }, 60_000);
 
   it('refuses takes that have no audio', async () => {
     const failed = { ...takes[0]!, id: 9, status: 'failed' as const };
@@ -113,9 +162,38 @@ describe('buildExportPlan', () => {
   });
 });
 
+/** The amplitude of the sine at `hz` in `samples` (a whole number of its periods long). */
+function toneAmplitude(samples: Float32Array, hz: number, rate: number): number {
+  let re = 0;
+  let im = 0;
+  for (let i = 0; i < samples.length; i++) {
+    re += samples[i]! * Math.cos((2 * Math.PI * hz * i) / rate);
+    im += samples[i]! * Math.sin((2 * Math.PI * hz * i) / rate);
+  }
+  return (2 * Math.hypot(re, im)) / samples.length;
+}
+
 describe('placeItems', () => {
   const item = (seconds: number): ExportItem => ({
-    name: 'x', kind: 'take', samples: new Float32Array(Math.round(seconds * 48000)), startSeconds: -1, comment: '', provenance: {}, midi: null,
+    name: 'x', kind: 'take', channels: [new Float32Array(Math.round(seconds * 48000))], startSeconds: -1, startBeats: -1,
+    comment: '', provenance: {}, midi: null,
+  });
+
+  it('places items on exact bar lines: bar 11 of 3/4 at 84 BPM is beat 30, not 29.999999999999996', () => {
+    const plan = { tempo: 84, timeSignature: { numerator: 3, denominator: 4 }, sampleRate: 48000 as const, placement: 'sequence' as const };
+    // A bar is 15/7 s: each 20 s item ends inside its 10th bar, so the next starts 10 bars later.
+    const placed = placeItems([item(20), item(20), item(20)], plan);
+    expect(placed.map((p) => p.startBeats)).toEqual([0, 30, 60]);
+    // Seconds in one division from the beat (the nearest double to 30 · 60 / 84).
+    expect(placed.map((p) => p.startSeconds)).toEqual([0, 1800 / 84, 3600 / 84]);
+  });
+
+  it('keeps beats exact at tempi that are not whole numbers', () => {
+    const plan = { tempo: 97.3, timeSignature: { numerator: 7, denominator: 8 }, sampleRate: 44100 as const, placement: 'sequence' as const };
+    const placed = placeItems([item(1), item(1), item(1)], plan);
+    // 7/8 is 3.5 quarter notes a bar: every start is a whole number of bars of it.
+    for (const p of placed) expect(Number.isInteger(p.startBeats / 3.5)).toBe(true);
+    for (const p of placed) expect(p.startSeconds).toBe((p.startBeats * 60) / 97.3);
   });
 
   it('starts each item at the first bar line after the previous one ends', () => {

@@ -1,14 +1,16 @@
 /**
  * Export end to end on real parts: a real library, a model trained with the 'test' preset, two
  * real takes, and exports into real folders, read back with independent parsers (ffprobe for
- * the WAVs, gunzip for the .als, JSON for the sidecar). Covers the issue's promises that belong
+ * the WAVs, gunzip for the .als, JSON for the sidecar). Covers the export promises that belong
  * to the service: exporting twice creates "… 2" and changes nothing in the first (hashed), a
- * failure half-way leaves nothing behind, hostile names stay inside the folder, and the
- * destination rules of the app, web mode and the CLI.
+ * failure half-way leaves nothing behind, hostile names stay inside the folder, the source clip
+ * is the user's own audio (a stereo 44.1 kHz original with content up to 12 kHz, its clip region
+ * at the export rate), a Project/Logic pair gets one number, a Live project is never put inside
+ * another, and the destination rules of the app, web mode and the CLI.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -16,9 +18,10 @@ import { dispatch } from '../../../../src-main/api/dispatch.js';
 import type { ExportProgressEvent } from '../../../../src-main/common/export.js';
 import type { Take } from '../../../../src-main/common/generation.js';
 import { createCore, type Core } from '../../../../src-main/core.js';
+import { encodeWav } from '../../../../src-main/services/audio/wav.js';
 import { ExportService } from '../../../../src-main/services/export/export-service.js';
-import { wavBytes } from '../../../helpers/signals.js';
 import { listFiles, makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
+import { ffmpegDecodeChannels } from './probe-tools.js';
 
 const run = promisify(execFile);
 let work: string;
@@ -42,6 +45,15 @@ async function hashTree(dir: string): Promise<Record<string, string>> {
   return hashes;
 }
 
+/** The imported song: stereo at 44.1 kHz, sines band-limited enough to compare at any rate. */
+const RIFF_RATE = 44100;
+const riff = [
+  (t: number): number => 0.3 * Math.sin(2 * Math.PI * 220 * t) + 0.3 * Math.sin(2 * Math.PI * 12_000 * t),
+  (t: number): number => 0.4 * Math.sin(2 * Math.PI * 330 * t) + 0.1 * Math.sin(2 * Math.PI * 9_000 * t),
+];
+/** The clip the model learns: 0.25–1.75 s of it. */
+const CLIP = { start: 0.25, end: 1.75 };
+
 async function ffprobe(file: string): Promise<{ stream: Record<string, unknown>; tags: Record<string, string> }> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file]);
   const parsed = JSON.parse(stdout) as { streams: Record<string, unknown>[]; format: { tags?: Record<string, string> } };
@@ -51,13 +63,14 @@ async function ffprobe(file: string): Promise<{ stream: Record<string, unknown>;
 beforeAll(async () => {
   work = await makeTempDir();
   core = await createCore({ dataDir: path.join(work, 'data'), audio: 'inline', executionProvider: 'cpu', exportRoot: path.join(work, 'root') });
-  const wav = wavBytes({ seconds: 1.5, sampleRate: 16_000, channels: 1, frequency: 220, seed: 4 });
+  const channels = riff.map((at) => Float32Array.from({ length: 2 * RIFF_RATE }, (_, i) => at(i / RIFF_RATE)));
+  const wav = encodeWav({ sampleRate: RIFF_RATE, channels }, { bitDepth: 24 });
   const { files } = await core.library.importFiles([{ name: 'riff.wav', data: wav }]);
-  const clip = core.library.addClip({ songId: files[0]!.songId, fileId: files[0]!.id, start: 0, end: 1.5, label: 'U' });
+  const clip = core.library.addClip({ songId: files[0]!.songId, fileId: files[0]!.id, ...CLIP, label: 'U' });
   const model = await core.training.waitFor((await core.training.create({ clipId: clip.id, preset: 'test', seed: '3' })).id);
   expect(model.status).toBe('done');
-  const { batchId } = await core.generation.generate({ modelId: model.id, count: 2, seconds: 2, seed: '5' }, { executionProvider: 'cpu' });
-  takes = await core.generation.waitForBatch(batchId);
+  const { batchId } = await core.takes.generate({ modelId: model.id, count: 2, seconds: 2, seed: '5' }, { executionProvider: 'cpu' });
+  takes = await core.takes.waitForBatch(batchId);
   expect(takes.map((t) => t.status)).toEqual(['ready', 'ready']);
 }, 180_000);
 
@@ -92,7 +105,22 @@ describe('exportTakes', () => {
     expect(Number(probe.stream.duration_ts)).toBe(2 * 48000);
     // ffprobe names the bext Originator encoded_by; comment is INFO ICMT.
     expect(probe.tags).toMatchObject({ encoded_by: 'Eureka', title: 'Take 2', time_reference: String((3600 + 4.8) * 48000) });
-    expect(probe.tags.comment).toBe(`model ${takes[1]!.modelId} · new · seed ${takes[1]!.seed}`);
+    expect(probe.tags.comment).toBe(`model ${takes[1]!.modelId} - new - seed ${takes[1]!.seed}`); // INFO in ASCII
+
+    // The source clip is the user's audio, not the model's 2 kHz mono copy: both channels, the
+    // 9 and 12 kHz lines, the clip's 0.25–1.75 s of the original resampled to 48 kHz.
+    const sourceFile = path.join(project, 'Samples', 'Imported', 'Source clip.wav');
+    const source = await ffprobe(sourceFile);
+    expect(source.stream).toMatchObject({ channels: 2, sample_rate: '48000' });
+    expect(Number(source.stream.duration_ts)).toBe(1.5 * 48000);
+    for (const [c, channel] of ffmpegDecodeChannels(sourceFile, 2).entries()) {
+      let worst = 0;
+      // Away from the ends, where the cut region starts and stops abruptly.
+      for (let i = 0.05 * 48000; i < channel.length - 0.05 * 48000; i++) {
+        worst = Math.max(worst, Math.abs(channel[i]! - riff[c]!(CLIP.start + i / 48000)));
+      }
+      expect(worst).toBeLessThan(1e-6);
+    }
 
     const sidecar = JSON.parse(await readFile(path.join(project, 'eureka-takes.json'), 'utf8')) as {
       trainedOnlyOnYourAudio: boolean; files: { file: string; seed: unknown; kind: string; ratings: unknown[] }[];
@@ -183,6 +211,40 @@ describe('exportTakes', () => {
     expect((await readdir(destination)).sort()).toEqual(['-..-CON 🎸 Project', 'con_ Logic']);
   }, 60_000);
 
+  it('numbers the Project and Logic folders together when only one name is taken', async () => {
+    const destination = await freshDestination();
+    await mkdir(path.join(destination, 'riff Project'));
+    const result = await core.export.exportTakes({ takeIds: [takes[0]!.id], destination, tempo: 120 });
+    expect(result.folders).toEqual([path.join(destination, 'riff Project 2'), path.join(destination, 'riff Logic 2')]);
+    const logicOnly = await core.export.exportTakes({ takeIds: [takes[0]!.id], destination, tempo: 120, format: 'logic' });
+    expect(logicOnly.folders).toEqual([path.join(destination, 'riff Logic')]); // alone, it takes the first free name
+  }, 60_000);
+
+  it('never puts a Live project inside another one, and says where to export instead', async () => {
+    const destination = await freshDestination();
+    const [project] = (await core.export.exportTakes({ takeIds: [takes[0]!.id], destination, tempo: 120, format: 'ableton' })).folders;
+    // A folder holding a set but no "Ableton Project Info" (copied by hand) is a project too.
+    const loose = path.join(destination, 'Loose set');
+    await mkdir(loose);
+    await writeFile(path.join(loose, 'Jam.als'), '');
+    const before = await hashTree(destination);
+    for (const [inside, holder] of [
+      [project!, project!],
+      [path.join(project!, 'Samples'), project!],
+      [path.join(project!, 'new', 'deeper'), project!],
+      [loose, loose],
+    ] as const) {
+      for (const format of ['ableton', 'both'] as const) {
+        const attempt = core.export.exportTakes({ takeIds: [takes[0]!.id], destination: inside, tempo: 120, format });
+        await expect(attempt).rejects.toThrow(`the export folder is inside the Live project ${holder}; export into ${path.dirname(holder)} instead`);
+      }
+    }
+    expect(await hashTree(destination)).toEqual(before);
+    // A Logic folder is not a Live project: it may go anywhere.
+    const logic = await core.export.exportTakes({ takeIds: [takes[0]!.id], destination: loose, tempo: 120, format: 'logic' });
+    expect(logic.folders).toEqual([path.join(loose, 'riff Logic')]);
+  }, 60_000);
+
   it('says why a take cannot be exported', async () => {
     await expect(core.export.exportTakes({ takeIds: [999], destination: await freshDestination() })).rejects.toThrow('there is no take 999');
   });
@@ -224,12 +286,15 @@ describe('destinations', () => {
       exportRoot: core.export.exportRoot,
       host: { chooseFolder: () => Promise.resolve(picked), reveal: (target) => revealed.push(target) },
       sources: {
-        take: (id) => core.generation.get(id),
-        takeFile: (id) => core.generation.filePath(id),
+        take: (id) => core.takes.get(id),
+        takeFile: (id) => core.takes.filePath(id),
         model: (id) => core.training.get(id),
         modelDir: (id) => core.training.modelDir(id),
         clip: () => null,
         song: () => null,
+        originalFile: () => {
+          throw new Error('no clip: the original is never asked for');
+        },
       },
     });
     await expect(service.exportTakes(request(picked) as never, { caller: 'electron' })).rejects.toThrow('choose the export folder with the folder dialog');

@@ -1,14 +1,14 @@
 /**
  * The SMF writers, read back with @tonejs/midi's parser (and the header bytes by hand): format
  * 1, PPQ 480, the conductor track's name, tempo and time signature, named note tracks with the
- * notes at the right ticks, UTF-8 names, and the checks on bad input.
+ * notes at the right ticks, names folded to ASCII, the metronome clocks of simple and compound
+ * meters, and the checks on bad input.
  */
 import tonejs from '@tonejs/midi';
 import { AppError } from '../../../../src-main/common/errors.js';
 import { encodeMidiFile, encodeTempoMap, MIDI_PPQ } from '../../../../src-main/services/export/midi-file.js';
 
 const { Midi } = tonejs;
-const utf8 = (binary: string): string => new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
 
 /** The SMF header: "MThd", length 6, format, track count, division. */
 function header(bytes: Uint8Array): { format: number; tracks: number; division: number } {
@@ -34,9 +34,32 @@ describe('encodeTempoMap', () => {
     expect(Array.from(bytes.subarray(bytes.length - 3))).toEqual([0xff, 0x2f, 0x00]);
   });
 
-  it('keeps a Unicode song name as UTF-8', () => {
-    const midi = new Midi(encodeTempoMap({ name: 'Café 🎸', tempo: 120, timeSignature: { numerator: 4, denominator: 4 } }));
-    expect(utf8(midi.header.name)).toBe('Café 🎸');
+  it('folds names to ASCII: SMF text has no encoding, and readers show UTF-8 as mojibake', () => {
+    const bytes = encodeMidiFile({ name: 'Café 🎸', tempo: 120, timeSignature: { numerator: 4, denominator: 4 } }, [
+      { name: 'Take 2 · été', notes: [{ midi: 60, time: 0, duration: 1, velocity: 1 }] },
+    ]);
+    // The parser hands text over byte for byte (one char per byte): ASCII reads back as written.
+    const midi = new Midi(bytes);
+    expect(midi.header.name).toBe('Cafe ?');
+    expect(midi.tracks[0]!.name).toBe('Take 2 - ete');
+  });
+
+  it.each([
+    [4, 4, 24],
+    [3, 4, 24],
+    [2, 2, 48],
+    [3, 8, 12],
+    [5, 8, 12],
+    [6, 8, 36],
+    [9, 8, 36],
+    [12, 8, 36],
+    [6, 16, 18],
+  ])('clicks %i/%i every %i MIDI clocks (once a beat; once a dotted beat in compound time)', (numerator, denominator, clocks) => {
+    const bytes = encodeTempoMap({ name: 's', tempo: 120, timeSignature: { numerator, denominator } });
+    const at = Buffer.from(bytes).indexOf(Buffer.from([0xff, 0x58, 0x04]));
+    expect(at).toBeGreaterThan(0);
+    // FF 58 04 nn dd cc bb: numerator, log2(denominator), MIDI clocks per click, 32nds per quarter.
+    expect(Array.from(bytes.subarray(at + 3, at + 7))).toEqual([numerator, Math.log2(denominator), clocks, 8]);
   });
 
   it('rejects tempi and time signatures a DAW cannot take', () => {

@@ -48,6 +48,17 @@ export function ffmpegDecode(file: string): Float32Array {
   return new Float32Array(copy.buffer);
 }
 
+/** Every channel of the file, decoded by ffmpeg to 32-bit float (`channels` as ffprobe reports). */
+export function ffmpegDecodeChannels(file: string, channels: number): Float32Array[] {
+  requireTool('ffmpeg');
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
+  const copy = new Uint8Array(raw.length);
+  copy.set(raw);
+  const interleaved = new Float32Array(copy.buffer);
+  const frames = interleaved.length / channels;
+  return Array.from({ length: channels }, (_, c) => Float32Array.from({ length: frames }, (_, t) => interleaved[t * channels + c]!));
+}
+
 /** soxi's rate (-r), bits (-b: precision for integer files) and sample count (-s). */
 export function soxi(file: string): { rate: number; bits: number; samples: number } {
   requireTool('soxi');

@@ -26,8 +26,9 @@ const plan: ExportPlan = {
     {
       name: 'Source clip',
       kind: 'source',
-      samples: new Float32Array(96000),
+      channels: [new Float32Array(96000), new Float32Array(96000)],
       startSeconds: 0,
+      startBeats: 0,
       comment: 'source clip 0:04–0:06',
       provenance: { song: { id: 4, name: 'Verse idea 3' }, clip: { id: 9, start: 4, end: 6 } },
       midi: null,
@@ -35,8 +36,9 @@ const plan: ExportPlan = {
     {
       name: 'Take 12',
       kind: 'take',
-      samples: new Float32Array(72000),
+      channels: [new Float32Array(72000)],
       startSeconds: 3.9130434782608696,
+      startBeats: 6,
       comment: 'model 3 · new · seed 42',
       provenance: {
         song: { id: 4, name: 'Verse idea 3' },

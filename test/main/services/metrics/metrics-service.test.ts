@@ -15,7 +15,7 @@ import { rankingSchema, takeMetricsSchema, type MetricsProgressEvent, type TakeM
 import { createCore, type Core } from '../../../../src-main/core.js';
 import { resample } from '../../../../src-main/services/audio/resample.js';
 import { encodeWav } from '../../../../src-main/services/audio/wav.js';
-import { loadModelSource } from '../../../../src-main/services/generation/render/index.js';
+import { loadModelSource } from '../../../../src-main/services/models/model-source.js';
 import { createWorkerRunner, resolveMetricsWorkerScript } from '../../../../src-main/services/metrics/metrics-runner.js';
 import { mulberry32 } from '../../../fixtures/audio-fixtures.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
@@ -45,7 +45,7 @@ async function spliceSourceInto(take: Take): Promise<void> {
   const random = mulberry32(11);
   const samples = Float32Array.from({ length: 4 * RATE }, () => 0.3 * (random() * 2 - 1));
   samples.set(clip.subarray(0, Math.round(1.5 * RATE)), RATE);
-  await writeFile(core.generation.filePath(take.id), encodeWav({ sampleRate: RATE, channels: [samples] }, { bitDepth: 32, float: true }));
+  await writeFile(core.takes.filePath(take.id), encodeWav({ sampleRate: RATE, channels: [samples] }, { bitDepth: 32, float: true }));
 }
 
 beforeAll(async () => {
@@ -61,8 +61,8 @@ beforeAll(async () => {
   const model = await core.training.waitFor((await core.training.create({ clipId: clip.id, preset: 'test', seed: '3' })).id);
   expect(model.status).toBe('done');
   modelId = model.id;
-  const { batchId } = await core.generation.generate({ modelId, mode: 'new', count: 3, seconds: 4, seed: '9' });
-  takes = await core.generation.waitForBatch(batchId);
+  const { batchId } = await core.takes.generate({ modelId, mode: 'new', count: 3, seconds: 4, seed: '9' });
+  takes = await core.takes.waitForBatch(batchId);
   expect(takes.map((t) => t.status)).toEqual(['ready', 'ready', 'ready']);
   await spliceSourceInto(takes[2]!);
 }, 180_000);
@@ -168,8 +168,8 @@ describe('ranking and pictures', () => {
 
 describe('what cannot be measured, and what goes stale', () => {
   it('refuses takes without audio in a sentence, and ranks without them', async () => {
-    core.generation.update(takes[1]!.id, { verdict: 'discarded' });
-    await core.generation.deleteDiscarded({ modelId });
+    core.takes.update(takes[1]!.id, { verdict: 'discarded' });
+    await core.takes.deleteDiscarded({ modelId });
     await expect(core.metrics.compute({ takeIds: [takes[1]!.id] })).rejects.toThrow(`take ${takes[1]!.id} has no audio: its file was deleted`);
     expect((await core.metrics.rank(modelId)).entries.map((e) => e.takeId).sort()).toEqual([takes[0]!.id, takes[2]!.id].sort());
     expect(await dispatch(core.handlers, 'metrics:get', { takeId: 999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

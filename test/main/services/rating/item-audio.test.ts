@@ -43,7 +43,11 @@ function tones(rate: number, seconds: number, parts: { hz: number; amplitude: nu
   return out;
 }
 
-const SPEC: ItemSpec = { rates: { bandRate: 16_000, fileRate: 16_000 }, seconds: 5, targetLufs: -23, lowpassHz: null };
+const SPEC: ItemSpec = { rates: { bandRate: 16_000, fileRate: 16_000 }, seconds: 5, targetLufs: -23, lowpassHz: null, ditherSeed: 1 };
+
+function mean(x: Float32Array): number {
+  return x.reduce((a, b) => a + b, 0) / x.length;
+}
 
 describe('truePeak', () => {
   it('finds the crest between samples: a quarter-rate sine sampled 45° off its peak', () => {
@@ -82,9 +86,9 @@ describe('makeItemAudio', () => {
     expect(Math.abs(integratedLoudness([samples], 16_000)! - -23)).toBeLessThan(0.05);
     expect(item.loudnessLufs).toBeCloseTo(integratedLoudness([samples], 16_000)!, 6);
     expect(truePeakDbtp(samples)).toBeLessThanOrEqual(TRUE_PEAK_CEILING_DBTP);
-    // Fades: silent ends, full level 50 ms in.
-    expect(samples[0]).toBe(0);
-    expect(samples[79_999]).toBe(0);
+    // Fades: silent ends (but for the dither's ±1 LSB), full level 50 ms in.
+    expect(Math.abs(samples[0]!)).toBeLessThanOrEqual(1 / 32767);
+    expect(Math.abs(samples[79_999]!)).toBeLessThanOrEqual(1 / 32767);
     expect(Math.max(...samples.subarray(0, 40).map(Math.abs))).toBeLessThan(0.01);
   });
 
@@ -97,6 +101,37 @@ describe('makeItemAudio', () => {
     expect(Buffer.from(again.bytes).equals(Buffer.from(first.bytes))).toBe(true);
     expect(Buffer.from(later.bytes).equals(Buffer.from(first.bytes))).toBe(false);
     expect(later.bytes.length).toBe(first.bytes.length);
+  });
+
+  it('dithers per seed: the same cut with another seed is other bytes, the same audio within 2 LSB', async () => {
+    const rate = 16_000;
+    const chirp = new Float32Array(rate * 12).map((_, i) => 0.5 * Math.sin(2 * Math.PI * (100 + (i / rate) * 40) * (i / rate)));
+    const first = await makeItemAudio(chirp, rate, 1, SPEC);
+    const other = await makeItemAudio(chirp, rate, 1, { ...SPEC, ditherSeed: 2 });
+    expect(Buffer.from(other.bytes).equals(Buffer.from(first.bytes))).toBe(false);
+    const [a, b] = [(await decodeAudio(first.bytes, 'item')).channels[0]!, (await decodeAudio(other.bytes, 'item')).channels[0]!];
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThanOrEqual(2 / 32767 + 2 ** -24); // 2 LSB, and the decoded float32's rounding
+    expect(Math.abs(other.loudnessLufs - first.loudnessLufs)).toBeLessThan(0.01);
+  });
+
+  it('removes DC before the fades and the gain: an offset source gives an item without one, and no step at its ends', async () => {
+    const rate = 44_100;
+    const tone = tones(rate, 9, [{ hz: 220, amplitude: 0.3 }]);
+    const clean = await makeItemAudio(tone, rate, 2, SPEC);
+    for (const offset of [0.02, -0.005]) {
+      const item = await makeItemAudio(tone.map((x) => x + offset), rate, 2, SPEC);
+      const samples = (await decodeAudio(item.bytes, 'item')).channels[0]!;
+      const reference = (await decodeAudio(clean.bytes, 'item')).channels[0]!;
+      // The offset source's gain is the clean one's (loudness ignores DC): without the offset
+      // the item is the clean item, to within dither and a trace of the filter's edges.
+      expect(Math.abs(mean(samples))).toBeLessThan(2e-5);
+      let worst = 0;
+      for (let i = 0; i < samples.length; i++) worst = Math.max(worst, Math.abs(samples[i]! - reference[i]!));
+      expect(worst).toBeLessThan(1e-3);
+    }
   });
 
   it('band-limits to the band rate and low-passes a catch item, whatever the source rate', async () => {

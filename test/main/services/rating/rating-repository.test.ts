@@ -1,15 +1,18 @@
 /**
- * Rating storage (migration 0005 through RatingRepository) on a real SQLite file: a session
- * with its items, raters and tokens is stored in one go and its files moved into place; tokens
- * resolve to files; answers are append-only; and the database itself — whoever writes to it —
- * refuses to change items, orders, tokens or answers, to add items once raters exist, to take
- * answers after submit, and to delete anything outside deleteSession.
+ * Rating storage (migrations 0005 to 0007 through RatingRepository) on a real SQLite file: a
+ * session with its items (an ABX X naming the stimulus it renders), raters and tokens is stored
+ * in one go and its files moved into place; tokens resolve to files; answers are append-only;
+ * and the database itself — whoever writes to it — refuses to change items, orders, tokens or
+ * answers, to add items once raters exist, to take answers after submit, an X naming no
+ * stimulus before it, and to delete anything outside deleteSession.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openDatabase, type Db } from '../../../../src-main/db/database.js';
+import Database from 'better-sqlite3';
+import { migrate, openDatabase, type Db } from '../../../../src-main/db/database.js';
+import { MIGRATIONS } from '../../../../src-main/db/migrations/index.js';
 import { RatingRepository, type NewRater, type SessionSettings, type StoredItem } from '../../../../src-main/services/rating/rating-repository.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
 import { openTestLibrary } from '../../../helpers/library.js';
@@ -36,7 +39,7 @@ const ANSWER = { kind: 'single', judgedReal: true, ease: null, musicality: 7, in
 async function stagedItems(): Promise<StoredItem[]> {
   const staging = path.join(dir, 'rating', `.building-${hex().slice(0, 8)}`);
   await mkdir(staging, { recursive: true });
-  const base = { catchKind: null, repeatOf: null, clipId: 3, songId: 1, sourceStart: 1.5, loudnessLufs: -23.01, truePeakDbtp: -4.2 } as const;
+  const base = { catchKind: null, repeatOf: null, xOf: null, clipId: 3, songId: 1, sourceStart: 1.5, loudnessLufs: -23.01, truePeakDbtp: -4.2 } as const;
   const generated: StoredItem = {
     ...base,
     index: 0,
@@ -83,7 +86,7 @@ afterEach(async () => {
 describe('RatingRepository', () => {
   it('stores a session with its key, raters and tokens, and moves its files to data/rating/<id>', async () => {
     const { id, raters: people } = await createSession();
-    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     expect(repo.session(id)).toMatchObject({ ...SETTINGS, id, status: 'open', itemCount: 2 });
     expect(repo.sessions().map((s) => s.id)).toEqual([id]);
     const items = repo.items(id);
@@ -101,6 +104,31 @@ describe('RatingRepository', () => {
     expect(repo.audioFile(people[1]!.tokens[0]![0]!)).toBe(items[0]!.file);
     expect(repo.audioFile(hex())).toBeNull();
     expect(repo.audioFile('../../eureka.db')).toBeNull();
+    // Each rater's link key is their own; each audio token names the rater it was dealt to.
+    expect(stored.map((r) => r.accessKey)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    expect(stored[0]!.accessKey).not.toBe(stored[1]!.accessKey);
+    expect(people.map((r) => r.tokens.flat().map((token) => repo.audioOwner(token)))).toEqual(stored.map((r) => [r.id, r.id]));
+    expect(repo.audioOwner(hex())).toBeNull();
+  });
+
+  it('gives the raters of sessions stored before link keys existed a key each (migration 0006)', () => {
+    const file = path.join(dir, 'old.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 5));
+    old.prepare(
+      `INSERT INTO rating_sessions (name, format, item_seconds, sample_rate, file_rate, target_lufs, catch_trials, seed, draft, created_at)
+       VALUES ('old', 'single', 5, 8000, 8000, -23, 0, '1', '{}', 't')`,
+    ).run();
+    for (const name of ['Ann', 'Bo']) old.prepare(`INSERT INTO raters (session_id, name, trial_order, tokens) VALUES (1, ?, '[[0]]', ?)`).run(name, JSON.stringify([[hex()]]));
+    old.close();
+    const upgraded = openDatabase(file);
+    try {
+      const keys = (upgraded.prepare('SELECT access_key FROM raters ORDER BY id').all() as { access_key: string }[]).map((row) => row.access_key);
+      expect(keys).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
+      expect(keys[0]).not.toBe(keys[1]);
+    } finally {
+      upgraded.close();
+    }
   });
 
   it('keeps the first answer to a position, in order of positions, and nothing after submit', async () => {
@@ -126,6 +154,24 @@ describe('RatingRepository', () => {
     expect(repo.answers(bo.id)).toHaveLength(1);
     repo.setStatus(id, 'closed');
     expect(repo.session(id)?.status).toBe('closed');
+  });
+
+  it('stores which stimulus an ABX X renders, and refuses an X naming no stimulus stored before it (migration 0007)', async () => {
+    const withX = async (xOf: number): Promise<StoredItem[]> => {
+      const items = await stagedItems();
+      const file = path.join(path.dirname(items[0]!.file), `${hex()}.wav`);
+      await writeFile(file, 'X audio');
+      return [...items, { ...items[0]!, index: 2, xOf, file }];
+    };
+    const abx = { ...SETTINGS, format: 'abx' as const };
+    const order = (): NewRater[] => [{ name: 'Ann', order: [[0, 1, 2]], tokens: [[hex(), hex(), hex()]] }];
+    const id = repo.createSession(abx, await withX(0), order());
+    expect(repo.items(id).map((item) => item.xOf)).toEqual([null, null, 0]);
+    expect(repo.items(id)[2]).toMatchObject({ origin: 'generated', takeId: 7 });
+    for (const xOf of [2, 9]) {
+      await expect(withX(xOf).then((items) => repo.createSession(abx, items, order()))).rejects.toThrow(/an X rendering must name a stimulus/);
+    }
+    expect(repo.sessions().map((session) => session.id)).toEqual([id]);
   });
 
   it('refuses two raters of the same name, in any case', async () => {
@@ -162,6 +208,9 @@ describe('RatingRepository', () => {
     refused('UPDATE raters SET trial_order = ? WHERE id = ?', '[[0],[1]]', ann!.id);
     refused('UPDATE raters SET tokens = ? WHERE id = ?', JSON.stringify([[hex()], [hex()]]), ann!.id);
     refused('DELETE FROM raters WHERE id = ?', bo!.id);
+    refused('UPDATE raters SET access_key = ? WHERE id = ?', randomBytes(32).toString('hex'), ann!.id);
+    refused('UPDATE raters SET access_key = ? WHERE id = ?', bo!.accessKey, ann!.id);
+    refused(`INSERT INTO raters (session_id, name, trial_order, tokens) VALUES (?, 'Cy', '[[0]]', ?)`, id, JSON.stringify([[hex()]]));
     refused('UPDATE item_tokens SET item_idx = 0 WHERE rater_id = ?', ann!.id);
     refused('DELETE FROM item_tokens WHERE rater_id = ?', ann!.id);
     refused('UPDATE ratings SET answer = ? WHERE rater_id = ?', '{}', ann!.id);

@@ -3,7 +3,8 @@
  * checked against a worked example computed by hand (the arithmetic is in the comments):
  * per rater, pooled, without the unreliable rater, broken down by model; catch scores for
  * low-pass and repeat trials; the key withheld until every rater submitted, in the results and
- * in the CSV; 2afc and abx scoring; and what the Takes view gets.
+ * in the CSV; 2afc and abx scoring (X a rendering of its own, and as sessions built before that
+ * stored it); and what the Takes view gets.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -47,7 +48,7 @@ async function storeSession(format: SessionFormat, specs: ItemSpec[], orders: Re
     const file = path.join(staging, `${hex()}.wav`);
     await writeFile(file, 'audio');
     items.push({
-      catchKind: null, repeatOf: null, takeId: null, clipId: null, modelId: null, songId: 1, preset: null, epochs: null, mode: null,
+      catchKind: null, repeatOf: null, xOf: null, takeId: null, clipId: null, modelId: null, songId: 1, preset: null, epochs: null, mode: null,
       lengthSeconds: null, sourceFileId: null, sourceStart: 0, loudnessLufs: -23, truePeakDbtp: -3,
       expected: spec.origin === 'real' ? 'real' : 'fake', ...spec, index, file,
     });
@@ -278,7 +279,39 @@ describe('results of pair sessions', () => {
     expect(csv[2]).toMatch(/,2,Item 2 A\|Item 2 B,.*,2afc,,,,,A,,Item 2\|Item 4,generated\|real,,101\|,4\|23,5,studio,800,variation,45,no,$/);
   });
 
-  it('abx: X placed right is right; no d′, nothing in the Takes view', async () => {
+  // ABX: X is its own rendering of A or B (xOf names which): 6 renders item 0, 7 item 1, 8 the
+  // low-passed item 4, 9 the repeat 5.
+  const ABX_ITEMS: ItemSpec[] = [
+    ...PAIR_ITEMS,
+    { ...PAIR_ITEMS[0]!, xOf: 0 },
+    { ...PAIR_ITEMS[1]!, xOf: 1 },
+    { ...PAIR_ITEMS[4]!, xOf: 4 },
+    { ...PAIR_ITEMS[5]!, xOf: 5 },
+  ];
+
+  it('abx: X placed right is right, X being a rendering of its own; catch trials scored; no d′, nothing in the Takes view', async () => {
+    const sessionId = await storeSession('abx', ABX_ITEMS, { Di: [[0, 2, 6], [3, 1, 7], [4, 2, 8], [2, 5, 9]] });
+    // X is A (right), X is A (wrong: it renders B), X is A (right: low-pass passed), X is B (right,
+    // as the original trial was: repeat passed).
+    answerAll(sessionId, 'Di', [choose('abx', 0), choose('abx', 0), choose('abx', 0), choose('abx', 1)], true);
+    const results = analysis.results(sessionId, { excludeUnreliable: false });
+    const [di] = results.raters;
+    expect(di!.stats.accuracy).toMatchObject({ count: 1, of: 2 });
+    expect(di!.stats.dPrime).toBeNull();
+    expect(di!.catchScore).toMatchObject({ count: 2, of: 2 });
+    expect(analysis.takeRatings({})).toEqual([]);
+    // The key lists the renderings as items of their own, each heard once.
+    expect(results.items.slice(6)).toEqual([
+      { label: 'Item 7', origin: 'generated', takeId: 100, clipId: 3, answers: 1 },
+      { label: 'Item 8', origin: 'generated', takeId: 101, clipId: 4, answers: 1 },
+      { label: 'Item 9', origin: 'catch', takeId: null, clipId: 22, answers: 1 },
+      { label: 'Item 10', origin: 'catch', takeId: 100, clipId: 3, answers: 1 },
+    ]);
+    const csv = analysis.exportResults(sessionId, 'csv').text.split('\r\n');
+    expect(csv[1]).toMatch(/,1,A\|B\|X,.*,abx,,,,,A,,Item 1\|Item 3\|Item 7,generated\|real\|generated,,100\|\|100,3\|22\|3,2,quick,200,new,30,yes,$/);
+  });
+
+  it('abx sessions built before X had a rendering of its own (X is A\'s or B\'s item) score as they did', async () => {
     const sessionId = await storeSession('abx', PAIR_ITEMS, { Di: [[0, 2, 0], [3, 1, 1]] }, false);
     answerAll(sessionId, 'Di', [choose('abx', 0), choose('abx', 0)], true);
     const [di] = analysis.results(sessionId, { excludeUnreliable: false }).raters;

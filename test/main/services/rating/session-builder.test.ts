@@ -4,7 +4,8 @@
  * true peak ≤ −1 dBTP, one byte length and one chunk layout, real excerpts only from held-out
  * regions, everything band-limited to the lowest generated rate, catch trials, per-rater
  * orders that follow the seed and keep a repeat after and apart from its original, the pair
- * formats, the refusals, and the media route from token to file.
+ * formats (ABX's X a rendering of its own, never A's or B's file), the refusals, and the media
+ * route from token to file.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -16,14 +17,15 @@ import { decodeAudio } from '../../../../src-main/services/audio/decode.js';
 import { integratedLoudness } from '../../../../src-main/services/audio/loudness.js';
 import { createInlineProcessor } from '../../../../src-main/services/audio/processor.js';
 import { encodeWav } from '../../../../src-main/services/audio/wav.js';
-import { TakeRepository } from '../../../../src-main/services/generation/take-repository.js';
+import { TakeRepository } from '../../../../src-main/services/takes/take-repository.js';
 import { LibraryRepository } from '../../../../src-main/services/library/library-repository.js';
 import { LibraryService } from '../../../../src-main/services/library/library-service.js';
 import { AudioStore } from '../../../../src-main/services/store/audio-store.js';
 import { ModelRepository } from '../../../../src-main/services/training/model-repository.js';
 import { RatingRepository, type RaterRow, type StoredItem } from '../../../../src-main/services/rating/rating-repository.js';
 import { buildSession } from '../../../../src-main/services/rating/session-builder.js';
-import { isValidOrder, orderTrials, seededRandom } from '../../../../src-main/services/rating/session-order.js';
+import { seededRandom } from '../../../../src-main/node/seeded-random.js';
+import { isValidOrder, orderTrials } from '../../../../src-main/services/rating/session-order.js';
 import { truePeakDbtp } from '../../../../src-main/services/rating/true-peak.js';
 import { wavBytes } from '../../../helpers/signals.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
@@ -107,7 +109,7 @@ beforeAll(async () => {
   ratings = new RatingRepository(db, dir);
   deps = {
     library,
-    generation: { list: () => takes.list(), get: (id) => takes.get(id), filePath: (id) => path.join(dir, takes.file(id)!) },
+    takes: { list: () => takes.list(), get: (id) => takes.get(id), filePath: (id) => path.join(dir, takes.file(id)!) },
     training: { get: (id) => models.get(id) },
     dataDir: dir,
     ratings,
@@ -167,13 +169,27 @@ describe('buildSession: single stimulus with catch trials', () => {
     const repeat = items.find((item) => item.catchKind === 'repeat')!;
     const original = items[repeat.repeatOf!]!;
     expect(original.origin === 'generated' || original.origin === 'real').toBe(true);
-    expect(repeat).toMatchObject({ expected: original.expected, takeId: original.takeId, file: original.file, sourceStart: original.sourceStart });
+    expect(repeat).toMatchObject({ expected: original.expected, takeId: original.takeId, sourceStart: original.sourceStart });
+    expect(repeat.file).not.toBe(original.file);
+  });
+
+  it('renders a repeat as its own file: every item file hashes differently, the repeat is its original within 2 LSB', async () => {
+    const { items } = layout(sessionId);
+    const hashes = await Promise.all(items.map((item) => sha(item.file)));
+    expect(new Set(hashes).size).toBe(items.length);
+    const repeat = items.find((item) => item.catchKind === 'repeat')!;
+    const samplesOf = async (item: StoredItem): Promise<Float32Array> => (await decodeAudio(new Uint8Array(await readFile(item.file)), 'item')).channels[0]!;
+    const [again, original] = [await samplesOf(repeat), await samplesOf(items[repeat.repeatOf!]!)];
+    expect(again).toHaveLength(original.length);
+    let worst = 0;
+    for (let i = 0; i < again.length; i++) worst = Math.max(worst, Math.abs(again[i]! - original[i]!));
+    expect(worst).toBeLessThanOrEqual(2 / 32767 + 2 ** -24); // 2 LSB, and the decoded float32's rounding
   });
 
   it('writes every item at the target loudness (±0.5 LU), ≤ −1 dBTP, in one byte length and layout, with nothing above the band', async () => {
     const { items } = layout(sessionId);
     const files = [...new Set(items.map((item) => item.file))];
-    expect(files).toHaveLength(7);
+    expect(files).toHaveLength(8);
     const folder = ratings.sessionDir(sessionId);
     expect((await readdir(folder)).sort()).toEqual(files.map((file) => path.basename(file)).sort());
     for (const file of files) expect(path.basename(file)).toMatch(/^[0-9a-f]{32}\.wav$/);
@@ -254,18 +270,36 @@ describe('buildSession: pair formats', () => {
     }
     expect(places).toEqual(new Set([0, 1])); // the real one is not always first (seeded, 6 trials)
   }, 60_000);
+});
 
-  it('abx: A and B are one take and one excerpt, X is one of them; catch trials pair a low-passed excerpt with its original', async () => {
-    const id = await buildSession(deps, { ...DRAFT, format: 'abx', generatedCount: 2, realCount: 2, catchTrials: true });
-    const { items, raters } = layout(id);
-    const lowpass = items.find((item) => item.catchKind === 'lowpass')!;
-    const repeat = items.find((item) => item.catchKind === 'repeat')!;
+describe('buildSession: abx', () => {
+  let sessionId: number;
+  beforeAll(async () => {
+    // Three raters: each draws X per trial, so both stimuli of most trials are heard as X by someone.
+    sessionId = await buildSession(deps, { ...DRAFT, format: 'abx', generatedCount: 2, realCount: 2, catchTrials: true, raters: ['Ann', 'Bo', 'Cy'] });
+  }, 60_000);
+
+  const samplesOf = async (file: string): Promise<Float32Array> => (await decodeAudio(new Uint8Array(await readFile(file)), 'item')).channels[0]!;
+  /** The largest sample difference of two equally long item files, in LSB of 16 bits. */
+  const worstLsb = async (one: string, other: string): Promise<number> => {
+    const [x, y] = [await samplesOf(one), await samplesOf(other)];
+    expect(x).toHaveLength(y.length);
+    let worst = 0;
+    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+    return worst * 32767;
+  };
+
+  it('A and B are one take and one excerpt, X renders one of them; catch trials pair a low-passed excerpt with its original', () => {
+    const { items, raters } = layout(sessionId);
+    const lowpass = items.find((item) => item.catchKind === 'lowpass' && item.xOf === null)!;
+    const repeat = items.find((item) => item.catchKind === 'repeat' && item.xOf === null)!;
     expect(items[repeat.repeatOf!]!.origin).toBe('generated');
     for (const rater of raters) {
       expect(rater.order).toHaveLength(4);
       for (const [a, b, x] of rater.order) {
-        expect([a, b]).toContain(x);
+        expect([a, b]).toContain(items[x!]!.xOf);
         const pair = [items[a!]!, items[b!]!];
+        expect(pair.map((item) => item.xOf)).toEqual([null, null]);
         if (pair.includes(lowpass)) {
           const other = pair.find((item) => item !== lowpass)!;
           expect([other.origin, other.sourceStart]).toEqual(['real', lowpass.sourceStart]);
@@ -275,8 +309,50 @@ describe('buildSession: pair formats', () => {
       }
       const trialOf = (index: number): number => rater.order.findIndex((stimuli) => stimuli.includes(index));
       expect(trialOf(repeat.index) - trialOf(repeat.repeatOf!)).toBeGreaterThan(1);
+      // A catch trial's real partner and every X are their own renderings: no item is heard in two trials.
+      const heardIn = new Map<number, number>();
+      rater.order.forEach((stimuli, trial) =>
+        stimuli.forEach((index) => {
+          expect(heardIn.get(index) ?? trial).toBe(trial);
+          heardIn.set(index, trial);
+        }),
+      );
+    }
+  });
+
+  it('renders X as a file of its own: it hashes apart from A and B, and holds the stimulus it renders within 2 LSB', async () => {
+    const { items, raters } = layout(sessionId);
+    const hashes = await Promise.all(items.map((item) => sha(item.file)));
+    expect(new Set(hashes).size).toBe(items.length);
+    for (const rater of raters) {
+      for (const [p, [a, b, x]] of rater.order.entries()) {
+        // What the rater can fetch: the files behind their three tokens.
+        const files = rater.tokens[p]!.map((token) => ratings.audioFile(token)!);
+        expect(files).toEqual([items[a!]!.file, items[b!]!.file, items[x!]!.file]);
+        const [hashA, hashB, hashX] = await Promise.all(files.map(sha));
+        expect(hashX).not.toBe(hashA);
+        expect(hashX).not.toBe(hashB);
+        const rendered = items[x!]!.xOf;
+        expect([a, b]).toContain(rendered);
+        const other = rendered === a ? b! : a!;
+        expect(await worstLsb(items[x!]!.file, items[rendered!]!.file)).toBeLessThanOrEqual(2 + 2 ** -24 * 32767); // and float32's rounding
+        expect(await worstLsb(items[x!]!.file, items[other]!.file)).toBeGreaterThan(2); // the comparison tells audio apart
+      }
     }
   }, 60_000);
+
+  it('makes two X renderings per trial, one of each stimulus, after the presented items; the item count holds them', () => {
+    const { items } = layout(sessionId);
+    // 2 pairs, a low-pass and a repeat catch trial with their partners: 8 presented items; X of each: 8 more.
+    expect(ratings.session(sessionId)!.itemCount).toBe(16);
+    const presented = items.filter((item) => item.xOf === null);
+    const renderings = items.filter((item) => item.xOf !== null);
+    expect(presented.map((item) => item.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(renderings.map((item) => item.xOf).sort((x, y) => x! - y!)).toEqual(presented.map((item) => item.index));
+    // Each rendering carries its stimulus's key: origin, take, excerpt, catch kind.
+    const keyOf = (item: StoredItem): unknown => ({ ...item, index: null, file: null, loudnessLufs: null, truePeakDbtp: null, xOf: null });
+    for (const x of renderings) expect(keyOf(x)).toEqual(keyOf(items[x.xOf!]!));
+  });
 });
 
 describe('buildSession refusals', () => {
@@ -297,6 +373,8 @@ describe('buildSession refusals', () => {
     await refuses({ takeIds: [ids.longA[0]!], generatedCount: 2 }, /1 takes were picked but 2/);
     // 9 s items: the test clip holds one window, the val clip none → one real excerpt, two asked.
     await refuses({ itemSeconds: 9, realCount: 2 }, /only 1 real excerpts of 9 s fit in the held-out parts of the takes' songs, 2 were asked for/);
+    // ABX: 22 pairs and 2 + 2 catch trials make 52 presented items and an X rendering of each.
+    await refuses({ format: 'abx', generatedCount: 22, realCount: 22 }, /a session holds at most 100 items; this one would have 104/);
     await refuses({ takeIds: [ids.clicky, ids.longA[0]!], generatedCount: 2 }, /only 1 takes of 5 s could be made, 2 were asked for; Take 1 \(take \d+\) would peak at .* dBTP/);
   }, 120_000);
 });

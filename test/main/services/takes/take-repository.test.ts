@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { openDatabase, type Db } from '../../../../src-main/db/database.js';
 import { ModelRepository } from '../../../../src-main/services/training/model-repository.js';
-import { TakeRepository } from '../../../../src-main/services/generation/take-repository.js';
+import { TakeRepository } from '../../../../src-main/services/takes/take-repository.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
 
 let dir: string;

@@ -1,7 +1,8 @@
 /** From a generate request to its takes' settings and seeds: fixed lengths, extend's rate, seeds that wrap at 2^64. */
 import type { ModeAvailability } from '../../../../src-main/common/generation.js';
 import type { Model } from '../../../../src-main/common/training.js';
-import { batchSeeds, randomSeed, takeSettingsFor } from '../../../../src-main/services/generation/take-request.js';
+import { randomSeed } from '../../../../src-main/node/seeded-random.js';
+import { batchSeeds, takeSettingsFor } from '../../../../src-main/services/takes/take-request.js';
 
 const model = { id: 4, plan: { topRate: 16_000 } } as unknown as Model;
 const mode = (fields: Partial<ModeAvailability>): ModeAvailability => ({ mode: 'new', available: true, reason: null, fixedSeconds: null, extendRates: [], ...fields });

@@ -2,7 +2,7 @@
  * Takes end to end on real parts: a real SQLite library, a model trained by the real training
  * service ('test' preset, 1.5 s synthetic clip), the real generation worker process (tsc's
  * build, forked) running onnxruntime on the model's ONNX export, real WAV files. Covers the
- * issue's checks that belong here: rows queued at once and results streamed one by one,
+ * checks of the generation promises that belong here: rows queued at once and results streamed one by one,
  * regeneration from stored provenance is bit for bit identical, cancel, a killed worker,
  * delete-discarded, and a deleted model taking its takes' files along.
  */
@@ -11,8 +11,8 @@ import path from 'node:path';
 import { createCore, type Core } from '../../../../src-main/core.js';
 import type { Take } from '../../../../src-main/common/generation.js';
 import type { Model } from '../../../../src-main/common/training.js';
-import { whyNotReady } from '../../../../src-main/services/generation/generation-service.js';
-import { loadModelSource } from '../../../../src-main/services/generation/render/index.js';
+import { whyNotReady } from '../../../../src-main/services/takes/takes-service.js';
+import { loadModelSource } from '../../../../src-main/services/models/model-source.js';
 import { wavBytes } from '../../../helpers/signals.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
 
@@ -61,15 +61,15 @@ afterAll(async () => {
 
 describe('modes', () => {
   it('offers new, variation, reconstruct and extend for a music model, and says why not gap or denoise', async () => {
-    const modes = await core.generation.listModes(model.id);
+    const modes = await core.takes.listModes(model.id);
     const byMode = new Map(modes.map((m) => [m.mode, m]));
     expect(modes.filter((m) => m.available).map((m) => m.mode)).toEqual(['new', 'variation', 'extend', 'reconstruct']);
     expect(byMode.get('gap')?.reason).toMatch(/gap clip/);
     expect(byMode.get('denoise')?.reason).toMatch(/denoising mode/);
     expect(byMode.get('new')?.fixedSeconds).toBeNull();
     expect(byMode.get('reconstruct')?.fixedSeconds).toBeCloseTo(1.5, 2);
-    await expect(core.generation.generate({ modelId: model.id, mode: 'gap' })).rejects.toThrow(/cannot make gap takes: Only a model trained on a gap clip/);
-    await expect(core.generation.generate({ modelId: 999 })).rejects.toThrow(/no model 999/);
+    await expect(core.takes.generate({ modelId: model.id, mode: 'gap' })).rejects.toThrow(/cannot make gap takes: Only a model trained on a gap clip/);
+    await expect(core.takes.generate({ modelId: 999 })).rejects.toThrow(/no model 999/);
   }, 60_000);
 
   it('refuses models that cannot generate yet, in a sentence', () => {
@@ -93,16 +93,16 @@ describe('a batch of new takes', () => {
       }
       if (event !== 'takes:did-change') return;
       for (const id of (payload as { takeIds: number[] }).takeIds) {
-        const take = core.generation.get(id);
+        const take = core.takes.get(id);
         order.push(`${take.name}:${take.status}`);
       }
     });
-    const { batchId, takes: queued } = await core.generation.generate({ modelId: model.id, mode: 'new', count: 3, seconds: 2, seed: '100' });
+    const { batchId, takes: queued } = await core.takes.generate({ modelId: model.id, mode: 'new', count: 3, seconds: 2, seed: '100' });
     // The rows exist, queued, before any is made.
     expect(queued.map((t) => [t.seed, t.status, t.settings])).toEqual(
       ['100', '101', '102'].map((seed) => [seed, 'queued', { mode: 'new', seconds: 2, extendFromRate: null }]),
     );
-    takes = await core.generation.waitForBatch(batchId);
+    takes = await core.takes.waitForBatch(batchId);
     off();
   }, 60_000);
 
@@ -141,36 +141,36 @@ describe('a batch of new takes', () => {
 
   it('makes the same bytes again from a take’s stored provenance', async () => {
     const original = takes[1]!;
-    const { batchId } = await core.generation.generate({
+    const { batchId } = await core.takes.generate({
       modelId: original.modelId,
       mode: original.settings.mode,
       seconds: original.settings.seconds,
       seed: original.seed,
     });
-    const [again] = await core.generation.waitForBatch(batchId);
+    const [again] = await core.takes.waitForBatch(batchId);
     expect(again).toMatchObject({ status: 'ready', seed: original.seed, checkpoint: original.checkpoint, settings: original.settings });
     expect((await takeFile(again!)).equals(await takeFile(original))).toBe(true);
   }, 60_000);
 
   it('regenerates with the same settings and a new seed', async () => {
-    const { batchId, takes: [queued] } = await core.generation.regenerate(takes[0]!.id);
+    const { batchId, takes: [queued] } = await core.takes.regenerate(takes[0]!.id);
     expect(queued).toMatchObject({ settings: takes[0]!.settings, status: 'queued' });
     expect(queued!.seed).not.toBe(takes[0]!.seed);
-    const [made] = await core.generation.waitForBatch(batchId);
+    const [made] = await core.takes.waitForBatch(batchId);
     expect(made?.status).toBe('ready');
   }, 60_000);
 
   it('keeps, stars and discards, then deletes only the discarded files', async () => {
     const [keep, drop] = takes;
-    expect(core.generation.update(keep!.id, { verdict: 'kept', starred: true })).toMatchObject({ verdict: 'kept', starred: true });
-    core.generation.update(drop!.id, { verdict: 'discarded' });
+    expect(core.takes.update(keep!.id, { verdict: 'kept', starred: true })).toMatchObject({ verdict: 'kept', starred: true });
+    core.takes.update(drop!.id, { verdict: 'discarded' });
     const dropFile = core.mediaFile({ kind: 'take', takeId: drop!.id });
-    expect(await core.generation.deleteDiscarded({ clipId: model.clipId! })).toEqual({ deleted: 1 });
+    expect(await core.takes.deleteDiscarded({ clipId: model.clipId! })).toEqual({ deleted: 1 });
     await expect(stat(dropFile)).rejects.toThrow(/ENOENT/);
-    expect(core.generation.get(drop!.id)).toMatchObject({ hasFile: false, status: 'ready', seed: drop!.seed });
+    expect(core.takes.get(drop!.id)).toMatchObject({ hasFile: false, status: 'ready', seed: drop!.seed });
     expect(() => core.mediaFile({ kind: 'take', takeId: drop!.id })).toThrow(/has no audio: its file was deleted/);
     expect((await stat(core.mediaFile({ kind: 'take', takeId: keep!.id }))).size).toBeGreaterThan(0);
-    expect(await core.generation.deleteDiscarded({ modelId: model.id })).toEqual({ deleted: 0 });
+    expect(await core.takes.deleteDiscarded({ modelId: model.id })).toEqual({ deleted: 0 });
   });
 });
 
@@ -178,8 +178,8 @@ describe('the other modes', () => {
   it('makes a variation, a reconstruction and an extension as long as the training signal', async () => {
     const made: Take[] = [];
     for (const mode of ['variation', 'reconstruct', 'extend'] as const) {
-      const { batchId } = await core.generation.generate({ modelId: model.id, mode, seed: '9' });
-      made.push(...(await core.generation.waitForBatch(batchId)));
+      const { batchId } = await core.takes.generate({ modelId: model.id, mode, seed: '9' });
+      made.push(...(await core.takes.waitForBatch(batchId)));
     }
     expect(made.map((t) => [t.settings.mode, t.status, t.error])).toEqual([
       ['variation', 'ready', null],
@@ -193,14 +193,14 @@ describe('the other modes', () => {
 
 describe('stopping a batch', () => {
   it('cancel: the takes made stay, the rest fail as cancelled, the worker is gone', async () => {
-    const { batchId, takes } = await core.generation.generate({ modelId: model.id, count: 4, seconds: 3, seed: '7' });
+    const { batchId, takes } = await core.takes.generate({ modelId: model.id, count: 4, seconds: 3, seed: '7' });
     const firstReady = when((event) =>
-      event === 'takes:did-change' && core.generation.batch(batchId).some((t) => t.status === 'ready') ? true : undefined,
+      event === 'takes:did-change' && core.takes.batch(batchId).some((t) => t.status === 'ready') ? true : undefined,
     );
     await firstReady;
-    const pid = core.generation.workerPid()!;
-    expect(core.generation.cancel(batchId)).toEqual({ cancelled: 3 });
-    const ended = await core.generation.waitForBatch(batchId);
+    const pid = core.takes.workerPid()!;
+    expect(core.takes.cancel(batchId)).toEqual({ cancelled: 3 });
+    const ended = await core.takes.waitForBatch(batchId);
     expect(ended.map((t) => [t.status, t.error])).toEqual([
       ['ready', null],
       ['failed', 'cancelled'],
@@ -208,30 +208,30 @@ describe('stopping a batch', () => {
       ['failed', 'cancelled'],
     ]);
     expect(ended[0]!.id).toBe(takes[0]!.id);
-    await core.generation.whenIdle();
+    await core.takes.whenIdle();
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
     const folder = await readdir(path.join(dir, 'takes', String(model.id)));
     expect(folder.filter((name) => name.endsWith('.tmp'))).toEqual([]);
-    expect(core.generation.cancel(batchId)).toEqual({ cancelled: 0 });
-    expect(() => core.generation.cancel('nope')).toThrow(/no batch nope/);
+    expect(core.takes.cancel(batchId)).toEqual({ cancelled: 0 });
+    expect(() => core.takes.cancel('nope')).toThrow(/no batch nope/);
   }, 60_000);
 
   it('a killed worker fails its takes with the reason, and the next batch runs', async () => {
-    const { batchId } = await core.generation.generate({ modelId: model.id, count: 2, seconds: 2, seed: '5' });
+    const { batchId } = await core.takes.generate({ modelId: model.id, count: 2, seconds: 2, seed: '5' });
     await when((event, payload) => (event === 'takes:did-progress' && (payload as { batchId: string }).batchId === batchId ? true : undefined));
-    process.kill(core.generation.workerPid()!, 'SIGKILL');
-    const ended = await core.generation.waitForBatch(batchId);
+    process.kill(core.takes.workerPid()!, 'SIGKILL');
+    const ended = await core.takes.waitForBatch(batchId);
     expect(ended.map((t) => t.status)).toEqual(['failed', 'failed']);
     expect(ended[0]!.error).toMatch(/^the generation worker was killed \(SIGKILL\)/);
-    const next = await core.generation.generate({ modelId: model.id, seconds: 1, seed: '5' });
-    expect((await core.generation.waitForBatch(next.batchId))[0]?.status).toBe('ready');
+    const next = await core.takes.generate({ modelId: model.id, seconds: 1, seed: '5' });
+    expect((await core.takes.waitForBatch(next.batchId))[0]?.status).toBe('ready');
   }, 60_000);
 });
 
 describe('closing the core', () => {
   it('fails the takes in progress as interrupted, and the worker is gone', async () => {
     const closing = await createCore({ dataDir: dir, audio: 'inline', executionProvider: 'cpu' });
-    const { batchId } = await closing.generation.generate({ modelId: model.id, count: 3, seconds: 2, seed: '8' });
+    const { batchId } = await closing.takes.generate({ modelId: model.id, count: 3, seconds: 2, seed: '8' });
     await new Promise<void>((resolve) => {
       const off = closing.subscribe((event) => {
         if (event !== 'takes:did-progress') return;
@@ -239,10 +239,10 @@ describe('closing the core', () => {
         resolve();
       });
     });
-    const pid = closing.generation.workerPid()!;
+    const pid = closing.takes.workerPid()!;
     await closing.dispose();
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
-    const takes = core.generation.batch(batchId);
+    const takes = core.takes.batch(batchId);
     expect(takes.map((t) => [t.status, t.error])).toEqual(Array.from({ length: 3 }, () => ['failed', 'interrupted: Eureka was closed while it generated']));
   }, 60_000);
 });
@@ -256,7 +256,7 @@ describe('a deleted model', () => {
     );
     await core.training.delete(model.id);
     await changed;
-    expect(core.generation.list({ modelId: model.id })).toEqual([]);
+    expect(core.takes.list({ modelId: model.id })).toEqual([]);
     await expect(readdir(folder)).rejects.toThrow(/ENOENT/);
   });
 });

@@ -6,13 +6,14 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadNativeAddon, type NativeAddon } from '../../../../../src-main/addon/binding.js';
-import type { TrainingPlan } from '../../../../../src-main/common/training.js';
-import { ONNX_DIR, ONNX_MANIFEST, readManifest } from '../../../../../src-main/services/generation/onnx/manifest.js';
-import { MODEL_FILES, type WorkerJob, type WorkerMessage } from '../../../../../src-main/services/training/protocol.js';
-import { runTrainingJob } from '../../../../../src-main/services/training/run-training.js';
-import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
-import { TINY_OPTIONS, TINY_RATE, TINY_RATES, TINY_SAMPLES, tinySignal } from '../../../../helpers/trained-model.js';
+import { loadNativeAddon, type NativeAddon } from '../../../../src-main/addon/binding.js';
+import type { TrainingPlan } from '../../../../src-main/common/training.js';
+import { MODEL_FILES } from '../../../../src-main/services/models/model-files.js';
+import { readManifest } from '../../../../src-main/services/models/onnx/manifest.js';
+import type { WorkerJob, WorkerMessage } from '../../../../src-main/services/training/protocol.js';
+import { runTrainingJob } from '../../../../src-main/services/training/run-training.js';
+import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
+import { TINY_OPTIONS, TINY_RATE, TINY_RATES, TINY_SAMPLES, tinySignal } from '../../../helpers/trained-model.js';
 
 const PLAN: TrainingPlan = {
   preset: 'test',
@@ -67,10 +68,10 @@ describe('a training job and the ONNX export', () => {
     const dir = await modelDir();
     const finished: { message: WorkerMessage; exported: boolean }[] = [];
     await runTrainingJob(job(dir), addon, { cancelled: false, onCancel: () => undefined }, (message) => {
-      if (message.type === 'finished') finished.push({ message, exported: existsSync(path.join(dir, ONNX_DIR, ONNX_MANIFEST)) });
+      if (message.type === 'finished') finished.push({ message, exported: existsSync(path.join(dir, MODEL_FILES.onnx, MODEL_FILES.onnxManifest)) });
     });
     expect(finished).toEqual([{ message: { type: 'finished', cancelled: false, scalesDone: 4, scalesTotal: 4 }, exported: true }]);
-    expect((await readManifest(path.join(dir, ONNX_DIR)))?.scales.map((s) => s.rate)).toEqual(TINY_RATES);
+    expect((await readManifest(path.join(dir, MODEL_FILES.onnx)))?.scales.map((s) => s.rate)).toEqual(TINY_RATES);
   });
 
   test('a job cancelled part-way exports nothing', async () => {
@@ -83,6 +84,6 @@ describe('a training job and the ONNX export', () => {
       if (message.type === 'progress' && message.scale === 2) cancel();
     });
     expect(messages.at(-1)).toMatchObject({ type: 'finished', cancelled: true, scalesDone: 2 });
-    expect(existsSync(path.join(dir, ONNX_DIR))).toBe(false);
+    expect(existsSync(path.join(dir, MODEL_FILES.onnx))).toBe(false);
   });
 });

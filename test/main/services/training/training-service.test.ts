@@ -1,6 +1,6 @@
 /**
  * Training jobs end to end on real parts: a real SQLite library, the real worker process
- * (tsc's build, forked), the real native trainer, real files. Covers the issue's acceptance
+ * (tsc's build, forked), the real native trainer, real files. Covers the training acceptance
  * checks that belong in the suite: the `test` preset learns a 2 s synthetic clip, and a worker
  * killed with SIGKILL mid-scale resumes to checkpoints identical to an uninterrupted run.
  */
@@ -18,7 +18,7 @@ import { mssDistance } from '../../../helpers/spectral.js';
 
 const RATE = 16_000;
 
-/** caw-spec's kind of test signal: tones (below the test preset's 1 kHz Nyquist) and noise bursts. */
+/** A music-like test signal: tones (below the test preset's 1 kHz Nyquist) and noise bursts. */
 function tonesAndBursts(seconds: number, seed: number): Float32Array {
   const random = mulberry32(seed);
   const x = new Float32Array(Math.round(seconds * RATE));
@@ -99,7 +99,7 @@ describe('the test preset on a 2 s synthetic signal', () => {
     // The top scale starts warm (its G is the previous scale's, fed the upsampled previous
     // reconstruction) and plateaus within ~30 epochs at about 0.55 of its first epoch for this
     // tiny preset (measured over seeds 11-13 and four signal variants: 0.52-0.66); the coarser
-    // scales fall to 0.04-0.41. See the closing note of the trainer issue.
+    // scales fall to 0.04-0.41.
     ratios.slice(0, 3).forEach((ratio) => expect(ratio).toBeLessThanOrEqual(0.5));
     expect(ratios[3]).toBeLessThanOrEqual(0.75);
   });

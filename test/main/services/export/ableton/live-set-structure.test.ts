@@ -47,8 +47,12 @@ describe('container', () => {
   it('has the root attributes of a Live 11.3 set, created by Eureka', () => {
     expect(ours.root.name).toBe('Ableton');
     expect(Object.keys(ours.root.attributes)).toEqual(live11.rootAttributes);
-    const { MajorVersion, MinorVersion, SchemaChangeCount, Creator } = ours.root.attributes;
+    const { MajorVersion, MinorVersion, SchemaChangeCount, Creator, Revision } = ours.root.attributes;
     expect({ MajorVersion, MinorVersion, SchemaChangeCount }).toEqual(live11.rootFormatVersion);
+    // The build hash Live 11.3.13 writes into its own sets (an empty one is not a build Live made).
+    expect(live11.rootBuild.Creator).toBe('Ableton Live 11.3.13');
+    expect(Revision).toBe(live11.rootBuild.Revision);
+    expect(Revision).toMatch(/^[0-9a-f]{40}$/);
     expect(MajorVersion).toBe('5');
     expect(MinorVersion).toMatch(/^11\.0_\d+$/);
     expect(Creator).toMatch(/^Eureka \d+\.\d+\.\d+/);

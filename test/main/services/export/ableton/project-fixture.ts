@@ -45,7 +45,7 @@ export async function writeFixtureProject(dir: string, options: FixtureOptions =
   for (const [index, fixture] of FIXTURE_TRACKS.entries()) {
     const relativePath = `Samples/Imported/${fixture.name.replace(/[<>:"|?*]/g, '-')}.wav`;
     const absolutePath = path.join(dir, ...relativePath.split('/'));
-    const wav = encodeBwfWav(sine(fixture.frames, 220 * (index + 1)), FIXTURE_RATE, 24, {
+    const wav = encodeBwfWav([sine(fixture.frames, 220 * (index + 1))], FIXTURE_RATE, 24, {
       name: fixture.name,
       comment: `fixture ${index}`,
       createdAt: new Date(Date.UTC(2026, 10, 23, 12, 0, 0)),

@@ -14,8 +14,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { child, duplicates, outline, outlinesOf, pointeeIds, readAls, trackIds, valueAt, type XmlNode } from './als-structure.js';
 
-/** Where the reference sets live; EUREKA_ABLETON_REFERENCE_DIR=none means "not present". */
-export const REFERENCE_DIR = process.env.EUREKA_ABLETON_REFERENCE_DIR ?? path.resolve('..', 'shared', 'reference', 'ableton');
+/**
+ * Where the reference sets live: a folder holding live11-fascination.als and live12-default.als,
+ * saved by Ableton Live (not redistributable, so never committed), named by
+ * EUREKA_ABLETON_REFERENCE_DIR; unset or "none" means "not present".
+ */
+export const REFERENCE_DIR = process.env.EUREKA_ABLETON_REFERENCE_DIR ?? 'none';
 export const LIVE11_REFERENCE = path.join(REFERENCE_DIR, 'live11-fascination.als');
 export const LIVE12_REFERENCE = path.join(REFERENCE_DIR, 'live12-default.als');
 
@@ -51,6 +55,8 @@ export const OUTLINED_ELEMENTS = [
 
 /** Root attributes that identify the file format (values kept: Live reads them to pick a schema). */
 const FORMAT_VERSION_ATTRIBUTES = ['MajorVersion', 'MinorVersion', 'SchemaChangeCount'] as const;
+/** Root attributes that name the Live build that saved the set (values kept: our sets name the same build). */
+const BUILD_ATTRIBUTES = ['Creator', 'Revision'] as const;
 
 /** The Id rules, as facts: Live resolves references through pointee Ids. */
 export interface IdFacts {
@@ -77,6 +83,7 @@ export interface Live11Outline {
   declarationAttributes: string[];
   rootAttributes: string[];
   rootFormatVersion: Record<(typeof FORMAT_VERSION_ATTRIBUTES)[number], string>;
+  rootBuild: Record<(typeof BUILD_ATTRIBUTES)[number], string>;
   liveSet: string[];
   outlines: Record<(typeof OUTLINED_ELEMENTS)[number], string[][]>;
   referenceFacts: ReferenceFacts;
@@ -124,12 +131,13 @@ export function deriveLive11Outline(file: string): Live11Outline {
   return {
     about:
       `Element and attribute names only, derived from a Live 11.3-saved set by ${EXTRACTOR}; no values ` +
-      `(except the root's format version: ${FORMAT_VERSION_ATTRIBUTES.join(', ')}). ` +
+      `(except the root's format version and build: ${[...FORMAT_VERSION_ATTRIBUTES, ...BUILD_ATTRIBUTES].join(', ')}). ` +
       'Checked against the reference set by reference-provenance.test.ts when the set is present.',
     source: path.basename(file),
     declarationAttributes: Object.keys(declaration),
     rootAttributes: Object.keys(root.attributes),
     rootFormatVersion: Object.fromEntries(FORMAT_VERSION_ATTRIBUTES.map((name) => [name, root.attributes[name] ?? ''])) as Live11Outline['rootFormatVersion'],
+    rootBuild: Object.fromEntries(BUILD_ATTRIBUTES.map((name) => [name, root.attributes[name] ?? ''])) as Live11Outline['rootBuild'],
     liveSet: outline(child(root, 'LiveSet')),
     outlines: outlines as Live11Outline['outlines'],
     referenceFacts: { ids: idFacts(root), sessionView: sessionViewFacts(root) },
@@ -151,7 +159,7 @@ export function fixtureText(fixture: Live11Outline | Live12Facts): string {
 }
 
 export function referencesPresent(): boolean {
-  return process.env.EUREKA_ABLETON_REFERENCE_DIR !== 'none' && existsSync(LIVE11_REFERENCE) && existsSync(LIVE12_REFERENCE);
+  return REFERENCE_DIR !== 'none' && existsSync(LIVE11_REFERENCE) && existsSync(LIVE12_REFERENCE);
 }
 
 export function loadLive11Outline(): Live11Outline {

@@ -1,6 +1,6 @@
 /**
  * Provenance of the committed outlines (test/fixtures/ableton/): where the Live-saved reference
- * sets are present (../shared/reference/ableton, or EUREKA_ABLETON_REFERENCE_DIR), re-derive
+ * sets are present (EUREKA_ABLETON_REFERENCE_DIR names their folder), re-derive
  * the outlines and facts and require them to equal the committed files exactly. Where they are
  * absent (a clean clone, CI) this check says so and passes: every other Ableton test compares
  * against the committed files and does not need the sets.

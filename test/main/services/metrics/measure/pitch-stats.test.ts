@@ -1,5 +1,5 @@
 /**
- * Seed 000's pitch metrics: on hand-made pitch tracks with known answers, and end to end on a
+ * The pitch metrics (docs/metrics.md §3): on hand-made pitch tracks with known answers, and end to end on a
  * pure tone (one pitch, zero entropy) and on white noise (nothing voiced) through summarise().
  */
 import { midiNote, pitchStats } from '../../../../../src-main/services/metrics/measure/pitch-stats.js';

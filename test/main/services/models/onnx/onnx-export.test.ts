@@ -9,8 +9,9 @@ import { copyFile, mkdir, readdir, readFile, rm, stat, truncate, writeFile } fro
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
 import { loadNativeAddon, type NativeAddon } from '../../../../../src-main/addon/binding.js';
-import { ensureOnnx, exportOnnx } from '../../../../../src-main/services/generation/onnx/export.js';
-import { ONNX_DIR, ONNX_MANIFEST, readManifest } from '../../../../../src-main/services/generation/onnx/manifest.js';
+import { MODEL_FILES } from '../../../../../src-main/services/models/model-files.js';
+import { ensureOnnx, exportOnnx } from '../../../../../src-main/services/models/onnx/export.js';
+import { readManifest } from '../../../../../src-main/services/models/onnx/manifest.js';
 import { APP_VERSION } from '../../../../../src-main/version.js';
 import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
 import { TINY_RATES, TINY_SAMPLES, trainTinyModel, type TrainedModel } from '../../../../helpers/trained-model.js';
@@ -30,7 +31,7 @@ describe('ONNX export of a trained pyramid', () => {
     return dir;
   }
 
-  const onnxFile = (dir: string, name: string) => path.join(dir, ONNX_DIR, name);
+  const onnxFile = (dir: string, name: string) => path.join(dir, MODEL_FILES.onnx, name);
   const mtime = async (file: string) => (await stat(file)).mtimeMs;
 
   beforeAll(async () => {
@@ -60,10 +61,10 @@ describe('ONNX export of a trained pyramid', () => {
     );
     expect(manifest.scales.map((s) => s.trainingLength)).toEqual(TINY_RATES.map((rate) => Math.ceil((TINY_SAMPLES * rate) / 2000)));
     expect(manifest.scales.map((s) => s.amp)).toEqual(trained.scales.map((s) => s.amp));
-    expect((await readdir(path.join(model.dir, ONNX_DIR))).sort()).toEqual(
+    expect((await readdir(path.join(model.dir, MODEL_FILES.onnx))).sort()).toEqual(
       ['manifest.json', 'scale-0.onnx', 'scale-1.onnx', 'scale-2.onnx', 'scale-3.onnx', 'zrec-0.f32'],
     );
-    expect(await readManifest(path.join(model.dir, ONNX_DIR))).toEqual(manifest);
+    expect(await readManifest(path.join(model.dir, MODEL_FILES.onnx))).toEqual(manifest);
     const zRec = new Float32Array(new Uint8Array(await readFile(onnxFile(model.dir, 'zrec-0.f32'))).buffer);
     expect(Array.from(zRec)).toEqual(Array.from(trained.scales[0]?.zRec ?? []));
   });
@@ -90,20 +91,20 @@ describe('ONNX export of a trained pyramid', () => {
     const dir = await prefix(4);
     const first = await exportOnnx(addon, dir);
     const before = await mtime(onnxFile(dir, 'scale-3.onnx'));
-    const manifestBefore = await mtime(onnxFile(dir, ONNX_MANIFEST));
+    const manifestBefore = await mtime(onnxFile(dir, MODEL_FILES.onnxManifest));
     expect(await ensureOnnx(addon, dir)).toEqual(first);
     expect(await mtime(onnxFile(dir, 'scale-3.onnx'))).toBe(before);
-    expect(await mtime(onnxFile(dir, ONNX_MANIFEST))).toBe(manifestBefore);
+    expect(await mtime(onnxFile(dir, MODEL_FILES.onnxManifest))).toBe(manifestBefore);
   });
 
   test.each([
     ['a graph is deleted', (dir: string) => rm(onnxFile(dir, 'scale-2.onnx'))],
     ['a graph is truncated', (dir: string) => truncate(onnxFile(dir, 'scale-1.onnx'), 100)],
     ['the z_rec file is truncated', (dir: string) => truncate(onnxFile(dir, 'zrec-0.f32'), 8)],
-    ['the manifest is damaged', (dir: string) => writeFile(onnxFile(dir, ONNX_MANIFEST), '{"format": 1, "configHa')],
+    ['the manifest is damaged', (dir: string) => writeFile(onnxFile(dir, MODEL_FILES.onnxManifest), '{"format": 1, "configHa')],
     ['the manifest names another run', async (dir: string) => {
-      const text = await readFile(onnxFile(dir, ONNX_MANIFEST), 'utf8');
-      await writeFile(onnxFile(dir, ONNX_MANIFEST), text.replace(/"configHash": "[0-9a-f]+"/, '"configHash": "0123456789abcdef"'));
+      const text = await readFile(onnxFile(dir, MODEL_FILES.onnxManifest), 'utf8');
+      await writeFile(onnxFile(dir, MODEL_FILES.onnxManifest), text.replace(/"configHash": "[0-9a-f]+"/, '"configHash": "0123456789abcdef"'));
     }],
   ])('ensureOnnx re-exports when %s', async (_what, damage) => {
     const dir = await prefix(4);
@@ -111,7 +112,7 @@ describe('ONNX export of a trained pyramid', () => {
     await damage(dir);
     const again = await ensureOnnx(addon, dir);
     expect(again).toEqual(first);
-    expect(await readManifest(path.join(dir, ONNX_DIR))).toEqual(first);
+    expect(await readManifest(path.join(dir, MODEL_FILES.onnx))).toEqual(first);
     for (const scale of again.scales) expect((await stat(onnxFile(dir, scale.file))).size).toBe(scale.bytes);
     expect((await stat(onnxFile(dir, 'zrec-0.f32'))).size).toBe(4 * (first.scales[0]?.trainingLength ?? 0));
   });
@@ -125,7 +126,7 @@ describe('ONNX export of a trained pyramid', () => {
     await rm(path.join(dir, 'scale-2.ckpt'));
     const shrunk = await ensureOnnx(addon, dir);
     expect(shrunk.scales).toHaveLength(2);
-    expect((await readdir(path.join(dir, ONNX_DIR))).sort()).toEqual(['manifest.json', 'scale-0.onnx', 'scale-1.onnx', 'zrec-0.f32']);
+    expect((await readdir(path.join(dir, MODEL_FILES.onnx))).sort()).toEqual(['manifest.json', 'scale-0.onnx', 'scale-1.onnx', 'zrec-0.f32']);
   });
 
   test('an export that fails half-way leaves no manifest, not even the old one', async () => {
@@ -135,8 +136,8 @@ describe('ONNX export of a trained pyramid', () => {
     await rm(onnxFile(dir, 'scale-2.onnx'));
     await mkdir(onnxFile(dir, 'scale-2.onnx'));
     await expect(exportOnnx(addon, dir)).rejects.toMatchObject({ code: 'STORAGE' });
-    await expect(stat(onnxFile(dir, ONNX_MANIFEST))).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(await readManifest(path.join(dir, ONNX_DIR))).toBeNull();
+    await expect(stat(onnxFile(dir, MODEL_FILES.onnxManifest))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readManifest(path.join(dir, MODEL_FILES.onnx))).toBeNull();
     await rm(onnxFile(dir, 'scale-2.onnx'), { recursive: true });
     expect((await ensureOnnx(addon, dir)).scales).toHaveLength(4);
   });
@@ -146,6 +147,6 @@ describe('ONNX export of a trained pyramid', () => {
     const [a, b, c] = await Promise.all([ensureOnnx(addon, dir), exportOnnx(addon, dir), ensureOnnx(addon, dir)]);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    expect(await readManifest(path.join(dir, ONNX_DIR))).toEqual(a);
+    expect(await readManifest(path.join(dir, MODEL_FILES.onnx))).toEqual(a);
   });
 });

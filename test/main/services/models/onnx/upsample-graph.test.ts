@@ -6,7 +6,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { loadNativeAddon, type NativeAddon } from '../../../../../src-main/addon/binding.js';
-import { buildUpsampleModel } from '../../../../../src-main/services/generation/onnx/upsample-graph.js';
+import { buildUpsampleModel } from '../../../../../src-main/services/models/onnx/upsample-graph.js';
 
 const SCALES = [2, 1.25, 4 / 3, 1.6, 3.2];
 const SIZES = [1, 2, 3, 7, 31, 1000];

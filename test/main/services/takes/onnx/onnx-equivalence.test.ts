@@ -1,5 +1,5 @@
 /**
- * The issue's acceptance check: the exported ONNX pyramid, run by onnxruntime-node on the CPU,
+ * The generation acceptance check: the exported ONNX pyramid, run by onnxruntime-node on the CPU,
  * equals the native generator at every scale for the same noise (normalised error ≤ 1e-5).
  * For k = 1..S the first k checkpoints are copied into their own folder, so the native
  * addon.generate / addon.reconstruct output of that folder is scale k-1's; the ONNX side runs the
@@ -11,9 +11,9 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadNativeAddon, type NativeAddon } from '../../../../../src-main/addon/binding.js';
-import { exportOnnx } from '../../../../../src-main/services/generation/onnx/export.js';
-import { ONNX_DIR } from '../../../../../src-main/services/generation/onnx/manifest.js';
-import { OnnxPyramid } from '../../../../../src-main/services/generation/onnx/onnx-pyramid.js';
+import { MODEL_FILES } from '../../../../../src-main/services/models/model-files.js';
+import { exportOnnx } from '../../../../../src-main/services/models/onnx/export.js';
+import { OnnxPyramid } from '../../../../../src-main/services/takes/onnx/onnx-pyramid.js';
 import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
 import { TINY_RATES, trainTinyModel, type TrainedModel } from '../../../../helpers/trained-model.js';
 
@@ -50,7 +50,7 @@ describe.each([
     addon = loadNativeAddon();
     model = await trainTinyModel(addon, { inpainting });
     await exportOnnx(addon, model.dir);
-    pyramid = await OnnxPyramid.open(path.join(model.dir, ONNX_DIR), { executionProvider: 'cpu', threads: 1 });
+    pyramid = await OnnxPyramid.open(path.join(model.dir, MODEL_FILES.onnx), { executionProvider: 'cpu', threads: 1 });
     for (let k = 1; k <= TINY_RATES.length; k++) {
       const dir = await makeTempDir('eureka-prefix-');
       prefixes.push(dir);
@@ -70,7 +70,7 @@ describe.each([
     expect(pyramid.executionProvider).toBe('cpu');
     expect(pyramid.providerReason).toBeNull();
     for (const scale of pyramid.manifest.scales) {
-      const session = await ort.InferenceSession.create(path.join(model.dir, ONNX_DIR, scale.file));
+      const session = await ort.InferenceSession.create(path.join(model.dir, MODEL_FILES.onnx, scale.file));
       expect(session.inputNames).toEqual(scale.index === 0 ? ['noise'] : ['noise', 'prev']);
       expect(session.outputNames).toEqual(['out']);
       await session.release();

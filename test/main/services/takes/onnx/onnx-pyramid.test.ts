@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { loadNativeAddon, type NativeAddon } from '../../../../../src-main/addon/binding.js';
 import { AppError } from '../../../../../src-main/common/errors.js';
-import { exportOnnx } from '../../../../../src-main/services/generation/onnx/export.js';
-import { ONNX_DIR } from '../../../../../src-main/services/generation/onnx/manifest.js';
-import { OnnxPyramid } from '../../../../../src-main/services/generation/onnx/onnx-pyramid.js';
+import { MODEL_FILES } from '../../../../../src-main/services/models/model-files.js';
+import { exportOnnx } from '../../../../../src-main/services/models/onnx/export.js';
+import { OnnxPyramid } from '../../../../../src-main/services/takes/onnx/onnx-pyramid.js';
 import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
 import { TINY_RATES, trainTinyModel, type TrainedModel } from '../../../../helpers/trained-model.js';
 
@@ -21,7 +21,7 @@ describe('OnnxPyramid', () => {
     addon = loadNativeAddon();
     model = await trainTinyModel(addon);
     await exportOnnx(addon, model.dir);
-    pyramid = await OnnxPyramid.open(path.join(model.dir, ONNX_DIR));
+    pyramid = await OnnxPyramid.open(path.join(model.dir, MODEL_FILES.onnx));
   });
 
   afterAll(async () => {
@@ -96,7 +96,7 @@ describe('OnnxPyramid', () => {
   });
 
   test('a disposed pyramid refuses to run', async () => {
-    const other = await OnnxPyramid.open(path.join(model.dir, ONNX_DIR), { executionProvider: 'cpu', threads: 1 });
+    const other = await OnnxPyramid.open(path.join(model.dir, MODEL_FILES.onnx), { executionProvider: 'cpu', threads: 1 });
     const out = await other.runScale(0, new Float32Array(250), null);
     expect(out.length).toBe(250);
     await other.dispose();

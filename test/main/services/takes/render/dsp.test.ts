@@ -1,91 +1,12 @@
 /**
- * The signal processing around the pyramid, on synthetic signals: the radix-2 FFT against a
- * direct DFT, the bandwidth-extension stitch (the input's band kept, the generated one above),
- * the gap splice (outside untouched, inside generated, Hann crossfades), edge fades, and the
- * loudness match with its peak guard.
+ * The signal processing around the pyramid, on synthetic signals: the bandwidth-extension
+ * stitch (the input's band kept, the generated one above) and the gap splice (outside
+ * untouched, inside generated, Hann crossfades). The FFT and the level helpers they stand on
+ * are tested under test/main/services/audio/.
  */
-import { integratedLoudness } from '../../../../../src-main/services/audio/loudness.js';
-import { stitchBandwidth, stitchBands } from '../../../../../src-main/services/generation/render/band-stitch.js';
-import { fftInPlace, nextPowerOfTwo, realInverse, twoRealSpectra } from '../../../../../src-main/services/generation/render/fft.js';
-import { applyEdgeFades, matchLoudness, peakOf } from '../../../../../src-main/services/generation/render/level.js';
-import { spliceHoles, spliceRegions } from '../../../../../src-main/services/generation/render/splice.js';
-import { mulberry32, pinkNoise } from '../../../../fixtures/audio-fixtures.js';
-
-/** Direct DFT of a real signal, bins 0 … count−1: (re, im). Slow and obviously right. */
-function directDft(x: ArrayLike<number>, count = x.length): { re: Float64Array; im: Float64Array } {
-  const n = x.length;
-  const re = new Float64Array(count);
-  const im = new Float64Array(count);
-  const cos = Float64Array.from({ length: n }, (_, j) => Math.cos((-2 * Math.PI * j) / n));
-  const sin = Float64Array.from({ length: n }, (_, j) => Math.sin((-2 * Math.PI * j) / n));
-  for (let k = 0; k < count; k++) {
-    let sr = 0;
-    let si = 0;
-    for (let t = 0; t < n; t++) {
-      const j = (k * t) % n;
-      sr += x[t]! * cos[j]!;
-      si += x[t]! * sin[j]!;
-    }
-    re[k] = sr;
-    im[k] = si;
-  }
-  return { re, im };
-}
-
-function noise(length: number, seed: number, amplitude = 0.5): Float32Array {
-  const random = mulberry32(seed);
-  return Float32Array.from({ length }, () => amplitude * (2 * random() - 1));
-}
-
-describe('fft', () => {
-  it('matches a direct DFT and inverts itself', () => {
-    for (const n of [1, 2, 8, 64, 256]) {
-      const x = noise(n, n);
-      const y = noise(n, n + 1);
-      const re = Float64Array.from(x);
-      const im = Float64Array.from(y);
-      fftInPlace(re, im);
-      const dx = directDft(x);
-      const dy = directDft(y);
-      for (let k = 0; k < n; k++) {
-        // FFT(x + iy) = X + iY
-        expect(re[k]!).toBeCloseTo(dx.re[k]! - dy.im[k]!, 9);
-        expect(im[k]!).toBeCloseTo(dx.im[k]! + dy.re[k]!, 9);
-      }
-      fftInPlace(re, im, true);
-      for (let t = 0; t < n; t++) {
-        expect(re[t]!).toBeCloseTo(x[t]!, 12);
-        expect(im[t]!).toBeCloseTo(y[t]!, 12);
-      }
-    }
-  });
-
-  it('separates two real spectra from one transform and rebuilds a real signal from one side', () => {
-    const a = noise(100, 3);
-    const b = noise(90, 4);
-    const n = nextPowerOfTwo(100);
-    expect(n).toBe(128);
-    const spectra = twoRealSpectra(a, b, n);
-    const padA = new Float64Array(n);
-    padA.set(a);
-    const padB = new Float64Array(n);
-    padB.set(b);
-    const da = directDft(padA, n / 2 + 1);
-    const db = directDft(padB, n / 2 + 1);
-    for (let k = 0; k <= n / 2; k++) {
-      expect(spectra.aRe[k]!).toBeCloseTo(da.re[k]!, 9);
-      expect(spectra.aIm[k]!).toBeCloseTo(da.im[k]!, 9);
-      expect(spectra.bRe[k]!).toBeCloseTo(db.re[k]!, 9);
-      expect(spectra.bIm[k]!).toBeCloseTo(db.im[k]!, 9);
-    }
-    const back = realInverse(spectra.aRe, spectra.aIm, n);
-    for (let t = 0; t < n; t++) expect(back[t]!).toBeCloseTo(padA[t]!, 12);
-  });
-
-  it('refuses lengths that are not powers of two', () => {
-    expect(() => fftInPlace(new Float64Array(12), new Float64Array(12))).toThrow(/powers of two/);
-  });
-});
+import { stitchBandwidth, stitchBands } from '../../../../../src-main/services/takes/render/band-stitch.js';
+import { spliceHoles, spliceRegions } from '../../../../../src-main/services/takes/render/splice.js';
+import { directDft, noise } from '../../audio/reference-dft.js';
 
 describe('stitchBandwidth', () => {
   const lowRate = 4000;
@@ -203,43 +124,5 @@ describe('spliceHoles', () => {
 
   it('refuses holes outside the signal', () => {
     expect(() => spliceHoles(original, generated, [{ start: 4900, end: 5100 }])).toThrow(/does not fit/);
-  });
-});
-
-describe('level', () => {
-  it('fades the ends with a raised cosine and leaves the middle alone', () => {
-    const x = new Float32Array(1000).fill(1);
-    applyEdgeFades(x, 16000, 0.005); // 80 samples
-    expect(x[0]).toBe(0);
-    expect(x[999]).toBe(0);
-    expect(x[40]).toBeCloseTo(0.5, 6);
-    expect(x[959]).toBeCloseTo(0.5, 6);
-    expect(x[80]).toBe(1);
-    expect(x[919]).toBe(1);
-    for (let i = 1; i < 80; i++) expect(x[i]!).toBeGreaterThan(x[i - 1]!);
-  });
-
-  it('matches the loudness of a target', () => {
-    const x = pinkNoise(5, 16000, 0.05)[0]!;
-    const leveled = matchLoudness(x, 16000, -20);
-    expect(leveled.peakLimited).toBe(false);
-    expect(Math.abs(leveled.loudnessLufs! + 20)).toBeLessThan(0.01);
-    expect(integratedLoudness([leveled.samples], 16000)).toBe(leveled.loudnessLufs);
-  });
-
-  it('lowers the gain to keep the sample peak at or below -1 dBFS and reports the loudness reached', () => {
-    const x = pinkNoise(5, 16000, 0.05)[0]!;
-    const leveled = matchLoudness(x, 16000, -2);
-    expect(leveled.peakLimited).toBe(true);
-    expect(peakOf(leveled.samples)).toBeLessThanOrEqual(10 ** (-1 / 20));
-    expect(peakOf(leveled.samples)).toBeGreaterThan(10 ** (-1 / 20) - 1e-6);
-    expect(leveled.loudnessLufs!).toBeLessThan(-2.5);
-  });
-
-  it('keeps the level when there is no target', () => {
-    const x = pinkNoise(5, 16000, 0.05)[0]!;
-    const leveled = matchLoudness(x, 16000, null);
-    expect(leveled.gain).toBe(1);
-    expect(leveled.samples).toEqual(x);
   });
 });

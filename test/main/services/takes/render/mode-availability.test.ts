@@ -4,8 +4,8 @@
  */
 import { GENERATION_MODES, modeAvailabilitySchema, type GenerationMode } from '../../../../../src-main/common/generation.js';
 import type { TrainingPlan } from '../../../../../src-main/common/training.js';
-import type { PyramidManifest } from '../../../../../src-main/services/generation/onnx/manifest.js';
-import { extendRatesOf, modeAvailability } from '../../../../../src-main/services/generation/render/mode-availability.js';
+import type { PyramidManifest } from '../../../../../src-main/services/models/onnx/manifest.js';
+import { extendRatesOf, modeAvailability } from '../../../../../src-main/services/takes/render/mode-availability.js';
 
 function plan(mode: TrainingPlan['mode']): TrainingPlan {
   return {

@@ -9,10 +9,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NativeAddon } from '../../../../../src-main/addon/binding.js';
 import type { TrainingPlan } from '../../../../../src-main/common/training.js';
-import { ensureOnnx, ONNX_DIR, OnnxPyramid } from '../../../../../src-main/services/generation/onnx/index.js';
-import { loadModelSource } from '../../../../../src-main/services/generation/render/model-source.js';
-import type { RenderContext } from '../../../../../src-main/services/generation/render/render-take.js';
-import { MODEL_FILES, type SourceInfo } from '../../../../../src-main/services/training/protocol.js';
+import { MODEL_FILES } from '../../../../../src-main/services/models/model-files.js';
+import { ensureOnnx } from '../../../../../src-main/services/models/onnx/export.js';
+import { OnnxPyramid } from '../../../../../src-main/services/takes/onnx/onnx-pyramid.js';
+import { loadModelSource, type SourceInfo } from '../../../../../src-main/services/models/model-source.js';
+import type { RenderContext } from '../../../../../src-main/services/takes/render/render-take.js';
 import { TINY_HOLE, TINY_RATE, TINY_SAMPLES, trainTinyModel, type TrainedModel } from '../../../../helpers/trained-model.js';
 
 export interface RenderFixture {
@@ -73,7 +74,7 @@ export async function openTinyRender(addon: NativeAddon, options: { inpainting?:
     await writeFile(path.join(model.dir, MODEL_FILES.sourceInfo), JSON.stringify(info));
     await writeFile(path.join(model.dir, MODEL_FILES.plan), JSON.stringify(planFor(options.inpainting ? 'inpainting' : 'normal')));
     await ensureOnnx(addon, model.dir);
-    const pyramid = await OnnxPyramid.open(path.join(model.dir, ONNX_DIR), { executionProvider: 'cpu', threads: 1 });
+    const pyramid = await OnnxPyramid.open(path.join(model.dir, MODEL_FILES.onnx), { executionProvider: 'cpu', threads: 1 });
     const source = await loadModelSource(model.dir);
     const ctx: RenderContext = { pyramid, source, noise: (seed, lengths) => addon.generationNoise(seed, lengths) };
     return {

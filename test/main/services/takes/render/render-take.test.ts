@@ -3,7 +3,9 @@
  * the CPU; test/helpers/trained-model.ts): seeds reproduce takes bit for bit, lengths are
  * exact, a long take's ends are not the zero padding's artefact, takes match the clip's
  * loudness under a -1 dBFS peak guard, variations follow the clip, reconstruction ignores the
- * seed, extend keeps its input's band, and a gap fill leaves everything outside the hole alone.
+ * seed, extend keeps its input's band, a gap fill leaves everything outside the hole alone (bit
+ * for bit), and no take carries DC: not the generator's own, not the clip's (a gap fill takes
+ * the clip's, so that it sits where the clip around it sits).
  * The model runs at 2 kHz, so every take is upsampled to 16 kHz.
  */
 import { AppError } from '../../../../../src-main/common/errors.js';
@@ -11,14 +13,15 @@ import type { TakeSettings } from '../../../../../src-main/common/generation.js'
 import { loadNativeAddon, type NativeAddon } from '../../../../../src-main/addon/binding.js';
 import { integratedLoudness } from '../../../../../src-main/services/audio/loudness.js';
 import { resample } from '../../../../../src-main/services/audio/resample.js';
-import { peakOf } from '../../../../../src-main/services/generation/render/level.js';
-import { loadModelSource } from '../../../../../src-main/services/generation/render/model-source.js';
-import { generateNew, generateUnpadded } from '../../../../../src-main/services/generation/render/pyramid-modes.js';
-import { renderTake } from '../../../../../src-main/services/generation/render/render-take.js';
+import { removeDc } from '../../../../../src-main/services/audio/dc-removal.js';
+import { peakOf } from '../../../../../src-main/services/audio/level.js';
+import { loadModelSource } from '../../../../../src-main/services/models/model-source.js';
+import { generateNew, generateUnpadded } from '../../../../../src-main/services/takes/render/pyramid-modes.js';
+import { renderTake } from '../../../../../src-main/services/takes/render/render-take.js';
 import { TINY_HOLE, TINY_RATE, TINY_SAMPLES } from '../../../../helpers/trained-model.js';
 import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
 import { openTinyRender, type RenderFixture } from './render-fixture.js';
-import { bandEnergy, correlation, dftBins, rms } from './signal-stats.js';
+import { bandEnergy, correlation, dftBins, mean, rms } from './signal-stats.js';
 
 const OUT_RATE = 16000;
 const CLIP_SECONDS = TINY_SAMPLES / TINY_RATE; // 1.5 s
@@ -132,6 +135,19 @@ describe('new takes', () => {
   });
 });
 
+describe('DC', () => {
+  it('is removed from new, variation, reconstruct and extend takes: the generator’s and the clip’s', async () => {
+    // The tiny model's own output sits near −0.4 × its RMS; the shifted clip adds +0.02 more.
+    const shifted = { ...tiny.ctx, source: { ...tiny.ctx.source, signal: tiny.clip.map((x) => x + 0.02) } };
+    for (const settings of [take('new', 10), take('variation'), take('reconstruct'), take('extend', CLIP_SECONDS, 1000)]) {
+      for (const ctx of [tiny.ctx, shifted]) {
+        const rendered = await renderTake(ctx, settings, 3n);
+        expect({ mode: settings.mode, dc: Math.abs(mean(rendered.samples)) < 0.01 * rms(rendered.samples) }).toEqual({ mode: settings.mode, dc: true });
+      }
+    }
+  }, 60_000);
+});
+
 describe('fixed-length modes', () => {
   it('variation follows the clip’s coarse structure, fresh per seed', async () => {
     const clipUp = await resample(tiny.clip, TINY_RATE, OUT_RATE);
@@ -165,8 +181,10 @@ describe('extend', () => {
     const rendered = await renderTake(tiny.ctx, take('extend', CLIP_SECONDS, FROM), 3n);
     const out = rendered.samples;
     expect(out).toHaveLength(TINY_SAMPLES * (OUT_RATE / TINY_RATE));
-    // What went in, brought to the output's rate: the clip band-limited to FROM.
-    const expected = await resample(await resample(tiny.clip, TINY_RATE, FROM), FROM, OUT_RATE);
+    // What went in, as the take's chain treats it: the clip band-limited to FROM, its DC
+    // removed at the model's rate, brought to the output's rate.
+    const band = await resample(await resample(tiny.clip, TINY_RATE, FROM), FROM, TINY_RATE);
+    const expected = await resample(removeDc(band, TINY_RATE), TINY_RATE, OUT_RATE);
     const hz = OUT_RATE / out.length; // bin spacing
     const lowTop = Math.floor((FROM / 2 - 200) / hz);
     const O = dftBins(out, 1, lowTop);
@@ -221,13 +239,30 @@ describe('gap', () => {
       if (t >= start - fade && t < end + fade) continue;
       outside = Math.max(outside, Math.abs(a.samples[t]! - original[t]!));
     }
-    expect(outside / peak).toBeLessThanOrEqual(1e-6);
+    expect(outside / peak).toBe(0);
     // Inside, two seeds fill differently, and neither is the original's audio.
     const inside = (x: Float32Array) => x.subarray(start, end);
     expect(rms(inside(a.samples).map((v, i) => v - inside(b.samples)[i]!))).toBeGreaterThan(1e-3 * rms(inside(a.samples)));
     expect(rms(inside(a.samples))).toBeGreaterThan(0);
     // No loudness gain: the take is at the clip's own level.
     expect(a.loudnessLufs).toBe(integratedLoudness([a.samples], OUT_RATE));
+  });
+
+  it('fills at the clip’s own offset, and still leaves everything outside the hole bit for bit', async () => {
+    const offset = 0.05;
+    const shifted = { ...gap.ctx, source: { ...gap.ctx.source, signal: gap.clip.map((x) => x + offset) } };
+    const a = await renderTake(shifted, take('gap'), 1n);
+    const original = await resample(shifted.source.signal, TINY_RATE, OUT_RATE, 'best');
+    const up = OUT_RATE / TINY_RATE;
+    const [start, end] = [TINY_HOLE.start * up, TINY_HOLE.end * up];
+    const fade = Math.round((end - start) / 2);
+    let outside = 0;
+    for (let t = 0; t < original.length; t++) {
+      if (t < start - fade || t >= end + fade) outside = Math.max(outside, Math.abs(a.samples[t]! - original[t]!));
+    }
+    expect(outside).toBe(0);
+    // The generator's fill has an offset of its own (about −0.001 here); the take's has the clip's.
+    expect(Math.abs(mean(a.samples, start, end) - mean(original))).toBeLessThan(0.005);
   });
 
   it('loads the model’s holes and its peak normalisation factor', async () => {

@@ -1,6 +1,6 @@
 /**
- * Small measurements for the render tests: RMS over a range, Pearson correlation, and a direct
- * DFT over the lowest bins (independent of the FFT under test).
+ * Small measurements for the render tests: mean and RMS over a range, Pearson correlation, and
+ * a direct DFT over the lowest bins (independent of the FFT under test).
  */
 
 /** RMS of x[a, b). */
@@ -8,6 +8,13 @@ export function rms(x: Float32Array, a = 0, b = x.length): number {
   let sum = 0;
   for (let i = a; i < b; i++) sum += x[i]! ** 2;
   return Math.sqrt(sum / (b - a));
+}
+
+/** Mean of x[a, b). */
+export function mean(x: Float32Array, a = 0, b = x.length): number {
+  let sum = 0;
+  for (let i = a; i < b; i++) sum += x[i]!;
+  return sum / (b - a);
 }
 
 /** Pearson correlation of two equally long signals. */

@@ -33,3 +33,25 @@ export function wavBytes(options: Parameters<typeof toneWithNoise>[0] & { bitDep
     { bitDepth: options.bitDepth ?? 16 },
   );
 }
+
+/**
+ * The 44-byte header of a 16-bit mono WAV whose data chunk declares `frames` (no samples follow:
+ * for tests of what is refused from the header alone).
+ */
+export function wavHeader(frames: number, rate = 44_100): Uint8Array {
+  const header = new Uint8Array(44);
+  const view = new DataView(header.buffer);
+  header.set(new TextEncoder().encode('RIFF'), 0);
+  view.setUint32(4, 36 + frames * 2, true);
+  header.set(new TextEncoder().encode('WAVEfmt '), 8);
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  header.set(new TextEncoder().encode('data'), 36);
+  view.setUint32(40, frames * 2, true);
+  return header;
+}

@@ -152,21 +152,10 @@ void check_close(const std::vector<float> & got, const vec & ref, const char * w
  * Leaky ReLU and the gated unit at (B, C, T): every float entry point (outputs NaN-poisoned)
  * against the double loops; perf times the four passes.
  */
-struct test_activations : test_case {
-    shape_3d s;
-    uint64_t seed;
-    unsigned modes_;
+struct test_activations : test_shape_case {
+    using test_shape_case::test_shape_case;
 
-    test_activations(shape_3d shape, uint64_t first_seed, unsigned modes) :
-        s(shape), seed(first_seed), modes_(modes) {}
-
-    std::string name() const override {
-        char buf[64];
-        std::snprintf(buf, sizeof(buf), "(%zu, %zu, %zu)", s.B, s.C, s.T);
-        return buf;
-    }
-    unsigned modes() const override { return modes_; }
-    double   max_nmse_err() const override { return ACT_MAX_NMSE; }
+    double max_nmse_err() const override { return ACT_MAX_NMSE; }
 
     void check_values(test_backend) override {
         const size_t       n = s.numel();

@@ -271,21 +271,10 @@ void check_close(const std::vector<float> & got, const vec & ref, const char * w
  * parameter gradients start at a known value and must end at start + 1x then + 2x the reference.
  * Training mode only where B * T >= 2. perf: train forward + backward.
  */
-struct test_batchnorm : test_case {
-    shape_3d s;
-    uint64_t seed;
-    unsigned modes_;
+struct test_batchnorm : test_shape_case {
+    using test_shape_case::test_shape_case;
 
-    test_batchnorm(shape_3d shape, uint64_t first_seed, unsigned modes) :
-        s(shape), seed(first_seed), modes_(modes) {}
-
-    std::string name() const override {
-        char buf[64];
-        std::snprintf(buf, sizeof(buf), "(%zu, %zu, %zu)", s.B, s.C, s.T);
-        return buf;
-    }
-    unsigned modes() const override { return modes_; }
-    double   max_nmse_err() const override { return BN_MAX_NMSE; }
+    double max_nmse_err() const override { return BN_MAX_NMSE; }
 
     void check_values(test_backend) override {
         const size_t       B = s.B, C = s.C, T = s.T;

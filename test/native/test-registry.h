@@ -15,11 +15,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "test-common.h"
 
 enum class test_backend { cpu, cuda };
 
@@ -72,6 +76,26 @@ struct test_case {
 
     /** Mode perf: the run to time on backend. */
     virtual test_perf perf(test_backend /*backend*/) { return {}; }
+};
+
+/**
+ * A case at one (B, C, T) shape with a first seed and its modes, named "(B, C, T)": the
+ * elementwise and per-channel ops (activations, batch norm) share this much.
+ */
+struct test_shape_case : test_case {
+    shape_3d s;
+    uint64_t seed;
+    unsigned modes_;
+
+    test_shape_case(shape_3d shape, uint64_t first_seed, unsigned modes) :
+        s(shape), seed(first_seed), modes_(modes) {}
+
+    std::string name() const override {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), "(%zu, %zu, %zu)", s.B, s.C, s.T);
+        return buf;
+    }
+    unsigned modes() const override { return modes_; }
 };
 
 /**

@@ -14,29 +14,11 @@ import { raterLinkPath } from '../../../src-main/common/rating.js';
 import { MAX_IMPORT_BYTES } from '../../../src-main/common/limits.js';
 import { startWebServer, type WebServer } from '../../../src-main/web/server.js';
 import { openTestLibrary, type TestLibrary } from '../../helpers/library.js';
-import { wavBytes } from '../../helpers/signals.js';
+import { wavBytes, wavHeader } from '../../helpers/signals.js';
 import { login, storeRatingSession, TestSocket, type Login } from './web-client.js';
 
 const RATE = 44_100;
 
-/** The 44-byte header of a 16-bit mono WAV whose data chunk declares `frames`. */
-function wavHeader(frames: number): Uint8Array {
-  const header = new Uint8Array(44);
-  const view = new DataView(header.buffer);
-  header.set(new TextEncoder().encode('RIFF'), 0);
-  view.setUint32(4, 36 + frames * 2, true);
-  header.set(new TextEncoder().encode('WAVEfmt '), 8);
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, RATE, true);
-  view.setUint32(28, RATE * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  header.set(new TextEncoder().encode('data'), 36);
-  view.setUint32(40, frames * 2, true);
-  return header;
-}
 
 describe('web mode: uploads', () => {
   let lib: TestLibrary;

@@ -4,14 +4,10 @@
  * a socket client that sends one frame per call and collects every frame it receives, and a
  * rating session stored through the real repository (real SQLite, real WAV files).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, serverMessageSchema, type ServerMessage } from '../../../src-main/common/wire.js';
 import type { Core } from '../../../src-main/core.js';
-import type { NewRater, StoredItem } from '../../../src-main/services/rating/rating-repository.js';
-import { wavBytes } from '../../helpers/signals.js';
+import { storeSession } from '../../helpers/rating-session.js';
 
 /** What opening a link gave the browser. */
 export interface Login {
@@ -90,53 +86,5 @@ export class TestSocket {
  * raters, each hearing the items in their own order, through the real repository.
  */
 export async function storeRatingSession(core: Core, raters: string[], trials: number): Promise<number> {
-  const staging = path.join(core.dataDir, 'rating', `.staging-${randomBytes(4).toString('hex')}`);
-  await mkdir(staging, { recursive: true });
-  const items: StoredItem[] = [];
-  for (let index = 0; index < trials; index++) {
-    const file = path.join(staging, `${randomBytes(16).toString('hex')}.wav`);
-    await writeFile(file, wavBytes({ seconds: 0.5, sampleRate: 16_000, channels: 1, frequency: 220 + 20 * index, seed: index + 1 }));
-    const generated = index < trials / 2;
-    items.push({
-      index,
-      origin: generated ? 'generated' : 'real',
-      catchKind: null,
-      repeatOf: null,
-      xOf: null,
-      expected: generated ? 'fake' : 'real',
-      takeId: generated ? 100 + index : null,
-      clipId: 7,
-      modelId: generated ? 3 : null,
-      songId: 1,
-      preset: generated ? 'test' : null,
-      epochs: generated ? 10 : null,
-      mode: generated ? 'new' : null,
-      lengthSeconds: generated ? 2 : null,
-      sourceFileId: generated ? null : 1,
-      sourceStart: 0,
-      file,
-      loudnessLufs: -23,
-      truePeakDbtp: -3,
-    });
-  }
-  const newRaters: NewRater[] = raters.map((name, r) => {
-    const order = Array.from({ length: trials }, (_, p) => [r % 2 === 0 ? p : trials - 1 - p]);
-    return { name, order, tokens: order.map((stimuli) => stimuli.map(() => randomBytes(16).toString('hex'))) };
-  });
-  const name = `session of ${raters.join(' and ')}`;
-  return core.ratingRepository.createSession(
-    {
-      name,
-      format: 'single',
-      itemSeconds: 0.5,
-      sampleRate: 16_000,
-      fileRate: 16_000,
-      targetLufs: -23,
-      catchTrials: false,
-      seed: '42',
-      draft: { name, format: 'single', generatedCount: Math.ceil(trials / 2), realCount: Math.floor(trials / 2), raters },
-    },
-    items,
-    newRaters,
-  );
+  return (await storeSession(core, 'single', raters, trials, `session of ${raters.join(' and ')}`)).id;
 }

@@ -15,29 +15,11 @@ import { encodeWav } from '../../../../src-main/services/audio/wav.js';
 import { LibraryRepository } from '../../../../src-main/services/library/library-repository.js';
 import { LibraryService } from '../../../../src-main/services/library/library-service.js';
 import { AudioStore } from '../../../../src-main/services/store/audio-store.js';
-import { wavBytes } from '../../../helpers/signals.js';
+import { wavBytes, wavHeader } from '../../../helpers/signals.js';
 import { listFiles, makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
 
 const RATE = 44_100;
 
-/** The 44-byte header of a 16-bit mono WAV whose data chunk declares `frames`. */
-function wavHeader(frames: number, rate = RATE): Uint8Array {
-  const header = new Uint8Array(44);
-  const view = new DataView(header.buffer);
-  header.set(new TextEncoder().encode('RIFF'), 0);
-  view.setUint32(4, 36 + frames * 2, true);
-  header.set(new TextEncoder().encode('WAVEfmt '), 8);
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, rate, true);
-  view.setUint32(28, rate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  header.set(new TextEncoder().encode('data'), 36);
-  view.setUint32(40, frames * 2, true);
-  return header;
-}
 
 describe('LibraryService: what is refused before decoding, and how files are read', () => {
   let dir: string;

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "addon-common.h"
+#include "nn/conv1d.h"
 #include "nn/nn.h"
 #include "nn/preemphasis.h"
 
@@ -131,6 +132,7 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
                                  InstanceMethod("version", &EurekaNative::version),
                                  InstanceMethod("buildInfo", &EurekaNative::build_info),
                                  InstanceMethod("cudaDevices", &EurekaNative::cuda_devices),
+                                 InstanceMethod("convKernels", &EurekaNative::conv_kernels),
                                  InstanceMethod("preemphasis", &EurekaNative::preemphasis),
                                  InstanceMethod("train", &EurekaNative::train),
                                  InstanceMethod("generate", &EurekaNative::generate),
@@ -163,6 +165,17 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
                                       ? Napi::Value(Napi::String::New(env, build.cuda_version))
                                       : env.Null());
         result.Set("simd", build.simd);
+        return result;
+    }
+
+    // convKernels(): { fp32: string, bf16: string | null }: the kernels conv1d picks on this CPU
+    // (the JS thread always runs fp32, so conv1d_cpu_kernel() names the fp32 one here)
+    Napi::Value conv_kernels(const Napi::CallbackInfo & info) {
+        Napi::Env    env    = info.Env();
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("fp32", conv1d_cpu_kernel());
+        result.Set("bf16", conv1d_bf16_available() ? Napi::Value(Napi::String::New(env, "avx512bf16"))
+                                                   : env.Null());
         return result;
     }
 

@@ -192,8 +192,22 @@ bool read_train_options(Napi::Env env, const Napi::Value & value, caw_train_conf
         !read_optional_size(env, object, "channelsRest", 1, 4096, &config->channels_rest) ||
         !read_optional_size(env, object, "kernelSize", 1, 4095, &config->kernel) ||
         !read_optional_size(env, object, "layers", 2, CAW_MAX_LAYERS, &config->layers) ||
-        !read_optional_size(env, object, "epochsPerScale", 1, max_u32, &config->epochs)) {
+        !read_optional_size(env, object, "epochsPerScale", 1, max_u32, &config->epochs) ||
+        !read_optional_size(env, object, "cropSamples", 0, max_u32, &config->crop) ||
+        !read_optional_size(env, object, "fineEpochs", 1, max_u32, &config->fine_epochs)) {
         return false;
+    }
+    const Napi::Value precision = object.Get("precision");
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    if (!precision.IsUndefined()) {
+        const std::string name = precision.IsString() ? precision.As<Napi::String>().Utf8Value() : "";
+        if (name != "fp32" && name != "bf16") {
+            throw_invalid(env, "train: options.precision must be 'fp32' or 'bf16'");
+            return false;
+        }
+        config->bf16 = name == "bf16";
     }
     const Napi::Value lr = object.Get("learningRate");
     if (env.IsExceptionPending()) {

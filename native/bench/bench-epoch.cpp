@@ -2,12 +2,19 @@
 // defaults) on a deterministic music-like clip, against this CPU's measured single-precision
 // peak (cpu-peak.h), and the forecast of full runs from it.
 // usage: nn_bench_epoch [--seconds S] [--epochs E] [--channels C] [--top-rate R] [--threads T]
+//                       [--recipe paper|studio] [--flops-only]
 //   S  clip length in seconds [25, the paper's clip]
 //   E  epochs per scale [3]; the median excludes the first epoch when E >= 3 (first-touch of
 //      the activations, the MSS plan's allocation)
 //   C  channels at every scale after the first (channels_rest) [96]
 //   R  the clip's rate and the pyramid's top rate, in Hz [16000]
 //   T  nn_core threads [every hardware thread]
+//   --recipe  the scales, crops and epochs whose epochs are timed: paper (every level whole,
+//             the reference's 16 rates) [paper] or studio (docs/caw-spec.md §8: no 10, 12 and
+//             14.4 kHz scales, fine levels on 8192-sample crops)
+//   --flops-only  no training: print both recipes' FLOPs per scale and in total for this clip
+//             (per epoch, and per run: paper 3000 epochs everywhere; studio 2000 whole-clip,
+//             1000 cropped) and their ratio
 //
 // What is timed: caw_train's own per-epoch wall time (caw_progress.seconds, from the on_epoch
 // callback), so set-up (pyramid, prev_rec, warm start) and checkpoint writes are left out. The
@@ -28,6 +35,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -35,6 +43,7 @@
 
 #include "cpu-peak.h"
 #include "cpu/parallel.h"
+#include "model/caw-trainer-impl.h"
 #include "nn/caw-model.h"
 #include "nn/caw-trainer.h"
 #include "nn/conv1d.h"
@@ -54,7 +63,16 @@ struct options {
     size_t   channels = 0; // 0: the trainer's default channels_rest
     uint32_t top_rate = 16000;
     size_t   threads  = 0; // 0: nn_core's default
+    bool     studio   = false;
+    bool     flops_only = false;
 };
+
+// The studio recipe (docs/caw-spec.md §8; models/presets/studio.json says the same for the app).
+constexpr size_t STUDIO_CROP = 8192, STUDIO_EPOCHS = 2000, STUDIO_FINE_EPOCHS = 1000;
+constexpr size_t PAPER_EPOCHS = 3000;
+bool studio_skips(uint64_t rate) {
+    return rate == 10000 || rate == 12000 || rate == 14400;
+}
 
 // ----------------------------------------------------------------------------
 // the clip
@@ -135,6 +153,130 @@ double forward_macs(caw_kind kind, size_t C, size_t N, const caw_train_config & 
     return macs;
 }
 
+// The trained levels of a recipe for clip x at R: the candidate rates (studio skips 10, 12 and
+// 14.4 kHz) whose level is long enough (min_len), through the pyramid caw_train builds (its
+// energy rule may drop more). fs_list must outlive popt.
+struct level_set {
+    std::vector<uint32_t> fs_list, rates;
+    std::vector<size_t>   lengths;
+    std::string           dropped;
+    nn_pyramid_options    popt = {};
+};
+
+bool trained_levels(const std::vector<float> & x, uint32_t R, bool studio, size_t min_len,
+                    level_set * out) {
+    const size_t N = x.size();
+    for (size_t k = 0; k < NN_CAW_FS_LIST_LEN && NN_CAW_FS_LIST[k] < R; k++) {
+        const uint64_t f   = NN_CAW_FS_LIST[k];
+        const uint64_t len = (static_cast<uint64_t>(N) * f + R - 1) / R; // ceil
+        if (studio && studio_skips(f)) continue;
+        if (len >= min_len) {
+            out->fs_list.push_back(static_cast<uint32_t>(f));
+        } else {
+            out->dropped += " " + std::to_string(f);
+        }
+    }
+    if (out->fs_list.empty()) out->fs_list.push_back(R); // a list of R alone is one level
+    nn_pyramid_default_options(&out->popt);
+    out->popt.fs_list  = out->fs_list.data();
+    out->popt.fs_count = out->fs_list.size();
+    nn_pyramid pyr     = {};
+    if (nn_pyramid_init(&pyr, x.data(), N, R, &out->popt) != NN_STATUS_OK) {
+        std::printf("nn_pyramid_init: %s\n", nn_last_error());
+        return false;
+    }
+    for (size_t s = pyr.first; s < pyr.count; s++) {
+        out->rates.push_back(pyr.levels[s].rate);
+        out->lengths.push_back(pyr.levels[s].length);
+    }
+    nn_pyramid_free(&pyr);
+    return true;
+}
+
+// One scale's FLOPs per epoch (docs/caw-spec.md §5's count) under a recipe: a cropped scale
+// (crop > 0, N >= crop + 2P + 1) runs G on crop + 2P, D on crop, and the redraw on the windows
+// of docs/caw-spec.md §8 (caw_tr::crop_windows, the trainer's own function); others whole.
+struct scale_flops {
+    size_t trained; // samples D sees per epoch
+    size_t epochs;
+    double F_G, F_D, redraw, epoch;
+};
+
+std::vector<scale_flops> recipe_flops(const level_set & lv, const caw_train_config & cfg) {
+    const size_t             scales = lv.rates.size();
+    std::vector<size_t>      chans(scales), pads(scales);
+    std::vector<scale_flops> out(scales);
+    for (size_t s = 0; s < scales; s++) {
+        chans[s]              = s == 0 ? cfg.channels_first : cfg.channels_rest;
+        const caw_config arch = {CAW_GENERATOR, chans[s], cfg.kernel, cfg.layers};
+        pads[s]               = caw_pad(&arch);
+    }
+    for (size_t s = 0; s < scales; s++) {
+        const size_t N = lv.lengths[s], P = pads[s];
+        const bool   cropped = cfg.crop > 0 && N >= cfg.crop + 2 * P + 1;
+        scale_flops & f      = out[s];
+        f.trained            = cropped ? cfg.crop : N;
+        f.epochs             = cropped && cfg.fine_epochs > 0 ? cfg.fine_epochs : cfg.epochs;
+        f.F_G = 2.0 * forward_macs(CAW_GENERATOR, chans[s], cropped ? cfg.crop + 2 * P : N, cfg);
+        f.F_D = 2.0 * forward_macs(CAW_DISCRIMINATOR, chans[s], f.trained, cfg);
+        std::vector<size_t> wins(lv.lengths.begin(), lv.lengths.begin() + s);
+        if (cropped && s > 0) {
+            wins = caw_tr::crop_windows(lv.rates.data(), lv.lengths.data(), pads.data(), s,
+                                        lv.rates[s], cfg.crop + 2 * P);
+        }
+        f.redraw = 0.0;
+        for (size_t j = 0; j < s; j++) {
+            f.redraw += 2.0 * forward_macs(CAW_GENERATOR, chans[j], wins[j], cfg);
+        }
+        f.epoch = 6.0 * f.F_G + 15.0 * f.F_D + f.redraw;
+    }
+    return out;
+}
+
+void set_recipe(caw_train_config * cfg, bool studio) {
+    cfg->crop        = studio ? STUDIO_CROP : 0;
+    cfg->fine_epochs = studio ? STUDIO_FINE_EPOCHS : 0;
+    cfg->epochs      = studio ? STUDIO_EPOCHS : PAPER_EPOCHS;
+}
+
+// Both recipes' FLOPs per scale (by rate) and per run, and the paper's total over studio's.
+int print_flops(const std::vector<float> & x, uint32_t R, caw_train_config cfg, size_t min_len) {
+    level_set paper, studio;
+    if (!trained_levels(x, R, false, min_len, &paper) || !trained_levels(x, R, true, min_len, &studio)) {
+        return 1;
+    }
+    set_recipe(&cfg, false);
+    const std::vector<scale_flops> fp = recipe_flops(paper, cfg);
+    set_recipe(&cfg, true);
+    const std::vector<scale_flops> fs = recipe_flops(studio, cfg);
+    std::printf("| rate Hz | N | paper: epoch GF | paper: run PF (x %zu) | studio: samples per "
+                "epoch | studio: epochs | studio: epoch GF | studio: run PF | paper / studio |\n",
+                PAPER_EPOCHS);
+    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    double total_p = 0.0, total_s = 0.0;
+    for (size_t s = 0; s < fp.size(); s++) {
+        const double run_p = fp[s].epoch * static_cast<double>(fp[s].epochs);
+        total_p += run_p;
+        std::printf("| %u | %zu | %.1f | %.3f | ", paper.rates[s], paper.lengths[s],
+                    fp[s].epoch / 1e9, run_p / 1e15);
+        size_t k = 0;
+        while (k < studio.rates.size() && studio.rates[k] != paper.rates[s]) k++;
+        if (k == studio.rates.size()) {
+            std::printf("- | - | - | - | (not a studio scale) |\n");
+            continue;
+        }
+        const double run_s = fs[k].epoch * static_cast<double>(fs[k].epochs);
+        std::printf("%zu | %zu | %.1f | %.3f | %.1fx |\n", fs[k].trained, fs[k].epochs,
+                    fs[k].epoch / 1e9, run_s / 1e15, run_p / run_s);
+    }
+    for (const scale_flops & f : fs) total_s += f.epoch * static_cast<double>(f.epochs);
+    std::printf("| **all** | | | **%.2f** | | | | **%.3f** | **%.1fx** |\n", total_p / 1e15,
+                total_s / 1e15, total_p / total_s);
+    std::printf("\npaper: %zu scales, %.3g FLOP; studio: %zu scales, %.3g FLOP (1/%.1f)\n",
+                fp.size(), total_p, fs.size(), total_s, total_p / total_s);
+    return 0;
+}
+
 // ----------------------------------------------------------------------------
 // timing through on_epoch
 
@@ -166,10 +308,18 @@ double median(std::vector<double> v) {
 bool parse(int argc, char ** argv, options * o) {
     for (int i = 1; i < argc; i++) {
         const std::string a = argv[i];
+        if (a == "--flops-only") {
+            o->flops_only = true;
+            continue;
+        }
         if (i + 1 >= argc) return false;
         char *       end = nullptr;
         const char * v   = argv[++i];
-        if (a == "--seconds") {
+        if (a == "--recipe") {
+            if (std::string(v) != "paper" && std::string(v) != "studio") return false;
+            o->studio = std::string(v) == "studio";
+            end       = const_cast<char *>(v) + std::strlen(v);
+        } else if (a == "--seconds") {
             o->seconds = std::strtod(v, &end);
             if (!(o->seconds > 0.0 && o->seconds <= 3600.0)) return false;
         } else if (a == "--epochs" || a == "--channels" || a == "--threads" || a == "--top-rate") {
@@ -209,52 +359,39 @@ int main(int argc, char ** argv) {
     const std::vector<float> x = music_like_clip(o.seconds, o.top_rate);
     const size_t             N = x.size();
 
-    // the candidate rates below R whose level is long enough to train (the pyramid appends R)
+    // the trained levels (candidate rates below R whose level is long enough; the pyramid
+    // appends R), from the same pyramid caw_train builds
     const caw_config arch0 = {CAW_GENERATOR, cfg.channels_first, cfg.kernel, cfg.layers};
     const size_t     P     = caw_pad(&arch0);
     const size_t     min_len =
         std::max(2 * P + 1, cfg.alpha2 > 0.0 ? nn_mss_min_length(cfg.mss, cfg.mss_count) : 0);
-    std::vector<uint32_t> fs_list;
-    std::string           dropped;
-    for (size_t k = 0; k < NN_CAW_FS_LIST_LEN && NN_CAW_FS_LIST[k] < o.top_rate; k++) {
-        const uint64_t f   = NN_CAW_FS_LIST[k];
-        const uint64_t len = (static_cast<uint64_t>(N) * f + o.top_rate - 1) / o.top_rate; // ceil
-        if (len >= min_len) {
-            fs_list.push_back(static_cast<uint32_t>(f));
-        } else {
-            dropped += " " + std::to_string(f);
-        }
-    }
     if (N < min_len) {
         std::printf("a %.2f s clip at %u Hz has %zu samples; training needs at least %zu\n",
                     o.seconds, o.top_rate, N, min_len);
         return 1;
     }
-    nn_pyramid_options popt;
-    nn_pyramid_default_options(&popt);
-    popt.fs_list  = fs_list.data();
-    popt.fs_count = fs_list.size();
-    if (fs_list.empty()) { // only R itself: nn_pyramid_init wants a list, R alone is one
-        fs_list.push_back(o.top_rate);
-        popt.fs_list  = fs_list.data();
-        popt.fs_count = 1;
+    if (o.flops_only) {
+        std::printf("nn_bench_epoch --flops-only: %.2f s clip at %u Hz (%zu samples), C %zu then "
+                    "%zu, K %zu, L %zu\n\n",
+                    o.seconds, o.top_rate, N, cfg.channels_first, cfg.channels_rest, cfg.kernel,
+                    cfg.layers);
+        return print_flops(x, o.top_rate, cfg, min_len);
     }
-
-    // the trained scales' rates and lengths, from the same pyramid caw_train builds
-    nn_pyramid pyr = {};
-    if (nn_pyramid_init(&pyr, x.data(), N, o.top_rate, &popt) != NN_STATUS_OK) {
-        std::printf("nn_pyramid_init: %s\n", nn_last_error());
+    level_set lv;
+    if (!trained_levels(x, o.top_rate, o.studio, min_len, &lv)) {
         return 1;
     }
-    const size_t          scales = pyr.count - pyr.first;
-    std::vector<uint32_t> rates(scales);
-    std::vector<size_t>   lengths(scales), chans(scales);
+    cfg.crop                             = o.studio ? STUDIO_CROP : 0;
+    const nn_pyramid_options &    popt   = lv.popt;
+    const std::string &           dropped = lv.dropped;
+    const size_t                  scales = lv.rates.size();
+    const std::vector<uint32_t> & rates  = lv.rates;
+    const std::vector<size_t> &   lengths = lv.lengths;
+    std::vector<size_t>           chans(scales);
     for (size_t s = 0; s < scales; s++) {
-        rates[s]   = pyr.levels[pyr.first + s].rate;
-        lengths[s] = pyr.levels[pyr.first + s].length;
-        chans[s]   = s == 0 ? cfg.channels_first : cfg.channels_rest;
+        chans[s] = s == 0 ? cfg.channels_first : cfg.channels_rest;
     }
-    nn_pyramid_free(&pyr);
+    const std::vector<scale_flops> flops = recipe_flops(lv, cfg);
 
     std::printf("nn_bench_epoch: %.2f s music-like clip at %u Hz (%zu samples), %zu epochs per "
                 "scale, C %zu then %zu, K %zu, L %zu, mode normal (alpha2 %g), threads %zu\n",
@@ -317,15 +454,21 @@ int main(int argc, char ** argv) {
     std::printf("| scale | rate Hz | N | C | G fwd GF | D fwd GF | redraw GF | epoch GF | "
                 "1st epoch s | median epoch s | GFLOP/s | %% peak |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    double redraw = 0.0, sum_seconds = 0.0, sum_flop = 0.0; // redraw: sum of F_G of scales < s
+    double recipe_run = 0.0; // the recipe's full run at these medians
+    double redraw = 0.0, sum_seconds = 0.0, sum_flop = 0.0; // redraw: this scale's prev redraw
     for (size_t s = 0; s < scales; s++) {
-        const double F_G = 2.0 * forward_macs(CAW_GENERATOR, chans[s], lengths[s], cfg);
-        const double F_D = 2.0 * forward_macs(CAW_DISCRIMINATOR, chans[s], lengths[s], cfg);
-        const double epoch_flop = 6.0 * F_G + 15.0 * F_D + redraw;
+        const double F_G        = flops[s].F_G;
+        const double F_D        = flops[s].F_D;
+        const double epoch_flop = flops[s].epoch;
+        redraw                  = flops[s].redraw;
         const std::vector<double> & t = log.seconds[s];
         const double med = median(t.size() >= 3 ? std::vector<double>(t.begin() + 1, t.end()) : t);
         const double gflops = epoch_flop / med / 1e9;
         sum_seconds += med;
+        const bool cropped = flops[s].trained < lengths[s];
+        recipe_run += med * static_cast<double>(o.studio ? (cropped ? STUDIO_FINE_EPOCHS
+                                                                    : STUDIO_EPOCHS)
+                                                         : PAPER_EPOCHS);
         sum_flop += epoch_flop;
         std::printf("| %zu | %u | %zu | %zu | %.2f | %.2f | %.2f | %.1f | %.3f | %.3f | %.1f | ", s,
                     rates[s], lengths[s], chans[s], F_G / 1e9, F_D / 1e9, redraw / 1e9,
@@ -335,7 +478,6 @@ int main(int argc, char ** argv) {
         } else {
             std::printf("- |\n");
         }
-        redraw += F_G;
     }
     const double all_gflops = sum_flop / sum_seconds / 1e9;
     std::printf("| all | | | | | | | %.1f | | %.3f | %.1f | ", sum_flop / 1e9, sum_seconds,
@@ -349,8 +491,10 @@ int main(int argc, char ** argv) {
     // totals: one epoch of every scale (medians), and full runs forecast from it (set-up and
     // checkpoints are seconds in all, left out)
     std::printf("\none epoch of every scale: %.2f s (%.1f GFLOP)\n", sum_seconds, sum_flop / 1e9);
-    std::printf("full run forecast, 3000 epochs per scale (studio): %.0f s = %.2f h\n",
-                3000.0 * sum_seconds, 3000.0 * sum_seconds / 3600.0);
+    std::printf("full run forecast, the %s recipe's epochs (%s): %.0f s = %.2f h\n",
+                o.studio ? "studio" : "paper",
+                o.studio ? "2000 whole-clip, 1000 cropped" : "3000 per scale", recipe_run,
+                recipe_run / 3600.0);
     std::printf("full run forecast, %zu epochs per scale (reference default): %.0f s = %.2f h\n",
                 default_epochs, double(default_epochs) * sum_seconds,
                 double(default_epochs) * sum_seconds / 3600.0);

@@ -1,7 +1,14 @@
-// cpu-peak.cpp: cpu_peak_gflops (cpu-peak.h). Moved unchanged out of bench-conv1d.cpp so both
-// compute benches divide by the same, identically measured, peak.
+// cpu-peak.cpp: cpu_peak_gflops and cpu_peak_bf16_gflops (cpu-peak.h). The fp32 peak moved
+// unchanged out of bench-conv1d.cpp so both compute benches divide by the same, identically
+// measured, peak.
 
 #include "cpu-peak.h"
+
+#if defined(__x86_64__) && ((defined(__clang__) && __clang_major__ >= 12) || \
+                            (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 10))
+#define NN_PEAK_BF16 1
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -40,6 +47,22 @@ float peak_generic(size_t steps) { return fma_chains<v4f, 12>(steps); }
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) float peak_avx2(size_t steps) { return fma_chains<v8f, 12>(steps); }
 __attribute__((target("avx512f"))) float peak_avx512(size_t steps) { return fma_chains<v16f, 24>(steps); }
+#endif
+
+#if defined(NN_PEAK_BF16)
+// 24 VDPBF16PS chains (latency 6 x 2 per cycle at most, like the FMA's 24): 32 multiply-adds each.
+__attribute__((target("avx512f,avx512bw,avx512bf16"))) float peak_bf16(size_t steps) {
+    __m512 acc[24];
+    for (int c = 0; c < 24; c++) acc[c] = _mm512_set1_ps(0.001f * float(c));
+    const __m512bh a = (__m512bh) _mm512_set1_epi32(0x3a833a83); // bf16 pairs of ~1e-3
+    for (size_t s = 0; s < steps; s++) {
+#pragma GCC unroll 24
+        for (int c = 0; c < 24; c++) acc[c] = _mm512_dpbf16_ps(acc[c], a, a);
+    }
+    float sum = 0.0f;
+    for (int c = 0; c < 24; c++) sum += _mm512_reduce_add_ps(acc[c]);
+    return sum;
+}
 #endif
 
 volatile float g_sink = 0.0f; // keeps the chains' results alive
@@ -84,4 +107,17 @@ double cpu_peak_gflops(void) {
 #endif
 #endif
     return peak;
+}
+
+double cpu_peak_bf16_gflops(void) {
+#if defined(NN_PEAK_BF16)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512bf16")) {
+        const double p = measure_peak(peak_bf16, 32, 24); // 16 lanes x a pair
+        std::printf("peak AVX512_BF16 VDPBF16PS    %8.1f GFLOP/s\n", p);
+        return p;
+    }
+#endif
+    return 0.0;
 }

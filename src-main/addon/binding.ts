@@ -18,6 +18,7 @@ export {
   trainingProgressSchema,
   trainOptionsSchema,
   trainResultSchema,
+  type ConvKernels,
   type CudaDevices,
   type MssConfig,
   type NativeBuildInfo,

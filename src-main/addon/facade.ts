@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { AppError, firstLine, type ErrorCode } from '../common/errors.js';
 import {
   count,
+  convKernelsSchema,
   cudaDevicesSchema,
   MAX_GENERATE_SAMPLES,
   MAX_GENERATE_SECONDS,
@@ -22,6 +23,7 @@ import {
   trainingProgressSchema,
   trainOptionsSchema,
   trainResultSchema,
+  type ConvKernels,
   type CudaDevices,
   type NativeBuildInfo,
   type NativeErrorCode,
@@ -89,6 +91,8 @@ export interface NativeAddon {
    * GPU: that is `{ count: 0, reason }`.
    */
   cudaDevices(): CudaDevices;
+  /** The CPU convolution kernels: fp32 always, bf16 where the CPU has AVX512_BF16 (else null). */
+  convKernels(): ConvKernels;
   /**
    * The model's pre-emphasis filter on the CPU reference: `y[0] = x[0]`,
    * `y[t] = x[t] − coefficient·x[t−1]` along time, for every (batch, channel) row.
@@ -160,6 +164,8 @@ export function createFacade(file: string, raw: RawAddon): NativeAddon {
       parseResult('buildInfo', nativeBuildInfoSchema, callNative('buildInfo', () => raw.buildInfo())),
     cudaDevices: () =>
       parseResult('cudaDevices', cudaDevicesSchema, callNative('cudaDevices', () => raw.cudaDevices())),
+    convKernels: () =>
+      parseResult('convKernels', convKernelsSchema, callNative('convKernels', () => raw.convKernels())),
     async preemphasis(input, batch, channels, length, coefficient) {
       let output: unknown;
       try {

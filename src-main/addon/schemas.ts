@@ -20,6 +20,14 @@ export const nativeBuildInfoSchema = z.object({
 });
 export type NativeBuildInfo = z.infer<typeof nativeBuildInfoSchema>;
 
+/**
+ * The convolution kernels this CPU runs, picked at run time (nn/conv1d.h): the fp32 one
+ * ("avx512f", "avx2+fma", …) and the bf16 one ("avx512bf16"), null where the CPU or build has no
+ * AVX512_BF16.
+ */
+export const convKernelsSchema = z.object({ fp32: z.string().min(1), bf16: z.string().min(1).nullable() });
+export type ConvKernels = z.infer<typeof convKernelsSchema>;
+
 /** CUDA devices this process can use; `reason` says why there are none (null when count > 0). */
 export const cudaDevicesSchema = z
   .object({
@@ -99,6 +107,15 @@ export const trainOptionsSchema = z
     layers: z.number().int().min(2).max(12).optional(),
     /** Epochs (one D step and one G step each) per scale [2000]. */
     epochsPerScale: count(2 ** 32 - 1).optional(),
+    /**
+     * Fine scales on crops (docs/caw-spec.md §8 "Crops"): a level of at least cropSamples + 2P + 1 samples
+     * trains each epoch on a random crop of cropSamples; 0 = every level whole [0]. Not with holes.
+     */
+    cropSamples: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
+    /** Epochs of each cropped scale [epochsPerScale]. */
+    fineEpochs: count(2 ** 32 - 1).optional(),
+    /** 'bf16': bf16 convolutions with fp32 sums where the CPU has AVX512_BF16, else fp32 ['fp32']. */
+    precision: z.enum(['fp32', 'bf16']).optional(),
     /** Adam learning rate [0.0015]. */
     learningRate: z.number().positive().finite().optional(),
     /** Every random stream derives from it; same seed, same bytes [0]. */
@@ -204,6 +221,7 @@ export const rawAddonSchema = z.object({
   version: nativeFunction,
   buildInfo: nativeFunction,
   cudaDevices: nativeFunction,
+  convKernels: nativeFunction,
   preemphasis: nativeFunction,
   train: nativeFunction,
   generate: nativeFunction,

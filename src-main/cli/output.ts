@@ -65,10 +65,15 @@ export function printData(text: string): void {
 }
 
 export function printTable(rows: string[][]): void {
-  if (rows.length === 0) return;
+  printLines(...tableLines(rows));
+}
+
+/** A table's lines for people, columns padded to their widest cell (print them with printLines or printNotes). */
+export function tableLines(rows: string[][]): string[] {
+  if (rows.length === 0) return [];
   const safe = rows.map((row) => row.map(forTerminal));
   const widths = safe[0]!.map((_, column) => Math.max(...safe.map((row) => (row[column] ?? '').length)));
-  printLines(...safe.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()));
+  return safe.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
 }
 
 export function describeFile(file: AudioFile): string {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { idSchema } from './dto.js';
+import { presetNameSchema } from './training.js';
 
 export const SESSION_FORMATS = ['single', '2afc', 'abx'] as const;
 /**
@@ -27,7 +28,7 @@ export const MAX_RATERS = 12;
 export const takeFilterSchema = z.object({
   modelIds: z.array(idSchema).max(50).optional(),
   modes: z.array(z.string()).max(6).optional(),
-  presets: z.array(z.enum(['studio', 'quick', 'test'])).optional(),
+  presets: z.array(presetNameSchema).optional(),
   starredOnly: z.boolean().default(false),
   /** Leave out takes the songwriter discarded [true]. */
   excludeDiscarded: z.boolean().default(true),

@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import { idSchema } from './dto.js';
 
-export const PRESET_NAMES = ['studio', 'quick', 'test'] as const;
+/**
+ * studio: the recipe for the best takes (crops at the fine scales, fewer epochs there); quick:
+ * the same recipe fitted to a time budget; paper: the paper's own settings, the reference;
+ * test: tiny, for checking that training works.
+ */
+export const PRESET_NAMES = ['studio', 'quick', 'paper', 'test'] as const;
 export const presetNameSchema = z.enum(PRESET_NAMES);
 export type PresetName = z.infer<typeof presetNameSchema>;
 
@@ -30,6 +35,14 @@ export const seedTextSchema = z
   .regex(/^\d{1,20}$/, 'a seed is a whole number')
   .refine((text) => BigInt(text) <= 2n ** 64n - 1n, 'a seed is at most 2^64 - 1');
 
+export const TRAIN_PRECISIONS = ['fp32', 'bf16'] as const;
+/**
+ * The convolutions' arithmetic: fp32, or bf16 inputs with fp32 accumulation (CPUs with
+ * AVX512_BF16; elsewhere the trainer uses fp32).
+ */
+export const trainPrecisionSchema = z.enum(TRAIN_PRECISIONS);
+export type TrainPrecision = z.infer<typeof trainPrecisionSchema>;
+
 /** The shortest and longest budget the quick preset accepts, in seconds. */
 export const MIN_BUDGET_SECONDS = 30;
 export const MAX_BUDGET_SECONDS = 7 * 24 * 3600;
@@ -41,17 +54,32 @@ export const presetSummarySchema = z.object({
   description: z.string(),
   /** The quick preset plans to a budget; this is its default, in seconds (null: no budget). */
   defaultBudgetSeconds: z.number().positive().nullable(),
+  /** What it trains, in a line of plain words (rates, channels, epochs, crops, precision). */
+  recipe: z.string(),
 });
 export type PresetSummary = z.infer<typeof presetSummarySchema>;
 
 /** One MSS resolution (samples). */
 export const mssResolutionSchema = z.object({ nFft: z.number().int(), hop: z.number().int(), win: z.number().int() });
 
-/**
- * What a run trains with, resolved from its preset (and, for quick, the budget planner). Stored
- * with the model so a resume uses exactly the same settings.
- */
-export const trainingPlanSchema = z.object({
+/** One level of a plan, coarsest first. */
+export const planScaleSchema = z.object({
+  rate: z.number().int().positive(),
+  /** The whole level, samples. */
+  length: z.number().int().positive(),
+  channels: z.number().int().positive(),
+  /** Epochs it trains (a cropped scale starts warm from the one below and trains fewer). */
+  epochs: z.number().int().positive(),
+  /** Trains on a random crop every epoch (the level is long enough), else on the whole level. */
+  cropped: z.boolean(),
+  /** Samples the discriminator sees per epoch: the crop, or the whole level. */
+  trainedLength: z.number().int().positive(),
+  /** Predicted seconds per epoch (0 when not forecast). */
+  epochSeconds: z.number().nonnegative(),
+});
+export type PlanScale = z.infer<typeof planScaleSchema>;
+
+const planObjectSchema = z.object({
   preset: presetNameSchema,
   /** 'inpainting' for a gap clip (its hole is not learned, and is filled at generation). */
   mode: z.enum(['normal', 'denoising', 'inpainting']),
@@ -65,7 +93,20 @@ export const trainingPlanSchema = z.object({
   channelsRest: z.number().int().positive(),
   kernelSize: z.number().int().positive(),
   layers: z.number().int().positive(),
+  /** Epochs of every scale trained on the whole level. */
   epochsPerScale: z.number().int().positive(),
+  /**
+   * Crop length, samples: a level of at least cropSamples + 2P + 1 samples trains on a random
+   * crop every epoch (the discriminator sees cropSamples, the generator cropSamples + 2P so the
+   * crop's interior is exact). Null: every scale trains on its whole level.
+   */
+  cropSamples: z.number().int().positive().nullable(),
+  /** Epochs of every cropped scale (null when nothing is cropped). */
+  fineEpochsPerScale: z.number().int().positive().nullable(),
+  /** The convolutions' arithmetic this run uses (bf16 only where the CPU has it). */
+  precision: trainPrecisionSchema,
+  /** Why that precision, in a sentence (e.g. why not the preset's bf16). */
+  precisionReason: z.string(),
   learningRate: z.number().positive(),
   /** Reconstruction weights when the preset overrides the mode's (null: the mode's). */
   alpha1: z.number().nonnegative().nullable(),
@@ -81,18 +122,49 @@ export const trainingPlanSchema = z.object({
   budgetSeconds: z.number().positive().nullable(),
   /** The planner's forecast of the training time, seconds, or null when not planned. */
   predictedSeconds: z.number().nonnegative().nullable(),
-  /** Per-scale forecast: rate, length (samples), channels, predicted seconds per epoch. */
-  scales: z.array(
-    z.object({
-      rate: z.number().int().positive(),
-      length: z.number().int().positive(),
-      channels: z.number().int().positive(),
-      epochSeconds: z.number().nonnegative(),
-    }),
-  ),
+  /** Every level the pyramid may train, coarsest first (the energy rule may skip coarse ones). */
+  scales: z.array(planScaleSchema),
   /** One line saying what was chosen and why, printed by the CLI and shown in the UI. */
   summary: z.string(),
 });
+
+/** What plans stored before crops and bf16 existed said implicitly. */
+export const PLAN_BEFORE_CROPS_PRECISION_REASON = 'fp32 (planned before bf16 training existed)';
+
+/**
+ * A plan stored before crops, per-scale epochs and bf16 existed (it has no `precision`), in
+ * today's shape: every scale trained on its whole level for epochsPerScale epochs in fp32. Its
+ * `studio` was the paper's recipe, which is now called `paper` (the database's rows were
+ * renamed by a migration; a model folder's plan.json is renamed here as it is read).
+ */
+export function upgradeStoredPlan(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || 'precision' in raw) return raw;
+  const old = raw as Record<string, unknown>;
+  const epochs = old['epochsPerScale'];
+  const scales = Array.isArray(old['scales'])
+    ? old['scales'].map((scale: unknown) =>
+        typeof scale === 'object' && scale !== null
+          ? { epochs, cropped: false, trainedLength: (scale as Record<string, unknown>)['length'], ...scale }
+          : scale,
+      )
+    : old['scales'];
+  return {
+    ...old,
+    preset: old['preset'] === 'studio' ? 'paper' : old['preset'],
+    cropSamples: null,
+    fineEpochsPerScale: null,
+    precision: 'fp32',
+    precisionReason: PLAN_BEFORE_CROPS_PRECISION_REASON,
+    scales,
+  };
+}
+
+/**
+ * What a run trains with, resolved from its preset (and, for quick, the budget planner). Stored
+ * with the model so a resume uses exactly the same settings; older stored plans are read
+ * through {@link upgradeStoredPlan}.
+ */
+export const trainingPlanSchema = z.preprocess(upgradeStoredPlan, planObjectSchema);
 export type TrainingPlan = z.infer<typeof trainingPlanSchema>;
 
 export const MODEL_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
@@ -142,6 +214,7 @@ export const trainingProgressEventSchema = z.object({
   scale: z.number().int().nonnegative(),
   scales: z.number().int().positive(),
   epoch: z.number().int().nonnegative(),
+  /** The current scale's epochs (a cropped scale trains its plan's fineEpochsPerScale). */
   epochs: z.number().int().positive(),
   losses: epochLossesSchema.nullable(),
   epochSeconds: z.number().nonnegative(),

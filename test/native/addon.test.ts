@@ -78,6 +78,17 @@ describe('native addon', () => {
     else expect(build.cudaVersion).toBeNull();
   });
 
+  test('names its convolution kernels: bf16 exactly where the CPU has AVX512_BF16', () => {
+    const kernels = addon.convKernels();
+    expect(kernels.fp32).toMatch(/^(avx512f|avx2\+fma|generic-simd|scalar|blas\(.+\))$/);
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      const flags = readFileSync('/proc/cpuinfo', 'utf8');
+      expect(kernels.bf16).toBe(/\bavx512_bf16\b/.test(flags) ? 'avx512bf16' : null);
+    } else {
+      expect(kernels.bf16 === null || kernels.bf16 === 'avx512bf16').toBe(true);
+    }
+  });
+
   test('lists CUDA devices, or says why there are none', () => {
     const devices = addon.cudaDevices();
     expect(Number.isInteger(devices.count)).toBe(true);

@@ -276,6 +276,9 @@ NN_TEST_CASES(activations) {
             }
         }
     }
+    // one (1, 1, C*T) row, as the model calls these: the flat split over the pool (blocks of 4096
+    // elements, a ragged last one) and the vector loops' tails
+    cases.add<test_activations>(shape_3d{1, 1, 70001}, seed, TEST_VALUES);
     cases.add<test_activations>(shape_3d{1, 96, 4000}, 1, TEST_PERF); // a ConvBlock at C = 96
     seed = 1;
     for (const double slope : {0.2, -0.5, 1.0}) {

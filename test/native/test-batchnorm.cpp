@@ -537,6 +537,10 @@ NN_TEST_CASES(batchnorm) {
             }
         }
     }
+    // a small model's ConvBlocks: channels of a few thousand samples, split over the pool in
+    // groups of several channels (the last one ragged)
+    cases.add<test_batchnorm>(shape_3d{1, 16, 3001}, seed, TEST_VALUES);
+    cases.add<test_batchnorm>(shape_3d{2, 24, 1501}, seed + 5, TEST_VALUES);
     cases.add<test_batchnorm>(shape_3d{1, 96, 4000}, 1, TEST_PERF); // a ConvBlock at C = 96
     cases.grad("train backward", test_train_backward_fd);
     cases.grad("eval backward", test_eval_backward_fd);

@@ -8,9 +8,12 @@
 //          to be so)
 //   grad   finite differences in double through weight norm composed with the convolution (dx,
 //          dw, dbias, dv, dg); the bilinear tangent identity the GP relies on
-//   perf   forward + backward (dx, dw, dbias) per shape, in FLOP/s
-// No CUDA kernels yet: the runner prints "SKIP conv1d cuda: …". A CUDA (or bf16) kernel joins by
-// a supports() branch in test_conv1d that checks it against the CPU at the same shapes.
+//   perf   forward + backward (dx, dw, dbias) per shape, in FLOP/s (-b bf16: in bf16)
+// Backend bf16 (ctest nn_conv1d_bf16): the same value shapes with the thread's precision at bf16;
+// the shapes the bf16 kernels take are checked by test-conv1d-bf16.cpp's bounds, the thin ones
+// (which keep the fp32 path) by the fp32 checks here. No CUDA kernels yet: the runner prints
+// "SKIP conv1d cuda: …". A CUDA kernel joins by a supports() branch in test_conv1d that checks it
+// against the CPU at the same shapes.
 
 #include <cstdio>
 #include <cstring>
@@ -18,23 +21,17 @@
 #include <string>
 #include <vector>
 
+#include "cpu/conv1d-bf16.h"
 #include "cpu/conv1d-impl.h"
 #include "cpu/parallel.h"
 #include "cpu/weight-norm-impl.h"
 #include "nn/conv1d.h"
 #include "nn/nn.h"
 #include "test-common.h"
+#include "test-conv1d.h"
 #include "test-registry.h"
 
 namespace {
-
-struct conv_case {
-    size_t B, C_in, C_out, K, D, pad, T_in;
-    size_t T_out() const { return conv1d_out_length(T_in, K, D, pad); }
-    size_t n_x() const { return B * C_in * T_in; }
-    size_t n_y() const { return B * C_out * T_out(); }
-    size_t n_w() const { return C_out * C_in * K; }
-};
 
 // ----------------------------------------------------------------------------
 // double reference helpers
@@ -127,35 +124,6 @@ void test_known_values() {
 }
 
 // ----------------------------------------------------------------------------
-// float entry points
-
-struct float_run {
-    std::vector<float> y, dx, dw, db;
-};
-
-// Runs forward and backward (dw, db pre-filled with `base`) through the entry points.
-float_run run_entry(const conv_case & c, const std::vector<float> & x, const std::vector<float> & w,
-                    const std::vector<float> & bias, const std::vector<float> & dy,
-                    float base = 0.0f) {
-    float_run          out{std::vector<float>(c.n_y(), NAN), std::vector<float>(c.n_x(), NAN),
-                           std::vector<float>(c.n_w(), base), std::vector<float>(c.C_out, base)};
-    std::vector<float> xc(x), wc(w), bc(bias), dyc(dy); // the API takes non-const views
-    nn_tensor_view     vx  = nn_view_3d(xc.data(), c.B, c.C_in, c.T_in);
-    nn_tensor_view     vw  = nn_view_3d(wc.data(), c.C_out, c.C_in, c.K);
-    nn_tensor_view     vb  = test_view_1d(bc.data(), c.C_out);
-    nn_tensor_view     vy  = nn_view_3d(out.y.data(), c.B, c.C_out, c.T_out());
-    nn_tensor_view     vdy = nn_view_3d(dyc.data(), c.B, c.C_out, c.T_out());
-    nn_tensor_view     vdx = nn_view_3d(out.dx.data(), c.B, c.C_in, c.T_in);
-    nn_tensor_view     vdw = nn_view_3d(out.dw.data(), c.C_out, c.C_in, c.K);
-    nn_tensor_view     vdb = test_view_1d(out.db.data(), c.C_out);
-    CHECK_MSG(conv1d_forward_cpu(&vx, &vw, &vb, &vy, c.D, c.pad) == NN_STATUS_OK, "%s",
-              nn_last_error());
-    CHECK_MSG(conv1d_backward_cpu(&vx, &vw, &vdy, &vdx, &vdw, &vdb, c.D, c.pad) == NN_STATUS_OK,
-              "%s", nn_last_error());
-    return out;
-}
-
-// ----------------------------------------------------------------------------
 // the op at one shape
 
 /**
@@ -178,10 +146,28 @@ struct test_conv1d : test_case {
         return buf;
     }
     unsigned modes() const override { return modes_; }
+    bool     supports(test_backend backend) const override {
+        return backend == test_backend::cpu || backend == test_backend::bf16;
+    }
     /** Float (fast path) against the double reference, and against the float reference loops. */
     double max_nmse_err() const override { return 1e-10; }
 
-    void check_values(test_backend) override {
+    void check_values(test_backend backend) override {
+        if (backend == test_backend::bf16) {
+            const precision_scope bf16(NN_CONV_BF16);
+            CHECK_MSG(std::strcmp(conv1d_cpu_kernel(), "avx512bf16") == 0, "kernel %s",
+                      conv1d_cpu_kernel());
+            if (conv1d_bf16_handles(c.C_in, c.C_out, c.K, c.D)) {
+                check_conv1d_bf16(c, seed);
+            } else {
+                check_fp32(); // a thin layer keeps the fp32 path under bf16: fp32 accuracy
+            }
+            return;
+        }
+        check_fp32();
+    }
+
+    void check_fp32() {
         uint64_t           next = seed;
         std::vector<float> x(c.n_x()), w(c.n_w()), bias(c.C_out), dy(c.n_y());
         fill_uniform(x, next++);
@@ -295,7 +281,7 @@ struct test_conv1d : test_case {
                   c.B, c.C_in, c.C_out, c.K, c.D, c.pad, c.T_in, e_x, e_v, e_g, e_b, e_w);
     }
 
-    test_perf perf(test_backend) override {
+    test_perf perf(test_backend backend) override {
         auto x = std::make_shared<std::vector<float>>(c.n_x()),
              w = std::make_shared<std::vector<float>>(c.n_w());
         fill_uniform(*x, seed);
@@ -304,7 +290,9 @@ struct test_conv1d : test_case {
         // forward, dx and dw: 2 FLOP per multiply-add each
         p.work = 3.0 * 2.0 * static_cast<double>(c.B * c.C_out * c.T_out() * c.C_in * c.K);
         p.unit = "FLOP";
-        p.run  = [this, x, w] {
+        p.run  = [this, x, w, backend] {
+            const precision_scope    precision(backend == test_backend::bf16 ? NN_CONV_BF16
+                                                                              : NN_CONV_FP32);
             const std::vector<float> bias(c.C_out, 0.0f), dy(c.n_y(), 0.5f);
             (void) run_entry(c, *x, *w, bias, dy);
         };
@@ -420,6 +408,19 @@ NN_TEST_CASES(conv1d) {
         {1, 6, 4, 9, 2, 8, 8500},
         // many batch items: the BLAS path's dw groups then sum several blocks each
         {40, 3, 4, 5, 2, 3, 100},
+        // a small recipe's few-channel layers (dw along time: several 2048-time segments, ragged
+        // ends, a batch): body convolutions, gates ("same"), the thin head, D's tail, out_conv
+        {1, 16, 16, 9, 8, 0, 4200},
+        {1, 24, 24, 9, 1, 4, 4099},
+        {2, 32, 32, 9, 32, 0, 2600},
+        {1, 48, 48, 9, 4, 0, 2300},
+        {1, 1, 24, 9, 1, 0, 4500},
+        {2, 32, 1, 9, 128, 0, 5200},
+        {1, 24, 1, 1, 1, 0, 4103},
+        // more dw segments than one pass keeps (35 > 32), and padding wider than a segment (every
+        // segment reads a zero-padded window)
+        {1, 2, 3, 3, 1, 1, 70001},
+        {1, 3, 2, 9, 600, 2400, 5000},
     };
     uint64_t seed = 100;
     for (const conv_case & c : value_shapes) {

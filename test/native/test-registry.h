@@ -9,7 +9,8 @@
 //   grad  check_grad(): the backward against central finite differences of the reference, in
 //         double (always on the CPU: the GPU's gradients are checked against the CPU's in test)
 //   perf  perf(backend): one run of the op to time, and the work it does
-// and which backends it supports (the CPU always; CUDA where a kernel exists). A new kernel or
+// and which backends it supports (the CPU always; CUDA where a kernel exists; bf16, the CPU with
+// the calling thread's conv precision at bf16, where a bf16 kernel exists). A new kernel or
 // backend joins by adding a case or a supports() branch, never by a new main(). Each test-<op>.cpp
 // lists its cases in one NN_TEST_CASES(<op>) block; test-runner.cpp holds the only main().
 #pragma once
@@ -25,11 +26,11 @@
 
 #include "test-common.h"
 
-enum class test_backend { cpu, cuda };
+enum class test_backend { cpu, bf16, cuda };
 
-/** "cpu" / "cuda", as -b and the ctest names spell them. */
+/** "cpu" / "bf16" / "cuda", as -b and the ctest names spell them. */
 inline const char * test_backend_name(test_backend backend) {
-    return backend == test_backend::cpu ? "cpu" : "cuda";
+    return backend == test_backend::cpu ? "cpu" : backend == test_backend::bf16 ? "bf16" : "cuda";
 }
 
 /** Mode bits of test_case::modes(). */
@@ -62,7 +63,7 @@ struct test_case {
     /** TEST_VALUES | TEST_GRAD | TEST_PERF: the modes this case has. */
     virtual unsigned modes() const { return TEST_VALUES; }
 
-    /** The backends it runs on; CUDA only where the op has a CUDA kernel. */
+    /** The backends it runs on; CUDA / bf16 only where the op has such a kernel. */
     virtual bool supports(test_backend backend) const { return backend == test_backend::cpu; }
 
     /** The NMSE a float result may have against its reference (ggml's default). */

@@ -2,9 +2,10 @@
 // runs the registry's cases (test-registry.h) filtered by op, backend, mode and name, and writes
 // the ctest file that registers them per op.
 //
-//   nn_test_ops [-o OP] [-b cpu|cuda] [-m test|grad|perf] [-n TEXT] [-l] [-v]
+//   nn_test_ops [-o OP] [-b cpu|bf16|cuda] [-m test|grad|perf] [-n TEXT] [-l] [-v]
 //       -o OP      only this op (conv1d, weight_norm, …); default every op of the executable
-//       -b BACKEND only this backend; default cpu then cuda
+//       -b BACKEND only this backend; default cpu, bf16 (the CPU with the conv precision at
+//                  bf16, for the ops with bf16 kernels), then cuda
 //       -m MODE    test (values), grad (finite differences), perf (timings); default test, grad
 //       -n TEXT    only cases whose name contains TEXT
 //       -l         list the cases (op, backends, modes, name) and exit
@@ -13,8 +14,9 @@
 //
 // Output: one line per case ("  ok    <name> (N checks, T s)" or "  FAIL  …"), a verdict per
 // op, backend and mode ("PASS conv1d cpu test: 24 cases, 250 checks"), and "SKIP <op> cuda:
-// <why>" where a backend cannot run here. Exit 0 = passed, 1 = a check failed, 2 = bad usage or
-// nothing matched, 77 (ctest's SKIP_RETURN_CODE) = everything selected was skipped.
+// <why>" where a backend cannot run here (no CUDA device; a CPU without AVX512_BF16). Exit 0 =
+// passed, 1 = a check failed, 2 = bad usage or nothing matched, 77 (ctest's SKIP_RETURN_CODE) =
+// everything selected was skipped.
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +27,7 @@
 #include <vector>
 
 #include "cpu/parallel.h"
+#include "nn/conv1d.h"
 #include "nn/nn.h"
 #include "test-common.h"
 #include "test-registry.h"
@@ -72,6 +75,19 @@ const std::string & cuda_unavailable() {
         return std::string();
     }();
     return why;
+}
+
+/** "" when the bf16 kernels can run here, else why not. */
+std::string bf16_unavailable() {
+    return conv1d_bf16_available() ? std::string()
+                                   : "the CPU (or this build) has no AVX512_BF16 (see nn/conv1d.h)";
+}
+
+/** "" when backend can run here, else why not (the CPU always can). */
+std::string backend_unavailable(test_backend backend) {
+    return backend == test_backend::cuda   ? cuda_unavailable()
+           : backend == test_backend::bf16 ? bf16_unavailable()
+                                           : std::string();
 }
 
 const char * mode_name(unsigned mode) {
@@ -134,7 +150,14 @@ void run_op(test_cases & op, const options & o, test_backend backend, unsigned m
     }
     if (chosen.empty()) {
         // Only a backend asked for by name, or CUDA, earns a SKIP line; an empty CPU mode is
-        // simply absent (an op without finite differences, a host-only unit without perf).
+        // simply absent (an op without finite differences, a host-only unit without perf), and
+        // so is bf16 for the many ops without bf16 kernels unless -o and -b named both.
+        if (backend == test_backend::bf16 && o.backend_set && !o.op.empty()) {
+            std::printf("SKIP %s bf16 %s: %s\n", op.op().c_str(), mode_name(mode),
+                        mode == TEST_GRAD ? "gradients are checked in double on the CPU"
+                                          : ("no bf16 kernel for " + op.op()).c_str());
+            t.skipped++;
+        }
         if (backend == test_backend::cuda && (o.backend_set || mode == TEST_VALUES)) {
             std::printf("SKIP %s cuda %s: %s\n", op.op().c_str(), mode_name(mode),
                         mode == TEST_GRAD ? "gradients are checked in double on the CPU"
@@ -143,9 +166,10 @@ void run_op(test_cases & op, const options & o, test_backend backend, unsigned m
         }
         return;
     }
-    if (backend == test_backend::cuda && !cuda_unavailable().empty()) {
-        std::printf("SKIP %s cuda %s: %s\n", op.op().c_str(), mode_name(mode),
-                    cuda_unavailable().c_str());
+    const std::string why_not = backend_unavailable(backend);
+    if (!why_not.empty()) {
+        std::printf("SKIP %s %s %s: %s\n", op.op().c_str(), bname, mode_name(mode),
+                    why_not.c_str());
         t.skipped++;
         return;
     }
@@ -157,6 +181,7 @@ void run_op(test_cases & op, const options & o, test_backend backend, unsigned m
         if (mode == TEST_PERF) {
             time_case(*c, backend);
             nn_set_cpu_threads(0);
+            conv1d_set_precision(NN_CONV_FP32);
             continue;
         }
         const long checks   = test_checks();
@@ -168,6 +193,7 @@ void run_op(test_cases & op, const options & o, test_backend backend, unsigned m
             c->check_grad();
         }
         nn_set_cpu_threads(0); // a case that changed the thread count leaves the default behind
+        conv1d_set_precision(NN_CONV_FP32); // and one that failed inside bf16, fp32
         const double secs = std::chrono::duration<double>(clock_type::now() - t0).count();
         const long   n    = test_checks() - checks;
         const int    bad  = test_failures() - failures;
@@ -196,14 +222,16 @@ void run_op(test_cases & op, const options & o, test_backend backend, unsigned m
     }
 }
 
-// add_test() lines per op: nn_<op>_cpu (test), nn_<op>_grad, nn_<op>_cuda (SKIP code 77).
+// add_test() lines per op: nn_<op>_cpu (test), nn_<op>_grad, nn_<op>_bf16 and nn_<op>_cuda
+// (the last two exit with SKIP code 77 where they cannot run).
 int write_ctest(const char * file, const char * exe, std::vector<test_cases> & ops) {
     std::ofstream out(file, std::ios::trunc);
     for (auto & op : ops) {
-        bool cpu = false, grad = false, cuda = false;
+        bool cpu = false, grad = false, bf16 = false, cuda = false;
         for (auto & c : op.cases()) {
             const bool values = (c->modes() & TEST_VALUES) != 0;
             cpu               = cpu || (values && c->supports(test_backend::cpu));
+            bf16              = bf16 || (values && c->supports(test_backend::bf16));
             cuda              = cuda || (values && c->supports(test_backend::cuda));
             grad              = grad || (c->modes() & TEST_GRAD) != 0;
         }
@@ -213,6 +241,7 @@ int write_ctest(const char * file, const char * exe, std::vector<test_cases> & o
             const char * args;
         } tests[] = {{cpu, "cpu", "-b cpu -m test"},
                      {grad, "grad", "-b cpu -m grad"},
+                     {bf16, "bf16", "-b bf16 -m test"},
                      {cuda, "cuda", "-b cuda -m test"}};
         for (const auto & t : tests) {
             if (!t.on) {
@@ -234,7 +263,7 @@ int write_ctest(const char * file, const char * exe, std::vector<test_cases> & o
 }
 
 int usage(const char * exe) {
-    std::printf("usage: %s [-o OP] [-b cpu|cuda] [-m test|grad|perf] [-n TEXT] [-l] [-v]\n"
+    std::printf("usage: %s [-o OP] [-b cpu|bf16|cuda] [-m test|grad|perf] [-n TEXT] [-l] [-v]\n"
                 "       %s --write-ctest FILE EXE\n",
                 exe, exe);
     return 2;
@@ -254,11 +283,13 @@ int main(int argc, char ** argv) {
             o.op = argv[++i];
         } else if (a == "-b" && more) {
             const std::string b = argv[++i];
-            if (b != "cpu" && b != "cuda") {
+            if (b != "cpu" && b != "bf16" && b != "cuda") {
                 return usage(argv[0]);
             }
             o.backend_set = true;
-            o.backend     = b == "cpu" ? test_backend::cpu : test_backend::cuda;
+            o.backend     = b == "cpu"    ? test_backend::cpu
+                            : b == "bf16" ? test_backend::bf16
+                                          : test_backend::cuda;
         } else if (a == "-m" && more) {
             const std::string m = argv[++i];
             o.modes             = m == "test"   ? TEST_VALUES
@@ -287,8 +318,14 @@ int main(int argc, char ** argv) {
         matched = true;
         if (o.list) {
             for (auto & c : op.cases()) {
-                std::printf("%-20s %-9s %-15s %s\n", op.op().c_str(),
-                            c->supports(test_backend::cuda) ? "cpu,cuda" : "cpu",
+                std::string backends;
+                for (test_backend b : {test_backend::cpu, test_backend::bf16, test_backend::cuda}) {
+                    if (c->supports(b)) {
+                        backends +=
+                            (backends.empty() ? "" : ",") + std::string(test_backend_name(b));
+                    }
+                }
+                std::printf("%-20s %-14s %-15s %s\n", op.op().c_str(), backends.c_str(),
                             modes_text(c->modes()).c_str(), c->name().c_str());
             }
         }
@@ -310,7 +347,7 @@ int main(int argc, char ** argv) {
             if ((o.modes & mode) == 0) {
                 continue;
             }
-            for (test_backend b : {test_backend::cpu, test_backend::cuda}) {
+            for (test_backend b : {test_backend::cpu, test_backend::bf16, test_backend::cuda}) {
                 if (!o.backend_set || o.backend == b) {
                     run_op(op, o, b, mode, t);
                 }

@@ -59,6 +59,13 @@ struct caw_train_config {
     nn_mss_config  mss[NN_MSS_MAX_CONFIGS]; // [NN_MSS_DEFAULT_CONFIGS]
     size_t         mss_count;               // [3]
     uint64_t       seed;                    // every stream derives from it [0]
+    // the cheap fine scales (docs/caw-spec.md §8 "Crops"): a scale whose level has at least
+    // crop + 2P + 1 samples trains every epoch on a random crop of `crop` samples (G runs on
+    // crop + 2P so the crop is its exact interior; the prev redraw runs on windows,
+    // frozen_run_window); coarser levels train whole. 0 = off; not with inpainting [0]
+    size_t         crop;
+    size_t         fine_epochs; // epochs of a cropped scale (they start warm); 0 = epochs [0]
+    bool           bf16;        // bf16 convolutions where the CPU has AVX512_BF16 [false]
     // inpainting only (1..CAW_MAX_HOLES, else 0): ascending, non-overlapping, each with audio
     // on both sides (0 < start < end < N) [none]
     caw_hole       holes[CAW_MAX_HOLES];

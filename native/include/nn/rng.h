@@ -45,6 +45,7 @@ enum nn_rng_purpose {
     NN_RNG_PURPOSE_NOISE = 1, // the per-epoch z and the prev redraw through frozen generators
     NN_RNG_PURPOSE_ALPHA = 2, // the gradient penalty's alpha, one per epoch
     NN_RNG_PURPOSE_REC   = 3, // z_rec, drawn once: scale 0, and inpainting's hole noise at s >= 1
+    NN_RNG_PURPOSE_CROP  = 4, // the per-epoch crop position of a cropped scale
 };
 
 // ----------------------------------------------------------------------------

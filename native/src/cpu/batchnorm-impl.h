@@ -2,7 +2,7 @@
 // templated on the scalar type so nn_core runs them in float and test/native runs the very same
 // code in double for its finite-difference checks. Every function handles one channel c of a
 // contiguous (B, C, T) tensor, so channels can run on different threads with identical results.
-// Sums over the channel's N = B*T values are taken in double, in a fixed (b, t) order.
+// Sums over the channel's N = B*T values are taken in double, in a fixed order (batchnorm_sums).
 //
 // Masked statistics (inpainting's D, docs/caw-spec.md §4): the train-mode functions take an
 // optional `valid` (T) flag per time step (shared by every b). The batch statistics are then
@@ -19,7 +19,7 @@
 // (S = sum over all values.) With every flag set this is exactly the unmasked layer; the
 // reference computes the masked values at valid positions only and passes the conv output
 // through unnormalised elsewhere, a difference that never reaches a kept D output.
-// defines: batchnorm_channel_stats, batchnorm_train_forward_channel,
+// defines: batchnorm_sums, batchnorm_channel_stats, batchnorm_train_forward_channel,
 //          batchnorm_train_backward_channel, batchnorm_eval_forward_channel,
 //          batchnorm_eval_backward_channel, batchnorm_train_jvp_channel,
 //          batchnorm_train_jvp_backward_channel
@@ -54,32 +54,55 @@ inline double batchnorm_flag(const unsigned char * valid, size_t t) {
     return valid == nullptr || valid[t] != 0 ? 1.0 : 0.0;
 }
 
+// Every sum over a channel's values: NS sums of term(i, t, v) (v[k] the k-th term of the value
+// at index i = ch.row(b) + t), each kept as BN_LANES partial sums, lane t % BN_LANES (restarting
+// every row), combined pairwise ((l0 + l1) + (l2 + l3)). Independent chains run at the double
+// adder's throughput instead of its latency (one chain: ~4 cycles a value, as slow as the
+// convolution next to it at C = 16); the order is fixed, so any thread count gives the same bits.
+// term may also write the value's outputs.
+constexpr size_t BN_LANES = 4;
+
+template <size_t NS, typename Term>
+void batchnorm_sums(batchnorm_channel ch, double (&out)[NS], const Term & term) {
+    double acc[BN_LANES][NS] = {};
+    for (size_t b = 0; b < ch.B; b++) {
+        const size_t row = ch.row(b);
+        size_t       t   = 0;
+        for (; t + BN_LANES <= ch.T; t += BN_LANES) {
+            for (size_t l = 0; l < BN_LANES; l++) {
+                double v[NS];
+                term(row + t + l, t + l, v);
+                for (size_t k = 0; k < NS; k++) acc[l][k] += v[k];
+            }
+        }
+        for (; t < ch.T; t++) {
+            double v[NS];
+            term(row + t, t, v);
+            for (size_t k = 0; k < NS; k++) acc[t % BN_LANES][k] += v[k];
+        }
+    }
+    for (size_t k = 0; k < NS; k++) {
+        out[k] = (acc[0][k] + acc[1][k]) + (acc[2][k] + acc[3][k]);
+    }
+}
+
 // x is (B, C, T). mean and biased variance of channel c over the valid values (all when valid
 // is null), two passes in double.
 template <typename Real>
 void batchnorm_channel_stats(const Real * x, batchnorm_channel ch, double * mean, double * var,
                              const unsigned char * valid = nullptr) {
-    double sum = 0.0;
-    for (size_t b = 0; b < ch.B; b++) {
-        for (size_t t = 0; t < ch.T; t++) {
-            if (valid == nullptr || valid[t] != 0) {
-                sum += static_cast<double>(x[ch.row(b) + t]);
-            }
-        }
-    }
+    double sum[1], sq[1];
+    batchnorm_sums(ch, sum, [&](size_t i, size_t t, double * v) {
+        v[0] = valid == nullptr || valid[t] != 0 ? static_cast<double>(x[i]) : 0.0;
+    });
     const double n  = static_cast<double>(batchnorm_valid_count(ch, valid));
-    const double mu = sum / n;
-    double       sq = 0.0;
-    for (size_t b = 0; b < ch.B; b++) {
-        for (size_t t = 0; t < ch.T; t++) {
-            if (valid == nullptr || valid[t] != 0) {
-                const double d = static_cast<double>(x[ch.row(b) + t]) - mu;
-                sq += d * d;
-            }
-        }
-    }
+    const double mu = sum[0] / n;
+    batchnorm_sums(ch, sq, [&](size_t i, size_t t, double * v) {
+        const double d = static_cast<double>(x[i]) - mu;
+        v[0]           = valid == nullptr || valid[t] != 0 ? d * d : 0.0;
+    });
     *mean = mu;
-    *var  = sq / n;
+    *var  = sq[0] / n;
 }
 
 // x, y are (B, C, T); n() >= 2. Writes y[:, c, :], *save_mean, *save_invstd, and updates
@@ -116,14 +139,12 @@ void batchnorm_train_backward_channel(const Real * dy, const Real * x, Real * dx
                                       Real * dgamma, Real * dbeta,
                                       const unsigned char * valid = nullptr) {
     const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
-    double       sum_dy = 0.0, sum_dy_xhat = 0.0;
-    for (size_t b = 0; b < ch.B; b++) {
-        for (size_t t = 0; t < ch.T; t++) {
-            const size_t i = ch.row(b) + t;
-            sum_dy += static_cast<double>(dy[i]);
-            sum_dy_xhat += static_cast<double>(dy[i]) * (static_cast<double>(x[i]) - mu) * s;
-        }
-    }
+    double       sums[2];
+    batchnorm_sums(ch, sums, [&](size_t i, size_t, double * v) {
+        v[0] = static_cast<double>(dy[i]);
+        v[1] = static_cast<double>(dy[i]) * (static_cast<double>(x[i]) - mu) * s;
+    });
+    const double sum_dy = sums[0], sum_dy_xhat = sums[1];
     const double n         = static_cast<double>(batchnorm_valid_count(ch, valid));
     const double m_dy      = sum_dy / n;
     const double m_dy_xhat = sum_dy_xhat / n;
@@ -165,16 +186,14 @@ void batchnorm_eval_backward_channel(const Real * dy, const Real * x, Real * dx,
     const double s       = 1.0 / std::sqrt(static_cast<double>(running_var) + eps);
     const double mu      = static_cast<double>(running_mean);
     const double gamma_s = static_cast<double>(gamma) * s;
-    double       sum_dy = 0.0, sum_dy_xhat = 0.0;
-    for (size_t b = 0; b < ch.B; b++) {
-        for (size_t t = 0; t < ch.T; t++) {
-            const size_t i = ch.row(b) + t;
-            const double g = static_cast<double>(dy[i]);
-            sum_dy += g;
-            sum_dy_xhat += g * (static_cast<double>(x[i]) - mu) * s;
-            dx[i] = static_cast<Real>(gamma_s * g);
-        }
-    }
+    double       sums[2];
+    batchnorm_sums(ch, sums, [&](size_t i, size_t, double * v) {
+        const double g = static_cast<double>(dy[i]);
+        v[0]           = g;
+        v[1]           = g * (static_cast<double>(x[i]) - mu) * s;
+        dx[i]          = static_cast<Real>(gamma_s * g);
+    });
+    const double sum_dy = sums[0], sum_dy_xhat = sums[1];
     *dgamma = static_cast<Real>(static_cast<double>(*dgamma) + sum_dy_xhat);
     *dbeta  = static_cast<Real>(static_cast<double>(*dbeta) + sum_dy);
 }
@@ -186,15 +205,13 @@ void batchnorm_train_jvp_channel(const Real * x, const Real * x_dot, Real * y_do
                                  batchnorm_channel ch, Real gamma, Real mean, Real invstd,
                                  const unsigned char * valid = nullptr) {
     const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
-    double       sum_xt = 0.0, sum_xhat_xt = 0.0;
-    for (size_t b = 0; b < ch.B; b++) {
-        for (size_t t = 0; t < ch.T; t++) {
-            const size_t i = ch.row(b) + t;
-            const double v = batchnorm_flag(valid, t);
-            sum_xt += v * static_cast<double>(x_dot[i]);
-            sum_xhat_xt += v * (static_cast<double>(x[i]) - mu) * s * static_cast<double>(x_dot[i]);
-        }
-    }
+    double       sums[2];
+    batchnorm_sums(ch, sums, [&](size_t i, size_t t, double * out) {
+        const double v = batchnorm_flag(valid, t);
+        out[0]         = v * static_cast<double>(x_dot[i]);
+        out[1]         = v * (static_cast<double>(x[i]) - mu) * s * static_cast<double>(x_dot[i]);
+    });
+    const double sum_xt = sums[0], sum_xhat_xt = sums[1];
     const double n       = static_cast<double>(batchnorm_valid_count(ch, valid));
     const double m_xt    = sum_xt / n;
     const double A       = sum_xhat_xt / n;
@@ -217,21 +234,20 @@ void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const 
                                           Real gamma, Real mean, Real invstd, Real * dgamma,
                                           const unsigned char * valid = nullptr) {
     const double mu = static_cast<double>(mean), s = static_cast<double>(invstd);
-    double       sum_r = 0.0, sum_xt = 0.0, sum_xhat_xt = 0.0, sum_r_xhat = 0.0, sum_r_xt = 0.0;
-    for (size_t b = 0; b < ch.B; b++) {
-        for (size_t t = 0; t < ch.T; t++) {
-            const size_t i    = ch.row(b) + t;
-            const double ri   = static_cast<double>(r[i]);
-            const double xti  = static_cast<double>(x_dot[i]);
-            const double xhat = (static_cast<double>(x[i]) - mu) * s;
-            const double v    = batchnorm_flag(valid, t);
-            sum_r += ri;
-            sum_xt += v * xti;
-            sum_xhat_xt += v * xhat * xti;
-            sum_r_xhat += ri * xhat;
-            sum_r_xt += ri * xti;
-        }
-    }
+    double       sums[5];
+    batchnorm_sums(ch, sums, [&](size_t i, size_t t, double * out) {
+        const double ri   = static_cast<double>(r[i]);
+        const double xti  = static_cast<double>(x_dot[i]);
+        const double xhat = (static_cast<double>(x[i]) - mu) * s;
+        const double v    = batchnorm_flag(valid, t);
+        out[0]            = ri;
+        out[1]            = v * xti;
+        out[2]            = v * xhat * xti;
+        out[3]            = ri * xhat;
+        out[4]            = ri * xti;
+    });
+    const double sum_r = sums[0], sum_xt = sums[1], sum_xhat_xt = sums[2], sum_r_xhat = sums[3],
+                 sum_r_xt = sums[4];
     const double n    = static_cast<double>(batchnorm_valid_count(ch, valid));
     const double m_r  = sum_r / n;                 // S(r) / n_v
     const double m_xt = sum_xt / n;                // m_V(x_dot)
@@ -239,19 +255,16 @@ void batchnorm_train_jvp_backward_channel(const Real * r, const Real * x, const 
     const double Q    = sum_r_xhat / n;            // S(r * xhat) / n_v
     const double M    = sum_r_xt / n - m_r * m_xt; // S(r * u) / n_v, u = x_dot - m_V(x_dot)
     const double g                   = static_cast<double>(gamma);
-    double       sum_r_yt_over_gamma = 0.0;
-    for (size_t b = 0; b < ch.B; b++) {
-        for (size_t t = 0; t < ch.T; t++) {
-            const size_t i    = ch.row(b) + t;
-            const double ri   = static_cast<double>(r[i]);
-            const double xhat = (static_cast<double>(x[i]) - mu) * s;
-            const double u    = static_cast<double>(x_dot[i]) - m_xt;
-            const double v    = batchnorm_flag(valid, t);
-            dx_dot[i]         = static_cast<Real>(g * s * (ri - v * (m_r + xhat * Q)));
-            dx[i]             = static_cast<Real>(
-                g * s * s * (v * ((3.0 * A * Q - M) * xhat - Q * u) - A * (ri - v * m_r)));
-            sum_r_yt_over_gamma += ri * s * (u - xhat * A);
-        }
-    }
-    *dgamma = static_cast<Real>(static_cast<double>(*dgamma) + sum_r_yt_over_gamma);
+    double       sum_r_yt_over_gamma[1];
+    batchnorm_sums(ch, sum_r_yt_over_gamma, [&](size_t i, size_t t, double * out) {
+        const double ri   = static_cast<double>(r[i]);
+        const double xhat = (static_cast<double>(x[i]) - mu) * s;
+        const double u    = static_cast<double>(x_dot[i]) - m_xt;
+        const double v    = batchnorm_flag(valid, t);
+        dx_dot[i]         = static_cast<Real>(g * s * (ri - v * (m_r + xhat * Q)));
+        dx[i]             = static_cast<Real>(
+            g * s * s * (v * ((3.0 * A * Q - M) * xhat - Q * u) - A * (ri - v * m_r)));
+        out[0]            = ri * s * (u - xhat * A);
+    });
+    *dgamma = static_cast<Real>(static_cast<double>(*dgamma) + sum_r_yt_over_gamma[0]);
 }

@@ -1,5 +1,6 @@
 // conv1d.cpp: the dilated 1-D convolution's entry points and fast CPU path (see nn/conv1d.h;
-// docs/caw-spec.md §1 and §5). The plain reference loops are in conv1d-impl.h.
+// docs/caw-spec.md §1 and §5). The plain reference loops are in conv1d-impl.h, the fast path's
+// micro-kernels in conv1d-kernels.h.
 //
 // Fast path (GCC/Clang): every product is a register-blocked GEMM-like micro-kernel written with
 // the compilers' portable vector extensions, compiled three times (baseline ISA, AVX2+FMA,
@@ -7,17 +8,22 @@
 //   forward  tiles of R output channels x NV vectors of time; R*NV accumulators stay in registers
 //            over all C_in*K (channel, tap) pairs, each step = NV loads + R broadcast-FMAs.
 //   dx       the same kernel: a convolution of dy with the transposed, tap-flipped weight.
-//   dw       x and dy are transposed window by window (time-major, channels contiguous), so
-//            every tap is a row shift; then per tap an MR x NV-vector register block of
-//            dw[k] += dy^T-row (broadcast) * x^T-row (vector), accumulated over DW_TC times.
+//   dw       along time, as dot products of time rows: an MO x NP block of (o, (i, k)) pairs
+//            keeps MO*NP vector accumulators over a segment of DWT_SEG times, each step = MO dy
+//            loads + NP shifted x loads + MO*NP FMAs; then the lanes, and the segments in order,
+//            are summed. No transposes and no channel padding, so 16 channels run as fast as 96
+//            and the thin 1 -> C / C -> 1 layers use whole vectors; the block shape (three per
+//            ISA) is the cheapest for the layer by a load/FMA count.
 // Forward tiles near the edges (zero padding, ragged ends) gather their inputs into a
-// zero-filled buffer first, and the transposed windows carry the zeros for dw, so one kernel
-// serves every shape. Every output is computed by exactly one tile in a fixed order: bitwise
-// identical results for any thread count.
+// zero-filled buffer first, and dw's edge segments read a zero-padded copy of their window, so
+// one kernel serves every shape. Every output is computed by exactly one tile or segment item in
+// a fixed order: bitwise identical results for any thread count.
 //
 // Built with NN_BLAS=ON (NN_WITH_BLAS), forward, dx and dw go to the system BLAS instead
 // (blas/conv1d-blas.cpp: im2col column blocks + cblas_sgemm) whenever the shape fits its int;
 // dbias and the argument checks stay here, and conv1d_cpu_kernel() says "blas(<library>)".
+// A thread whose precision is bf16 (nn/conv1d.h) sends forward, dx and dw of the shapes
+// conv1d_bf16_handles() takes to conv1d-bf16.cpp instead, ahead of the BLAS; dbias stays here.
 
 #include "nn/conv1d.h"
 
@@ -27,7 +33,9 @@
 #include <vector>
 
 #include "common.h"
+#include "cpu/conv1d-bf16.h"
 #include "cpu/conv1d-impl.h"
+#include "cpu/conv1d-kernels.h"
 #include "cpu/parallel.h"
 
 #if defined(NN_WITH_BLAS)
@@ -80,242 +88,55 @@ nn_status check_conv(const char * op, const nn_tensor_view * x, const nn_tensor_
 }
 
 // ----------------------------------------------------------------------------
-// problems
-
-// out[b, r, t] = init[r] + sum_{c, k} weight(r, c, k) * in[b, c, t + k*D + off] (0 outside
-// [0, T_in)); the weight is packed as [row block][c*K + k][R] (see pack_rows).
-struct conv_problem {
-    const float * in;
-    size_t        C_in, T_in;
-    float *       out;
-    size_t        C_out, T_out;
-    const float * wp;
-    const float * bias; // (C_out) or null
-    size_t        B, K, D;
-    ptrdiff_t     off;
-};
-
-// The dw product in transposed form over `rows` output times: for each tap k,
-//   out[k][m][n] += sum_{t < rows} a[t + k*a_shift][m] * b[t + k*b_shift][n]
-// a and b are row-major with a_stride / b_stride floats per row; n_a and n_b are the padded
-// widths (multiples of the tile). One of a, b is the transposed x window (shifted by D per
-// tap), the other the transposed dy; the vector side (b) is the wider channel count.
-struct dw_problem {
-    const float * a;
-    size_t        a_stride, a_shift;
-    const float * b;
-    size_t        b_stride, b_shift;
-    size_t        n_a, n_b, rows, K;
-    float *       out; // (K, n_a, n_b)
-};
-
-using conv_fn = void (*)(const conv_problem &, size_t, size_t);
-using dw_fn   = void (*)(const dw_problem &, size_t, size_t);
-
-// Packs weight(row, col) = src(row, col) for rows < n_rows into [row block][col][R], zero
-// rows past n_rows. src(row, col) is read as w[row * row_step + col_map(col)].
-template <typename F>
-void pack_rows(size_t n_rows, size_t n_cols, size_t R, std::vector<float> & wp, F && src) {
-    const size_t blocks = (n_rows + R - 1) / R;
-    wp.assign(blocks * n_cols * R, 0.0f);
-    for (size_t row = 0; row < n_rows; row++) {
-        float * dst = wp.data() + (row / R) * n_cols * R + row % R;
-        for (size_t col = 0; col < n_cols; col++) {
-            dst[col * R] = src(row, col);
-        }
-    }
-}
-
-// dw: times per chunk (a tile's rows of a and b stay in L1) and per transposed span (the x and
-// dy windows, (S + D*(K-1)) x C_in and S x C_out floats, stay in L2/L3).
-constexpr size_t DW_TC   = 128;
-constexpr size_t DW_SPAN = 8192;
-
-// ----------------------------------------------------------------------------
-// vector kernels (GCC and Clang vector extensions)
-
-#if defined(__GNUC__)
-#define NN_CONV_SIMD 1
-#define NN_INLINE inline __attribute__((always_inline))
-
-typedef float v4f __attribute__((vector_size(16)));
-typedef float v8f __attribute__((vector_size(32)));
-typedef float v16f __attribute__((vector_size(64)));
-
-// acc[R][NV] over all (c, k): row c of `in` starts at in + c*row_stride, tap k at + k*tap_stride.
-// Stores rows < rows and columns < cols of the R x NV*L tile at out (row stride out_stride).
-template <typename V, int R, int NV>
-NN_INLINE void conv_tile(const float * wp, const float * in, size_t row_stride, size_t tap_stride,
-                         size_t C_in, size_t K, const float * init, float * out, size_t out_stride,
-                         size_t rows, size_t cols) {
-    constexpr int L = int(sizeof(V) / sizeof(float));
-    V             acc[R][NV];
-    for (int r = 0; r < R; r++) {
-        for (int v = 0; v < NV; v++) {
-            acc[r][v] = V{} + init[r];
-        }
-    }
-    for (size_t c = 0; c < C_in; c++) {
-        const float * in_c = in + c * row_stride;
-        for (size_t k = 0; k < K; k++) {
-            const float * p = in_c + k * tap_stride;
-            V             xv[NV];
-            for (int v = 0; v < NV; v++) {
-                std::memcpy(&xv[v], p + v * L, sizeof(V));
-            }
-            for (int r = 0; r < R; r++) {
-                const float w = wp[r];
-                for (int v = 0; v < NV; v++) {
-                    acc[r][v] += w * xv[v];
-                }
-            }
-            wp += R;
-        }
-    }
-    if (cols == size_t(NV * L)) {
-        for (size_t r = 0; r < rows; r++) {
-            for (int v = 0; v < NV; v++) {
-                std::memcpy(out + r * out_stride + size_t(v * L), &acc[r][v], sizeof(V));
-            }
-        }
-    } else {
-        float tmp[NV * L];
-        for (size_t r = 0; r < rows; r++) {
-            std::memcpy(tmp, acc[r], sizeof(tmp));
-            std::memcpy(out + r * out_stride, tmp, cols * sizeof(float));
-        }
-    }
-}
-
-// Tiles [begin, end) of a conv_problem; tile = (b * n_tb + time block) * n_rb + row block.
-template <typename V, int R, int NV>
-NN_INLINE void conv_tiles(const conv_problem & p, size_t begin, size_t end) {
-    constexpr size_t   TW   = size_t(NV) * (sizeof(V) / sizeof(float));
-    const size_t       n_rb = (p.C_out + R - 1) / R;
-    const size_t       n_tb = (p.T_out + TW - 1) / TW;
-    const size_t       span = (p.K - 1) * p.D;
-    const ptrdiff_t    T_in = ptrdiff_t(p.T_in);
-    std::vector<float> gather;   // zero-padded copy of an edge tile's taps: (C_in, K, TW)
-    size_t             gathered = SIZE_MAX; // b * n_tb + tb of the copy in `gather`
-    for (size_t tile = begin; tile < end; tile++) {
-        const size_t rb = tile % n_rb, tb = (tile / n_rb) % n_tb, b = tile / n_rb / n_tb;
-        const size_t o0 = rb * R, rows = std::min(size_t(R), p.C_out - o0);
-        const size_t t0 = tb * TW, cols = std::min(TW, p.T_out - t0);
-        float        init[R];
-        for (size_t r = 0; r < size_t(R); r++) {
-            init[r] = p.bias != nullptr && r < rows ? p.bias[o0 + r] : 0.0f;
-        }
-        const float *   in_b  = p.in + b * p.C_in * p.T_in;
-        float *         out   = p.out + (b * p.C_out + o0) * p.T_out + t0;
-        const float *   wp    = p.wp + rb * p.C_in * p.K * size_t(R);
-        const ptrdiff_t first = ptrdiff_t(t0) + p.off; // in-index of tap 0, column 0
-        if (cols == TW && first >= 0 && first + ptrdiff_t(TW - 1 + span) < T_in) {
-            conv_tile<V, R, NV>(wp, in_b + first, p.T_in, p.D, p.C_in, p.K, init, out, p.T_out,
-                                rows, cols);
-            continue;
-        }
-        if (gathered == tile / n_rb) { // the previous row block had the same time block
-            conv_tile<V, R, NV>(wp, gather.data(), p.K * TW, TW, p.C_in, p.K, init, out, p.T_out,
-                                rows, cols);
-            continue;
-        }
-        gathered = tile / n_rb;
-        gather.resize(p.C_in * p.K * TW);
-        for (size_t c = 0; c < p.C_in; c++) {
-            for (size_t k = 0; k < p.K; k++) {
-                float *         g   = gather.data() + (c * p.K + k) * TW;
-                const ptrdiff_t src = first + ptrdiff_t(k * p.D);
-                for (size_t j = 0; j < TW; j++) {
-                    const ptrdiff_t s = src + ptrdiff_t(j);
-                    g[j]              = s >= 0 && s < T_in ? in_b[c * p.T_in + size_t(s)] : 0.0f;
-                }
-            }
-        }
-        conv_tile<V, R, NV>(wp, gather.data(), p.K * TW, TW, p.C_in, p.K, init, out, p.T_out, rows,
-                            cols);
-    }
-}
-
-// Tiles [begin, end) of a dw_problem; tile = (k * n_mb + m block) * n_vb + n block, each an
-// MR x NV-vector register block accumulated over DW_TC rows at a time, then added to out.
-template <typename V, int MR, int NV>
-NN_INLINE void dw_tiles(const dw_problem & p, size_t begin, size_t end) {
-    constexpr size_t L = sizeof(V) / sizeof(float), NW = size_t(NV) * L;
-    const size_t     n_mb = p.n_a / MR, n_vb = p.n_b / NW;
-    for (size_t t0 = 0; t0 < p.rows; t0 += DW_TC) {
-        const size_t steps = std::min(p.rows - t0, DW_TC);
-        for (size_t tile = begin; tile < end; tile++) {
-            const size_t  vb = tile % n_vb, mb = tile / n_vb % n_mb, k = tile / n_vb / n_mb;
-            const float * a  = p.a + (t0 + k * p.a_shift) * p.a_stride + mb * MR;
-            const float * b  = p.b + (t0 + k * p.b_shift) * p.b_stride + vb * NW;
-            V             acc[MR][NV];
-            for (int m = 0; m < MR; m++) {
-                for (int v = 0; v < NV; v++) acc[m][v] = V{};
-            }
-            for (size_t t = 0; t < steps; t++) {
-                V bv[NV];
-                for (int v = 0; v < NV; v++) std::memcpy(&bv[v], b + size_t(v) * L, sizeof(V));
-                for (int m = 0; m < MR; m++) {
-                    const float w = a[m];
-                    for (int v = 0; v < NV; v++) acc[m][v] += w * bv[v];
-                }
-                a += p.a_stride;
-                b += p.b_stride;
-            }
-            float * out = p.out + (k * p.n_a + mb * MR) * p.n_b + vb * NW;
-            for (int m = 0; m < MR; m++) {
-                for (int v = 0; v < NV; v++) {
-                    float * dst = out + size_t(m) * p.n_b + size_t(v) * L;
-                    V       sum;
-                    std::memcpy(&sum, dst, sizeof(V));
-                    sum += acc[m][v];
-                    std::memcpy(dst, &sum, sizeof(V));
-                }
-            }
-        }
-    }
-}
-
-#endif // __GNUC__
-
-// ----------------------------------------------------------------------------
 // dispatch
+
+// One block shape of the dw-along-time kernel: MO dy rows x NP shifted x rows.
+struct dwt_variant {
+    size_t MO, NP;
+    dwt_fn fn;
+};
+constexpr size_t DWT_VARIANTS = 3;
 
 struct conv_kernels {
     const char * name;
     size_t       R, TW, TW_thin;  // forward tile: R rows x TW times (thin: 1 x TW_thin)
-    size_t       MR, NW, NW_thin; // dw tile: MR rows x NW vector lanes (thin: 1 x NW_thin)
     conv_fn      conv_main, conv_thin;
-    dw_fn        dw_main, dw_thin;
+    dwt_variant  dwt[DWT_VARIANTS]; // dw block shapes: a square-ish one, a narrow one, 1 x NP
 };
 
 #if defined(NN_CONV_SIMD)
 // One instantiation set per ISA. The wrappers carry the target attribute; the always-inline
 // templates above are compiled inside them, so their vectors use that ISA's registers.
-#define NN_CONV_VARIANTS(SUFFIX, NAME, ATTR, V, R, NV, NV_THIN, MR, NVW, NVW_THIN)               \
+#define NN_CONV_VARIANTS(SUFFIX, NAME, ATTR, V, R, NV, NV_THIN, MO0, NP0, MO1, NP1, NP2)          \
     ATTR void conv_main_##SUFFIX(const conv_problem & p, size_t b, size_t e) {                    \
         conv_tiles<V, R, NV>(p, b, e);                                                             \
     }                                                                                              \
     ATTR void conv_thin_##SUFFIX(const conv_problem & p, size_t b, size_t e) {                    \
         conv_tiles<V, 1, NV_THIN>(p, b, e);                                                        \
     }                                                                                              \
-    ATTR void dw_main_##SUFFIX(const dw_problem & p, size_t b, size_t e) {                        \
-        dw_tiles<V, MR, NVW>(p, b, e);                                                             \
+    ATTR void dwt_0_##SUFFIX(const dwt_problem & p, size_t b, size_t e) {                         \
+        dwt_items<V, MO0, NP0>(p, b, e);                                                           \
     }                                                                                              \
-    ATTR void dw_thin_##SUFFIX(const dw_problem & p, size_t b, size_t e) {                        \
-        dw_tiles<V, 1, NVW_THIN>(p, b, e);                                                         \
+    ATTR void dwt_1_##SUFFIX(const dwt_problem & p, size_t b, size_t e) {                         \
+        dwt_items<V, MO1, NP1>(p, b, e);                                                           \
+    }                                                                                              \
+    ATTR void dwt_2_##SUFFIX(const dwt_problem & p, size_t b, size_t e) {                         \
+        dwt_items<V, 1, NP2>(p, b, e);                                                             \
     }                                                                                              \
     const conv_kernels kernels_##SUFFIX = {                                                       \
-        NAME, R, NV * sizeof(V) / sizeof(float), NV_THIN * sizeof(V) / sizeof(float), MR,          \
-        NVW * sizeof(V) / sizeof(float), NVW_THIN * sizeof(V) / sizeof(float), conv_main_##SUFFIX, \
-        conv_thin_##SUFFIX, dw_main_##SUFFIX, dw_thin_##SUFFIX};
+        NAME, R, NV * sizeof(V) / sizeof(float), NV_THIN * sizeof(V) / sizeof(float),              \
+        conv_main_##SUFFIX, conv_thin_##SUFFIX,                                                    \
+        {{MO0, NP0, dwt_0_##SUFFIX}, {MO1, NP1, dwt_1_##SUFFIX}, {1, NP2, dwt_2_##SUFFIX}}};
 
-// forward R x NV vectors (thin 1 x NV_THIN), dw MR x NVW vectors (thin 1 x NVW_THIN)
-NN_CONV_VARIANTS(generic, "generic-simd", /* baseline */, v4f, 4, 3, 8, 6, 2, 8)
+// forward R x NV vectors (thin 1 x NV_THIN); dw MO0 x NP0, MO1 x NP1 and 1 x NP2 accumulators
+// (+ MO dy vectors and one x vector: 16 registers below AVX-512, 32 with it)
+NN_CONV_VARIANTS(generic, "generic-simd", /* baseline */, v4f, 4, 3, 8, 3, 4, 2, 5, 8)
 #if defined(__x86_64__)
 #define NN_CONV_X86_DISPATCH 1
-NN_CONV_VARIANTS(avx2, "avx2+fma", __attribute__((target("avx2,fma"))), v8f, 6, 2, 8, 6, 2, 8)
-NN_CONV_VARIANTS(avx512, "avx512f", __attribute__((target("avx512f"))), v16f, 8, 3, 8, 8, 3, 8)
+NN_CONV_VARIANTS(avx2, "avx2+fma", __attribute__((target("avx2,fma"))), v8f, 6, 2, 8, 3, 4, 2, 5,
+                 8)
+NN_CONV_VARIANTS(avx512, "avx512f", __attribute__((target("avx512f"))), v16f, 8, 3, 8, 4, 6, 2,
+                 8, 16)
 #endif
 #endif // NN_CONV_SIMD
 
@@ -333,7 +154,7 @@ const conv_kernels & kernels() {
 #if defined(NN_CONV_SIMD)
         return kernels_generic;
 #else
-        return conv_kernels{"scalar", 0, 0, 0, 0, 0, 0, nullptr, nullptr, nullptr, nullptr};
+        return conv_kernels{"scalar", 0, 0, 0, nullptr, nullptr, {}};
 #endif
     }();
     return chosen;
@@ -346,7 +167,7 @@ void run_conv(conv_problem p, F && weight) {
     const bool           thin = 2 * p.C_out <= kern.R;
     const size_t         R    = thin ? 1 : kern.R;
     const size_t         TW   = thin ? kern.TW_thin : kern.TW;
-    std::vector<float>   wp;
+    thread_local std::vector<float> wp; // kept: no allocation per call
     pack_rows(p.C_out, p.C_in * p.K, R, wp, weight);
     p.wp                = wp.data();
     const size_t tiles  = p.B * ((p.T_out + TW - 1) / TW) * ((p.C_out + R - 1) / R);
@@ -356,67 +177,127 @@ void run_conv(conv_problem p, F && weight) {
     nn_parallel_for(tiles, grain, [&](size_t begin, size_t end) { fn(p, begin, end); });
 }
 
-// dst[r][c] = src[c][first + r] for r < rows, c < C (0 where first + r is outside [0, T));
-// columns C .. width-1 are 0. Parallel over blocks of rows.
-void transpose_window(const float * src, size_t C, size_t T, ptrdiff_t first, size_t rows,
-                      float * dst, size_t width) {
-    constexpr size_t BLOCK = 64;
-    nn_parallel_for((rows + BLOCK - 1) / BLOCK, 4, [&](size_t begin, size_t end) {
-        for (size_t r0 = begin * BLOCK; r0 < std::min(rows, end * BLOCK); r0 += BLOCK) {
-            const size_t r1 = std::min(rows, r0 + BLOCK);
-            std::fill(dst + r0 * width, dst + r1 * width, 0.0f);
-            const ptrdiff_t lo = std::max<ptrdiff_t>(ptrdiff_t(r0), -first);
-            const ptrdiff_t hi = std::min<ptrdiff_t>(ptrdiff_t(r1), ptrdiff_t(T) - first);
-            for (size_t c = 0; c < C; c++) {
-                const float * row = src + c * T;
-                for (ptrdiff_t r = lo; r < hi; r++) {
-                    dst[size_t(r) * width + c] = row[r + first];
-                }
-            }
-        }
-    });
+// The calling thread's scratch buffer number Slot of T, at least n elements, contents
+// unspecified: grown and kept, so the hundreds of calls of a training epoch allocate (and the
+// kernel zeroes fresh pages) only the first time.
+template <typename T, int Slot>
+T * thread_scratch(size_t n) {
+    thread_local std::vector<T> buf;
+    if (buf.size() < n) {
+        buf.resize(n);
+    }
+    return buf.data();
 }
 
-// dw[o, i, k] += sum_{b, t} dy[b, o, t] * x[b, i, t + k*D - pad], through transposed windows of
-// x and dy (so every tap is a plain row shift) and the dw_tiles register blocks. The channel
-// count with more elements goes on the vector side.
+// Multiply-adds per step of L times of a dw-along-time block shape for C_out x C_in*K outputs:
+// each step loads MO + NP vectors and does MO*NP vector FMAs, and the CPUs we target issue
+// about as many vector loads as FMAs per cycle, so a step costs the larger of the two.
+size_t dwt_cost(const dwt_variant & v, size_t C_out, size_t CK) {
+    const size_t blocks = (C_out + v.MO - 1) / v.MO * ((CK + v.NP - 1) / v.NP);
+    return blocks * std::max(v.MO * v.NP, v.MO + v.NP);
+}
+
+// dw[o, i, k] += sum_{b, t} dy[b, o, t] * x[b, i, t + k*D - pad] along time (dwt_items with
+// block shape v): per-segment sums, then the segments added in order. Segments whose x window
+// reaches past either end of x (pad > 0) read a zero-padded copy of that window.
+void dw_time_run(const float * x, const float * dy, float * dw, size_t B, size_t C_in,
+                 size_t C_out, size_t T_in, size_t T_out, size_t K, size_t D, size_t pad,
+                 const dwt_variant & v) {
+    const size_t CK = C_in * K, span = D * (K - 1);
+    const size_t n_seg_t = (T_out + DWT_SEG - 1) / DWT_SEG, n_seg = B * n_seg_t;
+    const size_t window  = DWT_SEG + span; // x times a segment reads, at most
+    dwt_rows *   seg_x   = thread_scratch<dwt_rows, 0>(n_seg);
+    size_t *     edges   = thread_scratch<size_t, 0>(n_seg); // segments that need a padded copy
+    size_t       n_edges = 0;
+    for (size_t seg = 0; seg < n_seg; seg++) {
+        const size_t t0 = seg % n_seg_t * DWT_SEG, n = std::min(DWT_SEG, T_out - t0);
+        if (t0 >= pad && t0 - pad + n + span <= T_in) {
+            seg_x[seg] = {x + seg / n_seg_t * C_in * T_in + (t0 - pad), T_in};
+        } else {
+            edges[n_edges++] = seg;
+        }
+    }
+    if (n_edges > 0) {
+        // x window [t0 - pad, t0 - pad + window) of each edge segment, zero outside [0, T_in)
+        float * copy = thread_scratch<float, 0>(n_edges * C_in * window);
+        for (size_t e = 0; e < n_edges; e++) {
+            const size_t    seg = edges[e];
+            const ptrdiff_t lo  = ptrdiff_t(seg % n_seg_t * DWT_SEG) - ptrdiff_t(pad);
+            const float *   x_b = x + seg / n_seg_t * C_in * T_in;
+            float *         dst = copy + e * C_in * window;
+            for (size_t i = 0; i < C_in; i++) {
+                for (size_t u = 0; u < window; u++) {
+                    const ptrdiff_t s = lo + ptrdiff_t(u);
+                    dst[i * window + u] = s >= 0 && s < ptrdiff_t(T_in) ? x_b[i * T_in + size_t(s)]
+                                                                        : 0.0f;
+                }
+            }
+            seg_x[seg] = {dst, window};
+        }
+    }
+    const size_t n_out = C_out * CK;
+    const size_t group = std::min(n_seg, std::clamp<size_t>(DWT_PART / n_out, 1, DWT_GROUP));
+    float *      part  = thread_scratch<float, 1>((group + 1) * n_out);
+    float *      sum   = part + group * n_out; // the segments so far, added in order
+    dwt_problem  p     = {seg_x,   dy, C_in, C_out, T_out, K, D, n_seg_t, (C_out + v.MO - 1) / v.MO,
+                          (CK + v.NP - 1) / v.NP, 0, part};
+    const size_t tiles = p.n_ob * p.n_pb;
+    const size_t work  = v.MO * v.NP * std::min(T_out, DWT_SEG); // multiply-adds per item
+    const size_t grain = std::max<size_t>(1, (size_t(1) << 16) / work);
+    for (size_t g0 = 0; g0 < n_seg; g0 += group) {
+        const size_t n_g = std::min(group, n_seg - g0);
+        p.seg0         = g0; // part holds segments g0 .. g0 + n_g - 1
+        nn_parallel_for(n_g * tiles, grain, [&](size_t begin, size_t end) {
+            v.fn(p, begin + g0 * tiles, end + g0 * tiles);
+        });
+        const bool last = g0 + n_g == n_seg;
+        nn_parallel_for(n_out, 4096, [&](size_t begin, size_t end) {
+            for (size_t e = begin; e < end; e++) {
+                float s = g0 == 0 ? part[e] : sum[e] + part[e];
+                for (size_t seg = 1; seg < n_g; seg++) s += part[seg * n_out + e];
+                if (last) {
+                    dw[e] += s;
+                } else {
+                    sum[e] = s;
+                }
+            }
+        });
+    }
+}
+
+// dw[o, i, k] += sum_{b, t} dy[b, o, t] * x[b, i, t + k*D - pad] with the cheapest block shape.
 void dw_run(const float * x, const float * dy, float * dw, size_t B, size_t C_in, size_t C_out,
             size_t T_in, size_t T_out, size_t K, size_t D, size_t pad) {
-    const conv_kernels & kern  = kernels();
-    const bool           vec_x = C_in >= C_out;
-    const size_t         n_bc  = vec_x ? C_out : C_in; // broadcast side
-    const size_t         n_vc  = vec_x ? C_in : C_out; // vector side
-    const bool           thin  = 2 * n_bc <= kern.MR;
-    const size_t         MR    = thin ? 1 : kern.MR;
-    const size_t         NW    = thin ? kern.NW_thin : kern.NW;
-    const size_t         n_a = (n_bc + MR - 1) / MR * MR, n_b = (n_vc + NW - 1) / NW * NW;
-    const size_t         x_w = vec_x ? n_b : n_a, dy_w = vec_x ? n_a : n_b;
-    const size_t         span = (K - 1) * D, S = std::min(T_out, DW_SPAN);
-    std::vector<float>   xt((S + span) * x_w), dyt(S * dy_w), out(K * n_a * n_b, 0.0f);
-    const size_t         tiles = K * (n_a / MR) * (n_b / NW);
-    const dw_fn          fn    = thin ? kern.dw_thin : kern.dw_main;
+    const conv_kernels & kern = kernels();
+    const dwt_variant *  best = &kern.dwt[0];
+    for (const dwt_variant & v : kern.dwt) {
+        if (dwt_cost(v, C_out, C_in * K) < dwt_cost(*best, C_out, C_in * K)) best = &v;
+    }
+    dw_time_run(x, dy, dw, B, C_in, C_out, T_in, T_out, K, D, pad, *best);
+}
+
+// sum_{b, t} dy[b, o, t] in double: four partial sums, lane t % 4 (restarting every row),
+// combined as (l0 + l1) + (l2 + l3). Unrolled by hand so the lanes stay in registers (indexed by
+// t % 4 they went through memory, one element per store-forwarding round trip).
+double dbias_sum(const float * dy, size_t B, size_t C_out, size_t T_out, size_t o) {
+    double lane[4] = {0.0, 0.0, 0.0, 0.0};
     for (size_t b = 0; b < B; b++) {
-        for (size_t s0 = 0; s0 < T_out; s0 += S) {
-            const size_t n = std::min(S, T_out - s0);
-            transpose_window(x + b * C_in * T_in, C_in, T_in, ptrdiff_t(s0) - ptrdiff_t(pad),
-                             n + span, xt.data(), x_w);
-            transpose_window(dy + b * C_out * T_out, C_out, T_out, ptrdiff_t(s0), n, dyt.data(),
-                             dy_w);
-            dw_problem p = vec_x ? dw_problem{dyt.data(), dy_w, 0, xt.data(), x_w, D, n_a, n_b, n, K,
-                                              out.data()}
-                                 : dw_problem{xt.data(), x_w, D, dyt.data(), dy_w, 0, n_a, n_b, n, K,
-                                              out.data()};
-            nn_parallel_for(tiles, 1, [&](size_t begin, size_t end) { fn(p, begin, end); });
+        const float * row = dy + (b * C_out + o) * T_out;
+        double        l0 = lane[0], l1 = lane[1], l2 = lane[2], l3 = lane[3];
+        size_t        t = 0;
+        for (; t + 4 <= T_out; t += 4) {
+            l0 += double(row[t]);
+            l1 += double(row[t + 1]);
+            l2 += double(row[t + 2]);
+            l3 += double(row[t + 3]);
         }
+        lane[0] = l0;
+        lane[1] = l1;
+        lane[2] = l2;
+        lane[3] = l3;
+        for (; t < T_out; t++) lane[t % 4] += double(row[t]);
     }
-    for (size_t o = 0; o < C_out; o++) {
-        for (size_t i = 0; i < C_in; i++) {
-            for (size_t k = 0; k < K; k++) {
-                const size_t m = vec_x ? o : i, v = vec_x ? i : o;
-                dw[(o * C_in + i) * K + k] += out[(k * n_a + m) * n_b + v];
-            }
-        }
-    }
+    return (lane[0] + lane[1]) + (lane[2] + lane[3]);
 }
 
 } // namespace
@@ -425,6 +306,9 @@ void dw_run(const float * x, const float * dy, float * dw, size_t B, size_t C_in
 // entry points
 
 const char * conv1d_cpu_kernel(void) {
+    if (conv1d_bf16_active()) {
+        return "avx512bf16"; // this thread's precision (conv1d-bf16.cpp)
+    }
 #if defined(NN_WITH_BLAS)
     return conv1d_blas_name();
 #else
@@ -452,6 +336,11 @@ nn_status conv1d_forward_cpu(const nn_tensor_view * x, const nn_tensor_view * w,
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: y overlaps an input", op);
     }
     const float * b = bias != nullptr ? bias->data : nullptr;
+    if (conv1d_bf16_active() && conv1d_bf16_handles(C_in, C_out, K, dilation)) {
+        conv1d_bf16_forward(x->data, w->data, b, y->data, B, C_in, C_out, T_in, K, dilation, pad);
+        nn_clear_error();
+        return NN_STATUS_OK;
+    }
 #if defined(NN_WITH_BLAS)
     if (conv1d_blas_fits(C_in, C_out, T_in, T_out, K)) {
         conv1d_blas_forward(x->data, w->data, b, y->data, B, C_in, C_out, T_in, K, dilation, pad);
@@ -518,6 +407,18 @@ nn_status conv1d_backward_cpu(const nn_tensor_view * x, const nn_tensor_view * w
     float * dx_d = dx != nullptr ? dx->data : nullptr;
     float * dw_d = dw != nullptr ? dw->data : nullptr;
     float * db_d = dbias != nullptr ? dbias->data : nullptr;
+    if (conv1d_bf16_active() && conv1d_bf16_handles(C_in, C_out, K, dilation)) {
+        // dx and dw in bf16 (conv1d-bf16.cpp); dbias below stays fp32
+        if (dx_d != nullptr) {
+            conv1d_bf16_backward_dx(w->data, dy->data, dx_d, B, C_in, C_out, T_in, K, dilation,
+                                    pad);
+        }
+        if (dw_d != nullptr) {
+            conv1d_bf16_backward_dw(x->data, dy->data, dw_d, B, C_in, C_out, T_in, K, dilation,
+                                    pad);
+        }
+        dx_d = dw_d = nullptr;
+    }
 #if defined(NN_WITH_BLAS)
     const bool use_blas = conv1d_blas_fits(C_in, C_out, T_in, T_out, K);
 #else
@@ -553,12 +454,7 @@ nn_status conv1d_backward_cpu(const nn_tensor_view * x, const nn_tensor_view * w
         const float * dy_d = dy->data;
         nn_parallel_for(C_out, 1, [&](size_t begin, size_t end) {
             for (size_t o = begin; o < end; o++) {
-                double lanes[4] = {0.0, 0.0, 0.0, 0.0}; // fixed 4-way split, then a fixed sum
-                for (size_t b = 0; b < B; b++) {
-                    const float * row = dy_d + (b * C_out + o) * T_out;
-                    for (size_t t = 0; t < T_out; t++) lanes[t % 4] += double(row[t]);
-                }
-                db_d[o] += float((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]));
+                db_d[o] += float(dbias_sum(dy_d, B, C_out, T_out, o));
             }
         });
     }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -20,8 +21,41 @@ struct pool_job {
     const std::function<void(size_t)> * chunk = nullptr;
     size_t chunks = 0;
     std::atomic<size_t> next{0};
-    size_t pending = 0; // guarded by thread_pool::mutex_
+    std::atomic<size_t> pending{0};
 };
+
+// How long a thread polls before it sleeps on a condition variable: a training step is hundreds of
+// ops a few hundred microseconds long with a little serial work between them, and a futex sleep
+// and wake-up costs ~10 us each time; polling this long covers those gaps, and an idle pool still
+// sleeps soon after the last op.
+constexpr std::chrono::microseconds SPIN_FOR{200};
+
+// A polite busy-wait step: lets the sibling hyper-thread run and saves power.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+}
+
+// Polls ready() for up to SPIN_FOR; true as soon as it holds. A few microseconds of pure spinning
+// catch the common short gap; after that each poll yields the core, so on a machine with more
+// runnable threads than cores (another program busy) a waiting thread hands its core to one that
+// has work, ours included, instead of burning its time slice.
+template <typename Ready>
+bool spin_until(const Ready & ready) {
+    for (int i = 0; i < 256; i++) {
+        if (ready()) return true;
+        cpu_relax();
+    }
+    const auto until = std::chrono::steady_clock::now() + SPIN_FOR;
+    while (std::chrono::steady_clock::now() < until) {
+        if (ready()) return true;
+        std::this_thread::yield();
+    }
+    return ready();
+}
 
 class thread_pool {
   public:
@@ -34,7 +68,7 @@ class thread_pool {
     ~thread_pool() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            stopping_ = true;
+            stopping_.store(true);
         }
         wake_.notify_all();
         for (std::thread & worker : workers_) worker.join();
@@ -49,16 +83,19 @@ class thread_pool {
         auto job = std::make_shared<pool_job>();
         job->chunk = &chunk;
         job->chunks = chunks;
-        job->pending = chunks;
+        job->pending.store(chunks);
         {
             std::lock_guard<std::mutex> lock(mutex_);
             current_ = job;
-            generation_++;
+            generation_.fetch_add(1);
         }
         wake_.notify_all();
         drain(*job);
-        std::unique_lock<std::mutex> lock(mutex_);
-        done_.wait(lock, [&] { return job->pending == 0; });
+        if (!spin_until([&] { return job->pending.load() == 0; })) {
+            std::unique_lock<std::mutex> lock(mutex_);
+            done_.wait(lock, [&] { return job->pending.load() == 0; });
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
         current_.reset();
     }
 
@@ -67,11 +104,12 @@ class thread_pool {
         size_t seen = 0;
         for (;;) {
             std::shared_ptr<pool_job> job;
+            spin_until([&] { return stopping_.load() || generation_.load() != seen; });
             {
                 std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-                if (stopping_) return;
-                seen = generation_;
+                wake_.wait(lock, [&] { return stopping_.load() || generation_.load() != seen; });
+                if (stopping_.load()) return;
+                seen = generation_.load();
                 job = current_;
             }
             if (job) drain(*job);
@@ -84,21 +122,22 @@ class thread_pool {
             (*job.chunk)(i);
             finished++;
         }
-        if (finished > 0) {
+        // The last one out wakes a caller that went to sleep; taking the mutex first means the
+        // caller is either still before its predicate check or already waiting.
+        if (finished > 0 && job.pending.fetch_sub(finished) == finished) {
             std::lock_guard<std::mutex> lock(mutex_);
-            job.pending -= finished;
-            if (job.pending == 0) done_.notify_all();
+            done_.notify_all();
         }
     }
 
     std::vector<std::thread> workers_;
     std::mutex run_mutex_;
-    std::mutex mutex_;
+    std::mutex mutex_; // guards current_ and the sleeps; generation_ and stopping_ are also polled
     std::condition_variable wake_;
     std::condition_variable done_;
     std::shared_ptr<pool_job> current_;
-    size_t generation_ = 0;
-    bool stopping_ = false;
+    std::atomic<size_t> generation_{0};
+    std::atomic<bool> stopping_{false};
 };
 
 size_t default_threads() {

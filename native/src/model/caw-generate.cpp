@@ -5,6 +5,7 @@
 // Invariant: generation reads the checkpoints only; the same files, seed and length give the
 // same samples.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -110,6 +111,103 @@ nn_status upsample_to(const float * y, size_t n_in, double scale, float * out, s
     nn_tensor_view x = nn_view_3d(const_cast<float *>(y), 1, 1, n_in);
     nn_tensor_view o = nn_view_3d(out, 1, 1, n_out);
     return upsample_cubic_forward_cpu(&x, &o, scale);
+}
+
+namespace {
+
+// Samples kept beyond the needed span on each side of an upsampled interior: the cubic kernel's
+// taps mirror at the interior's ends, so its outermost outputs are not those of the whole signal.
+constexpr size_t CUBIC_MARGIN = 8;
+
+// out (n) = the middle n samples of upsample_cubic(in (m), scale) (zero-padded if it is shorter).
+nn_status upsample_middle(const float * in, size_t m, double scale, float * out, size_t n,
+                          std::vector<float> * scratch) {
+    const size_t full = upsample_cubic_length(m, scale);
+    scratch->assign(std::max(full, n), 0.0f);
+    NN_TRY(upsample_to(in, m, scale, scratch->data(), full));
+    const size_t offset = full > n ? (full - n) / 2 : 0;
+    std::memcpy(out, scratch->data() + offset, n * sizeof(float));
+    return NN_STATUS_OK;
+}
+
+} // namespace
+
+std::vector<size_t> crop_windows(const caw_trained * t, size_t count, uint32_t rate_out,
+                                 size_t n_out) {
+    std::vector<size_t> pads(count);
+    for (size_t j = 0; j < count; j++) {
+        pads[j] = t->G[j].pad;
+    }
+    return crop_windows(t->rates, t->lengths, pads.data(), count, rate_out, n_out);
+}
+
+std::vector<size_t> crop_windows(const uint32_t * rates, const size_t * lengths,
+                                 const size_t * pads, size_t count, uint32_t rate_out,
+                                 size_t n_out) {
+    std::vector<size_t> wins(count);
+    size_t              need  = n_out;    // samples the scale above needs as prev
+    double              above = rate_out; // its rate
+    bool                whole = false;
+    for (size_t j = count; j-- > 0;) {
+        if (whole) {
+            wins[j] = lengths[j];
+            continue;
+        }
+        const double ratio = above / static_cast<double>(rates[j]);
+        const size_t interior =
+            static_cast<size_t>(std::ceil(static_cast<double>(need + 2 * CUBIC_MARGIN) / ratio)) + 1;
+        const size_t win = interior + 2 * pads[j];
+        if (win >= lengths[j]) {
+            wins[j] = lengths[j];
+            whole   = true;
+        } else {
+            wins[j] = win;
+            need    = win;
+            above   = rates[j];
+        }
+    }
+    return wins;
+}
+
+nn_status frozen_run_window(caw_trained * t, size_t count, const std::vector<size_t> & wins,
+                            nn_rng * rng, uint32_t rate_out, float * out, size_t n_out) {
+    if (count == 0 || count > t->scales || wins.size() != count || rng == nullptr) {
+        return nn_fail(NN_STATUS_INTERNAL, "frozen_run_window: %zu of %zu scales", count,
+                       t->scales);
+    }
+    std::vector<float> noise, prev, y, scratch;
+    size_t             kept_from = 0, kept = 0; // the exact part of y
+    for (size_t j = 0; j < count; j++) {
+        const size_t n = wins[j];
+        prev.assign(n, 0.0f);
+        if (j > 0) {
+            const double scale =
+                static_cast<double>(t->rates[j]) / static_cast<double>(t->rates[j - 1]);
+            if (n == t->lengths[j]) { // whole below whole: exactly frozen_run's prev
+                NN_TRY(upsample_to(y.data(), y.size(), scale, prev.data(), n));
+            } else {
+                NN_TRY(upsample_middle(y.data() + kept_from, kept, scale, prev.data(), n, &scratch));
+            }
+        }
+        noise.assign(n, 0.0f);
+        NN_TRY(nn_rng_fill_normal(rng, noise.data(), n, 1.0));
+        if (t->acts[j].N != 0 && t->acts[j].N != n) {
+            caw_acts_free(&t->acts[j]);
+            t->acts[j] = caw_acts{};
+        }
+        y.assign(n, 0.0f);
+        nn_tensor_view zv = nn_view_3d(noise.data(), 1, 1, n);
+        nn_tensor_view pv = nn_view_3d(prev.data(), 1, 1, n);
+        nn_tensor_view ov = nn_view_3d(y.data(), 1, 1, n);
+        NN_TRY(caw_generator_forward(&t->G[j], &t->acts[j], &zv, static_cast<float>(t->amps[j]),
+                                     j > 0 ? &pv : nullptr, &ov, CAW_BN_EVAL));
+        const bool whole = n == t->lengths[j];
+        kept_from        = whole ? 0 : t->G[j].pad;
+        kept             = whole ? n : n - 2 * t->G[j].pad;
+    }
+    const double scale =
+        static_cast<double>(rate_out) / static_cast<double>(t->rates[count - 1]);
+    return upsample_middle(y.data() + kept_from, kept, scale, out, n_out, &scratch);
 }
 
 nn_status frozen_run(caw_trained * t, size_t count, const size_t * lens, nn_rng * rng,

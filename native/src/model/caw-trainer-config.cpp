@@ -75,6 +75,17 @@ nn_status check_config(const caw_train_config * c) {
                        "%s: inpainting needs 1 to %zu holes and other modes none (got %zu)", op,
                        CAW_MAX_HOLES, c->hole_count);
     }
+    if (c->crop > 0 && c->mode == CAW_TRAIN_INPAINTING) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: crops are not supported with inpainting (its masks need the whole "
+                       "level)",
+                       op);
+    }
+    if (c->crop > 0 && c->crop < 2 * caw_pad(&arch) + 1) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                       "%s: a crop of %zu samples is shorter than the discriminator's %zu (2P + 1)",
+                       op, c->crop, 2 * caw_pad(&arch) + 1);
+    }
     if (c->mss_count == 0 || c->mss_count > NN_MSS_MAX_CONFIGS) {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: mss_count %zu is not in [1, %zu]", op,
                        c->mss_count, NN_MSS_MAX_CONFIGS);
@@ -117,6 +128,12 @@ uint64_t config_hash(const caw_train_config * c, const nn_pyramid_options * o, c
         h.u64(c->mss[i].n_fft), h.u64(c->mss[i].hop), h.u64(c->mss[i].win);
     }
     h.u64(c->seed);
+    if (c->crop > 0 || c->fine_epochs > 0) { // only then, so runs without keep their hashes
+        h.u64(c->crop), h.u64(c->fine_epochs);
+    }
+    if (c->bf16) {
+        h.u64(1);
+    }
     if (c->mode == CAW_TRAIN_INPAINTING) { // only then, so other runs keep their hashes
         h.u64(c->hole_count);
         for (size_t i = 0; i < c->hole_count; i++) {

@@ -117,6 +117,28 @@ nn_status trained_push(caw_trained * trained, const scale_image & image);
 nn_status frozen_run(caw_trained * trained, size_t count, const size_t * lens, nn_rng * rng,
                      std::vector<float> * y);
 
+/**
+ * The windows of a cropped scale's prev redraw (docs/caw-spec.md §8 "Crops"): wins[j] samples at
+ * frozen scale j < count, such that G_j's exact interior (its window less P_j on each side, or the
+ * whole level when the window would reach it), upsampled, covers n_out samples at rate_out plus a
+ * cubic margin. Going down, once a window reaches its whole level every coarser one is whole too.
+ */
+std::vector<size_t> crop_windows(const caw_trained * trained, size_t count, uint32_t rate_out,
+                                 size_t n_out);
+/** The same from the frozen scales' rates, level lengths and pads P_j (the FLOP bench's). */
+std::vector<size_t> crop_windows(const uint32_t * rates, const size_t * lengths,
+                                 const size_t * pads, size_t count, uint32_t rate_out,
+                                 size_t n_out);
+
+/**
+ * frozen_run on windows: G_0 .. G_{count-1} in EVAL BN with fresh noise from rng at lengths
+ * wins (crop_windows); a windowed scale hands on only its exact interior, and the next scale's
+ * prev is the middle of that interior's upsampling. Writes the middle n_out samples of
+ * G_{count-1}'s interior upsampled by rate_out / rates[count-1] into out (n_out).
+ */
+nn_status frozen_run_window(caw_trained * trained, size_t count, const std::vector<size_t> & wins,
+                            nn_rng * rng, uint32_t rate_out, float * out, size_t n_out);
+
 /** out (n_out) = upsample_cubic(y (n_in), scale) cropped / zero-padded to n_out. */
 nn_status upsample_to(const float * y, size_t n_in, double scale, float * out, size_t n_out);
 

@@ -19,6 +19,7 @@
 #include "common.h"
 #include "model/caw-trainer-impl.h"
 #include "nn/adam.h"
+#include "nn/conv1d.h"
 #include "nn/losses.h"
 #include "nn/rng.h"
 
@@ -115,7 +116,14 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     const size_t             C     = s == 0 ? c->channels_first : c->channels_rest;
     const caw_config         arch  = {CAW_GENERATOR, C, c->kernel, c->layers};
     const size_t             P     = caw_pad(&arch);
-    const size_t             M     = N - 2 * P; // D's output map
+    // crops (docs/caw-spec.md §8 "Crops"): D and the losses see Lc samples at real[a, a + Lc),
+    // G runs on Lg = Lc + 2P from a - P so that its outputs [P, P + Lc) are exact
+    const bool   cropped = c->crop > 0 && N >= c->crop + 2 * P + 1;
+    const size_t Lc      = cropped ? c->crop : N;
+    const size_t Lg      = cropped ? Lc + 2 * P : N;
+    const size_t inner   = cropped ? P : 0; // offset of the crop in G's output
+    const size_t epochs  = cropped && c->fine_epochs > 0 ? c->fine_epochs : c->epochs;
+    const size_t M       = Lc - 2 * P; // D's output map
 
     // networks: warm start ("Ten details" #1) or fresh init from stream (s, INIT)
     net G, D;
@@ -201,38 +209,55 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
     const float amp_f = static_cast<float>(amp);
 
     // per-scale streams and schedule
-    std::vector<float> alphas(c->epochs);
-    nn_rng             alpha_rng, noise_rng;
+    std::vector<float> alphas(epochs);
+    nn_rng             alpha_rng, noise_rng, crop_rng;
     NN_TRY(nn_rng_init_stream(&alpha_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_ALPHA));
-    NN_TRY(nn_rng_fill_uniform(&alpha_rng, alphas.data(), c->epochs, 0.0, 1.0));
+    NN_TRY(nn_rng_fill_uniform(&alpha_rng, alphas.data(), epochs, 0.0, 1.0));
     NN_TRY(nn_rng_init_stream(&noise_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_NOISE));
+    NN_TRY(nn_rng_init_stream(&crop_rng, c->seed, static_cast<uint32_t>(s), NN_RNG_PURPOSE_CROP));
     const size_t milestone =
-        static_cast<size_t>(c->milestone_fraction * static_cast<double>(c->epochs));
+        static_cast<size_t>(c->milestone_fraction * static_cast<double>(epochs));
+    const std::vector<size_t> windows =
+        cropped && s > 0 ? crop_windows(&r.frozen, s, rate, Lg) : std::vector<size_t>{};
 
     mss_holder mss;
-    if (N >= nn_mss_min_length(c->mss, c->mss_count)) {
-        NN_TRY(nn_mss_plan_init(&mss.plan, c->mss, c->mss_count, N));
+    if (Lc >= nn_mss_min_length(c->mss, c->mss_count)) {
+        NN_TRY(nn_mss_plan_init(&mss.plan, c->mss, c->mss_count, Lc));
     }
 
-    std::vector<float> z(N), prev(N, 0.0f), fake(N), rec(N), dfake(N), drec(N), dmss(N);
-    std::vector<float> map(M), dmap(M);
+    // G-side buffers hold Lg samples, D-side Lc; dfake and drec stay 0 outside the crop
+    std::vector<float> z(Lg), prev(Lg, 0.0f), fake(Lg), rec(Lg), dfake(Lg, 0.0f), drec(Lg, 0.0f);
+    std::vector<float> dmss(Lc), map(M), dmap(M);
     acts_holder        fake_acts, rec_acts, d_acts;
-    nn_tensor_view   real_v = view(real, N), z_v = view(z.data(), N), prev_v = view(prev.data(), N);
-    nn_tensor_view   fake_v = view(fake.data(), N), rec_v = view(rec.data(), N);
-    nn_tensor_view   dfake_v = view(dfake.data(), N), drec_v = view(drec.data(), N);
-    nn_tensor_view   dmss_v = view(dmss.data(), N), map_v = view(map.data(), M);
-    nn_tensor_view   dmap_v = view(dmap.data(), M), zrec_v = view(z_rec0.data(), N);
-    nn_tensor_view   prec_v = view(prev_rec.data(), N);
-    nn_tensor_view   zrecs_v = view(z_rec_s.data(), N);
+    nn_tensor_view     real_v = view(real, N), z_v = view(z.data(), Lg);
+    nn_tensor_view     prev_v = view(prev.data(), Lg), fake_g = view(fake.data(), Lg);
+    nn_tensor_view     rec_g = view(rec.data(), Lg), dfake_g = view(dfake.data(), Lg);
+    nn_tensor_view     drec_g = view(drec.data(), Lg);
+    nn_tensor_view     fake_v = view(fake.data() + inner, Lc), rec_v = view(rec.data() + inner, Lc);
+    nn_tensor_view     dfake_v = view(dfake.data() + inner, Lc);
+    nn_tensor_view     drec_v = view(drec.data() + inner, Lc);
+    nn_tensor_view     dmss_v = view(dmss.data(), Lc), map_v = view(map.data(), M);
+    nn_tensor_view     dmap_v = view(dmap.data(), M), zrec_v = view(z_rec0.data(), Lg);
+    nn_tensor_view     prec_v = view(prev_rec.data(), Lg);
+    nn_tensor_view     zrecs_v = view(z_rec_s.data(), N);
     const nn_tensor_view * zrec_in = s == 0 ? &zrec_v : (z_rec_s.empty() ? nullptr : &zrecs_v);
-    caw_epoch_losses L      = {};
+    caw_epoch_losses       L       = {};
 
-    for (size_t e = 0; e < c->epochs; e++) {
+    for (size_t e = 0; e < epochs; e++) {
         const auto   te = clock::now();
         const double lr = nn_lr_multistep(c->lr, c->gamma, &milestone, 1, e);
-        // 1-2. z, then prev redrawn through every frozen generator with fresh noise
-        NN_TRY(nn_rng_fill_normal(&noise_rng, z.data(), N, 1.0));
-        if (s > 0) {
+        if (cropped) { // this epoch's crop: real[a, a + Lc), G's window from a - P
+            const size_t a = P + static_cast<size_t>(nn_rng_next_u64(&crop_rng) % (N - Lc - 2 * P + 1));
+            real_v         = view(real + a, Lc);
+            prec_v         = view(prev_rec.data() + (a - P), Lg);
+            zrec_v         = view(z_rec0.data() + (a - P), Lg); // read at s == 0 only
+        }
+        // 1-2. z, then prev redrawn through every frozen generator with fresh noise (on
+        // windows around the crop when cropped)
+        NN_TRY(nn_rng_fill_normal(&noise_rng, z.data(), Lg, 1.0));
+        if (s > 0 && cropped) {
+            NN_TRY(frozen_run_window(&r.frozen, s, windows, &noise_rng, rate, prev.data(), Lg));
+        } else if (s > 0) {
             NN_TRY(frozen_run(&r.frozen, s, r.frozen.lengths, &noise_rng, &y));
             NN_TRY(upsample_to(y.data(), y.size(), scale_up, prev.data(), N));
         }
@@ -251,7 +276,7 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         L.d_real = v;
         NN_TRY(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, nullptr));
         NN_TRY(caw_generator_forward(&G.m, &fake_acts.a, &z_v, amp_f, s > 0 ? &prev_v : nullptr,
-                                     &fake_v, CAW_BN_TRAIN));
+                                     &fake_g, CAW_BN_TRAIN));
         NN_TRY(caw_discriminator_forward(&D.m, &d_acts.a, &fake_v, &map_v, CAW_BN_TRAIN));
         NN_TRY(critic_mean_forward_cpu(&map_v, &v));
         L.d_fake = v;
@@ -277,7 +302,7 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         NN_TRY(critic_mean_backward_cpu(-1.0f, &dmap_v));
         NN_TRY(caw_discriminator_backward(&D.m, &d_acts.a, &dmap_v, &dfake_v));
         NN_TRY(caw_generator_forward(&G.m, &rec_acts.a, zrec_in, amp_f, s > 0 ? &prec_v : nullptr,
-                                     &rec_v, CAW_BN_TRAIN));
+                                     &rec_g, CAW_BN_TRAIN));
         if (inpaint) { // MSE over the valid samples: mean and gradient 2 a1 (rec - x) / n_valid
             double sq = 0.0;
             for (size_t i = 0; i < N; i++) {
@@ -300,21 +325,21 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         if (mss.plan != nullptr && c->alpha2 > 0.0) {
             NN_TRY(mss_loss_backward_cpu(mss.plan, &real_v, &rec_v, &dmss_v, &L.mss));
             const float a2 = static_cast<float>(c->alpha2);
-            for (size_t i = 0; i < N; i++) {
-                drec[i] += a2 * dmss[i];
+            for (size_t i = 0; i < Lc; i++) {
+                drec[inner + i] += a2 * dmss[i];
             }
         } else if (mss.plan != nullptr) {
             NN_TRY(mss_loss_forward_cpu(mss.plan, &real_v, &rec_v, &L.mss));
         }
         L.rec = c->alpha1 * L.mse + (c->alpha2 > 0.0 ? c->alpha2 * L.mss : 0.0);
-        NN_TRY(caw_generator_backward(&G.m, &rec_acts.a, &drec_v, nullptr, nullptr));
-        NN_TRY(caw_generator_backward(&G.m, &fake_acts.a, &dfake_v, nullptr, nullptr));
+        NN_TRY(caw_generator_backward(&G.m, &rec_acts.a, &drec_g, nullptr, nullptr));
+        NN_TRY(caw_generator_backward(&G.m, &fake_acts.a, &dfake_g, nullptr, nullptr));
         NN_TRY(G.adam(e + 1, lr, c));
         // 7. the schedule is nn_lr_multistep(epoch): nothing to step
 
         if (r.cb != nullptr && r.cb->on_epoch != nullptr) {
             const caw_progress p = {s, r.scales,
-                                    e, c->epochs,
+                                    e, epochs,
                                     L, std::chrono::duration<double>(clock::now() - te).count()};
             if (!r.cb->on_epoch(r.cb->ctx, &p)) {
                 *cancelled = true;
@@ -325,7 +350,7 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
 
     im->config_hash                 = r.hash;
     const uint64_t info[INFO_COUNT] = {s, r.scales,  r.first,   N,        rate,
-                                       C, c->kernel, c->layers, c->epochs};
+                                       C, c->kernel, c->layers, epochs};
     std::memcpy(im->info, info, sizeof(info));
     im->amps.assign(r.frozen.amps, r.frozen.amps + s);
     im->amps.push_back(amp);
@@ -408,6 +433,12 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
                                "%s: the holes leave no valid sample at %u Hz", op, lv.rate);
             }
             NN_TRY(caw_dmask_init(&probe.m, &darch, lv.length, holes.data(), holes.size()));
+        }
+        const bool cropped_level = c->crop > 0 && lv.length >= c->crop + 2 * caw_pad(&arch) + 1;
+        if (c->alpha2 > 0.0 && cropped_level && c->crop < mss_min) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "%s: a crop of %zu samples is shorter than the MSS loss's %zu", op,
+                           c->crop, mss_min);
         }
         if (c->alpha2 > 0.0 && lv.length < mss_min) {
             return nn_fail(NN_STATUS_INVALID_ARGUMENT,
@@ -493,6 +524,14 @@ nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: N, Fs and out_dir must not be empty", op);
     }
     *result = caw_train_result{};
+    // bf16 convolutions for this thread's training only (nn/conv1d.h: the setting is
+    // thread-local; where the CPU lacks AVX512_BF16 it stays fp32), restored on every return
+    struct precision_scope {
+        nn_conv_precision before;
+        explicit precision_scope(bool bf16)
+            : before(conv1d_set_precision(bf16 ? NN_CONV_BF16 : NN_CONV_FP32)) {}
+        ~precision_scope() { conv1d_set_precision(before); }
+    } precision(config->bf16);
     try {
         NN_TRY(train_all(x, N, Fs, options, config, out_dir, resume, callbacks, result));
     } catch (const std::bad_alloc &) {

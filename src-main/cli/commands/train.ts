@@ -15,6 +15,7 @@ import {
   seedTextSchema,
   type Model,
   type PresetName,
+  type TrainingPlan,
   type TrainDevice,
   type TrainMode,
 } from '../../common/training.js';
@@ -22,7 +23,7 @@ import type { EventPayloadOf } from '../../common/ipc-contract.js';
 import type { Core } from '../../core.js';
 import { withCore } from '../context.js';
 import { parseId } from '../parse.js';
-import { CliExit, printJson, printLines, printNotes, printTable } from '../output.js';
+import { CliExit, printJson, printLines, printNotes, printTable, tableLines } from '../output.js';
 import { createProgressBar } from '../progress.js';
 
 function parseBudget(text: string): number {
@@ -55,7 +56,11 @@ export function registerTrainCommands(program: Command): void {
     .command('train')
     .description('train a model on a clip (Ctrl-C stops after the current epoch; --resume continues)')
     .argument('[clip-id]', 'the clip to learn (see eureka clips)', parseId)
-    .addOption(new Option('--preset <name>', 'studio: the paper; quick: fits --budget; test: tiny').choices(PRESET_NAMES).default('quick'))
+    .addOption(
+      new Option('--preset <name>', "studio: the best takes; quick: fits --budget; paper: the paper's recipe (days on a CPU); test: tiny")
+        .choices(PRESET_NAMES)
+        .default('quick'),
+    )
     .option('--budget <duration>', 'quick only: time budget, e.g. 15m (default 15m)', parseBudget)
     .addOption(new Option('--device <device>', 'where to train').choices(TRAIN_DEVICES).default('auto'))
     .addOption(new Option('--mode <mode>', "normal: music; denoising: reconstruct the clip's waveform (default: the preset's; gap clips inpaint)").choices(TRAIN_MODES))
@@ -156,7 +161,8 @@ function resumeModel(core: Core, clipId: number | undefined, modelId: number | u
 
 /**
  * Follows a model to its end: a progress bar with the forecast ETA on a terminal, a line per
- * finished scale on stderr, the chosen plan once it is known; Ctrl-C cancels (a second one
+ * finished scale on stderr, the chosen plan once it is known (its summary and a table of its
+ * scales); Ctrl-C cancels (a second one
  * leaves at once, and the worker stops when it notices its parent gone).
  */
 export async function follow(core: Core, modelId: number, json: boolean): Promise<Model> {
@@ -179,7 +185,11 @@ export async function follow(core: Core, modelId: number, json: boolean): Promis
       if (model.plan && !planPrinted) {
         planPrinted = true;
         say(`model ${modelId}: ${model.plan.summary}`);
-        if (model.plan.device === 'cpu' && !json) say(`device: CPU (${model.plan.deviceReason})`);
+        printNotes(...tableLines(recipeRows(model.plan)));
+        if (!json) {
+          if (model.plan.device === 'cpu') say(`device: CPU (${model.plan.deviceReason})`);
+          say(`precision: ${model.plan.precisionReason}`);
+        }
       }
       for (const record of model.scales.filter((s) => s.scale >= scalesReported)) {
         say(
@@ -209,6 +219,24 @@ export async function follow(core: Core, modelId: number, json: boolean): Promis
     unsubscribe();
     bar.done();
   }
+}
+
+/**
+ * The plan per scale, coarsest first: rate, the samples an epoch trains on (a crop of the level
+ * or the whole level), channels, epochs and the forecast time of the scale.
+ */
+export function recipeRows(plan: TrainingPlan): string[][] {
+  return [
+    ['SCALE', 'RATE', 'PER EPOCH', 'CH', 'EPOCHS', 'FORECAST'],
+    ...plan.scales.map((scale, k) => [
+      String(k + 1),
+      `${scale.rate} Hz`,
+      scale.cropped ? `${scale.trainedLength} of ${scale.length} (crop)` : `${scale.length} (whole)`,
+      String(scale.channels),
+      String(scale.epochs),
+      plan.predictedSeconds === null ? '-' : formatDuration(scale.epochs * scale.epochSeconds),
+    ]),
+  ];
 }
 
 function printModel(model: Model): void {

@@ -9,12 +9,19 @@ import { migration0004 } from './0004-take-metrics.js';
 import { migration0005 } from './0005-rating.js';
 import { migration0006 } from './0006-rater-access.js';
 import { migration0007 } from './0007-abx-x-renderings.js';
+import { migration0008 } from './0008-paper-preset.js';
 
 export interface Migration {
   /** Strictly increasing from 1; stored in PRAGMA user_version once applied. */
   version: number;
   name: string;
   sql: string;
+  /**
+   * It rebuilds a table other tables reference (SQLite's way to change a constraint): foreign
+   * keys are off while it runs, so dropping the old table cascades nowhere, and every reference
+   * is checked before it commits.
+   */
+  rebuildsTables?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];

@@ -3,15 +3,19 @@
  * the time left while a run trains. Pure functions: the probe that measures the machine lives in
  * probe.ts, so everything here is unit-testable with a made-up cost model.
  *
- * The cost model: one epoch of a scale with C channels on N samples takes
- *   fixed(C) + perSample(C)·N  (one D step and one G step, measured by the probe)
- *   + REDRAW_SHARE · Σ_{coarser j} perSample(C_j)·N_j  (redrawing `prev` through the frozen
+ * The cost model: one epoch of a scale with C channels whose generator runs on L samples takes
+ *   fixed(C) + perSample(C)·L  (one D step and one G step, measured by the probe)
+ *   + REDRAW_SHARE · Σ_{coarser j} perSample(C_j)·W_j  (redrawing `prev` through the frozen
  * generators: one G forward each, about 1/21 of an epoch's work by docs/caw-spec.md §5's count
  * 6·F_G + 15·F_D with F_G ≈ F_D).
+ * L is the whole level N, or crop + 2P at a cropped scale (docs/caw-spec.md §8 "Crops": the
+ * generator runs on the crop and its margins, the discriminator on the crop alone, so taking
+ * crop + 2P for both errs on the slow side). W_j is the whole level, or at a cropped scale the
+ * window each frozen generator needs ({@link redrawWindows}).
  */
 import { AppError } from '../../common/errors.js';
 import { formatDuration } from '../../common/format-time.js';
-import type { TrainingPlan } from '../../common/training.js';
+import type { PlanScale, TrainingPlan, TrainPrecision } from '../../common/training.js';
 import type { Preset, Rung } from './presets.js';
 
 /** Seconds per epoch at one channel count: fixed + perSample · N. */
@@ -23,6 +27,11 @@ export interface ChannelCost {
 export type CostModel = ReadonlyMap<number, ChannelCost>;
 
 export const REDRAW_SHARE = 1 / 21;
+/**
+ * Samples each side that the cubic upsampling between two scales needs beyond the window it
+ * feeds (docs/caw-spec.md §8 "Crops"; CUBIC_MARGIN in native/src/model/caw-generate.cpp).
+ */
+export const REDRAW_CUBIC_MARGIN = 8;
 
 /** The padding P of one generator side (caw_pad): (K − 1)/2 · (2^L − 1) for dilations 1 … 2^(L−1). */
 export function receptivePad(kernel: number, layers: number): number {
@@ -31,7 +40,8 @@ export function receptivePad(kernel: number, layers: number): number {
 
 /** The shortest level a preset can train: D needs 2P + 1 samples, the MSS loss n_fft/2 + 1. */
 export function minLevelLength(
-  preset: Pick<Preset, 'kernelSize' | 'layers' | 'alpha2' | 'mssConfigs'>,
+  // Spelled out rather than Pick<Preset, …>: the preset schema's own check calls this.
+  preset: { kernelSize: number; layers: number; alpha2: number | null; mssConfigs: readonly { nFft: number }[] | null },
   mode: 'normal' | 'denoising' | 'inpainting',
 ): number {
   const discriminator = 2 * receptivePad(preset.kernelSize, preset.layers) + 1;
@@ -59,14 +69,57 @@ export function trainableLevels(fsList: readonly number[], topRate: number, samp
   return levels.filter((level) => level.length >= minLength);
 }
 
-/** Predicted seconds per epoch of every level (index 0 trains with channelsFirst). */
-export function epochForecast(levels: readonly Level[], channelsFirst: number, channelsRest: number, costs: CostModel): number[] {
-  let redraw = 0;
+/** Crops as a plan uses them: the crop length and the generator's padding P. */
+export interface CropRule {
+  samples: number;
+  pad: number;
+}
+
+/** Whether a level of `length` samples trains on crops: it must hold a crop and both its margins, and one more. */
+export function isCropped(length: number, crop: CropRule | null): boolean {
+  return crop !== null && length >= crop.samples + 2 * crop.pad + 1;
+}
+
+/**
+ * The samples each frozen generator j < k runs on to redraw `prev` for a cropped scale k, as
+ * the native trainer's crop_windows: going down from the generator's crop + 2P at scale k, a
+ * window covers the one above (plus the cubic margins) at its own rate, plus 2P; once a window
+ * reaches its whole level, every coarser one is whole too.
+ */
+export function redrawWindows(levels: readonly Level[], k: number, crop: CropRule): number[] {
+  const windows = levels.slice(0, k).map((level) => level.length);
+  let need = crop.samples + 2 * crop.pad;
+  let above = levels[k]!.rate;
+  for (let j = k - 1; j >= 0; j--) {
+    const level = levels[j]!;
+    const window = Math.ceil(((need + 2 * REDRAW_CUBIC_MARGIN) * level.rate) / above) + 1 + 2 * crop.pad;
+    if (window >= level.length) break; // this one and every coarser one are whole
+    windows[j] = window;
+    need = window;
+    above = level.rate;
+  }
+  return windows;
+}
+
+/**
+ * Predicted seconds per epoch of every level (index 0 trains with channelsFirst); with a crop
+ * rule, levels long enough train on crops and redraw `prev` on windows.
+ */
+export function epochForecast(
+  levels: readonly Level[],
+  channelsFirst: number,
+  channelsRest: number,
+  costs: CostModel,
+  crop: CropRule | null = null,
+): number[] {
+  const channelsOf = (k: number) => (k === 0 ? channelsFirst : channelsRest);
   return levels.map((level, k) => {
-    const cost = costOf(costs, k === 0 ? channelsFirst : channelsRest);
-    const seconds = cost.fixed + cost.perSample * level.length + REDRAW_SHARE * redraw;
-    redraw += cost.perSample * level.length;
-    return seconds;
+    const cost = costOf(costs, channelsOf(k));
+    const cropped = isCropped(level.length, crop);
+    const generated = cropped ? crop!.samples + 2 * crop!.pad : level.length;
+    const windows = cropped ? redrawWindows(levels, k, crop!) : levels.slice(0, k).map((l) => l.length);
+    const redraw = windows.reduce((total, window, j) => total + costOf(costs, channelsOf(j)).perSample * window, 0);
+    return cost.fixed + cost.perSample * generated + REDRAW_SHARE * redraw;
   });
 }
 
@@ -91,12 +144,21 @@ export interface ClipFacts {
   hole: { start: number; end: number } | null;
 }
 
+/** Whether this run can train in bf16, and why (precision.ts asks the addon). */
+export interface Bf16Support {
+  available: boolean;
+  /** A clause: "this CPU has AVX512_BF16" / "this CPU has no AVX512_BF16". */
+  why: string;
+}
+
 export interface PlanInputs {
   preset: Preset;
   clip: ClipFacts;
   seed: string;
   device: 'cpu' | 'cuda';
   deviceReason: string;
+  /** bf16 on this machine (the preset's bf16 falls back to fp32 without it). */
+  bf16: Bf16Support;
   /** Measured costs, when the preset probes. */
   costs: CostModel | null;
   /** quick: the budget in seconds, and the seconds already spent (the probe). */
@@ -108,10 +170,41 @@ export interface PlanInputs {
   mode?: 'normal' | 'denoising' | null;
 }
 
+/** One rung priced: its levels, their epoch forecast and which of them train on crops. */
+interface Option {
+  rung: Rung;
+  levels: Level[];
+  forecast: number[];
+  cropped: boolean[];
+}
+
+/** Fine epochs for E whole-level epochs under a budget's fraction (at least 1). */
+function fineFor(epochs: number, fraction: number): number {
+  return Math.max(1, Math.round(epochs * fraction));
+}
+
+/** Forecast seconds of a run: each scale's epochs times its epoch forecast. */
+function runSeconds(option: Option, epochs: number, fineEpochs: number): number {
+  return option.forecast.reduce((total, seconds, k) => total + seconds * (option.cropped[k] ? fineEpochs : epochs), 0);
+}
+
+/** The most whole-level epochs E (fine ones round(E × fraction)) whose run fits `available` seconds. */
+function affordableEpochs(option: Option, fraction: number, available: number): number {
+  const perEpoch = option.forecast.reduce((total, seconds, k) => total + seconds * (option.cropped[k] ? fraction : 1), 0);
+  let epochs = Math.max(0, Math.floor(available / perEpoch));
+  // The rounding of the fine epochs moves the exact answer by at most a step either way.
+  while (epochs > 0 && runSeconds(option, epochs, fineFor(epochs, fraction)) > available) epochs--;
+  while (runSeconds(option, epochs + 1, fineFor(epochs + 1, fraction)) <= available) epochs++;
+  return epochs;
+}
+
 /**
  * The plan for a run. Fixed presets take their settings (capping the top rate at the clip's
- * own rate); quick walks its ladder and takes the first rung that affords `goodEpochs` per
- * scale within the budget, else the first that affords `fairEpochs`, else the cheapest rung if
+ * own rate). Quick prices every rung of its ladder: E epochs at the whole-level scales and
+ * round(E × `fineEpochsFraction`) at the cropped ones must fit fill × budget − spent. It keeps
+ * the highest top rate at which some rung affords `fairEpochs`, and there takes the first rung
+ * that affords `goodEpochs`, else the one that affords the most epochs: a tighter budget costs
+ * channels before it costs the top rate. When no rung affords `fairEpochs`, the cheapest rung if
  * it affords `minEpochs` — or, with overBudget 'cheapest', the cheapest rung at `minEpochs`
  * whatever the budget (its forecast then exceeds it, and the summary says so). Throws
  * INVALID_INPUT when the clip is too short for the preset or the budget too small.
@@ -120,50 +213,66 @@ export function makePlan(inputs: PlanInputs): TrainingPlan {
   const { preset, clip, costs } = inputs;
   const mode = clip.hole ? 'inpainting' : (inputs.mode ?? preset.mode);
   const minLength = minLevelLength(preset, mode);
-  const levelsAt = (topRate: number) => {
+  // The native trainer crops no inpainting run: its holes must stay in view.
+  const crop: CropRule | null =
+    preset.cropSamples !== null && mode !== 'inpainting' ? { samples: preset.cropSamples, pad: receptivePad(preset.kernelSize, preset.layers) } : null;
+  const price = (topRate: number, channels: number): Option | null => {
     const rate = Math.min(topRate, clip.sourceRate);
-    return { rate, levels: trainableLevels(preset.fsList, rate, Math.round(clip.seconds * rate), minLength) };
+    const levels = trainableLevels(preset.fsList, rate, Math.round(clip.seconds * rate), minLength);
+    if (levels.length === 0) return null;
+    return {
+      rung: { topRate: rate, channels },
+      levels,
+      forecast: costs ? epochForecast(levels, preset.channelsFirst, channels, costs, crop) : levels.map(() => 0),
+      cropped: levels.map((level) => isCropped(level.length, crop)),
+    };
   };
 
-  let chosen: { rung: Rung; levels: Level[]; epochs: number; forecast: number[] };
+  let chosen: { option: Option; epochs: number; fineEpochs: number };
   if (preset.budget) {
     const budget = inputs.budgetSeconds ?? preset.budget.defaultSeconds;
     if (!costs) throw new AppError('INTERNAL', 'the quick preset needs measured costs');
+    const { fineEpochsFraction: fraction, goodEpochs, fairEpochs, minEpochs } = preset.budget;
     const available = Math.max(0, preset.budget.fill * budget - inputs.spentSeconds);
     const options = preset.budget.ladder.flatMap((rung) => {
-      const { rate, levels } = levelsAt(rung.topRate);
-      if (levels.length === 0) return [];
-      const forecast = epochForecast(levels, preset.channelsFirst, rung.channels, costs);
-      const perEpoch = sum(forecast);
-      return [{ rung: { ...rung, topRate: rate }, levels, forecast, perEpoch, affordable: Math.floor(available / perEpoch) }];
+      const option = price(rung.topRate, rung.channels);
+      return option ? [{ option, affordable: affordableEpochs(option, fraction, available) }] : [];
     });
     const cheapest = options.at(-1);
     if (!cheapest) throw tooShort(clip, preset, minLength);
-    const { goodEpochs, fairEpochs } = preset.budget;
-    const pick =
-      options.find((o) => o.affordable >= goodEpochs) ?? options.find((o) => o.affordable >= fairEpochs) ?? cheapest;
-    const { minEpochs } = preset.budget;
+    // The highest top rate any rung of which affords fairEpochs; at that rate the first rung
+    // affording goodEpochs, else the one affording the most epochs (channels are bought only
+    // beyond goodEpochs, so a longer budget never gets fewer of them).
+    let pick: (typeof options)[number] | undefined;
+    for (const rate of new Set(options.map((o) => o.option.rung.topRate))) {
+      const atRate = options.filter((o) => o.option.rung.topRate === rate);
+      if (!atRate.some((o) => o.affordable >= fairEpochs)) continue;
+      pick = atRate.find((o) => o.affordable >= goodEpochs) ?? atRate.reduce((best, o) => (o.affordable > best.affordable ? o : best));
+      break;
+    }
+    pick ??= cheapest;
+    const at = (option: Option, epochs: number) => ({ option, epochs, fineEpochs: fineFor(epochs, fraction) });
     if (pick.affordable < minEpochs && inputs.overBudget === 'cheapest') {
-      chosen = { ...cheapest, epochs: Math.min(minEpochs, preset.epochsPerScale) };
+      chosen = at(cheapest.option, Math.min(minEpochs, preset.epochsPerScale));
     } else if (pick.affordable < minEpochs) {
-      const needed = (minEpochs * cheapest.perEpoch + inputs.spentSeconds) / preset.budget.fill;
+      const needed = (runSeconds(cheapest.option, minEpochs, fineFor(minEpochs, fraction)) + inputs.spentSeconds) / preset.budget.fill;
       throw new AppError(
         'INVALID_INPUT',
         `a ${formatDuration(budget)} budget is too short for this ${formatDuration(clip.seconds)} clip on this machine: ` +
           `the cheapest quick settings need about ${formatDuration(Math.ceil(needed))} (choose a longer budget or a shorter clip)`,
       );
     } else {
-      chosen = { ...pick, epochs: Math.min(pick.affordable, preset.epochsPerScale) };
+      chosen = at(pick.option, Math.min(pick.affordable, preset.epochsPerScale));
     }
   } else {
-    const { rate, levels } = levelsAt(preset.topRate);
-    if (levels.length === 0) throw tooShort(clip, preset, minLength);
-    const forecast = costs ? epochForecast(levels, preset.channelsFirst, preset.channelsRest, costs) : levels.map(() => 0);
-    chosen = { rung: { topRate: rate, channels: preset.channelsRest }, levels, epochs: preset.epochsPerScale, forecast };
+    const option = price(preset.topRate, preset.channelsRest);
+    if (!option) throw tooShort(clip, preset, minLength);
+    chosen = { option, epochs: preset.epochsPerScale, fineEpochs: preset.fineEpochsPerScale ?? preset.epochsPerScale };
   }
 
-  const { rung, levels, epochs, forecast } = chosen;
-  const predicted = costs ? epochs * sum(forecast) : null;
+  const { option, epochs, fineEpochs } = chosen;
+  const { rung, levels, forecast } = option;
+  const precision: TrainPrecision = preset.precision === 'bf16' && inputs.bf16.available ? 'bf16' : 'fp32';
   const plan: TrainingPlan = {
     preset: preset.name,
     mode,
@@ -177,6 +286,15 @@ export function makePlan(inputs: PlanInputs): TrainingPlan {
     kernelSize: preset.kernelSize,
     layers: preset.layers,
     epochsPerScale: epochs,
+    cropSamples: crop?.samples ?? null,
+    fineEpochsPerScale: crop ? fineEpochs : null,
+    precision,
+    precisionReason:
+      preset.precision === 'fp32'
+        ? `fp32, as the ${preset.name} preset asks`
+        : precision === 'bf16'
+          ? `bf16 convolutions with fp32 accumulation: ${inputs.bf16.why}`
+          : `fp32: the ${preset.name} preset asks for bf16, but ${inputs.bf16.why}`,
     learningRate: preset.learningRate,
     alpha1: preset.alpha1,
     alpha2: preset.alpha2,
@@ -185,17 +303,34 @@ export function makePlan(inputs: PlanInputs): TrainingPlan {
     device: inputs.device,
     deviceReason: inputs.deviceReason,
     budgetSeconds: preset.budget ? (inputs.budgetSeconds ?? preset.budget.defaultSeconds) : null,
-    predictedSeconds: predicted,
+    predictedSeconds: costs ? runSeconds(option, epochs, fineEpochs) : null,
     scales: levels.map((level, k) => ({
       rate: level.rate,
       length: level.length,
       channels: k === 0 ? preset.channelsFirst : rung.channels,
+      ...trainedShape(level.length, crop, epochs, fineEpochs),
       epochSeconds: forecast[k] ?? 0,
     })),
     summary: '',
   };
-  plan.summary = summarise(plan, costs);
+  plan.summary = summarise(plan, preset.precision);
   return plan;
+}
+
+/** How a level of `length` samples trains under a plan's crop: on crops or whole, and for how many epochs. */
+export function trainedShape(
+  length: number,
+  crop: CropRule | null,
+  epochs: number,
+  fineEpochs: number,
+): Pick<PlanScale, 'cropped' | 'trainedLength' | 'epochs'> {
+  const cropped = isCropped(length, crop);
+  return { cropped, trainedLength: cropped ? crop!.samples : length, epochs: cropped ? fineEpochs : epochs };
+}
+
+/** A plan's crop rule, or null when it trains every level whole. */
+export function cropRuleOf(plan: Pick<TrainingPlan, 'cropSamples' | 'kernelSize' | 'layers'>): CropRule | null {
+  return plan.cropSamples === null ? null : { samples: plan.cropSamples, pad: receptivePad(plan.kernelSize, plan.layers) };
 }
 
 function tooShort(clip: ClipFacts, preset: Preset, minLength: number): AppError {
@@ -206,15 +341,27 @@ function tooShort(clip: ClipFacts, preset: Preset, minLength: number): AppError 
   );
 }
 
-function summarise(plan: TrainingPlan, costs: CostModel | null): string {
-  const parts = [
-    `${plan.preset}: top rate ${plan.topRate / 1000} kHz`,
-    `${plan.channelsRest} channels`,
-    `${plan.epochsPerScale} epochs per scale`,
-    `up to ${plan.scales.length} scales`,
-    `on the ${plan.device.toUpperCase()}`,
-  ];
-  let text = parts.join(', ');
+/**
+ * The plan in a line of plain words, e.g. "quick: up to 16 kHz, 32 channels, at most 8 scales; 760
+ * passes over the whole clip at the 3 coarse scales, 380 over 8192-sample crops at the 5 fine
+ * ones; bf16 on the CPU; forecast 26 min of a 30 min budget".
+ */
+function summarise(plan: TrainingPlan, asked: TrainPrecision): string {
+  const coarse = plan.scales.filter((scale) => !scale.cropped).length;
+  const fine = plan.scales.length - coarse;
+  const crops = `${plan.cropSamples}-sample crops`;
+  const passes =
+    fine === 0
+      ? `${plan.epochsPerScale} passes over the whole clip at each scale`
+      : coarse === 0
+        ? `${plan.fineEpochsPerScale} passes over ${crops} at each scale`
+        : `${plan.epochsPerScale} passes over the whole clip at the ${count(coarse, 'coarse scale')}, ` +
+          `${plan.fineEpochsPerScale} over ${crops} at the ${fine} fine ${fine === 1 ? 'one' : 'ones'}`;
+  const fallback = plan.precision === asked ? '' : ' (no bf16 there)';
+  let text =
+    // "at most": the trainer's energy rule may skip the quietest coarse levels.
+    `${plan.preset}: up to ${plan.topRate / 1000} kHz, ${plan.channelsRest} channels, at most ${count(plan.scales.length, 'scale')}; ` +
+    `${passes}; ${plan.precision} on the ${plan.device.toUpperCase()}${fallback}`;
   if (plan.predictedSeconds !== null) {
     text += `; forecast ${formatDuration(plan.predictedSeconds)}`;
     if (plan.budgetSeconds !== null) {
@@ -223,28 +370,32 @@ function summarise(plan: TrainingPlan, costs: CostModel | null): string {
           ? `, over the ${formatDuration(plan.budgetSeconds)} budget (this machine is too slow for it now: the cheapest settings)`
           : ` of a ${formatDuration(plan.budgetSeconds)} budget`;
     }
-    const cost = costs?.get(plan.channelsRest);
-    if (cost) text += ` (measured ${(cost.perSample * 1e6).toFixed(2)} µs per sample-epoch at ${plan.channelsRest} channels)`;
   }
   return text;
+}
+
+/** "1 scale", "3 coarse scales". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
 
-/** Where a run is: the trained scale (0 = first trained), scales in total, epochs done in it. */
+/** Where a run is: the trained scale (0 = first trained), scales in total, epochs done in it and its epochs. */
 export interface RunPosition {
   scale: number;
   scales: number;
   epoch: number;
+  /** The current scale's epochs (the trainer's count: a cropped scale has the plan's fine epochs). */
   epochs: number;
 }
 
 /**
- * The fraction of the run's work done and the seconds left. The plan's forecast per scale is
- * calibrated by the measured mean epoch time of the current scale; without a forecast (no probe)
- * later scales are extrapolated from the current one in proportion to length × channels.
+ * The fraction of the run's work done and the seconds left. Each scale weighs its epochs times
+ * its forecast epoch time, calibrated by the measured mean epoch time of the current scale;
+ * without a forecast (no probe) an epoch weighs the samples its generator runs on × channels.
  * The trained scales are the plan's last `scales` levels (the energy rule may skip coarse ones).
  */
 export function forecastRemaining(
@@ -256,14 +407,15 @@ export function forecastRemaining(
   const current = levels[position.scale];
   if (!current) return { fraction: 0, etaSeconds: null };
   const hasForecast = levels.every((level) => level.epochSeconds > 0);
-  const weight = (k: number): number => {
-    const level = levels[k]!;
+  const pad = receptivePad(plan.kernelSize, plan.layers);
+  const epochWeights = levels.map((level) => {
     if (hasForecast) return level.epochSeconds;
-    return level.length * level.channels;
-  };
-  const epochWeights = levels.map((_, k) => weight(k));
-  const total = sum(epochWeights) * position.epochs;
-  const done = sum(epochWeights.slice(0, position.scale)) * position.epochs + epochWeights[position.scale]! * position.epoch;
+    return (level.cropped ? level.trainedLength + 2 * pad : level.length) * level.channels;
+  });
+  const epochsOf = (k: number) => (k === position.scale ? position.epochs : levels[k]!.epochs);
+  const scaleWeights = epochWeights.map((weight, k) => weight * epochsOf(k));
+  const total = sum(scaleWeights);
+  const done = sum(scaleWeights.slice(0, position.scale)) + epochWeights[position.scale]! * position.epoch;
   const fraction = total > 0 ? Math.min(1, done / total) : 0;
   if (measuredEpochSeconds === null || !(measuredEpochSeconds > 0)) return { fraction, etaSeconds: null };
   const secondsPerWeight = measuredEpochSeconds / epochWeights[position.scale]!;

@@ -3,13 +3,15 @@
  * use, a few real epochs of the real trainer on seeded white noise at two lengths, giving the
  * cost model's fixed and per-sample seconds per epoch (planner.ts). White noise because the
  * cost depends only on shapes, and noise always passes the pyramid's energy rule. Each probe is
- * cancelled after its epochs, so it writes no checkpoint.
+ * cancelled after its epochs, so it writes no checkpoint. It trains whole levels (no crop: the
+ * planner prices a crop as a level of crop + 2P samples) in the precision the run will use.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NativeAddon, TrainOptions } from '../../addon/binding.js';
 import { AppError } from '../../common/errors.js';
+import type { TrainPrecision } from '../../common/training.js';
 import type { ChannelCost, CostModel } from './planner.js';
 import { minLevelLength } from './planner.js';
 import type { Preset } from './presets.js';
@@ -40,6 +42,7 @@ export async function measureCosts(
   addon: NativeAddon,
   preset: Preset,
   channels: readonly number[],
+  precision: TrainPrecision,
   control: ProbeControl,
 ): Promise<CostModel> {
   const shortLength = Math.max(minLevelLength(preset, preset.mode), 4096);
@@ -53,7 +56,7 @@ export async function measureCosts(
       const lengths = [shortLength, shortLength * lengthFactor(count)] as const;
       const times: number[] = [];
       for (const length of lengths) {
-        times.push(await timeEpoch(addon, preset, count, length, dir, control));
+        times.push(await timeEpoch(addon, preset, precision, count, length, dir, control));
         control.onFraction(++done / work);
       }
       const [short, long] = times as [number, number];
@@ -94,6 +97,7 @@ export function interpolateCost(measured: ReadonlyMap<number, ChannelCost>, chan
 async function timeEpoch(
   addon: NativeAddon,
   preset: Preset,
+  precision: TrainPrecision,
   channels: number,
   length: number,
   dir: string,
@@ -110,6 +114,7 @@ async function timeEpoch(
     learningRate: preset.learningRate,
     seed: 1,
     fsList: [PROBE_RATE],
+    ...(precision === 'bf16' ? { precision } : {}),
     ...(preset.alpha1 !== null ? { alpha1: preset.alpha1 } : {}),
     ...(preset.alpha2 !== null ? { alpha2: preset.alpha2 } : {}),
     ...(preset.mssConfigs !== null ? { mssConfigs: preset.mssConfigs } : {}),

@@ -47,7 +47,7 @@ export type ParentMessage = z.infer<typeof parentMessageSchema>;
 export const workerMessageSchema = z.discriminatedUnion('type', [
   /** The worker is up and waits for `start`. */
   z.object({ type: z.literal('ready') }),
-  /** quick/studio: measuring the machine, fraction of the probe done. */
+  /** A preset that probes (studio, quick, paper): measuring the machine, fraction of the probe done. */
   z.object({ type: z.literal('probing'), fraction: z.number().min(0).max(1) }),
   z.object({ type: z.literal('planned'), plan: trainingPlanSchema }),
   z.object({

@@ -21,7 +21,8 @@ import { MODEL_FILES } from '../models/model-files.js';
 import { readSourceInfo } from '../models/model-source.js';
 import { exportOnnx } from '../models/onnx/export.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
-import { makePlan, channelsToProbe } from './planner.js';
+import { channelsToProbe, cropRuleOf, makePlan, trainedShape, type Bf16Support } from './planner.js';
+import { bf16Support } from './precision.js';
 import { loadPreset } from './presets.js';
 import { measureCosts, ProbeCancelled } from './probe.js';
 import type { WorkerJob, WorkerMessage } from './protocol.js';
@@ -48,10 +49,14 @@ export async function runTrainingJob(
   let signal: Float32Array;
   if (plan === null) {
     const preset = loadPreset(job.preset);
+    // Only a preset that asks for bf16 asks the addon whether this CPU has it.
+    const bf16: Bf16Support = preset.precision === 'bf16' ? bf16Support(addon, job.device) : { available: false, why: 'not asked for' };
     let costs = null;
     if (preset.probe) {
       try {
-        costs = await measureCosts(addon, preset, channelsToProbe(preset), {
+        // Measured in the precision the run will train in, so the forecast is that run's.
+        const precision = preset.precision === 'bf16' && bf16.available ? 'bf16' : 'fp32';
+        costs = await measureCosts(addon, preset, channelsToProbe(preset), precision, {
           cancelled: () => control.cancelled,
           onFraction: (fraction) => emit({ type: 'probing', fraction }),
         });
@@ -66,6 +71,7 @@ export async function runTrainingJob(
       seed: job.seed,
       device: job.device,
       deviceReason: job.deviceReason,
+      bf16,
       costs,
       budgetSeconds: job.budgetSeconds,
       ...(job.overBudget === undefined ? {} : { overBudget: job.overBudget }),
@@ -136,6 +142,10 @@ export function trainOptions(plan: TrainingPlan): TrainOptions {
     kernelSize: plan.kernelSize,
     layers: plan.layers,
     epochsPerScale: plan.epochsPerScale,
+    // Only what a plan turns on: plans without crops or bf16 train with the addon's defaults.
+    ...(plan.cropSamples !== null ? { cropSamples: plan.cropSamples } : {}),
+    ...(plan.cropSamples !== null && plan.fineEpochsPerScale !== null ? { fineEpochs: plan.fineEpochsPerScale } : {}),
+    ...(plan.precision === 'bf16' ? { precision: plan.precision } : {}),
     learningRate: plan.learningRate,
     seed: BigInt(plan.seed),
     fsList: plan.fsList.length > 0 ? plan.fsList : [plan.topRate],
@@ -145,12 +155,16 @@ export function trainOptions(plan: TrainingPlan): TrainOptions {
   };
 }
 
-/** The plan with its top level's length as resampled (the planner estimated it). */
+/**
+ * The plan with its levels' lengths as resampled (the planner estimated them), and whether each
+ * trains on crops decided again from the real length, as the trainer will.
+ */
 function withActualLengths(plan: TrainingPlan, samples: number): TrainingPlan {
-  const scales = plan.scales.map((scale) => ({
-    ...scale,
-    length: scale.rate === plan.topRate ? samples : Math.ceil((samples * scale.rate) / plan.topRate),
-  }));
+  const crop = cropRuleOf(plan);
+  const scales = plan.scales.map((scale) => {
+    const length = scale.rate === plan.topRate ? samples : Math.ceil((samples * scale.rate) / plan.topRate);
+    return { ...scale, length, ...trainedShape(length, crop, plan.epochsPerScale, plan.fineEpochsPerScale ?? plan.epochsPerScale) };
+  });
   return { ...plan, scales };
 }
 

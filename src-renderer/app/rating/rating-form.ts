@@ -14,9 +14,9 @@ import {
   type SessionDraft,
   type SessionFormat,
 } from '../../../src-main/common/rating.js';
+import { PRESET_NAMES, type PresetName } from '../../../src-main/common/training.js';
 
-export const PRESET_NAMES = ['studio', 'quick', 'test'] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
+export { PRESET_NAMES, type PresetName };
 
 /** Where the generated items come from: a filter the builder draws from, or takes picked by hand. */
 export type TakeSource = 'filter' | 'picked';

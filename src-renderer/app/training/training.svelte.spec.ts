@@ -131,6 +131,22 @@ describe('TrainingStore', () => {
     expect(training.busy).toEqual([]);
   });
 
+  it('loads the presets once, each with its recipe in words', async () => {
+    const { bridge, training } = setup([]);
+    const presets = [
+      { name: 'quick', title: 'Quick', description: 'Fits a time budget.', defaultBudgetSeconds: 900, recipe: 'Up to 16 kHz where the budget allows' },
+      { name: 'paper', title: 'Paper', description: 'The reference.', defaultBudgetSeconds: null, recipe: 'Up to 16 kHz, 96 channels' },
+    ] as const;
+    bridge.answer('training:list-presets', [...presets]);
+    await training.loadPresets();
+    await training.loadPresets();
+    expect(training.presets?.map((p) => [p.name, p.recipe])).toEqual([
+      ['quick', 'Up to 16 kHz where the budget allows'],
+      ['paper', 'Up to 16 kHz, 96 channels'],
+    ]);
+    expect(bridge.requests('training:list-presets')).toHaveLength(1);
+  });
+
   it('says why the list could not be read', async () => {
     const { bridge, training } = setup([]);
     bridge.refuse('training:list-models', 'STORAGE', 'the models folder is gone');

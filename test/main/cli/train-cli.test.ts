@@ -38,7 +38,10 @@ describe('eureka train', () => {
     expect(model).toMatchObject({ id: 1, clipId: 1, status: 'done', preset: 'test' });
     expect(model.scalesDone).toBe(model.scalesTotal);
     expect(model.plan?.seed).toBe('3');
-    expect(result.stderr).toMatch(/model 1: test: top rate 2 kHz, 12 channels, 200 epochs per scale/);
+    expect(result.stderr).toMatch(/model 1: test: up to 2 kHz, 12 channels, at most 4 scales; 200 passes over the whole clip at each scale; fp32 on the CPU\n/);
+    // the recipe scale by scale: rate, samples an epoch trains on, channels, epochs, forecast
+    expect(result.stderr).toMatch(/SCALE +RATE +PER EPOCH +CH +EPOCHS +FORECAST\n1 +250 Hz +375 \(whole\) +8 +200 +-\n/);
+    expect(result.stderr).toMatch(/\n4 +2000 Hz +3000 \(whole\) +12 +200 +-\n/);
     expect(result.stderr).toMatch(/scale 1\/\d done: \d+ Hz, .*previews fake \+ rec/);
   }, 90_000);
 
@@ -56,13 +59,14 @@ describe('eureka train', () => {
     expect(table.stdout).toMatch(/^ID\s+CLIP\s+PRESET\s+STATUS/);
     expect(table.stdout).toMatch(/1\s+1\s+test\s+done/);
     const shown = await eureka(dataDir, 'model', '1');
-    expect(shown.stdout).toMatch(/plan: test: top rate 2 kHz/);
+    expect(shown.stdout).toMatch(/plan: test: up to 2 kHz/);
     expect(shown.stdout).toMatch(/scale 0: \d+ Hz, \d+ samples, 8 ch/);
   });
 
   it('refuses what cannot be done with a one-line reason and a non-zero status', async () => {
     const cases: [string[], number, RegExp][] = [
       [['train', '1', '--preset', 'studio', '--budget', '10m'], 1, /--budget goes with --preset quick, not studio/],
+      [['train', '1', '--preset', 'paper', '--budget', '10m'], 1, /--budget goes with --preset quick, not paper/],
       [['train', '1', '--preset', 'test', '--device', 'cuda'], 1, /cannot train on CUDA: .*use --device cpu or auto/],
       [['train', '1', '--budget', '5'], 2, /expected a budget between 30 s and 7 days/],
       [['train', '1', '--budget', 'soon'], 2, /expected a duration such as 15m/],
@@ -79,7 +83,7 @@ describe('eureka train', () => {
       expect(result.stderr).toMatch(message);
       if (code === 1) expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
-  }, 60_000); // ten CLI processes, each a Node start (~0.5 s, more on a busy machine)
+  }, 60_000); // eleven CLI processes, each a Node start (~0.5 s, more on a busy machine)
 
   it('deletes a model with its folder', async () => {
     expect((await eureka(dataDir, 'model', 'rm', '1')).stdout).toBe('deleted model 1\n');

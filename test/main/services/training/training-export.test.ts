@@ -26,6 +26,10 @@ const PLAN: TrainingPlan = {
   kernelSize: 3,
   layers: 4,
   epochsPerScale: 10,
+  cropSamples: null,
+  fineEpochsPerScale: null,
+  precision: 'fp32',
+  precisionReason: 'test',
   learningRate: 0.0015,
   alpha1: null,
   alpha2: null,
@@ -35,7 +39,10 @@ const PLAN: TrainingPlan = {
   deviceReason: 'tests run on the CPU.',
   budgetSeconds: null,
   predictedSeconds: null,
-  scales: TINY_RATES.map((rate, s) => ({ rate, length: (TINY_SAMPLES * rate) / TINY_RATE, channels: s === 0 ? 4 : 6, epochSeconds: 0 })),
+  scales: TINY_RATES.map((rate, s) => {
+    const length = (TINY_SAMPLES * rate) / TINY_RATE;
+    return { rate, length, channels: s === 0 ? 4 : 6, epochs: 10, cropped: false, trainedLength: length, epochSeconds: 0 };
+  }),
   summary: 'the tiny test model',
 };
 

@@ -9,7 +9,7 @@ import { AppError } from '../../common/errors.js';
 import { formatDuration } from '../../common/format-time.js';
 import { PRESET_NAMES, presetNameSchema, trainPrecisionSchema, type PresetName, type PresetSummary } from '../../common/training.js';
 import { packagePath } from '../../node/package-root.js';
-import { minLevelLength } from './planner.js';
+import { minLevelLength } from './level-limits.js';
 
 const positiveInt = z.number().int().positive();
 const rate = positiveInt.max(192_000);

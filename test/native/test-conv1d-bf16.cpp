@@ -144,12 +144,8 @@ void test_precision_switch() {
 } // namespace
 
 void check_conv1d_bf16(const conv_case & c, uint64_t seed) {
-    uint64_t           next = seed; // test_conv1d's inputs for this seed
-    std::vector<float> x(c.n_x()), w(c.n_w()), bias(c.C_out), dy(c.n_y());
-    fill_uniform(x, next++);
-    fill_uniform(w, next++, -0.2, 0.2);
-    fill_uniform(bias, next++);
-    fill_uniform(dy, next++);
+    conv_inputs in(c, seed); // the same inputs as the other precision's check
+    std::vector<float> &x = in.x, &w = in.w, &bias = in.bias, &dy = in.dy;
     const float     base = 0.25f;
     const float_run got  = run_entry(c, x, w, bias, dy, base);
 

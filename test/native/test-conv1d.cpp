@@ -168,12 +168,8 @@ struct test_conv1d : test_case {
     }
 
     void check_fp32() {
-        uint64_t           next = seed;
-        std::vector<float> x(c.n_x()), w(c.n_w()), bias(c.C_out), dy(c.n_y());
-        fill_uniform(x, next++);
-        fill_uniform(w, next++, -0.2, 0.2);
-        fill_uniform(bias, next++);
-        fill_uniform(dy, next++);
+        conv_inputs in(c, seed); // the same inputs as the other precision's check
+        std::vector<float> &x = in.x, &w = in.w, &bias = in.bias, &dy = in.dy;
         const float     base = 0.25f;
         const float_run got  = run_entry(c, x, w, bias, dy, base);
 

@@ -1,6 +1,6 @@
 // test-conv1d.h: what the conv1d cases share between test-conv1d.cpp (the fp32 path, finite
 // differences, argument checks) and test-conv1d-bf16.cpp (the bf16 path and the precision switch).
-// defines: conv_case, float_run, run_entry, same_bits, precision_scope, check_conv1d_bf16
+// defines: conv_case, float_run, conv_inputs, run_entry, same_bits, precision_scope, check_conv1d_bf16
 #pragma once
 
 #include <cmath>
@@ -23,6 +23,19 @@ struct conv_case {
 
 struct float_run {
     std::vector<float> y, dx, dw, db;
+};
+
+// The inputs of a case for a seed (x, w in [-0.2, 0.2], bias, dy), drawn in this order: the fp32
+// and bf16 checks of one case see the same numbers.
+struct conv_inputs {
+    std::vector<float> x, w, bias, dy;
+    conv_inputs(const conv_case & c, uint64_t seed)
+        : x(c.n_x()), w(c.n_w()), bias(c.C_out), dy(c.n_y()) {
+        fill_uniform(x, seed);
+        fill_uniform(w, seed + 1, -0.2, 0.2);
+        fill_uniform(bias, seed + 2);
+        fill_uniform(dy, seed + 3);
+    }
 };
 
 // Runs forward and backward (dw, db pre-filled with `base`) through the entry points.

@@ -6,6 +6,7 @@
  * it imports electron.
  */
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import type { AppInfo, ApiHandlers, EventName, EventPayloadOf } from './common/ipc-contract.js';
 import { DEFAULT_MAX_CLIP_SECONDS, DEFAULT_MAX_IMPORT_SECONDS, type LibraryLimits } from './common/limits.js';
 import { AppError, orNull, toErrorPayload } from './common/errors.js';
@@ -17,8 +18,10 @@ import { forkWorker, resolveWorkerScript, type WorkerLauncher } from './node/wor
 import { ensureDataDir } from './services/store/data-dir.js';
 import { LibraryRepository } from './services/library/library-repository.js';
 import { LibraryService } from './services/library/library-service.js';
+import type { DependentFacts, DependentScope, LibraryDependents } from './services/library/library-deletion.js';
 import { AudioStore } from './services/store/audio-store.js';
-import { sweepDataDir } from './services/store/leftovers.js';
+import { removeRowlessFolders, sweepDataDir } from './services/store/leftovers.js';
+import { MODELS_DIR } from './services/models/model-files.js';
 import { ModelRepository } from './services/training/model-repository.js';
 import { TrainingService } from './services/training/training-service.js';
 import { TakesService } from './services/takes/takes-service.js';
@@ -85,6 +88,10 @@ export interface Core {
   mediaFile(ref: MediaRef): string;
   /** Subscribes to every event the core emits; returns the unsubscribe function. */
   subscribe(listener: CoreEventListener): () => void;
+  /** Where band mates on the local network reach rater links (`eureka web --share`), told to the owner's UI; null: not shared. */
+  setShareOrigin(origin: string | null): void;
+  /** A folder this core exported, as a .zip to stream (web mode's download); any other folder is refused. */
+  zipExport(folder: string): Promise<{ fileName: string; write(output: Writable): Promise<void> }>;
   dispose(): Promise<void>;
 }
 
@@ -117,6 +124,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     processor,
     limits,
     (songIds) => emit('library:did-change', { songIds }),
+    // Asked only when a song or clip is deleted, by when the features below exist.
+    {
+      describe: (scope) => dependents.describe(scope),
+      remove: (scope) => dependents.remove(scope),
+    },
   );
   await sweepLeftovers(options.dataDir, library);
   const training = new TrainingService(new ModelRepository(db), library, {
@@ -130,11 +142,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       changed: (modelIds) => emit('training:did-change', { modelIds }),
     },
   });
+  // A model folder left without its row by a process killed while deleting the model.
+  await removeRowlessFolders(path.join(options.dataDir, MODELS_DIR), (id) => orNull(() => training.get(id)) !== null);
   const takes = new TakesService(new TakeRepository(db), {
     dataDir: options.dataDir,
     launch: options.launchWorker ?? forkWorker,
     workerScript: resolveWorkerScript(new URL('./workers/generation-worker.js', import.meta.url)),
     models: training,
+    originals: {
+      of: (model) =>
+        model.clipId === null
+          ? null
+          : orNull(() => {
+              const clip = library.getClip(model.clipId!);
+              const file = library.getFile(clip.fileId);
+              const original = { path: library.originalPath(file.id), name: file.originalName, start: clip.start, end: clip.end };
+              return { songRate: file.sampleRate, original };
+            }),
+    },
     // Loaded on first use: the ONNX export code is not needed by most commands.
     describeModes: async (model, modelDir) => {
       const { describeModes } = await import('./services/takes/modes.js');
@@ -161,6 +186,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       modelDir: (modelId) => training.modelDir(modelId),
       clip: (clipId) => orNull(() => library.getClip(clipId)),
       song: (songId) => orNull(() => library.getSong(songId)),
+      musicalTime: (songId) => library.ensureMusicalTime(songId).catch(() => null),
       originalFile: (fileId) => ({ path: library.originalPath(fileId), name: library.getFile(fileId).originalName }),
     },
     onProgress: (event) => emit('export:did-progress', event),
@@ -174,6 +200,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     onProgress: (event) => emit('metrics:did-progress', event),
   });
   const ratings = new RatingRepository(db, options.dataDir);
+  const dependents = libraryDependents(training, takes, ratings);
   const rating = new RatingService({
     repository: ratings,
     build: (draft) => buildSession({ library, takes, training, dataDir: options.dataDir, ratings }, draft),
@@ -183,11 +210,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Renderers are the app's window (destinations only from the folder picker) or a browser page.
   const exportCaller = options.host === 'electron' ? 'electron' : 'web';
 
+  let shareOrigin: string | null = null;
   const handlers: ApiHandlers = {
-    'app:get-info': () => Promise.resolve(appInfo(options)),
+    'app:get-info': () => Promise.resolve(appInfo(options, shareOrigin)),
     'library:list-songs': () => Promise.resolve(library.listSongs()),
     'library:get-song': ({ songId }) => Promise.resolve(library.getSong(songId)),
     'library:rename-song': ({ songId, name }) => Promise.resolve(library.renameSong(songId, name)),
+    'library:set-musical-time': ({ songId, patch }) => library.setMusicalTime(songId, patch),
     'library:import-files': ({ files, songId, songName, position }) =>
       library.importFiles(files, {
         ...(songId === undefined ? {} : { songId }),
@@ -198,13 +227,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'library:list-clips': ({ songId }) => Promise.resolve(library.listClips(songId)),
     'library:add-clip': (draft) => Promise.resolve(library.addClip(draft)),
     'library:update-clip': ({ clipId, patch }) => Promise.resolve(library.updateClip(clipId, patch)),
-    'library:delete-clip': ({ clipId }) => {
-      library.deleteClip(clipId);
-      return Promise.resolve({ deleted: true as const });
+    'library:delete-clip': async ({ clipId, withModels }) => {
+      await library.deleteClip(clipId, { withModels });
+      return { deleted: true as const };
+    },
+    'library:describe-deletion': (target) => Promise.resolve(library.describeDeletion(target)),
+    'library:delete-song': async ({ songId }) => {
+      await library.deleteSong(songId);
+      return { deleted: true as const };
     },
     'training:list-presets': () => Promise.resolve(training.presets()),
     'training:list-models': ({ clipId }) => Promise.resolve(training.list(clipId)),
     'training:get-model': ({ modelId }) => Promise.resolve(training.get(modelId)),
+    'training:forecast': (request) => training.forecast(request),
     'training:start': (request) => training.create(request),
     'training:cancel': ({ modelId }) => Promise.resolve(training.cancel(modelId)),
     'training:resume': ({ modelId }) => Promise.resolve(training.resume(modelId)),
@@ -245,6 +280,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'takes:ratings': (filter) => Promise.resolve(rating.takeRatings(filter)),
   };
 
+  // Songs imported before the analysis existed get their tempo and key (migration 0009's
+  // follow-up): in the background in the app and web mode, which run for long; a CLI command
+  // analyses only the song it needs (LibraryService.ensureMusicalTime).
+  if (options.runQueue === 'all') void library.backfillMusicalTime().catch(() => undefined);
+
   return {
     dataDir: options.dataDir,
     library,
@@ -274,7 +314,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    setShareOrigin(origin) {
+      shareOrigin = origin;
+    },
+    zipExport(folder) {
+      return exporter.zipExported(folder);
+    },
     async dispose() {
+      await library.stopMusicalTime();
       await metrics.dispose();
       await takes.dispose();
       await training.dispose();
@@ -300,8 +347,47 @@ async function sweepLeftovers(dataDir: string, library: LibraryService): Promise
   }
 }
 
-function appInfo(options: CoreOptions): AppInfo {
-  return { version: APP_VERSION, host: options.host ?? 'web', dataDir: options.dataDir, compute: computeInfo() };
+/**
+ * The library's view of what was made from its clips (library-deletion.ts): the models of a
+ * song or clip and their takes, which go with it, and the listening sessions with items from
+ * it, which stay (common/deletion.ts says why).
+ */
+function libraryDependents(training: TrainingService, takes: TakesService, ratings: RatingRepository): LibraryDependents {
+  const modelsOf = ({ songId, clipIds }: DependentScope) =>
+    training.list().filter((model) => (songId !== null && model.songId === songId) || (model.clipId !== null && clipIds.includes(model.clipId)));
+  return {
+    describe(scope): DependentFacts {
+      const models = modelsOf(scope);
+      const modelTakes = models.map((model) => ({ model, takes: takes.list({ modelId: model.id }) }));
+      const modelIds = new Set(models.map((model) => model.id));
+      const takeIds = new Set(modelTakes.flatMap((entry) => entry.takes.map((take) => take.id)));
+      const fromScope = (item: ReturnType<RatingRepository['items']>[number]): boolean =>
+        (scope.songId !== null && item.songId === scope.songId) ||
+        (item.clipId !== null && scope.clipIds.includes(item.clipId)) ||
+        (item.modelId !== null && modelIds.has(item.modelId)) ||
+        (item.takeId !== null && takeIds.has(item.takeId)) ||
+        (item.sourceFileId !== null && scope.fileIds.includes(item.sourceFileId));
+      const sessions = ratings.sessions().flatMap((session) => {
+        const items = ratings.items(session.id).filter(fromScope).length;
+        return items > 0 ? [{ id: session.id, name: session.name, items }] : [];
+      });
+      const blockers = modelTakes.flatMap(({ model, takes: list }) => [
+        ...(model.status === 'running' || model.status === 'queued' ? [`model ${model.id} is ${model.status === 'running' ? 'training' : 'queued to train'}; cancel it first`] : []),
+        ...(list.some((take) => take.status === 'queued' || take.status === 'generating') ? [`model ${model.id} is making takes; cancel them first`] : []),
+      ]);
+      return { models: models.length, takes: modelTakes.reduce((sum, entry) => sum + entry.takes.length, 0), sessions, blockers };
+    },
+    async remove(scope) {
+      const ids = modelsOf(scope).map((model) => model.id);
+      for (const id of ids) await training.delete(id);
+      // Their takes' rows went by cascade; their folders go now, not whenever the event arrives.
+      await takes.modelsChanged(ids);
+    },
+  };
+}
+
+function appInfo(options: CoreOptions, shareOrigin: string | null): AppInfo {
+  return { version: APP_VERSION, host: options.host ?? 'web', dataDir: options.dataDir, compute: computeInfo(), shareOrigin };
 }
 
 /** The addon's compute facts, or why there are none (the app still runs without the addon). */

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { AppError, toErrorPayload } from '../common/errors.js';
 import type { AudioFile, Clip, Song } from '../common/dto.js';
 import { formatSeconds } from '../common/format-time.js';
+import { barAt, formatBars, formatSignature, formatTempo, secondsToBars, type BarGrid } from '../common/musical-time.js';
+import { codeWithWords, LABEL_WORDS, SPLIT_WORDS } from '../common/plain-words.js';
 import { BIDI_CONTROLS, CONTROL_CHARACTERS } from '../common/unsafe-text.js';
 
 /** Raised for a run that must end with a non-zero status after its output was written. */
@@ -87,7 +89,7 @@ export function describeFile(file: AudioFile): string {
 
 export function songRows(songs: Song[]): string[][] {
   return [
-    ['ID', 'SONG', 'FILES', 'LENGTH', 'RATE', 'CH', 'LOUDNESS', 'CLIPS'],
+    ['ID', 'SONG', 'FILES', 'LENGTH', 'RATE', 'CH', 'LOUDNESS', 'TEMPO', 'METER', 'KEY', 'CLIPS'],
     ...songs.map((song) => {
       const file = song.files.at(-1);
       return [
@@ -98,15 +100,23 @@ export function songRows(songs: Song[]): string[][] {
         file ? `${file.sampleRate}` : '-',
         file ? `${file.channels}` : '-',
         file?.loudnessLufs != null ? `${file.loudnessLufs.toFixed(1)} LUFS` : '-',
+        song.musicalTime ? formatTempo(song.musicalTime.tempo) : 'not analysed',
+        song.musicalTime ? formatSignature(song.musicalTime.timeSignature) : '-',
+        song.musicalTime ? (song.musicalTime.key ?? 'no clear key') : '-',
         String(song.clipCount),
       ];
     }),
   ];
 }
 
-export function clipRows(clips: Clip[]): string[][] {
+/**
+ * Clips as a table; with their songs' grids (by song id), also where each starts on its song's
+ * bar grid and how many bars it lasts ("bar 9 · 8 bars"). Labels and splits are the codes the
+ * flags take, with the GUI's words beside them ("U (new idea)", "val (check)").
+ */
+export function clipRows(clips: Clip[], grids: ReadonlyMap<number, BarGrid> = new Map()): string[][] {
   return [
-    ['ID', 'SONG', 'FILE', 'START', 'END', 'LENGTH', 'LABEL', 'SPLIT', 'HOLE', 'NOTES'],
+    ['ID', 'SONG', 'FILE', 'START', 'END', 'LENGTH', 'BARS', 'LABEL', 'SPLIT', 'HOLE', 'NOTES'],
     ...clips.map((clip) => [
       String(clip.id),
       String(clip.songId),
@@ -114,14 +124,22 @@ export function clipRows(clips: Clip[]): string[][] {
       formatSeconds(clip.start),
       formatSeconds(clip.end),
       formatSeconds(clip.end - clip.start),
-      clip.label,
-      clip.split,
+      clipBars(clip, grids.get(clip.songId)),
+      codeWithWords(clip.label, LABEL_WORDS[clip.label]),
+      codeWithWords(clip.split, SPLIT_WORDS[clip.split]),
       clip.holeStart !== null && clip.holeEnd !== null
         ? `${formatSeconds(clip.holeStart)}–${formatSeconds(clip.holeEnd)}`
         : '',
       clip.notes.split('\n')[0] ?? '',
     ]),
   ];
+}
+
+/** "bar 9 · 8 bars" (bar positions to a hundredth where the clip is not on a bar line), or "-" without a grid. */
+export function clipBars(clip: Pick<Clip, 'start' | 'end'>, grid: BarGrid | undefined): string {
+  if (!grid) return '-';
+  const bar = Math.round(barAt(clip.start, grid) * 100) / 100;
+  return `bar ${bar} · ${formatBars(secondsToBars(clip.end - clip.start, grid))}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * SQLite integer row ids, timestamps are ISO-8601 strings in UTC.
  */
 import { z } from 'zod';
+import { musicalTimeSchema } from './musical-time.js';
 
 export const CLIP_LABELS = ['U', 'V', 'gap'] as const;
 /** U: new material (unfinished song); V: variation (rework a rejected song); gap: fill a hole. */
@@ -47,6 +48,11 @@ export const songSchema = z.object({
   createdAt: z.string(),
   files: z.array(audioFileSchema),
   clipCount: z.number().int().nonnegative(),
+  /**
+   * Tempo, signature, bar 1 and key (common/musical-time.ts): estimated at import, editable;
+   * null while a song imported before the analysis existed waits for it.
+   */
+  musicalTime: musicalTimeSchema.nullable(),
 });
 export type Song = z.infer<typeof songSchema>;
 
@@ -109,3 +115,16 @@ export const importProgressSchema = z.object({
   error: z.string().optional(),
 });
 export type ImportProgress = z.infer<typeof importProgressSchema>;
+
+/**
+ * A file an import left alone because the library holds the same bytes already (by SHA-256):
+ * the song and file that have them, so the person can open that song instead.
+ */
+export const importDuplicateSchema = z.object({
+  /** The name of the file that was not imported. */
+  name: z.string(),
+  songId: idSchema,
+  songName: z.string(),
+  fileId: idSchema,
+});
+export type ImportDuplicate = z.infer<typeof importDuplicateSchema>;

@@ -13,7 +13,7 @@ export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
 export const MIN_EXPORT_TEMPO = 20;
 export const MAX_EXPORT_TEMPO = 999;
-/** The tempo used when the user gives none and the clip has no clear beat. */
+/** The tempo used when the user gives none and the song has no clear beat (or is gone). */
 export const FALLBACK_TEMPO = 120;
 /** The most takes one export carries (each becomes a track). */
 export const MAX_EXPORT_TAKES = 100;
@@ -40,9 +40,10 @@ export const exportRequestSchema = z.object({
   sampleRate: z.union([z.literal(44100), z.literal(48000)]).default(48000),
   /** 24-bit integer PCM, or 32-bit float. */
   bitDepth: z.union([z.literal(24), z.literal(32)]).default(24),
-  /** BPM [a tempo estimate of the source clip, else 120]. */
+  /** BPM [the song's tempo (estimated at import or set by the user), else 120]. */
   tempo: z.number().finite().min(MIN_EXPORT_TEMPO).max(MAX_EXPORT_TEMPO).optional(),
-  timeSignature: exportTimeSignatureSchema.default({ numerator: 4, denominator: 4 }),
+  /** [the song's, else 4/4]. */
+  timeSignature: exportTimeSignatureSchema.optional(),
   /** sequence: one after another from bar 1, each at the first bar line after the previous ends; stack: all at bar 1. */
   placement: z.enum(['sequence', 'stack']).default('sequence'),
   /** An absolute folder [the remembered one, else <Music or home>/Eureka Exports]. */
@@ -61,10 +62,16 @@ export const exportResultSchema = z.object({
   /** Files written over all folders. */
   files: z.number().int().nonnegative(),
   tempo: z.number(),
-  /** True when the tempo is the estimate of the clip (not the user's, not the fallback). */
+  /** True when the tempo is the song's estimate (not set by anyone, not the fallback). */
   tempoEstimated: z.boolean(),
-  /** Where the tempo came from. */
-  tempoSource: z.enum(['user', 'estimate', 'fallback']),
+  /**
+   * Where the tempo came from: the request ('user'), the song's tempo as its user set it
+   * ('song'), the song's tempo as estimated at import ('estimate'), or 120 BPM ('fallback': the
+   * song has no clear beat, or is gone).
+   */
+  tempoSource: z.enum(['user', 'song', 'estimate', 'fallback']),
+  /** The set's time signature: the request's, else the song's, else 4/4. */
+  timeSignature: exportTimeSignatureSchema,
 });
 export type ExportResult = z.infer<typeof exportResultSchema>;
 

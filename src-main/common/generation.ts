@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { idSchema } from './dto.js';
+import { takeRenderSchema } from './take-render.js';
 import { seedTextSchema } from './training.js';
 
 export const GENERATION_MODES = ['new', 'variation', 'gap', 'denoise', 'extend', 'reconstruct'] as const;
@@ -17,6 +18,41 @@ export const GENERATION_MODES = ['new', 'variation', 'gap', 'denoise', 'extend',
  */
 export const generationModeSchema = z.enum(GENERATION_MODES);
 export type GenerationMode = z.infer<typeof generationModeSchema>;
+
+/**
+ * Modes without randomness: the seed changes nothing, so every take of one model at one
+ * checkpoint is the same audio, and the service makes it once (the reconstruction, and the
+ * denoised clip, which is a denoising model's reconstruction).
+ */
+export const SEEDLESS_MODES = ['reconstruct', 'denoise'] as const satisfies readonly GenerationMode[];
+export type SeedlessMode = (typeof SEEDLESS_MODES)[number];
+
+export function isSeedless(mode: GenerationMode): mode is SeedlessMode {
+  return (SEEDLESS_MODES as readonly GenerationMode[]).includes(mode);
+}
+
+const SEEDLESS_NAME: Record<SeedlessMode, string> = { reconstruct: 'reconstruction', denoise: 'denoised clip' };
+
+/** The refusal when a seedless mode's take exists: "this model's reconstruction already exists: take 12". */
+export function seedlessTakeExists(mode: SeedlessMode, takeId: number): string {
+  return `this model's ${SEEDLESS_NAME[mode]} already exists: take ${takeId}`;
+}
+
+/** The refusal of more than one take of a seedless mode. */
+export function seedlessCountRefusal(mode: SeedlessMode, count: number): string {
+  return `a ${SEEDLESS_NAME[mode]} has no randomness: ${count} takes would be the same audio; ask for one`;
+}
+
+/**
+ * Whether `take` holds a seedless mode's audio for a model with `scales` finished scales: on
+ * its way, or ready with its file (a failed take, a deleted file, or one made from fewer
+ * scales does not count). The service refuses to make another; the Takes view says so first.
+ */
+export function holdsSeedlessAudio(take: Pick<Take, 'settings' | 'status' | 'hasFile' | 'checkpoint'>, scales: number): boolean {
+  if (!isSeedless(take.settings.mode)) return false;
+  if (take.checkpoint !== null && take.checkpoint.scales !== scales) return false;
+  return take.status === 'queued' || take.status === 'generating' || (take.status === 'ready' && take.hasFile);
+}
 
 /** Lengths a 'new' take may have, seconds. */
 export const MIN_TAKE_SECONDS = 1;
@@ -116,6 +152,8 @@ export const takeSchema = z.object({
   executionProvider: z.enum(['cpu', 'cuda']).nullable(),
   /** Wall time of the generation, seconds. */
   generateSeconds: z.number().nonnegative().nullable(),
+  /** What the file is (model rate, channels, a gap fill's splice), once ready; null before, and for takes made before Eureka recorded it. */
+  render: takeRenderSchema.nullable(),
   /** False once "delete discarded" removed the file (the row and its provenance stay). */
   hasFile: z.boolean(),
   createdAt: z.string(),

@@ -14,16 +14,20 @@ import {
   clipPatchSchema,
   clipSchema,
   idSchema,
+  importDuplicateSchema,
   importProgressSchema,
   songSchema,
 } from './dto.js';
+import { deletionSummarySchema, deletionTargetSchema } from './deletion.js';
 import { errorPayloadSchema } from './errors.js';
+import { musicalTimePatchSchema } from './musical-time.js';
 import type { MediaRef } from './media.js';
 import { MAX_IMPORT_BYTES } from './limits.js';
 import {
   lossPointSchema,
   modelSchema,
   presetSummarySchema,
+  trainForecastSchema,
   trainingProgressEventSchema,
   trainRequestSchema,
 } from './training.js';
@@ -74,6 +78,11 @@ export const appInfoSchema = z.object({
     /** Why the CPU is used, in a sentence, when it is. */
     cpuReason: z.string().nullable(),
   }),
+  /**
+   * Where band mates on the local network open their rater links (`eureka web --share`:
+   * "http://192.168.1.20:47124"), or null when sessions are not shared beyond this computer.
+   */
+  shareOrigin: z.string().nullable(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -86,6 +95,11 @@ export const ipcContract = {
   'library:get-song': { request: z.object({ songId: idSchema }), response: songSchema },
   'library:rename-song': {
     request: z.object({ songId: idSchema, name: z.string().trim().min(1).max(200) }),
+    response: songSchema,
+  },
+  /** Sets a song's tempo, time signature, bar 1 or key (common/musical-time.ts); each field given becomes the user's. */
+  'library:set-musical-time': {
+    request: z.object({ songId: idSchema, patch: musicalTimePatchSchema }),
     response: songSchema,
   },
   'library:import-files': {
@@ -108,6 +122,8 @@ export const ipcContract = {
       files: z.array(audioFileSchema),
       /** Files that could not be imported; each left nothing behind. */
       failures: z.array(z.object({ name: z.string(), error: errorPayloadSchema })),
+      /** Files left alone because the library holds the same bytes already: open that song instead. */
+      duplicates: z.array(importDuplicateSchema).default([]),
     }),
   },
   'library:list-clips': {
@@ -119,8 +135,19 @@ export const ipcContract = {
     request: z.object({ clipId: idSchema, patch: clipPatchSchema }),
     response: clipSchema,
   },
+  /**
+   * Deletes a clip. One with models is refused unless `withModels` says the person confirmed
+   * that its models and their takes go too (see library:describe-deletion).
+   */
   'library:delete-clip': {
-    request: z.object({ clipId: idSchema }),
+    request: z.object({ clipId: idSchema, withModels: z.boolean().default(false) }).strict(),
+    response: z.object({ deleted: z.literal(true) }),
+  },
+  /** What deleting a song or a clip would remove and keep, and what stops it now (common/deletion.ts). */
+  'library:describe-deletion': { request: deletionTargetSchema, response: deletionSummarySchema },
+  /** Deletes a song with its files, clips, their models and takes; files no other song uses leave the disk. */
+  'library:delete-song': {
+    request: z.object({ songId: idSchema }).strict(),
     response: z.object({ deleted: z.literal(true) }),
   },
   'training:list-presets': { request: empty, response: z.array(presetSummarySchema) },
@@ -129,6 +156,11 @@ export const ipcContract = {
     response: z.array(modelSchema),
   },
   'training:get-model': { request: z.object({ modelId: idSchema }), response: modelSchema },
+  /**
+   * What training:start would train, told before it starts: the plan, its time and what it buys,
+   * or the shortest budget that works (may take tens of seconds: it measures this machine once).
+   */
+  'training:forecast': { request: trainRequestSchema, response: trainForecastSchema },
   /** Creates a model of a clip and queues its training. */
   'training:start': { request: trainRequestSchema, response: modelSchema },
   'training:cancel': { request: z.object({ modelId: idSchema }), response: modelSchema },
@@ -313,6 +345,8 @@ export interface RendererBridge {
    * into a DAW. Call it from a `dragstart` handler that prevents the page's own drag.
    */
   startDrag?(takeId: number): Promise<Envelope>;
+  /** Web mode only (absent in the desktop app): where the browser downloads an exported folder as a .zip. */
+  exportDownloadUrl?(folder: string): string;
 }
 
 /**

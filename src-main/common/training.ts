@@ -271,6 +271,32 @@ export const trainRequestSchema = z.object({
 });
 export type TrainRequest = z.input<typeof trainRequestSchema>;
 
+/**
+ * What a training request would do on this machine, told before it starts (the Train form,
+ * `eureka train --forecast`): the plan it would train and, in plain words, how long and what
+ * the takes will be like — or why it cannot, with the shortest budget that can.
+ */
+export const trainForecastSchema = z.object({
+  /**
+   * fits: the plan fits the budget (or the preset has none); over: the cheapest settings, over
+   * the budget (overBudget 'cheapest'); refused: the budget is too short (see
+   * shortestBudgetSeconds); later: this machine cannot be measured now (another model trains),
+   * the run plans when it starts.
+   */
+  outcome: z.enum(['fits', 'over', 'refused', 'later']),
+  /** The plan the run would train (null when refused or later). */
+  plan: trainingPlanSchema.nullable(),
+  /** One line of plain words: time and what it buys, or the reason it cannot. */
+  headline: z.string().min(1),
+  /** What the takes will sound like, in words ("full band (up to 8 kHz), well trained"), or null. */
+  quality: z.string().nullable(),
+  /** quick: the shortest budget that trains this clip on this machine, seconds (null otherwise). */
+  shortestBudgetSeconds: z.number().positive().nullable(),
+  /** When this machine's speed was measured (ISO time), null when nothing was measured. */
+  measuredAt: z.string().nullable(),
+});
+export type TrainForecast = z.infer<typeof trainForecastSchema>;
+
 /** One point of a loss curve. */
 export const lossPointSchema = z.object({
   scale: z.number().int().nonnegative(),

@@ -20,12 +20,19 @@ export const clientMessageSchema = z.object({
 });
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
-/** What the server sends: an answer to an invoke, or a pushed event. */
+/** What the server sends: an answer to an invoke, a pushed event, or a heartbeat. */
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), envelope: envelopeSchema }),
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
+  /** Says nothing but "still here", so a page notices a server that went silent (asleep, a dead tunnel). */
+  z.object({ type: z.literal('heartbeat') }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** How often the server sends every socket a heartbeat. */
+export const HEARTBEAT_MS = 10_000;
+/** A page that heard nothing for this long takes its socket for dead and connects again. */
+export const SILENCE_MS = 3 * HEARTBEAT_MS;
 
 interface FrameHeader {
   body: unknown;

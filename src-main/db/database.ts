@@ -57,6 +57,7 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     try {
       db.transaction(() => {
         db.exec(migration.sql);
+        migration.apply?.(db);
         if (migration.rebuildsTables && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
           throw new AppError('STORAGE', `migration ${migration.version} (${migration.name}) would break the library's references`);
         }

@@ -1,5 +1,5 @@
 /**
- * Named points in the multi-step writes (an import, a rating session's build, an export) where
+ * Named points in the multi-step writes (an import, a song's delete, a rating session's build, an export) where
  * the crash-recovery tests stop the real CLI, to SIGKILL it exactly there and check that the
  * next start cleans up what it left. `EUREKA_PAUSE_AT=<name>` makes the process say
  * `eureka: paused at <name>` on stderr and block its thread for good (it must be killed);

@@ -3,7 +3,10 @@
  * browser drives the real UI (tests; a GPU box in a cupboard used from a laptop through an
  * SSH tunnel; a band mate rating a listening session through their own link).
  *
- * Security: bound to 127.0.0.1 only. The owner opens the URL with the random token
+ * Security: the owner's server is bound to loopback only. `eureka web --share` adds a second,
+ * raters-only server on the local network (audience 'raters'): it never issues an owner session
+ * and refuses the token, so a band mate's phone can open its rater link and nothing else, and it
+ * answers only Host headers naming this computer (share-hosts.ts). The owner opens the URL with the random token
  * (`/?token=…`), a rater their own link (`/?rater=<id>.<key>`); either is traded once for a
  * session (web-session.ts: a cookie that is not the token, plus a page key the redirect hands
  * to the page) and the browser is sent to `/`, nowhere else. Static files need a session
@@ -11,7 +14,8 @@
  * caller may have (rater-access.ts: a rater, their own items and calls). The Host header must
  * name this server (no DNS rebinding) and a WebSocket's Origin must be this server (no
  * cross-site socket hijacking). Static files are served only from inside `staticDir`, media
- * only from inside the data folder without symbolic links (media-file.ts).
+ * only from inside the data folder without symbolic links (media-file.ts). Every socket hears a
+ * heartbeat, so a page notices a server that went silent (asleep, a dead tunnel) and reconnects.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -21,30 +25,42 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch } from '../api/dispatch.js';
+import { AppError } from '../common/errors.js';
 import type { Envelope } from '../common/ipc-contract.js';
 import { parseMediaPath, type MediaRef } from '../common/media.js';
 import { parseRaterCredential, RATER_LINK_PARAM } from '../common/rating.js';
-import { clientMessageSchema, decodeFrame, encodeFrame, type ServerMessage } from '../common/wire.js';
+import { hashOf } from '../common/view-route.js';
+import { clientMessageSchema, decodeFrame, encodeFrame, HEARTBEAT_MS, type ServerMessage } from '../common/wire.js';
 import type { Core } from '../core.js';
 import { readHeaderPolicy } from './content-security.js';
+import { sendRefusalPage } from './refusal-page.js';
 import { contentTypeOf } from './content-types.js';
 import { openMediaFile } from './media-file.js';
 import { hearsEvents, mayCall, mayFetch, RATER_REFUSAL, type Caller } from './rater-access.js';
 import { createWebSessions, equalSecrets, type IssuedSession } from './web-session.js';
 import { handleUpload, MAX_SOCKET_MESSAGE_BYTES, UPLOAD_PATH } from './upload-route.js';
+import { lanAddresses, shareHostNames } from './share-hosts.js';
 
 export interface WebServerOptions {
   core: Core;
   /** The built renderer (out/web). */
   staticDir: string;
-  /** Only loopback addresses are accepted. */
-  host?: '127.0.0.1' | '::1';
+  /**
+   * Who this server is for. 'owner' (the default): the token's UI and API, on loopback only.
+   * 'raters' (`eureka web --share`): rater links and nothing else — no owner session is ever
+   * issued, the token is refused — so it may listen on the local network ('0.0.0.0').
+   */
+  audience?: 'owner' | 'raters';
+  /** Loopback for the owner; the raters' server may also take every interface. */
+  host?: '127.0.0.1' | '::1' | '0.0.0.0';
   /** 0 picks a free port. */
   port?: number;
   /** Defaults to 32 random bytes, hex. */
   token?: string;
   /** Hears each browser connecting or leaving, with the number now open. */
   onConnections?: (open: number) => void;
+  /** How often every socket hears a heartbeat (default HEARTBEAT_MS). */
+  heartbeatMs?: number;
 }
 
 export interface WebServer {
@@ -57,10 +73,16 @@ export interface WebServer {
 
 /** The query parameter of the page key (the redirect hands it over; sockets and media send it back). */
 export const PAGE_KEY_PARAM = 'key';
+/** Where the owner's page downloads an exported folder as a .zip (`?folder=…&key=…`). */
+export const EXPORT_DOWNLOAD_PATH = '/download/export';
 
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
+  const audience = options.audience ?? 'owner';
+  if (host === '0.0.0.0' && audience !== 'raters') {
+    throw new AppError('INTERNAL', "only the raters' server may listen beyond this computer");
+  }
   const token = options.token ?? randomBytes(32).toString('hex');
   const staticDir = path.resolve(options.staticDir);
   const contentSecurityPolicy = await readHeaderPolicy(path.join(staticDir, 'index.html'));
@@ -73,7 +95,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   const allowedHosts = (): Set<string> =>
-    new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+    audience === 'raters' ? shareHostNames(port) : new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
 
   const server = createServer((request, response) => {
     handleHttp(request, response).catch(() => {
@@ -87,8 +109,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     // The request's path is only read as a path: `//evil.example/…` must not become a host.
     const url = new URL(request.url ?? '/', 'http://localhost');
     const ownerToken = url.searchParams.get('token');
+    if (ownerToken !== null && audience === 'raters') {
+      // Whatever the token: the owner's Eureka is not served to the network.
+      return sendRefusalPage(response, 403, 'This address is for band mates’ rating links only: open Eureka on the computer it runs on.');
+    }
     if (ownerToken !== null) {
-      if (!equalSecrets(ownerToken, token)) return send(response, 401, 'wrong token');
+      if (!equalSecrets(ownerToken, token)) return sendRefusalPage(response, 401, 'This link’s token is not this server’s: open the link that `eureka web` printed last.');
       return startSession(response, sessions.issue({ role: 'owner' }, request.headers.cookie), '');
     }
     const raterLink = url.searchParams.get(RATER_LINK_PARAM);
@@ -96,13 +122,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const credential = parseRaterCredential(raterLink);
       const stored = credential ? options.core.rating.raterAccessKey(credential.raterId) : null;
       if (!credential || stored === null || !equalSecrets(credential.accessKey, stored)) {
-        return send(response, 401, 'This rater link is not valid (any more): ask for a new one.');
+        return sendRefusalPage(response, 401, 'This rater link is not valid (any more): ask for a new one.');
       }
       const { raterId } = credential;
-      return startSession(response, sessions.issue({ role: 'rater', raterId }, request.headers.cookie), `&role=rater#/rate/${raterId}`);
+      return startSession(response, sessions.issue({ role: 'rater', raterId }, request.headers.cookie), `&role=rater${hashOf({ view: 'rater', raterId })}`);
     }
     if (sessions.callers(request.headers.cookie).length === 0) {
-      return send(response, 401, 'Eureka web mode needs the token: open the URL that `eureka web` printed.');
+      if (audience === 'raters') return sendRefusalPage(response, 401, 'Open the rating link you were sent: this address shows nothing else.');
+      return sendRefusalPage(response, 401, 'Eureka web mode needs the token: open the URL that `eureka web` printed.');
     }
     if (url.pathname === UPLOAD_PATH) {
       // An import, as the socket's library:import-files: the owner's page only (upload-route.ts).
@@ -111,6 +138,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return handleUpload(request, response, url, options.core);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'method not allowed');
+
+    if (url.pathname === EXPORT_DOWNLOAD_PATH) {
+      // An exported folder as a .zip: the owner's page only, a folder this core exported only.
+      const caller = sessions.callerForKey(request.headers.cookie, url.searchParams.get(PAGE_KEY_PARAM));
+      if (caller?.role !== 'owner') return send(response, 403, 'forbidden');
+      return downloadExport(response, url.searchParams.get('folder') ?? '');
+    }
 
     if (url.pathname.startsWith('/media/')) {
       const caller = sessions.callerForKey(request.headers.cookie, url.searchParams.get(PAGE_KEY_PARAM));
@@ -131,6 +165,24 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (session.setCookie !== null) response.setHeader('Set-Cookie', session.setCookie);
     response.setHeader('Location', `/?${PAGE_KEY_PARAM}=${session.key}${then}`);
     send(response, 303, '');
+  }
+
+  async function downloadExport(response: ServerResponse, folder: string): Promise<void> {
+    let zip: Awaited<ReturnType<Core['zipExport']>>;
+    try {
+      zip = await options.core.zipExport(folder);
+    } catch {
+      return send(response, 404, 'not an exported folder');
+    }
+    response.writeHead(200, {
+      'Content-Type': 'application/zip',
+      // RFC 6266: a plain ASCII fallback and the real name in UTF-8.
+      'Content-Disposition': `attachment; filename="${zip.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(zip.fileName)}`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    // A failure half-way (a file gone under it) cuts the download, which the browser reports.
+    await zip.write(response).catch((error: unknown) => response.destroy(error instanceof Error ? error : undefined));
   }
 
   async function serveStatic(response: ServerResponse, pathname: string): Promise<void> {
@@ -217,6 +269,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     for (const [ws, caller] of sockets) if (hearsEvents(caller)) ws.send(frame);
   });
 
+  // A heartbeat says nothing but "still here": the same frame to the owner and to raters.
+  const heartbeat = encodeFrame({ type: 'heartbeat' } satisfies ServerMessage);
+  const heartbeats = setInterval(() => {
+    for (const ws of sockets.keys()) if (ws.readyState === ws.OPEN) ws.send(heartbeat);
+  }, options.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeats.unref();
+
   function onSocket(ws: WebSocket, caller: Caller): void {
     sockets.set(ws, caller);
     options.onConnections?.(sockets.size);
@@ -245,19 +304,30 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (error) {
+    // Not listening (the port is taken): nothing of this server may stay behind.
+    clearInterval(heartbeats);
+    unsubscribe();
+    socketServer.close();
+    throw error;
+  }
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
-  const origin = host === '::1' ? `http://[::1]:${port}` : `http://${host}:${port}`;
+  const origin =
+    host === '::1' ? `http://[::1]:${port}` : host === '0.0.0.0' ? `http://${lanAddresses()[0] ?? '127.0.0.1'}:${port}` : `http://${host}:${port}`;
 
   return {
-    url: `${origin}/?token=${token}`,
+    // The raters' server has no link of its own: each rater's link is this origin + their path.
+    url: audience === 'raters' ? `${origin}/` : `${origin}/?token=${token}`,
     port,
     token,
     async close() {
+      clearInterval(heartbeats);
       unsubscribe();
       for (const ws of sockets.keys()) ws.terminate();
       socketServer.close();

@@ -77,7 +77,7 @@ export async function handleUpload(request: IncomingMessage, response: ServerRes
 
 /** A refused file, answered as the import itself answers one: a failure of that file. */
 function refused(name: string, error: ErrorPayload): Envelope {
-  return { ok: true, value: { files: [], failures: [{ name, error }] } };
+  return { ok: true, value: { files: [], failures: [{ name, error }], duplicates: [] } };
 }
 
 function importRequest(query: UploadQuery, data: Uint8Array): unknown {

@@ -16,7 +16,7 @@
  * again in a browser that holds a valid session of that scope reuses it, so a second tab does
  * not log the first one out.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Caller } from './rater-access.js';
 
 export interface WebSessionOptions {
@@ -104,11 +104,14 @@ function callerOfScope(scope: string): Caller | null {
   return rater ? { role: 'rater', raterId: Number(rater[1]) } : null;
 }
 
-/** Constant-time comparison of two secrets (different lengths are simply unequal). */
+/**
+ * Whether two secrets are equal, in a time that tells nothing about them: their SHA-256
+ * digests (always 32 bytes, so not even the expected secret's length shows) compared in
+ * constant time.
+ */
 export function equalSecrets(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function readCookies(header: string | undefined): [string, string][] {

@@ -6,13 +6,14 @@
  *
  * Protocol (services/training/protocol.ts): the worker says `ready`, receives one `start`, then
  * reports progress and ends with `finished` or `failed`; `cancel` stops it after the current
- * epoch. If the parent goes away the worker cancels and exits.
+ * epoch. Or it receives one `measure` (the forecast before a run), answers `measured` (or
+ * `failed`) and leaves. If the parent goes away the worker cancels and exits.
  */
 import { loadNativeAddon } from '../addon/binding.js';
 import { toErrorPayload } from '../common/errors.js';
 import { parentChannel } from '../node/worker-port.js';
 import { parentMessageSchema, type WorkerMessage } from '../services/training/protocol.js';
-import { runTrainingJob } from '../services/training/run-training.js';
+import { runMeasureJob, runTrainingJob } from '../services/training/run-training.js';
 
 const parent = parentChannel<WorkerMessage>();
 const post = (message: WorkerMessage): void => parent.post(message);
@@ -36,6 +37,14 @@ parent.onMessage((raw) => {
   void (async () => {
     try {
       const addon = loadNativeAddon();
+      if (message.type === 'measure') {
+        const control = {
+          get cancelled() {
+            return cancelled;
+          },
+        };
+        return await runMeasureJob(message.preset, message.device, addon, control, post);
+      }
       await runTrainingJob(
         message.job,
         addon,

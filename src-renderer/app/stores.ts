@@ -5,6 +5,7 @@
  */
 import type { Api } from './shell/api.js';
 import { AppStore } from './shell/app.svelte.js';
+import { ConfirmStore } from './shell/confirm.svelte.js';
 import { EditorStore } from './editor/editor.svelte.js';
 import { ExportStore } from './export/export.svelte.js';
 import { ImportStore } from './library/imports.svelte.js';
@@ -13,8 +14,10 @@ import { MetricsStore } from './takes/metrics.svelte.js';
 import { NoticeStore } from './shell/notices.svelte.js';
 import { RaterStore } from './rating/rater.svelte.js';
 import { RatingStore } from './rating/rating.svelte.js';
+import { Router } from './shell/router.svelte.js';
 import { TakesStore } from './takes/takes.svelte.js';
 import { TrainingStore } from './training/training.svelte.js';
+import { UndoStore } from './shell/undo.svelte.js';
 
 /** Every store of the window. */
 export interface Stores {
@@ -29,22 +32,32 @@ export interface Stores {
   notices: NoticeStore;
   rating: RatingStore;
   rater: RaterStore;
+  /** The question before something goes for good (a song, a clip with models). */
+  confirm: ConfirmStore;
+  /** The view in the window's address (Back, Forward, reload). */
+  router: Router;
+  /** The window's undo history (clip edits, take verdicts). */
+  undo: UndoStore;
 }
 
 /** Creates the stores; `start()` loads the first data and subscribes to events. */
 export function createStores(api: Api, notices: NoticeStore = new NoticeStore()): Stores & {
   start(): Promise<void>;
+  resync(): Promise<void>;
 } {
   const app = new AppStore(api);
-  const library = new LibraryStore(api);
+  const confirm = new ConfirmStore();
+  const library = new LibraryStore(api, confirm, notices);
   const imports = new ImportStore(api, library);
-  const editor = new EditorStore(library, notices);
+  const undo = new UndoStore(notices);
+  const editor = new EditorStore(library, notices, undo);
   const training = new TrainingStore(api, notices);
   const metrics = new MetricsStore(api, notices);
-  const takes = new TakesStore(api, notices, metrics);
+  const takes = new TakesStore(api, notices, metrics, undo);
   const exportStore = new ExportStore(api, notices);
   const rating = new RatingStore(api, notices);
   const rater = new RaterStore(api);
+  const router = new Router(app, notices, { library, editor, training, takes, rating, rater });
   return {
     app,
     library,
@@ -57,6 +70,9 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
     notices,
     rating,
     rater,
+    confirm,
+    router,
+    undo,
     async start() {
       imports.init();
       takes.init();
@@ -64,6 +80,19 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
       exportStore.init();
       rating.init();
       await Promise.all([app.load(), library.init(), training.init()]);
+    },
+    /** After web mode's server came back: reloads what the events missed meanwhile would have changed. */
+    async resync() {
+      const songIds = Object.keys(library.clipsBySong).map(Number);
+      await Promise.all([
+        app.load(),
+        library.refresh(),
+        ...songIds.map((songId) => library.loadClips(songId)),
+        training.refresh(),
+        takes.refresh(),
+        rating.status === 'ready' ? rating.load() : undefined,
+        rater.raterId !== null ? rater.reload() : undefined,
+      ]);
     },
   };
 }

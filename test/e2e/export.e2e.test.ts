@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { listFiles, makeTempDir, removeDir } from '../helpers/temp-dir.js';
+import { zipEntries } from '../helpers/zip-entries.js';
 import { OUTPUT_DIR, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
 
 const run = promisify(execFile);
@@ -128,6 +129,22 @@ describe('web mode UI: export', () => {
     expect(await page.getByTestId('export-tempo-note').textContent()).toBe('Tempo 100 BPM.');
     expect(await page.getByTestId('export-reveal').count()).toBe(0); // a browser cannot reveal: the paths are shown
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'export-done.png') });
+
+    // A browser cannot reveal, but it can download each folder as a .zip (with the page key only).
+    const download = page.getByTestId('export-download').first();
+    const href = (await download.getAttribute('href'))!;
+    expect(href).toMatch(/^\/download\/export\?folder=.+&key=[0-9a-f]{64}$/);
+    const zipped = await page.request.get(new URL(href, page.url()).toString());
+    expect(zipped.status()).toBe(200);
+    expect(zipped.headers()['content-type']).toBe('application/zip');
+    expect(zipped.headers()['content-disposition']).toContain("filename*=UTF-8''Hook%20Project.zip");
+    const entries = await zipEntries(await zipped.body());
+    expect(entries.has('Hook Project/Hook.als')).toBe(true);
+    expect(entries.get('Hook Project/Samples/Imported/Take 1.wav')!.equals(await readFile(path.join(project, 'Samples', 'Imported', 'Take 1.wav')))).toBe(true);
+    // Without the page key, or for a folder Eureka did not export: nothing.
+    expect((await page.request.get(new URL(href.replace(/&key=.*$/, ''), page.url()).toString())).status()).toBe(403);
+    const elsewhere = href.replace(/folder=[^&]+/, `folder=${encodeURIComponent(path.dirname(project))}`);
+    expect((await page.request.get(new URL(elsewhere, page.url()).toString())).status()).toBe(404);
 
     // On disk: the set at 100 BPM naming WAVs that exist, 44.1 kHz stems, the sidecars.
     const imports = path.join(project, 'Samples', 'Imported');

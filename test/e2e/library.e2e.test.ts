@@ -5,14 +5,22 @@
  * Flow: open the tokened URL → a broken file shows its one-line error → a generated bounce
  * (stereo, 10 s, 44.1 kHz, sine + seeded noise) appears with its duration → rename it inline →
  * open the clip editor → drag across the waveform → a clip exists where the mouse went →
- * press V → the clip is relabelled → screenshot. A second test checks that the server gives
- * nothing to a browser without the right token.
+ * press V → the clip is relabelled → screenshot. Another: a song with a trained model and
+ * takes is deleted from its row after a dialog that says what goes with it (Cancel keeps it; the
+ * clip with the model asks the same in the editor), and a file already in the library is not
+ * imported twice: its row offers to open the song that has it. A last test checks that the
+ * server gives nothing to a browser without the right token but a styled page saying what to
+ * open.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatSeconds } from '../../src-main/common/format-time.js';
 import { textFile } from '../fixtures/audio-fixtures.js';
-import { BOUNCE_SECONDS, OUTPUT_DIR, bounceWav, dragAcross, startHarness, type Harness } from './harness.js';
+import { wavBytes } from '../helpers/signals.js';
+import { BOUNCE_SECONDS, OUTPUT_DIR, bounceWav, dragAcross, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
+
+/** A test-preset run and two short takes on 2 busy cores. */
+const MODEL_TIMEOUT_MS = 300_000;
 
 describe('web mode UI: library and clip editor', () => {
   let harness: Harness;
@@ -89,18 +97,19 @@ describe('web mode UI: library and clip editor', () => {
     expect(clip.label).toBe('U');
     expect(clip.fileId).toBe(song.files[0]?.id);
 
-    // The new clip is selected; V relabels it (the chip changes once the core has answered).
+    // The new clip is selected, a "New idea" (stored as U); V relabels it a "Variation" (the
+    // chip changes once the core has answered).
     const chip = page.getByTestId('inspector-label');
-    await chip.filter({ hasText: 'U' }).waitFor();
+    await chip.filter({ hasText: /^New idea$/ }).waitFor();
     await page.keyboard.press('v');
-    await chip.filter({ hasText: 'V' }).waitFor();
+    await chip.filter({ hasText: /^Variation$/ }).waitFor();
     const relabelled = await core.handlers['library:list-clips']({ songId: song.id });
     expect(relabelled.map((c) => [c.id, c.label])).toEqual([[clip.id, 'V']]);
 
     // The status line reports the selected clip and its length.
     const status = await page.getByTestId('status-line').textContent();
     expect(status).toContain(
-      `V clip · ${formatSeconds(clip.start)} – ${formatSeconds(clip.end)} · length ${formatSeconds(clip.end - clip.start)}`,
+      `Variation · ${formatSeconds(clip.start)} – ${formatSeconds(clip.end)} · length ${formatSeconds(clip.end - clip.start)}`,
     );
 
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'clip-editor.png') });
@@ -113,8 +122,9 @@ describe('web mode UI: library and clip editor', () => {
     const { page, problems } = await harness.openApp();
     await page.getByTestId('song-table').waitFor();
 
-    // A DataTransfer carrying a real WAV, as the OS hands one to the page on a drop.
-    const base64 = Buffer.from(bounceWav()).toString('base64');
+    // A DataTransfer carrying a real WAV, as the OS hands one to the page on a drop (not the
+    // bounce of the first test: the same bytes again would name that song instead).
+    const base64 = Buffer.from(wavBytes({ seconds: 4, sampleRate: 44_100, channels: 2, frequency: 262, seed: 21 })).toString('base64');
     const dataTransfer = await page.evaluateHandle(`(() => {
       const bytes = Uint8Array.from(atob('${base64}'), (c) => c.charCodeAt(0));
       const transfer = new DataTransfer();
@@ -133,16 +143,82 @@ describe('web mode UI: library and clip editor', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
-  test('a browser without the right token gets no page', async () => {
+  test('deletes a song with its model and takes after saying so, and offers to open a song instead of importing it twice', async () => {
+    const { core, filesDir } = harness;
+    const { songId, modelId, takes } = await trainedModelWithTakes(core, { count: 2, seconds: 2 });
+    const [clip] = await core.handlers['library:list-clips']({ songId });
+    if (!clip) throw new Error('the fixture has no clip');
+    const modelDir = core.training.modelDir(modelId);
+    const { page, problems } = await harness.openApp();
+    const row = page.getByTestId('song-row').filter({ hasText: 'Hook' });
+    await row.waitFor();
+
+    // The same bytes as Hook, under another name: not imported, the row offers Hook instead.
+    const copyPath = path.join(filesDir, 'Hook (bounce 2).wav');
+    writeFileSync(copyPath, wavBytes({ seconds: 3, sampleRate: 16_000, channels: 1, frequency: 330, seed: 3 }));
+    const songsBefore = (await core.handlers['library:list-songs']({})).length;
+    await page.getByTestId('import-input').setInputFiles(copyPath);
+    const duplicate = page.getByTestId('import-duplicate');
+    await duplicate.waitFor();
+    expect(await duplicate.locator('span').textContent()).toBe('Hook (bounce 2).wav is already in your library as “Hook”');
+    expect((await core.handlers['library:list-songs']({})).length).toBe(songsBefore);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'import-duplicate.png') });
+    await duplicate.getByTestId('open-duplicate').click();
+    await page.getByRole('heading', { level: 1, name: 'Hook' }).waitFor();
+
+    // The clip with a model asks before it goes, and Cancel keeps it.
+    await page.getByTestId('editor-clip').first().click();
+    await page.getByTestId('clip-inspector').waitFor();
+    await page.keyboard.press('Delete');
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.getByText('Goes with it: 1 model and 2 takes.').waitFor();
+    expect(await dialog.getByRole('heading').textContent()).toBe('Delete the clip “Hook · 0:00.250–0:02.750”?');
+    await dialog.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await core.handlers['library:list-clips']({ songId })).map((c) => c.id)).toEqual([clip.id]);
+
+    // The song: Delete… on its row says everything that goes with it.
+    await page.keyboard.press('Escape');
+    await row.waitFor();
+    await row.getByTestId('delete-song').click();
+    await dialog.getByRole('heading', { name: 'Delete the song “Hook”?' }).waitFor();
+    expect(await dialog.getByTestId('confirm-line').allTextContents()).toEqual([
+      'Goes with it: 1 audio file, 1 clip, 1 model and 2 takes.',
+      'This cannot be undone.',
+    ]);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'delete-song.png') });
+    await dialog.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await core.handlers['library:list-songs']({})).some((song) => song.id === songId)).toBe(true);
+
+    await row.getByTestId('delete-song').click();
+    await dialog.getByTestId('confirm-accept').click();
+    await row.waitFor({ state: 'detached' });
+    expect((await core.handlers['library:list-songs']({})).some((song) => song.id === songId)).toBe(false);
+    expect(await core.handlers['training:list-models']({})).toEqual([]);
+    expect(core.takes.list().filter((take) => takes.some((made) => made.id === take.id))).toEqual([]);
+    expect(existsSync(modelDir)).toBe(false);
+    expect(problems).toEqual([]);
+  }, MODEL_TIMEOUT_MS);
+
+  test('a browser without the right token gets no app, only a styled page saying what to open', async () => {
     const origin = new URL(harness.server.url).origin;
     const stranger = await harness.browser.newContext();
     try {
       const tab = await stranger.newPage();
+      const refused: string[] = [];
+      tab.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+      });
       for (const url of [`${origin}/`, `${origin}/?token=${'0'.repeat(64)}`, `${origin}/?token=`]) {
         const response = await tab.goto(url);
         expect([401, 403]).toContain(response?.status());
         expect(await tab.locator('#app').count()).toBe(0);
+        // The page's own style applies under its own policy: the app's dark background, a heading.
+        await tab.getByRole('heading', { name: 'Not open to this browser' }).waitFor();
+        expect(await tab.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(13, 15, 19)');
       }
+      expect(refused).toEqual([]);
       const media = await tab.goto(`${origin}/media/file/1`);
       expect([401, 403]).toContain(media?.status());
     } finally {

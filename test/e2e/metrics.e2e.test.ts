@@ -3,8 +3,9 @@
  * generation and metrics workers, onnxruntime and Chromium, in web mode: a short bounce → a
  * clip → a model trained with the test preset → three takes; "Measure takes" shows its
  * progress, then each row's score (the core's, out of 100) and the diversity sentence; "Best
- * score" orders the rows by it; the selected take's "why this score" panel shows its parts and
- * numbers, and its pictures are painted (the take's waveform in the take's colour, the
+ * score" orders the rows by it; the selected take's "why this score" panel shows its parts in
+ * plain words and, behind its Numbers switch, the core's sentences and the tables (each measure
+ * named plainly beside its technical name), and its pictures are painted (the take's waveform in the take's colour, the
  * source's in the source's, the mel spectrograms as heat maps); moving the novelty slider to
  * the end saves the weights and re-ranks (scores become the novelty parts); "Save PNG"
  * downloads a PNG.
@@ -15,7 +16,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { TakeMetrics } from '../../src-main/common/metrics.js';
 import { pictureLayout, type Rect } from '../../src-renderer/app/takes/picture-geometry.js';
-import { scorePercent } from '../../src-renderer/app/takes/take-metrics.js';
+import { comparisonRows, plainVerdicts, scorePercent } from '../../src-renderer/app/takes/take-metrics.js';
 import { OUTPUT_DIR, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
 
 /** Training with the test preset and three 3 s takes on 2 cores; room for a slow machine. */
@@ -126,10 +127,18 @@ describe('web mode UI: metrics', () => {
     expect(await panel.getByTestId('score-total').textContent()).toBe(String(scorePercent(bestMetrics.score.total)));
     const bestRank = ranking.entries.find((entry) => entry.takeId === best)?.rank;
     expect(await panel.getByTestId('score-rank').textContent()).toBe(`#${bestRank} of 3`);
+    expect(await panel.getByTestId('score-plain').locator('li').allTextContents()).toEqual(plainVerdicts(bestMetrics));
+    // The numbers are one click away: hidden until Numbers is pressed.
+    expect(await panel.getByTestId('score-numbers').isVisible()).toBe(false);
+    await panel.getByTestId('numbers-toggle').click();
+    await panel.getByTestId('metrics-own').waitFor();
     const sentences = await panel.getByTestId('score-explanation').locator('li').allTextContents();
     expect(sentences).toEqual(bestMetrics.score.explanation);
     expect(await panel.getByTestId('metrics-own').locator('tbody tr').count()).toBe(5);
     expect(await panel.getByTestId('metrics-compare').locator('tbody tr').count()).toBe(4);
+    expect(await panel.getByTestId('metrics-compare').locator('tbody th').allTextContents()).toEqual(
+      comparisonRows(bestMetrics).map((row) => `${row.name} ${row.technical}`),
+    );
 
     // Its pictures, painted: each waveform in its colour, the mel spectrograms as heat maps.
     await page.locator('[data-testid="take-pictures"][data-drawn="true"]').waitFor({ timeout: MEASURE_TIMEOUT_MS });

@@ -197,6 +197,11 @@ describe('web mode UI: a blind listening session', () => {
     await detail.locator(`[data-testid="session-rater"][data-rater-id="${ana.id}"]`).getByTestId('open-rater').click();
     await page.getByTestId('rater-view').waitFor();
     expect(new URL(page.url()).hash).toBe(`#/rate/${ana.id}`);
+    // Her screen alone: the header offers none of the owner's views.
+    await page.getByTestId('rater-header').waitFor();
+    for (const tab of ['nav-library', 'nav-training', 'nav-takes', 'nav-rating', 'undo']) {
+      await expect(page.getByTestId(tab).count()).resolves.toBe(0);
+    }
     const given = new Map<number, SingleAnswer>();
     const total = anaKey.length;
     const half = Math.floor(total / 2);
@@ -317,9 +322,11 @@ describe('web mode UI: a blind listening session', () => {
       expect([stats.inspiring.count, stats.inspiringOrMaybe.count]).toEqual([hand.inspiring.count, hand.inspiringOrMaybe.count]);
     }
 
-    // The Results view shows the same numbers.
+    // "‹ Sessions" goes back to her session (the window was reloaded since it was chosen), and
+    // the Results view shows the same numbers.
     await page.getByTestId('rater-back').click();
-    await page.locator(`[data-testid="session-row"][data-session-id="${sessionId}"]`).click();
+    await page.locator(`[data-testid="session-detail"][data-session-id="${sessionId}"]`).waitFor();
+    await page.getByTestId('nav-training').waitFor();
     await page.getByTestId('results-panel').waitFor();
     expect(await rowCells(page, `rater-${ana.id}`)).toMatchObject({ ...expectedCells(anaStats), catch: '100 % (2/2)' });
     expect(await rowCells(page, `rater-${ben.id}`)).toMatchObject({ ...expectedCells(benStats), catch: '0 % (0/2)' });

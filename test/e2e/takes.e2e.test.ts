@@ -7,12 +7,22 @@
  * discarded files (the row says so); "New seed" makes another take with the same settings and a
  * different seed; take URLs serve WAV (and a deleted one no longer does). A long batch shows
  * its progress with an ETA and stops on Cancel, its unfinished takes failing as cancelled; the
- * clip inspector's "Takes" opens the clip's model.
+ * clip inspector's "Takes" opens the clip's model. A gap clip of a stereo 44.1 kHz bounce: its
+ * gap fill, made from the form, is the original clip outside the hole (sample for sample), its
+ * row says where the fill sits and the band the model made, and its waveform shades the hole
+ * and the crossfades where they are; its reconstruction is made once, the form then naming it
+ * (the form starts a gap model on filling its gap). Triage of a long list: forty-one takes in one
+ * line each, numbered by the ids the API and CLI use, rated ones in words ("fooled 1 of 2 raters
+ * · musicality 5"); scrolling the list leaves the player where it is at 1440×900 and 1280×720,
+ * and the spectrogram's frequency ruler stands beside the drawing, covering none of it.
  */
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { decodeAudio } from '../../src-main/services/audio/decode.js';
 import { wavBytes } from '../helpers/signals.js';
+import { SPECTROGRAM_HEIGHT } from '../../src-renderer/app/ui/waveform-layout.js';
 import { OUTPUT_DIR, startHarness, type Harness } from './harness.js';
 
 /** A test-preset run takes 15-40 s on 2 cores; leave room for a slow machine. */
@@ -38,9 +48,8 @@ const CANVASES_DRAWN = `(() => {
     return false;
   };
   const canvases = [...root.querySelectorAll('canvas')];
-  // The spectrogram's wrapper is the parent of its frequency labels.
-  const labels = root.querySelector('[part~="spec-labels"]');
-  const spectrogram = labels ? [...labels.parentElement.querySelectorAll('canvas')].filter((c) => c !== labels) : [];
+  // The spectrogram's canvases are the ones as tall as the spectrogram (the waveform's are taller).
+  const spectrogram = canvases.filter((c) => Math.round(c.getBoundingClientRect().height) === ${SPECTROGRAM_HEIGHT});
   return {
     count: canvases.length,
     drawn: canvases.filter(painted).length,
@@ -49,6 +58,26 @@ const CANVASES_DRAWN = `(() => {
 })()`;
 
 /** The hidden source player's position and volume. */
+/**
+ * The box of the spectrogram's canvases inside the take's waveform (null before they exist),
+ * and how many label boxes wavesurfer drew over it (its own frequency labels).
+ */
+const SPECTROGRAM_BOX = `(() => {
+  const host = document.querySelector('[data-testid="take-waveform"] > div');
+  const root = host && host.shadowRoot;
+  const canvases = root
+    ? [...root.querySelectorAll('canvas')].filter((c) => Math.round(c.getBoundingClientRect().height) === ${SPECTROGRAM_HEIGHT})
+    : [];
+  if (canvases.length === 0) return null;
+  const boxes = canvases.map((c) => c.getBoundingClientRect());
+  return {
+    left: Math.min(...boxes.map((b) => b.left)),
+    top: Math.min(...boxes.map((b) => b.top)),
+    bottom: Math.max(...boxes.map((b) => b.bottom)),
+    labelBoxes: root.querySelectorAll('[part~="spec-labels"]').length,
+  };
+})()`;
+
 const SOURCE_STATE = `(() => {
   const audio = document.querySelector('[data-testid="source-audio"]');
   return audio ? { time: audio.currentTime, volume: audio.volume, paused: audio.paused } : null;
@@ -271,5 +300,214 @@ describe('web mode UI: takes', () => {
     expect(await page.getByTestId('pick-model').inputValue()).toBe(String(model.id));
     expect(problems).toEqual([]);
   }, 300_000);
-});
 
+  test('fills a gap in the original clip and marks the hole on the take', async () => {
+    const { core } = harness;
+    const bounce = wavBytes({ seconds: 3, sampleRate: 44_100, channels: 2, frequency: 220, seed: 6, bitDepth: 24 });
+    const imported = await core.handlers['library:import-files']({ files: [{ name: 'Bridge.wav', data: new Uint8Array(bounce) }] });
+    const file = imported.files[0];
+    if (!file) throw new Error('the stereo bounce did not import');
+    const gap = { start: 0.25, end: 2.75, holeStart: 1.25, holeEnd: 1.75 };
+    const clip = await core.handlers['library:add-clip']({ songId: file.songId, label: 'gap', split: 'train', notes: '', ...gap });
+    const started = await core.handlers['training:start']({ clipId: clip.id, preset: 'test', device: 'auto', seed: '5' });
+    expect((await core.training.waitFor(started.id)).status).toBe('done');
+
+    // The header's Takes opens the newest model that can generate: this one.
+    const { page, problems } = await harness.openApp();
+    await page.getByTestId('nav-takes').click();
+    expect(await page.getByTestId('pick-model').inputValue()).toBe(String(started.id));
+    // A gap model's form starts on filling its gap.
+    await page.getByTestId('mode-gap').locator('input:checked').waitFor();
+    expect(await page.getByTestId('mode-new').locator('input').isChecked()).toBe(false);
+    await page.getByTestId('mode-gap').locator('input').check();
+    await page.getByTestId('gen-count').fill('1');
+    await page.getByTestId('gen-seed').fill('11');
+    await page.getByTestId('gen-submit').click();
+    await page.getByTestId('take-row').first().waitFor();
+    const [queued] = await core.handlers['takes:list']({ modelId: started.id });
+    if (!queued) throw new Error('the form queued no gap fill');
+    await page.locator(`[data-testid="take-row"][data-take-id="${queued.id}"][data-status="ready"]`).waitFor({ timeout: GENERATE_TIMEOUT_MS });
+    const take = await core.handlers['takes:get']({ takeId: queued.id });
+
+    // The row says where the fill sits (seconds into the take, which is the clip) and its band.
+    await row(page, take.id).getByTestId('take-row-fill').filter({ hasText: /^gap filled 1\.0–1\.5 s$/ }).waitFor();
+    expect(await row(page, take.id).getByTestId('take-row-band').textContent()).toBe('up to 1 kHz');
+
+    // The take is the original clip at its rate and in its channels, every sample outside the
+    // hole and its crossfades as imported.
+    expect(take).toMatchObject({ sampleRate: 44_100, render: { channels: 2, fill: { into: 'original' } } });
+    const made = await decodeAudio(await readFile(core.mediaFile({ kind: 'take', takeId: take.id })), 'take');
+    const original = await decodeAudio(await readFile(core.library.originalPath(file.id)), 'Bridge.wav');
+    const hole = take.render!.fill!.holes[0]!;
+    const [first, from, to] = [Math.round(gap.start * 44_100), Math.round((hole.start - hole.fadeIn) * 44_100), Math.round((hole.end + hole.fadeOut) * 44_100)];
+    expect(made.channels).toHaveLength(2);
+    for (let c = 0; c < 2; c++) {
+      const ours = made.channels[c]!;
+      const theirs = original.channels[c]!.subarray(first, first + ours.length);
+      let changed = 0;
+      for (let t = 0; t < ours.length; t++) if ((t < from || t >= to) && !Object.is(ours[t], theirs[t])) changed += 1;
+      expect({ channel: c, changed }).toEqual({ channel: c, changed: 0 });
+    }
+
+    // The player shades the hole over the waveform where it is, the crossfades beside it.
+    await row(page, take.id).click();
+    const detail = page.locator(`[data-testid="take-detail"][data-take-id="${take.id}"]`);
+    await detail.locator('[data-testid="take-player"].ready').waitFor({ timeout: 60_000 });
+    await detail.getByTestId('detail-fill').filter({ hasText: 'gap filled 1.0–1.5 s' }).waitFor();
+    const region = detail.getByTestId('take-hole-region');
+    expect(Number(await region.getAttribute('data-start'))).toBeCloseTo(1, 3);
+    expect(Number(await region.getAttribute('data-end'))).toBeCloseTo(1.5, 3);
+    const wave = await detail.getByTestId('take-waveform').boundingBox();
+    const shaded = await region.boundingBox();
+    if (!wave || !shaded) throw new Error('the take waveform or its hole has no layout box');
+    const seconds = take.durationSeconds ?? 2.5;
+    expect((shaded.x - wave.x) / wave.width).toBeCloseTo(1 / seconds, 2);
+    expect(shaded.width / wave.width).toBeCloseTo(0.5 / seconds, 2);
+    expect(shaded.height).toBeGreaterThan(100);
+    await expect(detail.getByTestId('take-hole').locator('rect.crossfade').count()).resolves.toBe(2);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'takes-gap-fill.png') });
+
+    // The reconstruction has no randomness: one take, no seed, and once made the form names it.
+    await page.getByTestId('mode-reconstruct').locator('input').check();
+    await expect(page.getByTestId('gen-count').count()).resolves.toBe(0);
+    await page.getByTestId('gen-submit').click();
+    await page.getByTestId('take-row').nth(1).waitFor();
+    const reconstruction = (await core.handlers['takes:list']({ modelId: started.id })).find((t) => t.settings.mode === 'reconstruct');
+    if (!reconstruction) throw new Error('the form queued no reconstruction');
+    await page.getByTestId('gen-made').filter({ hasText: `this model's reconstruction already exists: take ${reconstruction.id}` }).waitFor();
+    expect(await page.getByTestId('gen-submit').isDisabled()).toBe(true);
+    await page.locator(`[data-testid="take-row"][data-take-id="${reconstruction.id}"][data-status="ready"]`).waitFor({ timeout: GENERATE_TIMEOUT_MS });
+    expect(problems).toEqual([]);
+  }, 600_000);
+  test('triages a long list: one line a take, numbered by id, ratings in words, the player in place', async () => {
+    const { core } = harness;
+    // A bounce longer than its clip, so a listening session finds a real excerpt in the rest.
+    const bounce = wavBytes({ seconds: 16, sampleRate: 16_000, channels: 1, frequency: 262, seed: 8 });
+    const imported = await core.handlers['library:import-files']({ files: [{ name: 'Chorus.wav', data: new Uint8Array(bounce) }] });
+    const songId = imported.files[0]?.songId;
+    if (songId === undefined) throw new Error('the long bounce did not import');
+    const clip = await core.handlers['library:add-clip']({ songId, start: 0.25, end: 3.25, label: 'U', split: 'train', notes: '' });
+    // An earlier model's take first, so this model's stored names ("Take 1"…) are not its ids.
+    const earlier = await core.handlers['training:start']({ clipId: clip.id, preset: 'test', device: 'auto', seed: '8' });
+    expect((await core.training.waitFor(earlier.id)).status).toBe('done');
+    await core.takes.waitForBatch((await core.handlers['takes:generate']({ modelId: earlier.id, mode: 'new', seconds: 1, count: 1, seed: '2' })).batchId);
+    const started = await core.handlers['training:start']({ clipId: clip.id, preset: 'test', device: 'auto', seed: '9' });
+    expect((await core.training.waitFor(started.id)).status).toBe('done');
+
+    // Forty short takes and one long enough to rate (a session's items are 5 s at least).
+    const rated = await core.handlers['takes:generate']({ modelId: started.id, mode: 'new', seconds: 6, count: 1, seed: '987654' });
+    const many = await core.handlers['takes:generate']({ modelId: started.id, mode: 'new', seconds: 1, count: 40, seed: '1' });
+    for (const { batchId } of [rated, many]) {
+      const made = await core.takes.waitForBatch(batchId);
+      expect(made.filter((take) => take.status !== 'ready').map((take) => take.error)).toEqual([]);
+    }
+    const ratedId = rated.takes[0]!.id;
+
+    // Two band mates rate it in a submitted session: Ana takes it for real (musicality 4), Ben
+    // hears it is made (musicality 6); each answers the real excerpt the same way.
+    const session = await core.handlers['rating:create']({
+      name: 'Chorus check',
+      format: 'single',
+      takeIds: [ratedId],
+      generatedCount: 1,
+      realCount: 1,
+      itemSeconds: 5,
+      catchTrials: false,
+      raters: ['Ana', 'Ben'],
+      seed: '3',
+      targetLufs: -23,
+    });
+    const answers = [
+      { kind: 'single', judgedReal: true, ease: null, musicality: 4, inspiring: 'maybe', comment: '' },
+      { kind: 'single', judgedReal: false, ease: 'difficult', musicality: 6, inspiring: 'no', comment: '' },
+    ] as const;
+    for (const [i, rater] of session.raters.entries()) {
+      for (let position = 1; position <= rater.total; position++) {
+        await core.handlers['rating:answer']({ raterId: rater.id, position, answer: answers[i]! });
+      }
+      await core.handlers['rating:final']({ raterId: rater.id, final: { helpsFinishSongs: 'maybe', reachedNewPlaces: 'no', whatWouldYouNeed: '' } });
+      await core.handlers['rating:submit']({ raterId: rater.id });
+    }
+    expect(await core.handlers['takes:ratings']({ modelId: started.id })).toEqual([
+      { takeId: ratedId, ratings: 2, judgedReal: 1, musicalityMean: 5, inspiring: 0 },
+    ]);
+
+    const { page, problems } = await harness.openApp();
+    await page.getByTestId('nav-takes').click();
+    expect(await page.getByTestId('pick-model').inputValue()).toBe(String(started.id));
+    await page.getByTestId('take-row').nth(40).waitFor();
+
+    // Each row's number is the take's id as the API (and `eureka takes`) has it, not its
+    // stored name, which counts this model's takes from 1.
+    const listed = await core.handlers['takes:list']({ modelId: started.id });
+    expect(listed).toHaveLength(41);
+    expect(listed.every((take) => take.name !== `Take ${take.id}`)).toBe(true);
+    const numbers = await page
+      .getByTestId('take-row')
+      .evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('data-take-id')), r.querySelector('[data-testid="take-number"]')?.textContent?.trim() ?? '']));
+    expect(numbers.map(([id]) => id).toSorted()).toEqual(listed.map((take) => take.id).toSorted());
+    for (const [id, number] of numbers) expect(number).toBe(`Take ${id}`);
+
+    // One line a take (as tall as each other, no seed on it), the rated one in words.
+    const heights = await page.getByTestId('take-row').evaluateAll((rows) => rows.map((r) => Math.round(r.getBoundingClientRect().height)));
+    expect(Math.max(...heights)).toBeLessThanOrEqual(34);
+    expect(new Set(heights).size).toBe(1);
+    expect(await row(page, ratedId).textContent()).not.toContain('987654');
+    expect(await row(page, ratedId).getByTestId('take-rating').textContent()).toBe('fooled 1 of 2 raters · musicality 5');
+
+    /** The list scrolls inside its panel: the player is where it was and wholly in the window. */
+    async function scrollKeepsPlayer(size: { width: number; height: number }, shot: string): Promise<void> {
+      await page.setViewportSize(size);
+      const rows = page.getByTestId('take-row');
+      await rows.first().click();
+      const firstId = Number(await rows.first().getAttribute('data-take-id'));
+      await page.locator(`[data-testid="take-detail"][data-take-id="${firstId}"] [data-testid="take-player"].ready`).waitFor({ timeout: 60_000 });
+      const before = await page.getByTestId('take-player').boundingBox();
+      const list = page.getByTestId('take-list');
+      const overflow = await list.evaluate((ul) => ul.scrollHeight - ul.clientHeight);
+      expect(overflow).toBeGreaterThan(200);
+
+      await rows.last().scrollIntoViewIfNeeded();
+      await rows.last().click();
+      const lastId = Number(await rows.last().getAttribute('data-take-id'));
+      await page.locator(`[data-testid="take-detail"][data-take-id="${lastId}"] [data-testid="take-player"].ready`).waitFor({ timeout: 60_000 });
+      expect(await list.evaluate((ul) => ul.scrollTop)).toBeGreaterThan(200);
+      const after = await page.getByTestId('take-player').boundingBox();
+      const lastRow = await rows.last().boundingBox();
+      if (!before || !after || !lastRow) throw new Error('the player or the last row has no layout box');
+      // Where it was (give or take a wrapped line of the take's facts), not scrolled away with the list.
+      expect(Math.abs(after.y - before.y)).toBeLessThan(40);
+      expect(after.y).toBeGreaterThanOrEqual(0);
+      expect(after.y + after.height).toBeLessThanOrEqual(size.height);
+      expect(lastRow.y + lastRow.height).toBeLessThanOrEqual(size.height);
+
+      // The spectrogram's ruler stands left of the drawing and names heights within it.
+      const spectrogram = (await page.evaluate(SPECTROGRAM_BOX)) as { left: number; top: number; bottom: number; labelBoxes: number } | null;
+      const axis = await page.getByTestId('spectrogram-axis').boundingBox();
+      if (!spectrogram || !axis) throw new Error('the spectrogram or its ruler has no layout box');
+      expect(spectrogram.labelBoxes).toBe(0);
+      expect(axis.x + axis.width).toBeLessThanOrEqual(spectrogram.left + 0.5);
+      const ticks = await page.getByTestId('spectrogram-tick').evaluateAll((texts) => texts.map((t) => t.getBoundingClientRect()).map((b) => b.top + b.height / 2));
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      for (const y of ticks) {
+        expect(y).toBeGreaterThan(spectrogram.top);
+        expect(y).toBeLessThan(spectrogram.bottom);
+      }
+      await page.screenshot({ path: path.join(OUTPUT_DIR, shot) });
+    }
+    await scrollKeepsPlayer({ width: 1440, height: 900 }, 'takes-long-list-1440.png');
+    await scrollKeepsPlayer({ width: 1280, height: 720 }, 'takes-long-list-1280.png');
+
+    // The arrow keys walk down the list; the selected row scrolls into sight as they pass the edge.
+    await page.getByTestId('take-row').first().click();
+    for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown');
+    const thirty = page.getByTestId('take-row').nth(30);
+    await page.locator(`li[aria-current="true"] > [data-take-id="${await thirty.getAttribute('data-take-id')}"]`).waitFor();
+    const listBox = await page.getByTestId('take-list').boundingBox();
+    const selectedBox = await thirty.boundingBox();
+    if (!listBox || !selectedBox) throw new Error('the list or the selected row has no layout box');
+    expect(selectedBox.y).toBeGreaterThanOrEqual(listBox.y - 0.5);
+    expect(selectedBox.y + selectedBox.height).toBeLessThanOrEqual(listBox.y + listBox.height + 0.5);
+    expect(problems).toEqual([]);
+  }, 600_000);
+});

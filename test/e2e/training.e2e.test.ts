@@ -58,8 +58,9 @@ describe('web mode UI: training', () => {
     await preset.waitFor();
     await preset.selectOption('test');
     await page.getByTestId('preset-description').filter({ hasText: /Tiny and fast/ }).waitFor();
-    // The test preset has no time budget to choose.
+    // The test preset has no time budget to choose, and no time forecast (it measures nothing).
     expect(await page.getByTestId('train-budget').count()).toBe(0);
+    await page.getByTestId('train-forecast-headline').filter({ hasText: /^No time forecast \(the test preset does not measure this computer\): muffled/ }).waitFor({ timeout: 90_000 });
     await page.getByTestId('train-seed').fill('42');
     await page.getByTestId('train-submit').click();
     await page.getByTestId('model-detail').waitFor();
@@ -86,7 +87,11 @@ describe('web mode UI: training', () => {
     await detail.waitFor();
     expect(await page.title()).toBe('Training — Eureka');
 
-    // The plan the worker made, word for word, and where it runs.
+    // How it is going, in words, above everything technical.
+    await detail.getByTestId('how-it-is-going').filter({ hasText: /^(Planning the run…|Starting…|Learning the clip up to .* \(step \d of \d\))/ }).waitFor({ timeout: 60_000 });
+    // The plan the worker made, word for word, and where it runs: behind Details.
+    expect(await detail.getByTestId('plan-summary').isVisible()).toBe(false);
+    await detail.getByTestId('model-details').locator('summary').first().click();
     const summary = detail.getByTestId('plan-summary');
     await summary.waitFor({ timeout: 60_000 });
     const planned = await core.handlers['training:get-model']({ modelId });
@@ -109,6 +114,7 @@ describe('web mode UI: training', () => {
     expect(done.scalesTotal).not.toBeNull();
     expect(done.scales).toHaveLength(done.scalesTotal!);
     expect(await page.evaluate(CHART_POINTS)).toBeGreaterThan(0);
+    await detail.getByTestId('how-it-is-going').filter({ hasText: /^Finished in .+: its takes reach up to 1 kHz\. Make takes to hear it\.$/ }).waitFor();
 
     // One row per scale, each with the players the core says it wrote, serving WAV.
     const rows = detail.getByTestId('scale-row');
@@ -169,12 +175,16 @@ describe('web mode UI: training', () => {
     await expect(detail.getByTestId('scale-row').count()).resolves.toBe(resumed.scalesTotal!);
     expect(await page.evaluate(CHART_POINTS)).toBeGreaterThan(0);
 
-    // The list shows both models; deleting the older one asks first, then it is gone.
+    // The list shows both models; deleting the older one asks first (Cancel leaves it be), then
+    // it is gone.
     const rows = page.getByTestId('model-row');
     await expect(rows.count()).resolves.toBe(before.size + 1);
     const [olderId] = [...before];
     await page.locator(`[data-testid="model-row"][data-model-id="${olderId}"]`).click();
     const older = page.locator(`[data-testid="model-detail"][data-model-id="${olderId}"]`);
+    await older.getByTestId('delete-model').click();
+    expect(await older.getByTestId('cancel-delete').textContent()).toBe('Cancel');
+    await older.getByTestId('cancel-delete').click();
     await older.getByTestId('delete-model').click();
     await older.getByTestId('confirm-delete').click();
     await page.locator(`[data-testid="model-row"][data-model-id="${olderId}"]`).waitFor({ state: 'detached' });
@@ -182,4 +192,40 @@ describe('web mode UI: training', () => {
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'training-list.png') });
     expect(problems).toEqual([]);
   }, 600_000);
+
+  test('the Train form forecasts a quick run, refuses a budget too short and offers the shortest that works', async () => {
+    const { core } = harness;
+    // 100 s: long enough that even quick's cheapest settings need more than the shortest budget (30 s).
+    const { files } = await core.handlers['library:import-files']({
+      files: [{ name: 'Long take.wav', data: new Uint8Array(wavBytes({ seconds: 100, sampleRate: 16_000, channels: 1, frequency: 220, seed: 8 })) }],
+    });
+    const file = files[0]!;
+    await core.handlers['library:add-clip']({ songId: file.songId, fileId: file.id, start: 0, end: 100, label: 'U', split: 'train', notes: '' });
+    const modelsBefore = (await core.handlers['training:list-models']({})).length;
+    const { page, problems } = await harness.openApp();
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('song-row').filter({ hasText: 'Long take' }).getByTestId('open-editor').click();
+    await page.locator('.waveform.ready').waitFor();
+    await page.getByTestId('editor-clip').first().click();
+    await page.getByTestId('train-clip').click();
+    await page.getByTestId('train-preset').selectOption('quick');
+    await page.getByTestId('train-budget').fill('0.5');
+    // The first quick forecast measures this computer (tens of seconds); the answer is a refusal.
+    const headline = page.getByTestId('train-forecast-headline');
+    await headline
+      .filter({ hasText: /^30 s is too short for this 1 min 40 s clip on this computer: the shortest budget that works is / })
+      .waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('train-submit').isDisabled()).toBe(true);
+    await page.getByTestId('train-use-shortest').click();
+    await headline.filter({ hasText: /^About .* of your .*: (full band|a little dull|muffled)/ }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('train-submit').isDisabled()).toBe(false);
+    // The recipe is one click away.
+    await page.getByTestId('train-forecast-details').click();
+    expect(await page.getByTestId('recipe-row').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    // Nothing was made by asking.
+    expect(await core.handlers['training:list-models']({})).toHaveLength(modelsBefore);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 240_000);
 });

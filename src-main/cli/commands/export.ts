@@ -4,9 +4,12 @@
  * written (the result as JSON with --json); never overwrites: an existing folder gets a
  * numbered sibling ("Verse Project 2").
  */
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EXPORT_FORMATS, MAX_EXPORT_SONG_NAME, MAX_EXPORT_TEMPO, MIN_EXPORT_TEMPO, type ExportFormat } from '../../common/export.js';
+import type { Core } from '../../core.js';
 import { withCore } from '../context.js';
 import { printJson, printLines, printNotes } from '../output.js';
 import { parseId } from '../parse.js';
@@ -53,6 +56,7 @@ interface ExportOptions {
   stack: boolean;
   source: boolean;
   song?: string;
+  zip?: boolean;
 }
 
 export function registerExportCommand(program: Command): void {
@@ -64,11 +68,12 @@ export function registerExportCommand(program: Command): void {
     .addOption(new Option('--format <daw>', 'which DAW').choices(EXPORT_FORMATS).default('both'))
     .addOption(new Option('--rate <hz>', 'sample rate of the exported files').choices(['44100', '48000']).default('48000'))
     .addOption(new Option('--bits <n>', '24-bit PCM or 32-bit float').choices(['24', '32']).default('24'))
-    .option('--tempo <bpm>', "the song's tempo (default: estimated from the clip, else 120)", parseTempo)
-    .option('--time-signature <n/d>', 'the time signature (default 4/4)', parseTimeSignature)
+    .option('--tempo <bpm>', "the set's tempo (default: the song's, see eureka song show; else 120)", parseTempo)
+    .option('--time-signature <n/d>', "the time signature (default: the song's, else 4/4)", parseTimeSignature)
     .option('--stack', 'put every take at bar 1 (default: one after another)', false)
     .option('--no-source', 'leave the source clip out')
     .option('--song <name>', "name of the folders and the set (default: the song's name)", parseSongName)
+    .option('--zip', 'also write each folder as a .zip beside it (to send, or to carry to another computer)')
     .action(async (takeIds: number[], options: ExportOptions, command: Command) => {
       await withCore(command, async (core, global) => {
         const bar = createProgressBar();
@@ -89,13 +94,39 @@ export function registerExportCommand(program: Command): void {
             { caller: 'cli', onProgress: (event) => bar.update(event.fraction, event.file ?? event.phase) },
           );
           bar.done();
-          if (global.json) return printJson(result);
-          const tempoNote = { user: '', estimate: ' (estimated from the clip)', fallback: ' (no clear beat in the clip; the default)' }[result.tempoSource];
-          printNotes(`${result.files} file(s) at ${result.tempo} BPM${tempoNote}`);
-          printLines(...result.folders);
+          const zips = options.zip ? await zipFolders(core, result.folders) : [];
+          if (global.json) return printJson(options.zip ? { ...result, zips } : result);
+          const tempoNote = {
+            user: '',
+            song: " (the song's)",
+            estimate: " (the song's, estimated at import)",
+            fallback: ' (no clear beat in the song; the default)',
+          }[result.tempoSource];
+          const { numerator, denominator } = result.timeSignature;
+          printNotes(`${result.files} file(s) at ${result.tempo} BPM${tempoNote} in ${numerator}/${denominator}`);
+          printLines(...result.folders, ...zips);
         } finally {
           bar.done();
         }
       });
     });
+}
+
+/** Each exported folder as `<folder>.zip` beside it, written under a temporary name and renamed into place. */
+async function zipFolders(core: Core, folders: readonly string[]): Promise<string[]> {
+  const written: string[] = [];
+  for (const folder of folders) {
+    const zip = await core.export.zipExported(folder);
+    const target = path.join(path.dirname(folder), zip.fileName);
+    const temporary = `${target}.part-${process.pid}`;
+    try {
+      await zip.write(createWriteStream(temporary));
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    written.push(target);
+  }
+  return written;
 }

@@ -2,7 +2,9 @@
  * Generation commands: `generate` (make takes of a trained model, streamed as they finish),
  * `takes` (list; `takes purge` deletes the files of discarded ones) and `take <id> [verdict]`
  * (show one, or keep / discard / undecide / star / unstar it). They share the app's database,
- * so takes made here show up in a running app.
+ * so takes made here show up in a running app. A take says the band it really has ("up to
+ * 8 kHz": its model's Nyquist frequency, whatever rate its file is at) and a gap fill where its
+ * fill sits ("gap filled 3.2–4.0 s"); --json adds `bandHz` beside the take's `render`.
  */
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 import { AppError } from '../../common/errors.js';
@@ -19,12 +21,15 @@ import {
   type TakePatch,
 } from '../../common/generation.js';
 import type { EventPayloadOf } from '../../common/ipc-contract.js';
+import { bandText, bandTopHz, formatKilohertz, gapFillText } from '../../common/take-render.js';
 import { seedTextSchema } from '../../common/training.js';
 import type { Core } from '../../core.js';
 import { withCore } from '../context.js';
 import { CliExit, printJson, printJsonLine, printLines, printNotes, printTable } from '../output.js';
 import { parseId } from '../parse.js';
 import { createProgressBar } from '../progress.js';
+import { barsToSeconds, formatBars, formatSignature, formatTempo } from '../../common/musical-time.js';
+import { parseBarCount } from './musical-time.js';
 
 function parseCount(text: string): number {
   const value = Number(text);
@@ -58,9 +63,25 @@ interface GenerateOptions {
   mode: GenerationMode;
   count: number;
   length?: number;
+  bars?: number;
   seed?: string;
   fromRate?: number;
   provider: 'auto' | 'cpu' | 'cuda';
+}
+
+/** `bars` bars of the model's song in seconds (its stored tempo and signature), refused outside a take's lengths. */
+async function barsOfModelSong(core: Core, modelId: number, bars: number): Promise<number> {
+  const { songId } = core.training.get(modelId);
+  if (songId === null) throw new AppError('INVALID_INPUT', `model ${modelId}'s song is gone, so it has no bars: give --length in seconds`);
+  const grid = await core.library.ensureMusicalTime(songId);
+  const seconds = barsToSeconds(bars, grid);
+  if (seconds < MIN_TAKE_SECONDS || seconds > MAX_TAKE_SECONDS) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `${formatBars(bars)} at ${formatTempo(grid.tempo)} in ${formatSignature(grid.timeSignature)} is ${formatSeconds(seconds)}; a take is ${MIN_TAKE_SECONDS} s to ${MAX_TAKE_SECONDS / 60} min`,
+    );
+  }
+  return seconds;
 }
 
 const VERDICT_ACTIONS: Record<string, TakePatch> = {
@@ -79,29 +100,33 @@ export function registerGenerateCommands(program: Command): void {
     .addOption(new Option('--mode <mode>', 'what to make (eureka modes <model-id> lists what the model offers)').choices(GENERATION_MODES).default('new'))
     .option('--count <n>', `how many takes, seeds seed, seed+1, … (1-${MAX_TAKES_PER_REQUEST})`, parseCount, 1)
     .option('--length <seconds>', `new takes only: length (default ${DEFAULT_TAKE_SECONDS} s)`, parseLength)
+    .option('--bars <n>', "new takes only: length in bars of the clip's song (its tempo and signature: eureka song show)", parseBarCount)
     .option('--seed <n>', "the first take's seed (default: a fresh one, recorded with the take)", parseSeed)
     .option('--from-rate <hz>', "extend only: the input's rate (default: half the model's top rate)", parseRate)
     .addOption(new Option('--provider <name>', 'onnxruntime execution provider').choices(['auto', 'cpu', 'cuda']).default('auto'))
     .action(async (modelId: number, options: GenerateOptions, command: Command) => {
-      if (options.length !== undefined && options.mode !== 'new') {
-        throw new AppError('INVALID_INPUT', `--length goes with --mode new; ${options.mode} takes have the clip's length`);
+      if ((options.length !== undefined || options.bars !== undefined) && options.mode !== 'new') {
+        throw new AppError('INVALID_INPUT', `--length and --bars go with --mode new; ${options.mode} takes have the clip's length`);
       }
+      if (options.length !== undefined && options.bars !== undefined) throw new AppError('INVALID_INPUT', 'give --length or --bars, not both');
       if (options.fromRate !== undefined && options.mode !== 'extend') throw new AppError('INVALID_INPUT', '--from-rate goes with --mode extend');
       await withCore(command, async (core, global) => {
+        const seconds = options.bars === undefined ? options.length : await barsOfModelSong(core, modelId, options.bars);
         const { batchId, takes } = await core.takes.generate(
           {
             modelId,
             mode: options.mode,
             count: options.count,
-            ...(options.length === undefined ? {} : { seconds: options.length }),
+            ...(seconds === undefined ? {} : { seconds }),
             ...(options.seed === undefined ? {} : { seed: options.seed }),
             ...(options.fromRate === undefined ? {} : { extendFromRate: options.fromRate }),
           },
           { executionProvider: options.provider },
         );
         const first = takes[0]!;
+        const inBars = options.bars === undefined ? '' : `${formatBars(options.bars)}, `;
         printNotes(
-          `model ${modelId}: ${takes.length} ${options.mode} take(s) of ${formatSeconds(first.settings.seconds)}, seed ${first.seed}` +
+          `model ${modelId}: ${takes.length} ${options.mode} take(s) of ${inBars}${formatSeconds(first.settings.seconds)}, seed ${first.seed}` +
             `${takes.length > 1 ? ` to ${takes.at(-1)!.seed}` : ''}`,
         );
         const outcome = await followBatch(core, batchId, (take) => printTake(core, take, global.json));
@@ -146,7 +171,7 @@ export function registerGenerateCommands(program: Command): void {
       await withCore(command, (core, global) => {
         const list = core.takes.list({ modelId: options.model, clipId: options.clip });
         if (global.json) printJson(list.map((take) => withFile(core, take)));
-        else printTable([['ID', 'MODEL', 'NAME', 'MODE', 'LENGTH', 'SEED', 'STATUS', 'VERDICT', 'FILE'], ...list.map((take) => takeRow(core, take))]);
+        else printTable([['ID', 'MODEL', 'NAME', 'MODE', 'LENGTH', 'BAND', 'SEED', 'STATUS', 'VERDICT', 'FILE'], ...list.map((take) => takeRow(core, take))]);
         return Promise.resolve();
       });
     });
@@ -237,17 +262,31 @@ function filePath(core: Core, take: Take): string | null {
   return take.hasFile ? core.takes.filePath(take.id) : null;
 }
 
-function withFile(core: Core, take: Take): Take & { file: string | null } {
-  return { ...take, file: filePath(core, take) };
+function withFile(core: Core, take: Take): Take & { file: string | null; bandHz: number | null } {
+  return { ...take, file: filePath(core, take), bandHz: take.render === null ? null : bandTopHz(take.render) };
+}
+
+/** The mode as a take's line says it: a gap fill says where its fill sits. */
+function modeText(take: Take): string {
+  return take.render?.fill ? gapFillText(take.render.fill) : take.settings.mode;
+}
+
+/** "44.1 kHz stereo, up to 8 kHz": the file's rate and channels, and the band the model made. */
+function formatText(take: Take): string | null {
+  if (take.render === null || take.sampleRate === null) return null;
+  const channels = take.render.channels === 1 ? 'mono' : take.render.channels === 2 ? 'stereo' : `${take.render.channels} channels`;
+  return `${formatKilohertz(take.sampleRate)} ${channels}, ${bandText(take.render)}`;
 }
 
 function describeTake(core: Core, take: Take): string {
-  const head = `take ${take.id} (${take.name}, ${take.settings.mode}, seed ${take.seed})`;
+  const head = `take ${take.id} (${take.name}, ${modeText(take)}, seed ${take.seed})`;
   if (take.status !== 'ready') return `${head}: ${take.status}${take.error ? ` (${take.error})` : ''}`;
   const loudness = take.loudnessLufs === null ? 'below the gate' : `${take.loudnessLufs.toFixed(1)} LUFS`;
+  const format = formatText(take);
   const marks = [take.verdict !== 'undecided' ? take.verdict : '', take.starred ? 'starred' : ''].filter((m) => m !== '');
   return (
     `${head}: ${filePath(core, take) ?? 'file deleted'} · ${formatSeconds(take.durationSeconds ?? 0)} · ${loudness}` +
+    (format === null ? '' : ` · ${format}`) +
     (marks.length > 0 ? ` · ${marks.join(', ')}` : '')
   );
 }
@@ -257,8 +296,9 @@ function takeRow(core: Core, take: Take): string[] {
     String(take.id),
     String(take.modelId),
     `${take.name}${take.starred ? ' *' : ''}`,
-    take.settings.mode,
+    modeText(take),
     formatSeconds(take.durationSeconds ?? take.settings.seconds),
+    take.render === null ? '-' : bandText(take.render),
     take.seed,
     take.status,
     take.verdict,

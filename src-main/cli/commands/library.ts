@@ -1,12 +1,19 @@
-/** Library commands: import, songs, song rename, clips, clip add|set|rm, info. */
+/**
+ * Library commands: import, songs, song rename|rm|show|set (show and set: musical-time.ts),
+ * clips, clip add|set|rm, info. A delete that takes other work with it (a song; a clip with
+ * models) prints what would go and does nothing without --yes. `clip add --bars 9:8` cuts on the
+ * song's bar grid.
+ */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CLIP_LABELS, CLIP_SPLITS, type ClipLabel, type ClipPatch, type ClipSplit } from '../../common/dto.js';
+import { CLIP_LABELS, CLIP_SPLITS, type ClipLabel, type ClipPatch, type ClipSplit, type ImportDuplicate } from '../../common/dto.js';
+import { describeDeletion, takesWorkAlong, whatGoes, type DeletionSummary } from '../../common/deletion.js';
 import { AppError } from '../../common/errors.js';
 import { parseSeconds } from '../../common/format-time.js';
 import { withCore } from '../context.js';
 import { parseId } from '../parse.js';
 import { CliExit, clipRows, describeFile, printJson, printLines, printNotes, printTable, songRows } from '../output.js';
 import { createProgressBar } from '../progress.js';
+import { analyseWaitingSongs, barRangeSeconds, parseBarsOption, registerSongMusicalTimeCommands, songGrids } from './musical-time.js';
 
 function parseTime(text: string): number {
   const value = parseSeconds(text);
@@ -29,9 +36,39 @@ function parseHole(text: string): { holeStart: number; holeEnd: number } {
   return { holeStart, holeEnd };
 }
 
+function describeDuplicate(duplicate: ImportDuplicate): string {
+  return (
+    `${duplicate.name}: already in your library as song ${duplicate.songId} “${duplicate.songName}” (file ${duplicate.fileId}); ` +
+    'not imported again (--again imports it anyway)'
+  );
+}
+
+/** What a delete would take and keep, then a refusal: nothing happens without --yes. */
+function refuseUnconfirmed(summary: DeletionSummary, json: boolean, what: string): Promise<never> {
+  const words = describeDeletion(summary);
+  if (json) printJson({ deleted: false, ...summary });
+  else printLines(words.question, words.goes, ...(words.stays === null ? [] : [words.stays]));
+  throw new AppError(
+    'INVALID_INPUT',
+    summary.blockers.length > 0
+      ? `${what} cannot be deleted now: ${summary.blockers.join('; ')}`
+      : `nothing deleted: add --yes to delete ${what} and what goes with it`,
+  );
+}
+
+function reportDeleted(summary: DeletionSummary, json: boolean): void {
+  if (json) return printJson({ deleted: true, ...summary });
+  const { target } = summary;
+  const what = target.kind === 'song' ? `song ${target.songId}` : `clip ${target.clipId}`;
+  const along = whatGoes(summary);
+  const stays = describeDeletion(summary).stays;
+  printLines(`deleted ${what} “${summary.name}”${along === '' ? '' : ` with ${along}`}`, ...(stays === null ? [] : [stays]));
+}
+
 const labelOption = () =>
-  new Option('--label <label>', 'U: new material, V: variation, gap: a hole to fill').choices(CLIP_LABELS);
-const splitOption = () => new Option('--split <split>', 'evaluation split').choices(CLIP_SPLITS);
+  new Option('--label <label>', 'U: a new idea, V: a variation, gap: a hole to fill').choices(CLIP_LABELS);
+const splitOption = () =>
+  new Option('--split <split>', 'train: practice (to learn from), val/test: check (kept out, to measure takes against)').choices(CLIP_SPLITS);
 
 export function registerLibraryCommands(program: Command): void {
   program
@@ -41,7 +78,8 @@ export function registerLibraryCommands(program: Command): void {
     .option('--song <name>', 'put all files into one new song with this name')
     .option('--song-id <id>', 'add the files to an existing song', parseId)
     .option('--max-duration <seconds>', 'refuse files longer than this', parsePositiveSeconds)
-    .action(async (files: string[], options: { song?: string; songId?: number; maxDuration?: number }, command: Command) => {
+    .option('--again', 'import files the library holds already (same bytes) once more, instead of naming their song')
+    .action(async (files: string[], options: { song?: string; songId?: number; maxDuration?: number; again?: boolean }, command: Command) => {
       if (options.song !== undefined && options.songId !== undefined) {
         throw new AppError('INVALID_INPUT', 'give --song or --song-id, not both');
       }
@@ -52,11 +90,17 @@ export function registerLibraryCommands(program: Command): void {
           const result = await core.library.importPaths(files, {
             ...(options.song === undefined ? {} : { songName: options.song }),
             ...(options.songId === undefined ? {} : { songId: options.songId }),
+            ...(options.again ? { again: true } : {}),
             onProgress: (progress) => bar.update(progress.fraction, `${progress.name}: ${progress.phase}`),
           });
           bar.done();
           if (global.json) printJson(result);
-          else printLines(...result.files.map((file) => `imported song ${file.songId}, file ${file.id}: ${describeFile(file)}`));
+          else {
+            printLines(
+              ...result.files.map((file) => `imported song ${file.songId}, file ${file.id}: ${describeFile(file)}`),
+              ...result.duplicates.map(describeDuplicate),
+            );
+          }
           printNotes(...result.failures.map((failure) => `eureka: ${failure.error.message}`));
           if (result.failures.length > 0) throw new CliExit(1);
         },
@@ -69,14 +113,16 @@ export function registerLibraryCommands(program: Command): void {
     .description('list the songs in the library')
     .action(async (_options: unknown, command: Command) => {
       await withCore(command, async (core, global) => {
-        const songs = core.library.listSongs();
+        const listed = core.library.listSongs();
+        const songs = (await analyseWaitingSongs(core, listed)) ? core.library.listSongs() : listed;
         if (global.json) printJson(songs);
         else if (songs.length === 0) printLines('no songs yet: eureka import <file…>');
         else printTable(songRows(songs));
       });
     });
 
-  const song = program.command('song').description('change a song');
+  const song = program.command('song').description('change or delete a song');
+  registerSongMusicalTimeCommands(song);
   song
     .command('rename')
     .description('rename a song')
@@ -89,6 +135,18 @@ export function registerLibraryCommands(program: Command): void {
         else printLines(`song ${renamed.id} is now "${renamed.name}"`);
       });
     });
+  song
+    .command('rm')
+    .description('delete a song with its audio files, clips, models and takes (prints what goes; needs --yes)')
+    .argument('<song-id>', 'song id', parseId)
+    .option('--yes', 'delete it and what goes with it')
+    .action(async (songId: number, options: { yes?: boolean }, command: Command) => {
+      await withCore(command, async (core, global) => {
+        const summary = core.library.describeDeletion({ kind: 'song', songId });
+        if (!options.yes) return refuseUnconfirmed(summary, global.json, `song ${songId}`);
+        reportDeleted(await core.library.deleteSong(songId), global.json);
+      });
+    });
 
   program
     .command('clips')
@@ -99,7 +157,7 @@ export function registerLibraryCommands(program: Command): void {
         const clips = core.library.listClips(options.song);
         if (global.json) printJson(clips);
         else if (clips.length === 0) printLines('no clips yet: eureka clip add <song-id> --start S --end E --label U');
-        else printTable(clipRows(clips));
+        else printTable(clipRows(clips, await songGrids(core, clips.map((c) => c.songId))));
       });
     });
 
@@ -108,8 +166,9 @@ export function registerLibraryCommands(program: Command): void {
     .command('add')
     .description('cut a clip from a song')
     .argument('<song-id>', 'song id', parseId)
-    .requiredOption('--start <time>', 'start, seconds or m:ss.mmm', parseTime)
-    .requiredOption('--end <time>', 'end, seconds or m:ss.mmm', parseTime)
+    .option('--start <time>', 'start, seconds or m:ss.mmm', parseTime)
+    .option('--end <time>', 'end, seconds or m:ss.mmm', parseTime)
+    .option('--bars <start:length>', "instead of --start/--end: bars on the song's grid, e.g. 9:8 (8 bars from bar 9)", parseBarsOption)
     .addOption(labelOption().makeOptionMandatory())
     .addOption(splitOption().default('train'))
     .option('--file <id>', "which of the song's files (default: the latest)", parseId)
@@ -118,14 +177,19 @@ export function registerLibraryCommands(program: Command): void {
     .action(
       async (
         songId: number,
-        options: { start: number; end: number; label: ClipLabel; split: ClipSplit; file?: number; hole?: { holeStart: number; holeEnd: number }; notes: string },
+        options: { start?: number; end?: number; bars?: { startBar: number; bars: number }; label: ClipLabel; split: ClipSplit; file?: number; hole?: { holeStart: number; holeEnd: number }; notes: string },
         command: Command,
       ) => {
+        const bySeconds = options.start !== undefined || options.end !== undefined;
+        if (options.bars !== undefined ? bySeconds : options.start === undefined || options.end === undefined) {
+          throw new AppError('INVALID_INPUT', 'give --start and --end, or --bars START:LENGTH');
+        }
         await withCore(command, async (core, global) => {
+          const grid = await core.library.ensureMusicalTime(songId);
+          const region = options.bars ? barRangeSeconds(options.bars, grid) : { start: options.start!, end: options.end! };
           const created = core.library.addClip({
             songId,
-            start: options.start,
-            end: options.end,
+            ...region,
             label: options.label,
             split: options.split,
             notes: options.notes,
@@ -133,7 +197,7 @@ export function registerLibraryCommands(program: Command): void {
             ...(options.hole ?? {}),
           });
           if (global.json) printJson(created);
-          else printTable(clipRows([created]));
+          else printTable(clipRows([created], new Map([[songId, grid]])));
         });
       },
     );
@@ -173,13 +237,14 @@ export function registerLibraryCommands(program: Command): void {
 
   clip
     .command('rm')
-    .description('delete a clip (the song and its audio stay)')
+    .description('delete a clip (the song and its audio stay); one with models takes them and their takes along, with --yes')
     .argument('<clip-id>', 'clip id', parseId)
-    .action(async (clipId: number, _options: unknown, command: Command) => {
+    .option('--yes', 'also when models were made from it: they and their takes go too')
+    .action(async (clipId: number, options: { yes?: boolean }, command: Command) => {
       await withCore(command, async (core, global) => {
-        core.library.deleteClip(clipId);
-        if (global.json) printJson({ deleted: clipId });
-        else printLines(`deleted clip ${clipId}`);
+        const summary = core.library.describeDeletion({ kind: 'clip', clipId });
+        if (takesWorkAlong(summary) && !options.yes) return refuseUnconfirmed(summary, global.json, `clip ${clipId}`);
+        reportDeleted(await core.library.deleteClip(clipId, { withModels: options.yes === true }), global.json);
       });
     });
 

@@ -1,7 +1,8 @@
 /**
  * `eureka metrics <take-id…>`: what Eureka measures of takes — level, pitches, the distances to
  * the source clip and to held-out audio of the song, the longest copied stretch, the score —
- * as a table with a column per take (TakeMetrics JSON with --json), and with --png DIR the
+ * as a table with a column per take, each measure named as docs/metrics.md names it and in the
+ * GUI's plain words beside that (TakeMetrics JSON with --json), and with --png DIR the
  * side-by-side pictures of each take and its source. `eureka rank <model-id>`: a model's takes
  * best first, how different they are from each other, and how the weights make the score.
  * Both measure what is not measured yet (on worker threads; progress on stderr).
@@ -12,6 +13,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { formatSeconds } from '../../common/format-time.js';
 import type { EventPayloadOf } from '../../common/ipc-contract.js';
 import { normaliseWeights, type Comparison, type RankWeights, type Ranking, type TakeMetrics } from '../../common/metrics.js';
+import { MEASURES } from '../../common/plain-words.js';
 import type { Core } from '../../core.js';
 import { writeFileAtomic } from '../../services/store/atomic-write.js';
 import { withCore } from '../context.js';
@@ -111,33 +113,49 @@ async function withProgress<T>(core: Core, work: () => Promise<T>): Promise<T> {
 const fixed = (value: number, digits: number): string => value.toFixed(digits);
 const percent = (value: number): string => String(Math.round(value * 100));
 
-function comparisonRows(label: string, pick: (m: TakeMetrics) => Comparison | null, metrics: TakeMetrics[]): string[][] {
+/** The plain name of a row: the GUI's words (@common/plain-words.ts). */
+const plain = (key: keyof typeof MEASURES): string => MEASURES[key].plain.toLowerCase();
+
+function comparisonRows(
+  label: string,
+  plainLabel: string,
+  pick: (m: TakeMetrics) => Comparison | null,
+  metrics: TakeMetrics[],
+): string[][] {
   const cell = (m: TakeMetrics, read: (c: Comparison) => string) => {
     const comparison = pick(m);
     return comparison ? read(comparison) : 'none';
   };
   return [
-    [`MFCC KL vs ${label}`, ...metrics.map((m) => cell(m, (c) => fixed(c.mfccKl, 2)))],
-    [`MFCC Fréchet vs ${label}`, ...metrics.map((m) => cell(m, (c) => fixed(c.mfccFrechet, 1)))],
-    [`spectral vs ${label}`, ...metrics.map((m) => cell(m, (c) => `${fixed(c.spectralDistance, 2)} dB`))],
+    [`MFCC KL vs ${label}`, `${plain('mfccKl')} vs ${plainLabel}`, ...metrics.map((m) => cell(m, (c) => fixed(c.mfccKl, 2)))],
+    [`MFCC Fréchet vs ${label}`, `${plain('mfccFrechet')} vs ${plainLabel}`, ...metrics.map((m) => cell(m, (c) => fixed(c.mfccFrechet, 1)))],
+    [`spectral vs ${label}`, `${plain('spectralDistance')} vs ${plainLabel}`, ...metrics.map((m) => cell(m, (c) => `${fixed(c.spectralDistance, 2)} dB`))],
   ];
 }
 
-/** One row per measurement, one column per take. */
+/** One row per measurement (its technical name, then its plain one), one column per take. */
 export function metricsTable(core: Core, metrics: TakeMetrics[]): string[][] {
   return [
-    ['', ...metrics.map((m) => `TAKE ${m.takeId}`)],
-    ['name', ...metrics.map((m) => core.takes.get(m.takeId).name)],
-    ['duration', ...metrics.map((m) => formatSeconds(m.durationSeconds))],
-    ['loudness', ...metrics.map((m) => (m.loudnessLufs === null ? 'below the gate' : `${fixed(m.loudnessLufs, 1)} LUFS`))],
-    ['peak', ...metrics.map((m) => `${fixed(m.peakDbfs, 1)} dBFS`)],
-    ['pitches (source)', ...metrics.map((m) => `${m.pitch.distinctPitches} (${m.sourcePitch.distinctPitches})`)],
-    ['pitch entropy (source)', ...metrics.map((m) => `${fixed(m.pitch.entropyBits, 2)} (${fixed(m.sourcePitch.entropyBits, 2)}) bits`)],
-    ['pitch range (source)', ...metrics.map((m) => `${Math.round(m.pitch.rangeHz)} (${Math.round(m.sourcePitch.rangeHz)}) Hz`)],
-    ...comparisonRows('source', (m) => m.vsSource, metrics),
-    ...comparisonRows('held-out', (m) => m.vsHeldOut, metrics),
-    ['longest copy', ...metrics.map((m) => `${fixed(m.copy.longestSeconds, 1)} s${m.copy.nearCopy ? ' NEAR-COPY' : ''}`)],
-    ['score (fidelity, novelty)', ...metrics.map((m) => `${percent(m.score.total)} (${percent(m.score.fidelity)}, ${percent(m.score.novelty)})`)],
+    ['', 'IN WORDS', ...metrics.map((m) => `TAKE ${m.takeId}`)],
+    ['name', '', ...metrics.map((m) => core.takes.get(m.takeId).name)],
+    ['duration', plain('duration'), ...metrics.map((m) => formatSeconds(m.durationSeconds))],
+    ['loudness', plain('loudness'), ...metrics.map((m) => (m.loudnessLufs === null ? 'below the gate' : `${fixed(m.loudnessLufs, 1)} LUFS`))],
+    ['peak', plain('peak'), ...metrics.map((m) => `${fixed(m.peakDbfs, 1)} dBFS`)],
+    ['pitches (source)', `${plain('distinctPitches')} (the clip)`, ...metrics.map((m) => `${m.pitch.distinctPitches} (${m.sourcePitch.distinctPitches})`)],
+    [
+      'pitch entropy (source)',
+      `${plain('pitchEntropy')} (the clip)`,
+      ...metrics.map((m) => `${fixed(m.pitch.entropyBits, 2)} (${fixed(m.sourcePitch.entropyBits, 2)}) bits`),
+    ],
+    ['pitch range (source)', `${plain('pitchRange')} (the clip)`, ...metrics.map((m) => `${Math.round(m.pitch.rangeHz)} (${Math.round(m.sourcePitch.rangeHz)}) Hz`)],
+    ...comparisonRows('source', 'the clip', (m) => m.vsSource, metrics),
+    ...comparisonRows('held-out', 'the rest of the song', (m) => m.vsHeldOut, metrics),
+    ['longest copy', plain('longestCopy'), ...metrics.map((m) => `${fixed(m.copy.longestSeconds, 1)} s${m.copy.nearCopy ? ' NEAR-COPY' : ''}`)],
+    [
+      'score (fidelity, novelty)',
+      `score (${plain('fidelity')}, ${plain('novelty')})`,
+      ...metrics.map((m) => `${percent(m.score.total)} (${percent(m.score.fidelity)}, ${percent(m.score.novelty)})`),
+    ],
   ];
 }
 

@@ -145,7 +145,7 @@ async function askAnswer(replies: Replies, trial: RaterTrial): Promise<Answer | 
     );
     if (ease === null) return null;
   }
-  const musicality = await askUntil(replies, 'Musicality, 0 (terrible) to 10 (quite good): ', parseMusicality, 'type a whole number from 0 to 10');
+  const musicality = await askUntil(replies, 'Musicality, 0 (not musical at all) to 10 (very musical): ', parseMusicality, 'type a whole number from 0 to 10');
   if (musicality === null) return null;
   const inspiring = await askUntil(
     replies,

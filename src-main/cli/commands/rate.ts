@@ -150,7 +150,7 @@ export function registerRateCommands(program: Command): void {
     .option('--real', 'single: the item sounds real')
     .option('--fake', 'single: the item sounds generated')
     .addOption(new Option('--ease <ease>', 'with --fake: how easy it was to tell').choices(DETECTION_EASE))
-    .option('--musicality <0-10>', 'single: 0 terrible … 10 quite good', parseMusicality)
+    .option('--musicality <0-10>', 'single: 0 not musical at all … 10 very musical', parseMusicality)
     .addOption(new Option('--inspiring <answer>', 'single: does it give you ideas?').choices(INSPIRING))
     .addOption(new Option('--choice <A|B>', '2afc: which one is real; abx: is X A or B').choices(['A', 'B']))
     .option('--comment <text>', 'anything else', '')

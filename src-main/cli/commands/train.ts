@@ -3,6 +3,7 @@
  * `models` (list), `model` (show one), `model rm`.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { plainDeviceReason } from '../../common/device-words.js';
 import { AppError } from '../../common/errors.js';
 import { formatDuration, parseDuration } from '../../common/format-time.js';
 import {
@@ -17,7 +18,9 @@ import {
   type PresetName,
   type TrainingPlan,
   type TrainDevice,
+  type TrainForecast,
   type TrainMode,
+  type TrainRequest,
 } from '../../common/training.js';
 import type { EventPayloadOf } from '../../common/ipc-contract.js';
 import type { Core } from '../../core.js';
@@ -49,6 +52,7 @@ interface TrainOptions {
   seed?: string;
   resume?: boolean;
   model?: number;
+  forecast?: boolean;
 }
 
 export function registerTrainCommands(program: Command): void {
@@ -67,9 +71,18 @@ export function registerTrainCommands(program: Command): void {
     .option('--seed <n>', 'random seed (default: a fresh one, recorded with the model)', parseSeed)
     .option('--resume', "continue the clip's most recent unfinished model after its last finished scale")
     .option('--model <id>', 'with --resume: the model to continue', parseId)
+    .option('--forecast', 'say what it would train, how long it takes and what it buys, and stop there')
     .action(async (clipId: number | undefined, options: TrainOptions, command: Command) => {
       await withCore(command, async (core, global) => {
-        const model = options.resume ? resumeModel(core, clipId, options.model) : await startModel(core, clipId, options, command);
+        if (options.forecast) {
+          if (options.resume) throw new AppError('INVALID_INPUT', '--forecast is for a new model, not with --resume');
+          const forecast = await forecastOf(core, trainRequest(clipId, options, command));
+          if (global.json) printJson(forecast);
+          else printForecast(forecast);
+          if (forecast.outcome === 'refused') throw new CliExit(1);
+          return;
+        }
+        const model = options.resume ? resumeModel(core, clipId, options.model) : await startModel(core, clipId, options, command, global.json);
         const finished = await follow(core, model.id, global.json);
         if (global.json) printJson(finished);
         else printModel(finished);
@@ -134,21 +147,54 @@ export function registerTrainCommands(program: Command): void {
     });
 }
 
-async function startModel(core: Core, clipId: number | undefined, options: TrainOptions, command: Command): Promise<Model> {
+function trainRequest(clipId: number | undefined, options: TrainOptions, command: Command): TrainRequest {
   if (clipId === undefined) throw new AppError('INVALID_INPUT', 'give the clip to train (see eureka clips), or --resume');
   if (options.model !== undefined) throw new AppError('INVALID_INPUT', '--model goes with --resume');
   const presetGiven = command.getOptionValueSource('preset') === 'cli';
   if (options.budget !== undefined && presetGiven && options.preset !== 'quick') {
     throw new AppError('INVALID_INPUT', `--budget goes with --preset quick, not ${options.preset}`);
   }
-  return core.training.create({
+  return {
     clipId,
     preset: options.preset,
     device: options.device,
     ...(options.mode === undefined ? {} : { mode: options.mode }),
     ...(options.budget === undefined ? {} : { budgetSeconds: options.budget }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-  });
+  };
+}
+
+/** The forecast, with a word on stderr when it has to measure this machine first (tens of seconds). */
+async function forecastOf(core: Core, request: TrainRequest): Promise<TrainForecast> {
+  const slow = setTimeout(() => printNotes('measuring how fast this computer trains (once every half hour)…'), 1500);
+  try {
+    return await core.training.forecast(request);
+  } finally {
+    clearTimeout(slow);
+  }
+}
+
+/** A refused forecast as the one-line error, with the option that works. */
+function refusal(forecast: TrainForecast): AppError {
+  const shortest = forecast.shortestBudgetSeconds;
+  return new AppError('INVALID_INPUT', shortest === null ? forecast.headline : `${forecast.headline} Try --budget ${Math.ceil(shortest / 60)}m.`);
+}
+
+function printForecast(forecast: TrainForecast): void {
+  const measured = forecast.measuredAt === null ? [] : [`(this computer's speed measured ${forecast.measuredAt.slice(0, 16).replace('T', ' ')} UTC)`];
+  printLines(forecast.headline, ...(forecast.plan ? [plainDeviceReason(forecast.plan.device, forecast.plan.deviceReason), `plan: ${forecast.plan.summary}`, ...tableLines(recipeRows(forecast.plan))] : []), ...measured);
+  if (forecast.outcome === 'refused' && forecast.shortestBudgetSeconds !== null) {
+    printNotes(`try: --budget ${Math.ceil(forecast.shortestBudgetSeconds / 60)}m`);
+  }
+}
+
+/** Tells the forecast first (and refuses a budget that cannot work, before anything is made), then starts. */
+async function startModel(core: Core, clipId: number | undefined, options: TrainOptions, command: Command, json: boolean): Promise<Model> {
+  const request = trainRequest(clipId, options, command);
+  const forecast = await forecastOf(core, request);
+  if (forecast.outcome === 'refused') throw refusal(forecast);
+  if (!json) printNotes(`forecast: ${forecast.headline}`, ...(forecast.plan ? [plainDeviceReason(forecast.plan.device, forecast.plan.deviceReason)] : []));
+  return core.training.create(request);
 }
 
 function resumeModel(core: Core, clipId: number | undefined, modelId: number | undefined): Model {

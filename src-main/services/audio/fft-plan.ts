@@ -3,7 +3,7 @@
  *
  * The project's one FFT: the metrics' features run tens of thousands of short transforms of one
  * size (an STFT frame, a YIN segment), where fft.js's precomputed tables and real-input
- * transform pay off, and fft.ts (the takes' band stitch, the export's tempo estimate) runs its
+ * transform pay off (so do the import's tempo and key analysis, analysis/), and fft.ts (the takes' band stitch) runs its
  * complex transforms on the same cached plans. fft.js ships untyped (`any`) signatures, so this file is the only one that
  * touches it; everything else sees the typed plan below.
  *

@@ -1,7 +1,6 @@
 /**
- * Complex FFTs for the bandwidth-extension stitch (takes/render/band-stitch.ts) and the tempo
- * estimate (export/tempo-estimate.ts), in double precision, over the project's one FFT (fft.js
- * through fft-plan.ts).
+ * Complex FFTs for the bandwidth-extension stitch (takes/render/band-stitch.ts), in double
+ * precision, over the project's one FFT (fft.js through fft-plan.ts).
  *
  * Powers of two only: fft.js does no other sizes and the arbitrary-length npm FFTs (kissfft-js,
  * ndarray-fft) are unmaintained ports, so the stitch zero-pads to the next power of two

@@ -5,7 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AppError, errorPayloadSchema, toErrorPayload } from '../../common/errors.js';
-import { analyseAudio, checkImportable } from './analysis.js';
+import { analyseAudio, checkImportable } from './analysis/measure.js';
+import { estimateMusicalTime, type MusicalTimeEstimate } from './analysis/musical-time.js';
 import { decodeAudio, type AudioFormat } from './decode.js';
 import { mixToMono, resample } from './resample.js';
 import { encodeWav } from './wav.js';
@@ -21,6 +22,8 @@ export interface ProcessedAudio {
   loudnessLufs: number | null;
   /** 16-bit PCM WAV at the file's rate, mono or stereo: every browser plays it. */
   playbackWav: Uint8Array;
+  /** Tempo, first downbeat and key, as the analysis estimates them. */
+  musicalTime: MusicalTimeEstimate;
 }
 
 /** A region of a file as mono float samples at a chosen rate, for training. */
@@ -37,6 +40,8 @@ export interface AudioProcessor {
   process(name: string, bytes: Uint8Array, limits: { maxSeconds: number }): Promise<ProcessedAudio>;
   /** Mono mix-down of a region, resampled with libsamplerate's best sinc. */
   prepareTraining(request: TrainingAudioRequest): Promise<Float32Array>;
+  /** Decodes a file already in the library and estimates its musical time (songs imported before the analysis existed). */
+  estimateMusicalTime(name: string, bytes: Uint8Array): Promise<MusicalTimeEstimate>;
   dispose(): Promise<void>;
 }
 
@@ -58,7 +63,12 @@ export async function processAudio(
     peakDbfs: analysis.peakDbfs,
     loudnessLufs: analysis.loudnessLufs,
     playbackWav: encodeWav({ sampleRate: audio.sampleRate, channels: playbackChannels }, { bitDepth: 16 }),
+    musicalTime: estimateMusicalTime(audio),
   };
+}
+
+export async function estimateFileMusicalTime(name: string, bytes: Uint8Array): Promise<MusicalTimeEstimate> {
+  return estimateMusicalTime(await decodeAudio(bytes, name));
 }
 
 export async function prepareTrainingAudio(request: TrainingAudioRequest): Promise<Float32Array> {
@@ -77,13 +87,15 @@ export function createInlineProcessor(): AudioProcessor {
   return {
     process: processAudio,
     prepareTraining: prepareTrainingAudio,
+    estimateMusicalTime: estimateFileMusicalTime,
     dispose: () => Promise.resolve(),
   };
 }
 
 type WorkerJob =
   | { kind: 'process'; name: string; bytes: Uint8Array; maxSeconds: number }
-  | { kind: 'prepare-training'; request: TrainingAudioRequest };
+  | { kind: 'prepare-training'; request: TrainingAudioRequest }
+  | { kind: 'musical-time'; name: string; bytes: Uint8Array };
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -148,6 +160,7 @@ export function createWorkerProcessor(workerUrl: URL): AudioProcessor {
     process: (name, bytes, limits) =>
       run<ProcessedAudio>({ kind: 'process', name, bytes, maxSeconds: limits.maxSeconds }),
     prepareTraining: (request) => run<Float32Array>({ kind: 'prepare-training', request }),
+    estimateMusicalTime: (name, bytes) => run<MusicalTimeEstimate>({ kind: 'musical-time', name, bytes }),
     dispose: async () => {
       failAll('the audio worker was shut down');
       await worker?.terminate();
@@ -163,5 +176,7 @@ export async function handleWorkerJob(job: WorkerJob): Promise<unknown> {
       return processAudio(job.name, job.bytes, { maxSeconds: job.maxSeconds });
     case 'prepare-training':
       return prepareTrainingAudio(job.request);
+    case 'musical-time':
+      return estimateFileMusicalTime(job.name, job.bytes);
   }
 }

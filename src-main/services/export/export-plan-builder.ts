@@ -1,8 +1,9 @@
 /**
  * Builds the ExportPlan of a request: loads the takes' WAVs and their source clips, resamples
- * every item to the export rate with libsamplerate's best sinc, names the items uniquely, finds
- * the tempo (the user's, else an estimate of the first source clip, else 120 BPM) and places the
- * items in the song, on exact bar lines (export-plan.ts beatsPerBar):
+ * every item to the export rate with libsamplerate's best sinc, names the items uniquely, takes
+ * the song's grid (the request's tempo and signature, else the first take's song's — its tempo
+ * estimated at import or set by the user, see common/musical-time.ts —, else 120 BPM in 4/4)
+ * and places the items on it, on exact bar lines (export-plan.ts beatsPerBar):
  *   sequence: item 0 at bar 1; each next one at the first bar line after the previous ends
  *             (strictly after, so an item that ends exactly on a bar line is followed by one
  *             bar of silence; never more than a bar of gap otherwise);
@@ -18,6 +19,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Clip, Song } from '../../common/dto.js';
+import type { MusicalTime } from '../../common/musical-time.js';
 import { AppError } from '../../common/errors.js';
 import { FALLBACK_TEMPO, type ParsedExportRequest } from '../../common/export.js';
 import { formatSeconds } from '../../common/format-time.js';
@@ -28,7 +30,6 @@ import { mixToMono, resample } from '../audio/resample.js';
 import { readSourceAudio } from '../models/model-source.js';
 import { uniqueNames } from './export-names.js';
 import { beatsPerBar, itemFrames, secondsAtBeats, type ExportItem, type ExportPlan } from './export-plan.js';
-import { estimateTempo } from './tempo-estimate.js';
 
 /** What the builder reads, from the core's services. */
 export interface ExportSources {
@@ -40,11 +41,13 @@ export interface ExportSources {
   /** The clip, or null once it was deleted. */
   clip(clipId: number): Clip | null;
   song(songId: number): Song | null;
+  /** The song's tempo, signature and key (analysed first when it never was), or null once it is gone. */
+  musicalTime(songId: number): Promise<MusicalTime | null>;
   /** The library's original of a file (the bytes as imported) and the name it was imported as. */
   originalFile(fileId: number): { path: string; name: string };
 }
 
-export type TempoSource = 'user' | 'estimate' | 'fallback';
+export type TempoSource = 'user' | 'song' | 'estimate' | 'fallback';
 
 export interface BuiltPlan {
   plan: ExportPlan;
@@ -60,8 +63,7 @@ export async function buildExportPlan(
 ): Promise<BuiltPlan> {
   const takes = [...new Set(request.takeIds)].map((id) => readyTake(sources, id));
   const groups = sourceGroups(takes, sources);
-  // Sources are read to be exported, or (the first one) to estimate the tempo from.
-  const needed = request.includeSource ? groups : request.tempo === undefined ? groups.slice(0, 1) : [];
+  const needed = request.includeSource ? groups : [];
   const count = takes.length + needed.length;
   let step = 0;
 
@@ -70,10 +72,11 @@ export async function buildExportPlan(
     onStep('source clip', step++, count);
     sourceAudio.push({ group, audio: await readSourceClip(group, sources) });
   }
-  const first = sourceAudio[0]?.audio;
-  const estimate = request.tempo === undefined && first ? estimateTempo(mixToMono(first.channels), first.rate) : null;
-  const tempo = request.tempo ?? estimate?.bpm ?? FALLBACK_TEMPO;
-  const tempoSource: TempoSource = request.tempo !== undefined ? 'user' : estimate ? 'estimate' : 'fallback';
+  const songId = takes[0]?.songId ?? null;
+  const songTime = songId === null ? null : await sources.musicalTime(songId);
+  const tempo = request.tempo ?? songTime?.tempo ?? FALLBACK_TEMPO;
+  const tempoSource: TempoSource =
+    request.tempo !== undefined ? 'user' : songTime ? SONG_TEMPO_SOURCE[songTime.tempoSource] : 'fallback';
 
   const items: Omit<ExportItem, 'startSeconds' | 'startBeats'>[] = [];
   if (request.includeSource) {
@@ -98,7 +101,12 @@ export async function buildExportPlan(
     items.push({
       name: (nameCounts.get(take.name) ?? 0) > 1 ? `${take.name} · model ${take.modelId}` : take.name,
       kind: 'take',
-      channels: [await resample(mixToMono(decoded.channels), decoded.sampleRate, request.sampleRate, 'best')],
+      // A gap fill is its clip, in the clip's channels: kept like the source's (more than two mixed to mono).
+      channels: await Promise.all(
+        (decoded.channels.length <= 2 ? decoded.channels : [mixToMono(decoded.channels)]).map((channel) =>
+          resample(channel, decoded.sampleRate, request.sampleRate, 'best'),
+        ),
+      ),
       comment: `model ${take.modelId} · ${take.settings.mode} · seed ${take.seed}`,
       provenance: {
         kind: 'take',
@@ -122,7 +130,7 @@ export async function buildExportPlan(
   const plan: ExportPlan = {
     songName: request.songName ?? songNameOf(takes, sources),
     tempo,
-    timeSignature: request.timeSignature,
+    timeSignature: request.timeSignature ?? songTime?.timeSignature ?? { numerator: 4, denominator: 4 },
     sampleRate: request.sampleRate,
     bitDepth: request.bitDepth,
     placement: request.placement,
@@ -153,6 +161,13 @@ export function placeItems(items: ExportItem[], plan: Pick<ExportPlan, 'tempo' |
     return { ...item, startBeats, startSeconds: secondsAtBeats(startBeats, plan.tempo) };
   });
 }
+
+/** The export's name for where the song's tempo came from. */
+const SONG_TEMPO_SOURCE: Record<MusicalTime['tempoSource'], TempoSource> = {
+  user: 'song',
+  estimated: 'estimate',
+  default: 'fallback',
+};
 
 interface SourceGroup {
   model: Model;

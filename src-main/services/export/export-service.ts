@@ -17,9 +17,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { AppError } from '../../common/errors.js';
 import {
   exportRequestSchema,
+  exportTimeSignatureSchema,
   MAX_EXPORT_SONG_NAME,
   type ExportDefaults,
   type ExportProgressEvent,
@@ -29,6 +31,7 @@ import {
 } from '../../common/export.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { abletonFolderFileCount, writeAbletonFolder } from './ableton-folder.js';
+import { zipFolder } from './export-zip.js';
 import {
   checkDestination,
   exportDefaults,
@@ -116,6 +119,18 @@ export class ExportService {
     return { revealed: reveal !== undefined, path: resolved };
   }
 
+  /**
+   * A folder this service exported, ready to stream as a .zip (export-zip.ts): its file name and
+   * the writer. Any other folder is refused here, before a byte is written.
+   */
+  async zipExported(folder: string): Promise<{ fileName: string; write(output: Writable): Promise<void> }> {
+    const resolved = path.resolve(folder);
+    if (!this.#exported.has(await realPathOf(resolved).catch(() => ''))) {
+      throw new AppError('INVALID_INPUT', 'only a folder Eureka exported can be downloaded');
+    }
+    return { fileName: `${path.basename(resolved)}.zip`, write: (output) => zipFolder(resolved, output) };
+  }
+
   async exportTakes(input: ExportRequest, options: ExportCallOptions = {}): Promise<ExportResult> {
     const request = parseRequest(input);
     const caller = options.caller ?? 'cli';
@@ -139,7 +154,7 @@ export class ExportService {
     );
     const result = await this.#write(plan, request, destination, report);
     if (caller !== 'cli') await writeRemembered(this.#options.dataDir, request, destination);
-    return { ...result, tempo: plan.tempo, tempoEstimated: tempoSource === 'estimate', tempoSource };
+    return { ...result, tempo: plan.tempo, tempoEstimated: tempoSource === 'estimate', tempoSource, timeSignature: exportTimeSignatureSchema.parse(plan.timeSignature) };
   }
 
   async #write(

@@ -4,6 +4,7 @@
  * database edited by hand cannot smuggle malformed values into the app.
  */
 import type { Db } from '../../db/database.js';
+import { MusicalTimeRepository } from './musical-time-repository.js';
 import {
   audioFileSchema,
   clipSchema,
@@ -93,11 +94,16 @@ const CLIP_COLUMNS = `c.id, c.file_id, f.song_id, c.start_seconds, c.end_seconds
 
 export class LibraryRepository {
   private readonly statements;
+  /** The songs' tempo, signature, downbeat and key (migration 0009). */
+  readonly musicalTimes: MusicalTimeRepository;
 
   constructor(private readonly db: Db) {
+    this.musicalTimes = new MusicalTimeRepository(db);
     this.statements = {
       insertSong: db.prepare('INSERT INTO songs (name, created_at) VALUES (?, ?)'),
       renameSong: db.prepare('UPDATE songs SET name = ? WHERE id = ?'),
+      // Its files and their clips go by cascade (migration 0001).
+      deleteSong: db.prepare('DELETE FROM songs WHERE id = ?'),
       songs: db.prepare(`SELECT s.id, s.name, s.created_at,
           (SELECT count(*) FROM clips c JOIN files f ON f.id = c.file_id WHERE f.song_id = s.id) AS clip_count
         FROM songs s ORDER BY s.created_at DESC, s.id DESC`),
@@ -117,6 +123,9 @@ export class LibraryRepository {
       ),
       fileKeysInUse: db.prepare('SELECT count(*) AS n FROM files WHERE store_key = ?'),
       storedKeys: db.prepare('SELECT store_key, playback_key FROM files'),
+      storedHashes: db.prepare('SELECT DISTINCT sha256 FROM files'),
+      firstWithHash: db.prepare(`SELECT f.id AS file_id, f.song_id, s.name AS song_name FROM files f
+        JOIN songs s ON s.id = f.song_id WHERE f.sha256 = ? ORDER BY f.id LIMIT 1`),
       insertClip: db.prepare(`INSERT INTO clips (file_id, start_seconds, end_seconds, label, split,
           hole_start, hole_end, notes, created_at, updated_at)
         VALUES (@fileId, @start, @end, @label, @split, @holeStart, @holeEnd, @notes, @now, @now)`),
@@ -153,12 +162,27 @@ export class LibraryRepository {
     return keys;
   }
 
+  /** The SHA-256 of every file row: what the store's derived audio may be made from. */
+  storedHashes(): Set<string> {
+    return new Set((this.statements.storedHashes.all() as { sha256: string }[]).map((row) => row.sha256));
+  }
+
+  /** The first imported file with these bytes (by SHA-256), and its song; undefined when none has them. */
+  firstWithHash(sha256: string): { fileId: number; songId: number; songName: string } | undefined {
+    const row = this.statements.firstWithHash.get(sha256) as { file_id: number; song_id: number; song_name: string } | undefined;
+    return row && { fileId: row.file_id, songId: row.song_id, songName: row.song_name };
+  }
+
   insertSong(name: string, now: string): number {
     return Number(this.statements.insertSong.run(name, now).lastInsertRowid);
   }
 
   renameSong(id: number, name: string): boolean {
     return this.statements.renameSong.run(name, id).changes > 0;
+  }
+
+  deleteSong(id: number): boolean {
+    return this.statements.deleteSong.run(id).changes > 0;
   }
 
   songs(): SongRow[] {

@@ -6,7 +6,9 @@
  * and checked before anything is written; then the original and its playback copy go into the
  * content-addressed store together with the rows (storeImport). If any step fails, the files
  * this import created are removed and no row remains: a bad file leaves the library exactly as
- * it was; if the process is killed, the next start removes what it left.
+ * it was; if the process is killed, the next start removes what it left. A file whose bytes the
+ * library holds already (same SHA-256) is not imported again unless asked (`again`): the
+ * answer names the song that has it. Deleting a song or clip is library-deletion.ts.
  */
 import path from 'node:path';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
@@ -17,20 +19,25 @@ import {
   type Clip,
   type ClipDraft,
   type ClipPatch,
+  type ImportDuplicate,
   type ImportProgress,
   type Song,
 } from '../../common/dto.js';
+import type { DeletionSummary, DeletionTarget } from '../../common/deletion.js';
 import { AppError, toErrorPayload, type ErrorPayload } from '../../common/errors.js';
+import type { MusicalTime, MusicalTimePatch } from '../../common/musical-time.js';
 import type { AudioProcessor } from '../audio/processor.js';
 import { checkHeader as checkAudioHeader } from '../audio/decode.js';
-import { AudioStore, sha256Hex, storeKey, type StagedFile } from '../store/audio-store.js';
+import { AudioStore, derivedFrom, derivedKey, sha256Hex, storeKey, type StagedFile } from '../store/audio-store.js';
 import { describeFsError } from '../store/atomic-write.js';
 import { defaultHole } from '../../common/clip-geometry.js';
 import { MAX_IMPORT_BYTES, type LibraryLimits } from '../../common/limits.js';
 import { pausePoint } from '../../node/pause-point.js';
 import { float32Bytes, readFloat32File } from '../models/float32-file.js';
 import { checkClipRegion, type ClipRegion } from './clip-rules.js';
+import { LibraryDeletion, NO_DEPENDENTS, type LibraryDependents } from './library-deletion.js';
 import type { LibraryRepository } from './library-repository.js';
+import { estimatedMusicalValues, SongMusicalTime } from './song-musical-time.js';
 
 
 export interface ImportInput {
@@ -50,35 +57,72 @@ export interface ImportOptions {
    * request): progress counts them as files `index`… of `total`.
    */
   position?: { index: number; total: number };
+  /** Import files whose bytes the library holds already, too (by default they are left alone and listed). */
+  again?: boolean;
 }
 
 export interface ImportResult {
   files: AudioFile[];
   failures: { name: string; error: ErrorPayload }[];
+  /** Files left alone because the library holds the same bytes: the song that has them. */
+  duplicates: ImportDuplicate[];
 }
 
 /** Called with the ids of songs whose files or clips changed. */
 export type LibraryChangeListener = (songIds: number[]) => void;
 
 export class LibraryService {
+  readonly #deletion: LibraryDeletion;
+  readonly #musicalTime: SongMusicalTime;
+
   constructor(
     private readonly repository: LibraryRepository,
     private readonly store: AudioStore,
     private readonly processor: AudioProcessor,
     private readonly limits: LibraryLimits,
     private readonly onChange: LibraryChangeListener = () => {},
-  ) {}
+    /** What other features made from the library's clips (core.ts: models, takes, listening sessions). */
+    dependents: LibraryDependents = NO_DEPENDENTS,
+  ) {
+    this.#deletion = new LibraryDeletion(repository, store, dependents);
+    this.#musicalTime = new SongMusicalTime(repository, store, processor, onChange);
+  }
+
+  // ---- musical time (song-musical-time.ts)
+
+  /** Sets a song's tempo, signature, bar 1 or key as the user gives them. */
+  async setMusicalTime(songId: number, patch: MusicalTimePatch): Promise<Song> {
+    await this.#musicalTime.set(songId, patch);
+    return this.getSong(songId);
+  }
+
+  /** The song's musical time, analysing its newest file first if it was imported before the analysis existed. */
+  ensureMusicalTime(songId: number): Promise<MusicalTime> {
+    return this.#musicalTime.ensure(songId);
+  }
+
+  /** Analyses every song that has no musical time yet (the follow-up of migration 0009); their ids. */
+  backfillMusicalTime(): Promise<number[]> {
+    return this.#musicalTime.backfill();
+  }
+
+  /** Ends a running backfill after its current song (the core's dispose). */
+  stopMusicalTime(): Promise<void> {
+    return this.#musicalTime.stop();
+  }
 
   // ---- songs and files
 
   listSongs(): Song[] {
     const filesBySong = this.repository.filesBySong();
+    const musicalTimes = this.repository.musicalTimes.all();
     return this.repository.songs().map((row) => ({
       id: row.id,
       name: row.name,
       createdAt: row.created_at,
       clipCount: row.clip_count,
       files: filesBySong.get(row.id) ?? [],
+      musicalTime: musicalTimes.get(row.id) ?? null,
     }));
   }
 
@@ -91,6 +135,7 @@ export class LibraryService {
       createdAt: row.created_at,
       clipCount: row.clip_count,
       files: this.repository.filesOfSong(songId),
+      musicalTime: this.repository.musicalTimes.get(songId),
     };
   }
 
@@ -104,6 +149,18 @@ export class LibraryService {
     }
     this.onChange([songId]);
     return this.getSong(songId);
+  }
+
+  /** What deleting a song or clip would remove and keep, and what stops it now. */
+  describeDeletion(target: DeletionTarget): DeletionSummary {
+    return this.#deletion.describe(target);
+  }
+
+  /** Deletes a song, its files, clips, their models and takes (library-deletion.ts); resolves with what went. */
+  async deleteSong(songId: number): Promise<DeletionSummary> {
+    const summary = await this.#deletion.deleteSong(songId);
+    this.onChange([songId]);
+    return summary;
   }
 
   getFile(fileId: number): AudioFile {
@@ -143,7 +200,7 @@ export class LibraryService {
    * 635 MB, let alone decoding them.
    */
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
-    if (paths.length === 0) return { files: [], failures: [] };
+    if (paths.length === 0) return { files: [], failures: [], duplicates: [] };
     return this.importEach(
       paths.map((filePath) => ({ name: path.basename(filePath), load: () => this.readImport(filePath) })),
       options,
@@ -161,7 +218,7 @@ export class LibraryService {
 
   private async importEach(pending: PendingImport[], options: ImportOptions): Promise<ImportResult> {
     if (options.songId !== undefined) this.getSong(options.songId); // NOT_FOUND before any work
-    const result: ImportResult = { files: [], failures: [] };
+    const result: ImportResult = { files: [], failures: [], duplicates: [] };
     const first = options.position?.index ?? 0;
     const total = options.position?.total ?? pending.length;
     let targetSongId = options.songId;
@@ -185,11 +242,19 @@ export class LibraryService {
           continue;
         }
         this.checkHeader(name, loaded, loaded.byteLength);
+        const sha256 = sha256Hex(loaded);
+        const existing = options.again ? undefined : this.repository.firstWithHash(sha256);
+        if (existing) {
+          result.duplicates.push({ name, ...existing });
+          report(index, name, 'done', 1);
+          continue;
+        }
         report(index, name, 'decoding', 0.05);
         const audio = await this.processor.process(name, loaded, { maxSeconds: this.limits.maxImportSeconds });
         report(index, name, 'storing', 0.8);
         const file = await this.storeImport(
           name,
+          sha256,
           loaded,
           audio,
           targetSongId ?? { newSongName: options.songName ?? songNameFromFile(name) },
@@ -248,11 +313,11 @@ export class LibraryService {
    */
   private async storeImport(
     name: string,
+    sha256: string,
     bytes: Uint8Array,
     audio: Awaited<ReturnType<AudioProcessor['process']>>,
     song: number | { newSongName: string },
   ): Promise<AudioFile> {
-    const sha256 = sha256Hex(bytes);
     const originalKey = storeKey('files', sha256, `.${audio.format}`);
     const playbackKey = storeKey('playback', sha256, '.wav');
     const staged: StagedFile[] = [];
@@ -266,9 +331,12 @@ export class LibraryService {
         try {
           for (const file of staged) if (this.store.placeSync(file)) placed.push(file.key);
           pausePoint('import:placed');
+          const songId = typeof song === 'number' ? song : this.repository.insertSong(song.newSongName, nowIso());
+          // The song's grid and key follow its newest bounce, except what the user set.
+          this.repository.musicalTimes.write(songId, estimatedMusicalValues(audio.musicalTime), false);
           return this.repository.insertFile(
             {
-              songId: typeof song === 'number' ? song : this.repository.insertSong(song.newSongName, nowIso()),
+              songId,
               originalName: name,
               format: audio.format,
               sha256,
@@ -299,14 +367,20 @@ export class LibraryService {
   }
 
   /**
-   * Removes the store's originals and playback copies that no file row names: what an import
-   * killed between placing its files and committing its row left. Runs under the write lock,
-   * so no live import is between those steps. Returns the keys removed.
+   * Removes the store's originals and playback copies that no file row names, and derived audio
+   * of files no row has: what an import killed between placing its files and committing its
+   * row left, and what a delete killed before removing its files left (library-deletion.ts).
+   * Runs under the write lock, so no live import is between those steps. Returns the keys removed.
    */
   removeUnreferencedFiles(): string[] {
     return this.repository.transaction(() => {
       const named = this.repository.storedKeys();
-      const orphans = [...this.store.keysSync('files'), ...this.store.keysSync('playback')].filter((key) => !named.has(key));
+      const hashed = this.repository.storedHashes();
+      const orphans = [
+        ...[...this.store.keysSync('files'), ...this.store.keysSync('playback')].filter((key) => !named.has(key)),
+        // Derived audio named by its recipe alone (before derivedKey) has no file to ask: a cache, made again when needed.
+        ...this.store.keysSync('derived').filter((key) => !hashed.has(derivedFrom(key) ?? '')),
+      ];
       for (const key of orphans) removeQuietly(() => this.store.removeSync(key));
       return orphans;
     });
@@ -380,10 +454,15 @@ export class LibraryService {
     return this.getClip(clipId);
   }
 
-  deleteClip(clipId: number): void {
+  /**
+   * Deletes a clip; when models were made from it, they and their takes go too, which the
+   * caller must have confirmed (`withModels`, else refused saying what would go).
+   */
+  async deleteClip(clipId: number, options: { withModels?: boolean } = {}): Promise<DeletionSummary> {
     const clip = this.getClip(clipId);
-    this.repository.deleteClip(clipId);
+    const summary = await this.#deletion.deleteClip(clipId, options.withModels ?? false);
     this.onChange([clip.songId]);
+    return summary;
   }
 
   // ---- training audio
@@ -400,11 +479,7 @@ export class LibraryService {
     const clip = this.getClip(clipId);
     const keys = this.repository.fileKeys(clip.fileId);
     if (!keys) throw new AppError('NOT_FOUND', `there is no file ${clip.fileId}`);
-    const cacheKey = storeKey(
-      'derived',
-      sha256Hex(new TextEncoder().encode(`${keys.sha256}:${clip.start}:${clip.end}:${sampleRate}:mono:v1`)),
-      '.f32',
-    );
+    const cacheKey = derivedKey(keys.sha256, `${clip.start}:${clip.end}:${sampleRate}:mono:v1`, '.f32');
     if (await this.store.has(cacheKey)) {
       const samples = await readFloat32File(this.store.pathOf(cacheKey));
       return { samples, path: this.store.pathOf(cacheKey) };

@@ -1,6 +1,8 @@
 /**
  * The content-addressed store under the data directory: `files/ab/abcdef….ext` for originals,
- * `playback/ab/….wav` for the copies the UI streams, `derived/…` for prepared training audio.
+ * `playback/ab/….wav` for the copies the UI streams, `derived/ab/<original's hash>-<recipe>.f32`
+ * for prepared training audio (derivedKey). A key may be shared by several file rows (the same
+ * bytes imported again); the library removes a file only once no row names it.
  *
  * Writes are atomic: bytes go to a temporary name in the same folder, are flushed, then
  * renamed over the final name, so a crash or a full disk never leaves a half-written file
@@ -36,6 +38,22 @@ export function storeKey(area: StoreArea, sha256: string, suffix: string): strin
   assertKey(key);
   return key;
 }
+
+/**
+ * The key of audio derived from an imported file (prepared training audio): the file's hash,
+ * then a hash of how it was derived (`recipe`), so everything made from a file is found by the
+ * file's hash and goes once no file row has that hash (LibraryService).
+ */
+export function derivedKey(fileSha256: string, recipe: string, suffix: string): string {
+  return storeKey('derived', fileSha256, `-${sha256Hex(new TextEncoder().encode(recipe)).slice(0, 32)}${suffix}`);
+}
+
+/** The hash of the file a derived key was made from; null for a key named by its recipe alone (before derivedKey). */
+export function derivedFrom(key: string): string | null {
+  return DERIVED_KEY.exec(key)?.[1] ?? null;
+}
+
+const DERIVED_KEY = /^derived\/[0-9a-f]{2}\/([0-9a-f]{64})-[0-9a-f]{32}\./;
 
 function assertKey(key: string): void {
   if (!KEY_PATTERN.test(key)) throw new AppError('INTERNAL', `invalid store key: ${key}`);
@@ -112,6 +130,14 @@ export class AudioStore {
   /** Removes the file of `key`, synchronously (inside a transaction). */
   removeSync(key: string): void {
     rmSync(this.pathOf(key), { force: true });
+  }
+
+  /** The keys of the audio derived from the file with this hash (derivedKey). */
+  derivedKeysSync(fileSha256: string): string[] {
+    const prefix = fileSha256.slice(0, 2);
+    return readNames(path.join(this.root, 'derived', prefix))
+      .map((name) => `derived/${prefix}/${name}`)
+      .filter((key) => KEY_PATTERN.test(key) && derivedFrom(key) === fileSha256);
   }
 
   /** Every key with a file in `area` (temporary names are not keys). */

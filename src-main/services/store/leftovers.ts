@@ -107,3 +107,30 @@ export async function sweepDataDir(dataDir: string, folderPrefixes: string[], op
   await visit(dataDir);
   return removed.sort();
 }
+
+/**
+ * Removes the folders of `parent` named by a row's id (`models/<id>/`) whose row is gone: what a
+ * process killed between deleting a row and removing its folder left. Rows are inserted before
+ * their folder is made and deleted before it is removed, so a folder without a row is never
+ * work in progress. Never throws; returns the names removed.
+ */
+export async function removeRowlessFolders(parent: string, rowExists: (id: number) => boolean): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(parent, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !/^[1-9]\d{0,15}$/.test(entry.name)) continue;
+    try {
+      if (rowExists(Number(entry.name))) continue;
+      await rm(path.join(parent, entry.name), { recursive: true, force: true });
+      removed.push(entry.name);
+    } catch {
+      // A database busy past its timeout, or a disk that refuses: the next start tries again.
+    }
+  }
+  return removed;
+}

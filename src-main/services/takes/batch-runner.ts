@@ -10,7 +10,7 @@ import path from 'node:path';
 import { toErrorPayload } from '../../common/errors.js';
 import { TAKE_FAILURE, type GenerationProgressEvent, type TakeCheckpoint } from '../../common/generation.js';
 import type { WorkerLauncher, WorkerProcess } from '../../node/worker-process.js';
-import { takeFileOf, workerMessageSchema, type GenerationJob, type WorkerMessage } from './protocol.js';
+import { takeFileOf, workerMessageSchema, type GenerationJob, type TakeTarget, type WorkerMessage } from './protocol.js';
 import type { TakeRepository } from './take-repository.js';
 
 export interface BatchEvents {
@@ -24,6 +24,8 @@ export interface BatchSpec {
   modelId: number;
   modelDir: string;
   executionProvider: 'auto' | 'cpu' | 'cuda';
+  /** The song's rate and the clip's original, as the library has them when the batch starts. */
+  target: TakeTarget;
   /** The takes to make, in order (queued rows). */
   takeIds: number[];
 }
@@ -73,6 +75,7 @@ export class BatchRun {
       modelId: this.spec.modelId,
       modelDir: this.spec.modelDir,
       executionProvider: this.spec.executionProvider,
+      target: this.spec.target,
       takes: this.repo
         .batch(this.batchId)
         .filter((take) => this.spec.takeIds.includes(take.id))
@@ -137,6 +140,7 @@ export class BatchRun {
           sourceLoudnessLufs: message.sourceLoudnessLufs,
           executionProvider: this.#executionProvider ?? 'cpu',
           generateSeconds: message.generateSeconds,
+          render: message.render,
         });
         // Cancelled (or its model deleted) while the worker finished it: nobody wants the file.
         if (!recorded) void rm(path.join(this.dataDir, file), { force: true }).catch(() => undefined);

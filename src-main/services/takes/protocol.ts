@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { errorPayloadSchema } from '../../common/errors.js';
 import { idSchema } from '../../common/dto.js';
 import { takeCheckpointSchema, takeSettingsSchema } from '../../common/generation.js';
+import { takeRenderSchema } from '../../common/take-render.js';
 import { seedTextSchema } from '../../common/training.js';
 
 /** One take to render: its seed and settings, and the absolute path its WAV goes to. */
@@ -19,12 +20,31 @@ export const takeJobSchema = z.object({
 });
 export type TakeJob = z.infer<typeof takeJobSchema>;
 
+/** The library's original file of the model's clip, and the clip's region in it, seconds. */
+export const clipOriginalSchema = z.object({
+  /** Absolute path of the original bytes as imported. */
+  path: z.string().min(1),
+  /** Its name, for messages and for telling its format. */
+  name: z.string().min(1),
+  start: z.number().nonnegative(),
+  end: z.number().positive(),
+});
+export type ClipOriginal = z.infer<typeof clipOriginalSchema>;
+
+/** Where the batch's takes go: the song's rate, and the clip a gap fill is spliced into (null: the clip is gone). */
+export const takeTargetSchema = z.object({
+  songRate: z.number().int().positive().nullable(),
+  original: clipOriginalSchema.nullable(),
+});
+export type TakeTarget = z.infer<typeof takeTargetSchema>;
+
 /** What the worker needs for one batch; everything else is in the model's folder. */
 export const generationJobSchema = z.object({
   modelId: idSchema,
   /** The model's folder (absolute): checkpoints in, onnx/ exported on demand. */
   modelDir: z.string().min(1),
   executionProvider: z.enum(['auto', 'cpu', 'cuda']),
+  target: takeTargetSchema,
   takes: z.array(takeJobSchema).min(1),
 });
 export type GenerationJob = z.infer<typeof generationJobSchema>;
@@ -60,6 +80,7 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
     loudnessLufs: z.number().nullable(),
     sourceLoudnessLufs: z.number().nullable(),
     generateSeconds: z.number().nonnegative(),
+    render: takeRenderSchema,
   }),
   z.object({ type: z.literal('take-failed'), takeId: idSchema, error: errorPayloadSchema }),
   /** Every take was answered (done or failed). */

@@ -1,7 +1,7 @@
 /**
  * One generation batch, as the worker process runs it: open the model's pyramid once (ONNX
  * export on demand, an onnxruntime session per scale), then render the takes one after another,
- * write each as a 32-bit float WAV (atomically, so a reader never sees half a take) and report
+ * write each as a 32-bit float WAV (mono, or a gap fill's clip's channels) (atomically, so a reader never sees half a take) and report
  * it before starting the next, so results stream. A take that fails is reported and the batch
  * goes on; a failure to open the model fails the batch. Reports through `emit`; the parent owns
  * the database.
@@ -12,15 +12,18 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorPayload } from '../../common/errors.js';
 import type { TakeCheckpoint, TakeSettings } from '../../common/generation.js';
+import type { TakeRender } from '../../common/take-render.js';
 import { encodeWav } from '../audio/wav.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
-import type { GenerationJob, WorkerMessage } from './protocol.js';
+import type { GenerationJob, TakeTarget, WorkerMessage } from './protocol.js';
 
-/** A take as rendered: mono samples at sampleRate, with the loudness it was brought to. */
+/** A take as rendered: (C, T) samples at sampleRate, its loudness and its source's (what A/B matches), and what it is. */
 export interface RenderedAudio {
-  samples: Float32Array;
+  channels: Float32Array[];
   sampleRate: number;
   loudnessLufs: number | null;
+  sourceLoudnessLufs: number | null;
+  render: TakeRender;
 }
 
 /** A model opened for generation. */
@@ -28,14 +31,12 @@ export interface OpenedModel {
   readonly checkpoint: TakeCheckpoint;
   readonly executionProvider: 'cpu' | 'cuda';
   readonly providerReason: string | null;
-  /** The source clip's integrated loudness, LUFS (null below the gate). */
-  readonly sourceLoudnessLufs: number | null;
   render(settings: TakeSettings, seed: bigint, onProgress: (fraction: number) => void): Promise<RenderedAudio>;
   dispose(): Promise<void>;
 }
 
 export interface GenerationEngine {
-  open(modelDir: string, executionProvider: 'auto' | 'cpu' | 'cuda'): Promise<OpenedModel>;
+  open(modelDir: string, executionProvider: 'auto' | 'cpu' | 'cuda', target: TakeTarget): Promise<OpenedModel>;
 }
 
 /** Progress reports per take are thinned to this interval (the pyramid reports per scale). */
@@ -44,7 +45,7 @@ const PROGRESS_INTERVAL_MS = 100;
 export async function runGenerationJob(job: GenerationJob, engine: GenerationEngine, emit: (message: WorkerMessage) => void): Promise<void> {
   let model: OpenedModel;
   try {
-    model = await engine.open(job.modelDir, job.executionProvider);
+    model = await engine.open(job.modelDir, job.executionProvider, job.target);
   } catch (error) {
     emit({ type: 'failed', error: toErrorPayload(error) });
     return;
@@ -69,16 +70,17 @@ export async function runGenerationJob(job: GenerationJob, engine: GenerationEng
         });
         emit({ type: 'progress', takeId: take.takeId, phase: 'writing', fraction: 1 });
         await mkdir(path.dirname(take.file), { recursive: true });
-        const wav = encodeWav({ sampleRate: audio.sampleRate, channels: [audio.samples] }, { bitDepth: 32, float: true });
+        const wav = encodeWav({ sampleRate: audio.sampleRate, channels: audio.channels }, { bitDepth: 32, float: true });
         await writeFileAtomic(take.file, wav, `take ${take.takeId}`);
         emit({
           type: 'take-done',
           takeId: take.takeId,
           sampleRate: audio.sampleRate,
-          durationSeconds: audio.samples.length / audio.sampleRate,
+          durationSeconds: (audio.channels[0]?.length ?? 0) / audio.sampleRate,
           loudnessLufs: finiteOrNull(audio.loudnessLufs),
-          sourceLoudnessLufs: finiteOrNull(model.sourceLoudnessLufs),
+          sourceLoudnessLufs: finiteOrNull(audio.sourceLoudnessLufs),
           generateSeconds: (performance.now() - started) / 1000,
+          render: audio.render,
         });
       } catch (error) {
         emit({ type: 'take-failed', takeId: take.takeId, error: toErrorPayload(error) });

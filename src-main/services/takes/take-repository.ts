@@ -5,6 +5,9 @@
  */
 import { AppError } from '../../common/errors.js';
 import {
+  holdsSeedlessAudio,
+  isSeedless,
+  seedlessTakeExists,
   takeCheckpointSchema,
   takeSchema,
   takeSettingsSchema,
@@ -13,6 +16,7 @@ import {
   type TakePatch,
   type TakeSettings,
 } from '../../common/generation.js';
+import { takeRenderSchema, type TakeRender } from '../../common/take-render.js';
 import type { Db } from '../../db/database.js';
 
 interface TakeRow {
@@ -37,6 +41,7 @@ interface TakeRow {
   execution_provider: string | null;
   generate_seconds: number | null;
   file: string | null;
+  render: string | null;
   owner_pid: number | null;
   created_at: string;
   finished_at: string | null;
@@ -58,6 +63,8 @@ export interface ReadyFields {
   sourceLoudnessLufs: number | null;
   executionProvider: 'cpu' | 'cuda';
   generateSeconds: number;
+  /** What the file is, as the worker reports it (absent: not known, stored as NULL). */
+  render?: TakeRender;
 }
 
 const now = (): string => new Date().toISOString();
@@ -67,7 +74,9 @@ export class TakeRepository {
 
   /**
    * Inserts one queued row per seed, all in one batch, named "Take N" on from the model's
-   * count; returns their ids in seed order.
+   * count; returns their ids in seed order. A seedless mode (reconstruction) whose take of this
+   * model at `scales` finished scales exists is refused with INVALID_INPUT naming it, checked
+   * inside the write transaction so two processes cannot both make it.
    */
   insertBatch(fields: {
     modelId: number;
@@ -77,12 +86,20 @@ export class TakeRepository {
     settings: TakeSettings;
     seeds: string[];
     ownerPid: number;
+    /** The model's finished scales now (what a seedless take would be made from); required for a seedless mode. */
+    scales?: number;
   }): number[] {
     const insert = this.db.prepare(
       `INSERT INTO takes (model_id, clip_id, song_id, batch_id, name, mode, settings, seed, status, owner_pid, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
     );
     const run = this.db.transaction(() => {
+      const mode = fields.settings.mode;
+      if (isSeedless(mode)) {
+        if (fields.scales === undefined) throw new AppError('INTERNAL', `a ${mode} take needs the model's finished scales`);
+        const made = this.seedlessTake(fields.modelId, mode, fields.scales);
+        if (made !== null) throw new AppError('INVALID_INPUT', seedlessTakeExists(mode, made.id));
+      }
       const row = this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM takes WHERE model_id = ?').get(fields.modelId);
       const first = (row?.n ?? 0) + 1;
       const created = now();
@@ -104,7 +121,16 @@ export class TakeRepository {
         ),
       );
     });
-    return run();
+    // IMMEDIATE: the seedless check and the insert see the same database (another process's write waits).
+    return run.immediate();
+  }
+
+  /** The take holding a seedless mode's audio for this model at `scales` (common/generation.ts holdsSeedlessAudio), oldest first, or null. */
+  seedlessTake(modelId: number, mode: TakeSettings['mode'], scales: number): Take | null {
+    const rows = this.db
+      .prepare<[number, string], TakeRow>("SELECT * FROM takes WHERE model_id = ? AND mode = ? AND status != 'failed' ORDER BY id")
+      .all(modelId, mode);
+    return rows.map(toTake).find((take) => holdsSeedlessAudio(take, scales)) ?? null;
   }
 
   find(id: number): Take | null {
@@ -150,7 +176,7 @@ export class TakeRepository {
     const result = this.db
       .prepare(
         `UPDATE takes SET status = 'ready', error = NULL, owner_pid = NULL, finished_at = ?, file = ?,
-           sample_rate = ?, duration = ?, loudness = ?, source_loudness = ?, execution_provider = ?, generate_seconds = ?
+           sample_rate = ?, duration = ?, loudness = ?, source_loudness = ?, execution_provider = ?, generate_seconds = ?, render = ?
          WHERE id = ? AND status = 'generating'`,
       )
       .run(
@@ -162,6 +188,7 @@ export class TakeRepository {
         fields.sourceLoudnessLufs,
         fields.executionProvider,
         fields.generateSeconds,
+        fields.render === undefined ? null : JSON.stringify(takeRenderSchema.parse(fields.render)),
         id,
       );
     return result.changes === 1;
@@ -266,6 +293,7 @@ function toTake(row: TakeRow): Take {
     sourceLoudnessLufs: row.source_loudness,
     executionProvider: row.execution_provider,
     generateSeconds: row.generate_seconds,
+    render: row.render === null ? null : JSON.parse(row.render),
     hasFile: row.file !== null,
     createdAt: row.created_at,
     finishedAt: row.finished_at,

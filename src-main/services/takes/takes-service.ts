@@ -4,6 +4,9 @@
  * discard them, regenerate with a new seed, delete the files of discarded ones, and serve their
  * WAV files. Every take row holds its provenance (model, checkpoint, mode, settings, seed), so
  * the same request with the same seed makes the same bytes on the same execution provider.
+ * Takes are written at their song's rate; a gap fill is its clip's original with the fill
+ * spliced in (render/gap-splice.ts). A mode without randomness (reconstruction) is made once
+ * per model and checkpoint: asking again is refused, naming the take that has it.
  *
  * A process owns the takes it queued (owner_pid): rows left queued or generating by a process
  * that is gone fail as interrupted when a core starts. A model's takes live in
@@ -18,6 +21,8 @@ import {
   GENERATION_MODES,
   TAKE_FAILURE,
   generateRequestSchema,
+  isSeedless,
+  seedlessCountRefusal,
   takePatchSchema,
   type GenerateRequest,
   type GenerationProgressEvent,
@@ -30,6 +35,7 @@ import { isProcessAlive } from '../../node/process-alive.js';
 import { randomSeed } from '../../node/seeded-random.js';
 import type { WorkerLauncher } from '../../node/worker-process.js';
 import { BatchRun } from './batch-runner.js';
+import type { ClipOriginal, TakeTarget } from './protocol.js';
 import type { TakeFilter, TakeRepository } from './take-repository.js';
 import { batchSeeds, takeSettingsFor, whyNotReady } from './take-request.js';
 
@@ -47,11 +53,19 @@ export interface ModelDirectory {
   modelDir(modelId: number): string;
 }
 
+/** The clip a model learned, as the library has it now. */
+export interface ClipOriginals {
+  /** Its song's rate (the original file's) and its region of that file, or null once the clip or file is gone. */
+  of(model: Model): { songRate: number; original: ClipOriginal } | null;
+}
+
 export interface TakesServiceOptions {
   dataDir: string;
   launch: WorkerLauncher;
   workerScript: string;
   models: ModelDirectory;
+  /** Where a model's takes go: its song's rate, the original a gap fill is spliced into. */
+  originals: ClipOriginals;
   /** Which modes a generating-ready model offers (engine.ts describeModes: exports ONNX on demand). */
   describeModes(model: Model, modelDir: string): Promise<ModeAvailability[]>;
   /** The onnxruntime execution provider batches ask for [auto]. */
@@ -64,6 +78,7 @@ interface QueuedBatch {
   modelId: number;
   takeIds: number[];
   executionProvider: 'auto' | 'cpu' | 'cuda';
+  target: TakeTarget;
 }
 
 export class TakesService {
@@ -127,6 +142,7 @@ export class TakesService {
     if (!mode?.available) {
       throw new AppError('INVALID_INPUT', `model ${model.id} cannot make ${request.mode} takes: ${mode?.reason ?? 'unknown mode'}`);
     }
+    if (isSeedless(request.mode) && request.count > 1) throw new AppError('INVALID_INPUT', seedlessCountRefusal(request.mode, request.count));
     const batchId = randomBytes(8).toString('hex');
     const takeIds = this.#repo.insertBatch({
       modelId: model.id,
@@ -136,14 +152,22 @@ export class TakesService {
       settings: takeSettingsFor(request, mode, model),
       seeds: batchSeeds(request.seed ?? randomSeed(), request.count),
       ownerPid: process.pid,
+      scales: model.scalesDone,
     });
-    this.#queue.push({ batchId, modelId: model.id, takeIds, executionProvider: options.executionProvider ?? this.#options.executionProvider ?? 'auto' });
+    const clip = this.#options.originals.of(model);
+    this.#queue.push({
+      batchId,
+      modelId: model.id,
+      takeIds,
+      executionProvider: options.executionProvider ?? this.#options.executionProvider ?? 'auto',
+      target: { songRate: clip?.songRate ?? null, original: clip?.original ?? null },
+    });
     this.#changed(takeIds);
     this.#pump();
     return { batchId, takes: this.#repo.batch(batchId) };
   }
 
-  /** One take with the same model, mode and settings as `takeId`, and a fresh seed. */
+  /** One take with the same model, mode and settings as `takeId`, and a fresh seed (a seedless mode's is refused while it exists). */
   regenerate(takeId: number): Promise<{ batchId: string; takes: Take[] }> {
     const take = this.#repo.get(takeId);
     return this.generate({

@@ -15,9 +15,9 @@
  */
 import { AppError } from '../../common/errors.js';
 import { formatDuration } from '../../common/format-time.js';
-import type { PlanScale, TrainingPlan, TrainPrecision } from '../../common/training.js';
+import { MIN_BUDGET_SECONDS, type PlanScale, type TrainingPlan, type TrainPrecision } from '../../common/training.js';
 import { minLevelLength, receptivePad } from './level-limits.js';
-import type { Preset, Rung } from './presets.js';
+import type { Preset, PresetBudget, Rung } from './presets.js';
 
 export { minLevelLength, receptivePad };
 
@@ -183,18 +183,13 @@ function affordableEpochs(option: Option, fraction: number, available: number): 
   return epochs;
 }
 
-/**
- * The plan for a run. Fixed presets take their settings (capping the top rate at the clip's
- * own rate). Quick prices every rung of its ladder: E epochs at the whole-level scales and
- * round(E × `fineEpochsFraction`) at the cropped ones must fit fill × budget − spent. It keeps
- * the highest top rate at which some rung affords `fairEpochs`, and there takes the first rung
- * that affords `goodEpochs`, else the one that affords the most epochs: a tighter budget costs
- * channels before it costs the top rate. When no rung affords `fairEpochs`, the cheapest rung if
- * it affords `minEpochs` — or, with overBudget 'cheapest', the cheapest rung at `minEpochs`
- * whatever the budget (its forecast then exceeds it, and the summary says so). Throws
- * INVALID_INPUT when the clip is too short for the preset or the budget too small.
- */
-export function makePlan(inputs: PlanInputs): TrainingPlan {
+/** The run's mode, its shortest trainable level, its crop rule and a pricer of a top rate × channels. */
+function pricing(inputs: PlanInputs): {
+  mode: TrainingPlan['mode'];
+  minLength: number;
+  crop: CropRule | null;
+  price: (topRate: number, channels: number) => Option | null;
+} {
   const { preset, clip, costs } = inputs;
   const mode = clip.hole ? 'inpainting' : (inputs.mode ?? preset.mode);
   const minLength = minLevelLength(preset, mode);
@@ -212,6 +207,42 @@ export function makePlan(inputs: PlanInputs): TrainingPlan {
       cropped: levels.map((level) => isCropped(level.length, crop)),
     };
   };
+  return { mode, minLength, crop, price };
+}
+
+/** The budget the cheapest rung needs for `minEpochs`: the shortest one a quick plan accepts. */
+function neededBudget(cheapest: Option, budget: PresetBudget, spentSeconds: number): number {
+  return Math.ceil((runSeconds(cheapest, budget.minEpochs, fineFor(budget.minEpochs, budget.fineEpochsFraction)) + spentSeconds) / budget.fill);
+}
+
+/**
+ * quick: the shortest budget that trains this clip on this machine (what a refusal offers
+ * instead), or null for a preset without a budget, without measured costs, or for a clip too
+ * short for any rung.
+ */
+export function shortestBudgetSeconds(inputs: PlanInputs): number | null {
+  const { preset, costs } = inputs;
+  if (!preset.budget || !costs) return null;
+  const { price } = pricing(inputs);
+  const cheapestRung = preset.budget.ladder.findLast((rung) => price(rung.topRate, rung.channels) !== null);
+  const cheapest = cheapestRung ? price(cheapestRung.topRate, cheapestRung.channels) : null;
+  return cheapest ? Math.max(MIN_BUDGET_SECONDS, neededBudget(cheapest, preset.budget, inputs.spentSeconds)) : null;
+}
+
+/**
+ * The plan for a run. Fixed presets take their settings (capping the top rate at the clip's
+ * own rate). Quick prices every rung of its ladder: E epochs at the whole-level scales and
+ * round(E × `fineEpochsFraction`) at the cropped ones must fit fill × budget − spent. It keeps
+ * the highest top rate at which some rung affords `fairEpochs`, and there takes the first rung
+ * that affords `goodEpochs`, else the one that affords the most epochs: a tighter budget costs
+ * channels before it costs the top rate. When no rung affords `fairEpochs`, the cheapest rung if
+ * it affords `minEpochs` — or, with overBudget 'cheapest', the cheapest rung at `minEpochs`
+ * whatever the budget (its forecast then exceeds it, and the summary says so). Throws
+ * INVALID_INPUT when the clip is too short for the preset or the budget too small.
+ */
+export function makePlan(inputs: PlanInputs): TrainingPlan {
+  const { preset, clip, costs } = inputs;
+  const { mode, minLength, crop, price } = pricing(inputs);
 
   let chosen: { option: Option; epochs: number; fineEpochs: number };
   if (preset.budget) {
@@ -240,11 +271,11 @@ export function makePlan(inputs: PlanInputs): TrainingPlan {
     if (pick.affordable < minEpochs && inputs.overBudget === 'cheapest') {
       chosen = at(cheapest.option, Math.min(minEpochs, preset.epochsPerScale));
     } else if (pick.affordable < minEpochs) {
-      const needed = (runSeconds(cheapest.option, minEpochs, fineFor(minEpochs, fraction)) + inputs.spentSeconds) / preset.budget.fill;
+      const needed = neededBudget(cheapest.option, preset.budget, inputs.spentSeconds);
       throw new AppError(
         'INVALID_INPUT',
         `a ${formatDuration(budget)} budget is too short for this ${formatDuration(clip.seconds)} clip on this machine: ` +
-          `the cheapest quick settings need about ${formatDuration(Math.ceil(needed))} (choose a longer budget or a shorter clip)`,
+          `the cheapest quick settings need about ${formatDuration(needed)} (choose a longer budget or a shorter clip)`,
       );
     } else {
       chosen = at(pick.option, Math.min(pick.affordable, preset.epochsPerScale));

@@ -14,6 +14,7 @@ import {
   seedTextSchema,
   trainingPlanSchema,
 } from '../../common/training.js';
+import { measuredSpeedSchema } from './machine-speed.js';
 
 /** What the worker needs to run one job; everything else is in the model's folder. */
 export const workerJobSchema = z.object({
@@ -35,11 +36,18 @@ export const workerJobSchema = z.object({
   resume: z.boolean(),
   /** Scales whose previews exist already (resume). */
   previewed: z.array(z.number().int().nonnegative()),
+  /**
+   * A fresh measurement of this machine (machine-speed.ts) to plan with instead of probing, so the
+   * run trains the plan its forecast showed; absent or null: probe when the preset does.
+   */
+  speed: measuredSpeedSchema.nullable().optional(),
 });
 export type WorkerJob = z.infer<typeof workerJobSchema>;
 
 export const parentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), job: workerJobSchema }),
+  /** Measure this machine for a preset (the forecast before a run); the worker answers `measured` and leaves. */
+  z.object({ type: z.literal('measure'), preset: presetNameSchema, device: z.enum(['cpu', 'cuda']) }),
   z.object({ type: z.literal('cancel') }),
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;
@@ -50,6 +58,8 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   /** A preset that probes (studio, quick, paper): measuring the machine, fraction of the probe done. */
   z.object({ type: z.literal('probing'), fraction: z.number().min(0).max(1) }),
   z.object({ type: z.literal('planned'), plan: trainingPlanSchema }),
+  /** The answer to `measure`. */
+  z.object({ type: z.literal('measured'), speed: measuredSpeedSchema }),
   z.object({
     type: z.literal('progress'),
     scale: z.number().int().nonnegative(),

@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { NativeAddon, TrainOptions, TrainingProgress } from '../../addon/binding.js';
 import { AppError } from '../../common/errors.js';
-import type { EpochLosses, ScaleRecord, TrainingPlan } from '../../common/training.js';
+import type { EpochLosses, PresetName, ScaleRecord, TrainingPlan } from '../../common/training.js';
 import { resample } from '../audio/resample.js';
 import { encodeWav } from '../audio/wav.js';
 import { readFloat32File, writeFloat32File } from '../models/float32-file.js';
@@ -21,9 +21,10 @@ import { MODEL_FILES } from '../models/model-files.js';
 import { readSourceInfo } from '../models/model-source.js';
 import { exportOnnx } from '../models/onnx/export.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
-import { channelsToProbe, cropRuleOf, makePlan, trainedShape, type Bf16Support } from './planner.js';
+import { costModelOf, speedRecord, type MeasuredSpeed } from './machine-speed.js';
+import { channelsToProbe, cropRuleOf, makePlan, trainedShape, type Bf16Support, type CostModel } from './planner.js';
 import { bf16Support } from './precision.js';
-import { loadPreset } from './presets.js';
+import { loadPreset, type Preset } from './presets.js';
 import { measureCosts, ProbeCancelled } from './probe.js';
 import type { WorkerJob, WorkerMessage } from './protocol.js';
 
@@ -49,21 +50,19 @@ export async function runTrainingJob(
   let signal: Float32Array;
   if (plan === null) {
     const preset = loadPreset(job.preset);
-    // Only a preset that asks for bf16 asks the addon whether this CPU has it.
-    const bf16: Bf16Support = preset.precision === 'bf16' ? bf16Support(addon, job.device) : { available: false, why: 'not asked for' };
+    let bf16: Bf16Support;
     let costs = null;
-    if (preset.probe) {
-      try {
-        // Measured in the precision the run will train in, so the forecast is that run's.
-        const precision = preset.precision === 'bf16' && bf16.available ? 'bf16' : 'fp32';
-        costs = await measureCosts(addon, preset, channelsToProbe(preset), precision, {
-          cancelled: () => control.cancelled,
-          onFraction: (fraction) => emit({ type: 'probing', fraction }),
-        });
-      } catch (error) {
-        if (error instanceof ProbeCancelled) return emit({ type: 'finished', cancelled: true, scalesDone: 0, scalesTotal: 1 });
-        throw error;
-      }
+    if (job.speed) {
+      // The measurement the forecast was made with: the run trains the plan it showed.
+      bf16 = job.speed.bf16;
+      costs = job.speed.costs.length > 0 ? costModelOf(job.speed) : null;
+    } else {
+      const measured = await measureMachine(addon, preset, job.device, control, emit);
+      if (measured === 'cancelled') return emit({ type: 'finished', cancelled: true, scalesDone: 0, scalesTotal: 1 });
+      // The parent keeps it (machine-speed.ts): the next forecast need not measure again.
+      emit({ type: 'measured', speed: measured });
+      bf16 = measured.bf16;
+      costs = measured.costs.length > 0 ? costModelOf(measured) : null;
     }
     plan = makePlan({
       preset,
@@ -118,6 +117,49 @@ export async function runTrainingJob(
   await previews.drain();
   if (!result.cancelled && result.scalesDone === result.scalesTotal) await exportForGeneration(addon, job.modelDir);
   emit({ type: 'finished', cancelled: result.cancelled, scalesDone: result.scalesDone, scalesTotal: result.scalesTotal });
+}
+
+/** The worker's `measure` job: this machine's speed for a preset, answered as `measured` (nothing when cancelled). */
+export async function runMeasureJob(
+  preset: PresetName,
+  device: 'cpu' | 'cuda',
+  addon: NativeAddon,
+  control: Pick<JobControl, 'cancelled'>,
+  emit: (message: WorkerMessage) => void,
+): Promise<void> {
+  const measured = await measureMachine(addon, loadPreset(preset), device, control, emit);
+  if (measured !== 'cancelled') emit({ type: 'measured', speed: measured });
+}
+
+/**
+ * This machine's speed for a preset: whether it trains in bf16 and, when the preset probes, the
+ * cost model (probe.ts) measured in the precision the run will train in. A preset that does not
+ * probe gets an empty cost model (its plan has no forecast). 'cancelled' when stopped mid-probe.
+ */
+export async function measureMachine(
+  addon: NativeAddon,
+  preset: Preset,
+  device: 'cpu' | 'cuda',
+  control: Pick<JobControl, 'cancelled'>,
+  emit: (message: WorkerMessage) => void,
+): Promise<MeasuredSpeed | 'cancelled'> {
+  const started = performance.now();
+  // Only a preset that asks for bf16 asks the addon whether this CPU has it.
+  const bf16: Bf16Support = preset.precision === 'bf16' ? bf16Support(addon, device) : { available: false, why: 'not asked for' };
+  const precision = preset.precision === 'bf16' && bf16.available ? 'bf16' : 'fp32';
+  let costs: CostModel = new Map();
+  if (preset.probe) {
+    try {
+      costs = await measureCosts(addon, preset, channelsToProbe(preset), precision, {
+        cancelled: () => control.cancelled,
+        onFraction: (fraction) => emit({ type: 'probing', fraction }),
+      });
+    } catch (error) {
+      if (error instanceof ProbeCancelled) return 'cancelled';
+      throw error;
+    }
+  }
+  return speedRecord(costs, precision, bf16, Date.now(), (performance.now() - started) / 1000);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type Model,
   type PresetSummary,
   type TrainingPlan,
+  type TrainForecast,
   type TrainingProgressEvent,
   type TrainRequest,
 } from '../../common/training.js';
@@ -29,8 +30,11 @@ import { randomSeed } from '../../node/seeded-random.js';
 import type { WorkerLauncher, WorkerProcess } from '../../node/worker-process.js';
 import { MODEL_FILES, modelDirOf } from '../models/model-files.js';
 import { writeSourceFiles } from '../models/model-source.js';
-import { forecastRemaining } from './planner.js';
-import { listPresets, loadPreset } from './presets.js';
+import { forecastOf, laterForecast } from './forecast.js';
+import { costModelOf, MachineSpeedStore, type MeasuredSpeed } from './machine-speed.js';
+import { forecastRemaining, type PlanInputs } from './planner.js';
+import { listPresets, loadPreset, type Preset } from './presets.js';
+import { SpeedMeter } from './speed-meter.js';
 import { workerMessageSchema, type WorkerJob, type WorkerMessage } from './protocol.js';
 import { ModelRepository } from './model-repository.js';
 
@@ -93,12 +97,16 @@ export class TrainingService {
   #active: ActiveJob | null = null;
   readonly #waiters = new Map<number, (() => void)[]>();
   readonly #own = new Set<number>();
+  readonly #speeds: MachineSpeedStore;
+  readonly #meter: SpeedMeter;
   #disposed = false;
 
   constructor(repo: ModelRepository, clips: ClipSource, options: TrainingServiceOptions) {
     this.#repo = repo;
     this.#clips = clips;
     this.#options = options;
+    this.#speeds = new MachineSpeedStore(options.dataDir);
+    this.#meter = new SpeedMeter({ launch: options.launch, workerScript: options.workerScript, store: this.#speeds, onIdle: () => this.#pump() });
     const orphans = repo.markOrphansInterrupted(isProcessAlive);
     if (orphans.length > 0) options.events.changed(orphans);
     if (options.runQueue === 'all') this.#pump();
@@ -134,20 +142,14 @@ export class TrainingService {
    * first (so the model outlives edits to the clip); a failure leaves no row and no folder.
    */
   async create(input: TrainRequest): Promise<Model> {
-    const request = trainRequestSchema.parse(input);
-    const preset = loadPreset(request.preset);
-    if (request.budgetSeconds !== undefined && !preset.budget) {
-      throw new AppError('INVALID_INPUT', `the ${preset.name} preset has no time budget (only quick plans to one)`);
+    const { request, preset, clip, song, device, reason, sourceRate } = this.#resolve(input);
+    // With a fresh measurement the budget is checked now, before anything is made, and the run
+    // trains the plan its forecast showed.
+    const speed = await this.#speeds.fresh(preset, device);
+    if (speed) {
+      const forecast = forecastOf(this.#planInputs(request, preset, clip, device, reason, sourceRate, speed), speed.measuredAt);
+      if (forecast.outcome === 'refused') throw new AppError('INVALID_INPUT', forecast.headline);
     }
-    const clip = this.#clips.getClip(request.clipId);
-    if (request.mode !== undefined && clip.label === 'gap') {
-      throw new AppError('INVALID_INPUT', `clip ${clip.id} is a gap clip: it trains in inpainting mode, not ${request.mode}`);
-    }
-    const song = this.#clips.getSong(clip.songId);
-    const file = this.#clips.getFile(clip.fileId);
-    const { device, reason } = this.#options.chooseDevice(request.device);
-    const highest = Math.max(preset.topRate, ...(preset.budget?.ladder.map((rung) => rung.topRate) ?? []));
-    const sourceRate = Math.max(1000, Math.min(highest, file.sampleRate));
     const audio = await this.#clips.trainingAudio(clip.id, sourceRate);
     const id = this.#repo.insert({
       clipId: clip.id,
@@ -181,6 +183,65 @@ export class TrainingService {
     this.#options.events.changed([id]);
     this.#pump();
     return this.get(id);
+  }
+
+  /**
+   * What `create` would train, told before it starts (docs/architecture.md "Training"): the plan,
+   * its time and what it buys, or the shortest budget that works. Measures this machine first
+   * when no fresh measurement exists and nothing trains (tens of seconds, once per half hour).
+   */
+  async forecast(input: TrainRequest): Promise<TrainForecast> {
+    const { request, preset, clip, device, reason, sourceRate } = this.#resolve(input);
+    const speed = await this.#meter.speedFor(preset, device, this.#active !== null);
+    if (!speed) return laterForecast(preset);
+    // A preset that does not probe measured nothing (only whether bf16 is there).
+    return forecastOf(this.#planInputs(request, preset, clip, device, reason, sourceRate, speed), speed.costs.length > 0 ? speed.measuredAt : null);
+  }
+
+  /** A request checked against its preset and clip, with the device it gets and the rate its audio is read at. */
+  #resolve(input: TrainRequest) {
+    const request = trainRequestSchema.parse(input);
+    const preset = loadPreset(request.preset);
+    if (request.budgetSeconds !== undefined && !preset.budget) {
+      throw new AppError('INVALID_INPUT', `the ${preset.name} preset has no time budget (only quick plans to one)`);
+    }
+    const clip = this.#clips.getClip(request.clipId);
+    if (request.mode !== undefined && clip.label === 'gap') {
+      throw new AppError('INVALID_INPUT', `clip ${clip.id} is a gap clip: it trains in inpainting mode, not ${request.mode}`);
+    }
+    const song = this.#clips.getSong(clip.songId);
+    const file = this.#clips.getFile(clip.fileId);
+    const { device, reason } = this.#options.chooseDevice(request.device);
+    const highest = Math.max(preset.topRate, ...(preset.budget?.ladder.map((rung) => rung.topRate) ?? []));
+    const sourceRate = Math.max(1000, Math.min(highest, file.sampleRate));
+    return { request, preset, clip, song, device, reason, sourceRate };
+  }
+
+  /** The planner's inputs for a request, as the worker will have them (its source audio is the clip at sourceRate). */
+  #planInputs(
+    request: ReturnType<typeof trainRequestSchema.parse>,
+    preset: Preset,
+    clip: Clip,
+    device: 'cpu' | 'cuda',
+    deviceReason: string,
+    sourceRate: number,
+    speed: MeasuredSpeed,
+  ): PlanInputs {
+    const samples = Math.round((clip.end - clip.start) * sourceRate);
+    const hole = clip.holeStart !== null && clip.holeEnd !== null ? { start: clip.holeStart - clip.start, end: clip.holeEnd - clip.start } : null;
+    return {
+      preset,
+      clip: { seconds: samples / sourceRate, sourceRate, hole },
+      seed: request.seed ?? '0',
+      device,
+      deviceReason,
+      bf16: speed.bf16,
+      costs: speed.costs.length > 0 ? costModelOf(speed) : null,
+      budgetSeconds: preset.budget ? (request.budgetSeconds ?? preset.budget.defaultSeconds) : null,
+      spentSeconds: 0,
+      ...(request.overBudget === undefined ? {} : { overBudget: request.overBudget }),
+      mode: request.mode ?? null,
+    };
   }
 
   /** Queues a failed, cancelled or interrupted model again; it continues after its last finished scale. */
@@ -289,7 +350,8 @@ export class TrainingService {
   // ---- running jobs
 
   #pump(): void {
-    if (this.#active || this.#disposed) return;
+    // A measurement for a forecast has the machine: the queue goes on when it ends (onIdle).
+    if (this.#active || this.#disposed || this.#meter.busy) return;
     const candidates = this.#options.runQueue === 'all' ? [this.#repo.nextQueued()] : [...this.#own];
     for (const id of candidates) {
       if (id === null) continue;
@@ -300,12 +362,18 @@ export class TrainingService {
       }
       if (!this.#repo.claim(id, process.pid)) continue;
       this.#own.delete(id);
-      this.#start(model);
+      this.#start(model, this.#freshSpeedFor(model));
       return;
     }
   }
 
-  #start(model: Model): void {
+  /** A fresh measurement for a model that has not planned yet (a resume keeps its plan). */
+  #freshSpeedFor(model: Model): MeasuredSpeed | null {
+    if (model.plan !== null) return null;
+    return this.#speeds.freshKnown(loadPreset(model.preset), this.#repo.request(model.id).device);
+  }
+
+  #start(model: Model, speed: MeasuredSpeed | null): void {
     const request = this.#repo.request(model.id);
     const job: WorkerJob = {
       modelId: model.id,
@@ -320,6 +388,7 @@ export class TrainingService {
       plan: model.plan,
       resume: model.plan !== null,
       previewed: model.scales.filter((s) => s.previews.length > 0).map((s) => s.scale),
+      speed,
     };
     let worker: WorkerProcess;
     try {
@@ -367,6 +436,12 @@ export class TrainingService {
         active.progress = { modelId: id, phase: 'probing', scale: 0, scales: 1, epoch: 0, epochs: 1, losses: null, epochSeconds: 0, fraction: 0, etaSeconds: null };
         this.#options.events.progress(active.progress);
         return;
+      case 'measured': {
+        // The run measured this machine itself: keep it for the next forecast.
+        const model = this.#repo.find(id);
+        if (model) void this.#speeds.write(loadPreset(model.preset), this.#repo.request(id).device, message.speed).catch(() => undefined);
+        return;
+      }
       case 'planned':
         active.plan = message.plan;
         this.#repo.setPlan(id, message.plan);

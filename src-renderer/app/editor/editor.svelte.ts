@@ -2,14 +2,17 @@
  * The clip editor's state: which song and file are open, which clip is selected, the label new
  * clips get, zoom and loop. Actions go through the library store (the only path to the core,
  * seen here as {@link EditorLibrary}) and report refusals as notices; each returns whether the core accepted the change, so the
- * waveform can put a dragged region back when it did not.
+ * waveform can put a dragged region back when it did not. Each accepted cut, change and delete
+ * is recorded in the window's undo history, with the library calls that take it back.
  */
 import type { AudioFile, Clip, ClipLabel, ClipPatch, ClipSplit, Song } from '@common/dto.js';
 import { defaultHole, holeFits } from '@common/clip-geometry.js';
 import { MIN_CLIP_SECONDS } from '@common/limits.js';
 import { errorMessage } from '../shell/api.js';
 import type { NoticeStore } from '../shell/notices.svelte.js';
+import type { UndoRecorder } from '../shell/undo.svelte.js';
 import { latestFile } from '../ui/song-files.js';
+import { describeChange, describeClip, draftOf, inversePatch } from './clip-undo.js';
 import type { EditorLibrary } from './ports.js';
 
 /** Zoom slider positions map to pixels per second on a log scale between "fit" and this. */
@@ -17,9 +20,21 @@ export const MAX_PX_PER_SEC = 2000;
 /** One press of +/− moves the zoom slider by this much (of its 0..1 range). */
 export const ZOOM_STEP = 0.08;
 
+/**
+ * A clip as undo steps see it. Undoing a delete makes the clip again under a new id (the core
+ * numbers clips), so every step about that clip holds this handle, whose id follows it.
+ */
+interface ClipHandle {
+  id: number;
+}
+
 export class EditorStore {
   readonly #library: EditorLibrary;
   readonly #notices: NoticeStore;
+  readonly #history: UndoRecorder;
+  /** The handle of each clip id an undo step has seen (a re-made clip's new id joins its old handle). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, nothing renders from it
+  readonly #handles = new Map<number, ClipHandle>();
 
   songId = $state<number | null>(null);
   fileId = $state<number | null>(null);
@@ -58,9 +73,10 @@ export class EditorStore {
     return this.clips.find((clip) => clip.id === this.selectedClipId) ?? null;
   }
 
-  constructor(library: EditorLibrary, notices: NoticeStore) {
+  constructor(library: EditorLibrary, notices: NoticeStore, history: UndoRecorder) {
     this.#library = library;
     this.#notices = notices;
+    this.#history = history;
   }
 
   /** Opens a song at its most recent file, with `clipId` (or nothing) selected. */
@@ -115,6 +131,12 @@ export class EditorStore {
         label: this.defaultLabel,
       });
       this.selectedClipId = clip.id;
+      const handle = this.#handle(clip.id);
+      this.#history.record({
+        label: `cut ${describeClip(clip)}`,
+        undo: () => this.#remove(handle, clip),
+        redo: () => this.#restore(handle, clip),
+      });
       return true;
     } catch (error) {
       this.#notices.push(errorMessage(error));
@@ -188,9 +210,16 @@ export class EditorStore {
     if (!clip) return false;
     const index = this.clips.findIndex((c) => c.id === clip.id);
     try {
-      await this.#library.deleteClip(clip);
+      // False: the clip had models and the person kept it (the library store asked).
+      if (!(await this.#library.deleteClip(clip))) return false;
       const next = this.clips[Math.min(index, this.clips.length - 1)];
       this.select(next ? next.id : null);
+      const handle = this.#handle(clip.id);
+      this.#history.record({
+        label: `delete ${describeClip(clip)}`,
+        undo: () => this.#restore(handle, clip),
+        redo: () => this.#remove(handle, clip),
+      });
       return true;
     } catch (error) {
       this.#notices.push(errorMessage(error));
@@ -207,16 +236,63 @@ export class EditorStore {
   }
 
   async #update(clip: Clip, patch: ClipPatch): Promise<boolean> {
-    this.saving = [...this.saving, clip.id];
     try {
-      await this.#library.updateClip(clip.id, patch);
-      return true;
+      await this.#patch(clip.id, patch);
     } catch (error) {
       this.#notices.push(errorMessage(error));
       return false;
+    }
+    const handle = this.#handle(clip.id);
+    const inverse = inversePatch(clip, patch);
+    this.#history.record({
+      label: describeChange(clip, patch),
+      undo: () => this.#patch(handle.id, inverse).then(() => true),
+      redo: () => this.#patch(handle.id, patch).then(() => true),
+    });
+    return true;
+  }
+
+  /** Sends a change to the core, the clip marked as saving meanwhile; rejects when the core refuses. */
+  async #patch(clipId: number, patch: ClipPatch): Promise<void> {
+    this.saving = [...this.saving, clipId];
+    try {
+      await this.#library.updateClip(clipId, patch);
     } finally {
-      const index = this.saving.indexOf(clip.id);
+      const index = this.saving.indexOf(clipId);
       if (index >= 0) this.saving = this.saving.toSpliced(index, 1);
     }
+  }
+
+  #handle(clipId: number): ClipHandle {
+    const known = this.#handles.get(clipId);
+    if (known) return known;
+    const handle = { id: clipId };
+    this.#handles.set(clipId, handle);
+    return handle;
+  }
+
+  /**
+   * Makes a clip again as `clip` was (an undone delete, a redone cut), under the new id the
+   * core gives it, and selects it when its song is open.
+   */
+  async #restore(handle: ClipHandle, clip: Clip): Promise<boolean> {
+    const made = await this.#library.addClip(draftOf(clip));
+    handle.id = made.id;
+    this.#handles.set(made.id, handle);
+    if (this.songId === made.songId) {
+      this.fileId = made.fileId;
+      this.selectedClipId = made.id;
+    }
+    return true;
+  }
+
+  /**
+   * Deletes the clip a handle names now (an undone cut, a redone delete); false when it has
+   * models since and the person kept it (the library store asks).
+   */
+  async #remove(handle: ClipHandle, clip: Clip): Promise<boolean> {
+    if (!(await this.#library.deleteClip({ ...clip, id: handle.id }))) return false;
+    if (this.selectedClipId === handle.id) this.select(null);
+    return true;
   }
 }

@@ -4,6 +4,7 @@
  * store, which has this shape, and the training feature's Train form as a snippet.
  */
 import type { Clip, ClipDraft, ClipPatch, Song } from '@common/dto.js';
+import type { MusicalTimePatch } from '@common/musical-time.js';
 import type { Model } from '@common/training.js';
 
 /** The songs and clips the editor works on, and the calls that change clips (the library store). */
@@ -15,9 +16,12 @@ export interface EditorLibrary {
   /** Rejects with the service's ApiError when it refuses, as do the two below. */
   addClip(draft: ClipDraft): Promise<Clip>;
   updateClip(clipId: number, patch: ClipPatch): Promise<Clip>;
-  deleteClip(clip: Clip): Promise<void>;
+  /** Asks first when models go with the clip; resolves false when the person kept it. */
+  deleteClip(clip: Clip): Promise<boolean>;
   /** Where the renderer can load a file's playback audio from. */
   mediaUrl(fileId: number): string;
+  /** Sets the song's tempo, signature, bar 1 or key; rejects with the service's ApiError when it refuses. */
+  setMusicalTime(songId: number, patch: MusicalTimePatch): Promise<Song>;
 }
 
 /** What the editor hands the Train form it shows under the selected clip. */

@@ -14,6 +14,8 @@ type ExportTimeSignature = NonNullable<ExportRequest['timeSignature']>;
 /** The time signatures the dialog offers (DAWs take any; these cover songs). */
 export const TIME_SIGNATURES = ['4/4', '3/4', '2/4', '6/8', '5/4', '7/8', '12/8'] as const;
 export type TimeSignatureText = (typeof TIME_SIGNATURES)[number];
+/** The signature field: one of those, or 'song' for the song's own (stored with it, 4/4 unless set). */
+export type TimeSignatureChoice = TimeSignatureText | 'song';
 
 /** What the dialog's fields hold. Text fields stay text until the request is made. */
 export interface ExportFormValues {
@@ -23,9 +25,9 @@ export interface ExportFormValues {
   logic: boolean;
   sampleRate: 44100 | 48000;
   bitDepth: 24 | 32;
-  /** BPM as typed; blank asks for the clip's tempo estimate. */
+  /** BPM as typed; blank asks for the song's tempo (estimated at import, or set by the user). */
   tempoText: string;
-  timeSignature: TimeSignatureText;
+  timeSignature: TimeSignatureChoice;
   placement: 'sequence' | 'stack';
   /** Blank names the folders after the song. */
   songName: string;
@@ -121,7 +123,7 @@ export function toExportRequest(values: ExportFormValues, exportId: string): Exp
     sampleRate: values.sampleRate,
     bitDepth: values.bitDepth,
     ...(typeof tempo === 'number' ? { tempo } : {}),
-    timeSignature: parseTimeSignature(values.timeSignature),
+    ...(values.timeSignature === 'song' ? {} : { timeSignature: parseTimeSignature(values.timeSignature) }),
     placement: values.placement,
     destination: values.destination.trim(),
     ...(songName === '' ? {} : { songName }),
@@ -141,7 +143,7 @@ export function initialFormValues(
     sampleRate: defaults.sampleRate,
     bitDepth: defaults.bitDepth,
     tempoText: '',
-    timeSignature: '4/4',
+    timeSignature: 'song',
     placement: defaults.placement,
     songName: '',
     destination: defaults.destination,
@@ -190,15 +192,17 @@ export function revealLabel(userAgent: string): string {
   return 'Show in folder';
 }
 
-/** "Tempo 100 BPM (yours)", "(estimated from the clip)", "(no clear beat: 120)". */
-export function tempoNote(result: { tempo: number; tempoSource: 'user' | 'estimate' | 'fallback' }): string {
+/** "Tempo 100 BPM.", "…, the song's.", "…, the song's as estimated at import.", "(no clear beat: 120)". */
+export function tempoNote(result: { tempo: number; tempoSource: 'user' | 'song' | 'estimate' | 'fallback' }): string {
   const bpm = `${Math.round(result.tempo * 100) / 100} BPM`;
   switch (result.tempoSource) {
     case 'user':
       return `Tempo ${bpm}.`;
+    case 'song':
+      return `Tempo ${bpm}, the song's.`;
     case 'estimate':
-      return `Tempo ${bpm}, estimated from the clip.`;
+      return `Tempo ${bpm}, the song's as estimated at import.`;
     case 'fallback':
-      return `Tempo ${bpm}: the clip has no clear beat, so the default was used.`;
+      return `Tempo ${bpm}: the song has no clear beat, so the default was used.`;
   }
 }

@@ -13,6 +13,7 @@ const RESULT: ExportResult = {
   tempo: 96,
   tempoEstimated: true,
   tempoSource: 'estimate',
+  timeSignature: { numerator: 4, denominator: 4 },
 };
 
 function setup(options: ConstructorParameters<typeof FakeBridge>[0] = {}): {

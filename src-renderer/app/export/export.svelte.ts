@@ -127,6 +127,11 @@ export class ExportStore {
   }
 
   /** Shows an exported folder in Finder / Explorer (web mode: its path, to open by hand). */
+  /** Web mode: where the browser downloads an exported folder as a .zip; null in the app. */
+  downloadUrl(folder: string): string | null {
+    return this.#api.exportDownloadUrl(folder);
+  }
+
   async reveal(folder: string): Promise<void> {
     try {
       this.revealed = { folder, ...(await this.#api.invoke('export:reveal', { folder })) };

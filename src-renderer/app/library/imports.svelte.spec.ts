@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { ConfirmStore } from '../shell/confirm.svelte.js';
+import { NoticeStore } from '../shell/notices.svelte.js';
 import { fakeApi, FakeBridge } from '../testing/fake-bridge.js';
 import { audioFile, song } from '../testing/fixtures.js';
 import { ImportStore } from './imports.svelte.js';
@@ -16,9 +18,10 @@ function setup(): { bridge: FakeBridge; imports: ImportStore; library: LibrarySt
     .answer('library:import-files', ({ files }) => ({
       files: files.map((_, i) => audioFile({ id: 30 + i, songId: 3 })),
       failures: [],
+      duplicates: [],
     }));
   const api = fakeApi(bridge);
-  const library = new LibraryStore(api);
+  const library = new LibraryStore(api, new ConfirmStore(), new NoticeStore());
   const imports = new ImportStore(api, library);
   imports.init();
   return { bridge, imports, library };
@@ -81,7 +84,7 @@ describe('ImportStore', () => {
       bridge.emit('library:did-import-progress', { index: 1, total: 2, name: 'b.wav', phase: 'failed', fraction: 0.5, error: 'corrupt' });
       bridge.emit('library:did-import-progress', { index: 0, total: 2, name: 'a.wav', phase: 'analysing', fraction: 0.25 });
       return new Promise((resolve) => {
-        release = () => resolve({ files: [audioFile({ id: 40, songId: 3 })], failures: [] });
+        release = () => resolve({ files: [audioFile({ id: 40, songId: 3 })], failures: [], duplicates: [] });
       });
     });
     imports.importFiles([wav('a.wav'), wav('b.wav')]);
@@ -92,5 +95,30 @@ describe('ImportStore', () => {
     release();
     await settle();
     expect(imports.jobs[0]).toMatchObject({ state: 'failed', imported: 1, failures: ['b.wav: corrupt'] });
+  });
+
+  it('keeps a file the library holds already on screen with the song that has it, and selects that song', async () => {
+    const { bridge, imports, library } = setup();
+    bridge
+      .answer('library:list-songs', [song({ id: 3, name: 'Night Drive' }), song({ id: 4 })])
+      .answer('library:import-files', ({ files }) => ({
+        files: [],
+        failures: [],
+        duplicates: files.map((file) => ({ name: file.name, songId: 3, songName: 'Night Drive', fileId: 30 })),
+      }));
+    imports.importFiles([wav('Night Drive (copy).wav')]);
+    await settle();
+    await jest.advanceTimersByTimeAsync(10_000);
+
+    expect(imports.jobs).toMatchObject([
+      {
+        state: 'done',
+        imported: 0,
+        failures: [],
+        duplicates: [{ name: 'Night Drive (copy).wav', songId: 3, songName: 'Night Drive', fileId: 30 }],
+      },
+    ]);
+    expect(library.selectedSongId).toBe(3);
+    expect(bridge.faults).toEqual([]);
   });
 });

@@ -2,9 +2,10 @@
  * Imports in progress and their outcome. Files are read in the renderer and sent in requests
  * of at most 100; requests run one at a time, so the core's progress events (which carry the
  * file's index and name, not a request id) can be matched to the import they belong to.
- * A file that failed keeps its one-line reason on screen until the person dismisses it.
+ * A file that failed keeps its one-line reason on screen until the person dismisses it, and so
+ * does a file the library holds already (the core left it alone), with the song to open instead.
  */
-import type { ImportProgress } from '@common/dto.js';
+import type { ImportDuplicate, ImportProgress } from '@common/dto.js';
 import { errorMessage, type Api } from '../shell/api.js';
 import { batches, readBytes, screenFiles } from './dropped-files.js';
 import type { LibraryStore } from './library.svelte.js';
@@ -26,6 +27,8 @@ export interface ImportJob {
   imported: number;
   /** One line per file that failed, naming the file. */
   failures: string[];
+  /** Files not imported because the library has the same bytes: the song that has them. */
+  duplicates: ImportDuplicate[];
 }
 
 /** How long a fully successful import stays listed before it tidies itself away. */
@@ -75,6 +78,7 @@ export class ImportStore {
         fraction: 1,
         imported: 0,
         failures: refused.map((file) => file.message),
+        duplicates: [],
       });
     }
     for (const batch of batches(accepted)) {
@@ -89,6 +93,7 @@ export class ImportStore {
         fraction: 0,
         imported: 0,
         failures: [],
+        duplicates: [],
       });
     }
     void this.#drain();
@@ -137,23 +142,27 @@ export class ImportStore {
       return;
     }
     try {
-      const { files: imported, failures } = await this.#api.invoke('library:import-files', { files: sources });
+      const { files: imported, failures, duplicates } = await this.#api.invoke('library:import-files', { files: sources });
       const current = this.#job(key);
       if (!current) return;
       // Usually heard already as progress events; a file refused before the import began (web
       // mode's upload checks a header as its first bytes arrive) is only in the answer.
       for (const { error } of failures) if (!current.failures.includes(error.message)) current.failures.push(error.message);
       current.imported = imported.length;
+      current.duplicates = duplicates;
       current.fraction = 1;
-      current.state = current.failures.length > 0 || imported.length === 0 ? 'failed' : 'done';
+      const nothing = imported.length === 0 && duplicates.length === 0;
+      current.state = current.failures.length > 0 || nothing ? 'failed' : 'done';
       current.phase = current.state === 'done' ? 'done' : 'failed';
-      if (imported.length === 0 && current.failures.length === 0) {
+      if (nothing && current.failures.length === 0) {
         current.failures.push(`${current.names.join(', ')}: nothing was imported`);
       }
       await this.#library.refresh();
-      const first = imported[0];
+      // The song the files went to, or else the one that has them already.
+      const first = imported[0] ?? duplicates[0];
       if (first) this.#library.select(first.songId);
-      if (current.state === 'done') setTimeout(() => this.dismiss(key), SUCCESS_LINGER_MS);
+      // An import that found files already in the library stays until read (it offers to open them).
+      if (current.state === 'done' && duplicates.length === 0) setTimeout(() => this.dismiss(key), SUCCESS_LINGER_MS);
     } catch (error) {
       const current = this.#job(key);
       if (!current) return;

@@ -123,8 +123,12 @@ export function raterKeyAction(format: SessionFormat, key: string, previous: num
   return null;
 }
 
-/** Musicality's scale ends, as the form of docs/listening-tests.md §1 named them. */
-export const MUSICALITY_ENDS = { low: 'Terrible', high: 'Quite good' } as const;
+/**
+ * Musicality's scale ends. The form of docs/listening-tests.md §1 ran from "terrible" to "quite
+ * good", a worst against a middling best, which pulls answers up the scale; these ends mirror
+ * each other. The stored numbers, 0 to 10, are the same.
+ */
+export const MUSICALITY_ENDS = { low: 'Not musical at all', high: 'Very musical' } as const;
 
 export const EASE_NAMES: Record<DetectionEase, string> = {
   easy: 'Easy',

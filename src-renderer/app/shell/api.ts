@@ -42,6 +42,8 @@ export interface Api {
   on<E extends EventName>(event: E, listener: (payload: EventPayloadOf<E>) => void): () => void;
   /** URL of playable audio (a custom protocol in Electron, /media/… on the web). */
   mediaUrl(ref: MediaRef): string;
+  /** Web mode: where the browser downloads an exported folder as a .zip; null in the desktop app (it reveals the folder instead). */
+  exportDownloadUrl(folder: string): string | null;
   /**
    * Starts dragging a take's file out of the window (the desktop app; absent in web mode);
    * rejects with an ApiError when the main side refuses.
@@ -87,6 +89,9 @@ export function createApi(bridge: RendererBridge, onFault: (message: string) => 
     },
     mediaUrl(ref) {
       return bridge.mediaUrl(ref);
+    },
+    exportDownloadUrl(folder) {
+      return bridge.exportDownloadUrl?.(folder) ?? null;
     },
     ...(bridge.startDrag ? { startDrag: dragOut(bridge.startDrag.bind(bridge)) } : {}),
   };

@@ -1,24 +1,17 @@
 /**
- * The shell's state: which view is showing (a few views need no router, just this) and
- * what the host said about itself, including where training will run.
+ * The shell's state: which view is showing and what to select on arrival (the router, router.svelte.ts,
+ * keeps it in the window's address), and what the host said about itself, including where
+ * training will run.
  */
 import type { AppInfo } from '@common/ipc-contract.js';
+import type { ViewRoute } from '@common/view-route.js';
 import { errorMessage, type Api } from './api.js';
 
-/** The views of the songwriter's loop that exist so far. */
-export type Route =
-  | { view: 'library' }
-  | { view: 'editor'; songId: number; /** Clip to select on arrival. */ clipId: number | null }
-  | { view: 'training'; /** Model to select on arrival (null: keep the selection). */ modelId: number | null }
-  | {
-      view: 'takes';
-      /** Clip whose models to offer on arrival (null: keep the selection). */
-      clipId: number | null;
-      /** Model whose takes to open on arrival (null: the clip's newest with a finished scale). */
-      modelId: number | null;
-    }
-  | { view: 'rating'; /** Session to show on arrival (null: keep the selection). */ sessionId: number | null }
-  | { view: 'rater'; raterId: number };
+/**
+ * The view and what to select on arrival (null: keep the store's selection). The grammar of its
+ * address is @common/view-route.ts.
+ */
+export type Route = ViewRoute;
 
 /** Longest reason shown in the header; the full sentence is in the tooltip. */
 const MAX_REASON_CHARS = 48;
@@ -37,7 +30,7 @@ export function shortReason(reason: string | null): string {
 export class AppStore {
   info = $state<AppInfo | null>(null);
   infoError = $state<string | null>(null);
-  route = $state<Route>({ view: 'library' });
+  route = $state<Route>({ view: 'library', songId: null });
 
   /** "CUDA · 1 GPU", or "CPU (why)" when training will run on the processor. */
   computeLabel = $derived.by(() => {
@@ -64,8 +57,13 @@ export class AppStore {
     }
   }
 
+  /** Shows `route` (the router's way in: an address, or the nearest valid view). */
+  go(route: Route): void {
+    this.route = route;
+  }
+
   openLibrary(): void {
-    this.route = { view: 'library' };
+    this.route = { view: 'library', songId: null };
   }
 
   openEditor(songId: number, clipId: number | null = null): void {
@@ -77,7 +75,7 @@ export class AppStore {
   }
 
   openTakes(target: { clipId?: number | null; modelId?: number | null } = {}): void {
-    this.route = { view: 'takes', clipId: target.clipId ?? null, modelId: target.modelId ?? null };
+    this.route = { view: 'takes', clipId: target.clipId ?? null, modelId: target.modelId ?? null, takeId: null, exporting: false };
   }
 
   /** The listening sessions (Listen), optionally showing one. */

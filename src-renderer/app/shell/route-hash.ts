@@ -1,16 +1,18 @@
 /**
- * The part of the route an address can carry: "#/rate/12" opens rater 12's screen, where a
- * rater's own link lands (web mode) and where a reload comes back to. Other views keep the hash
- * empty.
+ * A rater's screen in an address: "#/rate/12" opens rater 12's screen, where a rater's own link
+ * lands (web mode) and where a reload comes back to. The rater's window (RaterApp.svelte) reads
+ * its address through this alone: any other address, an owner's view included, names no rater
+ * there. The whole grammar of addresses is @common/view-route.ts.
  */
+import { hashOf, routeFromHash } from '../../../src-main/common/view-route.js';
 
-/** The rater id of "#/rate/12", or null for any other hash. */
+/** The rater id of "#/rate/12", or null for any other address (or one understood only in part). */
 export function raterIdFromHash(hash: string): number | null {
-  const match = /^#\/rate\/([1-9]\d{0,11})$/.exec(hash);
-  return match ? Number(match[1]) : null;
+  const { route, problem } = routeFromHash(hash);
+  return route.view === 'rater' && problem === null ? route.raterId : null;
 }
 
-/** The hash of rater `raterId`'s screen, or "" for views without one. */
+/** The address of rater `raterId`'s screen, or "" for none. */
 export function hashForRater(raterId: number | null): string {
-  return raterId === null ? '' : `#/rate/${raterId}`;
+  return raterId === null ? '' : hashOf({ view: 'rater', raterId });
 }

@@ -8,8 +8,13 @@
  * (or a rater's link), which the browser sends with the WebSocket handshake, together with the
  * page key (page-session.ts) in the socket's and every media URL's query. The socket opens on first use and again after a
  * drop; calls in flight when it drops answer with an error envelope instead of hanging, and
- * while anything listens for events the bridge reconnects by itself (backing off to 10 s), so
- * a restarted server or a sleeping laptop does not leave the UI deaf.
+ * while anything listens for events (or `onConnection` watches) the bridge reconnects by itself
+ * (backing off to 10 s), so a restarted server or a sleeping laptop does not leave the UI deaf.
+ * A socket that hears nothing, not even the server's heartbeat, for {@link SILENCE_MS} is taken
+ * for dead (a server machine asleep, a dead SSH tunnel: no close ever arrives) and replaced.
+ * `onConnection` hears when the server is gone and when it is back; while it is gone, a plain
+ * HTTP request tells a stopped server ('lost') from one restarted with another token, which
+ * refuses this page's session ('refused').
  *
  * Imports are the one call that does not go over the socket: `library:import-files` becomes one
  * HTTP upload per file (`POST /upload`, the server's upload-route.ts), so a file is never a
@@ -17,8 +22,9 @@
  * together into the envelope the call over the socket would give.
  */
 import { ipcContract, type Envelope, type EventName, type ParsedRequestOf, type RendererBridge } from '@common/ipc-contract.js';
-import { decodeFrame, encodeFrame, serverMessageSchema } from '@common/wire.js';
+import { decodeFrame, encodeFrame, HEARTBEAT_MS, serverMessageSchema, SILENCE_MS } from '@common/wire.js';
 import { mediaPath } from '@common/media.js';
+import type { ConnectionState } from './connection.svelte.js';
 
 /** Where the server lives, as the page sees it. */
 export interface WebBridgeLocation {
@@ -35,7 +41,7 @@ function transportFailure(message: string): Envelope {
 const UPLOAD_PATH = '/upload';
 
 type ImportRequest = ParsedRequestOf<'library:import-files'>;
-type ImportAnswer = { files: { songId: number }[]; failures: unknown[] };
+type ImportAnswer = { files: { songId: number }[]; failures: unknown[]; duplicates: unknown[] };
 
 /**
  * Sends an import's files one after another as uploads and answers as the call would: every
@@ -43,7 +49,7 @@ type ImportAnswer = { files: { songId: number }[]; failures: unknown[] };
  * one created (as the core does within one call).
  */
 async function uploadFiles(origin: string, pageKey: string | null, request: ImportRequest): Promise<Envelope> {
-  const answer: ImportAnswer = { files: [], failures: [] };
+  const answer: ImportAnswer = { files: [], failures: [], duplicates: [] };
   let songId = request.songId;
   for (const [index, file] of request.files.entries()) {
     const query = new URLSearchParams({ name: file.name, index: String(index), total: String(request.files.length) });
@@ -68,19 +74,25 @@ async function uploadFiles(origin: string, pageKey: string | null, request: Impo
     const value = envelope.value as ImportAnswer;
     answer.files.push(...value.files);
     answer.failures.push(...value.failures);
+    answer.duplicates.push(...value.duplicates);
     if (songId === undefined && request.songName !== undefined && value.files[0]) songId = value.files[0].songId;
   }
   return { ok: true, value: answer };
 }
 
+/** The longest wait between two reconnection attempts. */
+const MAX_RETRY_MS = 10_000;
+
 /**
  * Creates the WebSocket bridge. `onFault` hears about frames that fail to decode or validate
- * (a server/renderer version mismatch, i.e. a bug), which are otherwise dropped.
+ * (a server/renderer version mismatch, i.e. a bug), which are otherwise dropped; `onConnection`
+ * hears each change of the connection's state, and keeps the bridge reconnecting while it is down.
  */
 export function createWebBridge(
   location: WebBridgeLocation,
   onFault: (message: string) => void = () => undefined,
   pageKey: string | null = null,
+  onConnection?: (state: ConnectionState) => void,
 ): RendererBridge {
   const keyQuery = pageKey === null ? '' : `?key=${encodeURIComponent(pageKey)}`;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api${keyQuery}`;
@@ -92,16 +104,39 @@ export function createWebBridge(
   let nextId = 1;
   let retryDelayMs = 500;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let state: ConnectionState = 'open';
+  /** When the open socket last heard from the server. */
+  let lastHeard = 0;
 
-  const hasListeners = (): boolean => [...listeners.values()].some((set) => set.size > 0);
+  const report = (next: ConnectionState): void => {
+    if (next === state) return;
+    state = next;
+    onConnection?.(next);
+  };
+
+  const keepsTrying = (): boolean => onConnection !== undefined || [...listeners.values()].some((set) => set.size > 0);
 
   const scheduleReconnect = (): void => {
-    if (retryTimer !== null || !hasListeners()) return;
+    if (retryTimer !== null || !keepsTrying()) return;
     retryTimer = setTimeout(() => {
       retryTimer = null;
-      connect().catch(() => scheduleReconnect());
+      // A failed attempt schedules the next one itself (its close handler).
+      connect().catch(() => undefined);
     }, retryDelayMs);
-    retryDelayMs = Math.min(retryDelayMs * 2, 10_000);
+    retryDelayMs = Math.min(retryDelayMs * 2, MAX_RETRY_MS);
+  };
+
+  /** Why no socket opens: no server answers ('lost'), or one answers but refuses this page's session. */
+  const diagnose = async (): Promise<void> => {
+    if (onConnection === undefined) return;
+    let next: ConnectionState;
+    try {
+      const response = await fetch(`${origin}/`, { method: 'HEAD', cache: 'no-store' });
+      next = response.status === 401 || response.status === 403 ? 'refused' : 'lost';
+    } catch {
+      next = 'lost';
+    }
+    if (socket === null) report(next);
   };
 
   const failPending = (message: string): void => {
@@ -110,6 +145,7 @@ export function createWebBridge(
   };
 
   const onMessage = (event: MessageEvent<unknown>): void => {
+    lastHeard = Date.now();
     if (!(event.data instanceof ArrayBuffer)) {
       onFault('the server sent a text frame; expected binary');
       return;
@@ -127,6 +163,7 @@ export function createWebBridge(
       return;
     }
     const message = parsed.data;
+    if (message.type === 'heartbeat') return;
     if (message.type === 'result') {
       const resolve = pending.get(message.id);
       if (!resolve) return;
@@ -144,26 +181,53 @@ export function createWebBridge(
       const ws = new WebSocket(url);
       ws.binaryType = 'arraybuffer';
       let isOpen = false;
+      let ended = false;
+      let silenceTimer: ReturnType<typeof setInterval> | null = null;
+      /** The socket is done with (closed, or given up on as silent): fail its calls, try again. */
+      const end = (reason: string): void => {
+        if (ended) return;
+        ended = true;
+        if (silenceTimer !== null) clearInterval(silenceTimer);
+        ws.removeEventListener('message', onMessage);
+        if (socket === ws) socket = null;
+        opened = null;
+        failPending(reason);
+        if (isOpen) report('lost');
+        else {
+          reject(new Error(reason));
+          void diagnose();
+        }
+        scheduleReconnect();
+      };
       ws.addEventListener('open', () => {
         isOpen = true;
         socket = ws;
         retryDelayMs = 500;
+        lastHeard = Date.now();
+        // Timers of a hidden tab or a sleeping laptop run late, never early: a late check still
+        // compares against the last frame that arrived.
+        silenceTimer = setInterval(() => {
+          if (Date.now() - lastHeard <= SILENCE_MS) return;
+          end('lost the connection to the Eureka server (it stopped answering)');
+          ws.close();
+        }, HEARTBEAT_MS);
+        report('open');
         resolve(ws);
       });
       ws.addEventListener('message', onMessage);
       ws.addEventListener('close', (event) => {
-        if (socket === ws) socket = null;
-        opened = null;
-        const reason = isOpen
-          ? `lost the connection to the Eureka server (code ${event.code})`
-          : 'could not connect to the Eureka server; reopen the link printed by `eureka web`';
-        failPending(reason);
-        if (!isOpen) reject(new Error(reason));
-        else scheduleReconnect();
+        end(
+          isOpen
+            ? `lost the connection to the Eureka server (code ${event.code})`
+            : 'could not connect to the Eureka server; reopen the link printed by `eureka web`',
+        );
       });
     });
     return opened;
   };
+
+  // Watched, the socket is opened at once, so a server gone before the first call shows too.
+  if (onConnection !== undefined) connect().catch(() => undefined);
 
   return {
     async invoke(channel, request) {
@@ -205,6 +269,10 @@ export function createWebBridge(
     },
     mediaUrl(ref) {
       return `/media/${mediaPath(ref)}${keyQuery}`;
+    },
+    exportDownloadUrl(folder) {
+      // The path the server's EXPORT_DOWNLOAD_PATH serves; the page key as for media.
+      return `/download/export?folder=${encodeURIComponent(folder)}${keyQuery === '' ? '' : `&${keyQuery.slice(1)}`}`;
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * Paints the take-vs-source pictures onto a canvas, following picture-geometry.ts: the take's
- * and the source's waveforms (a min/max line per column), their mel spectrograms (heat maps),
- * a shared time ruler, and both log-frequency spectra on one axis; the copied stretches are
+ * and the source's waveforms (a min/max line per column), their mel spectrograms (heat maps,
+ * each with a frequency ruler in the gutter and a time ruler under it), the shared time ruler,
+ * and both log-frequency spectra on one axis; the copied stretches are
  * shaded on the take's panels at take time and on the source's at source time. The canvas is
  * opaque (the theme's panel colour) so a saved PNG reads on its own, in a report.
  */
 import type { PictureData } from '@common/metrics.js';
 import { formatRulerTime } from '../ui/format.js';
+import { hzLabel } from './spectrogram-axis.js';
 import {
   copyBands,
   dbBounds,
@@ -14,6 +16,7 @@ import {
   frequencyTicks,
   frequencyToX,
   melPixels,
+  melTicks,
   pictureLayout,
   pictureSeconds,
   timeTicks,
@@ -61,12 +64,13 @@ export function drawPictures(canvas: HTMLCanvasElement, data: PictureData, cssWi
     [layout.sourceMel, 'Source mel'],
     [layout.spectrum, 'Spectrum'],
   ];
+  // Names at the gutter's left, so its right is free for the mel panels' frequency rulers.
   for (const [rect, label] of panels) {
     ctx.fillStyle = COLORS.panel;
     ctx.fillRect(rect.x, rect.y, rect.width, rect.height);
     ctx.fillStyle = COLORS.text;
-    ctx.textAlign = 'right';
-    ctx.fillText(label, rect.x - 8, rect.y + rect.height / 2);
+    ctx.textAlign = 'left';
+    ctx.fillText(label, 8, rect.y + rect.height / 2);
   }
 
   drawWaveform(ctx, data.waveform.take, data.waveform.secondsPerColumn, seconds.span, layout.takeWave, COLORS.take);
@@ -80,6 +84,8 @@ export function drawPictures(canvas: HTMLCanvasElement, data: PictureData, cssWi
     for (const rect of rects) shadeCopies(ctx, copyBands(data.copies, side, seconds.span, rect), rect);
   }
 
+  for (const rect of [layout.takeMel, layout.sourceMel]) drawMelAxis(ctx, data.sampleRate, data.mel.bands, rect);
+  drawTimeAxis(ctx, seconds.span, layout.takeMelAxis);
   drawTimeAxis(ctx, seconds.span, layout.timeAxis);
   drawSpectrum(ctx, data, layout.spectrum, layout.frequencyAxis);
 }
@@ -134,6 +140,16 @@ function shadeCopies(ctx: CanvasRenderingContext2D, bands: { x: number; width: n
     ctx.fillRect(band.x, rect.y, band.width, rect.height);
     ctx.fillStyle = COLORS.copyEdge;
     ctx.fillRect(band.x, rect.y, band.width, 2);
+  }
+}
+
+/** A mel panel's frequency ruler: ticks on its left edge, labels right-aligned in the gutter. */
+function drawMelAxis(ctx: CanvasRenderingContext2D, sampleRate: number, bands: number, rect: Rect): void {
+  ctx.fillStyle = COLORS.muted;
+  ctx.textAlign = 'right';
+  for (const tick of melTicks(sampleRate, bands, rect)) {
+    ctx.fillRect(rect.x - 4, Math.round(tick.y), 4, 1);
+    ctx.fillText(hzLabel(tick.hz), rect.x - 7, tick.y);
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Where the take-vs-source pictures go on the canvas, and the arithmetic behind them: the
  * stacked panels (take and source waveforms, take and source mel spectrograms, all on one
- * time axis; then both spectra on one log-frequency axis), seconds and hertz to x, the copied
+ * time axis, each mel spectrogram with a time ruler under it and a frequency ruler in the
+ * gutter beside it; then both spectra on one log-frequency axis), seconds and hertz to x, hertz
+ * to a mel spectrogram's height, the copied
  * stretches as bands on the take's and the source's time axes, dB bounds that ignore silence,
  * and the mel spectrogram as RGBA pixels. Pure, so the unit tests check it without a canvas;
  * picture-draw.ts paints what this computes.
@@ -23,16 +25,18 @@ export interface PictureLayout {
   takeWave: Rect;
   sourceWave: Rect;
   takeMel: Rect;
+  /** The time ruler under the take's mel spectrogram. */
+  takeMelAxis: Rect;
   sourceMel: Rect;
-  /** The time ruler under the four time panels. */
+  /** The time ruler under the four time panels (and under the source's mel spectrogram). */
   timeAxis: Rect;
   spectrum: Rect;
   /** The frequency ruler under the spectrum. */
   frequencyAxis: Rect;
 }
 
-/** Room on the left for each panel's name. */
-export const LABEL_GUTTER = 92;
+/** Room on the left for each panel's name (at its left) and a mel panel's frequency ruler (at its right). */
+export const LABEL_GUTTER = 124;
 const RIGHT_MARGIN = 10;
 const TOP_MARGIN = 8;
 const GAP = 8;
@@ -56,12 +60,13 @@ export function pictureLayout(width: number): PictureLayout {
   };
   const takeWave = next(WAVE_HEIGHT);
   const sourceWave = next(WAVE_HEIGHT);
-  const takeMel = next(MEL_HEIGHT);
+  const takeMel = next(MEL_HEIGHT, 0);
+  const takeMelAxis = next(AXIS_HEIGHT, GAP);
   const sourceMel = next(MEL_HEIGHT, 0);
   const timeAxis = next(AXIS_HEIGHT, GAP * 2);
   const spectrum = next(SPECTRUM_HEIGHT, 0);
   const frequencyAxis = next(AXIS_HEIGHT, TOP_MARGIN);
-  return { width: total, height: y, takeWave, sourceWave, takeMel, sourceMel, timeAxis, spectrum, frequencyAxis };
+  return { width: total, height: y, takeWave, sourceWave, takeMel, takeMelAxis, sourceMel, timeAxis, spectrum, frequencyAxis };
 }
 
 /** Seconds each signal covers, and the span the time panels share (the longer of the two). */
@@ -124,6 +129,48 @@ export function frequencyTicks(range: { low: number; high: number }): number[] {
       const hz = decade * step;
       if (hz >= range.low && hz <= range.high) ticks.push(hz);
     }
+  }
+  return ticks;
+}
+
+/** Slaney's mel scale, the one the measurements' mel spectrograms use (services/metrics/features/mel.ts). */
+export function slaneyMel(hz: number): number {
+  const linearHzPerMel = 200 / 3;
+  const logStartHz = 1000;
+  const logMelsPerNeper = 27 / Math.log(6.4);
+  return hz < logStartHz ? hz / linearHzPerMel : logStartHz / linearHzPerMel + Math.log(hz / logStartHz) * logMelsPerNeper;
+}
+
+/**
+ * y of `hz` on a mel panel of `bands` bands (the pictures' mel spectrograms: bands spaced
+ * evenly in Slaney mels from 0 Hz to `sampleRate` / 2, band b peaking at (b + 1) steps), each
+ * band an equal row with the highest on top as melPixels lays them out; clamped to the panel.
+ */
+export function melToY(hz: number, sampleRate: number, bands: number, rect: Rect): number {
+  const step = slaneyMel(sampleRate / 2) / (bands + 1);
+  const band = slaneyMel(Math.max(0, hz)) / step - 1;
+  const fraction = (bands - 0.5 - band) / bands;
+  return rect.y + Math.min(1, Math.max(0, fraction)) * rect.height;
+}
+
+/** The frequencies a mel panel's ruler may name, low to high. */
+const MEL_TICK_HZ = [50, 100, 200, 500, 1000, 2000, 4000, 8000, 16_000] as const;
+
+/**
+ * A mel panel's frequency ruler, top first: each candidate frequency that lies inside the
+ * panel (below the top band's centre, above the bottom one's), at least `minGap` pixels from
+ * the tick above and half that from either edge, so labels centred on them stay apart.
+ */
+export function melTicks(sampleRate: number, bands: number, rect: Rect, minGap = 12): { hz: number; y: number }[] {
+  const ticks: { hz: number; y: number }[] = [];
+  let above = rect.y - minGap / 2;
+  const bottom = rect.y + rect.height;
+  for (const hz of [...MEL_TICK_HZ].reverse()) {
+    if (hz >= sampleRate / 2) continue;
+    const y = melToY(hz, sampleRate, bands, rect);
+    if (y - above < minGap || bottom - y < minGap / 2) continue;
+    ticks.push({ hz, y });
+    above = y;
   }
   return ticks;
 }

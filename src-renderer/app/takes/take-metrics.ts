@@ -1,11 +1,14 @@
 /**
  * How a take's measurements look in the Takes view: its score out of 100 and near-copy flag
  * for the list, the two linked weight sliders (fidelity + novelty = 1), the copy limit typed
- * in seconds, the "why this score" numbers as compact table rows, and the Measure progress
- * line. Pure functions over the metrics DTOs.
+ * in seconds, "why this score" in a songwriter's words (how close it sounds to the clip, how
+ * much it copies) and, one click away, the numbers as compact table rows that name each
+ * measure plainly and as docs/metrics.md does, and the Measure progress line. Pure functions
+ * over the metrics DTOs.
  */
 // Relative, not @common: jest and the Node type check load this file too (see its test).
 import type { Comparison, MetricsProgressEvent, RankWeights, TakeMetrics } from '../../../src-main/common/metrics.js';
+import { MEASURES, type MeasureKey } from '../../../src-main/common/plain-words.js';
 
 /** What a take's row shows once it is measured. */
 export interface ScoreBadge {
@@ -69,7 +72,36 @@ export function formatSecondsShort(seconds: number): string {
 export function weightsSentence(weights: Pick<RankWeights, 'fidelity' | 'novelty'>): string {
   const fidelity = Math.round(weights.fidelity * 100);
   const novelty = Math.round(weights.novelty * 100);
-  return `Score = ${fidelity}% fidelity (sounds like the source clip) + ${novelty}% novelty (does not copy it).`;
+  return `Score = ${fidelity}% how close it sounds to the clip + ${novelty}% how little it copies it.`;
+}
+
+/**
+ * Fidelity in words, at the thresholds the core's own sentence uses
+ * (services/metrics/measure/score.ts), so the words and the numbers behind them agree.
+ */
+export function closenessWords(fidelity: number): string {
+  if (fidelity >= 0.75) return 'Sounds close to the clip.';
+  if (fidelity >= 0.4) return 'Sounds somewhat like the clip.';
+  return 'Sounds far from the clip.';
+}
+
+/**
+ * What the take copies of its clip, in words: nothing, a stretch under the limit, or a
+ * near-copy. Seconds are said to a tenth, so a stretch under 0.05 s (a frame or two alike, not
+ * a passage played back) counts as nothing rather than "0 s".
+ */
+export function copyWords(copy: TakeMetrics['copy']): string {
+  const tenths = Math.round(copy.longestSeconds * 10) / 10;
+  const longest = formatSecondsShort(tenths);
+  const limit = formatSecondsShort(copy.limitSeconds);
+  if (tenths === 0 && !copy.nearCopy) return 'Copies nothing of the clip.';
+  if (copy.nearCopy) return `Plays back ${longest} of the clip in one stretch: more than your ${limit} limit.`;
+  return `Its longest stretch copied from the clip is ${longest} (your limit: ${limit}).`;
+}
+
+/** "Why this score" in words, shown first: how close it sounds, and how much it copies. */
+export function plainVerdicts(metrics: TakeMetrics): string[] {
+  return [closenessWords(metrics.score.fidelity), copyWords(metrics.copy)];
 }
 
 /** A measurement for the table: up to three significant digits, a true minus sign. */
@@ -81,12 +113,18 @@ export function formatMeasure(value: number, unit = ''): string {
   return unit ? `${text} ${unit}` : text;
 }
 
-/** One row of a metrics table: a name, what it means, and its values in column order. */
+/** One row of a metrics table: its plain name, the name docs/metrics.md gives it, what it means, and its values in column order. */
 export interface MetricRow {
   name: string;
+  technical: string;
   /** What the number says, for the row's tooltip. */
   hint: string;
   values: string[];
+}
+
+function row(key: MeasureKey, values: string[]): MetricRow {
+  const { plain, technical, hint } = MEASURES[key];
+  return { name: plain, technical, hint, values };
 }
 
 /** The take's own numbers beside its source clip's: pitch content and level. */
@@ -94,31 +132,15 @@ export function ownRows(metrics: TakeMetrics, sourceLoudnessLufs: number | null)
   const { pitch, sourcePitch } = metrics;
   const lufs = (value: number | null): string => (value === null ? '—' : formatMeasure(value, 'LUFS'));
   return [
-    {
-      name: 'Distinct pitches',
-      hint: 'How many different notes (rounded to semitones) the pitch tracker heard',
-      values: [String(pitch.distinctPitches), String(sourcePitch.distinctPitches)],
-    },
-    {
-      name: 'Pitch entropy',
-      hint: 'How evenly the notes are used, in bits: 0 is a single note',
-      values: [formatMeasure(pitch.entropyBits, 'bits'), formatMeasure(sourcePitch.entropyBits, 'bits')],
-    },
-    {
-      name: 'Pitch range',
-      hint: 'Highest minus lowest pitch heard',
-      values: [formatMeasure(pitch.rangeHz, 'Hz'), formatMeasure(sourcePitch.rangeHz, 'Hz')],
-    },
-    {
-      name: 'Loudness',
-      hint: 'Integrated loudness (EBU R 128)',
-      values: [lufs(metrics.loudnessLufs), lufs(sourceLoudnessLufs)],
-    },
-    { name: 'Peak', hint: 'Sample peak', values: [formatMeasure(metrics.peakDbfs, 'dBFS'), '—'] },
+    row('distinctPitches', [String(pitch.distinctPitches), String(sourcePitch.distinctPitches)]),
+    row('pitchEntropy', [formatMeasure(pitch.entropyBits, 'bits'), formatMeasure(sourcePitch.entropyBits, 'bits')]),
+    row('pitchRange', [formatMeasure(pitch.rangeHz, 'Hz'), formatMeasure(sourcePitch.rangeHz, 'Hz')]),
+    row('loudness', [lufs(metrics.loudnessLufs), lufs(sourceLoudnessLufs)]),
+    row('peak', [formatMeasure(metrics.peakDbfs, 'dBFS'), '—']),
   ];
 }
 
-/** The take against its source clip and against held-out audio of the song. */
+/** The take against its source clip and against held-out audio of the song ("the rest of the song"). */
 export function comparisonRows(metrics: TakeMetrics): MetricRow[] {
   const column = (comparison: Comparison | null, read: (c: Comparison) => number, unit = ''): string =>
     comparison === null ? '—' : formatMeasure(read(comparison), unit);
@@ -127,26 +149,10 @@ export function comparisonRows(metrics: TakeMetrics): MetricRow[] {
     column(metrics.vsHeldOut, read, unit),
   ];
   return [
-    {
-      name: 'MFCC KL divergence',
-      hint: 'How differently the timbres are distributed (0: the same distribution)',
-      values: both((c) => c.mfccKl, 'nats'),
-    },
-    {
-      name: 'MFCC Fréchet distance',
-      hint: 'Distance between the timbre statistics (0: the same)',
-      values: both((c) => c.mfccFrechet),
-    },
-    {
-      name: 'Spectral distance',
-      hint: 'Multi-resolution log-spectral distance (0: identical audio)',
-      values: both((c) => c.spectralDistance, 'dB'),
-    },
-    {
-      name: 'Pitch entropy change',
-      hint: "The take's pitch entropy minus the reference's, bits",
-      values: both((c) => c.pitchEntropyDelta, 'bits'),
-    },
+    row('mfccFrechet', both((c) => c.mfccFrechet)),
+    row('mfccKl', both((c) => c.mfccKl, 'nats')),
+    row('spectralDistance', both((c) => c.spectralDistance, 'dB')),
+    row('pitchEntropyDelta', both((c) => c.pitchEntropyDelta, 'bits')),
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
- * A take's ratings from submitted listening sessions as the Takes list shows them (one short
- * cell, a sentence for its tooltip) and orders by them: by mean musicality (0–10, best first),
+ * A take's ratings from submitted listening sessions as the Takes list shows them (words in
+ * its row, sentences for the tooltip) and orders by them: by mean musicality (0–10, best first),
  * and between equal means by how often the take was judged real. Takes rated only in pair or
  * ABX sessions (no musicality) come after those with one. Pure.
  */
@@ -26,17 +26,29 @@ export function ratingSortValues(ratings: readonly TakeRating[]): Record<number,
   return values;
 }
 
-/** A take's ratings in one cell: "3× · 1 real · 6.3". */
-export function formatTakeRating(rating: TakeRating | undefined): string {
-  if (!rating || rating.ratings === 0) return '';
-  const parts = [`${rating.ratings}×`, `${rating.judgedReal} real`];
-  if (rating.musicalityMean !== null) parts.push(rating.musicalityMean.toFixed(1));
-  return parts.join(' · ');
+/** A mean musicality as said: "5", "6.3" (one decimal unless whole). */
+function musicalityText(mean: number): string {
+  const tenths = Math.round(mean * 10) / 10;
+  return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
 }
 
-/** A take's ratings as a sentence, for the tooltip. */
+/**
+ * A take's ratings in words for its list row: "fooled 1 of 2 raters · musicality 5". Fooled: the
+ * raters who took it for real (a pair session: who picked it over its real partner); musicality:
+ * their mean, 0–10, where the session asked it. A rating is one rater's answer about the take in
+ * one submitted session (a catch repeat is not counted again).
+ */
+export function formatTakeRating(rating: TakeRating | undefined): string {
+  if (!rating || rating.ratings === 0) return '';
+  const fooled = `fooled ${rating.judgedReal} of ${rating.ratings} ${rating.ratings === 1 ? 'rater' : 'raters'}`;
+  return rating.musicalityMean === null ? fooled : `${fooled} · musicality ${musicalityText(rating.musicalityMean)}`;
+}
+
+/** A take's ratings as sentences, for the tooltip. */
 export function describeTakeRating(rating: TakeRating | undefined): string {
-  if (!rating || rating.ratings === 0) return 'Not rated in a submitted session yet';
-  const musicality = rating.musicalityMean === null ? '' : `; musicality ${rating.musicalityMean.toFixed(1)} of 10`;
-  return `Rated ${rating.ratings} time${rating.ratings === 1 ? '' : 's'}: judged real ${rating.judgedReal}, inspiring ${rating.inspiring}${musicality}`;
+  if (!rating || rating.ratings === 0) return 'Not rated in a submitted listening session yet';
+  const heard = `${rating.judgedReal} of ${rating.ratings} ${rating.ratings === 1 ? 'rater' : 'raters'} took it for a real recording`;
+  const musicality = rating.musicalityMean === null ? '' : `; musicality ${musicalityText(rating.musicalityMean)} of 10 on average`;
+  const inspiring = rating.inspiring > 0 ? `; ${rating.inspiring} found it inspiring` : '';
+  return `${heard}${musicality}${inspiring}. From submitted listening sessions: a rater who heard it in two sessions counts twice.`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Take, TakePatch } from '@common/generation.js';
 import { NoticeStore } from '../shell/notices.svelte.js';
+import { UndoStore } from '../shell/undo.svelte.js';
 import { deferred, drain, fakeApi, FakeBridge } from '../testing/fake-bridge.js';
 import { take } from '../testing/fixtures.js';
 import { MetricsStore } from './metrics.svelte.js';
@@ -10,7 +11,7 @@ import { TakesStore } from './takes.svelte.js';
  * Model 1 has takes 1–3 (take 3 still generating in batch "b"), model 2 has take 8. The core
  * behind the fake bridge keeps the takes and applies updates as the service does.
  */
-function setup(): { bridge: FakeBridge; takes: TakesStore; metrics: MetricsStore; notices: NoticeStore; stored: Take[] } {
+function setup(): { bridge: FakeBridge; takes: TakesStore; metrics: MetricsStore; notices: NoticeStore; undo: UndoStore; stored: Take[] } {
   const stored: Take[] = [
     take({ id: 1, modelId: 1 }),
     take({ id: 2, modelId: 1, verdict: 'discarded' }),
@@ -30,9 +31,10 @@ function setup(): { bridge: FakeBridge; takes: TakesStore; metrics: MetricsStore
   const api = fakeApi(bridge);
   const notices = new NoticeStore();
   const metrics = new MetricsStore(api, notices);
-  const takes = new TakesStore(api, notices, metrics);
+  const undo = new UndoStore(notices);
+  const takes = new TakesStore(api, notices, metrics, undo);
   takes.init();
-  return { bridge, takes, metrics, notices, stored };
+  return { bridge, takes, metrics, notices, undo, stored };
 }
 
 describe('TakesStore', () => {
@@ -98,6 +100,29 @@ describe('TakesStore', () => {
       { takeId: 1, patch: { starred: false } },
     ]);
     expect(takes.takes.find((t) => t.id === 1)).toMatchObject({ starred: false, verdict: 'kept' });
+  });
+
+  it('puts verdicts and stars in the undo history; undo sends the old value, redo the new', async () => {
+    const { bridge, takes, undo, stored } = setup();
+    await takes.open(1);
+    await drain();
+
+    await takes.setVerdict(1, 'kept');
+    await takes.toggleStar(1);
+    await takes.setVerdict(2, 'discarded');
+    expect(undo.done.map((e) => e.label)).toEqual(['keep take 1', 'star take 1']);
+
+    await undo.undo();
+    await undo.undo();
+    expect(bridge.requests('takes:update').slice(-2)).toEqual([
+      { takeId: 1, patch: { starred: false } },
+      { takeId: 1, patch: { verdict: 'undecided' } },
+    ]);
+    expect(takes.takes.find((t) => t.id === 1)).toMatchObject({ verdict: 'undecided', starred: false });
+    await undo.redo();
+    expect(stored[0]).toMatchObject({ verdict: 'kept', starred: false });
+    expect(undo.undoLabel).toBe('keep take 1');
+    expect(undo.redoLabel).toBe('star take 1');
   });
 
   it('generates for the open model and reveals the first new take, widening the filter', async () => {

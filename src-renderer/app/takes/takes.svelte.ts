@@ -5,7 +5,7 @@
  * replaced with what it answers; `takes:did-change` for the open model reloads the list,
  * `takes:did-progress` updates a batch's bar. The list's order and near-copy filter read the
  * measurements the metrics store holds (which follows this store's open model and list).
- * Refusals become notices.
+ * Refusals become notices. Verdicts and stars go into the window's undo history.
  */
 import type {
   GenerateRequest,
@@ -30,6 +30,7 @@ import {
 import type { MetricsStore } from './metrics.svelte.js';
 import { TakeRatingsStore } from './take-ratings.svelte.js';
 import type { NoticeStore } from '../shell/notices.svelte.js';
+import type { UndoRecorder } from '../shell/undo.svelte.js';
 
 /** One batch that still has takes on their way, for its progress bar. */
 export interface ActiveBatch extends PendingBatch {
@@ -39,6 +40,9 @@ export interface ActiveBatch extends PendingBatch {
 
 /** A generate request without its model: the open one. */
 export type GenerateOptions = Omit<GenerateRequest, 'modelId'>;
+
+/** A verdict as the undo history words it: "keep take 12". */
+const VERDICT_STEP: Record<TakeVerdict, string> = { kept: 'keep', discarded: 'discard', undecided: 'mark undecided' };
 
 export class TakesStore {
   /** The model whose takes are open, or null. */
@@ -80,6 +84,7 @@ export class TakesStore {
   readonly #api: Api;
   readonly #notices: NoticeStore;
   readonly #metrics: MetricsStore;
+  readonly #history: UndoRecorder;
   #unsubscribe: (() => void)[] = [];
   /** Bumped by every open, so an answer about a model no longer open is dropped. */
   #openToken = 0;
@@ -88,10 +93,11 @@ export class TakesStore {
   /** Per take id, the last change on its way (see #update). */
   #updates: Record<number, Promise<void>> = {};
 
-  constructor(api: Api, notices: NoticeStore, metrics: MetricsStore) {
+  constructor(api: Api, notices: NoticeStore, metrics: MetricsStore, history: UndoRecorder) {
     this.#api = api;
     this.#notices = notices;
     this.#metrics = metrics;
+    this.#history = history;
     this.ratings = new TakeRatingsStore(api);
   }
 
@@ -170,12 +176,19 @@ export class TakesStore {
   }
 
   async setVerdict(takeId: number, verdict: TakeVerdict): Promise<void> {
-    await this.#update(takeId, () => ({ verdict }));
+    const before = await this.#update(takeId, () => ({ verdict }));
+    if (before && before.verdict !== verdict) {
+      this.#recordStep(takeId, `${VERDICT_STEP[verdict]} take ${takeId}`, { verdict: before.verdict }, { verdict });
+    }
   }
 
   /** Stars or unstars, from the take as it is when the call goes out (after any queued ones). */
   async toggleStar(takeId: number): Promise<void> {
-    await this.#update(takeId, (take) => ({ starred: !take.starred }));
+    const before = await this.#update(takeId, (take) => ({ starred: !take.starred }));
+    if (before) {
+      const starred = !before.starred;
+      this.#recordStep(takeId, `${starred ? 'star' : 'unstar'} take ${takeId}`, { starred: before.starred }, { starred });
+    }
   }
 
   /** Queues takes of the open model; resolves with whether the core accepted the request. */
@@ -240,26 +253,56 @@ export class TakesStore {
   }
 
   /**
-   * Changes a take. Changes to one take go out one after another (K then S typed quickly must
-   * both land, and a toggle must see the answer to the call before it).
+   * Changes a take; resolves with the take as it was before, or null when nothing changed (a
+   * refusal becomes a notice). Changes to one take go out one after another (K then S typed
+   * quickly must both land, and a toggle must see the answer to the call before it).
    */
-  #update(takeId: number, patchOf: (take: Take) => TakePatch): Promise<void> {
-    const previous = this.#updates[takeId] ?? Promise.resolve();
-    const next = previous.then(async () => {
+  #update(takeId: number, patchOf: (take: Take) => TakePatch): Promise<Take | null> {
+    return this.#queued(takeId, async () => {
       const take = this.takes.find((t) => t.id === takeId);
-      if (!take) return;
+      if (!take) return null;
       try {
-        const changed = await this.#api.invoke('takes:update', { takeId, patch: patchOf(take) });
-        this.#putAll([changed]);
+        await this.#send(takeId, patchOf(take));
+        return take;
       } catch (error) {
         this.#notices.push(errorMessage(error));
+        return null;
       }
     });
-    this.#updates[takeId] = next;
-    void next.then(() => {
-      if (this.#updates[takeId] === next) delete this.#updates[takeId];
+  }
+
+  /**
+   * Records a verdict or star in the undo history. Its undo and redo join the take's queue and
+   * reject with the core's error (a take deleted since answers NOT_FOUND), for the history to report.
+   */
+  #recordStep(takeId: number, label: string, undoPatch: TakePatch, redoPatch: TakePatch): void {
+    this.#history.record({
+      label,
+      undo: () => this.#queued(takeId, () => this.#send(takeId, undoPatch)),
+      redo: () => this.#queued(takeId, () => this.#send(takeId, redoPatch)),
+    });
+  }
+
+  /** Runs `work` after the take's changes already on their way. */
+  #queued<T>(takeId: number, work: () => Promise<T>): Promise<T> {
+    const previous = this.#updates[takeId] ?? Promise.resolve();
+    const next = previous.then(work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#updates[takeId] = settled;
+    void settled.then(() => {
+      if (this.#updates[takeId] === settled) delete this.#updates[takeId];
     });
     return next;
+  }
+
+  /** Sends a change; resolves true once the core accepted it, rejects with its ApiError. */
+  async #send(takeId: number, patch: TakePatch): Promise<boolean> {
+    const changed = await this.#api.invoke('takes:update', { takeId, patch });
+    this.#putAll([changed]);
+    return true;
   }
 
   async #load(): Promise<void> {

@@ -3,6 +3,7 @@
  * The fake bridge's answers go through the contract's schemas, so these must stay valid: a
  * fixture that drifts from the contract shows up as a fault in the spec, not as a silent pass.
  */
+import type { DeletionSummary, DeletionTarget } from '@common/deletion.js';
 import type { AudioFile, Clip, Song } from '@common/dto.js';
 import type { ExportDefaults } from '@common/export.js';
 import type { Take } from '@common/generation.js';
@@ -35,6 +36,7 @@ export function song(overrides: Partial<Song> & Pick<Song, 'id'>): Song {
     createdAt: AT,
     files: [audioFile({ id: overrides.id * 10, songId: overrides.id })],
     clipCount: 0,
+    musicalTime: null,
     ...overrides,
   };
 }
@@ -50,6 +52,22 @@ export function clip(overrides: Partial<Clip> & Pick<Clip, 'id' | 'songId' | 'fi
     notes: '',
     createdAt: AT,
     updatedAt: AT,
+    ...overrides,
+  };
+}
+
+/** What deleting `target` takes along: by default nothing but itself (a clip without models, a song with one file). */
+export function deletionSummary(target: DeletionTarget, overrides: Partial<DeletionSummary> = {}): DeletionSummary {
+  const isSong = target.kind === 'song';
+  return {
+    target,
+    name: isSong ? `Song ${target.songId}` : `Song 1 · 0:00.000–0:20.000`,
+    files: isSong ? 1 : 0,
+    clips: isSong ? 0 : 1,
+    models: 0,
+    takes: 0,
+    sessions: [],
+    blockers: [],
     ...overrides,
   };
 }
@@ -94,6 +112,7 @@ export function take(overrides: Partial<Take> & Pick<Take, 'id' | 'modelId'>): T
     sourceLoudnessLufs: -14,
     executionProvider: 'cpu',
     generateSeconds: 1.5,
+    render: null,
     hasFile: true,
     createdAt: AT,
     finishedAt: AT,

@@ -8,6 +8,7 @@
 import type { Model, PresetSummary, PreviewKind, TrainingProgressEvent, TrainRequest } from '@common/training.js';
 import { errorMessage, type Api } from '../shell/api.js';
 import { LossSeries } from './loss-series.js';
+import { TrainForecastStore } from './train-forecast.svelte.js';
 import { sortModels } from './training-view.js';
 import type { NoticeStore } from '../shell/notices.svelte.js';
 
@@ -24,6 +25,8 @@ export class TrainingStore {
   seriesVersion = $state(0);
   /** Model ids with a call on its way (their buttons show as busy). */
   busy = $state<number[]>([]);
+  /** The model detail's technical part (plan, curves, numbers) is open; kept across models. */
+  showDetails = $state(false);
   /** Running models asked to stop, until their status changes. */
   stopping = $state<number[]>([]);
 
@@ -31,6 +34,9 @@ export class TrainingStore {
   selected = $derived(this.models.find((model) => model.id === this.selectedId) ?? null);
   /** Running and queued models, for the header's badge. */
   activeCount = $derived(this.models.filter((m) => m.status === 'running' || m.status === 'queued').length);
+
+  /** The Train form's forecast of the run it would start. */
+  readonly forecast: TrainForecastStore;
 
   readonly #api: Api;
   readonly #notices: NoticeStore;
@@ -43,6 +49,7 @@ export class TrainingStore {
   constructor(api: Api, notices: NoticeStore) {
     this.#api = api;
     this.#notices = notices;
+    this.forecast = new TrainForecastStore(api);
   }
 
   /** Loads the models and starts listening to the core's training events. */

@@ -4,6 +4,7 @@
  * theme and for the common colour-vision deficiencies (teal / violet / amber).
  */
 import type { ClipLabel, ClipSplit } from '@common/dto.js';
+import { LABEL_CLIP, LABEL_WORDS, SPLIT_MEANING, SPLIT_WORDS } from '@common/plain-words.js';
 
 /** Solid colour per label (swatches, text accents). */
 export const LABEL_COLOR: Record<ClipLabel, string> = {
@@ -27,16 +28,25 @@ export const HOLE_FILL = 'rgba(236, 84, 106, 0.32)';
 
 /** What each label means, for tooltips and the inspector. */
 export const LABEL_TITLE: Record<ClipLabel, string> = {
-  U: 'New material — an unfinished song to continue',
-  V: 'Variation — a rejected song to rework',
-  gap: 'Gap — a hole to fill between two sections',
+  U: 'New idea: new material from an unfinished song, to continue it',
+  V: 'Variation: a part to rework, following its structure',
+  gap: 'Fill a gap: a hole to fill between two sections',
 };
 
-/** Short names shown on buttons and in tables. */
-export const LABEL_NAME: Record<ClipLabel, string> = { U: 'U', V: 'V', gap: 'gap' };
+/**
+ * Names shown on buttons, chips and list rows, in a songwriter's words (the stored codes U, V
+ * and gap stay in the database and the CLI's flags).
+ */
+export const LABEL_NAME: Record<ClipLabel, string> = LABEL_WORDS;
 
-/** Split names, capitalised for display. */
-export const SPLIT_NAME: Record<ClipSplit, string> = { train: 'Train', val: 'Val', test: 'Test' };
+/** A clip of that label inside a sentence: "new-idea clip". */
+export const LABEL_NOUN: Record<ClipLabel, string> = LABEL_CLIP;
+
+/** Split names (practice / check / final check; why they are shown, not hidden: @common/plain-words.ts). */
+export const SPLIT_NAME: Record<ClipSplit, string> = SPLIT_WORDS;
+
+/** What each split does, for tooltips. */
+export const SPLIT_TITLE: Record<ClipSplit, string> = SPLIT_MEANING;
 
 /** Keyboard shortcut per label and split (the editor listens for these). */
 export const LABEL_KEY: Record<ClipLabel, string> = { U: 'U', V: 'V', gap: 'G' };

@@ -4,6 +4,15 @@
  * change to the training recipe is judged by the same figures. The measures are explained in
  * measures.ts, detector.ts and level-events.ts.
  *
+ * Like for like: the paper's rows measure each song's takes against its whole recording (23–48 s),
+ * and a shorter reference scores every set worse — the real recording's own stretches outside a
+ * 10 s clip of it score worse than the paper's ten-song median on several measures. So when the
+ * clip is a stretch of one of the paper's recordings (--song NAME, or --clip naming that file),
+ * the run also measures, against the same clip, the paper's takes of that song and the recording
+ * outside the clip (like-for-like.ts), prints them under ours, and judges ours against those
+ * paper takes; the ten-song rows stay for context. Any other clip has no like-for-like row: the
+ * entry says so and judges ours against the paper's median as before.
+ *
  *   npx tsc -p tsconfig.node.json && npm run bench:quality -- <mode> [options]
  *
  * Modes:
@@ -33,7 +42,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { audioFilesIn, DEFAULT_PAPER_DIR, paperSongs, readAudio } from './audio-io.js';
-import { measureSet, type SetFigures } from './measures.js';
+import { measureLikeForLike, stretchLabel } from './like-for-like.js';
+import { measureSet, type Audio, type SetFigures } from './measures.js';
 import { appendToResults, commitNow, HARNESS_VERSION, machineNow, markdownEntry, writeAtomically, type RunRecord } from './report.js';
 import { parseBudget, trainAndGenerate, type TrainOutcome } from './train-takes.js';
 
@@ -74,6 +84,25 @@ async function measurePaper(dir: string): Promise<SetFigures[]> {
   return sets;
 }
 
+/** The like-for-like sets when `clipFile` is one of the paper's recordings (with takes), else why there are none. */
+async function likeForLikeOf(
+  paperDir: string,
+  havePaper: boolean,
+  clipFile: string,
+  clipStart: number,
+  clip: Audio,
+): Promise<Pick<RunRecord, 'likeForLike' | 'noLikeForLike'>> {
+  if (!havePaper) return { likeForLike: null, noLikeForLike: `no paper takes in ${paperDir}` };
+  const song = (await paperSongs(paperDir)).find((candidate) => path.resolve(candidate.real) === path.resolve(clipFile));
+  if (!song) return { likeForLike: null, noLikeForLike: `the clip is not a stretch of one of the paper's recordings (${path.basename(clipFile)})` };
+  const recording = await readAudio(song.real);
+  const takes = await Promise.all(song.fakes.map(async (file) => ({ name: path.basename(file), audio: await readAudio(file) })));
+  const likeForLike = measureLikeForLike(song.song, recording, clip, clipStart, takes);
+  const outside = likeForLike.outsideStretches.map(stretchLabel).join(', ') || 'no stretch long enough';
+  log(`measured the paper's ${song.song} takes and the recording outside the clip (${outside}) against the same clip`);
+  return { likeForLike, noLikeForLike: null };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const { values, positionals } = parseArgs({
@@ -110,6 +139,7 @@ async function main(): Promise<void> {
   let clip: RunRecord['clip'] = null;
   let training: TrainOutcome | null = null;
   let ours: SetFigures | null = null;
+  let sameClip: Pick<RunRecord, 'likeForLike' | 'noLikeForLike'> = { likeForLike: null, noLikeForLike: null };
   let title = 'the paper\'s takes';
   if (mode !== 'paper') {
     const clipFile = values.clip ?? (values.song ? path.join(paperDir, `${values.song}_real.flac`) : undefined);
@@ -152,6 +182,7 @@ async function main(): Promise<void> {
     const takes = await Promise.all(takeFiles.map(async (file) => ({ name: path.basename(file), audio: await readAudio(file) })));
     ours = measureSet(clipName, clipAudio, takes);
     log(`measured ${takes.length} takes against ${clipName}`);
+    sameClip = await likeForLikeOf(paperDir, havePaper, clipFile, start, clipAudio);
   }
   const paper = havePaper ? await measurePaper(paperDir) : [];
   if (!havePaper) log(`(no paper takes in ${paperDir}: extract them with test/bench/quality/extract-paper-takes.sh to see them beside ours)`);
@@ -168,6 +199,8 @@ async function main(): Promise<void> {
     training,
     ours,
     paper,
+    likeForLike: sameClip.likeForLike,
+    noLikeForLike: sameClip.noLikeForLike,
   };
   const json = `${JSON.stringify(record, null, 1)}\n`;
   let recordedJson: string | null = null;

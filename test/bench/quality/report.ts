@@ -3,15 +3,20 @@
  * harness" section of test/bench/RESULTS.md) and a JSON file with every figure of every take.
  *
  * The entry's main table has the paper's songs one per row, then their median and range (min–max)
- * across songs, then ours, then whether ours is at least as good as the paper's median on each
- * measure (lower is better on every one; the octave bands by their largest |difference|). A
- * second table gives the octave bands themselves.
+ * across songs, then ours. When our clip is a stretch of one of the paper's songs, the rows under
+ * ours are that song's paper takes and its recording outside the clip, both measured against the
+ * same clip (like-for-like.ts), and the verdict is whether ours is at least as good as those paper
+ * takes; otherwise the verdict is against the paper's median, each song measured against its whole
+ * recording (a shorter clip scores every set worse, the recording itself included). Lower is
+ * better on every measure (the octave bands by their largest |difference|). A second table gives
+ * the octave bands.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
+import { MIN_OUTSIDE_SECONDS, stretchLabel, type LikeForLike } from './like-for-like.js';
 import { OCTAVE_BANDS, SUMMARY_MEASURES, type SetFigures, type SetSummary } from './measures.js';
 import type { TrainOutcome } from './train-takes.js';
 
@@ -43,6 +48,10 @@ export interface RunRecord {
   ours: SetFigures | null;
   /** The paper's ten songs, each fake against its own real clip (empty when not measured). */
   paper: SetFigures[];
+  /** The paper's takes of our clip's song and the recording outside the clip, against our clip. */
+  likeForLike: LikeForLike | null;
+  /** Why a run with a clip has no like-for-like row (null when it has one, or has no clip). */
+  noLikeForLike: string | null;
 }
 
 export function machineNow(): Omit<MachineInfo, 'loadAtEnd'> {
@@ -87,12 +96,38 @@ export function paperStatistics(paper: SetFigures[]): Record<MeasureKey, { media
   return statistics;
 }
 
+/**
+ * Per summary measure, whether `ours` is at least as good as `bar`: lower is better on every one
+ * (detector AUC: 0.5 is indistinguishable; octave bands: the largest |difference|).
+ */
+export function atLeastAsGood(ours: SetSummary, bar: Record<MeasureKey, number>): Record<MeasureKey, boolean> {
+  const verdict = {} as Record<MeasureKey, boolean>;
+  for (const { key } of SUMMARY_MEASURES) verdict[key] = ours[key] <= bar[key];
+  return verdict;
+}
+
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
 function summaryCells(summary: SetSummary): string[] {
   return SUMMARY_MEASURES.map(({ key, digits }) => fixed(summary[key], digits));
+}
+
+function verdictCells(verdict: Record<MeasureKey, boolean>): string[] {
+  return SUMMARY_MEASURES.map(({ key }) => (verdict[key] ? 'yes' : 'no'));
+}
+
+/** The like-for-like rows under ours: the paper's takes of the song and the recording outside the clip. */
+function likeForLikeRows(like: LikeForLike): string[] {
+  const lines = [row([`paper's ${like.song} takes, same clip`, String(like.paperTakes.takes.length), ...summaryCells(like.paperTakes.summary)])];
+  if (like.outsideClip) {
+    const stretches = like.outsideStretches.map(stretchLabel).join(', ');
+    lines.push(row([`${like.song}'s recording outside the clip (${stretches})`, String(like.outsideClip.takes.length), ...summaryCells(like.outsideClip.summary)]));
+  } else {
+    lines.push(row([`${like.song}'s recording outside the clip: no stretch of ${MIN_OUTSIDE_SECONDS} s or more`, '0', ...SUMMARY_MEASURES.map(() => '—')]));
+  }
+  return lines;
 }
 
 /** The main table: the paper's songs, their median and range, ours and the comparison. */
@@ -105,10 +140,15 @@ function measuresTable(record: RunRecord): string[] {
     lines.push(row(['paper: range', '', ...SUMMARY_MEASURES.map(({ key, digits }) => `${fixed(statistics[key].min, digits)}–${fixed(statistics[key].max, digits)}`)]));
   }
   if (record.ours) {
-    lines.push(row([`**ours: ${record.ours.name}**`, String(record.ours.takes.length), ...summaryCells(record.ours.summary).map((cell) => `**${cell}**`)]));
-    if (statistics) {
-      const ours = record.ours.summary;
-      lines.push(row(['ours ≤ paper median?', '', ...SUMMARY_MEASURES.map(({ key }) => (ours[key] <= statistics[key].median ? 'yes' : 'no'))]));
+    const ours = record.ours.summary;
+    lines.push(row([`**ours: ${record.ours.name}**`, String(record.ours.takes.length), ...summaryCells(ours).map((cell) => `**${cell}**`)]));
+    const like = record.likeForLike;
+    if (like) {
+      lines.push(...likeForLikeRows(like));
+      lines.push(row([`ours ≤ paper's ${like.song} takes, same clip?`, '', ...verdictCells(atLeastAsGood(ours, like.paperTakes.summary))]));
+    } else if (statistics) {
+      const medians = Object.fromEntries(SUMMARY_MEASURES.map(({ key }) => [key, statistics[key].median])) as Record<MeasureKey, number>;
+      lines.push(row(['ours ≤ paper median?', '', ...verdictCells(atLeastAsGood(ours, medians))]));
     }
   }
   return lines;
@@ -121,7 +161,14 @@ function bandLabel([low, high]: readonly [number, number]): string {
 
 /** Octave bands: take minus clip, dB; the paper's median and range across songs, and ours. */
 function bandTable(record: RunRecord): string[] {
-  const headings = ['octave band', ...(record.paper.length > 0 ? ['paper: median Δ dB', 'paper: range'] : []), ...(record.ours ? ['ours Δ dB'] : [])];
+  const like = record.likeForLike;
+  const headings = [
+    'octave band',
+    ...(record.paper.length > 0 ? ['paper: median Δ dB', 'paper: range'] : []),
+    ...(record.ours ? ['ours Δ dB'] : []),
+    ...(like ? [`paper's ${like.song} takes, same clip Δ dB`] : []),
+    ...(like?.outsideClip ? ['recording outside the clip Δ dB'] : []),
+  ];
   const lines = [row(headings), row(headings.map(() => '---'))];
   OCTAVE_BANDS.forEach((band, b) => {
     const cells = [bandLabel(band)];
@@ -130,6 +177,8 @@ function bandTable(record: RunRecord): string[] {
       cells.push(fixed(median(values), 1), `${fixed(Math.min(...values), 1)} … ${fixed(Math.max(...values), 1)}`);
     }
     if (record.ours) cells.push(fixed(record.ours.summary.bandDeltaDb[b]!, 1));
+    if (like) cells.push(fixed(like.paperTakes.summary.bandDeltaDb[b]!, 1));
+    if (like?.outsideClip) cells.push(fixed(like.outsideClip.summary.bandDeltaDb[b]!, 1));
     lines.push(row(cells));
   });
   return lines;
@@ -151,6 +200,16 @@ export function markdownEntry(record: RunRecord, jsonFile: string | null): strin
     `- Command: \`${record.command}\``,
   ];
   if (record.clip) lines.push(`- Clip: ${path.basename(record.clip.file)} from ${record.clip.start} s, ${record.clip.seconds.toFixed(1)} s.`);
+  const like = record.likeForLike;
+  if (like) {
+    const outside = like.outsideClip ? `the recording outside the clip (${like.outsideStretches.map(stretchLabel).join(', ')}, each one take)` : `no stretch of the recording outside the clip (none of ${MIN_OUTSIDE_SECONDS} s or more)`;
+    lines.push(
+      `- Like for like: the verdict compares ours with the paper's ${like.song} takes measured against this same clip, beside ${outside}; ` +
+        `the paper's songs above are each measured against their whole recording, and a shorter clip scores every set worse, the recording itself included.`,
+    );
+  } else if (record.noLikeForLike) {
+    lines.push(`- Like for like: none, ${record.noLikeForLike}; the verdict is against the paper's median, each song measured against its whole recording (23–48 s), which is not like for like: a shorter clip scores every set worse, the recording itself included.`);
+  }
   const training = record.training;
   if (training) {
     const budget = training.budgetSeconds === null ? 'no budget' : `budget ${Math.round(training.budgetSeconds)} s`;

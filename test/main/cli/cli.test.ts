@@ -102,7 +102,8 @@ describe('eureka CLI', () => {
     expect(clips[0]!.holeStart).toBeCloseTo(5 / 3);
 
     const table = await eureka(dataDir, 'clips');
-    expect(table.stdout).toMatch(/0:01\.500\s+0:04\.000\s+0:02\.500\s+U\s+train/);
+    expect(table.stdout).toMatch(/0:01\.500\s+0:04\.000\s+0:02\.500\s+.*U \(new idea\)\s+train \(practice\)/);
+    expect(table.stdout).toMatch(/gap \(fill a gap\)\s+val \(check\)/);
   }, 60_000);
 
   it('refuses a corrupt file, text named .wav, an empty file and a clip outside its song, changing nothing', async () => {

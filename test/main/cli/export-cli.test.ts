@@ -15,6 +15,7 @@ import { jest } from '@jest/globals';
 import { reportError } from '../../../src-main/cli/output.js';
 import { exportRequestSchema, exportResultSchema } from '../../../src-main/common/export.js';
 import { runEureka, type CliResult } from '../../helpers/cli.js';
+import { zipEntries } from '../../helpers/zip-entries.js';
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
 import { wavBytes } from '../../helpers/signals.js';
 
@@ -51,7 +52,7 @@ describe('eureka export', () => {
     const first = await eureka(dataDir, 'export', '1', '2', '--to', to, '--tempo', '96', '--format', 'both');
     expect(first).toMatchObject({ code: 0 });
     expect(first.stdout.trim().split('\n')).toEqual([path.join(to, 'Verse idea Project'), path.join(to, 'Verse idea Logic')]);
-    expect(first.stderr).toMatch(/file\(s\) at 96 BPM\n$/);
+    expect(first.stderr).toMatch(/file\(s\) at 96 BPM in 4\/4\n$/);
     const als = gunzipSync(await readFile(path.join(to, 'Verse idea Project', 'Verse idea.als'))).toString('utf8');
     expect(als).toContain('<AudioTrack');
 
@@ -65,10 +66,25 @@ describe('eureka export', () => {
     const result = await eureka(dataDir, '--json', 'export', '2', '--to', to, '--format', 'logic', '--rate', '44100', '--bits', '32', '--stack', '--no-source', '--song', 'Chorus');
     expect(result.code).toBe(0);
     const parsed = exportResultSchema.parse(JSON.parse(result.stdout));
-    // A 1.5 s clip holds too few beats to estimate a tempo: the fallback, said so.
+    // A 1.5 s song holds too few beats for the import's analysis to find a tempo: the fallback, said so.
     expect(parsed).toMatchObject({ folders: [path.join(to, 'Chorus Logic')], tempo: 120, tempoSource: 'fallback', tempoEstimated: false });
     expect(await readdir(path.join(to, 'Chorus Logic', 'Regions'))).toEqual(['Take 2.wav']);
     expect(await probe(path.join(to, 'Chorus Logic', 'Regions', 'Take 2.wav'))).toMatchObject({ codec_name: 'pcm_f32le', sample_rate: '44100', duration_ts: 44100 });
+  }, 60_000);
+
+  it('--zip also writes each folder as a .zip beside it, with every file of the folder', async () => {
+    const to = path.join(work, 'Zipped');
+    const result = await eureka(dataDir, 'export', '1', '--to', to, '--format', 'logic', '--tempo', '100', '--zip');
+    expect(result.code).toBe(0);
+    const folder = path.join(to, 'Verse idea Logic');
+    expect(result.stdout.trim().split('\n')).toEqual([folder, `${folder}.zip`]);
+    expect((await readdir(to)).sort()).toEqual(['Verse idea Logic', 'Verse idea Logic.zip']);
+    const entries = await zipEntries(await readFile(`${folder}.zip`));
+    const files = await readdir(path.join(folder, 'Regions'));
+    for (const file of files) {
+      expect(entries.get(`Verse idea Logic/Regions/${file}`)!.equals(await readFile(path.join(folder, 'Regions', file)))).toBe(true);
+    }
+    expect(files.length).toBeGreaterThan(0);
   }, 60_000);
 
   it('refuses bad input in one line with a non-zero exit, writing nothing', async () => {

@@ -13,7 +13,7 @@ import { runEureka, type CliResult } from '../../helpers/cli.js';
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
 import { wavBytes } from '../../helpers/signals.js';
 
-const takeLineSchema = takeSchema.extend({ file: z.string().nullable() });
+const takeLineSchema = takeSchema.extend({ file: z.string().nullable(), bandHz: z.number().nullable() });
 
 function eureka(dataDir: string, ...args: string[]): Promise<CliResult> {
   return runEureka(dataDir, args);
@@ -57,6 +57,8 @@ describe('eureka generate and takes', () => {
       [2, '6', 'ready', 2],
     ]);
     for (const take of lines) {
+      // At the bounce's 16 kHz, with the band the 2 kHz test model really made.
+      expect(take).toMatchObject({ sampleRate: 16_000, bandHz: 1000, render: { modelRate: 2000, channels: 1, fill: null } });
       expect(take.file).toBe(path.join(dataDir, 'takes', '1', `take-${take.id}.wav`));
       expect((await stat(take.file!)).size).toBeGreaterThan(32_000 * 4);
     }
@@ -71,12 +73,12 @@ describe('eureka generate and takes', () => {
   it('prints a line per take for people, and lists takes', async () => {
     const result = await eureka(dataDir, 'generate', '1', '--mode', 'reconstruct');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^take 3 \(Take 3, reconstruct, seed \d+\): .*take-3\.wav · 0:01\.500 · /);
+    expect(result.stdout).toMatch(/^take 3 \(Take 3, reconstruct, seed \d+\): .*take-3\.wav · 0:01\.500 · .* · 16 kHz mono, up to 1 kHz$/m);
     const json = z.array(takeLineSchema).parse(JSON.parse((await eureka(dataDir, '--json', 'takes', '--clip', '1')).stdout));
     expect(json.map((t) => t.id)).toEqual([3, 2, 1]);
     const table = await eureka(dataDir, 'takes', '--model', '1');
-    expect(table.stdout).toMatch(/^ID\s+MODEL\s+NAME\s+MODE\s+LENGTH\s+SEED\s+STATUS\s+VERDICT\s+FILE/);
-    expect(table.stdout).toMatch(/\n1\s+1\s+Take 1\s+new\s+0:02\.000\s+5\s+ready\s+undecided\s+\S+take-1\.wav/);
+    expect(table.stdout).toMatch(/^ID\s+MODEL\s+NAME\s+MODE\s+LENGTH\s+BAND\s+SEED\s+STATUS\s+VERDICT\s+FILE/);
+    expect(table.stdout).toMatch(/\n1\s+1\s+Take 1\s+new\s+0:02\.000\s+up to 1 kHz\s+5\s+ready\s+undecided\s+\S+take-1\.wav/);
   }, 60_000);
 
   it('keeps, stars and discards takes, and purges the discarded files', async () => {
@@ -93,13 +95,15 @@ describe('eureka generate and takes', () => {
 
   it('refuses what cannot be done in one line', async () => {
     const length = await eureka(dataDir, 'generate', '1', '--mode', 'variation', '--length', '3');
-    expect([length.code, length.stderr]).toEqual([1, "eureka: --length goes with --mode new; variation takes have the clip's length\n"]);
+    expect([length.code, length.stderr]).toEqual([1, "eureka: --length and --bars go with --mode new; variation takes have the clip's length\n"]);
     const gap = await eureka(dataDir, 'generate', '1', '--mode', 'gap');
     expect([gap.code, gap.stderr]).toEqual([1, 'eureka: model 1 cannot make gap takes: Only a model trained on a gap clip can fill its gap.\n']);
     const missing = await eureka(dataDir, 'generate', '9');
     expect(missing.stderr).toBe('eureka: there is no model 9\n');
     const count = await eureka(dataDir, 'generate', '1', '--count', '101');
     expect(count.code).toBe(2);
+    const again = await eureka(dataDir, 'generate', '1', '--mode', 'reconstruct');
+    expect([again.code, again.stderr]).toEqual([1, "eureka: this model's reconstruction already exists: take 3\n"]);
   }, 60_000);
 
   it('cancels the batch on Ctrl-C and exits 130, keeping the takes made', async () => {

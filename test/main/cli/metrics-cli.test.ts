@@ -39,14 +39,20 @@ describe('eureka metrics and rank', () => {
     const result = await eureka(dataDir, 'metrics', '1', '2');
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^\s+TAKE 1\s+TAKE 2$/);
-    for (const row of ['duration\\s+0:03\\.000\\s+0:03\\.000', 'loudness\\s+-?\\d+\\.\\d LUFS', 'pitches \\(source\\)\\s+\\d+ \\(\\d+\\)', 'spectral vs source\\s+\\d+\\.\\d\\d dB']) {
+    expect(lines[0]).toMatch(/^\s+IN WORDS\s+TAKE 1\s+TAKE 2$/);
+    // Each measure by its technical name, then in the GUI's words.
+    for (const row of [
+      'duration\\s+length\\s+0:03\\.000\\s+0:03\\.000',
+      'loudness\\s+loudness\\s+-?\\d+\\.\\d LUFS',
+      'pitches \\(source\\)\\s+notes heard \\(the clip\\)\\s+\\d+ \\(\\d+\\)',
+      'spectral vs source\\s+frequency balance vs the clip\\s+\\d+\\.\\d\\d dB',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`\\n${row}`));
     }
     // The song goes on after the clip: that is the held-out audio.
-    expect(result.stdout).toMatch(/\nMFCC Fréchet vs held-out\s+\d+\.\d\s+\d+\.\d/);
-    expect(result.stdout).toMatch(/\nlongest copy\s+\d+\.\d s\s+\d+\.\d s/);
-    expect(result.stdout).toMatch(/\nscore \(fidelity, novelty\)\s+\d+ \(\d+, \d+\)\s+\d+ \(\d+, \d+\)/);
+    expect(result.stdout).toMatch(/\nMFCC Fréchet vs held-out\s+tone colour vs the rest of the song\s+\d+\.\d\s+\d+\.\d/);
+    expect(result.stdout).toMatch(/\nlongest copy\s+longest copied stretch\s+\d+\.\d s\s+\d+\.\d s/);
+    expect(result.stdout).toMatch(/\nscore \(fidelity, novelty\)\s+score \(close to the clip, not a copy\)\s+\d+ \(\d+, \d+\)\s+\d+ \(\d+, \d+\)/);
 
     const app: Core = await createCore({ dataDir, audio: 'inline' });
     try {

@@ -5,6 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import {
+  clipRows,
   forTerminal,
   printJson,
   printLines,
@@ -14,6 +15,7 @@ import {
   reportError,
 } from '../../../src-main/cli/output.js';
 import { AppError } from '../../../src-main/common/errors.js';
+import type { Clip } from '../../../src-main/common/dto.js';
 
 /** What `write` was given on a stream while `run` ran. */
 function captured(stream: NodeJS.WriteStream, run: () => void): string {
@@ -60,6 +62,27 @@ describe('CLI output for people', () => {
       ]),
     );
     expect(out).toBe('ID  SONG\n1   a\\nb\n12  plain\n');
+  });
+
+  it("shows a clip's label and split as the flags' codes with the GUI's words beside them", () => {
+    const clip = (id: number, label: Clip['label'], split: Clip['split']): Clip => ({
+      id,
+      songId: 1,
+      fileId: 1,
+      start: 0,
+      end: 4,
+      label,
+      split,
+      holeStart: label === 'gap' ? 1 : null,
+      holeEnd: label === 'gap' ? 2 : null,
+      notes: '',
+      createdAt: '2025-01-01T00:00:00Z',
+      updatedAt: '2025-01-01T00:00:00Z',
+    });
+    const rows = clipRows([clip(1, 'U', 'train'), clip(2, 'V', 'val'), clip(3, 'gap', 'test')]);
+    const column = (name: string): string[] => rows.slice(1).map((row) => row[rows[0]!.indexOf(name)]!);
+    expect(column('LABEL')).toEqual(['U (new idea)', 'V (variation)', 'gap (fill a gap)']);
+    expect(column('SPLIT')).toEqual(['train (practice)', 'val (check)', 'test (final check)']);
   });
 
   it('escapes names in one-line errors', () => {

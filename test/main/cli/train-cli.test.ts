@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { modelSchema } from '../../../src-main/common/training.js';
+import { modelSchema, trainForecastSchema } from '../../../src-main/common/training.js';
 import { runEureka, type CliResult } from '../../helpers/cli.js';
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
 import { wavBytes } from '../../helpers/signals.js';
@@ -44,6 +44,24 @@ describe('eureka train', () => {
     expect(result.stderr).toMatch(/\n4 +2000 Hz +3000 \(whole\) +12 +200 +-\n/);
     expect(result.stderr).toMatch(/scale 1\/\d done: \d+ Hz, .*previews fake \+ rec/);
   }, 90_000);
+
+  it('--forecast says what it would train and what it buys, and makes nothing', async () => {
+    const modelsBefore = (JSON.parse((await eureka(dataDir, '--json', 'models')).stdout) as unknown[]).length;
+    const text = await eureka(dataDir, 'train', '1', '--preset', 'test', '--forecast');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^No time forecast \(the test preset does not measure this computer\): muffled \(up to 1 kHz\), fully trained \(200 passes per scale\)\.\n/);
+    expect(text.stdout).toMatch(/\nplan: test: up to 2 kHz, 12 channels/);
+    // Why it is on the CPU, in plain words (the driver's error names stay in `eureka model`).
+    expect(text.stdout).toMatch(/\n(No NVIDIA GPU driver|No NVIDIA GPU in this computer|This copy of Eureka was built without GPU support|This version of Eureka trains on the CPU)[^\n]*\.\nplan: /);
+    expect(text.stdout).toMatch(/SCALE +RATE +PER EPOCH +CH +EPOCHS +FORECAST\n/);
+    const json = await eureka(dataDir, '--json', 'train', '1', '--preset', 'test', '--forecast');
+    expect(trainForecastSchema.parse(JSON.parse(json.stdout))).toMatchObject({ outcome: 'fits', plan: { preset: 'test', topRate: 2000 }, measuredAt: null });
+    const models = await eureka(dataDir, '--json', 'models');
+    expect(JSON.parse(models.stdout)).toHaveLength(modelsBefore);
+    const resume = await eureka(dataDir, 'train', '1', '--forecast', '--resume');
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toMatch(/--forecast is for a new model, not with --resume/);
+  }, 60_000);
 
   it('trains in the denoising mode when asked', async () => {
     const result = await eureka(dataDir, '--json', 'train', '1', '--preset', 'test', '--seed', '4', '--mode', 'denoising');

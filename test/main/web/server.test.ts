@@ -225,6 +225,18 @@ describe('web mode server', () => {
     }
   });
 
+  it('sends every socket a heartbeat, so a page notices a server gone silent', async () => {
+    const beating = await startWebServer({ core: lib.core, staticDir, heartbeatMs: 20 });
+    try {
+      const socket = await TestSocket.as(beating.port, await login(beating.url));
+      await socket.until((messages) => messages.filter((m) => m.type === 'heartbeat').length >= 2);
+      expect(socket.messages.filter((m) => m.type !== 'heartbeat')).toEqual([]);
+      socket.close();
+    } finally {
+      await beating.close();
+    }
+  });
+
   it('keeps a session across a restart with the same token (a crashed `eureka web` brought back)', async () => {
     const first = await startWebServer({ core: lib.core, staticDir });
     const session = await login(first.url);

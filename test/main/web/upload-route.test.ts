@@ -110,7 +110,11 @@ describe('web mode: uploads', () => {
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toEqual({
       ok: true,
-      value: { files: [], failures: [{ name: 'huge.wav', error: { code: 'TOO_LONG', message: 'huge.wav: larger than 1 GiB, the most Eureka imports in one file' } }] },
+      value: {
+        files: [],
+        failures: [{ name: 'huge.wav', error: { code: 'TOO_LONG', message: 'huge.wav: larger than 1 GiB, the most Eureka imports in one file' } }],
+        duplicates: [],
+      },
     });
   });
 
@@ -125,6 +129,7 @@ describe('web mode: uploads', () => {
       value: {
         files: [],
         failures: [{ name: 'Two hours.wav', error: { code: 'TOO_LONG', message: 'Two hours.wav: is 120:00 long; the limit is 20:00 (set --max-duration to import longer files)' } }],
+        duplicates: [],
       },
     });
     expect(lib.core.library.listSongs()).toHaveLength(before);

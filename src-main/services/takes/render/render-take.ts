@@ -1,29 +1,29 @@
 /**
  * Renders one take: drives the pyramid for the take's mode (pyramid-modes.ts), brings the result
- * back to the clip's level, to a rate every player handles, and to the clip's loudness.
+ * back to the clip's level, to the song's rate, and to the clip's loudness.
  *
  * After the pyramid, per mode:
  * - new: × normFactor, DC removed, 20 ms raised-cosine fades at both ends;
  * - variation, reconstruct, denoise: × normFactor, DC removed;
  * - extend: the FFT stitch of input and generated signal (band-stitch.ts), × the input's peak,
  *   DC removed;
- * - gap: × normFactor, spliced into the training signal (splice.ts) with no gain at all, so
- *   everything outside the hole and its crossfades is the clip itself, bit for bit;
- * then upsampled to max(R, 16 kHz) with libsamplerate's best sinc (gap: both signals before
- * the splice), and every mode but gap loudness-matched to the source clip (level.ts: BS.1770,
- * never above -1 dBFS sample peak).
+ * then upsampled to the take's rate with libsamplerate's best sinc — the song's rate (its
+ * file's), never below the model's rate R or 16 kHz, so an export to the song's session needs
+ * no conversion — and loudness-matched to the source clip (level.ts: BS.1770, never above
+ * -1 dBFS sample peak). The take is mono and holds nothing above R / 2, which its provenance
+ * (TakeRender.modelRate) says.
+ * - gap: × normFactor, then spliced into the clip (gap-splice.ts): the original as imported,
+ *   at its own rate and channels, unchanged outside the hole and its crossfades; no loudness
+ *   match, since everything but the fill is the clip itself.
  *
  * DC removal (audio/dc-removal.ts, a zero-phase 20 Hz high-pass) because the generator learns
  * and adds an offset of its own (the trainer sees the clip's), and a DAW user never wants one.
- * A gap take is the user's clip outside the hole, offset and all, and must stay that clip bit
- * for bit, so there only the fill is filtered: its own offset is removed and the clip's (its
- * mean outside the holes) put in its place, so the fill sits where the clip around it sits and
- * the crossfades carry no step.
  *
  * Progress: one step per scale the pyramid computes, one for the rest.
  */
 import { AppError } from '../../../common/errors.js';
 import { MAX_TAKE_SECONDS, MIN_TAKE_SECONDS, type TakeSettings } from '../../../common/generation.js';
+import type { TakeRender } from '../../../common/take-render.js';
 import { integratedLoudness } from '../../audio/loudness.js';
 import { resample } from '../../audio/resample.js';
 import { stitchBandwidth } from './band-stitch.js';
@@ -36,31 +36,54 @@ import {
   generateNew,
   generateReconstruction,
   generateVariation,
-  holeIndexAt,
   topRateOf,
   type PyramidContext,
 } from './pyramid-modes.js';
-import { spliceHoles } from './splice.js';
+import { spliceGap, type ClipAudio } from './gap-splice.js';
 
 export { MIN_OUTPUT_RATE } from '../../audio/level.js';
 export type { ModelSource } from '../../models/model-source.js';
 export type { NoiseSource, RenderPyramid } from './pyramid-modes.js';
+export type { ClipAudio } from './gap-splice.js';
 
 /** What renderTake works with: the open pyramid, the seeded noise, the model's source facts. */
 export type RenderContext = PyramidContext;
 
-/** A rendered take: mono, ready to be written as a WAV. */
-export interface RenderedTake {
-  samples: Float32Array;
-  sampleRate: number;
-  /** Integrated loudness of `samples`, LUFS (null: under 400 ms or silent). */
-  loudnessLufs: number | null;
-  seconds: number;
+/** Where a take goes. */
+export interface RenderTarget {
+  /** The song's rate (its file's), or null when the clip is gone: the take is then at outputRateOf. */
+  songRate: number | null;
+  /**
+   * gap: the clip the fill is spliced into — the library's original when it is still the audio
+   * the model learned, else the model's copy; null: the model's training signal.
+   */
+  clip: ClipAudio | null;
 }
 
-/** The rate a take of this pyramid is written at. */
+/** A rendered take, ready to be written as a WAV: one channel, or a gap fill's clip's channels. */
+export interface RenderedTake {
+  /** (C, T) */
+  channels: Float32Array[];
+  sampleRate: number;
+  /** Integrated loudness of the channels, LUFS (null: under 400 ms or silent). */
+  loudnessLufs: number | null;
+  /**
+   * The loudness of what the take is heard against (A/B): the source clip's, which a generated
+   * take is matched to; for a gap fill, the clip it went into, measured the same way as the take.
+   */
+  sourceLoudnessLufs: number | null;
+  seconds: number;
+  render: TakeRender;
+}
+
+/** The lowest rate a generated take of this pyramid is written at: R, at least 16 kHz. */
 export function outputRateOf(ctx: RenderContext): number {
   return Math.max(topRateOf(ctx.pyramid.manifest), MIN_OUTPUT_RATE);
+}
+
+/** The rate a generated (not spliced) take is written at: the song's, never below outputRateOf. */
+export function generatedRateOf(ctx: RenderContext, target: RenderTarget): number {
+  return Math.max(target.songRate ?? 0, outputRateOf(ctx));
 }
 
 /**
@@ -73,11 +96,12 @@ export async function renderTake(
   settings: TakeSettings,
   seed: bigint,
   onProgress: (fraction: number) => void = () => {},
+  target: RenderTarget = { songRate: null, clip: null },
 ): Promise<RenderedTake> {
   const { manifest } = ctx.pyramid;
   const scales = manifest.scales.length;
   const modelRate = topRateOf(manifest);
-  const outRate = outputRateOf(ctx);
+  const outRate = generatedRateOf(ctx, target);
   const { normFactor } = ctx.source;
   // Steps: the scales this mode computes, plus one for everything after the pyramid.
   const computed =
@@ -118,9 +142,24 @@ export async function renderTake(
     }
     case 'gap': {
       const filled = await generateGapFill(ctx, seed, done);
-      const spliced = await spliceGap(ctx, scaled(filled, normFactor), outRate);
+      const holeRate = manifest.holeRate ?? ctx.source.topRate;
+      const clip = await playableClip(target.clip ?? modelCopyOf(ctx));
+      const spliced = await spliceGap(clip, {
+        fill: scaled(filled, normFactor),
+        rate: modelRate,
+        holes: manifest.holes,
+        holeRate,
+      });
+      const rate = spliced.sampleRate;
       onProgress(1);
-      return { samples: spliced, sampleRate: outRate, loudnessLufs: integratedLoudness([spliced], outRate), seconds: spliced.length / outRate };
+      return {
+        channels: spliced.channels,
+        sampleRate: rate,
+        loudnessLufs: await loudnessAtPlayableRate(spliced.channels, rate),
+        sourceLoudnessLufs: await loudnessAtPlayableRate(clip.channels, clip.sampleRate),
+        seconds: (spliced.channels[0]?.length ?? 0) / rate,
+        render: { modelRate, channels: spliced.channels.length, fill: spliced.fill },
+      };
     }
   }
   audio = removeDc(audio, modelRate);
@@ -129,7 +168,14 @@ export async function renderTake(
   const playable = await resample(audio, modelRate, outRate, 'best');
   const leveled = matchLoudness(playable, outRate, ctx.source.sourceLoudnessLufs);
   onProgress(1);
-  return { samples: leveled.samples, sampleRate: outRate, loudnessLufs: leveled.loudnessLufs, seconds: leveled.samples.length / outRate };
+  return {
+    channels: [leveled.samples],
+    sampleRate: outRate,
+    loudnessLufs: leveled.loudnessLufs,
+    sourceLoudnessLufs: ctx.source.sourceLoudnessLufs,
+    seconds: leveled.samples.length / outRate,
+    render: { modelRate, channels: 1, fill: null },
+  };
 }
 
 function requireExtendRate(settings: TakeSettings): number {
@@ -144,38 +190,23 @@ function scaled(x: Float32Array, gain: number): Float32Array {
   return out;
 }
 
-/**
- * The training signal with `filled` (at the clip's level, at R) spliced into its holes, at
- * outRate: both are brought to outRate first, so the audio outside the holes is the training
- * signal itself whenever it is already at outRate (the usual 16 kHz and above). The fill loses
- * its own DC and takes the clip's (the file comment says why).
- */
-async function spliceGap(ctx: RenderContext, filled: Float32Array, outRate: number): Promise<Float32Array> {
-  const { manifest } = ctx.pyramid;
-  const { signal, topRate } = ctx.source;
-  const original = await resample(signal, topRate, outRate, 'best');
-  const generated = await resample(filled, topRateOf(manifest), outRate, 'best');
-  const fitted = new Float32Array(original.length);
-  fitted.set(generated.subarray(0, Math.min(generated.length, original.length)));
-  const holeRate = manifest.holeRate ?? topRate;
-  const holes = manifest.holes.map((hole) => ({
-    start: holeIndexAt(hole.start, outRate, holeRate),
-    end: Math.min(holeIndexAt(hole.end, outRate, holeRate), original.length),
-  }));
-  const clipOffset = meanOutside(original, holes);
-  const fill = removeDc(fitted, outRate).map((x) => x + clipOffset);
-  return spliceHoles(original, fill, holes);
+/** The model's training signal as the clip a fill goes into (what renderTake uses without one). */
+function modelCopyOf(ctx: RenderContext): ClipAudio {
+  return { channels: [ctx.source.signal], sampleRate: ctx.source.topRate, from: 'model copy' };
 }
 
-/** The mean of `x` outside `holes` (ascending), or 0 when nothing is outside them. */
-function meanOutside(x: Float32Array, holes: readonly { start: number; end: number }[]): number {
-  let sum = 0;
-  let count = 0;
-  let from = 0;
-  for (const to of [...holes, { start: x.length, end: x.length }]) {
-    for (let i = from; i < to.start; i++) sum += x[i]!;
-    count += Math.max(0, to.start - from);
-    from = Math.max(from, to.end);
-  }
-  return count > 0 ? sum / count : 0;
+/**
+ * The clip as the take is written: the original as it is (its rate is the song's, whatever it
+ * is); a model copy below 16 kHz upsampled to 16 kHz (players and DAWs handle that).
+ */
+async function playableClip(clip: ClipAudio): Promise<ClipAudio> {
+  if (clip.from === 'original' || clip.sampleRate >= MIN_OUTPUT_RATE) return clip;
+  const channels = await Promise.all(clip.channels.map((channel) => resample(channel, clip.sampleRate, MIN_OUTPUT_RATE, 'best')));
+  return { channels, sampleRate: MIN_OUTPUT_RATE, from: clip.from };
+}
+
+/** Integrated loudness, measured at 16 kHz when the rate is lower (level.ts says why). */
+async function loudnessAtPlayableRate(channels: Float32Array[], rate: number): Promise<number | null> {
+  if (rate >= MIN_OUTPUT_RATE) return integratedLoudness(channels, rate);
+  return integratedLoudness(await Promise.all(channels.map((channel) => resample(channel, rate, MIN_OUTPUT_RATE, 'best'))), MIN_OUTPUT_RATE);
 }

@@ -1,10 +1,12 @@
 /**
  * Gap filling's splice (docs/caw-spec.md §4 "Inpainting", inference): the original audio everywhere
- * except the holes, the generated audio inside them, and a Hann-shaped crossfade of about
- * hole/2 just outside each edge, so the fill fades in before the hole and out after it.
+ * except the holes, the generated audio inside them, and a Hann-shaped (sin²) crossfade of a
+ * given length just outside each edge, so the fill fades in before the hole and out after it.
+ * The reference fades over half the hole; a songwriter's clip keeps more of itself with a few
+ * tens of milliseconds (gap-splice.ts chooses the length).
  *
  * Outside hole ∪ crossfades the result is a copy of the original, sample for sample: the splice
- * never rescales anything (a gap take keeps the clip's own level).
+ * never rescales anything.
  */
 import { AppError } from '../../../common/errors.js';
 
@@ -21,16 +23,15 @@ export interface SpliceRegion extends SampleRange {
 }
 
 /**
- * The crossfade lengths for `holes` (ascending, inside [0, length)): round(hole / 2) each, cut
+ * The crossfade lengths for `holes` (ascending, inside [0, length)): `fade` samples each, cut
  * short by the signal's ends and by half the audio between neighbouring holes.
  */
-export function spliceRegions(holes: readonly SampleRange[], length: number): SpliceRegion[] {
+export function spliceRegions(holes: readonly SampleRange[], length: number, fade: number): SpliceRegion[] {
   return holes.map((hole, i) => {
     const before = i === 0 ? hole.start : Math.floor((hole.start - holes[i - 1]!.end) / 2);
     const next = holes[i + 1];
     const after = next === undefined ? length - hole.end : Math.floor((next.start - hole.end) / 2);
-    const wanted = Math.round((hole.end - hole.start) / 2);
-    return { ...hole, fadeIn: Math.max(0, Math.min(wanted, before)), fadeOut: Math.max(0, Math.min(wanted, after)) };
+    return { ...hole, fadeIn: Math.max(0, Math.min(fade, before)), fadeOut: Math.max(0, Math.min(fade, after)) };
   });
 }
 
@@ -41,10 +42,11 @@ function fadeInWeight(i: number, count: number): number {
 }
 
 /**
- * (N) original with (N) generated spliced into `holes`. Throws INTERNAL when the lengths differ
- * or a hole is empty, out of range or out of order.
+ * (N) original with (N) generated spliced into `holes`, crossfades of `fade` samples
+ * (spliceRegions). Throws INTERNAL when the lengths differ or a hole is empty, out of range or
+ * out of order.
  */
-export function spliceHoles(original: Float32Array, generated: Float32Array, holes: readonly SampleRange[]): Float32Array {
+export function spliceHoles(original: Float32Array, generated: Float32Array, holes: readonly SampleRange[], fade: number): Float32Array {
   const length = original.length;
   if (generated.length !== length) {
     throw new AppError('INTERNAL', `splice: ${generated.length} generated samples for ${length} original ones`);
@@ -55,7 +57,7 @@ export function spliceHoles(original: Float32Array, generated: Float32Array, hol
     }
   });
   const out = original.slice();
-  for (const region of spliceRegions(holes, length)) {
+  for (const region of spliceRegions(holes, length, fade)) {
     out.set(generated.subarray(region.start, region.end), region.start);
     for (let i = 0; i < region.fadeIn; i++) {
       const t = region.start - region.fadeIn + i;

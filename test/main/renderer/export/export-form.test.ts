@@ -115,7 +115,7 @@ describe('the form', () => {
       sampleRate: 48000,
       bitDepth: 24,
       tempoText: '',
-      timeSignature: '4/4',
+      timeSignature: 'song',
       placement: 'sequence',
       songName: '',
       destination: DEFAULTS.destination,
@@ -160,7 +160,8 @@ describe('the form', () => {
     });
     expect(exportRequestSchema.safeParse(request).success).toBe(true);
     const plain = toExportRequest(values({ destination: ` ${DEFAULTS.destination} ` }), 'ui-2');
-    expect('tempo' in plain || 'songName' in plain).toBe(false);
+    // Blank tempo and "The song's" signature leave both to the song.
+    expect('tempo' in plain || 'songName' in plain || 'timeSignature' in plain).toBe(false);
     expect(plain.destination).toBe(DEFAULTS.destination);
     expect(exportRequestSchema.parse(plain).format).toBe('both');
   });
@@ -187,7 +188,8 @@ describe('wording', () => {
 
   it('says where the tempo came from', () => {
     expect(tempoNote({ tempo: 100, tempoSource: 'user' })).toBe('Tempo 100 BPM.');
-    expect(tempoNote({ tempo: 97.234, tempoSource: 'estimate' })).toBe('Tempo 97.23 BPM, estimated from the clip.');
-    expect(tempoNote({ tempo: 120, tempoSource: 'fallback' })).toMatch(/^Tempo 120 BPM: the clip has no clear beat/);
+    expect(tempoNote({ tempo: 84, tempoSource: 'song' })).toBe("Tempo 84 BPM, the song's.");
+    expect(tempoNote({ tempo: 97.234, tempoSource: 'estimate' })).toBe("Tempo 97.23 BPM, the song's as estimated at import.");
+    expect(tempoNote({ tempo: 120, tempoSource: 'fallback' })).toMatch(/^Tempo 120 BPM: the song has no clear beat/);
   });
 });

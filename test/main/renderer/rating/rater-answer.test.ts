@@ -1,11 +1,13 @@
 /**
  * The rater's questionnaire: what is still missing, the answer it sends (ease only for an item
- * judged fake), the final questionnaire, and the keyboard map per format.
+ * judged fake), the final questionnaire, the keyboard map per format, and the musicality
+ * scale's balanced ends.
  */
 import {
   emptyAnswer,
   emptyFinal,
   missingAnswers,
+  MUSICALITY_ENDS,
   raterKeyAction,
   toAnswer,
   toFinalAnswers,
@@ -51,6 +53,10 @@ describe('rater answers', () => {
       reachedNewPlaces: 'no',
       whatWouldYouNeed: 'stems',
     });
+  });
+
+  test("musicality's ends mirror each other: not musical at all … very musical", () => {
+    expect(MUSICALITY_ENDS).toEqual({ low: 'Not musical at all', high: 'Very musical' });
   });
 
   test('keys on a single item', () => {

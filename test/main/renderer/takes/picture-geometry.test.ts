@@ -1,9 +1,13 @@
 /**
  * The take-vs-source pictures' arithmetic: panels stacked without overlap on one time axis,
  * the shared time span, copied stretches placed on the take's and the source's axes, the log
- * frequency axis, dB bounds that ignore silence, the heat map's ends and the mel pixels' layout.
+ * frequency axis, dB bounds that ignore silence, the heat map's ends and the mel pixels' layout,
+ * and the mel panels' frequency rulers (a tone's brightest band sits where the ruler names the
+ * tone's frequency, in the measurements' own picture data).
  */
 import type { PictureData } from '../../../../src-main/common/metrics.js';
+import { pictureData } from '../../../../src-main/services/metrics/measure/picture-data.js';
+import { hzToMel } from '../../../../src-main/services/metrics/features/mel.js';
 import {
   LABEL_GUTTER,
   MIN_PICTURE_WIDTH,
@@ -14,7 +18,10 @@ import {
   frequencyToX,
   heatColor,
   melPixels,
+  melTicks,
+  melToY,
   pictureLayout,
+  slaneyMel,
   pictureSeconds,
   timeTicks,
   timeToX,
@@ -40,7 +47,16 @@ function pictures(takeSeconds: number, sourceSeconds: number): PictureData {
 describe('pictureLayout', () => {
   test('the time panels share x and width and are stacked without overlap, the spectrum below', () => {
     const layout = pictureLayout(800);
-    const stack = [layout.takeWave, layout.sourceWave, layout.takeMel, layout.sourceMel, layout.timeAxis, layout.spectrum, layout.frequencyAxis];
+    const stack = [
+      layout.takeWave,
+      layout.sourceWave,
+      layout.takeMel,
+      layout.takeMelAxis,
+      layout.sourceMel,
+      layout.timeAxis,
+      layout.spectrum,
+      layout.frequencyAxis,
+    ];
     for (const rect of stack) {
       expect(rect.x).toBe(LABEL_GUTTER);
       expect(rect.width).toBe(layout.takeWave.width);
@@ -54,6 +70,12 @@ describe('pictureLayout', () => {
     }
     const last = layout.frequencyAxis;
     expect(layout.height).toBeGreaterThanOrEqual(last.y + last.height);
+  });
+
+  test('each mel spectrogram has a time ruler right under it', () => {
+    const layout = pictureLayout(800);
+    expect(layout.takeMelAxis.y).toBe(layout.takeMel.y + layout.takeMel.height);
+    expect(layout.timeAxis.y).toBe(layout.sourceMel.y + layout.sourceMel.height);
   });
 
   test('a narrow container still gets the minimum width', () => {
@@ -141,5 +163,45 @@ describe('heat map', () => {
     expect(at(0, 1)).toEqual([...heatColor(0), 255]);
     expect(at(1, 0)).toEqual([...heatColor(0), 255]);
     expect(at(1, 1)).toEqual([...heatColor(1), 255]);
+  });
+});
+
+describe('mel panels’ frequency ruler', () => {
+  const MEL: Rect = { x: 124, y: 200, width: 600, height: 84 };
+
+  test('uses the measurements’ Slaney mel scale', () => {
+    for (const hz of [0, 200, 999, 1000, 2500, 8000]) expect(slaneyMel(hz)).toBeCloseTo(hzToMel(hz), 9);
+  });
+
+  test('a tone’s brightest band is where the ruler puts its frequency', () => {
+    const sampleRate = 16_000;
+    for (const hz of [300, 1000, 3000]) {
+      const samples = Float32Array.from({ length: sampleRate }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / sampleRate));
+      const data = pictureData(1, { samples, sampleRate }, { samples, sampleRate }, []);
+      const frame = data.mel.take[Math.floor(data.mel.take.length / 2)] ?? [];
+      const loudest = frame.indexOf(Math.max(...frame));
+      // melPixels puts band b on row (bands - 1 - b), each row an equal share of the panel.
+      const rowCentre = MEL.y + ((data.mel.bands - 1 - loudest + 0.5) / data.mel.bands) * MEL.height;
+      const bandHeight = MEL.height / data.mel.bands;
+      expect({ hz, y: Math.abs(melToY(hz, sampleRate, data.mel.bands, MEL) - rowCentre) <= bandHeight }).toEqual({ hz, y: true });
+    }
+  });
+
+  test('higher frequencies sit higher, clamped to the panel', () => {
+    const y = (hz: number): number => melToY(hz, 16_000, 64, MEL);
+    expect(y(500)).toBeGreaterThan(y(1000));
+    expect(y(1000)).toBeGreaterThan(y(4000));
+    expect(y(8000)).toBe(MEL.y);
+    expect(y(0)).toBe(MEL.y + MEL.height);
+  });
+
+  test('ticks lie inside the panel, top first, apart, and below the top frequency', () => {
+    const ticks = melTicks(16_000, 64, MEL);
+    expect(ticks.map((tick) => tick.hz)).toEqual([4000, 2000, 1000, 500]);
+    expect(ticks[0]!.y).toBeGreaterThanOrEqual(MEL.y + 6);
+    expect(ticks.at(-1)!.y).toBeLessThanOrEqual(MEL.y + MEL.height - 6);
+    for (let i = 1; i < ticks.length; i += 1) expect(ticks[i]!.y - ticks[i - 1]!.y).toBeGreaterThanOrEqual(12);
+    expect(melTicks(44_100, 64, MEL).every((tick) => tick.hz < 22_050)).toBe(true);
+    expect(melTicks(44_100, 64, MEL)[0]?.hz).toBe(8000);
   });
 });

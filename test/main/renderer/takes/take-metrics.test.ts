@@ -1,17 +1,22 @@
 /**
  * How measurements look in the Takes view: scores out of 100, badges and near-copy ids, the
  * linked weight sliders (always adding up to 1), the typed copy limit, the table rows (held-out
- * missing shows a dash) and the weights and progress sentences.
+ * missing shows a dash, each measure named plainly beside its technical name), "why this score"
+ * in words, and the weights and progress sentences.
  */
 import type { TakeMetrics } from '../../../../src-main/common/metrics.js';
+import { score } from '../../../../src-main/services/metrics/measure/score.js';
 import {
+  closenessWords,
   comparisonRows,
+  copyWords,
   formatMeasure,
   linkedWeights,
   measureProgressText,
   nearCopyIds,
   ownRows,
   parseCopyLimit,
+  plainVerdicts,
   scoreBadges,
   scorePercent,
   weightsSentence,
@@ -92,7 +97,7 @@ describe('parseCopyLimit', () => {
 describe('sentences and rows', () => {
   test('the weights in words', () => {
     expect(weightsSentence({ fidelity: 0.3, novelty: 0.7 })).toBe(
-      'Score = 30% fidelity (sounds like the source clip) + 70% novelty (does not copy it).',
+      'Score = 30% how close it sounds to the clip + 70% how little it copies it.',
     );
   });
 
@@ -103,26 +108,63 @@ describe('sentences and rows', () => {
     expect(formatMeasure(Number.POSITIVE_INFINITY)).toBe('—');
   });
 
-  test('own rows put the take beside its source clip', () => {
+  test('own rows put the take beside its source clip, each measure named plainly and technically', () => {
     const rows = ownRows(metrics(1, 0.5, false), null);
-    expect(rows.map((row) => [row.name, ...row.values])).toEqual([
-      ['Distinct pitches', '12', '1'],
-      ['Pitch entropy', '2.50 bits', '0.00 bits'],
-      ['Pitch range', '440 Hz', '0.00 Hz'],
-      ['Loudness', '−14.0 LUFS', '—'],
-      ['Peak', '−1.50 dBFS', '—'],
+    expect(rows.map((row) => [row.name, row.technical, ...row.values])).toEqual([
+      ['Notes heard', 'distinct pitches', '12', '1'],
+      ['Note variety', 'pitch entropy', '2.50 bits', '0.00 bits'],
+      ['Pitch span', 'pitch range', '440 Hz', '0.00 Hz'],
+      ['Loudness', 'integrated loudness', '−14.0 LUFS', '—'],
+      ['Loudest peak', 'sample peak', '−1.50 dBFS', '—'],
     ]);
   });
 
   test('comparison rows show a dash where the song has no held-out audio', () => {
     const rows = comparisonRows(metrics(1, 0.5, false));
-    expect(rows.map((row) => row.values)).toEqual([
-      ['0.50 nats', '—'],
-      ['12.3', '—'],
-      ['0.00 dB', '—'],
-      ['−0.25 bits', '—'],
+    expect(rows.map((row) => [row.name, row.technical, ...row.values])).toEqual([
+      ['Tone colour', 'MFCC Fréchet distance', '12.3', '—'],
+      ['Tone mix', 'MFCC KL divergence', '0.50 nats', '—'],
+      ['Frequency balance', 'spectral distance', '0.00 dB', '—'],
+      ['Note variety change', 'pitch entropy change', '−0.25 bits', '—'],
     ]);
     expect(rows.every((row) => row.hint.length > 0)).toBe(true);
+  });
+
+  test("how close it sounds, in words, at the thresholds of the core's own sentence", () => {
+    expect([0.9, 0.75, 0.74, 0.4, 0.39, 0].map(closenessWords)).toEqual([
+      'Sounds close to the clip.',
+      'Sounds close to the clip.',
+      'Sounds somewhat like the clip.',
+      'Sounds somewhat like the clip.',
+      'Sounds far from the clip.',
+      'Sounds far from the clip.',
+    ]);
+  });
+
+  test("the words agree with the core's own sentence about the same take", () => {
+    const copy = { longestSeconds: 0, regions: [], limitSeconds: 4, nearCopy: false };
+    const weights = { fidelity: 0.5, novelty: 0.5, copyLimitSeconds: 4 };
+    const seen = new Set<string>();
+    for (const [spectralDistance, mfccFrechet] of [[0, 10], [3, 300], [6, 1000], [20, 5000], [40, 90_000]] as const) {
+      const scored = score({ vsSource: { ...COMPARISON, spectralDistance, mfccFrechet }, copy, durationSeconds: 30 }, weights);
+      const said = ['close to', 'somewhat like', 'far from'].find((words) => scored.explanation[0]?.includes(`is ${words} the source`));
+      if (said === undefined) throw new Error(`the core's sentence changed: ${scored.explanation[0]}`);
+      expect(closenessWords(scored.fidelity)).toBe(`Sounds ${said} the clip.`);
+      seen.add(said);
+    }
+    expect(seen.size).toBe(3);
+  });
+
+  test('what it copies, in words: nothing, a stretch under the limit, or a near-copy', () => {
+    const copy = (longestSeconds: number, nearCopy: boolean) => ({ longestSeconds, regions: [], limitSeconds: 4, nearCopy });
+    expect(copyWords(copy(0, false))).toBe('Copies nothing of the clip.');
+    expect(copyWords(copy(0.04, false))).toBe('Copies nothing of the clip.');
+    expect(copyWords(copy(1.26, false))).toBe('Its longest stretch copied from the clip is 1.3 s (your limit: 4 s).');
+    expect(copyWords(copy(6.31, true))).toBe('Plays back 6.3 s of the clip in one stretch: more than your 4 s limit.');
+    expect(plainVerdicts(metrics(1, 0.5, true))).toEqual([
+      'Sounds close to the clip.',
+      'Plays back 5 s of the clip in one stretch: more than your 4 s limit.',
+    ]);
   });
 
   test('the progress line counts the take being measured', () => {

@@ -1,7 +1,8 @@
 /**
  * A take's ratings in the Takes list: "Best rated" puts rated takes by mean musicality, ties by
  * how often they were judged real, takes without musicality after those with one, unrated takes
- * last (newest first); each rated take reads in one short cell, with a sentence for its tooltip.
+ * last (newest first); each rated take reads in words in its row ("fooled 1 of 2 raters ·
+ * musicality 5"), with sentences for its tooltip.
  */
 import type { TakeRating } from '../../../../src-main/common/rating.js';
 import { sortTakes } from '../../../../src-renderer/app/takes/take-list.js';
@@ -38,10 +39,19 @@ describe('take ratings', () => {
     expect(sortTakes([1, 2, 3].map(take), 'score', { 1: 50 }, { 3: 9 }).map((t) => t.id)).toEqual([1, 3, 2]);
   });
 
-  test('a take rating reads in one cell and as a sentence', () => {
-    const rated = { takeId: 4, ratings: 3, judgedReal: 1, musicalityMean: 6.333, inspiring: 2 };
-    expect(formatTakeRating(rated)).toBe('3× · 1 real · 6.3');
+  test('a take rating reads in words, with sentences for its tooltip', () => {
+    expect(formatTakeRating(rating(4, 2, 1, 5))).toBe('fooled 1 of 2 raters · musicality 5');
+    const rated = { takeId: 4, ratings: 3, judgedReal: 0, musicalityMean: 6.333, inspiring: 2 };
+    expect(formatTakeRating(rated)).toBe('fooled 0 of 3 raters · musicality 6.3');
+    // A mean that rounds to a whole number reads whole; pair sessions ask no musicality.
+    expect(formatTakeRating(rating(4, 4, 1, 6.96))).toBe('fooled 1 of 4 raters · musicality 7');
+    expect(formatTakeRating(rating(4, 1, 1, null))).toBe('fooled 1 of 1 rater');
+    expect(formatTakeRating(rating(4, 0, 0, null))).toBe('');
     expect(formatTakeRating(undefined)).toBe('');
-    expect(describeTakeRating(rated)).toBe('Rated 3 times: judged real 1, inspiring 2; musicality 6.3 of 10');
+    expect(describeTakeRating(rated)).toBe(
+      '0 of 3 raters took it for a real recording; musicality 6.3 of 10 on average; 2 found it inspiring. ' +
+        'From submitted listening sessions: a rater who heard it in two sessions counts twice.',
+    );
+    expect(describeTakeRating(undefined)).toBe('Not rated in a submitted listening session yet');
   });
 });

@@ -6,11 +6,13 @@
  * deleted, and take WAVs at 16 kHz.
  * Checks that the source clip is the user's audio (channels, full band, the clip's region at the
  * export rate), resampled lengths, sequence and stack placement on exact bar lines, names made
- * unique, provenance, and where the tempo comes from.
+ * unique, provenance, and where the tempo and signature come from (the request, else the song's
+ * stored musical time, else 120 BPM in 4/4), never from decoding audio.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clip, Song } from '../../../../src-main/common/dto.js';
+import type { MusicalTime } from '../../../../src-main/common/musical-time.js';
 import { exportRequestSchema, type ExportRequest } from '../../../../src-main/common/export.js';
 import type { Take } from '../../../../src-main/common/generation.js';
 import type { Model } from '../../../../src-main/common/training.js';
@@ -48,11 +50,18 @@ function take(id: number, modelId: number, name: string, seconds: number): Take 
     settings: { mode: 'new', seconds, extendFromRate: null }, seed: String(40 + id),
     checkpoint: { scales: 4, configHash: 'abc' }, status: 'ready', error: null, verdict: 'kept', starred: false,
     sampleRate: RATE, durationSeconds: seconds, loudnessLufs: -20, sourceLoudnessLufs: -20, executionProvider: 'cpu',
-    generateSeconds: 1, hasFile: true, createdAt: '2026-11-01T00:00:00Z', finishedAt: '2026-11-01T00:00:01Z',
+    generateSeconds: 1, render: null, hasFile: true, createdAt: '2026-11-01T00:00:00Z', finishedAt: '2026-11-01T00:00:01Z',
   };
 }
 
 const takes = [take(1, 1, 'Take 1', 2), take(2, 1, 'Take 2', 3.3), take(3, 2, 'Take 1', 1)];
+
+/** Song 7's stored musical time as the library answers it (null: the song is gone). */
+let songTime: MusicalTime | null = null;
+const musicalTime = (overrides: Partial<MusicalTime>): MusicalTime => ({
+  tempo: 96, tempoSource: 'estimated', timeSignature: { numerator: 4, denominator: 4 }, timeSignatureSource: 'default',
+  downbeatSeconds: 0.1, downbeatSource: 'estimated', key: 'A minor', keySource: 'estimated', ...overrides,
+});
 
 function sources(): ExportSources {
   return {
@@ -62,6 +71,7 @@ function sources(): ExportSources {
     modelDir: (id) => path.join(dir, `model-${id}`),
     clip: (id) => (id === 5 ? ({ id: 5, fileId: 9, start: 4, end: 12, label: 'U' } as Clip) : null),
     song: (id) => ({ id, name: 'Verse idea' }) as Song,
+    musicalTime: (id) => Promise.resolve(id === 7 ? songTime : null),
     originalFile: (fileId) => ({ path: path.join(dir, `original-${fileId}.wav`), name: 'Verse idea.wav' }),
   };
 }
@@ -135,20 +145,41 @@ describe('buildExportPlan', () => {
     expect(toneAmplitude(r, 12_000, 48000)).toBeLessThan(0.01);
   }, 60_000);
 
-  it("estimates the tempo from the original when the clip exists (its 90 BPM, not the model copy's 100)", async () => {
-    const { plan, tempoSource } = await build({ takeIds: [1], includeSource: false });
-    expect(tempoSource).toBe('estimate');
-    expect(plan.tempo).toBeCloseTo(90, 0);
+  it("takes the song's stored tempo and signature, and says where the tempo came from", async () => {
+    try {
+      songTime = musicalTime({ tempo: 96 });
+      const estimated = await build({ takeIds: [1], includeSource: false });
+      expect([estimated.tempoSource, estimated.plan.tempo, estimated.plan.timeSignature]).toEqual(['estimate', 96, { numerator: 4, denominator: 4 }]);
+
+      songTime = musicalTime({ tempo: 84, tempoSource: 'user', timeSignature: { numerator: 3, denominator: 4 }, timeSignatureSource: 'user' });
+      const set = await build({ takeIds: [1, 2], includeSource: false });
+      expect([set.tempoSource, set.plan.tempo, set.plan.timeSignature]).toEqual(['song', 84, { numerator: 3, denominator: 4 }]);
+      // On the song's grid: 84 BPM in 3/4 is 15/7 s a bar; Take 1 (2 s) fills bar 1, Take 2 starts at bar 2.
+      expect(set.plan.items.map((item) => item.startBeats)).toEqual([0, 3]);
+      expect(set.plan.items[1]!.startSeconds).toBeCloseTo(180 / 84, 12);
+
+      songTime = musicalTime({ tempo: 120, tempoSource: 'default' });
+      expect((await build({ takeIds: [1], includeSource: false })).tempoSource).toBe('fallback');
+
+      // The request's tempo and signature win over the song's.
+      songTime = musicalTime({ tempo: 84, tempoSource: 'user' });
+      const asked = await build({ takeIds: [1], includeSource: false, tempo: 100, timeSignature: { numerator: 6, denominator: 8 } });
+      expect([asked.tempoSource, asked.plan.tempo, asked.plan.timeSignature]).toEqual(['user', 100, { numerator: 6, denominator: 8 }]);
+    } finally {
+      songTime = null;
+    }
   }, 60_000);
 
-  it('estimates the tempo from the first source clip, also when it is left out', async () => {
-    const included = await build({ takeIds: [2], placement: 'stack' });
-    expect(included.tempoSource).toBe('estimate');
-    expect(included.plan.tempo).toBeCloseTo(90, 0);
-    expect(included.plan.items.map((item) => [item.name, item.startSeconds])).toEqual([['Source clip', 0], ['Take 2', 0]]);
-    const left = await build({ takeIds: [3], includeSource: false, sampleRate: 44100 });
-    expect(left.plan.tempo).toBeCloseTo(140, 0);
-    expect(left.plan.items.map((item) => [item.name, item.channels[0]!.length])).toEqual([['Take 1', 44100]]);
+  it('falls back to 120 BPM in 4/4 when the song is gone, without reading any source clip', async () => {
+    const steps: string[] = [];
+    const { plan, tempoSource } = await buildExportPlan(
+      exportRequestSchema.parse({ takeIds: [3], includeSource: false, sampleRate: 44100 }),
+      sources(),
+      (label) => steps.push(label),
+    );
+    expect([tempoSource, plan.tempo, plan.timeSignature]).toEqual(['fallback', 120, { numerator: 4, denominator: 4 }]);
+    expect(steps).toEqual(['Take 1']);
+    expect(plan.items.map((item) => [item.name, item.channels[0]!.length])).toEqual([['Take 1', 44100]]);
   }, 60_000);
 
   it('refuses takes that have no audio', async () => {

@@ -292,6 +292,7 @@ describe('destinations', () => {
         modelDir: (id) => core.training.modelDir(id),
         clip: () => null,
         song: () => null,
+        musicalTime: () => Promise.resolve(null),
         originalFile: () => {
           throw new Error('no clip: the original is never asked for');
         },

@@ -1,9 +1,11 @@
 /**
  * The takes table (migration 0003) through TakeRepository, on a real SQLite file: batches and
  * their names, guarded status changes, verdicts, file bookkeeping, orphans of dead processes,
- * and what the foreign keys do when a model or clip goes.
+ * what the foreign keys do when a model or clip goes, what a take's file is (its render facts,
+ * migration 0010), and a reconstruction made once per model and checkpoint.
  */
 import path from 'node:path';
+import type { TakeRender } from '../../../../src-main/common/take-render.js';
 import { openDatabase, type Db } from '../../../../src-main/db/database.js';
 import { ModelRepository } from '../../../../src-main/services/training/model-repository.js';
 import { TakeRepository } from '../../../../src-main/services/takes/take-repository.js';
@@ -133,6 +135,53 @@ describe('TakeRepository', () => {
     expect(takes.list().map((t) => t.id)).toEqual([kept]);
     db.prepare('DELETE FROM clips WHERE id = ?').run(clipId);
     expect(takes.get(kept!)).toMatchObject({ clipId: null, modelId: keep });
+  });
+
+  it('records what the file is once ready, and nothing before', () => {
+    const modelId = addModel();
+    const [gap, plain] = takes.insertBatch({ modelId, clipId, songId, batchId: 'b', settings: { mode: 'gap', seconds: 5, extendFromRate: null }, seeds: ['1', '2'], ownerPid: 1 });
+    const render: TakeRender = {
+      modelRate: 16_000,
+      channels: 2,
+      fill: { holes: [{ start: 3.2, end: 4, fadeIn: 0.03, fadeOut: 0.03 }], into: 'original', gainsDb: [0.4, -1.2] },
+    };
+    takes.start(gap!, CHECKPOINT);
+    expect(takes.get(gap!).render).toBeNull();
+    takes.finishReady(gap!, { file: 'takes/1/take-1.wav', ...READY, render });
+    expect(takes.get(gap!).render).toEqual(render);
+    // A worker that reports none (or a take made before it was recorded) reads as unknown.
+    takes.start(plain!, CHECKPOINT);
+    takes.finishReady(plain!, { file: 'takes/1/take-2.wav', ...READY });
+    expect(takes.get(plain!).render).toBeNull();
+    expect(() => db.prepare("UPDATE takes SET render = 'not json' WHERE id = ?").run(gap)).toThrow(/CHECK/);
+  });
+
+  it('makes a seedless mode once per model and checkpoint, and names the take that has it', () => {
+    const modelId = addModel();
+    const reconstruct = { mode: 'reconstruct', seconds: 5, extendFromRate: null } as const;
+    const insert = (scales: number) => takes.insertBatch({ modelId, clipId, songId, batchId: `b${scales}`, settings: reconstruct, seeds: ['1'], ownerPid: 1, scales });
+    const [first] = insert(4);
+    // Queued already counts: two requests in a row make one take.
+    expect(() => insert(4)).toThrow(`this model's reconstruction already exists: take ${first}`);
+    takes.start(first!, CHECKPOINT);
+    takes.finishReady(first!, { file: 'takes/1/take-1.wav', ...READY });
+    expect(() => insert(4)).toThrow(`this model's reconstruction already exists: take ${first}`);
+    expect(takes.seedlessTake(modelId, 'reconstruct', 4)?.id).toBe(first);
+    // More scales trained since: a different reconstruction.
+    expect(takes.seedlessTake(modelId, 'reconstruct', 5)).toBeNull();
+    // Its file purged: it can be made again.
+    takes.clearFile(first!);
+    const [again] = insert(4);
+    expect(() => insert(4)).toThrow(`take ${again}`);
+    // A failed one does not count; other modes are never refused; a denoised clip is named so.
+    takes.fail([again!], 'cancelled');
+    expect(insert(4)).toHaveLength(1);
+    expect(takes.insertBatch({ modelId, clipId, songId, batchId: 'n', settings: NEW_30, seeds: ['1'], ownerPid: 1 })).toHaveLength(1);
+    const denoise = { mode: 'denoise', seconds: 5, extendFromRate: null } as const;
+    const [denoised] = takes.insertBatch({ modelId, clipId, songId, batchId: 'd', settings: denoise, seeds: ['1'], ownerPid: 1, scales: 4 });
+    expect(() => takes.insertBatch({ modelId, clipId, songId, batchId: 'd2', settings: denoise, seeds: ['1'], ownerPid: 1, scales: 4 })).toThrow(
+      `this model's denoised clip already exists: take ${denoised}`,
+    );
   });
 
   it('refuses inconsistent rows in SQL as a last line of defence', () => {

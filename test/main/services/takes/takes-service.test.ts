@@ -188,7 +188,22 @@ describe('the other modes', () => {
     ]);
     expect(made[2]!.settings.extendFromRate).toBe(1000); // half the test preset's 2 kHz top rate
     for (const take of made) expect(take.durationSeconds).toBeCloseTo(1.5, 2);
+    // At the song's rate (this bounce is 16 kHz), mono, with the band the 2 kHz model made.
+    for (const take of made) expect(take).toMatchObject({ sampleRate: 16_000, render: { modelRate: 2000, channels: 1, fill: null } });
   }, 60_000);
+
+  it('makes the reconstruction once: asking again, for several, or for a new seed says which take has it', async () => {
+    const [existing] = core.takes.list({ modelId: model.id }).filter((t) => t.settings.mode === 'reconstruct');
+    expect(existing?.status).toBe('ready');
+    const before = core.takes.list({ modelId: model.id }).length;
+    const refusal = `this model's reconstruction already exists: take ${existing!.id}`;
+    await expect(core.takes.generate({ modelId: model.id, mode: 'reconstruct', seed: '10' })).rejects.toThrow(refusal);
+    await expect(core.takes.regenerate(existing!.id)).rejects.toThrow(refusal);
+    await expect(core.takes.generate({ modelId: model.id, mode: 'reconstruct', count: 3 })).rejects.toThrow(
+      'a reconstruction has no randomness: 3 takes would be the same audio; ask for one',
+    );
+    expect(core.takes.list({ modelId: model.id })).toHaveLength(before);
+  });
 });
 
 describe('stopping a batch', () => {

@@ -84,12 +84,12 @@ describe('spliceHoles', () => {
       { start: 1000, end: 1400 },
       { start: 3000, end: 3100 },
     ];
-    const regions = spliceRegions(holes, length);
+    const regions = spliceRegions(holes, length, 150);
     expect(regions.map((r) => [r.fadeIn, r.fadeOut])).toEqual([
-      [200, 200],
-      [50, 50],
+      [150, 150],
+      [150, 150],
     ]);
-    const out = spliceHoles(original, generated, holes);
+    const out = spliceHoles(original, generated, holes, 150);
     const inFade = (t: number) => regions.some((r) => t >= r.start - r.fadeIn && t < r.end + r.fadeOut);
     const inHole = (t: number) => holes.some((h) => t >= h.start && t < h.end);
     for (let t = 0; t < length; t++) {
@@ -104,7 +104,7 @@ describe('spliceHoles', () => {
       }
     }
     // Halfway through the fade-in the two weigh the same.
-    const mid = 1000 - 100;
+    const mid = 1000 - 75;
     expect(out[mid]!).toBeCloseTo(0.5 * original[mid]! + 0.5 * generated[mid]!, 1);
   });
 
@@ -115,6 +115,7 @@ describe('spliceHoles', () => {
         { start: 500, end: 900 },
       ],
       1000,
+      200,
     );
     expect(regions.map((r) => [r.fadeIn, r.fadeOut])).toEqual([
       [30, 35],
@@ -123,6 +124,6 @@ describe('spliceHoles', () => {
   });
 
   it('refuses holes outside the signal', () => {
-    expect(() => spliceHoles(original, generated, [{ start: 4900, end: 5100 }])).toThrow(/does not fit/);
+    expect(() => spliceHoles(original, generated, [{ start: 4900, end: 5100 }], 10)).toThrow(/does not fit/);
   });
 });

@@ -3,10 +3,12 @@
  * the CPU; test/helpers/trained-model.ts): seeds reproduce takes bit for bit, lengths are
  * exact, a long take's ends are not the zero padding's artefact, takes match the clip's
  * loudness under a -1 dBFS peak guard, variations follow the clip, reconstruction ignores the
- * seed, extend keeps its input's band, a gap fill leaves everything outside the hole alone (bit
- * for bit), and no take carries DC: not the generator's own, not the clip's (a gap fill takes
- * the clip's, so that it sits where the clip around it sits).
- * The model runs at 2 kHz, so every take is upsampled to 16 kHz.
+ * seed, extend keeps its input's band, takes go to the song's rate with nothing above the
+ * model's band, a gap fill is the original clip (its rate, its channels) with everything outside
+ * the hole and its crossfades left alone (bit for bit) and the fill at each channel's level, and
+ * no take carries DC: not the generator's own, not the clip's (a gap fill takes the clip's, so
+ * that it sits where the clip around it sits).
+ * The model runs at 2 kHz, so every take is upsampled to 16 kHz at least.
  */
 import { AppError } from '../../../../../src-main/common/errors.js';
 import type { TakeSettings } from '../../../../../src-main/common/generation.js';
@@ -14,10 +16,12 @@ import { loadNativeAddon, type NativeAddon } from '../../../../../src-main/addon
 import { integratedLoudness } from '../../../../../src-main/services/audio/loudness.js';
 import { resample } from '../../../../../src-main/services/audio/resample.js';
 import { removeDc } from '../../../../../src-main/services/audio/dc-removal.js';
+import { fftInPlace } from '../../../../../src-main/services/audio/fft.js';
 import { peakOf } from '../../../../../src-main/services/audio/level.js';
 import { loadModelSource } from '../../../../../src-main/services/models/model-source.js';
 import { generateNew, generateUnpadded } from '../../../../../src-main/services/takes/render/pyramid-modes.js';
-import { renderTake } from '../../../../../src-main/services/takes/render/render-take.js';
+import { renderTake, type ClipAudio } from '../../../../../src-main/services/takes/render/render-take.js';
+import { CROSSFADE_SECONDS } from '../../../../../src-main/services/takes/render/gap-splice.js';
 import { TINY_HOLE, TINY_RATE, TINY_SAMPLES } from '../../../../helpers/trained-model.js';
 import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
 import { openTinyRender, type RenderFixture } from './render-fixture.js';
@@ -53,16 +57,16 @@ describe('new takes', () => {
     const first = await renderTake(tiny.ctx, take('new', 1), 42n);
     const again = await renderTake(tiny.ctx, take('new', 1), 42n);
     const other = await renderTake(tiny.ctx, take('new', 1), 43n);
-    expect(bits(again.samples).equals(bits(first.samples))).toBe(true);
-    expect(bits(other.samples).equals(bits(first.samples))).toBe(false);
-    expect(correlation(first.samples, other.samples)).toBeLessThan(0.9);
+    expect(bits(again.channels[0]!).equals(bits(first.channels[0]!))).toBe(true);
+    expect(bits(other.channels[0]!).equals(bits(first.channels[0]!))).toBe(false);
+    expect(correlation(first.channels[0]!, other.channels[0]!)).toBeLessThan(0.9);
   });
 
   it('have exactly the asked length at a playable rate', async () => {
     for (const seconds of [1, 120]) {
       const rendered = await renderTake(tiny.ctx, take('new', seconds), 7n);
       expect(rendered.sampleRate).toBe(OUT_RATE);
-      expect(rendered.samples).toHaveLength(seconds * OUT_RATE);
+      expect(rendered.channels[0]!).toHaveLength(seconds * OUT_RATE);
       expect(rendered.seconds).toBe(seconds);
     }
   });
@@ -74,7 +78,7 @@ describe('new takes', () => {
 
   it('keep a long take’s ends like its middle: generated with margins past the padding', async () => {
     const rendered = await renderTake(tiny.ctx, take('new', 60), 5n);
-    const x = rendered.samples;
+    const x = rendered.channels[0]!;
     const middle = rms(x, 20 * OUT_RATE, 40 * OUT_RATE);
     for (const edge of [rms(x, 0, OUT_RATE), rms(x, x.length - OUT_RATE)]) {
       expect(edge / middle).toBeGreaterThan(0.5);
@@ -115,16 +119,16 @@ describe('new takes', () => {
     expect(tiny.ctx.source.sourceLoudnessLufs).toBe(sourceLufs);
     const rendered = await renderTake(tiny.ctx, take('new', 10), 11n);
     expect(Math.abs(rendered.loudnessLufs! - sourceLufs)).toBeLessThan(0.1);
-    expect(integratedLoudness([rendered.samples], OUT_RATE)).toBe(rendered.loudnessLufs);
-    expect(peakOf(rendered.samples)).toBeLessThan(10 ** (-1 / 20));
+    expect(integratedLoudness([rendered.channels[0]!], OUT_RATE)).toBe(rendered.loudnessLufs);
+    expect(peakOf(rendered.channels[0]!)).toBeLessThan(10 ** (-1 / 20));
   });
 
   it('stay at or below -1 dBFS when the loudness match would clip, and report the lower loudness', async () => {
     const loud = { ...tiny.ctx, source: { ...tiny.ctx.source, sourceLoudnessLufs: -2 } };
     const rendered = await renderTake(loud, take('new', 10), 11n);
-    expect(peakOf(rendered.samples)).toBeLessThanOrEqual(10 ** (-1 / 20));
+    expect(peakOf(rendered.channels[0]!)).toBeLessThanOrEqual(10 ** (-1 / 20));
     expect(rendered.loudnessLufs!).toBeLessThan(-2.5);
-    expect(integratedLoudness([rendered.samples], OUT_RATE)).toBe(rendered.loudnessLufs);
+    expect(integratedLoudness([rendered.channels[0]!], OUT_RATE)).toBe(rendered.loudnessLufs);
   });
 
   it('report progress per scale, from 0 to 1', async () => {
@@ -142,7 +146,7 @@ describe('DC', () => {
     for (const settings of [take('new', 10), take('variation'), take('reconstruct'), take('extend', CLIP_SECONDS, 1000)]) {
       for (const ctx of [tiny.ctx, shifted]) {
         const rendered = await renderTake(ctx, settings, 3n);
-        expect({ mode: settings.mode, dc: Math.abs(mean(rendered.samples)) < 0.01 * rms(rendered.samples) }).toEqual({ mode: settings.mode, dc: true });
+        expect({ mode: settings.mode, dc: Math.abs(mean(rendered.channels[0]!)) < 0.01 * rms(rendered.channels[0]!) }).toEqual({ mode: settings.mode, dc: true });
       }
     }
   }, 60_000);
@@ -154,18 +158,18 @@ describe('fixed-length modes', () => {
     const a = await renderTake(tiny.ctx, take('variation'), 1n);
     const b = await renderTake(tiny.ctx, take('variation'), 2n);
     const unconditional = await renderTake(tiny.ctx, take('new', CLIP_SECONDS), 1n);
-    expect(a.samples).toHaveLength(TINY_SAMPLES * (OUT_RATE / TINY_RATE));
-    expect(bits(a.samples).equals(bits(b.samples))).toBe(false);
-    expect(correlation(a.samples, clipUp)).toBeGreaterThan(0.5);
-    expect(Math.abs(correlation(unconditional.samples, clipUp))).toBeLessThan(0.3);
+    expect(a.channels[0]!).toHaveLength(TINY_SAMPLES * (OUT_RATE / TINY_RATE));
+    expect(bits(a.channels[0]!).equals(bits(b.channels[0]!))).toBe(false);
+    expect(correlation(a.channels[0]!, clipUp)).toBeGreaterThan(0.5);
+    expect(Math.abs(correlation(unconditional.channels[0]!, clipUp))).toBeLessThan(0.3);
     expect(Math.abs(a.loudnessLufs! - tiny.ctx.source.sourceLoudnessLufs!)).toBeLessThan(0.1);
   });
 
   it('reconstruct is the same for every seed, as long as the clip', async () => {
     const a = await renderTake(tiny.ctx, take('reconstruct'), 1n);
     const b = await renderTake(tiny.ctx, take('reconstruct'), 99n);
-    expect(a.samples).toHaveLength(TINY_SAMPLES * (OUT_RATE / TINY_RATE));
-    expect(bits(a.samples).equals(bits(b.samples))).toBe(true);
+    expect(a.channels[0]!).toHaveLength(TINY_SAMPLES * (OUT_RATE / TINY_RATE));
+    expect(bits(a.channels[0]!).equals(bits(b.channels[0]!))).toBe(true);
   });
 
   it('denoise and gap need a model trained for them', async () => {
@@ -179,7 +183,7 @@ describe('extend', () => {
 
   it('keeps the band-limited input below its Nyquist and adds a band above it', async () => {
     const rendered = await renderTake(tiny.ctx, take('extend', CLIP_SECONDS, FROM), 3n);
-    const out = rendered.samples;
+    const out = rendered.channels[0]!;
     expect(out).toHaveLength(TINY_SAMPLES * (OUT_RATE / TINY_RATE));
     // What went in, as the take's chain treats it: the clip band-limited to FROM, its DC
     // removed at the model's rate, brought to the output's rate.
@@ -212,8 +216,55 @@ describe('extend', () => {
   });
 });
 
+describe('at the song’s rate', () => {
+  it('upsamples a generated take to the song’s rate, mono, and records the model’s rate (the band it has)', async () => {
+    const atModelRate = await renderTake(tiny.ctx, take('variation'), 4n);
+    const atSong = await renderTake(tiny.ctx, take('variation'), 4n, () => {}, { songRate: 44_100, clip: null });
+    expect(atSong.sampleRate).toBe(44_100);
+    expect(atSong.channels).toHaveLength(1);
+    expect(atSong.channels[0]).toHaveLength(Math.round(CLIP_SECONDS * 44_100));
+    expect(atSong.render).toEqual({ modelRate: TINY_RATE, channels: 1, fill: null });
+    expect(atModelRate.render).toEqual({ modelRate: TINY_RATE, channels: 1, fill: null });
+    // The same take: at 16 kHz brought to 44.1 kHz, it matches the one made there.
+    const moved = await resample(atModelRate.channels[0]!, OUT_RATE, 44_100);
+    expect(correlation(moved, atSong.channels[0]!)).toBeGreaterThan(0.999);
+    // Nothing above the model's Nyquist frequency (1 kHz): a Hann-windowed spectrum of the middle.
+    const n = 1 << 15;
+    const x = atSong.channels[0]!;
+    const re = Float64Array.from({ length: n }, (_, i) => x[Math.floor((x.length - n) / 2) + i]! * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n)));
+    const im = new Float64Array(n);
+    fftInPlace(re, im);
+    const band = (fromHz: number, toHz: number) => {
+      let sum = 0;
+      for (let k = Math.ceil((fromHz * n) / 44_100); k < (toHz * n) / 44_100; k++) sum += re[k]! ** 2 + im[k]! ** 2;
+      return sum;
+    };
+    expect(band(1100, 22_000)).toBeLessThan(1e-8 * band(20, 900));
+  });
+
+  it('never writes below 16 kHz or the model’s rate', async () => {
+    const rendered = await renderTake(tiny.ctx, take('new', 1), 4n, () => {}, { songRate: 8000, clip: null });
+    expect(rendered.sampleRate).toBe(OUT_RATE);
+  });
+});
+
 describe('gap', () => {
   let gap: RenderFixture;
+  /** The hole of the tiny gap model, and the crossfade, at 16 kHz. */
+  const up = OUT_RATE / TINY_RATE;
+  const [start, end] = [TINY_HOLE.start * up, TINY_HOLE.end * up];
+  const fade = Math.round(CROSSFADE_SECONDS * OUT_RATE);
+  const outsideSplice = (t: number, rate: number): boolean => {
+    const [a, b] = [Math.floor((TINY_HOLE.start * rate) / TINY_RATE), Math.floor((TINY_HOLE.end * rate) / TINY_RATE)];
+    const f = Math.round(CROSSFADE_SECONDS * rate);
+    return t < a - f || t >= b + f;
+  };
+  /** Samples of `x` that differ from `y` outside the hole and its crossfades, at `rate`. */
+  const changedOutside = (x: Float32Array, y: Float32Array, rate: number): number => {
+    let changed = 0;
+    for (let t = 0; t < y.length; t++) if (outsideSplice(t, rate) && !Object.is(x[t], y[t])) changed += 1;
+    return changed;
+  };
 
   beforeAll(async () => {
     gap = await openTinyRender(addon, { inpainting: true, level: LEVEL });
@@ -223,29 +274,29 @@ describe('gap', () => {
     await gap?.close();
   });
 
-  it('keeps everything outside the hole and its crossfades, and fills the hole per seed', async () => {
+  it('without the original, keeps the model’s copy outside the hole and its crossfades, and fills the hole per seed', async () => {
     const a = await renderTake(gap.ctx, take('gap'), 1n);
     const b = await renderTake(gap.ctx, take('gap'), 2n);
     const again = await renderTake(gap.ctx, take('gap'), 1n);
-    expect(bits(again.samples).equals(bits(a.samples))).toBe(true);
+    expect(bits(again.channels[0]!).equals(bits(a.channels[0]!))).toBe(true);
     const original = await resample(gap.clip, TINY_RATE, OUT_RATE);
-    expect(a.samples).toHaveLength(original.length);
-    const up = OUT_RATE / TINY_RATE;
-    const [start, end] = [TINY_HOLE.start * up, TINY_HOLE.end * up];
-    const fade = Math.round((end - start) / 2);
-    const peak = peakOf(original);
-    let outside = 0;
-    for (let t = 0; t < original.length; t++) {
-      if (t >= start - fade && t < end + fade) continue;
-      outside = Math.max(outside, Math.abs(a.samples[t]! - original[t]!));
-    }
-    expect(outside / peak).toBe(0);
-    // Inside, two seeds fill differently, and neither is the original's audio.
+    expect(a.channels[0]!).toHaveLength(original.length);
+    expect(changedOutside(a.channels[0]!, original, OUT_RATE)).toBe(0);
+    // Inside, two seeds fill differently, and neither is silent.
     const inside = (x: Float32Array) => x.subarray(start, end);
-    expect(rms(inside(a.samples).map((v, i) => v - inside(b.samples)[i]!))).toBeGreaterThan(1e-3 * rms(inside(a.samples)));
-    expect(rms(inside(a.samples))).toBeGreaterThan(0);
-    // No loudness gain: the take is at the clip's own level.
-    expect(a.loudnessLufs).toBe(integratedLoudness([a.samples], OUT_RATE));
+    expect(rms(inside(a.channels[0]!).map((v, i) => v - inside(b.channels[0]!)[i]!))).toBeGreaterThan(1e-3 * rms(inside(a.channels[0]!)));
+    expect(rms(inside(a.channels[0]!))).toBeGreaterThan(0);
+    // No loudness match: the take is the clip, at its own level.
+    expect(a.loudnessLufs).toBe(integratedLoudness([a.channels[0]!], OUT_RATE));
+    expect(a.render).toEqual({
+      modelRate: TINY_RATE,
+      channels: 1,
+      fill: {
+        holes: [{ start: start / OUT_RATE, end: end / OUT_RATE, fadeIn: fade / OUT_RATE, fadeOut: fade / OUT_RATE }],
+        into: 'model copy',
+        gainsDb: [expect.any(Number)],
+      },
+    });
   });
 
   it('fills at the clip’s own offset, and still leaves everything outside the hole bit for bit', async () => {
@@ -253,16 +304,57 @@ describe('gap', () => {
     const shifted = { ...gap.ctx, source: { ...gap.ctx.source, signal: gap.clip.map((x) => x + offset) } };
     const a = await renderTake(shifted, take('gap'), 1n);
     const original = await resample(shifted.source.signal, TINY_RATE, OUT_RATE, 'best');
-    const up = OUT_RATE / TINY_RATE;
-    const [start, end] = [TINY_HOLE.start * up, TINY_HOLE.end * up];
-    const fade = Math.round((end - start) / 2);
-    let outside = 0;
-    for (let t = 0; t < original.length; t++) {
-      if (t < start - fade || t >= end + fade) outside = Math.max(outside, Math.abs(a.samples[t]! - original[t]!));
-    }
-    expect(outside).toBe(0);
+    expect(changedOutside(a.channels[0]!, original, OUT_RATE)).toBe(0);
     // The generator's fill has an offset of its own (about −0.001 here); the take's has the clip's.
-    expect(Math.abs(mean(a.samples, start, end) - mean(original))).toBeLessThan(0.005);
+    expect(Math.abs(mean(a.channels[0]!, start, end) - mean(original))).toBeLessThan(0.005);
+  });
+
+  /**
+   * A stereo "original" at 44.1 kHz that the model's 2 kHz copy was made from: the clip
+   * upsampled, plus a 9 kHz tone the model never heard, the right channel at half the level.
+   */
+  async function stereoOriginal(level: number): Promise<ClipAudio> {
+    const rate = 44_100;
+    const base = await resample(gap.clip, TINY_RATE, rate);
+    const air = (t: number, c: number) => 0.002 * Math.sin(2 * Math.PI * 9000 * (t / rate) + c);
+    const left = base.map((x, t) => level * x + air(t, 0));
+    const right = base.map((x, t) => 0.5 * level * x + air(t, 1));
+    return { channels: [left, right], sampleRate: rate, from: 'original' };
+  }
+
+  it('is the original clip at its own rate and channels, bit for bit outside the hole and its crossfades', async () => {
+    const original = await stereoOriginal(1);
+    const a = await renderTake(gap.ctx, take('gap'), 1n, () => {}, { songRate: 44_100, clip: original });
+    expect(a.sampleRate).toBe(44_100);
+    expect(a.channels).toHaveLength(2);
+    for (let c = 0; c < 2; c++) {
+      expect(a.channels[c]).toHaveLength(original.channels[c]!.length);
+      expect(changedOutside(a.channels[c]!, original.channels[c]!, 44_100)).toBe(0);
+    }
+    // The splice is where the provenance says, in seconds.
+    const hole = a.render.fill!.holes[0]!;
+    expect(hole.start).toBeCloseTo(0.7, 4);
+    expect(hole.end).toBeCloseTo(0.75, 4);
+    expect(hole.fadeIn).toBeCloseTo(CROSSFADE_SECONDS, 4);
+    expect(a.render).toMatchObject({ modelRate: TINY_RATE, channels: 2, fill: { into: 'original' } });
+    // Every channel gets the fill at its own level: the right channel's is half the left's (−6 dB).
+    const [gainLeft, gainRight] = a.render.fill!.gainsDb;
+    expect(gainRight! - gainLeft!).toBeCloseTo(-6.02, 0);
+    const holeAt = (x: Float32Array) => x.subarray(Math.ceil(hole.start * 44_100), Math.floor(hole.end * 44_100));
+    expect(rms(holeAt(a.channels[1]!)) / rms(holeAt(a.channels[0]!))).toBeCloseTo(0.5, 1);
+    expect(a.loudnessLufs).toBe(integratedLoudness(a.channels, 44_100));
+    // A/B hears it against the clip it went into, measured the same way (not the model's mono copy).
+    expect(a.sourceLoudnessLufs).toBe(integratedLoudness(original.channels, 44_100));
+    expect(Math.abs(a.loudnessLufs! - a.sourceLoudnessLufs!)).toBeLessThan(1);
+  });
+
+  it('matches the fill to the level of the audio around the hole when the clip is louder than the model’s pipeline', async () => {
+    const quiet = await renderTake(gap.ctx, take('gap'), 1n, () => {}, { songRate: 44_100, clip: await stereoOriginal(1) });
+    const loud = await renderTake(gap.ctx, take('gap'), 1n, () => {}, { songRate: 44_100, clip: await stereoOriginal(2) });
+    expect(loud.render.fill!.gainsDb[0]! - quiet.render.fill!.gainsDb[0]!).toBeCloseTo(6.02, 0);
+    const hole = quiet.render.fill!.holes[0]!;
+    const holeAt = (x: Float32Array) => x.subarray(Math.ceil(hole.start * 44_100), Math.floor(hole.end * 44_100));
+    expect(rms(holeAt(loud.channels[0]!)) / rms(holeAt(quiet.channels[0]!))).toBeCloseTo(2, 1);
   });
 
   it('loads the model’s holes and its peak normalisation factor', async () => {

@@ -4,11 +4,11 @@
  * recording holds (NaN, infinite, or far beyond full scale). Measuring is separate from
  * refusing so the same numbers can be shown for generated takes, which are never refused.
  */
-import { AppError } from '../../common/errors.js';
-import { MAX_PEAK_DBFS, MIN_CLIP_SECONDS, SILENCE_FLOOR_DBFS } from '../../common/limits.js';
-import { tooLong } from './containers/header-bytes.js';
-import type { DecodedAudio } from './decode.js';
-import { integratedLoudness } from './loudness.js';
+import { AppError } from '../../../common/errors.js';
+import { MAX_PEAK_DBFS, MIN_CLIP_SECONDS, SILENCE_FLOOR_DBFS } from '../../../common/limits.js';
+import { tooLong } from '../containers/header-bytes.js';
+import type { DecodedAudio } from '../decode.js';
+import { integratedLoudness } from '../loudness.js';
 
 /** Measurements of one decoded file. */
 export interface AudioAnalysis {

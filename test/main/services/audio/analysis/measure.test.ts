@@ -2,11 +2,11 @@
  * Measurements of a decoded file and the import rules built on them, on real decoded files
  * where the rule is about file content and on constructed audio where it is about limits.
  */
-import { AppError, type ErrorCode } from '../../../../src-main/common/errors.js';
-import { DEFAULT_MAX_IMPORT_SECONDS, SILENCE_FLOOR_DBFS } from '../../../../src-main/common/limits.js';
-import { analyseAudio, checkImportable } from '../../../../src-main/services/audio/analysis.js';
-import { decodeAudio, type DecodedAudio } from '../../../../src-main/services/audio/decode.js';
-import { encodeWavFixture, silence, sine } from '../../../fixtures/audio-fixtures.js';
+import { AppError, type ErrorCode } from '../../../../../src-main/common/errors.js';
+import { DEFAULT_MAX_IMPORT_SECONDS, SILENCE_FLOOR_DBFS } from '../../../../../src-main/common/limits.js';
+import { analyseAudio, checkImportable } from '../../../../../src-main/services/audio/analysis/measure.js';
+import { decodeAudio, type DecodedAudio } from '../../../../../src-main/services/audio/decode.js';
+import { encodeWavFixture, silence, sine } from '../../../../fixtures/audio-fixtures.js';
 
 const limits = { maxSeconds: DEFAULT_MAX_IMPORT_SECONDS };
 

@@ -10,6 +10,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { wavBytes } from '../helpers/signals.js';
+import { MachineSpeedStore } from '../../src-main/services/training/machine-speed.js';
+import { loadPreset } from '../../src-main/services/training/presets.js';
 import { OUTPUT_DIR, dragAcross, startHarness, type Harness } from './harness.js';
 
 /** A run of the test preset takes 15-40 s on 2 cores; leave room for a slow machine. */
@@ -200,8 +202,15 @@ describe('web mode UI: training', () => {
       files: [{ name: 'Long take.wav', data: new Uint8Array(wavBytes({ seconds: 100, sampleRate: 16_000, channels: 1, frequency: 220, seed: 8 })) }],
     });
     const file = files[0]!;
-    await core.handlers['library:add-clip']({ songId: file.songId, fileId: file.id, start: 0, end: 100, label: 'U', split: 'train', notes: '' });
+    const clip = await core.handlers['library:add-clip']({ songId: file.songId, fileId: file.id, start: 0, end: 100, label: 'U', split: 'train', notes: '' });
     const modelsBefore = (await core.handlers['training:list-models']({})).length;
+    // Measure this machine, then make it 200 times slower where the service reads it: on a quiet
+    // machine even quick's shortest budget (30 s) fits this clip, and the refusal is what is tested.
+    await core.handlers['training:forecast']({ clipId: clip.id, preset: 'quick', budgetSeconds: 30, device: 'auto' });
+    const store = new MachineSpeedStore(core.dataDir);
+    const measured = (await store.read(loadPreset('quick'), 'cpu'))!;
+    const slower = measured.costs.map(([channels, cost]) => [channels, { fixed: cost.fixed * 200, perSample: cost.perSample * 200 }] as [number, { fixed: number; perSample: number }]);
+    await store.write(loadPreset('quick'), 'cpu', { ...measured, costs: slower, measuredAt: Date.now() });
     const { page, problems } = await harness.openApp();
     await page.getByTestId('nav-library').click();
     await page.getByTestId('song-row').filter({ hasText: 'Long take' }).getByTestId('open-editor').click();
@@ -210,7 +219,6 @@ describe('web mode UI: training', () => {
     await page.getByTestId('train-clip').click();
     await page.getByTestId('train-preset').selectOption('quick');
     await page.getByTestId('train-budget').fill('0.5');
-    // The first quick forecast measures this computer (tens of seconds); the answer is a refusal.
     const headline = page.getByTestId('train-forecast-headline');
     await headline
       .filter({ hasText: /^30 s is too short for this 1 min 40 s clip on this computer: the shortest budget that works is / })

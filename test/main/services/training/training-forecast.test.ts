@@ -10,7 +10,8 @@ import path from 'node:path';
 import { createCore, type Core } from '../../../../src-main/core.js';
 import type { Model, TrainForecast } from '../../../../src-main/common/training.js';
 import { encodeWav } from '../../../../src-main/services/audio/wav.js';
-import { MACHINE_SPEED_FILE } from '../../../../src-main/services/training/machine-speed.js';
+import { MACHINE_SPEED_FILE, MachineSpeedStore } from '../../../../src-main/services/training/machine-speed.js';
+import { loadPreset } from '../../../../src-main/services/training/presets.js';
 import { mulberry32 } from '../../../fixtures/audio-fixtures.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
 
@@ -62,14 +63,27 @@ describe('the forecast of a quick run', () => {
   });
 
   it('refuses a budget too short before anything is made, offering the shortest that works', async () => {
-    const short = await core.training.forecast({ clipId, preset: 'quick', budgetSeconds: 30 });
-    expect(short.outcome).toBe('refused');
-    expect(short.shortestBudgetSeconds).toBeGreaterThan(30);
-    const before = core.training.list().length;
-    await expect(core.training.create({ clipId, preset: 'quick', budgetSeconds: 30 })).rejects.toThrow(/too short .* the shortest budget that works is/);
-    expect(core.training.list()).toHaveLength(before);
-    const enough = await core.training.forecast({ clipId, preset: 'quick', budgetSeconds: short.shortestBudgetSeconds! });
-    expect(enough.outcome).toBe('fits');
+    // On a quiet machine the cheapest settings fit even the shortest budget (30 s): a budget is
+    // refused on a slow or busy one. So this machine is made 200 times slower where the service
+    // reads it, the stored measurement, and put back afterwards.
+    const store = new MachineSpeedStore(dir);
+    const preset = loadPreset('quick');
+    const measured = (await store.read(preset, 'cpu'))!;
+    const slower = measured.costs.map(([channels, cost]) => [channels, { fixed: cost.fixed * 200, perSample: cost.perSample * 200 }] as [number, { fixed: number; perSample: number }]);
+    await store.write(preset, 'cpu', { ...measured, costs: slower, measuredAt: Date.now() });
+    try {
+      const short = await core.training.forecast({ clipId, preset: 'quick', budgetSeconds: 30 });
+      expect(short.outcome).toBe('refused');
+      expect(short.shortestBudgetSeconds).toBeGreaterThan(30);
+      expect(short.headline).toMatch(/^30 s is too short for this 10 s clip on this computer: the shortest budget that works is .+\.$/);
+      const before = core.training.list().length;
+      await expect(core.training.create({ clipId, preset: 'quick', budgetSeconds: 30 })).rejects.toThrow(/too short .* the shortest budget that works is/);
+      expect(core.training.list()).toHaveLength(before);
+      const enough = await core.training.forecast({ clipId, preset: 'quick', budgetSeconds: short.shortestBudgetSeconds! });
+      expect(enough.outcome).toBe('fits');
+    } finally {
+      await store.write(preset, 'cpu', measured);
+    }
   });
 
   it('the run trains the plan the forecast showed, without measuring again', async () => {

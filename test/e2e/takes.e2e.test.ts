@@ -78,6 +78,22 @@ const SPECTROGRAM_BOX = `(() => {
   };
 })()`;
 
+type SpectrogramBox = { left: number; top: number; bottom: number; labelBoxes: number };
+
+/**
+ * The take's spectrogram once drawn: the player is ready when its waveform is, and the
+ * spectrogram plugin draws its canvas a few frames later, so this asks once per animation frame
+ * (30 s at most) rather than once, which raced.
+ */
+async function spectrogramBox(page: Page): Promise<SpectrogramBox | null> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const box = (await page.evaluate(SPECTROGRAM_BOX)) as SpectrogramBox | null;
+    if (box || Date.now() > deadline) return box;
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(null)))');
+  }
+}
+
 const SOURCE_STATE = `(() => {
   const audio = document.querySelector('[data-testid="source-audio"]');
   return audio ? { time: audio.currentTime, volume: audio.volume, paused: audio.paused } : null;
@@ -482,7 +498,7 @@ describe('web mode UI: takes', () => {
       expect(lastRow.y + lastRow.height).toBeLessThanOrEqual(size.height);
 
       // The spectrogram's ruler stands left of the drawing and names heights within it.
-      const spectrogram = (await page.evaluate(SPECTROGRAM_BOX)) as { left: number; top: number; bottom: number; labelBoxes: number } | null;
+      const spectrogram = await spectrogramBox(page);
       const axis = await page.getByTestId('spectrogram-axis').boundingBox();
       if (!spectrogram || !axis) throw new Error('the spectrogram or its ruler has no layout box');
       expect(spectrogram.labelBoxes).toBe(0);

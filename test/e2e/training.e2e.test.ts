@@ -10,8 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { wavBytes } from '../helpers/signals.js';
-import { MachineSpeedStore } from '../../src-main/services/training/machine-speed.js';
-import { loadPreset } from '../../src-main/services/training/presets.js';
+import { slowDownMachine } from '../helpers/slower-machine.js';
 import { OUTPUT_DIR, dragAcross, startHarness, type Harness } from './harness.js';
 
 /** A run of the test preset takes 15-40 s on 2 cores; leave room for a slow machine. */
@@ -207,10 +206,7 @@ describe('web mode UI: training', () => {
     // Measure this machine, then make it 200 times slower where the service reads it: on a quiet
     // machine even quick's shortest budget (30 s) fits this clip, and the refusal is what is tested.
     await core.handlers['training:forecast']({ clipId: clip.id, preset: 'quick', budgetSeconds: 30, device: 'auto' });
-    const store = new MachineSpeedStore(core.dataDir);
-    const measured = (await store.read(loadPreset('quick'), 'cpu'))!;
-    const slower = measured.costs.map(([channels, cost]) => [channels, { fixed: cost.fixed * 200, perSample: cost.perSample * 200 }] as [number, { fixed: number; perSample: number }]);
-    await store.write(loadPreset('quick'), 'cpu', { ...measured, costs: slower, measuredAt: Date.now() });
+    await slowDownMachine(core.dataDir, 200);
     const { page, problems } = await harness.openApp();
     await page.getByTestId('nav-library').click();
     await page.getByTestId('song-row').filter({ hasText: 'Long take' }).getByTestId('open-editor').click();

@@ -174,17 +174,22 @@ async function forecastOf(core: Core, request: TrainRequest): Promise<TrainForec
   }
 }
 
+/** The --budget that gives at least `seconds`, in whole minutes ("7m"). */
+function budgetOption(seconds: number): string {
+  return `--budget ${Math.ceil(seconds / 60)}m`;
+}
+
 /** A refused forecast as the one-line error, with the option that works. */
 function refusal(forecast: TrainForecast): AppError {
   const shortest = forecast.shortestBudgetSeconds;
-  return new AppError('INVALID_INPUT', shortest === null ? forecast.headline : `${forecast.headline} Try --budget ${Math.ceil(shortest / 60)}m.`);
+  return new AppError('INVALID_INPUT', shortest === null ? forecast.headline : `${forecast.headline} Try ${budgetOption(shortest)}.`);
 }
 
 function printForecast(forecast: TrainForecast): void {
   const measured = forecast.measuredAt === null ? [] : [`(this computer's speed measured ${forecast.measuredAt.slice(0, 16).replace('T', ' ')} UTC)`];
   printLines(forecast.headline, ...(forecast.plan ? [plainDeviceReason(forecast.plan.device, forecast.plan.deviceReason), `plan: ${forecast.plan.summary}`, ...tableLines(recipeRows(forecast.plan))] : []), ...measured);
   if (forecast.outcome === 'refused' && forecast.shortestBudgetSeconds !== null) {
-    printNotes(`try: --budget ${Math.ceil(forecast.shortestBudgetSeconds / 60)}m`);
+    printNotes(`try: ${budgetOption(forecast.shortestBudgetSeconds)}`);
   }
 }
 

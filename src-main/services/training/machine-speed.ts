@@ -52,12 +52,9 @@ export function speedKey(preset: Preset, device: 'cpu' | 'cuda'): string {
   return `${preset.name}:${hash}`;
 }
 
-export function costModelOf(speed: MeasuredSpeed): CostModel {
-  return new Map(speed.costs);
-}
-
-export function bf16Of(speed: MeasuredSpeed): Bf16Support {
-  return speed.bf16;
+/** The planner's cost model of a measurement, or null for a preset that measured nothing (no probe). */
+export function costModelOf(speed: MeasuredSpeed): CostModel | null {
+  return speed.costs.length > 0 ? new Map(speed.costs) : null;
 }
 
 /** A cost model as the file and the protocol carry it. */

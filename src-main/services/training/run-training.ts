@@ -50,20 +50,18 @@ export async function runTrainingJob(
   let signal: Float32Array;
   if (plan === null) {
     const preset = loadPreset(job.preset);
-    let bf16: Bf16Support;
-    let costs = null;
-    if (job.speed) {
-      // The measurement the forecast was made with: the run trains the plan it showed.
-      bf16 = job.speed.bf16;
-      costs = job.speed.costs.length > 0 ? costModelOf(job.speed) : null;
-    } else {
+    // A measurement handed over with the job is the one the forecast was made with: the run trains
+    // the plan it showed. Otherwise measure now, and tell the parent (machine-speed.ts), so the
+    // next forecast need not measure again.
+    let speed = job.speed ?? null;
+    if (!speed) {
       const measured = await measureMachine(addon, preset, job.device, control, emit);
       if (measured === 'cancelled') return emit({ type: 'finished', cancelled: true, scalesDone: 0, scalesTotal: 1 });
-      // The parent keeps it (machine-speed.ts): the next forecast need not measure again.
       emit({ type: 'measured', speed: measured });
-      bf16 = measured.bf16;
-      costs = measured.costs.length > 0 ? costModelOf(measured) : null;
+      speed = measured;
     }
+    const bf16 = speed.bf16;
+    const costs = costModelOf(speed);
     plan = makePlan({
       preset,
       clip: { seconds: info.samples / info.sampleRate, sourceRate: info.sampleRate, hole: info.hole },

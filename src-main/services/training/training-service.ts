@@ -236,7 +236,7 @@ export class TrainingService {
       device,
       deviceReason,
       bf16: speed.bf16,
-      costs: speed.costs.length > 0 ? costModelOf(speed) : null,
+      costs: costModelOf(speed),
       budgetSeconds: preset.budget ? (request.budgetSeconds ?? preset.budget.defaultSeconds) : null,
       spentSeconds: 0,
       ...(request.overBudget === undefined ? {} : { overBudget: request.overBudget }),

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { createCore, type Core } from '../../../../src-main/core.js';
 import type { Model, TrainForecast } from '../../../../src-main/common/training.js';
 import { encodeWav } from '../../../../src-main/services/audio/wav.js';
-import { MACHINE_SPEED_FILE, MachineSpeedStore } from '../../../../src-main/services/training/machine-speed.js';
-import { loadPreset } from '../../../../src-main/services/training/presets.js';
+import { MACHINE_SPEED_FILE } from '../../../../src-main/services/training/machine-speed.js';
+import { slowDownMachine } from '../../../helpers/slower-machine.js';
 import { mulberry32 } from '../../../fixtures/audio-fixtures.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
 
@@ -66,11 +66,7 @@ describe('the forecast of a quick run', () => {
     // On a quiet machine the cheapest settings fit even the shortest budget (30 s): a budget is
     // refused on a slow or busy one. So this machine is made 200 times slower where the service
     // reads it, the stored measurement, and put back afterwards.
-    const store = new MachineSpeedStore(dir);
-    const preset = loadPreset('quick');
-    const measured = (await store.read(preset, 'cpu'))!;
-    const slower = measured.costs.map(([channels, cost]) => [channels, { fixed: cost.fixed * 200, perSample: cost.perSample * 200 }] as [number, { fixed: number; perSample: number }]);
-    await store.write(preset, 'cpu', { ...measured, costs: slower, measuredAt: Date.now() });
+    const restore = await slowDownMachine(dir, 200);
     try {
       const short = await core.training.forecast({ clipId, preset: 'quick', budgetSeconds: 30 });
       expect(short.outcome).toBe('refused');
@@ -82,7 +78,7 @@ describe('the forecast of a quick run', () => {
       const enough = await core.training.forecast({ clipId, preset: 'quick', budgetSeconds: short.shortestBudgetSeconds! });
       expect(enough.outcome).toBe('fits');
     } finally {
-      await store.write(preset, 'cpu', measured);
+      await restore();
     }
   });
 

@@ -74,6 +74,8 @@ export default defineConfig({
           'workers/training-worker': fromRoot('src-main/workers/training-worker.ts'),
           'workers/generation-worker': fromRoot('src-main/workers/generation-worker.ts'),
           'workers/metrics-worker': fromRoot('src-main/workers/metrics-worker.ts'),
+          'workers/transcription-worker': fromRoot('src-main/workers/transcription-worker.ts'),
+          'workers/synth-worker': fromRoot('src-main/workers/synth-worker.ts'),
         },
         external: NATIVE_EXTERNALS,
       },

@@ -20,7 +20,7 @@ const layer = (message, patterns) => ({
  * stores.ts wire the features together. ESLint keeps only the last matching options of a
  * rule, so each zone carries the whole list, for the sources and (with jest) for the specs.
  */
-const RENDERER_FEATURES = ['library', 'editor', 'training', 'takes', 'rating', 'export'];
+const RENDERER_FEATURES = ['library', 'editor', 'training', 'takes', 'rating', 'export', 'parts', 'transcription'];
 
 function rendererZone(files, forbiddenFeatures) {
   const packages = 'The renderer imports @common, svelte, wavesurfer.js and uplot only: never electron, node: or the main side.';
@@ -56,9 +56,9 @@ function rendererZone(files, forbiddenFeatures) {
  * a file `depth` folders inside services/<folder>/, `../` × (depth + 1) leaves the folder.
  * Every zone carries the headless core's patterns too (ESLint keeps the last matching options).
  */
-const MAIN_FEATURES = ['library', 'training', 'takes', 'metrics', 'rating', 'export'];
+const MAIN_FEATURES = ['library', 'training', 'takes', 'metrics', 'rating', 'export', 'parts', 'transcription'];
 /** Floors inside services/, and the folders below services/ that everything may stand on. */
-const SERVICE_FLOORS = ['audio', 'store', 'models'];
+const SERVICE_FLOORS = ['audio', 'store', 'models', 'synth', 'phrases'];
 const LOWER_FLOORS = ['common', 'node', 'db', 'addon'];
 const HEADLESS_MESSAGE = 'The headless core never imports electron, the Electron glue or the renderer.';
 const HEADLESS = ['^electron(/|$)', '(^|/)(app|ipc)/', 'src-renderer'].map((regex) => ({ regex, message: HEADLESS_MESSAGE }));
@@ -92,7 +92,9 @@ const WORKER_ENTRIES = {
   'training-worker': ['training/run-training', 'training/protocol'],
   'generation-worker': ['takes/run-generation', 'takes/protocol', 'takes/engine'],
   'metrics-worker': ['metrics/metrics-jobs'],
+  'transcription-worker': ['transcription/run-transcription'],
   'audio-worker': [],
+  'synth-worker': [],
 };
 
 function workerZone(files, entries) {

@@ -12,8 +12,8 @@
  * `pkg-config --exists openblas` or cblas.h + libopenblas.so in the usual places), it configures
  * build/native-blas with plain CMake (NN_BLAS=ON, NN_CUDA=OFF), builds nn_test_ops only (no
  * addon, no model tests) and runs its nn_conv1d_cpu test, so the conv1d checks also cover the
- * cblas_sgemm path; otherwise it prints "SKIP blas: <reason>". NN_TEST_BLAS=0 or --no-blas leaves
- * it out.
+ * cblas_sgemm path, and nn_lstm_cpu and nn_dense_cpu, whose matmuls run on conv1d's path;
+ * otherwise it prints "SKIP blas: <reason>". NN_TEST_BLAS=0 or --no-blas leaves it out.
  *
  * Usage: node scripts/run-native-tests.js [--no-build] [--no-blas] [extra ctest arguments…]
  *   (extra ctest arguments apply to build/native only)
@@ -116,7 +116,8 @@ function findBlas() {
   };
 }
 
-/** Configures and builds build/native-blas (nn_test_ops only), runs nn_conv1d_cpu; returns an exit status. */
+/** Configures and builds build/native-blas (nn_test_ops only), runs nn_conv1d_cpu and the ops
+ *  whose matmuls are one-tap convolutions (nn_lstm_cpu, nn_dense_cpu); returns an exit status. */
 function runBlasTests() {
   const blas = findBlas();
   if (!blas.ok) {
@@ -152,7 +153,15 @@ function runBlasTests() {
   }
   const blasCtest = run(
     'ctest',
-    ['--test-dir', blasDir, '--output-on-failure', '-C', 'Release', '-R', '^nn_conv1d_cpu$'],
+    [
+      '--test-dir',
+      blasDir,
+      '--output-on-failure',
+      '-C',
+      'Release',
+      '-R',
+      '^nn_(conv1d|lstm|dense)_cpu$',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
   );
   process.stdout.write(blasCtest.stdout);

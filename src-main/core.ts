@@ -26,6 +26,7 @@ import { ModelRepository } from './services/training/model-repository.js';
 import { TrainingService } from './services/training/training-service.js';
 import { TakesService } from './services/takes/takes-service.js';
 import { TakeRepository } from './services/takes/take-repository.js';
+import { exportPartOf } from './services/export/export-parts.js';
 import { ExportService, type ExportHost } from './services/export/export-service.js';
 import { defaultExportRoot } from './services/export/export-destination.js';
 import { MetricsRepository } from './services/metrics/metrics-repository.js';
@@ -36,7 +37,13 @@ import { RatingService } from './services/rating/rating-service.js';
 import { RatingResults } from './services/rating/results.js';
 import { buildSession, STAGING_PREFIX as RATING_STAGING_PREFIX } from './services/rating/session-builder.js';
 import type { MediaRef } from './common/media.js';
+import { PartsRepository } from './services/parts/parts-repository.js';
+import { PartsService } from './services/parts/parts-service.js';
 import { APP_VERSION } from './version.js';
+import { TranscriptionService } from './services/transcription/transcription-service.js';
+import { createInlineRunner as createInlineTranscriber, createWorkerRunner as createWorkerTranscriber } from './services/transcription/transcription-runner.js';
+import { PartPlayback, type PartSound } from './services/synth/part-playback.js';
+import { createInlineSynth, createWorkerSynth, type SynthRunner } from './services/synth/synth-runner.js';
 
 /** The app's folder picker and reveal, as the export service asks for them (app/export-host.ts implements it). */
 export type { ExportHost } from './services/export/export-service.js';
@@ -59,6 +66,11 @@ export interface CoreOptions {
   runQueue?: 'all' | 'own';
   /** How training and generation workers start: child_process.fork by default, utilityProcess in Electron. */
   launchWorker?: WorkerLauncher;
+  /**
+   * Where basic-pitch listens: a worker thread per job ('worker', the default: the app, web mode,
+   * the CLI) or the caller's thread ('inline': tests running the TypeScript sources unbuilt).
+   */
+  transcription?: 'inline' | 'worker';
   /** Worker threads that measure takes [one per core, at most 4]. */
   metricsThreads?: number;
   /** The onnxruntime execution provider generation asks for [auto: CUDA when it works, else the CPU]. */
@@ -83,6 +95,14 @@ export interface Core {
   /** The rating sessions' storage, answer key included (main process only: tests and the media route). */
   readonly ratingRepository: RatingRepository;
   readonly metrics: MetricsService;
+  /** Clips and takes into MIDI parts with basic-pitch (`transcription:*`, `eureka transcribe`). */
+  readonly transcription: TranscriptionService;
+  /** MIDI parts and part clips (`parts:*`); transcription and the phrase models add parts through it. */
+  readonly parts: PartsService;
+  /** MIDI parts as playback WAVs, rendered by the General MIDI synth and cached (`parts:get-audio`, `eureka part --wav`). */
+  readonly partAudio: PartPlayback;
+  /** What a part or part clip sounds like, for the synth: its music and, for a clip, where its last bar ends. */
+  partSound(target: { partId: number } | { partClipId: number }): PartSound;
   readonly handlers: ApiHandlers;
   /** The file a media reference names (NOT_FOUND when there is none). */
   mediaFile(ref: MediaRef): string;
@@ -114,11 +134,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.audio === 'worker'
       ? createWorkerProcessor(new URL('./workers/audio-worker.js', import.meta.url))
       : createInlineProcessor();
+  // The synth follows the decoder: a worker thread where an event loop must stay free.
+  const synth: SynthRunner =
+    options.audio === 'worker'
+      ? createWorkerSynth(resolveWorkerScript(new URL('./workers/synth-worker.js', import.meta.url)))
+      : createInlineSynth();
+  const partAudio = new PartPlayback(new AudioStore(options.dataDir), synth);
   const limits: LibraryLimits = {
     maxImportSeconds: options.limits?.maxImportSeconds ?? DEFAULT_MAX_IMPORT_SECONDS,
     maxClipSeconds: options.limits?.maxClipSeconds ?? DEFAULT_MAX_CLIP_SECONDS,
   };
-  const library = new LibraryService(
+  // MIDI files join songs as bounces do: the library finds the song, the parts feature reads the
+  // file and, for a new song, asks the library to make it inside its own transaction.
+  const parts: PartsService = new PartsService(new PartsRepository(db), {
+    store: new AudioStore(options.dataDir),
+    songs: { exists: (songId) => library.hasSong(songId), create: (name, time) => library.createSong(name, time) },
+    changed: (songIds, partIds) => emit('parts:did-change', { songIds, partIds }),
+  });
+  const library: LibraryService = new LibraryService(
     new LibraryRepository(db),
     new AudioStore(options.dataDir),
     processor,
@@ -129,8 +162,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       describe: (scope) => dependents.describe(scope),
       remove: (scope) => dependents.remove(scope),
     },
+    parts,
   );
-  await sweepLeftovers(options.dataDir, library);
+  await sweepLeftovers(options.dataDir, library, parts);
   const training = new TrainingService(new ModelRepository(db), library, {
     dataDir: options.dataDir,
     launch: options.launchWorker ?? forkWorker,
@@ -188,6 +222,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       song: (songId) => orNull(() => library.getSong(songId)),
       musicalTime: (songId) => library.ensureMusicalTime(songId).catch(() => null),
       originalFile: (fileId) => ({ path: library.originalPath(fileId), name: library.getFile(fileId).originalName }),
+      parts: {
+        part: (target) => {
+          if ('partId' in target) return exportPartOf(parts.musicOf(target), parts.get(target.partId), null);
+          const clip = parts.getClip(target.partClipId);
+          return exportPartOf(parts.musicOf(target), parts.get(clip.partId), clip);
+        },
+        render: (music, renderOptions) => synth.render(music, renderOptions),
+      },
     },
     onProgress: (event) => emit('export:did-progress', event),
   });
@@ -199,8 +241,35 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     library,
     onProgress: (event) => emit('metrics:did-progress', event),
   });
+  // Transcription reads clips from the library and takes from the takes service, and stores
+  // what it hears as parts through the parts feature.
+  const transcription = new TranscriptionService({
+    ports: {
+      clip: (clipId) => {
+        const clip = library.getClip(clipId);
+        const file = library.getFile(clip.fileId);
+        return { songId: clip.songId, start: clip.start, end: clip.end, notes: clip.notes, filePath: library.originalPath(file.id), fileName: file.originalName };
+      },
+      take: (takeId) => {
+        const take = takes.get(takeId);
+        return { songId: take.songId, name: take.name, filePath: takes.filePath(takeId), durationSeconds: take.durationSeconds };
+      },
+      musicalTime: (songId) => library.ensureMusicalTime(songId),
+      parts: {
+        addPart: (input) => parts.addPart(input),
+        replaceMusic: (partId, music, settings) => parts.replaceMusic(partId, music, settings),
+        get: (partId) => parts.get(partId),
+      },
+    },
+    audio: processor,
+    runner:
+      options.transcription === 'inline'
+        ? createInlineTranscriber()
+        : createWorkerTranscriber(resolveWorkerScript(new URL('./workers/transcription-worker.js', import.meta.url))),
+    onProgress: (event) => emit('transcription:did-progress', event),
+  });
   const ratings = new RatingRepository(db, options.dataDir);
-  const dependents = libraryDependents(training, takes, ratings);
+  const dependents = libraryDependents(training, takes, ratings, parts);
   const rating = new RatingService({
     repository: ratings,
     build: (draft) => buildSession({ library, takes, training, dataDir: options.dataDir, ratings }, draft),
@@ -236,6 +305,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await library.deleteSong(songId);
       return { deleted: true as const };
     },
+    'parts:list': ({ songId }) => Promise.resolve(parts.list(songId)),
+    'parts:get': ({ partId }) => Promise.resolve(parts.detail(partId)),
+    'parts:rename': ({ partId, name }) => Promise.resolve(parts.rename(partId, name)),
+    'parts:delete': ({ partId }) => {
+      parts.delete(partId);
+      return Promise.resolve({ deleted: true as const });
+    },
+    'parts:list-clips': ({ partId, songId }) => Promise.resolve(parts.listClips(partId === undefined ? { songId: songId! } : { partId })),
+    'parts:add-clip': (draft) => Promise.resolve(parts.addClip(draft)),
+    'parts:update-clip': ({ partClipId, patch }) => Promise.resolve(parts.updateClip(partClipId, patch)),
+    'parts:delete-clip': ({ partClipId }) => {
+      parts.deleteClip(partClipId);
+      return Promise.resolve({ deleted: true as const });
+    },
+    'parts:get-audio': async (target) => {
+      const { music, options: how } = partSound(parts, target);
+      const { renderId, durationSeconds, sampleRate } = await partAudio.playbackOf(music, how);
+      return { media: { kind: 'rendered' as const, renderId }, durationSeconds, sampleRate };
+    },
     'training:list-presets': () => Promise.resolve(training.presets()),
     'training:list-models': ({ clipId }) => Promise.resolve(training.list(clipId)),
     'training:get-model': ({ modelId }) => Promise.resolve(training.get(modelId)),
@@ -267,6 +355,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'metrics:get-pictures': ({ takeId }) => metrics.pictures(takeId),
     'metrics:get-weights': () => metrics.weights(),
     'metrics:set-weights': (weights) => metrics.setWeights(weights),
+    'transcription:start': (request) => transcription.start(request),
+    'transcription:cancel': ({ jobId }) => Promise.resolve(transcription.cancel(jobId)),
     'rating:create': (draft) => rating.create(draft),
     'rating:list': () => Promise.resolve(rating.list()),
     'rating:get': ({ sessionId }) => Promise.resolve(rating.get(sessionId)),
@@ -284,6 +374,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // follow-up): in the background in the app and web mode, which run for long; a CLI command
   // analyses only the song it needs (LibraryService.ensureMusicalTime).
   if (options.runQueue === 'all') void library.backfillMusicalTime().catch(() => undefined);
+  // Rendered parts of deleted parts and changed clips leave the cache at the app's start, before
+  // any page holds a URL to one (services/synth/part-playback.ts); best effort, like the sweep.
+  if (options.runQueue === 'all') {
+    try {
+      pruneRenderedParts(parts, partAudio);
+    } catch {
+      // The next start prunes again.
+    }
+  }
 
   return {
     dataDir: options.dataDir,
@@ -292,6 +391,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     takes,
     export: exporter,
     metrics,
+    transcription,
+    parts,
+    partAudio,
+    partSound: (target) => partSound(parts, target),
     rating,
     ratingRepository: ratings,
     handlers,
@@ -308,6 +411,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           if (file === null) throw new AppError('NOT_FOUND', 'there is no such rating item');
           return file;
         }
+        case 'rendered':
+          return partAudio.pathOf(ref.renderId);
       }
     },
     subscribe(listener) {
@@ -323,10 +428,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async dispose() {
       await library.stopMusicalTime();
       await metrics.dispose();
+      await transcription.dispose();
       await takes.dispose();
       await training.dispose();
       listeners.clear();
       await processor.dispose();
+      await synth.dispose();
       db.close();
     },
   };
@@ -338,13 +445,36 @@ export async function createCore(options: CoreOptions): Promise<Core> {
  * (LibraryService.removeUnreferencedFiles). Best effort: a folder that cannot be read or a
  * database busy for longer than its timeout leaves them for the next start.
  */
-async function sweepLeftovers(dataDir: string, library: LibraryService): Promise<void> {
+async function sweepLeftovers(dataDir: string, library: LibraryService, parts: PartsService): Promise<void> {
   await sweepDataDir(dataDir, [RATING_STAGING_PREFIX]);
   try {
     library.removeUnreferencedFiles();
+    parts.removeUnreferencedFiles();
   } catch {
     // The next start sweeps again.
   }
+}
+
+/** What a part or part clip sounds like: a clip plays to its last bar line, even where its last note ends sooner. */
+function partSound(parts: PartsService, target: { partId: number } | { partClipId: number }): PartSound {
+  const music = parts.musicOf(target);
+  if ('partId' in target) return { music, options: {} };
+  const clip = parts.getClip(target.partClipId);
+  return { music, options: { toBeats: clip.endBeats - clip.startBeats } };
+}
+
+/** Removes the rendered WAVs that no part or part clip of the library sounds like now. */
+function pruneRenderedParts(parts: PartsService, partAudio: PartPlayback): number {
+  const keep = new Set<string>();
+  const add = (target: { partId: number } | { partClipId: number }): void => {
+    const { music, options } = partSound(parts, target);
+    keep.add(partAudio.renderIdOf(music, options));
+  };
+  for (const part of parts.list()) {
+    add({ partId: part.id });
+    for (const clip of parts.listClips({ partId: part.id })) add({ partClipId: clip.id });
+  }
+  return partAudio.prune(keep);
 }
 
 /**
@@ -352,7 +482,7 @@ async function sweepLeftovers(dataDir: string, library: LibraryService): Promise
  * song or clip and their takes, which go with it, and the listening sessions with items from
  * it, which stay (common/deletion.ts says why).
  */
-function libraryDependents(training: TrainingService, takes: TakesService, ratings: RatingRepository): LibraryDependents {
+function libraryDependents(training: TrainingService, takes: TakesService, ratings: RatingRepository, parts: PartsService): LibraryDependents {
   const modelsOf = ({ songId, clipIds }: DependentScope) =>
     training.list().filter((model) => (songId !== null && model.songId === songId) || (model.clipId !== null && clipIds.includes(model.clipId)));
   return {
@@ -375,13 +505,21 @@ function libraryDependents(training: TrainingService, takes: TakesService, ratin
         ...(model.status === 'running' || model.status === 'queued' ? [`model ${model.id} is ${model.status === 'running' ? 'training' : 'queued to train'}; cancel it first`] : []),
         ...(list.some((take) => take.status === 'queued' || take.status === 'generating') ? [`model ${model.id} is making takes; cancel them first`] : []),
       ]);
-      return { models: models.length, takes: modelTakes.reduce((sum, entry) => sum + entry.takes.length, 0), sessions, blockers };
+      return {
+        models: models.length,
+        takes: modelTakes.reduce((sum, entry) => sum + entry.takes.length, 0),
+        // A song's MIDI parts go with it; a part transcribed from a clip stays (it is music of its own).
+        parts: scope.songId === null ? 0 : parts.countOfSong(scope.songId),
+        sessions,
+        blockers,
+      };
     },
     async remove(scope) {
       const ids = modelsOf(scope).map((model) => model.id);
       for (const id of ids) await training.delete(id);
       // Their takes' rows went by cascade; their folders go now, not whenever the event arrives.
       await takes.modelsChanged(ids);
+      if (scope.songId !== null) parts.removeSong(scope.songId);
     },
   };
 }

@@ -1,7 +1,7 @@
 // addon-common.h: what the addon's files share: coded errors and the entry points each defines.
 // Only native/addon includes napi.h; this header is part of it.
 // defines: eureka_addon::status_code, throw_invalid, status_error, train, generate, reconstruct,
-//          read_trained, generation_noise, upsample_cubic
+//          read_trained, generation_noise, upsample_cubic, and the sequence ops (sequence.cpp)
 #pragma once
 
 #include <napi.h>
@@ -39,5 +39,23 @@ Napi::Value generation_noise(const Napi::CallbackInfo & info);
 
 /** upsampleCubic(x, scale, outLength): Float32Array (trained.cpp). */
 Napi::Value upsample_cubic(const Napi::CallbackInfo & info);
+
+// The phrase models' ops, synchronous and in place on the caller's typed arrays (sequence.cpp):
+// lstmSizes, lstmForward, lstmBackward, denseForward, denseBackward, embeddingForward,
+// embeddingBackward, crossEntropy, klNormal, reparamForward, reparamBackward, gradClipNorm,
+// adamStep.
+Napi::Value lstm_sizes(const Napi::CallbackInfo & info);
+Napi::Value lstm_forward(const Napi::CallbackInfo & info);
+Napi::Value lstm_backward(const Napi::CallbackInfo & info);
+Napi::Value dense_forward(const Napi::CallbackInfo & info);
+Napi::Value dense_backward(const Napi::CallbackInfo & info);
+Napi::Value embedding_forward(const Napi::CallbackInfo & info);
+Napi::Value embedding_backward(const Napi::CallbackInfo & info);
+Napi::Value cross_entropy(const Napi::CallbackInfo & info);
+Napi::Value kl_normal(const Napi::CallbackInfo & info);
+Napi::Value reparam_forward(const Napi::CallbackInfo & info);
+Napi::Value reparam_backward(const Napi::CallbackInfo & info);
+Napi::Value grad_clip_norm(const Napi::CallbackInfo & info);
+Napi::Value adam_step(const Napi::CallbackInfo & info);
 
 } // namespace eureka_addon

@@ -1,7 +1,8 @@
 // addon.cpp: eureka_native, the Node-API face of nn_core. Only native/addon includes napi.h.
 // Exposes version(), buildInfo(), cudaDevices(), preemphasis(...) (a Promise, via AsyncWorker),
 // train(...) (train.cpp), generate(...) / reconstruct(...) (generate.cpp) and readTrained(...) /
-// generationNoise(...) / upsampleCubic(...) (trained.cpp).
+// generationNoise(...) / upsampleCubic(...) (trained.cpp), and the phrase models' synchronous
+// ops lstmSizes, lstmForward, … adamStep (sequence.cpp).
 // Rules: arguments are checked before any work and the function returns right after throwing;
 // errors are JS Error objects with a `code` ("NN_INVALID_ARGUMENT", "NN_CUDA_ERROR", …);
 // TypedArray memory is used in place (no copies) and kept alive by references while a worker runs.
@@ -140,6 +141,21 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
                                  InstanceMethod("readTrained", &EurekaNative::read_trained),
                                  InstanceMethod("generationNoise", &EurekaNative::generation_noise),
                                  InstanceMethod("upsampleCubic", &EurekaNative::upsample_cubic),
+                                 InstanceMethod("lstmSizes", &EurekaNative::lstm_sizes),
+                                 InstanceMethod("lstmForward", &EurekaNative::lstm_forward),
+                                 InstanceMethod("lstmBackward", &EurekaNative::lstm_backward),
+                                 InstanceMethod("denseForward", &EurekaNative::dense_forward),
+                                 InstanceMethod("denseBackward", &EurekaNative::dense_backward),
+                                 InstanceMethod("embeddingForward",
+                                                &EurekaNative::embedding_forward),
+                                 InstanceMethod("embeddingBackward",
+                                                &EurekaNative::embedding_backward),
+                                 InstanceMethod("crossEntropy", &EurekaNative::cross_entropy),
+                                 InstanceMethod("klNormal", &EurekaNative::kl_normal),
+                                 InstanceMethod("reparamForward", &EurekaNative::reparam_forward),
+                                 InstanceMethod("reparamBackward", &EurekaNative::reparam_backward),
+                                 InstanceMethod("gradClipNorm", &EurekaNative::grad_clip_norm),
+                                 InstanceMethod("adamStep", &EurekaNative::adam_step),
                              });
     }
 
@@ -260,6 +276,43 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
     Napi::Value upsample_cubic(const Napi::CallbackInfo & info) {
         return eureka_addon::upsample_cubic(info);
     }
+
+    // the phrase models' synchronous ops: sequence.cpp
+    Napi::Value lstm_sizes(const Napi::CallbackInfo & info) {
+        return eureka_addon::lstm_sizes(info);
+    }
+    Napi::Value lstm_forward(const Napi::CallbackInfo & info) {
+        return eureka_addon::lstm_forward(info);
+    }
+    Napi::Value lstm_backward(const Napi::CallbackInfo & info) {
+        return eureka_addon::lstm_backward(info);
+    }
+    Napi::Value dense_forward(const Napi::CallbackInfo & info) {
+        return eureka_addon::dense_forward(info);
+    }
+    Napi::Value dense_backward(const Napi::CallbackInfo & info) {
+        return eureka_addon::dense_backward(info);
+    }
+    Napi::Value embedding_forward(const Napi::CallbackInfo & info) {
+        return eureka_addon::embedding_forward(info);
+    }
+    Napi::Value embedding_backward(const Napi::CallbackInfo & info) {
+        return eureka_addon::embedding_backward(info);
+    }
+    Napi::Value cross_entropy(const Napi::CallbackInfo & info) {
+        return eureka_addon::cross_entropy(info);
+    }
+    Napi::Value kl_normal(const Napi::CallbackInfo & info) { return eureka_addon::kl_normal(info); }
+    Napi::Value reparam_forward(const Napi::CallbackInfo & info) {
+        return eureka_addon::reparam_forward(info);
+    }
+    Napi::Value reparam_backward(const Napi::CallbackInfo & info) {
+        return eureka_addon::reparam_backward(info);
+    }
+    Napi::Value grad_clip_norm(const Napi::CallbackInfo & info) {
+        return eureka_addon::grad_clip_norm(info);
+    }
+    Napi::Value adam_step(const Napi::CallbackInfo & info) { return eureka_addon::adam_step(info); }
 };
 
 NODE_API_ADDON(EurekaNative)

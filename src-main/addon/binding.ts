@@ -5,7 +5,8 @@
  * - schemas.ts: what crosses the boundary, as zod schemas (arguments, results, raw exports);
  * - loader.ts: where the file is looked for and how it is loaded, once per process;
  * - facade.ts: {@link NativeAddon}, every call checked and parsed, native failures as
- *   {@link NativeError}s (an AppError with the addon's own code).
+ *   {@link NativeError}s (an AppError with the addon's own code; native-error.ts), and its
+ *   `sequence` ops for the phrase models (sequence-ops.ts).
  */
 export {
   cudaDevicesSchema,
@@ -30,3 +31,13 @@ export {
 } from './schemas.js';
 export { NATIVE_RUN_MANIFEST, NativeError, type NativeAddon, type NativeAudio, type TrainingRun } from './facade.js';
 export { loadNativeAddon, locateAddon, NATIVE_ADDON_ENV } from './loader.js';
+export type {
+  AdamSettings,
+  DenseShape,
+  EmbeddingShape,
+  LstmBackwardBuffers,
+  LstmConfig,
+  LstmForwardBuffers,
+  LstmSizes,
+  SequenceOps,
+} from './sequence-ops.js';

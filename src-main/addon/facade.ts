@@ -7,7 +7,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError, firstLine, type ErrorCode } from '../common/errors.js';
+import { AppError } from '../common/errors.js';
+import { callNative, parseResult, toNativeError } from './native-error.js';
+import { createSequenceOps, type SequenceOps } from './sequence-ops.js';
 import {
   count,
   convKernelsSchema,
@@ -16,7 +18,6 @@ import {
   MAX_GENERATE_SECONDS,
   nativeAudioSchema,
   nativeBuildInfoSchema,
-  nativeFailureSchema,
   nativeFunction,
   rawTrainingRunSchema,
   seedSchema,
@@ -26,7 +27,6 @@ import {
   type ConvKernels,
   type CudaDevices,
   type NativeBuildInfo,
-  type NativeErrorCode,
   type RawAddon,
   type Seed,
   type TrainingProgress,
@@ -34,6 +34,8 @@ import {
   type TrainResult,
 } from './schemas.js';
 import { float32ArraySchema, trainedPyramidSchema, type TrainedPyramid } from './trained-pyramid.js';
+
+export { NativeError } from './native-error.js';
 
 /** The run manifest the native trainer writes next to its checkpoints (config hash, scales_total). */
 export const NATIVE_RUN_MANIFEST = 'manifest.json';
@@ -58,21 +60,6 @@ export interface NativeAudio {
   sampleRate: number;
   /** (N) samples at sampleRate. */
   samples: Float32Array;
-}
-
-/**
- * A failure reported by the native core. `code` is the application's code (INVALID_INPUT for a
- * bad argument, INTERNAL for everything else: memory, CUDA, a bug); `nativeCode` keeps the
- * addon's finer reason so callers can, for instance, fall back to the CPU on NN_CUDA_ERROR.
- */
-export class NativeError extends AppError {
-  readonly nativeCode: NativeErrorCode;
-
-  constructor(nativeCode: NativeErrorCode, message: string) {
-    super(appCodeFor(nativeCode), message);
-    this.name = 'NativeError';
-    this.nativeCode = nativeCode;
-  }
 }
 
 /**
@@ -154,11 +141,17 @@ export interface NativeAddon {
    * `x` upsampled by `scale` (≥ 1), cropped or zero-padded to `outLength`. Synchronous.
    */
   upsampleCubic(x: Float32Array, scale: number, outLength: number): Float32Array;
+  /**
+   * The phrase models' ops (LSTM, dense, embedding, cross-entropy, KL, reparameterisation,
+   * clipping, Adam), synchronous and in place on the caller's typed arrays: sequence-ops.ts.
+   */
+  readonly sequence: SequenceOps;
 }
 
 export function createFacade(file: string, raw: RawAddon): NativeAddon {
   return {
     path: file,
+    sequence: createSequenceOps(raw),
     version: () => parseResult('version', z.string().min(1), callNative('version', () => raw.version())),
     buildInfo: () =>
       parseResult('buildInfo', nativeBuildInfoSchema, callNative('buildInfo', () => raw.buildInfo())),
@@ -345,36 +338,4 @@ async function audioResult(method: string, call: () => unknown): Promise<NativeA
   }
   const audio = parseResult(method, nativeAudioSchema, value);
   return { sampleRate: audio.sampleRate, samples: audio.samples };
-}
-
-function callNative(method: string, call: () => unknown): unknown {
-  try {
-    return call();
-  } catch (error) {
-    throw toNativeError(method, error);
-  }
-}
-
-function parseResult<T>(method: string, schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    const detail = issue?.message ?? 'no detail';
-    throw new AppError('INTERNAL', `native ${method} returned an unexpected value${where}: ${detail}`);
-  }
-  return parsed.data;
-}
-
-function toNativeError(method: string, error: unknown): AppError {
-  const failure = nativeFailureSchema.safeParse(error);
-  if (failure.success) {
-    return new NativeError(failure.data.code, `native ${method}: ${firstLine(failure.data.message)}`);
-  }
-  const text = error instanceof Error ? error.message : String(error);
-  return new AppError('INTERNAL', `native ${method}: ${firstLine(text)}`);
-}
-
-function appCodeFor(nativeCode: NativeErrorCode): ErrorCode {
-  return nativeCode === 'NN_INVALID_ARGUMENT' ? 'INVALID_INPUT' : 'INTERNAL';
 }

@@ -229,6 +229,20 @@ export const rawAddonSchema = z.object({
   readTrained: nativeFunction,
   generationNoise: nativeFunction,
   upsampleCubic: nativeFunction,
+  // the phrase models' synchronous ops (native/addon/sequence.cpp; typed in sequence-ops.ts)
+  lstmSizes: nativeFunction,
+  lstmForward: nativeFunction,
+  lstmBackward: nativeFunction,
+  denseForward: nativeFunction,
+  denseBackward: nativeFunction,
+  embeddingForward: nativeFunction,
+  embeddingBackward: nativeFunction,
+  crossEntropy: nativeFunction,
+  klNormal: nativeFunction,
+  reparamForward: nativeFunction,
+  reparamBackward: nativeFunction,
+  gradClipNorm: nativeFunction,
+  adamStep: nativeFunction,
 });
 export type RawAddon = z.infer<typeof rawAddonSchema>;
 

@@ -11,8 +11,10 @@ import { registerExportCommand } from './commands/export.js';
 import { registerGenerateCommands } from './commands/generate.js';
 import { registerLibraryCommands } from './commands/library.js';
 import { registerMetricsCommands } from './commands/metrics.js';
+import { registerPartsCommands } from './commands/parts.js';
 import { registerRateCommands } from './commands/rate.js';
 import { registerTrainCommands } from './commands/train.js';
+import { registerTranscribeCommand } from './commands/transcribe.js';
 import { registerWebCommand } from './commands/web.js';
 import { CliExit, reportError } from './output.js';
 
@@ -25,9 +27,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run eureka --help for usage)')
     .exitOverride();
   registerLibraryCommands(program);
+  registerPartsCommands(program);
   registerTrainCommands(program);
   registerGenerateCommands(program);
   registerMetricsCommands(program);
+  registerTranscribeCommand(program);
   registerRateCommands(program);
   registerExportCommand(program);
   registerWebCommand(program);

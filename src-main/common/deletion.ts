@@ -3,8 +3,9 @@
  * and what stops it now. The service counts (LibraryService.describeDeletion); the words are
  * made here once, so the GUI's dialog and the CLI's summary say the same thing.
  *
- * What goes: a song takes its imported files, its clips, the models made from them and those
- * models' takes (with their measurements); a clip takes its models and their takes. What
+ * What goes: a song takes its imported files, its clips, its MIDI parts (with their part clips
+ * and MIDI files), the models made from its clips and those models' takes (with their
+ * measurements); a clip takes its models and their takes. What
  * stays: listening sessions. A session is a finished record of what raters heard, with its own
  * copies of the items (data/rating/<session>/) and an answer key that names takes, clips and
  * models by number; it keeps all of that, and those numbers are never given to new rows
@@ -42,6 +43,8 @@ export const deletionSummarySchema = z.object({
   /** Models made from those clips, and their takes: they go too. */
   models: count,
   takes: count,
+  /** A song's MIDI parts (with their part clips and MIDI files); none for a clip. */
+  parts: count,
   sessions: z.array(keptSessionSchema),
   /** Why it cannot be deleted now, one sentence each (a model still training); empty when it can. */
   blockers: z.array(z.string()),
@@ -80,7 +83,9 @@ export function describeDeletion(summary: DeletionSummary): DeletionWords {
 /** What goes with it, counted: "2 audio files, 3 clips, 2 models and 14 takes"; "" when nothing does. */
 export function whatGoes(summary: DeletionSummary): string {
   const parts = [
-    ...(summary.target.kind === 'song' ? [counted(summary.files, 'audio file'), counted(summary.clips, 'clip')] : []),
+    ...(summary.target.kind === 'song'
+      ? [counted(summary.files, 'audio file'), counted(summary.clips, 'clip'), counted(summary.parts, 'MIDI part')]
+      : []),
     counted(summary.models, 'model'),
     counted(summary.takes, 'take'),
   ].filter((part) => !part.startsWith('0 '));

@@ -125,6 +125,8 @@ export const importDuplicateSchema = z.object({
   name: z.string(),
   songId: idSchema,
   songName: z.string(),
-  fileId: idSchema,
+  /** The audio file with those bytes; null for a MIDI file (then `midiFileId`). */
+  fileId: idSchema.nullable(),
+  midiFileId: idSchema.optional(),
 });
 export type ImportDuplicate = z.infer<typeof importDuplicateSchema>;

@@ -33,7 +33,12 @@ export const exportTimeSignatureSchema = z.object({
  * system dialog, web mode only folders under its export root, and never the data folder.
  */
 export const exportRequestSchema = z.object({
-  takeIds: z.array(idSchema).min(1).max(MAX_EXPORT_TAKES),
+  /** Takes, each on an audio track; with parts or part clips, none is needed [none]. */
+  takeIds: z.array(idSchema).max(MAX_EXPORT_TAKES).default([]),
+  /** Whole MIDI parts, each on a MIDI track (and, for Logic, a MIDI file and its rendered stem) [none]. */
+  partIds: z.array(idSchema).max(MAX_EXPORT_TAKES).default([]),
+  /** Part clips (bars of a part), each like a part [none]. */
+  partClipIds: z.array(idSchema).max(MAX_EXPORT_TAKES).default([]),
   /** Put the clip the takes' model learned on its own track, first [true]. */
   includeSource: z.boolean().default(true),
   format: exportFormatSchema.default('both'),
@@ -52,6 +57,9 @@ export const exportRequestSchema = z.object({
   songName: z.string().trim().min(1).max(MAX_EXPORT_SONG_NAME).optional(),
   /** Tags this export's progress events [a fresh id]. */
   exportId: z.string().min(1).max(64).optional(),
+}).refine((request) => request.takeIds.length + request.partIds.length + request.partClipIds.length > 0, {
+  message: 'name at least one take, part or part clip',
+  path: ['takeIds'],
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 export type ParsedExportRequest = z.output<typeof exportRequestSchema>;
@@ -66,10 +74,11 @@ export const exportResultSchema = z.object({
   tempoEstimated: z.boolean(),
   /**
    * Where the tempo came from: the request ('user'), the song's tempo as its user set it
-   * ('song'), the song's tempo as estimated at import ('estimate'), or 120 BPM ('fallback': the
-   * song has no clear beat, or is gone).
+   * ('song'), the song's tempo as estimated at import ('estimate'), 120 BPM ('fallback': the
+   * song has no clear beat, or is gone), or the first MIDI part's tempo map ('part': an export
+   * of MIDI parts alone; `tempo` is its tempo at bar 1).
    */
-  tempoSource: z.enum(['user', 'song', 'estimate', 'fallback']),
+  tempoSource: z.enum(['user', 'song', 'estimate', 'fallback', 'part']),
   /** The set's time signature: the request's, else the song's, else 4/4. */
   timeSignature: exportTimeSignatureSchema,
 });

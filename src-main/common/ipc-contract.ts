@@ -19,10 +19,12 @@ import {
   songSchema,
 } from './dto.js';
 import { deletionSummarySchema, deletionTargetSchema } from './deletion.js';
+import { partClipDraftSchema, partClipDtoSchema, partClipPatchSchema, partDetailSchema, partDtoSchema } from './midi.js';
 import { errorPayloadSchema } from './errors.js';
 import { musicalTimePatchSchema } from './musical-time.js';
-import type { MediaRef } from './media.js';
+import { renderedMediaSchema, type MediaRef } from './media.js';
 import { MAX_IMPORT_BYTES } from './limits.js';
+import { transcriptionOutcomeSchema, transcriptionProgressEventSchema, transcriptionRequestSchema } from './transcription.js';
 import {
   lossPointSchema,
   modelSchema,
@@ -124,6 +126,8 @@ export const ipcContract = {
       failures: z.array(z.object({ name: z.string(), error: errorPayloadSchema })),
       /** Files left alone because the library holds the same bytes already: open that song instead. */
       duplicates: z.array(importDuplicateSchema).default([]),
+      /** The parts made from MIDI files (.mid, .midi) among them: one per track with notes. */
+      parts: z.array(partDtoSchema).default([]),
     }),
   },
   'library:list-clips': {
@@ -149,6 +153,53 @@ export const ipcContract = {
   'library:delete-song': {
     request: z.object({ songId: idSchema }).strict(),
     response: z.object({ deleted: z.literal(true) }),
+  },
+  // MIDI parts (docs/midi.md): a song's tracks of imported MIDI files, transcriptions and
+  // models' parts, in beats; part clips cut them by whole bars of the part's own meter map.
+  /** A song's parts (or every part when no song is named), oldest first. */
+  'parts:list': { request: z.object({ songId: idSchema.optional() }).strict(), response: z.array(partDtoSchema) },
+  /** A part with its notes, bends, tempo and meter maps (the piano roll). */
+  'parts:get': { request: z.object({ partId: idSchema }).strict(), response: partDetailSchema },
+  'parts:rename': {
+    request: z.object({ partId: idSchema, name: z.string().trim().min(1).max(200) }).strict(),
+    response: partDtoSchema,
+  },
+  /** Deletes a part with its clips (the song, its audio and its MIDI file stay). */
+  'parts:delete': { request: z.object({ partId: idSchema }).strict(), response: z.object({ deleted: z.literal(true) }) },
+  /** A part's clips (or every part clip of a song), by start bar. */
+  'parts:list-clips': {
+    request: z
+      .object({ partId: idSchema.optional(), songId: idSchema.optional() })
+      .strict()
+      .refine((r) => (r.partId === undefined) !== (r.songId === undefined), 'give partId or songId'),
+    response: z.array(partClipDtoSchema),
+  },
+  /** Cuts a clip of whole bars; refused past the part's end or where it holds no note. */
+  'parts:add-clip': { request: partClipDraftSchema, response: partClipDtoSchema },
+  'parts:update-clip': {
+    request: z.object({ partClipId: idSchema, patch: partClipPatchSchema }).strict(),
+    response: partClipDtoSchema,
+  },
+  'parts:delete-clip': { request: z.object({ partClipId: idSchema }).strict(), response: z.object({ deleted: z.literal(true) }) },
+  /**
+   * A part or part clip as audio to play: rendered by the General MIDI synth on first ask and
+   * kept (docs/midi.md "Hearing MIDI"); the renderer plays `media` through the media URL.
+   */
+  'parts:get-audio': {
+    request: z.union([z.object({ partId: idSchema }).strict(), z.object({ partClipId: idSchema }).strict()]),
+    response: z.object({ media: renderedMediaSchema, durationSeconds: z.number().nonnegative(), sampleRate: z.number().int().positive() }),
+  },
+  /**
+   * Transcribes a clip or a take into a new MIDI part with basic-pitch, or a transcribed part
+   * again with new settings (replacing its notes); jobs run one at a time on a worker thread.
+   * Progress arrives as `transcription:did-progress` with `jobId`; a cancelled job answers
+   * `{ status: 'cancelled' }` (docs/midi.md "Transcription").
+   */
+  'transcription:start': { request: transcriptionRequestSchema, response: transcriptionOutcomeSchema },
+  /** Cancels a queued or running transcription; false when it had already finished. */
+  'transcription:cancel': {
+    request: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
   },
   'training:list-presets': { request: empty, response: z.array(presetSummarySchema) },
   'training:list-models': {
@@ -275,6 +326,10 @@ export const eventContract = {
   'library:did-import-progress': importProgressSchema,
   /** Songs or clips changed through this core (any window or web client it serves). */
   'library:did-change': z.object({ songIds: z.array(idSchema) }),
+  /** Parts or part clips were made, renamed, changed or deleted (songIds: their songs). */
+  'parts:did-change': z.object({ songIds: z.array(idSchema), partIds: z.array(idSchema) }),
+  /** A transcription's progress: its stage, the fraction done and an ETA. */
+  'transcription:did-progress': transcriptionProgressEventSchema,
   /** The running model's progress, a few times a second. */
   'training:did-progress': trainingProgressEventSchema,
   /** Models were created, changed state, finished a scale or were deleted. */

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { idSchema } from './dto.js';
 import { previewKindSchema } from './training.js';
 
+/** A MIDI part or part clip rendered by the synth: the hash of what it was rendered from (`parts:get-audio` gives it). */
+export const renderedMediaSchema = z.object({ kind: z.literal('rendered'), renderId: z.string().regex(/^[0-9a-f]{64}$/) });
+
 export const mediaRefSchema = z.discriminatedUnion('kind', [
   /** An imported file's playback WAV. */
   z.object({ kind: z.literal('file'), fileId: idSchema }),
@@ -25,6 +28,7 @@ export const mediaRefSchema = z.discriminatedUnion('kind', [
    * the item (the main process alone maps it to a file).
    */
   z.object({ kind: z.literal('rating'), token: z.string().regex(/^[0-9a-f]{32}$/) }),
+  renderedMediaSchema,
 ]);
 export type MediaRef = z.infer<typeof mediaRefSchema>;
 
@@ -39,6 +43,8 @@ export function mediaPath(ref: MediaRef): string {
       return `take/${ref.takeId}`;
     case 'rating':
       return `rating/${ref.token}`;
+    case 'rendered':
+      return `rendered/${ref.renderId}`;
   }
 }
 
@@ -47,6 +53,7 @@ const FILE_PATH = new RegExp(`^file/${ID}$`);
 const PREVIEW_PATH = new RegExp(`^preview/${ID}/(\\d{1,2})/(fake|rec)$`);
 const TAKE_PATH = new RegExp(`^take/${ID}$`);
 const RATING_PATH = /^rating\/([0-9a-f]{32})$/;
+const RENDERED_PATH = /^rendered\/([0-9a-f]{64})$/;
 
 /** The reference a path names, or null when it names nothing we serve. */
 export function parseMediaPath(path: string): MediaRef | null {
@@ -54,6 +61,7 @@ export function parseMediaPath(path: string): MediaRef | null {
   const preview = PREVIEW_PATH.exec(path);
   const take = TAKE_PATH.exec(path);
   const rating = RATING_PATH.exec(path);
+  const rendered = RENDERED_PATH.exec(path);
   const candidate = file
     ? { kind: 'file', fileId: Number(file[1]) }
     : preview
@@ -62,7 +70,9 @@ export function parseMediaPath(path: string): MediaRef | null {
         ? { kind: 'take', takeId: Number(take[1]) }
         : rating
           ? { kind: 'rating', token: rating[1] }
-          : null;
+          : rendered
+            ? { kind: 'rendered', renderId: rendered[1] }
+            : null;
   const parsed = mediaRefSchema.safeParse(candidate);
   return parsed.success ? parsed.data : null;
 }

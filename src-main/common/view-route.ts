@@ -10,6 +10,7 @@
  * |-------------------------------------------|------------------------------------------------|
  * | `#/library`, `#/library/songs/3`          | Library (song 3 selected)                      |
  * | `#/songs/3`, `#/songs/3/clips/5`          | clip editor of song 3 (clip 5 selected)        |
+ * | `#/songs/3/parts/4`                       | song 3's MIDI part 4 on the piano roll         |
  * | `#/training`, `#/training/models/7`       | Training (model 7 selected)                    |
  * | `#/takes/clips/5`, `#/takes/models/7`     | Takes of clip 5's models, of model 7           |
  * | `#/takes/models/7/takes/40/export`        | … with take 40 selected, the Export dialog open |
@@ -27,6 +28,7 @@ const idPartSchema = z.string().regex(/^[1-9]\d{0,11}$/).transform(Number).pipe(
 export const viewRouteSchema = z.discriminatedUnion('view', [
   z.object({ view: z.literal('library'), /** The song whose clips the Library lists. */ songId: selectionSchema }),
   z.object({ view: z.literal('editor'), songId: routeIdSchema, /** The selected clip. */ clipId: selectionSchema }),
+  z.object({ view: z.literal('part'), songId: routeIdSchema, /** The MIDI part on the piano roll. */ partId: routeIdSchema }),
   z.object({ view: z.literal('training'), /** The selected model. */ modelId: selectionSchema }),
   z.object({
     view: z.literal('takes'),
@@ -73,6 +75,7 @@ export function routeFromHash(hash: string): AddressRoute {
 export const VIEW_NAMES: Record<ViewRoute['view'], string> = {
   library: 'the Library',
   editor: 'the song',
+  part: 'the part',
   training: 'Training',
   takes: 'Takes',
   rating: 'Listen',
@@ -106,6 +109,8 @@ function readParts(parts: string[]): { candidate: unknown; used: number } {
     case 'songs': {
       const songId = nextId();
       if (songId === null) return { candidate: LIBRARY_ROUTE, used };
+      const partId = idAfter('parts');
+      if (partId !== null) return { candidate: { view: 'part', songId, partId }, used };
       return { candidate: { view: 'editor', songId, clipId: idAfter('clips') }, used };
     }
     case 'training':
@@ -137,6 +142,8 @@ export function hashOf(route: ViewRoute): string {
       return `#/library${part('songs', route.songId)}`;
     case 'editor':
       return `#/songs/${route.songId}${part('clips', route.clipId)}`;
+    case 'part':
+      return `#/songs/${route.songId}/parts/${route.partId}`;
     case 'training':
       return `#/training${part('models', route.modelId)}`;
     case 'takes':

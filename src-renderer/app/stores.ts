@@ -12,11 +12,13 @@ import { ImportStore } from './library/imports.svelte.js';
 import { LibraryStore } from './library/library.svelte.js';
 import { MetricsStore } from './takes/metrics.svelte.js';
 import { NoticeStore } from './shell/notices.svelte.js';
+import { PartsStore } from './parts/parts.svelte.js';
 import { RaterStore } from './rating/rater.svelte.js';
 import { RatingStore } from './rating/rating.svelte.js';
 import { Router } from './shell/router.svelte.js';
 import { TakesStore } from './takes/takes.svelte.js';
 import { TrainingStore } from './training/training.svelte.js';
+import { TranscriptionStore } from './transcription/transcription.svelte.js';
 import { UndoStore } from './shell/undo.svelte.js';
 
 /** Every store of the window. */
@@ -32,6 +34,10 @@ export interface Stores {
   notices: NoticeStore;
   rating: RatingStore;
   rater: RaterStore;
+  /** MIDI parts: each song's, and the one on the piano roll. */
+  parts: PartsStore;
+  /** Transcribe to MIDI: each clip's or take's job, and the settings the next one uses. */
+  transcription: TranscriptionStore;
   /** The question before something goes for good (a song, a clip with models). */
   confirm: ConfirmStore;
   /** The view in the window's address (Back, Forward, reload). */
@@ -57,7 +63,9 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
   const exportStore = new ExportStore(api, notices);
   const rating = new RatingStore(api, notices);
   const rater = new RaterStore(api);
-  const router = new Router(app, notices, { library, editor, training, takes, rating, rater });
+  const parts = new PartsStore(api, confirm, notices);
+  const transcription = new TranscriptionStore(api, notices);
+  const router = new Router(app, notices, { library, editor, training, takes, rating, rater, parts });
   return {
     app,
     library,
@@ -70,6 +78,8 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
     notices,
     rating,
     rater,
+    parts,
+    transcription,
     confirm,
     router,
     undo,
@@ -79,6 +89,8 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
       metrics.init();
       exportStore.init();
       rating.init();
+      parts.init();
+      transcription.init();
       await Promise.all([app.load(), library.init(), training.init()]);
     },
     /** After web mode's server came back: reloads what the events missed meanwhile would have changed. */
@@ -88,6 +100,8 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
         app.load(),
         library.refresh(),
         ...songIds.map((songId) => library.loadClips(songId)),
+        ...Object.keys(parts.partsBySong).map((songId) => parts.loadParts(Number(songId))),
+        app.route.view === 'part' ? parts.open(app.route.songId, app.route.partId) : undefined,
         training.refresh(),
         takes.refresh(),
         rating.status === 'ready' ? rating.load() : undefined,

@@ -1,6 +1,7 @@
 /**
- * `eureka export <take-id…> --to DIR`: takes (and their source clip) as an Ableton Live project
- * and/or a Logic Pro folder, the same export the app's Export dialog makes. Prints each folder
+ * `eureka export [take-id…] [--part ID…] [--part-clip ID…] --to DIR`: takes (and their source
+ * clip) and MIDI parts as an Ableton Live project and/or a Logic Pro folder, the same export the
+ * app's Export dialog makes. Prints each folder
  * written (the result as JSON with --json); never overwrites: an existing folder gets a
  * numbered sibling ("Verse Project 2").
  */
@@ -48,6 +49,8 @@ function collectIds(text: string, previous: number[] = []): number[] {
 
 interface ExportOptions {
   to: string;
+  part?: number[];
+  partClip?: number[];
   format: ExportFormat;
   rate: '44100' | '48000';
   bits: '24' | '32';
@@ -62,9 +65,11 @@ interface ExportOptions {
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description('export takes (and their source clip) for Ableton Live and/or Logic Pro; prints the folders written')
-    .argument('<take-id...>', 'the takes (see eureka takes)', collectIds)
+    .description('export takes (and their source clip) and MIDI parts for Ableton Live and/or Logic Pro; prints the folders written')
+    .argument('[take-id...]', 'the takes (see eureka takes)', collectIds)
     .requiredOption('--to <dir>', 'the folder to export into (created if missing)')
+    .option('--part <id>', 'a MIDI part, on its own MIDI track (repeat for more; see eureka parts)', collectIds)
+    .option('--part-clip <id>', 'a part clip (bars of a part), on its own MIDI track (repeat for more)', collectIds)
     .addOption(new Option('--format <daw>', 'which DAW').choices(EXPORT_FORMATS).default('both'))
     .addOption(new Option('--rate <hz>', 'sample rate of the exported files').choices(['44100', '48000']).default('48000'))
     .addOption(new Option('--bits <n>', '24-bit PCM or 32-bit float').choices(['24', '32']).default('24'))
@@ -74,13 +79,15 @@ export function registerExportCommand(program: Command): void {
     .option('--no-source', 'leave the source clip out')
     .option('--song <name>', "name of the folders and the set (default: the song's name)", parseSongName)
     .option('--zip', 'also write each folder as a .zip beside it (to send, or to carry to another computer)')
-    .action(async (takeIds: number[], options: ExportOptions, command: Command) => {
+    .action(async (takeIds: number[] | undefined, options: ExportOptions, command: Command) => {
       await withCore(command, async (core, global) => {
         const bar = createProgressBar();
         try {
           const result = await core.export.exportTakes(
             {
-              takeIds,
+              takeIds: takeIds ?? [],
+              partIds: options.part ?? [],
+              partClipIds: options.partClip ?? [],
               destination: path.resolve(options.to),
               format: options.format,
               sampleRate: options.rate === '44100' ? 44100 : 48000,
@@ -101,6 +108,7 @@ export function registerExportCommand(program: Command): void {
             song: " (the song's)",
             estimate: " (the song's, estimated at import)",
             fallback: ' (no clear beat in the song; the default)',
+            part: " (the first part's, at bar 1)",
           }[result.tempoSource];
           const { numerator, denominator } = result.timeSignature;
           printNotes(`${result.files} file(s) at ${result.tempo} BPM${tempoNote} in ${numerator}/${denominator}`);

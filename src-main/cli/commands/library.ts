@@ -14,6 +14,7 @@ import { parseId } from '../parse.js';
 import { CliExit, clipRows, describeFile, printJson, printLines, printNotes, printTable, songRows } from '../output.js';
 import { createProgressBar } from '../progress.js';
 import { analyseWaitingSongs, barRangeSeconds, parseBarsOption, registerSongMusicalTimeCommands, songGrids } from './musical-time.js';
+import { addPartClip, partClipRows, partLine } from './parts.js';
 
 function parseTime(text: string): number {
   const value = parseSeconds(text);
@@ -38,7 +39,8 @@ function parseHole(text: string): { holeStart: number; holeEnd: number } {
 
 function describeDuplicate(duplicate: ImportDuplicate): string {
   return (
-    `${duplicate.name}: already in your library as song ${duplicate.songId} “${duplicate.songName}” (file ${duplicate.fileId}); ` +
+    `${duplicate.name}: already in your library as song ${duplicate.songId} “${duplicate.songName}” ` +
+    `(${duplicate.fileId === null ? `MIDI file ${duplicate.midiFileId ?? '?'}` : `file ${duplicate.fileId}`}); ` +
     'not imported again (--again imports it anyway)'
   );
 }
@@ -73,8 +75,8 @@ const splitOption = () =>
 export function registerLibraryCommands(program: Command): void {
   program
     .command('import')
-    .description('import bounces (WAV, AIFF, FLAC, MP3, CAF) into the library')
-    .argument('<files...>', 'audio files')
+    .description('import bounces (WAV, AIFF, FLAC, MP3, CAF) and MIDI files (.mid: a part per track) into the library')
+    .argument('<files...>', 'audio or MIDI files')
     .option('--song <name>', 'put all files into one new song with this name')
     .option('--song-id <id>', 'add the files to an existing song', parseId)
     .option('--max-duration <seconds>', 'refuse files longer than this', parsePositiveSeconds)
@@ -98,6 +100,7 @@ export function registerLibraryCommands(program: Command): void {
           else {
             printLines(
               ...result.files.map((file) => `imported song ${file.songId}, file ${file.id}: ${describeFile(file)}`),
+              ...result.parts.map(partLine),
               ...result.duplicates.map(describeDuplicate),
             );
           }
@@ -137,7 +140,7 @@ export function registerLibraryCommands(program: Command): void {
     });
   song
     .command('rm')
-    .description('delete a song with its audio files, clips, models and takes (prints what goes; needs --yes)')
+    .description('delete a song with its audio files, clips, MIDI parts, models and takes (prints what goes; needs --yes)')
     .argument('<song-id>', 'song id', parseId)
     .option('--yes', 'delete it and what goes with it')
     .action(async (songId: number, options: { yes?: boolean }, command: Command) => {
@@ -164,12 +167,13 @@ export function registerLibraryCommands(program: Command): void {
   const clip = program.command('clip').description('cut, change or remove clips');
   clip
     .command('add')
-    .description('cut a clip from a song')
+    .description("cut a clip from a song's audio, or with --part from one of its MIDI parts (by bars)")
     .argument('<song-id>', 'song id', parseId)
+    .option('--part <id>', 'cut a MIDI part clip from this part of the song (with --bars; --label is then your own words)', parseId)
     .option('--start <time>', 'start, seconds or m:ss.mmm', parseTime)
     .option('--end <time>', 'end, seconds or m:ss.mmm', parseTime)
     .option('--bars <start:length>', "instead of --start/--end: bars on the song's grid, e.g. 9:8 (8 bars from bar 9)", parseBarsOption)
-    .addOption(labelOption().makeOptionMandatory())
+    .option('--label <label>', 'U: a new idea, V: a variation, gap: a hole to fill (a part clip: your own words, e.g. "chorus hook")')
     .addOption(splitOption().default('train'))
     .option('--file <id>', "which of the song's files (default: the latest)", parseId)
     .option('--hole <start-end>', 'for --label gap: the hole to fill (default: the middle third)', parseHole)
@@ -177,9 +181,25 @@ export function registerLibraryCommands(program: Command): void {
     .action(
       async (
         songId: number,
-        options: { start?: number; end?: number; bars?: { startBar: number; bars: number }; label: ClipLabel; split: ClipSplit; file?: number; hole?: { holeStart: number; holeEnd: number }; notes: string },
+        options: { part?: number; start?: number; end?: number; bars?: { startBar: number; bars: number }; label?: string; split: ClipSplit; file?: number; hole?: { holeStart: number; holeEnd: number }; notes: string },
         command: Command,
       ) => {
+        if (options.part !== undefined) {
+          if (options.bars === undefined || options.start !== undefined || options.end !== undefined || options.file !== undefined || options.hole !== undefined) {
+            throw new AppError('INVALID_INPUT', 'a MIDI part clip takes --bars START:LENGTH (no --start, --end, --file or --hole)');
+          }
+          const { part: partId, bars } = options;
+          return withCore(command, async (core, global) => {
+            const created = await addPartClip(core, songId, { partId, bars, label: options.label ?? '', split: options.split, notes: options.notes });
+            if (global.json) printJson(created);
+            else printTable(partClipRows([created]));
+          });
+        }
+        if (options.label === undefined) throw new AppError('INVALID_INPUT', "required option '--label <label>' not specified (U, V or gap)");
+        if (!(CLIP_LABELS as readonly string[]).includes(options.label)) {
+          throw new AppError('INVALID_INPUT', `--label ${options.label}: expected U, V or gap (any words only for a MIDI part clip, with --part)`);
+        }
+        const label = options.label as ClipLabel;
         const bySeconds = options.start !== undefined || options.end !== undefined;
         if (options.bars !== undefined ? bySeconds : options.start === undefined || options.end === undefined) {
           throw new AppError('INVALID_INPUT', 'give --start and --end, or --bars START:LENGTH');
@@ -190,7 +210,7 @@ export function registerLibraryCommands(program: Command): void {
           const created = core.library.addClip({
             songId,
             ...region,
-            label: options.label,
+            label,
             split: options.split,
             notes: options.notes,
             ...(options.file === undefined ? {} : { fileId: options.file }),

@@ -1,12 +1,14 @@
 /**
- * Assembles an Ableton Live project folder for a plan (docs/export-formats.md §1.6):
+ * Assembles an Ableton Live project folder for a plan (docs/export-formats.md §1.7):
  *
- *   Samples/Imported/<name>.wav   each item, BWF (bext TimeReference as in the Logic regions)
- *   MIDI/<name>.mid               items with notes (none yet), aligned at bar 1
+ *   Samples/Imported/<name>.wav   each audio item, BWF (bext TimeReference as in the Logic regions)
+ *   MIDI/<name>.mid               each MIDI part, aligned at bar 1 (midi-file.ts encodeItemMidiFile)
  *   <Song>.als                    the set (ableton/ writeAbletonProject): one audio track per
- *                                 item, its clip at the item's exact start beat in the
+ *                                 audio item, its clip at the item's exact start beat in the
  *                                 Arrangement and in Session slot row i, warped 1:1 at the
- *                                 plan's tempo
+ *                                 plan's tempo; one MIDI track per part, its MIDI clip the same
+ *                                 way (notes in beats, no instrument); the plan's tempo and
+ *                                 meter changes as the master's automation
  *   Ableton Project Info/         (empty: marks the folder as a Live project)
  *
  * `dir` is the empty temp folder being assembled; `finalDir` is where it will be moved, so the
@@ -16,18 +18,18 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.js';
-import { writeAbletonProject, type LiveTrackSpec } from './ableton/index.js';
+import { writeAbletonProject, type LiveMidiTrackSpec, type LiveTrackSpec } from './ableton/index.js';
 import { encodeBwfWav, timeReferenceFor } from './bwf-wav.js';
-import { itemFrames, type ExportPlan } from './export-plan.js';
-import { encodeMidiFile } from './midi-file.js';
+import { conductorOf, itemFrames, type ExportPlan } from './export-plan.js';
+import { encodeItemMidiFile } from './midi-file.js';
 import type { ExportedFile } from './sidecar.js';
 
 export const ABLETON_SAMPLES_DIR = 'Samples/Imported';
 export const ABLETON_MIDI_DIR = 'MIDI';
 
-/** Files writeAbletonFolder writes for `plan` (samples, MIDI, the .als). */
+/** Files writeAbletonFolder writes for `plan` (a sample per audio item, a .mid per part, the .als). */
 export function abletonFolderFileCount(plan: ExportPlan): number {
-  return plan.items.length + plan.items.filter((item) => (item.midi?.notes.length ?? 0) > 0).length + 1;
+  return plan.items.length + 1;
 }
 
 /**
@@ -43,9 +45,25 @@ export async function writeAbletonFolder(
 ): Promise<{ files: ExportedFile[]; alsFile: string }> {
   const rate = plan.sampleRate;
   const files: ExportedFile[] = [];
-  const tracks: LiveTrackSpec[] = [];
+  const tracks: (LiveTrackSpec | LiveMidiTrackSpec)[] = [];
+  const { tempoMap, meterMap } = conductorOf(plan);
   await mkdir(path.join(dir, ...ABLETON_SAMPLES_DIR.split('/')), { recursive: true });
   for (const [i, item] of plan.items.entries()) {
+    if (item.midi) {
+      const relativePath = `${ABLETON_MIDI_DIR}/${itemNames[i]}.mid`;
+      await mkdir(path.join(dir, ABLETON_MIDI_DIR), { recursive: true });
+      await writeFileAtomic(path.join(dir, ABLETON_MIDI_DIR, `${itemNames[i]}.mid`), encodeItemMidiFile(plan, item), relativePath);
+      onFile(relativePath);
+      files.push({ path: relativePath, role: 'midi', item: i });
+      // The clip's signature is the song's where it starts (the set's meter map holds the rest).
+      const meter = meterMap.findLast((point) => point.beats <= item.startBeats + 1e-9) ?? meterMap[0]!;
+      tracks.push({
+        kind: 'midi',
+        name: item.name,
+        clip: { name: item.name, startBeats: item.startBeats, lengthBeats: item.midi.lengthBeats, timeSignature: meter.timeSignature, notes: item.midi.notes },
+      });
+      continue;
+    }
     const relativePath = `${ABLETON_SAMPLES_DIR}/${itemNames[i]}.wav`;
     const bytes = encodeBwfWav(item.channels, rate, plan.bitDepth, {
       name: item.name,
@@ -72,19 +90,11 @@ export async function writeAbletonFolder(
       },
     });
   }
-  for (const [i, item] of plan.items.entries()) {
-    if (!item.midi || item.midi.notes.length === 0) continue;
-    const relativePath = `${ABLETON_MIDI_DIR}/${itemNames[i]}.mid`;
-    const notes = item.midi.notes.map((note) => ({ ...note, time: note.time + item.startSeconds }));
-    await mkdir(path.join(dir, ABLETON_MIDI_DIR), { recursive: true });
-    const song = { name: plan.songName, tempo: plan.tempo, timeSignature: plan.timeSignature };
-    await writeFileAtomic(path.join(dir, ABLETON_MIDI_DIR, `${itemNames[i]}.mid`), encodeMidiFile(song, [{ name: item.name, notes }]), relativePath);
-    onFile(relativePath);
-    files.push({ path: relativePath, role: 'midi', item: i });
-  }
   const { alsFile } = await writeAbletonProject(dir, plan.songName, {
     tempo: plan.tempo,
     timeSignature: plan.timeSignature,
+    ...(plan.tempoMap ? { tempoMap } : {}),
+    ...(plan.meterMap ? { meterMap } : {}),
     tracks,
     scenes: Math.max(1, tracks.length),
   });

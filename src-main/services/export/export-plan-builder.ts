@@ -16,6 +16,14 @@
  * library's playback copy does) and its full band. The model's copy (source.f32: mono, at the
  * model's rate, nothing above half of it) is what the model learned, not what the user recorded;
  * it stands in only when the clip was deleted, and the item's comment says so.
+ *
+ * MIDI parts and part clips (export-parts.ts) follow the takes, each an item with its notes in
+ * beats and a clip of whole bars. The song's grid with parts: when takes are exported too, the
+ * takes' one tempo and signature (the parts' notes keep their beats, so their bar positions
+ * hold wherever the meter agrees; a part's own tempo changes are not carried over); an export of
+ * parts alone takes the first part's tempo map and meter map (the request's tempo or signature
+ * replaces the map with that one value). Placement counts bars through the meter map and
+ * seconds through the tempo map.
  */
 import { readFile } from 'node:fs/promises';
 import type { Clip, Song } from '../../common/dto.js';
@@ -24,12 +32,15 @@ import { AppError } from '../../common/errors.js';
 import { FALLBACK_TEMPO, type ParsedExportRequest } from '../../common/export.js';
 import { formatSeconds } from '../../common/format-time.js';
 import type { Take } from '../../common/generation.js';
+import type { MeterPoint, TempoPoint } from '../../common/midi.js';
+import { barAtBeats, beatsAtBar } from '../../common/tempo-map.js';
 import type { Model } from '../../common/training.js';
 import { decodeAudio } from '../audio/decode.js';
 import { mixToMono, resample } from '../audio/resample.js';
 import { readSourceAudio } from '../models/model-source.js';
 import { uniqueNames } from './export-names.js';
-import { beatsPerBar, itemFrames, secondsAtBeats, type ExportItem, type ExportPlan } from './export-plan.js';
+import { partItem, partTargets, renderPartItem, type ExportPart, type ExportPartSources } from './export-parts.js';
+import { conductorOf, itemFrames, planBeatsAtSeconds, planSecondsAtBeats, type ExportItem, type ExportPlan } from './export-plan.js';
 
 /** What the builder reads, from the core's services. */
 export interface ExportSources {
@@ -45,9 +56,11 @@ export interface ExportSources {
   musicalTime(songId: number): Promise<MusicalTime | null>;
   /** The library's original of a file (the bytes as imported) and the name it was imported as. */
   originalFile(fileId: number): { path: string; name: string };
+  /** MIDI parts and the synth (absent: this core exports no parts). */
+  parts?: ExportPartSources;
 }
 
-export type TempoSource = 'user' | 'song' | 'estimate' | 'fallback';
+export type TempoSource = 'user' | 'song' | 'estimate' | 'fallback' | 'part';
 
 export interface BuiltPlan {
   plan: ExportPlan;
@@ -62,9 +75,12 @@ export async function buildExportPlan(
   createdAt = new Date(),
 ): Promise<BuiltPlan> {
   const takes = [...new Set(request.takeIds)].map((id) => readyTake(sources, id));
+  const targets = partTargets(request);
+  const parts = targets.map((target) => partsOf(sources).part(target));
   const groups = sourceGroups(takes, sources);
   const needed = request.includeSource ? groups : [];
-  const count = takes.length + needed.length;
+  const renders = request.format === 'ableton' ? 0 : parts.length;
+  const count = takes.length + needed.length + renders;
   let step = 0;
 
   const sourceAudio: { group: SourceGroup; audio: SourceAudio }[] = [];
@@ -72,11 +88,15 @@ export async function buildExportPlan(
     onStep('source clip', step++, count);
     sourceAudio.push({ group, audio: await readSourceClip(group, sources) });
   }
-  const songId = takes[0]?.songId ?? null;
+  const songId = takes[0]?.songId ?? parts[0]?.songId ?? null;
   const songTime = songId === null ? null : await sources.musicalTime(songId);
-  const tempo = request.tempo ?? songTime?.tempo ?? FALLBACK_TEMPO;
+  // Parts alone: the first part's maps are the song's (see the module comment).
+  const partMaps = takes.length === 0 ? (parts[0]?.music ?? null) : null;
+  const tempoMap: TempoPoint[] | null = partMaps && request.tempo === undefined ? partMaps.tempoMap : null;
+  const meterMap: MeterPoint[] | null = partMaps && request.timeSignature === undefined ? partMaps.meterMap : null;
+  const tempo = request.tempo ?? tempoMap?.[0]!.bpm ?? songTime?.tempo ?? FALLBACK_TEMPO;
   const tempoSource: TempoSource =
-    request.tempo !== undefined ? 'user' : songTime ? SONG_TEMPO_SOURCE[songTime.tempoSource] : 'fallback';
+    request.tempo !== undefined ? 'user' : tempoMap ? 'part' : songTime ? SONG_TEMPO_SOURCE[songTime.tempoSource] : 'fallback';
 
   const items: Omit<ExportItem, 'startSeconds' | 'startBeats'>[] = [];
   if (request.includeSource) {
@@ -126,11 +146,14 @@ export async function buildExportPlan(
       midi: null,
     });
   }
+  targets.forEach((target, i) => items.push(partItem(parts[i]!, target)));
   const names = uniqueNames(items.map((item) => item.name));
   const plan: ExportPlan = {
-    songName: request.songName ?? songNameOf(takes, sources),
+    songName: request.songName ?? (takes.length > 0 ? songNameOf(takes, sources) : partsSongName(parts, sources)),
     tempo,
-    timeSignature: request.timeSignature ?? songTime?.timeSignature ?? { numerator: 4, denominator: 4 },
+    timeSignature: request.timeSignature ?? meterMap?.[0]!.timeSignature ?? songTime?.timeSignature ?? { numerator: 4, denominator: 4 },
+    ...(tempoMap && tempoMap.length > 1 ? { tempoMap } : {}),
+    ...(meterMap && meterMap.length > 1 ? { meterMap } : {}),
     sampleRate: request.sampleRate,
     bitDepth: request.bitDepth,
     placement: request.placement,
@@ -141,24 +164,49 @@ export async function buildExportPlan(
     items.map((item, i) => ({ ...item, name: names[i]!, startSeconds: 0, startBeats: 0 })),
     plan,
   );
+  if (renders > 0) {
+    for (const item of plan.items) {
+      if (!item.midi) continue;
+      onStep(item.name, step++, count);
+      item.channels = await renderPartItem(item, plan, partsOf(sources));
+    }
+  }
   return { plan, tempoSource };
+}
+
+function partsOf(sources: ExportSources): ExportPartSources {
+  if (!sources.parts) throw new AppError('INVALID_INPUT', 'this Eureka cannot export MIDI parts (it has no parts library)');
+  return sources.parts;
+}
+
+/** An export of parts alone is named after the first part's song, else the part. */
+function partsSongName(parts: ExportPart[], sources: ExportSources): string {
+  const first = parts[0]!;
+  return sources.song(first.songId)?.name ?? first.name;
 }
 
 /**
  * Start times per the plan's placement (see the module comment). Positions are counted in whole
- * bars and turned into beats by one exact product and into seconds by one division, so a bar
- * line lands on its exact beat (a float sum of bar lengths would drift below it).
+ * bars of the meter map and turned into beats by one exact product and into seconds by one
+ * division (at one tempo), so a bar line lands on its exact beat (a float sum of bar lengths
+ * would drift below it). An audio item lasts its seconds, a MIDI part its clip's beats.
  */
-export function placeItems(items: ExportItem[], plan: Pick<ExportPlan, 'tempo' | 'timeSignature' | 'sampleRate' | 'placement'>): ExportItem[] {
+export function placeItems(
+  items: ExportItem[],
+  plan: Pick<ExportPlan, 'tempo' | 'timeSignature' | 'tempoMap' | 'meterMap' | 'sampleRate' | 'placement'>,
+): ExportItem[] {
   if (plan.placement === 'stack') return items.map((item) => ({ ...item, startSeconds: 0, startBeats: 0 }));
-  const barBeats = beatsPerBar(plan.timeSignature);
-  let nextBar = 0;
+  const { meterMap } = conductorOf(plan);
+  let nextBar = 1;
   return items.map((item) => {
-    const startBeats = nextBar * barBeats;
-    const endBeats = startBeats + (itemFrames(item) / plan.sampleRate) * (plan.tempo / 60);
+    const startBeats = beatsAtBar(meterMap, nextBar);
+    const startSeconds = planSecondsAtBeats(plan, startBeats);
+    const endBeats = item.midi
+      ? startBeats + item.midi.lengthBeats
+      : planBeatsAtSeconds(plan, startSeconds + itemFrames(item) / plan.sampleRate);
     // The tolerance keeps float error from adding a bar to an item that ends on a bar line.
-    nextBar = Math.floor(endBeats / barBeats + 1e-9) + 1;
-    return { ...item, startBeats, startSeconds: secondsAtBeats(startBeats, plan.tempo) };
+    nextBar = Math.floor(barAtBeats(meterMap, endBeats) + 1e-9) + 1;
+    return { ...item, startBeats, startSeconds };
   });
 }
 

@@ -8,8 +8,10 @@
  *   Regions/<name>.wav   the item alone, bext TimeReference = (3600 + start) · rate, so Edit >
  *                        Move > To Recorded Position puts it at its bar (bar 1 = 01:00:00:00)
  *   <Song>.fcpxml        File > Import > Final Cut Pro XML: every stem on its own track
- *   Tempo.mid            SMF type 1 conductor track: song name, tempo, time signature
- *   MIDI/<name>.mid      items with notes (none yet), aligned at bar 1 like the stems
+ *   Tempo.mid            SMF type 1 conductor track: song name, tempo, time signature (every
+ *                        change of the plan's tempo and meter maps)
+ *   MIDI/<name>.mid      each MIDI part, aligned at bar 1 like the stems (its stem and region
+ *                        are the part rendered by the synth)
  *   README.txt
  *
  * `dir` is an empty temporary folder the export service made and later moves into place, so
@@ -21,10 +23,10 @@ import path from 'node:path';
 import { AppError } from '../../common/errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { encodeBwfWav, timeReferenceFor } from './bwf-wav.js';
-import { itemFrames, type ExportPlan } from './export-plan.js';
+import { conductorOf, itemFrames, type ExportPlan } from './export-plan.js';
 import { buildFcpxml, fcpxmlFrameLength, relativeUrl } from './fcpxml.js';
 import { logicReadme } from './logic-readme.js';
-import { encodeMidiFile, encodeTempoMap } from './midi-file.js';
+import { encodeItemMidiFile, encodePartsMidiFile, encodeTempoMap } from './midi-file.js';
 import type { ExportedFile } from './sidecar.js';
 
 export const LOGIC_STEMS_DIR = 'Stems';
@@ -50,7 +52,7 @@ export interface LogicFolderResult {
 
 /** How many files writeLogicFolder writes for `plan` (for a progress bar). */
 export function logicFolderFileCount(plan: ExportPlan): number {
-  return plan.items.length * 2 + plan.items.filter((item) => item.midi !== null && item.midi.notes.length > 0).length + 3;
+  return plan.items.length * 2 + plan.items.filter((item) => item.midi !== null).length + 3;
 }
 
 /**
@@ -99,13 +101,11 @@ export async function writeLogicFolder(
     files.push({ path: regionPath, role: 'region', item: i });
   }
 
-  const withNotes = plan.items.flatMap((item, i) => (item.midi && item.midi.notes.length > 0 ? [{ item, i, notes: item.midi.notes }] : []));
-  if (withNotes.length > 0) await mkdir(path.join(dir, LOGIC_MIDI_DIR), { recursive: true });
-  for (const { item, i, notes } of withNotes) {
-    // Aligned at bar 1 like the stems: the notes move by the item's start.
-    const placed = notes.map((note) => ({ ...note, time: note.time + item.startSeconds }));
+  const parts = plan.items.flatMap((item, i) => (item.midi ? [{ item, i }] : []));
+  if (parts.length > 0) await mkdir(path.join(dir, LOGIC_MIDI_DIR), { recursive: true });
+  for (const { item, i } of parts) {
     const midiPath = `${LOGIC_MIDI_DIR}/${names.items[i]}.mid`;
-    await write(midiPath, encodeMidiFile(midiSong(plan), [{ name: item.name, notes: placed }]));
+    await write(midiPath, encodeItemMidiFile(plan, item));
     files.push({ path: midiPath, role: 'midi', item: i });
   }
 
@@ -116,7 +116,10 @@ export async function writeLogicFolder(
     channels: item.channels.length,
   }));
   await write(fcpxmlFile, buildFcpxml({ name: plan.songName, sampleRate: rate, frames: songFrames }, stems));
-  await write(LOGIC_TEMPO_FILE, encodeTempoMap(midiSong(plan)));
+  await write(
+    LOGIC_TEMPO_FILE,
+    plan.tempoMap || plan.meterMap ? encodePartsMidiFile({ name: plan.songName, ...conductorOf(plan) }, []) : encodeTempoMap(midiSong(plan)),
+  );
   await write(LOGIC_README_FILE, logicReadme(plan, { fcpxmlFile, files, songFrames }));
   return { files, extras: [fcpxmlFile, LOGIC_TEMPO_FILE, LOGIC_README_FILE] };
 }
@@ -131,6 +134,7 @@ function checkPlan(plan: ExportPlan, names: LogicFolderNames): void {
     if (!Number.isFinite(item.startSeconds) || item.startSeconds < 0) {
       throw new AppError('INVALID_INPUT', `"${item.name}" cannot start ${item.startSeconds} s from bar 1`);
     }
+    if (item.channels.length === 0) throw new AppError('INTERNAL', `"${item.name}" has no audio for its Logic stem`);
   }
   if (names.items.length !== plan.items.length) {
     throw new AppError('INVALID_INPUT', `the Logic export got ${names.items.length} file names for ${plan.items.length} items`);

@@ -3,7 +3,8 @@
  * bar 1; regions + Move to Recorded Position; Final Cut Pro XML), how to take the tempo from
  * Tempo.mid, and where each file sits in the song. Plain text, written for a songwriter.
  */
-import { itemSeconds, secondsPerBar, type ExportPlan } from './export-plan.js';
+import { barAtBeats } from '../../common/tempo-map.js';
+import { conductorOf, itemSeconds, type ExportPlan } from './export-plan.js';
 import type { ExportedFile } from './sidecar.js';
 
 export interface LogicReadmeFacts {
@@ -26,6 +27,9 @@ export function logicReadme(plan: ExportPlan, facts: LogicReadmeFacts): string {
     `Tempo ${bpm} BPM, ${meter}. Audio: ${channelsOf(plan)} WAV (Broadcast Wave), ${kHz}, ${depth}.`,
     `Set your Logic project to ${kHz} (File > Project Settings > Audio) and ${bpm} BPM, ${meter}`,
     'before you bring the audio in, or take the tempo from Tempo.mid (see "Tempo" below).',
+    ...((plan.tempoMap?.length ?? 1) > 1 || (plan.meterMap?.length ?? 1) > 1
+      ? ['That is the tempo and meter at bar 1: the song changes later, and Tempo.mid holds every change.']
+      : []),
     '',
     'Three ways to bring it in',
     '',
@@ -66,8 +70,8 @@ export function logicReadme(plan: ExportPlan, facts: LogicReadmeFacts): string {
 
 function describePosition(plan: ExportPlan, file: ExportedFile): string {
   const item = plan.items[file.item]!;
-  const length = formatSeconds(itemSeconds(item, plan.sampleRate));
-  const at = `${barOf(plan, item.startSeconds)} (${formatSeconds(item.startSeconds)})`;
+  const length = formatSeconds(itemSeconds(item, plan.sampleRate, plan));
+  const at = `${barOf(plan, item.startBeats)} (${formatSeconds(item.startSeconds)})`;
   if (file.role === 'stem') return `"${item.name}", starts at bar 1, its part at ${at}, ${length} long`;
   if (file.role === 'midi') return `"${item.name}" MIDI, aligned at bar 1 like the stems`;
   return `"${item.name}" at ${at}, ${length} long`;
@@ -79,11 +83,11 @@ function channelsOf(plan: ExportPlan): string {
   return counts.size === 2 ? 'mono and stereo' : counts.has(2) ? 'stereo' : 'mono';
 }
 
-/** "bar 5", or "bar 5.5" between bar lines. */
-function barOf(plan: ExportPlan, seconds: number): string {
-  const bars = seconds / secondsPerBar(plan);
-  const rounded = Math.round(bars);
-  return `bar ${Math.abs(bars - rounded) < 1e-6 ? rounded + 1 : formatNumber(Math.round((bars + 1) * 100) / 100)}`;
+/** "bar 5", or "bar 5.5" between bar lines (through the song's meter map, so a 6/8 section counts its own bars). */
+function barOf(plan: ExportPlan, beats: number): string {
+  const bar = barAtBeats(conductorOf(plan).meterMap, beats);
+  const rounded = Math.round(bar);
+  return `bar ${Math.abs(bar - rounded) < 1e-6 ? rounded : formatNumber(Math.round(bar * 100) / 100)}`;
 }
 
 /** "1:02.500" */

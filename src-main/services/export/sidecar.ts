@@ -7,11 +7,16 @@
  *
  * The export service puts these keys in each item's `provenance` (any it lacks are null):
  *   song, clip, model, preset, mode, seed, ratings (an array; none exist yet).
+ * A MIDI part's provenance says instead which part (and part clip, with its bars) it is and
+ * where the part came from: its MIDI file and track, or the clip or take it was transcribed
+ * from and the transcription's settings (export-plan-builder.ts).
  * The whole provenance object is kept under `provenance` as well.
  */
 import { AppError } from '../../common/errors.js';
 import { APP_VERSION } from '../../version.js';
-import { itemSeconds, type ExportItem, type ExportPlan } from './export-plan.js';
+import type { MeterPoint, TempoPoint } from '../../common/midi.js';
+import { barAtBeats } from '../../common/tempo-map.js';
+import { conductorOf, itemSeconds, type ExportItem, type ExportPlan } from './export-plan.js';
 
 export const SIDECAR_FILE_NAME = 'eureka-takes.json';
 export const SIDECAR_VERSION = 1;
@@ -45,6 +50,9 @@ export interface SidecarEntry {
   lengthSeconds: number;
   /** Where the item starts in the song, seconds from bar 1. */
   startSeconds: number;
+  /** The same place in quarter notes from bar 1, and as a bar (1-based; the song's meter map). */
+  startBeats: number;
+  startBar: number;
   ratings: unknown[];
   trainedOnlyOnYourAudio: true;
   provenance: Record<string, unknown>;
@@ -61,6 +69,9 @@ export interface SidecarDocument {
   sampleRate: number;
   bitDepth: string;
   placement: ExportPlan['placement'];
+  /** The song's tempo and meter changes, when it has any (an export of MIDI parts alone). */
+  tempoMap?: TempoPoint[];
+  meterMap?: MeterPoint[];
   trainedOnlyOnYourAudio: true;
   statement: string;
   files: SidecarEntry[];
@@ -79,6 +90,8 @@ export function buildSidecar(plan: ExportPlan, files: ExportedFile[]): SidecarDo
     sampleRate: plan.sampleRate,
     bitDepth: plan.bitDepth === 32 ? '32-bit float' : '24-bit',
     placement: plan.placement,
+    ...(plan.tempoMap ? { tempoMap: plan.tempoMap } : {}),
+    ...(plan.meterMap ? { meterMap: plan.meterMap } : {}),
     trainedOnlyOnYourAudio: true,
     statement: TRAINED_ONLY_ON_YOUR_AUDIO,
     files: files.map((file) => entryFor(plan, file)),
@@ -107,8 +120,10 @@ function entryFor(plan: ExportPlan, file: ExportedFile): SidecarEntry {
     preset: field('preset'),
     mode: field('mode'),
     seed: field('seed'),
-    lengthSeconds: itemSeconds(item, plan.sampleRate),
+    lengthSeconds: itemSeconds(item, plan.sampleRate, plan),
     startSeconds: item.startSeconds,
+    startBeats: item.startBeats,
+    startBar: barAtBeats(conductorOf(plan).meterMap, item.startBeats),
     ratings: Array.isArray(ratings) ? ratings : [],
     trainedOnlyOnYourAudio: true,
     provenance,

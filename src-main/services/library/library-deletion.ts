@@ -9,7 +9,8 @@
  * removes:
  *   1. its models, one by one (the training service deletes the row, then its folder; a folder
  *      left without its row goes at the next start, core.ts; their takes' rows go by cascade,
- *      the takes folders with them or at the next start);
+ *      the takes folders with them or at the next start), then its MIDI parts and MIDI files
+ *      (the parts feature: rows, then the originals no other song's file names);
  *   2. its rows, in one transaction (files and clips by cascade);
  *   3. the store files no file row names any more (originals, playback copies and derived
  *      audio are content-addressed and may be another song's too), under the write lock, so an
@@ -37,6 +38,8 @@ export interface DependentFacts {
   /** Models made from its clips (or of the song), and their takes: they go with it. */
   models: number;
   takes: number;
+  /** A song's MIDI parts (services/parts/): they go with it. */
+  parts: number;
   /** Listening sessions with items from it: they stay. */
   sessions: KeptSession[];
   /** Why it cannot go now (a model training or making takes), one sentence each. */
@@ -46,13 +49,13 @@ export interface DependentFacts {
 /** The other features' part in a delete (core.ts: models, takes, listening sessions). */
 export interface LibraryDependents {
   describe(scope: DependentScope): DependentFacts;
-  /** Deletes the models of the scope, their takes and their folders. Rejects when one cannot go. */
+  /** Deletes the models of the scope, their takes and their folders, and a song's parts. Rejects when one cannot go. */
   remove(scope: DependentScope): Promise<void>;
 }
 
 /** A library on its own (tests of the library alone): nothing depends on it. */
 export const NO_DEPENDENTS: LibraryDependents = {
-  describe: () => ({ models: 0, takes: 0, sessions: [], blockers: [] }),
+  describe: () => ({ models: 0, takes: 0, parts: 0, sessions: [], blockers: [] }),
   remove: () => Promise.resolve(),
 };
 

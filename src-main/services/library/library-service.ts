@@ -28,7 +28,7 @@ import { AppError, toErrorPayload, type ErrorPayload } from '../../common/errors
 import type { MusicalTime, MusicalTimePatch } from '../../common/musical-time.js';
 import type { AudioProcessor } from '../audio/processor.js';
 import { checkHeader as checkAudioHeader } from '../audio/decode.js';
-import { AudioStore, derivedFrom, derivedKey, sha256Hex, storeKey, type StagedFile } from '../store/audio-store.js';
+import { AudioStore, derivedFrom, derivedKey, isRenderedKey, sha256Hex, storeKey, type StagedFile } from '../store/audio-store.js';
 import { describeFsError } from '../store/atomic-write.js';
 import { defaultHole } from '../../common/clip-geometry.js';
 import { MAX_IMPORT_BYTES, type LibraryLimits } from '../../common/limits.js';
@@ -36,6 +36,9 @@ import { pausePoint } from '../../node/pause-point.js';
 import { float32Bytes, readFloat32File } from '../models/float32-file.js';
 import { checkClipRegion, type ClipRegion } from './clip-rules.js';
 import { LibraryDeletion, NO_DEPENDENTS, type LibraryDependents } from './library-deletion.js';
+import type { MidiImports } from './midi-imports.js';
+import type { MusicalValues } from './musical-time-repository.js';
+import type { PartDto } from '../../common/midi.js';
 import type { LibraryRepository } from './library-repository.js';
 import { estimatedMusicalValues, SongMusicalTime } from './song-musical-time.js';
 
@@ -66,6 +69,8 @@ export interface ImportResult {
   failures: { name: string; error: ErrorPayload }[];
   /** Files left alone because the library holds the same bytes: the song that has them. */
   duplicates: ImportDuplicate[];
+  /** The parts made from the MIDI files among them (midi-imports.ts). */
+  parts: PartDto[];
 }
 
 /** Called with the ids of songs whose files or clips changed. */
@@ -83,6 +88,8 @@ export class LibraryService {
     private readonly onChange: LibraryChangeListener = () => {},
     /** What other features made from the library's clips (core.ts: models, takes, listening sessions). */
     dependents: LibraryDependents = NO_DEPENDENTS,
+    /** Where MIDI files go (core.ts: the parts feature); without it they are refused as audio that cannot be decoded. */
+    private readonly midi: MidiImports | null = null,
   ) {
     this.#deletion = new LibraryDeletion(repository, store, dependents);
     this.#musicalTime = new SongMusicalTime(repository, store, processor, onChange);
@@ -137,6 +144,24 @@ export class LibraryService {
       files: this.repository.filesOfSong(songId),
       musicalTime: this.repository.musicalTimes.get(songId),
     };
+  }
+
+  /** Whether there is such a song. */
+  hasSong(songId: number): boolean {
+    return this.repository.song(songId) !== undefined;
+  }
+
+  /**
+   * A new song with the musical time given (a MIDI file's own tempo and signature), inside the
+   * caller's transaction when there is one (the parts feature's import: song and parts land
+   * together); its id. The caller reports the change once its transaction committed.
+   */
+  createSong(name: string, time: MusicalValues): number {
+    return this.repository.transaction(() => {
+      const songId = this.repository.insertSong(name, nowIso());
+      this.repository.musicalTimes.write(songId, time, false);
+      return songId;
+    });
   }
 
   renameSong(songId: number, name: string): Song {
@@ -200,7 +225,7 @@ export class LibraryService {
    * 635 MB, let alone decoding them.
    */
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
-    if (paths.length === 0) return { files: [], failures: [], duplicates: [] };
+    if (paths.length === 0) return { files: [], failures: [], duplicates: [], parts: [] };
     return this.importEach(
       paths.map((filePath) => ({ name: path.basename(filePath), load: () => this.readImport(filePath) })),
       options,
@@ -212,13 +237,14 @@ export class LibraryService {
    * it (AppError) when what its header declares is over the limits, before the rest arrives.
    */
   checkHeader(name: string, head: Uint8Array, fileSize: number): void {
+    if (this.midi?.accepts(name)) return this.midi.checkHeader(name, head, fileSize);
     if (fileSize > MAX_IMPORT_BYTES) throw tooManyBytes(name);
     checkAudioHeader(head, name, { maxSeconds: this.limits.maxImportSeconds, fileSize });
   }
 
   private async importEach(pending: PendingImport[], options: ImportOptions): Promise<ImportResult> {
     if (options.songId !== undefined) this.getSong(options.songId); // NOT_FOUND before any work
-    const result: ImportResult = { files: [], failures: [], duplicates: [] };
+    const result: ImportResult = { files: [], failures: [], duplicates: [], parts: [] };
     const first = options.position?.index ?? 0;
     const total = options.position?.total ?? pending.length;
     let targetSongId = options.songId;
@@ -243,6 +269,18 @@ export class LibraryService {
         }
         this.checkHeader(name, loaded, loaded.byteLength);
         const sha256 = sha256Hex(loaded);
+        if (this.midi?.accepts(name)) {
+          const known = options.again ? undefined : this.midi.duplicateOf(sha256);
+          if (known) result.duplicates.push({ name, songId: known.songId, songName: known.songName, fileId: null, midiFileId: known.midiFileId });
+          else {
+            report(index, name, 'decoding', 0.05);
+            const imported = await this.midi.importMidi(name, loaded, targetSongId ?? { newSongName: options.songName ?? songNameFromFile(name) });
+            if (options.songName !== undefined) targetSongId = imported.songId;
+            result.parts.push(...imported.parts);
+          }
+          report(index, name, 'done', 1);
+          continue;
+        }
         const existing = options.again ? undefined : this.repository.firstWithHash(sha256);
         if (existing) {
           result.duplicates.push({ name, ...existing });
@@ -269,7 +307,7 @@ export class LibraryService {
         report(index, name, 'failed', 1, payload.message);
       }
     }
-    const changed = [...new Set(result.files.map((file) => file.songId))];
+    const changed = [...new Set([...result.files, ...result.parts].map((made) => made.songId))];
     if (changed.length > 0) this.onChange(changed);
     return result;
   }
@@ -377,7 +415,8 @@ export class LibraryService {
       const named = this.repository.storedKeys();
       const hashed = this.repository.storedHashes();
       const orphans = [
-        ...[...this.store.keysSync('files'), ...this.store.keysSync('playback')].filter((key) => !named.has(key)),
+        // Rendered playback copies (MIDI parts) belong to no file row: a cache the synth floor keeps.
+        ...[...this.store.keysSync('files'), ...this.store.keysSync('playback')].filter((key) => !named.has(key) && !isRenderedKey(key)),
         // Derived audio named by its recipe alone (before derivedKey) has no file to ask: a cache, made again when needed.
         ...this.store.keysSync('derived').filter((key) => !hashed.has(derivedFrom(key) ?? '')),
       ];

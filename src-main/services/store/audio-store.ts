@@ -18,9 +18,10 @@ import path from 'node:path';
 import { AppError } from '../../common/errors.js';
 import { describeFsError, writeFileAtomic, writeTempFile } from './atomic-write.js';
 
-const KEY_PATTERN = /^(files|playback|derived)\/[0-9a-f]{2}\/[0-9a-f]{64}[a-z0-9.-]{0,40}$/;
+const KEY_PATTERN = /^(files|playback|derived|midi)\/[0-9a-f]{2}\/[0-9a-f]{64}[a-z0-9.-]{0,40}$/;
 
-export type StoreArea = 'files' | 'playback' | 'derived';
+/** `midi`: imported MIDI files' originals, owned by the parts feature (its rows name them, its sweep removes the rest). */
+export type StoreArea = 'files' | 'playback' | 'derived' | 'midi';
 
 /** Bytes written and flushed under a temporary name beside their key's file, not yet in place. */
 export interface StagedFile {
@@ -54,6 +55,21 @@ export function derivedFrom(key: string): string | null {
 }
 
 const DERIVED_KEY = /^derived\/[0-9a-f]{2}\/([0-9a-f]{64})-[0-9a-f]{32}\./;
+
+const RENDERED_SUFFIX = '-rendered.wav';
+
+/**
+ * The key of a playback copy rendered from a recipe rather than imported (a MIDI part through
+ * the synth: services/synth/part-playback.ts): `playback/ab/<recipe hash>-rendered.wav`. No file
+ * row names it; the library's sweep of unnamed store files leaves it (isRenderedKey).
+ */
+export function renderedKey(recipeSha256: string): string {
+  return storeKey('playback', recipeSha256, RENDERED_SUFFIX);
+}
+
+export function isRenderedKey(key: string): boolean {
+  return key.startsWith('playback/') && key.endsWith(RENDERED_SUFFIX);
+}
 
 function assertKey(key: string): void {
   if (!KEY_PATTERN.test(key)) throw new AppError('INTERNAL', `invalid store key: ${key}`);

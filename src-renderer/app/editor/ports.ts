@@ -24,6 +24,12 @@ export interface EditorLibrary {
   setMusicalTime(songId: number, patch: MusicalTimePatch): Promise<Song>;
 }
 
+/** What the editor hands the transcription feature's "Transcribe to MIDI" panel in the clip inspector. */
+export interface TranscribeSlot {
+  target: { clipId: number };
+  songId: number;
+}
+
 /** What the editor hands the Train form it shows under the selected clip. */
 export interface TrainFormSlot {
   clip: Clip;

@@ -8,6 +8,8 @@
 import type { ExportDefaults, ExportFormat, ExportProgressEvent, ExportRequest } from '../../../src-main/common/export.js';
 import { MAX_EXPORT_TAKES, MAX_EXPORT_TEMPO, MIN_EXPORT_TEMPO } from '../../../src-main/common/export.js';
 import type { Take } from '../../../src-main/common/generation.js';
+import type { PartClipDto, PartDto } from '../../../src-main/common/midi.js';
+import { instrumentName } from '../../../src-main/common/gm-programs.js';
 
 type ExportTimeSignature = NonNullable<ExportRequest['timeSignature']>;
 
@@ -20,6 +22,9 @@ export type TimeSignatureChoice = TimeSignatureText | 'song';
 /** What the dialog's fields hold. Text fields stay text until the request is made. */
 export interface ExportFormValues {
   takeIds: number[];
+  /** Whole MIDI parts and part clips, each on a MIDI track (none ticked at first). */
+  partIds: number[];
+  partClipIds: number[];
   includeSource: boolean;
   ableton: boolean;
   logic: boolean;
@@ -100,8 +105,11 @@ export function isAbsoluteFolder(text: string): boolean {
 /** Why the form cannot be sent yet, field by field. */
 export function exportFormErrors(values: ExportFormValues): ExportFormErrors {
   const errors: ExportFormErrors = {};
-  if (values.takeIds.length === 0) errors.takes = 'Choose at least one take.';
+  if (values.takeIds.length + values.partIds.length + values.partClipIds.length === 0) errors.takes = 'Choose at least one take or MIDI part.';
   else if (values.takeIds.length > MAX_EXPORT_TAKES) errors.takes = `At most ${MAX_EXPORT_TAKES} takes at a time.`;
+  else if (values.partIds.length > MAX_EXPORT_TAKES || values.partClipIds.length > MAX_EXPORT_TAKES) {
+    errors.takes = `At most ${MAX_EXPORT_TAKES} parts and ${MAX_EXPORT_TAKES} part clips at a time.`;
+  }
   if (formatOf(values.ableton, values.logic) === null) errors.daws = 'Choose Ableton Live, Logic Pro or both.';
   if (parseTempo(values.tempoText) === null) errors.tempo = `${MIN_EXPORT_TEMPO} to ${MAX_EXPORT_TEMPO} BPM, or blank`;
   if (values.songName.trim().length > 200) errors.songName = 'At most 200 characters.';
@@ -118,6 +126,8 @@ export function toExportRequest(values: ExportFormValues, exportId: string): Exp
   const songName = values.songName.trim();
   return {
     takeIds: [...values.takeIds],
+    partIds: [...values.partIds],
+    partClipIds: [...values.partClipIds],
     includeSource: values.includeSource,
     format,
     sampleRate: values.sampleRate,
@@ -136,6 +146,8 @@ export function initialFormValues(
   defaults: ExportDefaults,
   takeIds: number[],
   previous: Partial<ExportFormValues> = {},
+  /** Opened over MIDI parts: these parts and clips ticked, and no source clip (there is no model). */
+  parts?: { partIds: number[]; partClipIds: number[] },
 ): ExportFormValues {
   return {
     includeSource: defaults.includeSource,
@@ -148,8 +160,37 @@ export function initialFormValues(
     songName: '',
     destination: defaults.destination,
     ...previous,
+    ...(parts ? { includeSource: false } : {}),
     takeIds,
+    partIds: parts ? [...parts.partIds] : [],
+    partClipIds: parts ? [...parts.partClipIds] : [],
   };
+}
+
+/** One line of the dialog's "MIDI parts" list: a whole part, or one of its clips beneath it. */
+export interface PartChoice {
+  kind: 'part' | 'clip';
+  id: number;
+  /** "bass line · Electric Bass (Finger)", or the clip's label. */
+  label: string;
+  /** Where it sits in its part: "bars 1–16", "bars 5–8". */
+  bars: string;
+}
+
+/** The song's parts in the library's order, each followed by its clips by start bar. */
+export function partChoices(parts: readonly PartDto[], clips: readonly PartClipDto[]): PartChoice[] {
+  return parts.flatMap((part) => [
+    { kind: 'part' as const, id: part.id, label: `${part.name} · ${instrumentName(part.program, part.channel)}`, bars: barsText(1, Math.max(1, part.lengthBars)) },
+    ...clips
+      .filter((clip) => clip.partId === part.id)
+      .toSorted((a, b) => a.startBar - b.startBar || a.id - b.id)
+      .map((clip) => ({ kind: 'clip' as const, id: clip.id, label: clip.label || 'clip', bars: barsText(clip.startBar, clip.lengthBars) })),
+  ]);
+}
+
+/** "bar 5", "bars 5–8". */
+function barsText(startBar: number, lengthBars: number): string {
+  return lengthBars === 1 ? `bar ${startBar}` : `bars ${startBar}–${startBar + lengthBars - 1}`;
 }
 
 /** The choices that belong to one song: its name on the folders, its tempo and metre. */
@@ -193,7 +234,7 @@ export function revealLabel(userAgent: string): string {
 }
 
 /** "Tempo 100 BPM.", "…, the song's.", "…, the song's as estimated at import.", "(no clear beat: 120)". */
-export function tempoNote(result: { tempo: number; tempoSource: 'user' | 'song' | 'estimate' | 'fallback' }): string {
+export function tempoNote(result: { tempo: number; tempoSource: 'user' | 'song' | 'estimate' | 'fallback' | 'part' }): string {
   const bpm = `${Math.round(result.tempo * 100) / 100} BPM`;
   switch (result.tempoSource) {
     case 'user':
@@ -204,5 +245,7 @@ export function tempoNote(result: { tempo: number; tempoSource: 'user' | 'song' 
       return `Tempo ${bpm}, the song's as estimated at import.`;
     case 'fallback':
       return `Tempo ${bpm}: the song has no clear beat, so the default was used.`;
+    case 'part':
+      return `Tempo ${bpm} at bar 1, with the first part's tempo and meter changes.`;
   }
 }

@@ -3,7 +3,7 @@ import type { ExportResult } from '@common/export.js';
 import { DRAG_OUT_CHANNEL } from '@common/ipc-contract.js';
 import { NoticeStore } from '../shell/notices.svelte.js';
 import { deferred, drain, fakeApi, FakeBridge } from '../testing/fake-bridge.js';
-import { exportDefaults } from '../testing/fixtures.js';
+import { exportDefaults, part, partClip } from '../testing/fixtures.js';
 import { initialFormValues, type ExportFormValues } from './export-form.js';
 import { ExportStore } from './export.svelte.js';
 
@@ -121,5 +121,24 @@ describe('ExportStore', () => {
     await drain();
     expect(bridge.calls).toEqual([{ channel: DRAG_OUT_CHANNEL, request: { takeId: 4 } }]);
     expect(notices.items.map((n) => n.message)).toEqual(['take 4 has no file']);
+  });
+
+  it("loads the song's MIDI parts and clips for the dialog, and none for no song or a refusal", async () => {
+    const { bridge, exporter, notices } = setup();
+    const bass = part({ id: 3, songId: 7, name: 'bass line' });
+    const clip = partClip({ id: 5, partId: 3, startBar: 5 });
+    bridge.answer('parts:list', [bass]).answer('parts:list-clips', [clip]);
+    await exporter.loadParts(7);
+    expect([exporter.parts, exporter.partClips]).toEqual([[bass], [clip]]);
+    expect(bridge.requests('parts:list')).toEqual([{ songId: 7 }]);
+    expect(bridge.requests('parts:list-clips')).toEqual([{ songId: 7 }]);
+
+    await exporter.loadParts(null);
+    expect([exporter.parts, exporter.partClips]).toEqual([[], []]);
+
+    bridge.refuse('parts:list', 'NOT_FOUND', 'there is no song 8');
+    await exporter.loadParts(8);
+    expect([exporter.parts, exporter.partClips]).toEqual([[], []]);
+    expect(notices.items.map((n) => n.message)).toEqual(["Cannot list the song's MIDI parts: there is no song 8"]);
   });
 });

@@ -6,6 +6,7 @@
  * values of the last export are kept for the window's life, so the dialog reopens as it was.
  */
 import type { ExportDefaults, ExportProgressEvent, ExportResult } from '@common/export.js';
+import type { PartClipDto, PartDto } from '@common/midi.js';
 import { errorMessage, type Api } from '../shell/api.js';
 import { exportFormErrors, toExportRequest, type ExportFormValues } from './export-form.js';
 import type { NoticeStore } from '../shell/notices.svelte.js';
@@ -33,6 +34,9 @@ export class ExportStore {
   /** The last folder "Reveal" answered for. */
   revealed = $state<RevealedFolder | null>(null);
   choosingFolder = $state(false);
+  /** The song's MIDI parts and part clips, for the dialog's "MIDI parts" list. */
+  parts = $state<PartDto[]>([]);
+  partClips = $state<PartClipDto[]>([]);
 
   readonly #api: Api;
   readonly #notices: NoticeStore;
@@ -76,6 +80,24 @@ export class ExportStore {
     return this.defaults;
   }
 
+  /** Loads the song's parts and part clips (none without a song; a failure is a notice and an empty list). */
+  async loadParts(songId: number | null): Promise<void> {
+    if (songId === null) {
+      [this.parts, this.partClips] = [[], []];
+      return;
+    }
+    try {
+      const [parts, clips] = await Promise.all([
+        this.#api.invoke('parts:list', { songId }),
+        this.#api.invoke('parts:list-clips', { songId }),
+      ]);
+      [this.parts, this.partClips] = [parts, clips];
+    } catch (error) {
+      [this.parts, this.partClips] = [[], []];
+      this.#notices.push(`Cannot list the song's MIDI parts: ${errorMessage(error)}`);
+    }
+  }
+
   /** Forgets the last export's result or failure (the dialog opens on a fresh form). */
   clearResult(): void {
     if (this.status === 'exporting') return;
@@ -111,7 +133,7 @@ export class ExportStore {
     this.result = null;
     this.error = null;
     this.revealed = null;
-    this.lastValues = { ...values, takeIds: [] };
+    this.lastValues = { ...values, takeIds: [], partIds: [], partClipIds: [] };
     this.lastSongId = songId;
     try {
       this.result = await this.#api.invoke('export:takes', toExportRequest(values, exportId));

@@ -6,7 +6,7 @@
 import { MAX_IMPORT_BYTES } from '@common/limits.js';
 
 /** What the "Import…" file picker offers; the service decides from the bytes, not the name. */
-export const IMPORT_ACCEPT = 'audio/*,.wav,.aif,.aiff,.aifc,.flac,.mp3,.caf';
+export const IMPORT_ACCEPT = 'audio/*,.wav,.aif,.aiff,.aifc,.flac,.mp3,.caf,.mid,.midi';
 
 /** Most files in one `library:import-files` request (the contract's limit). */
 export const MAX_FILES_PER_IMPORT = 100;

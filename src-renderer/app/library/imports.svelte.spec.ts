@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { ConfirmStore } from '../shell/confirm.svelte.js';
 import { NoticeStore } from '../shell/notices.svelte.js';
 import { fakeApi, FakeBridge } from '../testing/fake-bridge.js';
-import { audioFile, song } from '../testing/fixtures.js';
+import { audioFile, part, song } from '../testing/fixtures.js';
 import { ImportStore } from './imports.svelte.js';
 import { LibraryStore } from './library.svelte.js';
 
@@ -19,6 +19,7 @@ function setup(): { bridge: FakeBridge; imports: ImportStore; library: LibrarySt
       files: files.map((_, i) => audioFile({ id: 30 + i, songId: 3 })),
       failures: [],
       duplicates: [],
+      parts: [],
     }));
   const api = fakeApi(bridge);
   const library = new LibraryStore(api, new ConfirmStore(), new NoticeStore());
@@ -34,6 +35,23 @@ describe('ImportStore', () => {
   });
   afterEach(() => {
     jest.useRealTimers();
+  });
+
+  it('counts a MIDI file that became parts as imported, and opens its song', async () => {
+    const { bridge, imports, library } = setup();
+    bridge
+      .answer('library:list-songs', [song({ id: 3 }), song({ id: 4, name: 'Night Drive' })])
+      .answer('library:import-files', () => ({
+        files: [],
+        failures: [],
+        duplicates: [],
+        parts: [part({ id: 8, songId: 4, midiFileId: 12 }), part({ id: 9, songId: 4, midiFileId: 12 })],
+      }));
+    imports.importFiles([wav('Night Drive.mid')]);
+    await settle();
+    expect(imports.jobs).toMatchObject([{ state: 'done', imported: 1, failures: [] }]);
+    expect(library.selectedSongId).toBe(4);
+    expect(bridge.faults).toEqual([]);
   });
 
   it('reads the files, sends them, opens the song they went to, then tidies the import away', async () => {
@@ -84,7 +102,7 @@ describe('ImportStore', () => {
       bridge.emit('library:did-import-progress', { index: 1, total: 2, name: 'b.wav', phase: 'failed', fraction: 0.5, error: 'corrupt' });
       bridge.emit('library:did-import-progress', { index: 0, total: 2, name: 'a.wav', phase: 'analysing', fraction: 0.25 });
       return new Promise((resolve) => {
-        release = () => resolve({ files: [audioFile({ id: 40, songId: 3 })], failures: [], duplicates: [] });
+        release = () => resolve({ files: [audioFile({ id: 40, songId: 3 })], failures: [], duplicates: [], parts: [] });
       });
     });
     imports.importFiles([wav('a.wav'), wav('b.wav')]);
@@ -105,6 +123,7 @@ describe('ImportStore', () => {
         files: [],
         failures: [],
         duplicates: files.map((file) => ({ name: file.name, songId: 3, songName: 'Night Drive', fileId: 30 })),
+        parts: [],
       }));
     imports.importFiles([wav('Night Drive (copy).wav')]);
     await settle();

@@ -142,13 +142,17 @@ export class ImportStore {
       return;
     }
     try {
-      const { files: imported, failures, duplicates } = await this.#api.invoke('library:import-files', { files: sources });
+      const { files: audio, failures, duplicates, parts } = await this.#api.invoke('library:import-files', { files: sources });
+      // A MIDI file imports as parts (one per track with notes), not as an audio file.
+      const fileOf = (part: (typeof parts)[number]): number => part.midiFileId ?? -part.id;
+      const midiFiles = parts.filter((part, index) => parts.findIndex((other) => fileOf(other) === fileOf(part)) === index).length;
+      const imported = [...audio, ...parts];
       const current = this.#job(key);
       if (!current) return;
       // Usually heard already as progress events; a file refused before the import began (web
       // mode's upload checks a header as its first bytes arrive) is only in the answer.
       for (const { error } of failures) if (!current.failures.includes(error.message)) current.failures.push(error.message);
-      current.imported = imported.length;
+      current.imported = audio.length + midiFiles;
       current.duplicates = duplicates;
       current.fraction = 1;
       const nothing = imported.length === 0 && duplicates.length === 0;

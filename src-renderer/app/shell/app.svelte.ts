@@ -70,6 +70,11 @@ export class AppStore {
     this.route = { view: 'editor', songId, clipId };
   }
 
+  /** A song's MIDI part on the piano roll. */
+  openPart(songId: number, partId: number): void {
+    this.route = { view: 'part', songId, partId };
+  }
+
   openTraining(modelId: number | null = null): void {
     this.route = { view: 'training', modelId };
   }

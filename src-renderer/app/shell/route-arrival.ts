@@ -18,6 +18,8 @@ export interface RouteFacts {
   clipsOf(songId: number): Known;
   /** The clip the editor has selected (it selects the route's once the song's clips are in). */
   editorClipId: number | null;
+  /** A song's MIDI parts ('loading' until they are). */
+  partsOf(songId: number): Known;
   /** Whether any song has this clip: null while that is not known yet. */
   clipExists(clipId: number): boolean | null;
   models: Known;
@@ -68,6 +70,14 @@ export function arrivalOf(route: ViewRoute, facts: RouteFacts): Arrival {
       if (clip === 'no') return elsewhere({ ...route, clipId: null }, `Clip ${route.clipId} is not in this song (any more)`);
       if (clip === 'waiting') return WAITING;
       return facts.editorClipId === route.clipId ? ARRIVED : SELECTING;
+    }
+    case 'part': {
+      const song = lookUp(facts.songs, route.songId);
+      if (song === 'no') return elsewhere(LIBRARY_ROUTE, `Song ${route.songId} is not in the library (any more)`);
+      if (song === 'waiting') return WAITING;
+      const part = lookUp(facts.partsOf(route.songId), route.partId);
+      if (part === 'no') return elsewhere({ view: 'library', songId: route.songId }, `Part ${route.partId} is not in this song (any more)`);
+      return part === 'waiting' ? WAITING : ARRIVED;
     }
     case 'training': {
       if (route.modelId === null) return ARRIVED;
@@ -131,6 +141,8 @@ export function shownRoute(route: ViewRoute, on: Selection): ViewRoute {
       return { view: 'library', songId: on.librarySongId };
     case 'editor':
       return { view: 'editor', songId: route.songId, clipId: on.editorClipId };
+    case 'part':
+      return route;
     case 'training':
       return { view: 'training', modelId: on.trainingModelId };
     case 'takes': {
@@ -152,5 +164,6 @@ export function shownRoute(route: ViewRoute, on: Selection): ViewRoute {
 export function viewKey(route: ViewRoute): string {
   if (route.view === 'editor') return `editor/${route.songId}`;
   if (route.view === 'rater') return `rater/${route.raterId}`;
+  if (route.view === 'part') return `part/${route.songId}/${route.partId}`;
   return route.view;
 }

@@ -74,6 +74,7 @@ function fakeStores() {
       },
     },
     rater: { raterId: null, status: 'idle' as const, error: null },
+    parts: { partsBySong: {} as Record<number, { id: number }[] | 'failed'> },
   };
   return stores satisfies RoutedStores;
 }

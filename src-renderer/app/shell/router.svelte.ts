@@ -75,6 +75,8 @@ export interface RoutedStores {
     select(sessionId: number | null): void;
   };
   rater: { readonly raterId: number | null; readonly status: LoadStatus; readonly error: string | null };
+  /** A song's MIDI parts, once the part view has loaded them. */
+  parts: { readonly partsBySong: Readonly<Record<number, readonly Identified[] | 'failed'>> };
 }
 
 function known(status: LoadStatus, items: readonly Identified[]): Known {
@@ -228,11 +230,16 @@ export class Router {
   }
 
   #facts(): RouteFacts {
-    const { library, editor, training, takes, rating, rater } = this.#stores;
+    const { library, editor, training, takes, rating, rater, parts } = this.#stores;
     const clipsOf = (songId: number): Known => library.clipsBySong[songId]?.map((clip) => clip.id) ?? 'loading';
     return {
       songs: known(library.status, library.songs),
       clipsOf,
+      partsOf: (songId) => {
+        const songParts = parts.partsBySong[songId];
+        if (songParts === undefined) return 'loading';
+        return songParts === 'failed' ? 'failed' : songParts.map((part) => part.id);
+      },
       editorClipId: editor.selectedClip?.id ?? null,
       clipExists: (clipId) => {
         if (training.models.some((model) => model.clipId === clipId)) return true;

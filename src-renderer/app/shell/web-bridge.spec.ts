@@ -130,3 +130,33 @@ describe('web bridge: the connection', () => {
     expect(states).toEqual(['lost', 'refused', 'open']);
   });
 });
+
+describe('web bridge: imports as uploads', () => {
+  const saved = { WebSocket: globalThis.WebSocket, fetch: globalThis.fetch };
+  afterEach(() => {
+    Object.assign(globalThis, saved);
+  });
+
+  it('answers with the parts a MIDI file became, and puts later files into the song it made', async () => {
+    const part = { id: 8, songId: 4 };
+    const asked: string[] = [];
+    const upload = jest.fn((url: string) => {
+      asked.push(url);
+      const value = url.includes('name=Night+Drive.mid')
+        ? { files: [], failures: [], duplicates: [], parts: [part] }
+        : { files: [{ songId: 4 }], failures: [], duplicates: [] };
+      return Promise.resolve(new Response(JSON.stringify({ ok: true, value }), { headers: { 'content-type': 'application/json' } }));
+    });
+    Object.assign(globalThis, { WebSocket: FakeSocket, fetch: upload });
+    const bridge = createWebBridge(LOCATION);
+    const envelope = await bridge.invoke('library:import-files', {
+      files: [
+        { name: 'Night Drive.mid', data: new Uint8Array([1]) },
+        { name: 'Night Drive.wav', data: new Uint8Array([2]) },
+      ],
+      songName: 'Night Drive',
+    });
+    expect(envelope).toEqual({ ok: true, value: { files: [{ songId: 4 }], failures: [], duplicates: [], parts: [part] } });
+    expect(new URL(asked[1]!).searchParams.get('songId')).toBe('4');
+  });
+});

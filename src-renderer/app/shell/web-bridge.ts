@@ -41,7 +41,7 @@ function transportFailure(message: string): Envelope {
 const UPLOAD_PATH = '/upload';
 
 type ImportRequest = ParsedRequestOf<'library:import-files'>;
-type ImportAnswer = { files: { songId: number }[]; failures: unknown[]; duplicates: unknown[] };
+type ImportAnswer = { files: { songId: number }[]; failures: unknown[]; duplicates: unknown[]; parts?: { songId: number }[] };
 
 /**
  * Sends an import's files one after another as uploads and answers as the call would: every
@@ -49,7 +49,7 @@ type ImportAnswer = { files: { songId: number }[]; failures: unknown[]; duplicat
  * one created (as the core does within one call).
  */
 async function uploadFiles(origin: string, pageKey: string | null, request: ImportRequest): Promise<Envelope> {
-  const answer: ImportAnswer = { files: [], failures: [], duplicates: [] };
+  const answer: Required<ImportAnswer> = { files: [], failures: [], duplicates: [], parts: [] };
   let songId = request.songId;
   for (const [index, file] of request.files.entries()) {
     const query = new URLSearchParams({ name: file.name, index: String(index), total: String(request.files.length) });
@@ -75,7 +75,10 @@ async function uploadFiles(origin: string, pageKey: string | null, request: Impo
     answer.files.push(...value.files);
     answer.failures.push(...value.failures);
     answer.duplicates.push(...value.duplicates);
-    if (songId === undefined && request.songName !== undefined && value.files[0]) songId = value.files[0].songId;
+    // A MIDI file imports as parts, not as an audio file.
+    answer.parts.push(...(value.parts ?? []));
+    const made = value.files[0] ?? value.parts?.[0];
+    if (songId === undefined && request.songName !== undefined && made) songId = made.songId;
   }
   return { ok: true, value: answer };
 }

@@ -22,6 +22,12 @@ export interface TakesModels {
   readonly status: 'loading' | 'ready' | 'failed';
 }
 
+/** What the view hands the transcription feature's "Transcribe to MIDI" panel under a take. */
+export interface TranscribeSlot {
+  target: { takeId: number };
+  songId: number;
+}
+
 /** What the view hands the Export dialog. */
 export interface ExportDialogSlot {
   /** The open model's takes (the dialog offers the finished ones with their file). */

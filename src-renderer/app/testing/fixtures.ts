@@ -7,6 +7,7 @@ import type { DeletionSummary, DeletionTarget } from '@common/deletion.js';
 import type { AudioFile, Clip, Song } from '@common/dto.js';
 import type { ExportDefaults } from '@common/export.js';
 import type { Take } from '@common/generation.js';
+import type { PartClipDto, PartDetail, PartDto } from '@common/midi.js';
 import type { Ranking, TakeMetrics } from '@common/metrics.js';
 import type { Proportion, RaterProgress, RaterTrial, RatingStats, SessionResults, SessionSummary } from '@common/rating.js';
 import type { Model } from '@common/training.js';
@@ -66,6 +67,7 @@ export function deletionSummary(target: DeletionTarget, overrides: Partial<Delet
     clips: isSong ? 0 : 1,
     models: 0,
     takes: 0,
+    parts: 0,
     sessions: [],
     blockers: [],
     ...overrides,
@@ -252,5 +254,60 @@ export function ranking(modelId: number, measured: TakeMetrics[]): Ranking {
       nearDuplicates: [],
       summary: 'Too few takes to tell.',
     },
+  };
+}
+
+/** A MIDI part of 4 bars of 4/4 at 96 BPM, a track of MIDI file 11. */
+export function part(overrides: Partial<PartDto> & Pick<PartDto, 'id' | 'songId'>): PartDto {
+  return {
+    midiFileId: 11,
+    name: `Part ${overrides.id}`,
+    program: 0,
+    channel: 0,
+    source: 'midi-file',
+    sourceClipId: null,
+    sourceTakeId: null,
+    settings: {},
+    noteCount: 8,
+    lengthBeats: 16,
+    lengthBars: 4,
+    bpm: 96,
+    timeSignature: { numerator: 4, denominator: 4 },
+    clipCount: 0,
+    createdAt: AT,
+    ...overrides,
+  };
+}
+
+/** {@link part} with its music: one middle C on beat 1. */
+export function partDetail(overrides: Partial<PartDto> & Pick<PartDto, 'id' | 'songId'>): PartDetail {
+  return {
+    ...part(overrides),
+    music: {
+      program: 0,
+      channel: 0,
+      notes: [{ pitch: 60, startBeats: 0, durationBeats: 1, velocity: 100 }],
+      bends: [],
+      tempoMap: [{ beats: 0, bpm: 96 }],
+      meterMap: [{ beats: 0, timeSignature: { numerator: 4, denominator: 4 } }],
+    },
+  };
+}
+
+/** A clip of whole 4/4 bars of a part of song 3. */
+export function partClip(overrides: Partial<PartClipDto> & Pick<PartClipDto, 'id' | 'partId' | 'startBar'>): PartClipDto {
+  const lengthBars = overrides.lengthBars ?? 4;
+  return {
+    songId: 3,
+    lengthBars,
+    startBeats: (overrides.startBar - 1) * 4,
+    endBeats: (overrides.startBar - 1 + lengthBars) * 4,
+    noteCount: 5,
+    label: '',
+    notes: '',
+    split: 'train',
+    createdAt: AT,
+    updatedAt: AT,
+    ...overrides,
   };
 }

@@ -96,6 +96,7 @@ describe('eureka song rm, clip rm and import of what the library holds', () => {
       clips: 1,
       models: 1,
       takes: 0,
+      parts: 0,
       sessions: [],
       blockers: [],
     });

@@ -10,6 +10,7 @@ const ROUTES: [string, ViewRoute][] = [
   ['#/library/songs/3', { view: 'library', songId: 3 }],
   ['#/songs/3', { view: 'editor', songId: 3, clipId: null }],
   ['#/songs/3/clips/5', { view: 'editor', songId: 3, clipId: 5 }],
+  ['#/songs/3/parts/4', { view: 'part', songId: 3, partId: 4 }],
   ['#/training', { view: 'training', modelId: null }],
   ['#/training/models/7', { view: 'training', modelId: 7 }],
   ['#/takes', { view: 'takes', clipId: null, modelId: null, takeId: null, exporting: false }],
@@ -43,6 +44,8 @@ describe('view addresses', () => {
 
   it.each([
     ['#/songs/3/clips/abc', { view: 'editor', songId: 3, clipId: null }, 'the song'],
+    ['#/songs/3/parts/0', { view: 'editor', songId: 3, clipId: null }, 'the song'],
+    ['#/songs/3/parts/4/clips/5', { view: 'part', songId: 3, partId: 4 }, 'the part'],
     ['#/songs/0', { view: 'library', songId: null }, 'the Library'],
     ['#/songs/007', { view: 'library', songId: null }, 'the Library'],
     ['#/songs/-3', { view: 'library', songId: null }, 'the Library'],

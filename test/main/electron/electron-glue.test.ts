@@ -80,6 +80,9 @@ describe('preload', () => {
     expect(() => bridge().mediaUrl({ kind: 'file', fileId: -1 })).toThrow();
     expect(() => bridge().mediaUrl({ kind: 'file', fileId: '1/../../etc' } as never)).toThrow();
     expect(() => bridge().mediaUrl({ kind: 'path', path: '/etc/passwd' } as never)).toThrow();
+    // A rendered MIDI part is named by its rendering's hash, 64 hex digits, nothing else.
+    expect(bridge().mediaUrl({ kind: 'rendered', renderId: 'ab'.repeat(32) })).toBe(`eureka-media://media/rendered/${'ab'.repeat(32)}`);
+    expect(() => bridge().mediaUrl({ kind: 'rendered', renderId: `../${'a'.repeat(61)}` })).toThrow();
   });
 });
 

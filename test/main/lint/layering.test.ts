@@ -51,6 +51,10 @@ describe('renderer features (eslint zones of src-renderer/app)', () => {
     ['src-renderer/app/ui/x.ts', "import { TakesStore } from '../takes/takes.svelte.js';"],
     ['src-renderer/app/shell/x.ts', "import { LibraryStore } from '../library/library.svelte.js';"],
     ['src-renderer/app/takes/x.ts', "import { describe } from '@jest/globals';"],
+    ['src-renderer/app/parts/x.ts', "import SongTime from '../editor/SongTime.svelte';"],
+    ['src-renderer/app/library/x.ts', "import { PartsStore } from '../parts/parts.svelte.js';"],
+    ['src-renderer/app/editor/x.ts', "import { TranscriptionStore } from '../transcription/transcription.svelte.js';"],
+    ['src-renderer/app/transcription/x.ts', "import type { TakesStore } from '../takes/takes.svelte.js';"],
   ])('%s may not: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).not.toEqual([]);
   });
@@ -63,6 +67,8 @@ describe('renderer features (eslint zones of src-renderer/app)', () => {
     ['src-renderer/app/stores.ts', "import { TakesStore } from './takes/takes.svelte.js';"],
     ['src-renderer/app/takes/x.spec.ts', "import { describe } from '@jest/globals';"],
     ['src-renderer/app/takes/x.spec.ts', "import { fakeBridge } from '../testing/fake-bridge.js';"],
+    ['src-renderer/app/parts/x.ts', "import SongTime from '../ui/SongTime.svelte';"],
+    ['src-renderer/app/stores.ts', "import { PartsStore } from './parts/parts.svelte.js';"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });
@@ -77,6 +83,11 @@ describe('main side features and floors (eslint zones of src-main)', () => {
     ['src-main/services/export/ableton/x.ts', "import { onsetStrength } from '../../metrics/features/onset.js';"],
     ['src-main/services/training/x.ts', "import type { LibraryService } from '../library/library-service.js';"],
     ['src-main/services/metrics/x.ts', "import { createCore } from '../../core.js';"],
+    ['src-main/services/parts/x.ts', "import type { LibraryService } from '../library/library-service.js';"],
+    ['src-main/cli/commands/x.ts', "import { PartsService } from '../../services/parts/parts-service.js';"],
+    ['src-main/services/transcription/x.ts', "import type { PartsService } from '../parts/parts-service.js';"],
+    ['src-main/services/synth/x.ts', "import type { PartsService } from '../parts/parts-service.js';"],
+    ['src-main/services/phrases/x.ts', "import type { PartsService } from '../parts/parts-service.js';"],
     ['src-main/services/library/x.ts', "import { printJson } from '../../cli/output.js';"],
     ['src-main/services/rating/x.ts', "import { app } from 'electron';"],
     // a floor never imports a feature; the lowest floors import common and node only
@@ -94,6 +105,7 @@ describe('main side features and floors (eslint zones of src-main)', () => {
     ['src-main/workers/training-worker.ts', "import { createOnnxEngine } from '../services/takes/engine.js';"],
     ['src-main/workers/training-worker.ts', "import { TrainingService } from '../services/training/training-service.js';"],
     ['src-main/workers/new-worker.ts', "import { runTrainingJob } from '../services/training/run-training.js';"],
+    ['src-main/workers/transcription-worker.ts', "import { TranscriptionService } from '../services/transcription/transcription-service.js';"],
   ])('%s may not: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).not.toEqual([]);
   });
@@ -111,6 +123,7 @@ describe('main side features and floors (eslint zones of src-main)', () => {
     ['src-main/services/takes/render/x.ts', "import type { NativeAddon } from '../../../addon/binding.js';"],
     ['src-main/services/models/onnx/x.ts', "import { APP_VERSION } from '../../../version.js';"],
     ['src-main/services/models/x.ts', "import { resample } from '../audio/resample.js';"],
+    ['src-main/services/parts/x.ts', "import { keyOfChroma } from '../audio/analysis/key.js';"],
     // front ends use core, common and the floors; core wires the features
     ['src-main/cli/commands/x.ts', "import type { Core } from '../../core.js';"],
     ['src-main/cli/commands/x.ts', "import { writeFileAtomic } from '../../services/store/atomic-write.js';"],
@@ -118,6 +131,11 @@ describe('main side features and floors (eslint zones of src-main)', () => {
     ['src-main/core.ts', "import { RatingService } from './services/rating/rating-service.js';"],
     ['src-main/workers/generation-worker.ts', "import { createOnnxEngine } from '../services/takes/engine.js';"],
     ['src-main/workers/metrics-worker.ts', "import { runMetricsJob } from '../services/metrics/metrics-jobs.js';"],
+    ['src-main/workers/transcription-worker.ts', "import { runTranscription } from '../services/transcription/run-transcription.js';"],
+    ['src-main/services/transcription/x.ts', "import { resample } from '../audio/resample.js';"],
+    ['src-main/services/export/x.ts', "import { renderMusic } from '../synth/render-music.js';"],
+    ['src-main/workers/synth-worker.ts', "import { handleSynthJob } from '../services/synth/synth-runner.js';"],
+    ['src-main/services/phrases/x.ts', "import { seededRandom } from '../../node/seeded-random.js';"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });

@@ -6,6 +6,7 @@
  */
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { PartMusic } from '../../../src-main/common/midi.js';
 import { startWebServer, type WebServer } from '../../../src-main/web/server.js';
 import { wavBytes } from '../../helpers/signals.js';
 import { openTestLibrary, type TestLibrary } from '../../helpers/library.js';
@@ -154,6 +155,24 @@ describe('web mode server', () => {
     for (const url of [`${origin}/media/file/${fileId}`, media(`file/${fileId}`, '0'.repeat(64)), media(`file/${fileId}`, `${owner.key}x`)]) {
       expect((await fetch(url, { headers: { cookie } })).status).toBe(403);
     }
+  });
+
+  it('streams a MIDI part rendered by the synth by its rendering id, and nothing for an id not rendered', async () => {
+    const music: PartMusic = {
+      program: 0,
+      channel: 0,
+      notes: [{ pitch: 69, startBeats: 0, durationBeats: 1, velocity: 100 }],
+      bends: [],
+      tempoMap: [{ beats: 0, bpm: 120 }],
+      meterMap: [{ beats: 0, timeSignature: { numerator: 4, denominator: 4 } }],
+    };
+    const { renderId } = await lib.core.partAudio.playbackOf(music);
+    const response = await fetch(media(`rendered/${renderId}`), { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('audio/wav');
+    expect(Buffer.from(await response.arrayBuffer()).subarray(0, 4).toString('ascii')).toBe('RIFF');
+    expect((await fetch(media(`rendered/${'0'.repeat(64)}`), { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(media(`rendered/${renderId.slice(1)}`), { headers: { cookie } })).status).toBe(404);
   });
 
   it('never serves media through a symbolic link in the data folder', async () => {

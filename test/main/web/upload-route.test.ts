@@ -3,8 +3,9 @@
  * owner's page imports a file and hears its progress on the socket; a rater, a request without
  * the page key or from another origin is refused; a body over the byte cap is refused from its
  * Content-Length, unread; a file whose header declares two hours is refused as soon as its
- * first bytes are in, before the rest of its 635 MB is sent; and the API socket no longer takes
- * file-sized messages.
+ * first bytes are in, before the rest of its 635 MB is sent; a MIDI file imports as parts, and
+ * one over 16 MB is refused from its first bytes; and the API socket no longer takes file-sized
+ * messages.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { startWebServer, type WebServer } from '../../../src-main/web/server.js'
 import { openTestLibrary, type TestLibrary } from '../../helpers/library.js';
 import { wavBytes, wavHeader } from '../../helpers/signals.js';
 import { login, storeRatingSession, TestSocket, type Login } from './web-client.js';
+import { seventeenMegabytes, songType1 } from '../services/parts/midi-fixtures.js';
 
 const RATE = 44_100;
 
@@ -131,6 +133,23 @@ describe('web mode: uploads', () => {
         failures: [{ name: 'Two hours.wav', error: { code: 'TOO_LONG', message: 'Two hours.wav: is 120:00 long; the limit is 20:00 (set --max-duration to import longer files)' } }],
         duplicates: [],
       },
+    });
+    expect(lib.core.library.listSongs()).toHaveLength(before);
+  });
+
+  it('imports a MIDI file as parts, and refuses one over 16 MB from its first bytes', async () => {
+    const response = await upload({ name: 'Hook.mid' }, songType1());
+    const envelope = (await response.json()) as { ok: true; value: { files: unknown[]; parts: { name: string; songId: number }[] } };
+    expect(envelope.value.files).toEqual([]);
+    expect(envelope.value.parts.map((part) => part.name)).toEqual(['Keys', 'Bass', 'Drums']);
+    expect(lib.core.library.getSong(envelope.value.parts[0]!.songId).name).toBe('Hook');
+
+    const before = lib.core.library.listSongs().length;
+    const answer = await partialUpload({ name: 'Flood.mid' }, 17 * 1024 * 1024, seventeenMegabytes().subarray(0, 64 * 1024));
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      ok: true,
+      value: { files: [], failures: [{ name: 'Flood.mid', error: { code: 'INVALID_INPUT', message: 'Flood.mid: 17.0 MB is larger than the 16 MB a MIDI file may be' } }] },
     });
     expect(lib.core.library.listSongs()).toHaveLength(before);
   });

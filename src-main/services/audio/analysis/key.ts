@@ -59,7 +59,14 @@ const PEAK_FLOOR = 1e-3;
 /** The key of mono `samples` (N) at `sampleRate`, or null when it has none clear enough. */
 export function estimateKey(samples: Float32Array, sampleRate: number): KeyEstimate | null {
   const chroma = chromaProfile(samples, sampleRate);
-  if (chroma === null) return null;
+  return chroma === null ? null : keyOfChroma(chroma);
+}
+
+/**
+ * Step 2 alone: the key whose profile a 12-vector of pitch-class weights (C = 0) correlates
+ * with best, or null under MIN_CORRELATION. MIDI notes weighted by their length use it too.
+ */
+export function keyOfChroma(chroma: readonly number[]): KeyEstimate | null {
   let best: KeyEstimate | null = null;
   for (const mode of KEY_MODES) {
     const profile = mode === 'major' ? MAJOR_PROFILE : MINOR_PROFILE;

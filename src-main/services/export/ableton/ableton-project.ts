@@ -12,7 +12,7 @@ import { AppError } from '../../../common/errors.js';
 import { writeFileAtomic } from '../../store/atomic-write.js';
 import { sanitizeName } from '../export-names.js';
 import { buildLiveSet } from './live-set.js';
-import type { LiveSetSpec, LiveTrackSpec } from './live-set-spec.js';
+import type { LiveMidiTrackSpec, LiveSetSpec, LiveTrackSpec } from './live-set-spec.js';
 
 export const PROJECT_INFO_FOLDER = 'Ableton Project Info';
 
@@ -30,8 +30,9 @@ export async function writeAbletonProject(dir: string, songName: string, set: Li
   return { alsFile };
 }
 
-/** Confirms the track's WAV is where the set says and fills in its modification time. */
-async function withFileFacts(dir: string, track: LiveTrackSpec): Promise<LiveTrackSpec> {
+/** Confirms an audio track's WAV is where the set says and fills in its modification time. */
+async function withFileFacts(dir: string, track: LiveTrackSpec | LiveMidiTrackSpec): Promise<LiveTrackSpec | LiveMidiTrackSpec> {
+  if (track.kind === 'midi') return track;
   const { file } = track.clip;
   const onDisk = path.join(dir, ...file.relativePath.split('/'));
   const facts = await stat(onDisk).catch(() => null);

@@ -9,6 +9,8 @@ export {
   MIN_TEMPO,
   timeSignatureCode,
   type LiveClipSpec,
+  type LiveMidiClipSpec,
+  type LiveMidiTrackSpec,
   type LiveSampleFile,
   type LiveSetSpec,
   type LiveTrackSpec,

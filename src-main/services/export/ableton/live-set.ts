@@ -4,12 +4,14 @@
  * of a Live 11.3 `LiveSet` is written, in Live's order; the values are ours: our tracks, one
  * scene per track, no return tracks, no grooves, arrangement loop over the whole song.
  */
+import type { MeterPoint } from '../../../common/midi.js';
+import { barAtBeats, beatsAtBar } from '../../../common/tempo-map.js';
 import { APP_VERSION } from '../../../version.js';
 import { clipBeats } from './audio-clip.js';
 import { followAction, grid } from './common-elements.js';
 import { timeSignatureCode, validateLiveSet, type LiveSetSpec } from './live-set-spec.js';
 import { PointeeIds } from './pointee-ids.js';
-import { audioTrack, masterTrack, preHearTrack } from './tracks.js';
+import { audioTrack, masterTrack, midiTrack, preHearTrack } from './tracks.js';
 import { el, group, serializeDocument, value, type XmlElement } from './xml-tree.js';
 
 /**
@@ -30,10 +32,16 @@ export function buildLiveSet(set: LiveSetSpec): string {
   const sceneCount = validateLiveSet(set);
   const signatureCode = timeSignatureCode(set.timeSignature);
   const ids = new PointeeIds();
+  let midiIndex = 0;
   const tracks = set.tracks.map((track, index) =>
-    audioTrack(track, ids, { index, sceneCount, tempo: set.tempo, timeSignature: set.timeSignature }),
+    track.kind === 'midi'
+      ? midiTrack(track, ids, { index, midiIndex: midiIndex++, sceneCount })
+      : audioTrack(track, ids, { index, sceneCount, tempo: set.tempo, timeSignature: set.timeSignature }),
   );
-  const master = masterTrack(ids, set.tempo, signatureCode);
+  const master = masterTrack(ids, set.tempo, signatureCode, {
+    ...(set.tempoMap ? { tempoMap: set.tempoMap } : {}),
+    ...(set.meterMap ? { meterMap: set.meterMap } : {}),
+  });
   const preHear = preHearTrack(ids);
   const songBeats = songLengthBeats(set);
   const liveSet = group('LiveSet', [
@@ -52,11 +60,17 @@ export function buildLiveSet(set: LiveSetSpec): string {
   return serializeDocument(el('Ableton', LIVE_SET_ROOT, [liveSet]));
 }
 
-/** Where the last clip ends, rounded up to a whole bar (at least one bar). */
+/** Where the last clip ends, rounded up to a whole bar of the last meter (at least one bar). */
 function songLengthBeats(set: LiveSetSpec): number {
-  const barBeats = (set.timeSignature.numerator * 4) / set.timeSignature.denominator;
-  const end = Math.max(0, ...set.tracks.map((track) => track.clip.startBeats + clipBeats(track.clip.seconds, set.tempo)));
-  return Math.max(1, Math.ceil(end / barBeats - 1e-9)) * barBeats;
+  const end = Math.max(
+    0,
+    ...set.tracks.map((track) =>
+      track.kind === 'midi' ? track.clip.startBeats + track.clip.lengthBeats : track.clip.startBeats + clipBeats(track.clip.seconds, set.tempo),
+    ),
+  );
+  // validateLiveSet has checked the denominator is one a meter point holds.
+  const meterMap = set.meterMap ?? [{ beats: 0, timeSignature: set.timeSignature as MeterPoint['timeSignature'] }];
+  return Math.max(beatsAtBar(meterMap, 2), beatsAtBar(meterMap, Math.ceil(barAtBeats(meterMap, end) - 1e-9)));
 }
 
 /** A scene with the song's tempo and signature stored but not enforced (launching it changes neither). */

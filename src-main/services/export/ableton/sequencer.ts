@@ -4,6 +4,11 @@
  * (`Sample/ArrangerAutomation/Events`); `FreezeSequencer` has the same shape and stays empty
  * (nothing is frozen) but must still have one slot per scene. The master track's freeze
  * sequencer wraps the same content in an `AudioSequencer` element and has no slots.
+ *
+ * A MIDI track's `MainSequencer` keeps its Arrangement clips in `ClipTimeable` instead of
+ * `Sample`, has none of the sample modulation targets, and ends with `MidiControllers`: one
+ * automation handle per MIDI controller Live can record into a clip envelope (131 of them, as
+ * Live 11.3 writes). Its `FreezeSequencer` is an audio track's (a frozen MIDI track is audio).
  */
 import { automationEvents, deviceHeader, modulationTarget } from './common-elements.js';
 import type { PointeeIds } from './pointee-ids.js';
@@ -23,6 +28,24 @@ export interface SequencerContent {
 export function trackSequencer(name: 'MainSequencer' | 'FreezeSequencer', ids: PointeeIds, content: SequencerContent): XmlElement {
   return group(name, sequencerBody(ids, content));
 }
+
+/** A MIDI track's `MainSequencer`: slots, Arrangement MIDI clips, the controller handles. */
+export function midiTrackSequencer(ids: PointeeIds, content: SequencerContent): XmlElement {
+  return group('MainSequencer', [
+    ...deviceHeader(ids, { shouldShowPresetName: true }),
+    group('ClipSlotList', content.slots.map((clip, sceneIndex) => clipSlot(sceneIndex, clip))),
+    value('MonitoringEnum', MONITORING_AUTO),
+    group('ClipTimeable', [group('ArrangerAutomation', automationEvents([...content.arrangementClips]))]),
+    group('Recorder', [value('IsArmed', false), value('TakeCounter', 1)]),
+    group(
+      'MidiControllers',
+      Array.from({ length: MIDI_CONTROLLER_TARGETS }, (_, index) => modulationTarget(`ControllerTargets.${index}`, ids.next())),
+    ),
+  ]);
+}
+
+/** `ControllerTargets.0` … `.130` in a Live 11.3 MIDI track. */
+const MIDI_CONTROLLER_TARGETS = 131;
 
 /** The master track's `FreezeSequencer/AudioSequencer`: no slots, no clips. */
 export function masterFreezeSequencer(ids: PointeeIds): XmlElement {

@@ -1,15 +1,17 @@
 /**
- * Tracks: one audio track per exported file, the master track (which carries the tempo and time
+ * Tracks: one audio track per exported file, one MIDI track per exported MIDI part, the master track (which carries the tempo and time
  * signature, as a value and as the song's first automation point), and the pre-hear track Live
  * uses for browser previews. All three share a header; the audio track adds freeze state and
  * a main sequencer with its clips.
  */
+import type { MeterPoint, TempoPoint } from '../../../common/midi.js';
 import { audioClip } from './audio-clip.js';
 import { automationEvents, routing } from './common-elements.js';
-import type { LiveTrackSpec } from './live-set-spec.js';
+import { timeSignatureCode, type LiveMidiTrackSpec, type LiveTrackSpec } from './live-set-spec.js';
+import { midiClip } from './midi-clip.js';
 import { masterMixer, trackMixer } from './mixer.js';
 import type { PointeeIds } from './pointee-ids.js';
-import { masterFreezeSequencer, trackSequencer } from './sequencer.js';
+import { masterFreezeSequencer, midiTrackSequencer, trackSequencer } from './sequencer.js';
 import { el, group, value, type XmlElement } from './xml-tree.js';
 
 /** Where Live puts a song-level automation point meant to hold "from the very start". */
@@ -52,8 +54,12 @@ function trackHeader(header: TrackHeader): XmlElement[] {
   ];
 }
 
-/** Lane and envelope-chooser view state, then the track's four routings. */
-function chainHead(inputs: 'none' | 'external'): XmlElement[] {
+/**
+ * Lane and envelope-chooser view state, then the track's four routings: an audio track hears
+ * no input and plays to the master; a MIDI track has Live's default audio input (external 1/2)
+ * and plays to the master; the master and pre-hear tracks use the external ins and outs.
+ */
+function chainHead(inputs: 'none' | 'external' | 'midi'): XmlElement[] {
   const external = inputs === 'external';
   return [
     group('AutomationLanes', [
@@ -72,7 +78,7 @@ function chainHead(inputs: 'none' | 'external'): XmlElement[] {
       value('SelectedEnvelope', 0),
       value('PreferModulationVisible', false),
     ]),
-    external ? routing('AudioInputRouting', 'AudioIn/External/S0', 'Ext. In', '1/2') : routing('AudioInputRouting', 'AudioIn/None', 'No Input'),
+    inputs === 'none' ? routing('AudioInputRouting', 'AudioIn/None', 'No Input') : routing('AudioInputRouting', 'AudioIn/External/S0', 'Ext. In', '1/2'),
     routing('MidiInputRouting', 'MidiIn/External.All/-1', 'Ext: All Ins'),
     external ? routing('AudioOutputRouting', 'AudioOut/External/S0', 'Ext. Out', '1/2') : routing('AudioOutputRouting', 'AudioOut/Master', 'Master'),
     routing('MidiOutputRouting', 'MidiOut/None', 'None'),
@@ -129,23 +135,80 @@ export function audioTrack(track: LiveTrackSpec, ids: PointeeIds, options: Audio
   ]);
 }
 
-/** The master track, with the song tempo and time signature and their opening automation points. */
-export function masterTrack(ids: PointeeIds, tempo: number, timeSignatureCode: number): XmlElement {
-  const mixer = masterMixer(ids, tempo, timeSignatureCode);
-  const envelopes = [
-    songEnvelope(0, mixer.timeSignatureTargetId, el('EnumEvent', { Id: 0, Time: BEFORE_SONG_START, Value: timeSignatureCode })),
-    songEnvelope(1, mixer.tempoTargetId, el('FloatEvent', { Id: 0, Time: BEFORE_SONG_START, Value: tempo })),
-  ];
+export interface MidiTrackOptions {
+  /** Position among all the set's tracks: picks the default colour and the track's Session slot. */
+  index: number;
+  /** Position among the MIDI tracks (Live numbers their ReWire MIDI targets so). */
+  midiIndex: number;
+  sceneCount: number;
+}
+
+/**
+ * A MIDI track holding one clip twice, like an audio track: in the Arrangement at its start
+ * beat, and in Session slot `index` (looping, as Live makes Session clips). No instrument: the
+ * device chain is empty and the songwriter picks one (the track name says the part's program).
+ */
+export function midiTrack(track: LiveMidiTrackSpec, ids: PointeeIds, options: MidiTrackOptions): XmlElement {
+  const trackId = ids.next();
+  const color = track.color ?? DEFAULT_TRACK_COLORS[options.index % DEFAULT_TRACK_COLORS.length]!;
+  const arrangementClip = midiClip(track.clip, { time: track.clip.startBeats, color, takeId: 1, loop: false });
+  const sessionClip = midiClip(track.clip, { time: 0, color, takeId: -1, loop: true });
+  const slots = Array.from({ length: options.sceneCount }, (_, scene) => (scene === options.index ? sessionClip : null));
+  return el('MidiTrack', { Id: trackId }, [
+    ...trackHeader({ effectiveName: track.name, userName: track.name, memorizedFirstClipName: track.clip.name, color, envelopes: [], unfolded: true }),
+    value('SavedPlayingSlot', -2),
+    value('SavedPlayingOffset', 0),
+    value('Freeze', false),
+    value('VelocityDetail', 0),
+    value('NeedArrangerRefreeze', true),
+    value('PostProcessFreezeClips', 0),
+    group('DeviceChain', [
+      ...chainHead('midi'),
+      trackMixer(ids),
+      midiTrackSequencer(ids, { slots, arrangementClips: [arrangementClip] }),
+      trackSequencer('FreezeSequencer', ids, { slots: slots.map(() => null), arrangementClips: [] }),
+      emptyDevices(),
+    ]),
+    value('ReWireSlaveMidiTargetId', options.midiIndex),
+    value('PitchbendRange', 96),
+  ]);
+}
+
+/** Tempo and signature changes after bar 1 (the maps' first points are the song's own). */
+export interface SongChanges {
+  tempoMap?: readonly TempoPoint[];
+  meterMap?: readonly MeterPoint[];
+}
+
+/**
+ * The master track, with the song tempo and time signature and their automation: the opening
+ * point "from the very start", then, for each later change, the tempo as a step (the old value
+ * and the new one at the same beat: Live draws straight lines between points, and its own
+ * envelopes make a jump so) and the signature as one point (an enum holds until the next).
+ */
+export function masterTrack(ids: PointeeIds, tempo: number, signatureCode: number, changes: SongChanges = {}): XmlElement {
+  const mixer = masterMixer(ids, tempo, signatureCode);
+  const meterEvents = [el('EnumEvent', { Id: 0, Time: BEFORE_SONG_START, Value: signatureCode })];
+  for (const point of changes.meterMap?.slice(1) ?? []) {
+    meterEvents.push(el('EnumEvent', { Id: meterEvents.length, Time: point.beats, Value: timeSignatureCode(point.timeSignature) }));
+  }
+  const tempoEvents = [el('FloatEvent', { Id: 0, Time: BEFORE_SONG_START, Value: tempo })];
+  const tempoMap = changes.tempoMap ?? [];
+  for (let i = 1; i < tempoMap.length; i++) {
+    tempoEvents.push(el('FloatEvent', { Id: tempoEvents.length, Time: tempoMap[i]!.beats, Value: tempoMap[i - 1]!.bpm }));
+    tempoEvents.push(el('FloatEvent', { Id: tempoEvents.length, Time: tempoMap[i]!.beats, Value: tempoMap[i]!.bpm }));
+  }
+  const envelopes = [songEnvelope(0, mixer.timeSignatureTargetId, meterEvents), songEnvelope(1, mixer.tempoTargetId, tempoEvents)];
   return group('MasterTrack', [
     ...trackHeader({ effectiveName: 'Master', userName: '', memorizedFirstClipName: '', color: 3, envelopes, unfolded: false }),
     group('DeviceChain', [...chainHead('external'), mixer.element, masterFreezeSequencer(ids), emptyDevices()]),
   ]);
 }
 
-function songEnvelope(id: number, targetId: number, event: XmlElement): XmlElement {
+function songEnvelope(id: number, targetId: number, events: XmlElement[]): XmlElement {
   return el('AutomationEnvelope', { Id: id }, [
     group('EnvelopeTarget', [value('PointeeId', targetId)]),
-    group('Automation', automationEvents([event])),
+    group('Automation', automationEvents(events)),
   ]);
 }
 

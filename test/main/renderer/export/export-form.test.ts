@@ -5,6 +5,7 @@
  */
 import { exportRequestSchema, type ExportDefaults } from '../../../../src-main/common/export.js';
 import type { Take } from '../../../../src-main/common/generation.js';
+import type { PartClipDto, PartDto } from '../../../../src-main/common/midi.js';
 import {
   carriedValues,
   dawsOf,
@@ -18,6 +19,7 @@ import {
   initialTakeSelection,
   isAbsoluteFolder,
   parseTempo,
+  partChoices,
   parseTimeSignature,
   revealLabel,
   tempoNote,
@@ -109,6 +111,8 @@ describe('the form', () => {
   it('opens from the defaults, the last choices and the ticked takes', () => {
     expect(values()).toEqual({
       takeIds: [4],
+      partIds: [],
+      partClipIds: [],
       includeSource: true,
       ableton: true,
       logic: true,
@@ -122,6 +126,15 @@ describe('the form', () => {
     });
     const again = initialFormValues({ ...DEFAULTS, format: 'logic' }, [7], { sampleRate: 44100, tempoText: '100', takeIds: [1, 2] });
     expect([again.takeIds, again.ableton, again.logic, again.sampleRate, again.tempoText]).toEqual([[7], false, true, 44100, '100']);
+  });
+
+  it('opened over a MIDI part, ticks that part (or its selected clip) and no source clip', () => {
+    const overPart = initialFormValues({ ...DEFAULTS, includeSource: true }, [], {}, { partIds: [3], partClipIds: [] });
+    expect([overPart.partIds, overPart.partClipIds, overPart.includeSource]).toEqual([[3], [], false]);
+    const overClip = initialFormValues({ ...DEFAULTS, includeSource: true }, [], {}, { partIds: [], partClipIds: [8] });
+    expect([overClip.partIds, overClip.partClipIds]).toEqual([[], [8]]);
+    const overTakes = initialFormValues({ ...DEFAULTS, includeSource: true }, [4]);
+    expect([overTakes.partIds, overTakes.includeSource]).toEqual([[], true]);
   });
 
   it("carries the song's name, tempo and metre over only within the same song", () => {
@@ -138,6 +151,22 @@ describe('the form', () => {
     expect(Object.keys(errors).sort()).toEqual(['daws', 'destination', 'songName', 'takes', 'tempo']);
     expect(exportFormErrors(values({ destination: '  ' })).destination).toBe('Choose a folder.');
     expect(exportFormErrors(values({ takeIds: Array.from({ length: 101 }, (_, i) => i + 1) })).takes).toMatch(/At most 100/);
+    // A MIDI part alone is enough; nothing at all is not.
+    expect(exportFormErrors(values({ takeIds: [], partClipIds: [5] }))).toEqual({});
+    expect(exportFormErrors(values({ takeIds: [] })).takes).toBe('Choose at least one take or MIDI part.');
+  });
+
+  it('lists the song\'s parts with their instrument and bars, each followed by its clips in bar order', () => {
+    const part = (id: number, name: string, program: number, channel: number, lengthBars: number) => ({ id, name, program, channel, lengthBars }) as PartDto;
+    const clip = (id: number, partId: number, startBar: number, lengthBars: number, label = '') => ({ id, partId, startBar, lengthBars, label }) as PartClipDto;
+    const lines = partChoices([part(3, 'bass line', 33, 0, 16), part(4, 'beat', 0, 9, 1)], [clip(8, 3, 9, 4, 'chorus'), clip(5, 3, 5, 4), clip(9, 4, 1, 1)]);
+    expect(lines).toEqual([
+      { kind: 'part', id: 3, label: 'bass line · Electric Bass (Finger)', bars: 'bars 1–16' },
+      { kind: 'clip', id: 5, label: 'clip', bars: 'bars 5–8' },
+      { kind: 'clip', id: 8, label: 'chorus', bars: 'bars 9–12' },
+      { kind: 'part', id: 4, label: 'beat · Drums', bars: 'bar 1' },
+      { kind: 'clip', id: 9, label: 'clip', bars: 'bar 1' },
+    ]);
   });
 
   it('makes a request the contract accepts, with the tempo and name only when given', () => {
@@ -147,6 +176,8 @@ describe('the form', () => {
     );
     expect(request).toEqual({
       takeIds: [4],
+      partIds: [],
+      partClipIds: [],
       includeSource: true,
       format: 'logic',
       sampleRate: 44100,
@@ -191,5 +222,6 @@ describe('wording', () => {
     expect(tempoNote({ tempo: 84, tempoSource: 'song' })).toBe("Tempo 84 BPM, the song's.");
     expect(tempoNote({ tempo: 97.234, tempoSource: 'estimate' })).toBe("Tempo 97.23 BPM, the song's as estimated at import.");
     expect(tempoNote({ tempo: 120, tempoSource: 'fallback' })).toMatch(/^Tempo 120 BPM: the song has no clear beat/);
+    expect(tempoNote({ tempo: 100, tempoSource: 'part' })).toBe("Tempo 100 BPM at bar 1, with the first part's tempo and meter changes.");
   });
 });

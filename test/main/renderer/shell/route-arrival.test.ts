@@ -13,6 +13,7 @@ function facts(patch: Partial<RouteFacts> = {}): RouteFacts {
   return {
     songs: [3],
     clipsOf: (songId) => (songId === 3 ? [5, 6] : 'loading'),
+    partsOf: (songId) => (songId === 3 ? [4] : 'loading'),
     editorClipId: 6,
     clipExists: (clipId) => clipId === 5 || clipId === 6,
     models: [7],
@@ -38,6 +39,7 @@ describe('route arrival', () => {
     { view: 'library', songId: 3 },
     { view: 'editor', songId: 3, clipId: null },
     { view: 'editor', songId: 3, clipId: 6 },
+    { view: 'part', songId: 3, partId: 4 },
     { view: 'training', modelId: 7 },
     takes({ clipId: 5 }),
     takes({ modelId: 7, takeId: 41, exporting: true }),
@@ -51,6 +53,8 @@ describe('route arrival', () => {
     [{ view: 'library', songId: 3 }, { songs: 'loading' }],
     [{ view: 'editor', songId: 3, clipId: null }, { songs: 'loading' }],
     [{ view: 'editor', songId: 3, clipId: 6 }, { clipsOf: () => 'loading' }],
+    [{ view: 'part', songId: 3, partId: 4 }, { songs: 'loading' }],
+    [{ view: 'part', songId: 3, partId: 4 }, { partsOf: () => 'loading' }],
     [{ view: 'training', modelId: 7 }, { models: 'loading' }],
     [takes({ clipId: 5 }), { clipExists: () => null }],
     [takes({ modelId: 7 }), { models: 'loading' }],
@@ -79,6 +83,8 @@ describe('route arrival', () => {
     [{ view: 'library', songId: 9 }, { view: 'library', songId: null }, 'Song 9 is not in the library (any more): showing the Library.'],
     [{ view: 'editor', songId: 9, clipId: 5 }, { view: 'library', songId: null }, 'Song 9 is not in the library (any more): showing the Library.'],
     [{ view: 'editor', songId: 3, clipId: 8 }, { view: 'editor', songId: 3, clipId: null }, 'Clip 8 is not in this song (any more): showing the song.'],
+    [{ view: 'part', songId: 9, partId: 4 }, { view: 'library', songId: null }, 'Song 9 is not in the library (any more): showing the Library.'],
+    [{ view: 'part', songId: 3, partId: 8 }, { view: 'library', songId: 3 }, 'Part 8 is not in this song (any more): showing the Library.'],
     [{ view: 'training', modelId: 99 }, { view: 'training', modelId: null }, 'Model 99 is not in Training (any more): showing Training.'],
     [takes({ clipId: 8 }), takes({}), 'Clip 8 is not in the library (any more): showing Takes.'],
     [takes({ modelId: 99, takeId: 40, exporting: true }), takes({}), 'Model 99 is not in Training (any more): showing Takes.'],
@@ -126,6 +132,7 @@ describe('the address of what is shown', () => {
     expect(shownRoute(takes({ modelId: 7 }), { ...on, exportOpen: true })).toEqual(takes({ modelId: 7, takeId: 41, exporting: true }));
     expect(shownRoute({ view: 'rating', sessionId: null }, on)).toEqual({ view: 'rating', sessionId: 4 });
     expect(shownRoute({ view: 'rater', raterId: 12 }, on)).toEqual({ view: 'rater', raterId: 12 });
+    expect(shownRoute({ view: 'part', songId: 3, partId: 4 }, on)).toEqual({ view: 'part', songId: 3, partId: 4 });
   });
 
   it('keeps the clip of a Takes view with no model open (a clip not trained yet)', () => {
@@ -136,6 +143,7 @@ describe('the address of what is shown', () => {
     expect(viewKey({ view: 'editor', songId: 3, clipId: 5 })).toBe(viewKey({ view: 'editor', songId: 3, clipId: null }));
     expect(viewKey({ view: 'editor', songId: 3, clipId: null })).not.toBe(viewKey({ view: 'editor', songId: 4, clipId: null }));
     expect(viewKey({ view: 'rater', raterId: 12 })).not.toBe(viewKey({ view: 'rater', raterId: 13 }));
+    expect(viewKey({ view: 'part', songId: 3, partId: 4 })).not.toBe(viewKey({ view: 'part', songId: 3, partId: 5 }));
     expect(viewKey(takes({ modelId: 7, takeId: 40 }))).toBe(viewKey(takes({ clipId: 5 })));
     expect(viewKey({ view: 'training', modelId: 7 })).toBe(viewKey({ view: 'training', modelId: null }));
     expect(new Set(['library', 'training', 'takes', 'rating'].map((view) => viewKey({ view } as ViewRoute))).size).toBe(4);

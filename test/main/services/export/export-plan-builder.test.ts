@@ -19,6 +19,9 @@ import type { Model } from '../../../../src-main/common/training.js';
 import { encodeWav } from '../../../../src-main/services/audio/wav.js';
 import { buildExportPlan, placeItems, type ExportSources } from '../../../../src-main/services/export/export-plan-builder.js';
 import { secondsPerBar, type ExportItem } from '../../../../src-main/services/export/export-plan.js';
+import type { ExportPart, ExportPartSources } from '../../../../src-main/services/export/export-parts.js';
+import type { PartMusic } from '../../../../src-main/common/midi.js';
+import { secondsAtBeats } from '../../../../src-main/common/tempo-map.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
 
 const RATE = 16_000;
@@ -203,6 +206,53 @@ function toneAmplitude(samples: Float32Array, hz: number, rate: number): number 
   }
   return (2 * Math.hypot(re, im)) / samples.length;
 }
+
+describe('MIDI parts beside takes', () => {
+  /** A part in 6/8 at 70 BPM with a tempo change: none of it may reach the takes' grid. */
+  const part: ExportPart = {
+    name: 'hook',
+    songId: 7,
+    lengthBeats: 6,
+    provenance: { part: { id: 4 } },
+    music: {
+      program: 0, channel: 0, bends: [],
+      notes: [{ pitch: 60, startBeats: 0, durationBeats: 1, velocity: 90 }, { pitch: 64, startBeats: 4.5, durationBeats: 1.5, velocity: 60 }],
+      tempoMap: [{ beats: 0, bpm: 70 }, { beats: 3, bpm: 80 }],
+      meterMap: [{ beats: 0, timeSignature: { numerator: 6, denominator: 8 } }],
+    },
+  };
+  const rendered: PartMusic[] = [];
+  const parts: ExportPartSources = {
+    part: () => part,
+    render: (music, options) => {
+      rendered.push(music);
+      // Two channels of a steady level, as long as asked (the real synth is exercised in midi-parts-export.test.ts).
+      const frames = Math.round(secondsAtBeats(music.tempoMap, options.toBeats) * options.sampleRate);
+      return Promise.resolve({ channels: [new Float32Array(frames).fill(0.1), new Float32Array(frames).fill(0.1)], sampleRate: options.sampleRate });
+    },
+  };
+
+  it("places a part after the takes on the takes' grid, its notes at their beats, rendered at the song's tempo", async () => {
+    songTime = musicalTime({ tempo: 120, tempoSource: 'user', timeSignature: { numerator: 4, denominator: 4 } });
+    const { plan, tempoSource } = await buildExportPlan(
+      exportRequestSchema.parse({ takeIds: [2], partIds: [4], includeSource: false, sampleRate: 48000 }),
+      { ...sources(), parts },
+      undefined,
+      new Date(0),
+    );
+    songTime = null;
+    expect(tempoSource).toBe('song');
+    expect([plan.tempo, plan.timeSignature, plan.tempoMap, plan.meterMap]).toEqual([120, { numerator: 4, denominator: 4 }, undefined, undefined]);
+    // Take 2 is 3.3 s = 6.6 beats: it ends in bar 2, so the part starts at bar 3 (beat 8, 4 s).
+    const [, hook] = plan.items;
+    expect(hook).toMatchObject({ name: 'hook (Piano (Acoustic Grand))', kind: 'part', startBeats: 8, startSeconds: 4 });
+    // Two 6/8 bars of the part's own meter; the notes as the part has them.
+    expect(hook!.midi).toEqual({ program: 0, channel: 0, notes: part.music.notes, bends: [], lengthBeats: 6 });
+    expect(rendered.map((music) => music.tempoMap)).toEqual([[{ beats: 0, bpm: 120 }]]);
+    expect(hook!.channels.map((channel) => channel.length)).toEqual([3 * 48000, 3 * 48000]); // 6 beats at 120
+    expect(hook!.provenance).toMatchObject({ kind: 'part', part: { id: 4 }, song: { id: 7 } });
+  });
+});
 
 describe('placeItems', () => {
   const item = (seconds: number): ExportItem => ({

@@ -56,7 +56,8 @@ function makePlan(sampleRate: 44100 | 48000, bitDepth: 24 | 32, placement: 'sequ
       }),
       item('Take 1', whiteNoise(1, sampleRate, 0.3, 1, 7), at(2)),
       item('Take 2 🎸', sine(880, 0.5, sampleRate, 0.7), at(5), {
-        midi: { notes: [{ midi: 64, time: 0.25, duration: 0.5, velocity: 0.5 }] },
+        kind: 'part',
+        midi: { program: 33, channel: 0, notes: [{ pitch: 64, startBeats: 0.5, durationBeats: 1, velocity: 64 }], bends: [], lengthBeats: 1 },
       }),
     ],
   };
@@ -161,7 +162,7 @@ describe('writeLogicFolder', () => {
     const part = new Midi(await readFile(path.join(dir, 'MIDI', 'Take 2 🎸.mid')));
     expect(part.tracks).toHaveLength(1);
     expect(part.tracks[0]!.name).toBe('Take 2 ?');
-    // 5.25 s at 120 BPM = 10.5 quarters = 5040 ticks; 0.5 s = 480 ticks.
+    // Bar 1 + 10 beats (5 s at 120 BPM) + 0.5 beat = 10.5 quarters = 5040 ticks; 1 beat = 480 ticks.
     expect(part.tracks[0]!.notes.map((n) => [n.midi, n.ticks, n.durationTicks])).toEqual([[64, 5040, 480]]);
   });
 

@@ -6,7 +6,7 @@
  */
 import tonejs from '@tonejs/midi';
 import { AppError } from '../../../../src-main/common/errors.js';
-import { encodeMidiFile, encodeTempoMap, MIDI_PPQ } from '../../../../src-main/services/export/midi-file.js';
+import { encodeMidiFile, encodePartsMidiFile, encodeTempoMap, MIDI_PPQ } from '../../../../src-main/services/export/midi-file.js';
 
 const { Midi } = tonejs;
 
@@ -127,5 +127,40 @@ describe('encodeMidiFile', () => {
     expect(() => encodeMidiFile(song, [{ name: 'x', notes: [{ midi: 60, time: -1, duration: 1, velocity: 1 }] }])).toThrow(
       /MIDI note of "x"/,
     );
+  });
+});
+
+describe('encodePartsMidiFile', () => {
+  const conductor = {
+    name: 'Night drive',
+    tempoMap: [{ beats: 0, bpm: 100 }, { beats: 8, bpm: 140 }],
+    meterMap: [
+      { beats: 0, timeSignature: { numerator: 4 as const, denominator: 4 as const } },
+      { beats: 8, timeSignature: { numerator: 6, denominator: 8 as const } },
+    ],
+  };
+  const bass = { name: 'bass', program: 33, channel: 9, notes: [{ pitch: 36, startBeats: 8.5, durationBeats: 0.25, velocity: 127 }], bends: [] };
+
+  it('writes every tempo and signature at its beat, the part on its own channel, beats as ticks', () => {
+    const midi = new Midi(encodePartsMidiFile(conductor, [bass]));
+    expect(midi.header.tempos.map((t) => [t.ticks, Math.round(t.bpm * 1000) / 1000])).toEqual([[0, 100], [3840, 140]]);
+    expect(midi.header.timeSignatures.map((t) => [t.ticks, ...t.timeSignature])).toEqual([[0, 4, 4], [3840, 6, 8]]);
+    expect(midi.tracks[0]!.channel).toBe(9); // drums stay drums
+    expect(midi.tracks[0]!.instrument.number).toBe(33);
+    expect(midi.tracks[0]!.notes.map((n) => [n.midi, n.ticks, n.durationTicks, Math.round(n.velocity * 127)])).toEqual([[36, 4080, 120, 127]]);
+  });
+
+  it('sets the metronome of every time signature, not only the first', () => {
+    const bytes = Buffer.from(encodePartsMidiFile(conductor, []));
+    const clocks: number[] = [];
+    for (let at = bytes.indexOf(Buffer.from([0xff, 0x58, 0x04])); at >= 0; at = bytes.indexOf(Buffer.from([0xff, 0x58, 0x04]), at + 1)) clocks.push(bytes[at + 5]!);
+    expect(clocks).toEqual([24, 36]);
+  });
+
+  it('refuses maps that do not start at beat 0 or go back, and notes a file cannot hold', () => {
+    expect(() => encodePartsMidiFile({ ...conductor, tempoMap: [{ beats: 1, bpm: 100 }] }, [])).toThrow(/tempo map must start at beat 0/);
+    expect(() => encodePartsMidiFile({ ...conductor, meterMap: [conductor.meterMap[1]!, conductor.meterMap[0]!] }, [])).toThrow(/meter map/);
+    expect(() => encodePartsMidiFile({ ...conductor, tempoMap: [{ beats: 0, bpm: 5000 }] }, [])).toThrow(AppError);
+    expect(() => encodePartsMidiFile(conductor, [{ ...bass, notes: [{ ...bass.notes[0]!, velocity: 0 }] }])).toThrow(/MIDI note of "bass"/);
   });
 });

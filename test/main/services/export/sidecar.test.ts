@@ -96,6 +96,8 @@ describe('buildSidecar', () => {
       seed: null,
       lengthSeconds: 2,
       startSeconds: 0,
+      startBeats: 0,
+      startBar: 1,
       ratings: [],
       trainedOnlyOnYourAudio: true,
       provenance: plan.items[0]!.provenance,
@@ -108,6 +110,8 @@ describe('buildSidecar', () => {
       seed: '18446744073709551615', // a string: a u64 seed survives JSON
       lengthSeconds: 1.5,
       startSeconds: 3.9130434782608696,
+      startBeats: 6,
+      startBar: 3, // 3/4: beat 6 opens bar 3
       ratings: [{ musicality: 7 }],
     });
     expect(takeRegion).toMatchObject({ file: 'Regions/Take 12.wav', role: 'region', name: 'Take 12' });

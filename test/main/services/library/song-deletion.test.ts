@@ -134,6 +134,7 @@ describe('deleting a song', () => {
       clips: 2,
       models: 2,
       takes: 5,
+      parts: 0,
       sessions: [{ id: session.id, name: 'Band night', items: 4 }],
       blockers: [],
     } satisfies DeletionSummary);
@@ -322,7 +323,7 @@ describe('importing bytes the library holds already', () => {
     const envelope = await call('library:import-files', { files: [{ name: 'Hook copy.wav', data }] });
     expect(envelope).toEqual({
       ok: true,
-      value: { files: [], failures: [], duplicates: [{ name: 'Hook copy.wav', songId: first.songId, songName: 'Hook', fileId: first.fileId }] },
+      value: { files: [], failures: [], duplicates: [{ name: 'Hook copy.wav', songId: first.songId, songName: 'Hook', fileId: first.fileId }], parts: [] },
     });
   });
 });

@@ -9,7 +9,14 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import decodeAudio from 'audio-decode';
 import { AppError } from '../../../../../src-main/common/errors.js';
-import { buildLiveSet, PROJECT_INFO_FOLDER, writeAbletonProject, type LiveSetSpec } from '../../../../../src-main/services/export/ableton/index.js';
+import type { PartNote } from '../../../../../src-main/common/midi.js';
+import {
+  buildLiveSet,
+  PROJECT_INFO_FOLDER,
+  writeAbletonProject,
+  type LiveMidiTrackSpec,
+  type LiveSetSpec,
+} from '../../../../../src-main/services/export/ableton/index.js';
 import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
 import { child, findAll, parseXml, readAls, valueAt, type XmlNode } from './als-structure.js';
 import { FIXTURE_RATE, FIXTURE_TRACKS, writeFixtureProject } from './project-fixture.js';
@@ -150,6 +157,11 @@ describe('time signatures', () => {
   });
 });
 
+/** A MIDI track of one 4-beat clip holding `note`. */
+function midi(note: PartNote): LiveMidiTrackSpec {
+  return { kind: 'midi', name: 'M', clip: { name: 'M', startBeats: 0, lengthBeats: 4, timeSignature: { numerator: 4, denominator: 4 }, notes: [note] } };
+}
+
 describe('refusals', () => {
   it('accepts the baseline, and writes the same text every time', () => {
     expect(() => parseXml(buildLiveSet(good))).not.toThrow();
@@ -165,6 +177,12 @@ describe('refusals', () => {
     ['a path leaving the project', { ...good, tracks: [{ name: 'A', clip: { name: 'A', startBeats: 0, seconds: 0.01, file: { ...file, relativePath: '../a.wav' } } }] }],
     ['a negative start', { ...good, tracks: [{ name: 'A', clip: { name: 'A', startBeats: -1, seconds: 0.01, file } }] }],
     ['an unknown colour', { ...good, tracks: [{ name: 'A', color: 70, clip: { name: 'A', startBeats: 0, seconds: 0.01, file } }] }],
+    ['a MIDI note past its clip', { ...good, tracks: [midi({ pitch: 60, startBeats: 4, durationBeats: 1, velocity: 90 })] }],
+    ['a MIDI note of velocity 0 (a note off)', { ...good, tracks: [midi({ pitch: 60, startBeats: 0, durationBeats: 1, velocity: 0 })] }],
+    ['a MIDI note above 127', { ...good, tracks: [midi({ pitch: 128, startBeats: 0, durationBeats: 1, velocity: 90 })] }],
+    ['a tempo map not starting with the set tempo', { ...good, tempoMap: [{ beats: 0, bpm: 99 }] }],
+    ['a tempo map going back', { ...good, tempoMap: [{ beats: 0, bpm: good.tempo }, { beats: 8, bpm: 90 }, { beats: 4, bpm: 80 }] }],
+    ['a meter map with a 3/3 bar', { ...good, meterMap: [{ beats: 0, timeSignature: { numerator: 4, denominator: 4 } }, { beats: 4, timeSignature: { numerator: 3, denominator: 3 as 4 } }] }],
   ])('refuses %s', (_, set) => {
     expect(() => buildLiveSet(set)).toThrow(AppError);
   });

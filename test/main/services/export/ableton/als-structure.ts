@@ -49,6 +49,9 @@ export const LIST_CONTAINERS = new Set([
   'LinkedTrackGroups',
   'DetailClipKeyMidis',
   'LockedScripts',
+  'KeyTracks', // a MIDI clip's pitches
+  'KeyTrack/Notes', // one pitch's notes
+  'EventLists', // per-note expression (MPE), none in our clips
 ]);
 
 const parser = new XMLParser({
@@ -150,7 +153,7 @@ export function closestOutline(ours: string[], references: string[][]): string[]
   return best;
 }
 
-const POINTEE_NAME = /^(AutomationTarget|ModulationTarget|Pointee|\w+ModulationTarget)$/;
+const POINTEE_NAME = /^(AutomationTarget|ModulationTarget|Pointee|\w+ModulationTarget|ControllerTargets\.\d+)$/;
 const TRACK_NAME = /^(AudioTrack|MidiTrack|ReturnTrack|GroupTrack)$/;
 
 /** Ids Live resolves references through; they must be unique and below NextPointeeId. */

@@ -6,6 +6,8 @@
  * outline (element and attribute names, in order, recursively) of one such element in the
  * reference. Lists whose length varies (clips, slots, scenes, devices, sends, envelopes, warp
  * markers; see LIST_CONTAINERS) are compared item by item rather than by count. Also:
+ * The set holds a MIDI track too (MidiTrack, MidiClip, KeyTrack, MidiNoteEvent are outlined like
+ * the rest) and a tempo change and a 6/8 section (multi-point master envelopes). Also:
  * pointee-Id uniqueness below NextPointeeId and one clip slot per scene, rules the Live 11 and
  * Live 12 reference sets obey too (their facts are committed beside the outline).
  */
@@ -29,7 +31,7 @@ const live12 = loadLive12Facts();
 
 beforeAll(async () => {
   dir = await makeTempDir('eureka-als-');
-  ours = readAls((await writeFixtureProject(dir, { scenes: 5 })).alsFile);
+  ours = readAls((await writeFixtureProject(dir, { scenes: 5, midiPart: true })).alsFile);
 });
 
 afterAll(async () => {
@@ -129,13 +131,14 @@ describe('Session view', () => {
     const scenes = child(ours.root, 'LiveSet/Scenes').children;
     expect(scenes).toHaveLength(5);
     const tracks = child(ours.root, 'LiveSet/Tracks').children;
-    expect(tracks).toHaveLength(FIXTURE_TRACKS.length);
+    expect(tracks.map((track) => track.name)).toEqual([...FIXTURE_TRACKS.map(() => 'AudioTrack'), 'MidiTrack']);
     tracks.forEach((track, trackIndex) => {
+      const clipName = track.name === 'MidiTrack' ? 'MidiClip' : 'AudioClip';
       const slots = child(track, 'DeviceChain/MainSequencer/ClipSlotList').children;
       expect(slots.map((slot) => slot.attributes.Id)).toEqual(scenes.map((scene) => scene.attributes.Id));
       slots.forEach((slot, sceneIndex) => {
         const clips = child(slot, 'ClipSlot/Value').children;
-        expect(clips.map((clip) => clip.name)).toEqual(sceneIndex === trackIndex ? ['AudioClip'] : []);
+        expect(clips.map((clip) => clip.name)).toEqual(sceneIndex === trackIndex ? [clipName] : []);
       });
       for (const slot of child(track, 'DeviceChain/FreezeSequencer/ClipSlotList').children) {
         expect(child(slot, 'ClipSlot/Value').children).toEqual([]);

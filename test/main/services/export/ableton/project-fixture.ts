@@ -1,12 +1,14 @@
 /**
  * A small Live project on disk for the Ableton tests: a source clip and two takes written as
  * real BWF WAVs (deterministic sines) into `Samples/Imported/`, placed one after another with a
- * bar's gap, then `writeAbletonProject` over them.
+ * bar's gap, then `writeAbletonProject` over them. With `midiPart`, a MIDI track follows them
+ * (FIXTURE_PART after the last take) and the set has a tempo change and a 6/8 section.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAbletonProject } from '../../../../../src-main/services/export/ableton/index.js';
-import type { LiveSetSpec, LiveTrackSpec } from '../../../../../src-main/services/export/ableton/index.js';
+import type { LiveMidiTrackSpec, LiveSetSpec, LiveTrackSpec } from '../../../../../src-main/services/export/ableton/index.js';
+import type { MeterPoint, PartNote, TempoPoint } from '../../../../../src-main/common/midi.js';
 import { encodeBwfWav } from '../../../../../src-main/services/export/bwf-wav.js';
 
 export const FIXTURE_RATE = 48000;
@@ -32,7 +34,17 @@ export interface FixtureOptions {
   timeSignature?: { numerator: number; denominator: number };
   scenes?: number;
   songName?: string;
+  /** Add the MIDI track (and the tempo and meter changes). */
+  midiPart?: boolean;
 }
+
+/** The MIDI track's clip: two bars of 4/4 notes; bar 3 onwards of the set is in 6/8. */
+export const FIXTURE_PART_NOTES: PartNote[] = [
+  { pitch: 40, startBeats: 0, durationBeats: 1, velocity: 100 },
+  { pitch: 47, startBeats: 1.5, durationBeats: 0.5, velocity: 90 },
+  { pitch: 40, startBeats: 2, durationBeats: 1.25, velocity: 1 },
+  { pitch: 52, startBeats: 7.75, durationBeats: 0.25, velocity: 127 },
+];
 
 /** Writes the WAVs and the set into `dir`; returns the .als path and the spec that was written. */
 export async function writeFixtureProject(dir: string, options: FixtureOptions = {}): Promise<{ alsFile: string; set: LiveSetSpec }> {
@@ -65,7 +77,21 @@ export async function writeFixtureProject(dir: string, options: FixtureOptions =
     // Sequence placement: the next clip starts on the bar after this one ends, plus a bar's gap.
     startBeats += (Math.ceil((seconds * tempo) / 60 / barBeats) + 1) * barBeats;
   }
-  const set: LiveSetSpec = { tempo, timeSignature, tracks, ...(options.scenes ? { scenes: options.scenes } : {}) };
+  const allTracks: (LiveTrackSpec | LiveMidiTrackSpec)[] = [...tracks];
+  let maps: { tempoMap: TempoPoint[]; meterMap: MeterPoint[] } | null = null;
+  if (options.midiPart) {
+    allTracks.push({
+      kind: 'midi',
+      name: 'bass line (Electric Bass (Finger))',
+      clip: { name: 'bass line', startBeats, lengthBeats: 8, timeSignature, notes: FIXTURE_PART_NOTES },
+    });
+    const meter = timeSignature as MeterPoint['timeSignature'];
+    maps = {
+      tempoMap: [{ beats: 0, bpm: tempo }, { beats: startBeats + 4, bpm: 140 }],
+      meterMap: [{ beats: 0, timeSignature: meter }, { beats: startBeats + 8, timeSignature: { numerator: 6, denominator: 8 } }],
+    };
+  }
+  const set: LiveSetSpec = { tempo, timeSignature, tracks: allTracks, ...(maps ?? {}), ...(options.scenes ? { scenes: options.scenes } : {}) };
   const { alsFile } = await writeAbletonProject(dir, options.songName ?? 'Verse idea 3', set);
   return { alsFile, set };
 }

@@ -32,6 +32,7 @@ const EXTRACTOR = 'test/main/services/export/ableton/reference-outline.ts';
 /** Element kinds whose every instance we write must match the outline of one Live wrote. */
 export const OUTLINED_ELEMENTS = [
   'AudioTrack',
+  'MidiTrack',
   'MasterTrack',
   'PreHearTrack',
   'DeviceChain',
@@ -39,6 +40,9 @@ export const OUTLINED_ELEMENTS = [
   'MainSequencer',
   'FreezeSequencer',
   'AudioClip',
+  'MidiClip',
+  'KeyTrack',
+  'MidiNoteEvent',
   'ClipSlot',
   'SampleRef',
   'FileRef',

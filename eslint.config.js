@@ -58,7 +58,7 @@ function rendererZone(files, forbiddenFeatures) {
  */
 const MAIN_FEATURES = ['library', 'training', 'takes', 'metrics', 'rating', 'export', 'parts', 'transcription'];
 /** Floors inside services/, and the folders below services/ that everything may stand on. */
-const SERVICE_FLOORS = ['audio', 'store', 'models', 'synth', 'phrases'];
+const SERVICE_FLOORS = ['audio', 'store', 'models', 'synth', 'phrases', 'phrase-models'];
 const LOWER_FLOORS = ['common', 'node', 'db', 'addon'];
 const HEADLESS_MESSAGE = 'The headless core never imports electron, the Electron glue or the renderer.';
 const HEADLESS = ['^electron(/|$)', '(^|/)(app|ipc)/', 'src-renderer'].map((regex) => ({ regex, message: HEADLESS_MESSAGE }));

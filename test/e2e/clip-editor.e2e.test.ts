@@ -8,11 +8,10 @@
  * Alt-drag does not), lengths read in bars, and a tempo typed in the header redraws the grid.
  */
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { formatSeconds } from '../../src-main/common/format-time.js';
 import { barLinesBetween, formatTempo, nearestBarLine, type BarGrid } from '../../src-main/common/musical-time.js';
 import { aMinorAt96Wav } from '../helpers/musical-signals.js';
-import { BOUNCE_SECONDS, OUTPUT_DIR, bounceWav, dragAcross, startHarness, type Harness } from './harness.js';
+import { BOUNCE_SECONDS, OUTPUT_DIR, bounceWav, dragAcross, useHarness } from './harness.js';
 
 /** Ratio of the waveform's scrollable width to its visible width (1 when the song fits). */
 const ZOOM_RATIO = `(() => {
@@ -22,23 +21,15 @@ const ZOOM_RATIO = `(() => {
 })()`;
 
 describe('web mode UI: editing clips', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 180_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  });
+  const harness = useHarness();
 
   test('refuses, labels, trims, annotates and deletes clips; zooms', async () => {
-    const { core } = harness;
+    const { core } = harness();
     const { files } = await core.handlers['library:import-files']({
       files: [{ name: 'Chorus sketch.wav', data: bounceWav() }],
     });
     const songId = files[0]!.songId;
-    const { page, problems } = await harness.openApp();
+    const { page, problems } = await harness().openApp();
 
     await page.getByTestId('song-row').getByTestId('open-editor').click();
     await page.locator('.waveform.ready').waitFor();
@@ -114,7 +105,6 @@ describe('web mode UI: editing clips', () => {
     await page.keyboard.press(' ');
     await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
 
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'gap-clip.png') });
 
     // Notes are saved when the field is left; Esc leaves it, Esc again goes to the library.
@@ -156,7 +146,7 @@ describe('web mode UI: editing clips', () => {
   }, 180_000);
 
   test('draws the bar grid, snaps a cut to bar lines, cuts freely with Alt, and follows a new tempo', async () => {
-    const { core } = harness;
+    const { core } = harness();
     const seconds = 20;
     const { files } = await core.handlers['library:import-files']({
       files: [{ name: 'Night Drive.wav', data: new Uint8Array(aMinorAt96Wav({ seconds, sampleRate: 22_050, downbeat: 0.5 })) }],
@@ -167,7 +157,7 @@ describe('web mode UI: editing clips', () => {
     expect(Math.abs(time.tempo - 96)).toBeLessThanOrEqual(0.1);
     expect(Math.abs(time.downbeatSeconds - 0.5)).toBeLessThanOrEqual(0.02);
     const grid: BarGrid = time;
-    const { page, problems } = await harness.openApp();
+    const { page, problems } = await harness().openApp();
 
     // The library row says the tempo and key the import found.
     const row = page.getByTestId('song-row').filter({ hasText: 'Night Drive' });
@@ -198,7 +188,6 @@ describe('web mode UI: editing clips', () => {
     expect(snapped!.end).toBeCloseTo(nearestBarLine(10.6, grid), 9);
     expect(await page.getByTestId('inspector-bars').textContent()).toBe('bar 2 · 3 bars');
     expect(await page.getByTestId('inspector-song-time').textContent()).toBe(`${formatTempo(time.tempo)} · A minor`);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'bar-grid.png') });
 
     // With Alt held the cut is where the pointer went, between bar lines.

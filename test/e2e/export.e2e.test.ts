@@ -11,15 +11,14 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { listFiles, makeTempDir, removeDir } from '../helpers/temp-dir.js';
+import { listFiles } from '../helpers/temp-dir.js';
 import { zipEntries } from '../helpers/zip-entries.js';
-import { OUTPUT_DIR, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
+import { OUTPUT_DIR, trainedModelWithTakes, useHarness } from './harness.js';
 
 const run = promisify(execFile);
 /** Training with the test preset and two 2 s takes on 2 cores; room for a slow machine. */
@@ -55,36 +54,19 @@ const WATCH_PROGRESS = `(() => {
 })()`;
 
 describe('web mode UI: export', () => {
-  let harness: Harness;
-  let exportRoot: string;
-  const previousRoot = process.env.EUREKA_EXPORT_DIR;
-
-  beforeAll(async () => {
-    // Web mode may export only into the export root: a temporary one for this test.
-    exportRoot = await makeTempDir('eureka-e2e-exports-');
-    process.env.EUREKA_EXPORT_DIR = exportRoot;
-    harness = await startHarness();
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-  }, 180_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-    if (previousRoot === undefined) delete process.env.EUREKA_EXPORT_DIR;
-    else process.env.EUREKA_EXPORT_DIR = previousRoot;
-    await removeDir(exportRoot);
-  });
+  const harness = useHarness();
 
   const dialog = (page: Page) => page.getByTestId('export-dialog');
   const isOpen = (page: Page) => dialog(page).evaluate((element) => (element as unknown as { open: boolean }).open);
 
   test('exports the chosen takes to Ableton Live and Logic Pro, twice', async () => {
-    const { core } = harness;
+    const { core, exportRoot } = harness();
     const {
       takes: [first, second],
     } = await trainedModelWithTakes(core, { count: 2, seconds: 2 });
     if (!first || !second) throw new Error('the batch did not make two takes');
 
-    const { page, problems } = await harness.openApp();
+    const { page, problems } = await harness().openApp();
     await page.getByTestId('nav-takes').click();
     await page.locator(`[data-testid="take-row"][data-take-id="${second.id}"]`).waitFor();
 

@@ -1,11 +1,12 @@
 /**
  * What every end-to-end test needs: an up-to-date renderer build (out/web, or a private fresh
- * build when a source is newer), a core over a temporary data directory, the web server on a free loopback port,
- * Debian's Chromium through playwright-core, and a page that records console errors and
+ * build when a source is newer), a core over a temporary data directory (and a temporary export
+ * root: web mode exports only there), the web server on a free loopback port, the screenshot
+ * folder, Debian's Chromium through playwright-core, and a page that records console errors and
  * uncaught exceptions (a test ends by asserting there were none).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -108,6 +109,8 @@ export interface Harness {
   browser: Browser;
   /** A scratch folder for fixture files. */
   filesDir: string;
+  /** The core's export root (a temporary folder): where exports go by default, and the only place web mode may export to. */
+  exportRoot: string;
   /** Opens a fresh context on the tokened URL; problems are collected into `problems`. */
   openApp(): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
   dispose(): Promise<void>;
@@ -116,9 +119,11 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const dataDir = await makeTempDir('eureka-e2e-data-');
   const filesDir = await makeTempDir('eureka-e2e-files-');
+  const exportRoot = await makeTempDir('eureka-e2e-exports-');
+  mkdirSync(OUTPUT_DIR, { recursive: true });
   const staticDir = webBuildFor(filesDir);
   // Training jobs run as under `eureka web`: every queued job, in order.
-  const core = await createCore({ dataDir, runQueue: 'all' });
+  const core = await createCore({ dataDir, runQueue: 'all', exportRoot });
   const server = await startWebServer({ core, staticDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const contexts: BrowserContext[] = [];
@@ -128,6 +133,7 @@ export async function startHarness(): Promise<Harness> {
     staticDir,
     browser,
     filesDir,
+    exportRoot,
     async openApp() {
       const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
       contexts.push(context);
@@ -148,7 +154,27 @@ export async function startHarness(): Promise<Harness> {
       await core.dispose();
       await removeDir(dataDir);
       await removeDir(filesDir);
+      await removeDir(exportRoot);
     },
+  };
+}
+
+/**
+ * A harness for the calling describe block: started before its tests (given three minutes: the
+ * first start may build the renderer) and disposed of after them. Call the returned function
+ * inside a test to get it.
+ */
+export function useHarness(): () => Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness();
+  }, 180_000);
+  afterAll(async () => {
+    await harness?.dispose();
+  });
+  return () => {
+    if (!harness) throw new Error('the e2e harness has not started: use it inside a test');
+    return harness;
   };
 }
 

@@ -12,30 +12,22 @@
  * server gives nothing to a browser without the right token but a styled page saying what to
  * open.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatSeconds } from '../../src-main/common/format-time.js';
 import { textFile } from '../fixtures/audio-fixtures.js';
 import { wavBytes } from '../helpers/signals.js';
-import { BOUNCE_SECONDS, OUTPUT_DIR, bounceWav, dragAcross, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
+import { BOUNCE_SECONDS, OUTPUT_DIR, bounceWav, dragAcross, trainedModelWithTakes, useHarness } from './harness.js';
 
 /** A test-preset run and two short takes on 2 busy cores. */
 const MODEL_TIMEOUT_MS = 300_000;
 
 describe('web mode UI: library and clip editor', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 180_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  });
+  const harness = useHarness();
 
   test('imports a bounce, cuts a clip by dragging and relabels it from the keyboard', async () => {
-    const { core, filesDir } = harness;
-    const { page, problems } = await harness.openApp();
+    const { core, filesDir } = harness();
+    const { page, problems } = await harness().openApp();
     // The token was traded for a cookie and dropped from the address bar.
     expect(page.url()).not.toContain('token=');
 
@@ -50,7 +42,6 @@ describe('web mode UI: library and clip editor', () => {
     const importError = page.getByTestId('import-error');
     await importError.waitFor();
     expect(await importError.textContent()).toMatch(/^broken\.wav: /);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'import-error.png') });
     await page.getByRole('button', { name: /^Dismiss: / }).click();
     await importError.waitFor({ state: 'detached' });
@@ -117,9 +108,9 @@ describe('web mode UI: library and clip editor', () => {
   }, 180_000);
 
   test('files dropped anywhere on the window are imported', async () => {
-    const { core } = harness;
+    const { core } = harness();
     const before = (await core.handlers['library:list-songs']({})).length;
-    const { page, problems } = await harness.openApp();
+    const { page, problems } = await harness().openApp();
     await page.getByTestId('song-table').waitFor();
 
     // A DataTransfer carrying a real WAV, as the OS hands one to the page on a drop (not the
@@ -144,12 +135,12 @@ describe('web mode UI: library and clip editor', () => {
   }, 60_000);
 
   test('deletes a song with its model and takes after saying so, and offers to open a song instead of importing it twice', async () => {
-    const { core, filesDir } = harness;
+    const { core, filesDir } = harness();
     const { songId, modelId, takes } = await trainedModelWithTakes(core, { count: 2, seconds: 2 });
     const [clip] = await core.handlers['library:list-clips']({ songId });
     if (!clip) throw new Error('the fixture has no clip');
     const modelDir = core.training.modelDir(modelId);
-    const { page, problems } = await harness.openApp();
+    const { page, problems } = await harness().openApp();
     const row = page.getByTestId('song-row').filter({ hasText: 'Hook' });
     await row.waitFor();
 
@@ -202,8 +193,8 @@ describe('web mode UI: library and clip editor', () => {
   }, MODEL_TIMEOUT_MS);
 
   test('a browser without the right token gets no app, only a styled page saying what to open', async () => {
-    const origin = new URL(harness.server.url).origin;
-    const stranger = await harness.browser.newContext();
+    const origin = new URL(harness().server.url).origin;
+    const stranger = await harness().browser.newContext();
     try {
       const tab = await stranger.newPage();
       const refused: string[] = [];

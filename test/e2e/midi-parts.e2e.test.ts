@@ -9,15 +9,14 @@
  * roll zooms in (button, Ctrl+wheel) → the clip is exported through the Export dialog.
  * The screen is saved at 1440×900 and 1280×720.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import tonejs from '@tonejs/midi';
 import type { Page } from 'playwright-core';
 import { secondsAtBeats } from '../../src-main/common/tempo-map.js';
 import { DEFAULT_ZOOM, nextZoom } from '../../src-renderer/app/parts/roll-geometry.js';
-import { makeTempDir, removeDir } from '../helpers/temp-dir.js';
-import { OUTPUT_DIR, VIEWPORT, startHarness, type Harness } from './harness.js';
+import { OUTPUT_DIR, VIEWPORT, useHarness } from './harness.js';
 
 const { Midi } = tonejs;
 
@@ -65,24 +64,7 @@ const ZOOM_STEPS_AFTER = [nextZoom(DEFAULT_ZOOM, 1), nextZoom(nextZoom(DEFAULT_Z
 const PIANO_NOTES_IN_FOUR_BARS = 4 * 4 * 3;
 
 describe('web mode UI: MIDI parts on the piano roll', () => {
-  let harness: Harness;
-  let exportRoot: string;
-  const previousRoot = process.env.EUREKA_EXPORT_DIR;
-
-  beforeAll(async () => {
-    // Web mode exports only into the export root: a temporary one for this test.
-    exportRoot = await makeTempDir('eureka-e2e-midi-exports-');
-    process.env.EUREKA_EXPORT_DIR = exportRoot;
-    harness = await startHarness();
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-  }, 180_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-    if (previousRoot === undefined) delete process.env.EUREKA_EXPORT_DIR;
-    else process.env.EUREKA_EXPORT_DIR = previousRoot;
-    if (exportRoot) await removeDir(exportRoot);
-  });
+  const harness = useHarness();
 
   async function shoot(page: Page, name: string): Promise<void> {
     for (const size of [VIEWPORT, { width: 1280, height: 720 }]) {
@@ -110,8 +92,8 @@ describe('web mode UI: MIDI parts on the piano roll', () => {
   }
 
   test('import a MIDI file → its parts in the Library → the piano roll → a 4-bar clip → play it → export it', async () => {
-    const { core, filesDir } = harness;
-    const { page, problems } = await harness.openApp();
+    const { core, filesDir, exportRoot } = harness();
+    const { page, problems } = await harness().openApp();
 
     // Import from the file input: the Library lists the file's two parts with their instruments.
     const midiPath = path.join(filesDir, 'Night Drive.mid');

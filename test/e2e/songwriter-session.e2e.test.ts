@@ -12,7 +12,7 @@
  * owner channel and medium refused → the kept take is exported to Ableton Live and Logic Pro
  * folders at the song's tempo. The screen is saved at 1440×900 and 1280×720 at five points.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -22,9 +22,8 @@ import { decodeFrame } from '../../src-main/common/wire.js';
 import { decodeAudio } from '../../src-main/services/audio/decode.js';
 import { RATER_CHANNELS } from '../../src-main/web/rater-access.js';
 import { aMinorAt96Wav, SONG_BAR_SECONDS } from '../helpers/musical-signals.js';
-import { makeTempDir, removeDir } from '../helpers/temp-dir.js';
 import { TestSocket } from '../main/web/web-client.js';
-import { OUTPUT_DIR, VIEWPORT, dragAcross, startHarness, type Harness } from './harness.js';
+import { OUTPUT_DIR, VIEWPORT, dragAcross, useHarness } from './harness.js';
 import { answerSingleTrial } from './rating-setup.js';
 
 /** The bounce: 38 s at 16 kHz, bar 1 at 0.5 s (bar lines every 2.5 s: 3.0, 5.5, … 35.5). */
@@ -68,24 +67,7 @@ const WAVEFORMS_FIT = `new Promise((resolve, reject) => {
 })`;
 
 describe('web mode UI: a songwriter’s session', () => {
-  let harness: Harness;
-  let exportRoot: string;
-  const previousRoot = process.env.EUREKA_EXPORT_DIR;
-
-  beforeAll(async () => {
-    // Web mode exports only into the export root: a temporary one for this test.
-    exportRoot = await makeTempDir('eureka-e2e-session-exports-');
-    process.env.EUREKA_EXPORT_DIR = exportRoot;
-    harness = await startHarness();
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-  }, 180_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-    if (previousRoot === undefined) delete process.env.EUREKA_EXPORT_DIR;
-    else process.env.EUREKA_EXPORT_DIR = previousRoot;
-    if (exportRoot) await removeDir(exportRoot);
-  });
+  const harness = useHarness();
 
   /**
    * Saves the screen at 1440×900 and at 1280×720, and leaves it at 1440×900. Wavesurfer redraws
@@ -111,7 +93,7 @@ describe('web mode UI: a songwriter’s session', () => {
 
   /** Starts a test-preset run of the selected clip from the Train form; resolves to its model's id. */
   async function trainSelected(page: Page, seed: string): Promise<number> {
-    const { core } = harness;
+    const { core } = harness();
     const before = new Set((await core.handlers['training:list-models']({})).map((model) => model.id));
     await page.getByTestId('train-clip').click();
     await page.getByTestId('train-preset').selectOption('test');
@@ -139,8 +121,8 @@ describe('web mode UI: a songwriter’s session', () => {
     page.locator(`[data-testid="take-row"][data-take-id="${takeId}"][data-status="ready"]`).waitFor({ timeout: GENERATE_TIMEOUT_MS });
 
   test('import → bars and key → cut 8 bars → undo a delete → train, reload mid-run → 16-bar take and gap fill → a band mate rates → export', async () => {
-    const { core, filesDir } = harness;
-    const { page, problems } = await harness.openApp();
+    const { core, filesDir, exportRoot } = harness();
+    const { page, problems } = await harness().openApp();
 
     // Import from the file input: the row says the tempo and key the import found.
     const wavPath = path.join(filesDir, 'Night Drive.wav');
@@ -309,10 +291,10 @@ describe('web mode UI: a songwriter’s session', () => {
     if (!sam) throw new Error('the session has no rater');
     const link = await session.locator(`[data-testid="session-rater"][data-rater-id="${sam.id}"]`).getByTestId('rater-link').getAttribute('href');
     if (!link) throw new Error('the rater has no link');
-    expect(link).not.toContain(harness.server.token);
+    expect(link).not.toContain(harness().server.token);
 
     // Sam opens the link in a browser of their own and answers the first item.
-    const samContext = await harness.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    const samContext = await harness().browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     try {
       const samPage = await samContext.newPage();
       const samProblems: string[] = [];
@@ -330,7 +312,7 @@ describe('web mode UI: a songwriter’s session', () => {
           if (typeof frame.payload !== 'string' && (decodeFrame(new Uint8Array(frame.payload)) as { type?: unknown }).type === 'event') events += 1;
         });
       });
-      const opened = await samPage.goto(new URL(link, harness.server.url).toString());
+      const opened = await samPage.goto(new URL(link, harness().server.url).toString());
       expect(opened?.status()).toBe(200);
       await samPage.getByTestId('rater-view').waitFor();
       for (const tab of ['nav-library', 'nav-training', 'nav-takes', 'nav-rating', 'undo', 'rater-back']) {
@@ -349,7 +331,7 @@ describe('web mode UI: a songwriter’s session', () => {
       const pageKey = (await samPage.evaluate(`JSON.parse(sessionStorage.getItem('eureka-page-session') ?? '{}').key ?? ''`)) as string;
       expect(pageKey).toMatch(/^[0-9a-f]{64}$/);
       const cookie = (await samContext.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-      const { port } = harness.server;
+      const { port } = harness().server;
       const socket = await TestSocket.open(port, { origin: `http://127.0.0.1:${port}`, cookie }, pageKey);
       try {
         expect((await socket.call('rating:progress', { raterId: sam.id })).envelope.ok).toBe(true);

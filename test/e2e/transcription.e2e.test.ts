@@ -3,25 +3,16 @@
  * its worker thread): a clip of a rendered piano bar is transcribed from the editor, the panel
  * follows the job and says the result in words, and the library holds the part.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { encodeWav } from '../../src-main/services/audio/wav.js';
 import { PHRASE_TEMPO, renderPhrase } from '../bench/transcription/known-phrase.js';
-import { OUTPUT_DIR, startHarness, type Harness } from './harness.js';
+import { OUTPUT_DIR, useHarness } from './harness.js';
 
 describe('web mode UI: transcribing a clip to MIDI', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 180_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  });
+  const harness = useHarness();
 
   test('the clip inspector transcribes the clip into a new part and says so', async () => {
-    const { core } = harness;
+    const { core } = harness();
     // One bar of melody and chords on the piano after a second of silence (bar 1 at 1 s).
     const phrase = renderPhrase(1, 0, 0, 44100);
     const audio = new Float32Array(phrase.audio.length + 44100);
@@ -33,13 +24,12 @@ describe('web mode UI: transcribing a clip to MIDI', () => {
     await core.handlers['library:set-musical-time']({ songId, patch: { tempo: PHRASE_TEMPO, downbeatSeconds: 1 } });
     const clip = core.library.addClip({ songId, start: 1, end: 3.4, label: 'U', notes: 'piano riff' });
 
-    const { page, problems } = await harness.openApp();
+    const { page, problems } = await harness().openApp();
     // The editor on this clip, through the address as a link would open it.
     await page.evaluate(`window.location.hash = ${JSON.stringify(`#/songs/${songId}/clips/${clip.id}`)}`);
     const panel = page.getByTestId('transcribe-panel');
     await panel.getByText('Settings').click();
     await panel.getByTestId('onset-threshold').waitFor();
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     await panel.screenshot({ path: path.join(OUTPUT_DIR, 'transcribe-settings.png') });
 
     await panel.getByTestId('transcribe').click();

@@ -8,25 +8,16 @@
  * the clip back without them, and the next Ctrl+Z drops the verdict step whose take went with a
  * one-line notice.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Clip } from '../../src-main/common/dto.js';
-import { OUTPUT_DIR, bounceWav, dragAcross, startHarness, trainedModelWithTakes, type Harness } from './harness.js';
+import { OUTPUT_DIR, bounceWav, dragAcross, trainedModelWithTakes, useHarness } from './harness.js';
 
 /** A test-preset run and one short take on 2 busy cores. */
 const MODEL_TIMEOUT_MS = 300_000;
 
 describe('web mode UI: undo and redo', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness();
-  }, 180_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  });
+  const harness = useHarness();
 
   /** What undoing a delete brings back: everything but the id and the times of the row. */
   const region = ({ songId, fileId, start, end, label, split, holeStart, holeEnd, notes }: Clip): Partial<Clip> => ({
@@ -45,12 +36,12 @@ describe('web mode UI: undo and redo', () => {
   const titleOf = (page: Page, which: 'undo' | 'redo'): Promise<string | null> => page.getByTestId(which).getAttribute('title');
 
   test('Ctrl+Z brings a deleted clip back, in the editor and in the database; redo deletes it again', async () => {
-    const { core } = harness;
+    const { core } = harness();
     const { files } = await core.handlers['library:import-files']({
       files: [{ name: 'Undo sketch.wav', data: bounceWav() }],
     });
     const songId = files[0]!.songId;
-    const { page, problems } = await harness.openApp();
+    const { page, problems } = await harness().openApp();
     expect(await titleOf(page, 'undo')).toBe('Nothing to undo');
 
     await page.getByTestId('song-row').filter({ hasText: 'Undo sketch' }).getByTestId('open-editor').click();
@@ -70,7 +61,6 @@ describe('web mode UI: undo and redo', () => {
     await page.getByTestId('editor-clip').waitFor({ state: 'detached' });
     expect(await core.handlers['library:list-clips']({ songId })).toEqual([]);
     expect(await titleOf(page, 'undo')).toBe("Undo: delete clip 'chorus 2' (Ctrl+Z)");
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'undo-header-1280.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
@@ -111,10 +101,10 @@ describe('web mode UI: undo and redo', () => {
   }, 120_000);
 
   test("Ctrl+Z takes back a take's verdict in the Takes view; Ctrl+Y sets it again", async () => {
-    const { core } = harness;
+    const { core } = harness();
     const { songId, takes } = await trainedModelWithTakes(core, { count: 1, seconds: 2 });
     const take = takes[0]!;
-    const { page, problems } = await harness.openApp();
+    const { page, problems } = await harness().openApp();
     await page.getByTestId('nav-takes').click();
     const row = page.locator(`[data-testid="take-row"][data-take-id="${take.id}"]`);
     await row.click();

@@ -3,8 +3,8 @@
  * every sample), so the desktop app and web mode run it on a worker thread and the event loop
  * stays free; the CLI and unit tests may run it inline. Both go through {@link AudioProcessor}.
  */
-import { Worker } from 'node:worker_threads';
-import { AppError, errorPayloadSchema, toErrorPayload } from '../../common/errors.js';
+import { AppError } from '../../common/errors.js';
+import { createJobThread } from '../../node/job-thread.js';
 import { analyseAudio, checkImportable } from './analysis/measure.js';
 import { estimateMusicalTime, type MusicalTimeEstimate } from './analysis/musical-time.js';
 import { decodeAudio, type AudioFormat } from './decode.js';
@@ -97,75 +97,20 @@ type WorkerJob =
   | { kind: 'prepare-training'; request: TrainingAudioRequest }
   | { kind: 'musical-time'; name: string; bytes: Uint8Array };
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: AppError) => void;
-}
-
 /**
  * One worker thread, jobs queued in order (a 2-core laptop gains nothing from more, and one
- * decoded song can take hundreds of MB). A crashed worker fails its pending jobs with a clear
- * error and is replaced on the next call.
+ * decoded song can take hundreds of MB); node/job-thread.ts replaces a crashed one.
  */
 export function createWorkerProcessor(workerUrl: URL): AudioProcessor {
-  let worker: Worker | null = null;
-  let nextId = 0;
-  const pending = new Map<number, Pending>();
-
-  const failAll = (message: string): void => {
-    for (const job of pending.values()) job.reject(new AppError('INTERNAL', message));
-    pending.clear();
-  };
-
-  const ensureWorker = (): Worker => {
-    if (worker) return worker;
-    const started = new Worker(workerUrl);
-    started.on('message', (message: unknown) => {
-      const { id, ok, value, error } = message as { id: number; ok: boolean; value?: unknown; error?: unknown };
-      const job = pending.get(id);
-      if (!job) return;
-      pending.delete(id);
-      if (ok) job.resolve(value);
-      else {
-        const payload = errorPayloadSchema.parse(error);
-        job.reject(new AppError(payload.code, payload.message));
-      }
-    });
-    started.on('error', (error) => {
-      failAll(`the audio worker failed: ${toErrorPayload(error).message}`);
-      worker = null;
-    });
-    started.on('exit', (code) => {
-      if (pending.size > 0) failAll(`the audio worker stopped unexpectedly (exit code ${code})`);
-      worker = null;
-    });
-    // Idle workers must not keep the CLI's process alive.
-    started.unref();
-    worker = started;
-    return started;
-  };
-
-  const run = <T>(job: WorkerJob): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      const active = ensureWorker();
-      active.ref();
-      active.postMessage({ id, job });
-    }).finally(() => {
-      if (pending.size === 0) worker?.unref();
-    });
+  const thread = createJobThread(workerUrl, { name: 'audio' });
+  const run = <T>(job: WorkerJob): Promise<T> => thread.run<T>(job);
 
   return {
     process: (name, bytes, limits) =>
       run<ProcessedAudio>({ kind: 'process', name, bytes, maxSeconds: limits.maxSeconds }),
     prepareTraining: (request) => run<Float32Array>({ kind: 'prepare-training', request }),
     estimateMusicalTime: (name, bytes) => run<MusicalTimeEstimate>({ kind: 'musical-time', name, bytes }),
-    dispose: async () => {
-      failAll('the audio worker was shut down');
-      await worker?.terminate();
-      worker = null;
-    },
+    dispose: () => thread.dispose(),
   };
 }
 

@@ -1,12 +1,12 @@
 /**
  * Where the synth runs. A part of a few minutes is seconds of CPU in JavaScript, so the desktop
  * app and web mode render on a worker thread (workers/synth-worker.ts) and the event loop keeps
- * answering; the CLI and unit tests may render inline. Both go through {@link SynthRunner}, the
- * pattern of services/audio/processor.ts. Each thread parses the SoundFont once (soundfont.ts).
+ * answering; the CLI and unit tests may render inline. Both go through {@link SynthRunner}. The
+ * thread is a node/job-thread.ts, like the audio processor's; it parses the SoundFont once
+ * (soundfont.ts).
  */
-import { Worker } from 'node:worker_threads';
-import { AppError, errorPayloadSchema, toErrorPayload } from '../../common/errors.js';
 import type { PartMusic } from '../../common/midi.js';
+import { createJobThread } from '../../node/job-thread.js';
 import { encodeWav } from '../audio/wav.js';
 import { renderMusic, type RenderedMusic, type RenderOptions } from './render-music.js';
 
@@ -51,71 +51,18 @@ export function createInlineSynth(): SynthRunner {
   };
 }
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: AppError) => void;
-}
-
 /**
  * One worker thread, jobs in order (one synth keeps a core busy, and each extra thread would
- * hold its own parsed SoundFont). A crashed worker fails its pending jobs with a clear error and
- * is replaced on the next call; an idle one does not keep the process alive.
+ * hold its own parsed SoundFont); node/job-thread.ts replaces a crashed one and lets an idle
+ * one not keep the process alive.
  */
 export function createWorkerSynth(workerScript: string | URL): SynthRunner {
-  let worker: Worker | null = null;
-  let nextId = 0;
-  const pending = new Map<number, Pending>();
-
-  const failAll = (message: string): void => {
-    for (const job of pending.values()) job.reject(new AppError('INTERNAL', message));
-    pending.clear();
-  };
-
-  const ensureWorker = (): Worker => {
-    if (worker) return worker;
-    const started = new Worker(workerScript);
-    started.on('message', (message: unknown) => {
-      const { id, ok, value, error } = message as { id: number; ok: boolean; value?: unknown; error?: unknown };
-      const job = pending.get(id);
-      if (!job) return;
-      pending.delete(id);
-      if (ok) job.resolve(value);
-      else {
-        const payload = errorPayloadSchema.parse(error);
-        job.reject(new AppError(payload.code, payload.message));
-      }
-    });
-    started.on('error', (error) => {
-      failAll(`the synth worker failed: ${toErrorPayload(error).message}`);
-      worker = null;
-    });
-    started.on('exit', (code) => {
-      if (pending.size > 0) failAll(`the synth worker stopped unexpectedly (exit code ${code})`);
-      worker = null;
-    });
-    started.unref();
-    worker = started;
-    return started;
-  };
-
-  const run = <T>(job: SynthJob): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      const active = ensureWorker();
-      active.ref();
-      active.postMessage({ id, job });
-    }).finally(() => {
-      if (pending.size === 0) worker?.unref();
-    });
+  const thread = createJobThread(workerScript, { name: 'synth' });
+  const run = <T>(job: SynthJob): Promise<T> => thread.run<T>(job);
 
   return {
     render: (music, options = {}) => run<RenderedMusic>({ kind: 'render', music, options }),
     renderWav: (music, options = {}) => run<RenderedWav>({ kind: 'render-wav', music, options }),
-    dispose: async () => {
-      failAll('the synth worker was shut down');
-      await worker?.terminate();
-      worker = null;
-    },
+    dispose: () => thread.dispose(),
   };
 }

@@ -2,11 +2,13 @@
  * Where the model runs. It is seconds of CPU per second of audio, so the app, web mode and the
  * CLI run each job on its own worker thread (workers/transcription-worker.ts) and the event
  * loop stays free; cancelling terminates that thread, which stops the model mid-window.
- * `createInlineRunner` runs the same job on the caller's thread, cancellable between the
- * model's 2 s windows (unit tests, which run the TypeScript sources without a build).
+ * (Not a node/job-thread.ts: a queued thread cannot stop one job without losing the others;
+ * its errors are worded the same way.) `createInlineRunner` runs the same job on the caller's
+ * thread, cancellable between the model's 2 s windows (unit tests, which run the TypeScript
+ * sources without a build).
  */
 import { Worker } from 'node:worker_threads';
-import { AppError, errorPayloadSchema, toErrorPayload } from '../../common/errors.js';
+import { errorFromPayload, workerFailed, workerStopped } from '../../node/job-thread.js';
 import { runTranscription, TranscriptionCancelled, type HeardNote, type TranscriptionJob } from './run-transcription.js';
 
 export interface TranscriptionRunner {
@@ -45,13 +47,10 @@ export function createWorkerRunner(script: string): TranscriptionRunner {
         worker.on('message', (reply: WorkerReply) => {
           if (reply.type === 'progress') onProgress(reply.fraction);
           else if (reply.type === 'done') finish(() => resolve(reply.notes));
-          else {
-            const payload = errorPayloadSchema.parse(reply.error);
-            finish(() => reject(new AppError(payload.code, payload.message)));
-          }
+          else finish(() => reject(errorFromPayload(reply.error)));
         });
-        worker.on('error', (error) => finish(() => reject(new AppError('INTERNAL', `the transcription worker failed: ${toErrorPayload(error).message}`))));
-        worker.on('exit', (code) => finish(() => reject(new AppError('INTERNAL', `the transcription worker stopped unexpectedly (exit code ${code})`))));
+        worker.on('error', (error) => finish(() => reject(workerFailed('transcription', error))));
+        worker.on('exit', (code) => finish(() => reject(workerStopped('transcription', code))));
         // The audio's buffer moves to the worker instead of being copied.
         worker.postMessage(job, [job.audio.buffer as ArrayBuffer]);
       });

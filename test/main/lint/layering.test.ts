@@ -88,6 +88,8 @@ describe('main side features and floors (eslint zones of src-main)', () => {
     ['src-main/services/transcription/x.ts', "import type { PartsService } from '../parts/parts-service.js';"],
     ['src-main/services/synth/x.ts', "import type { PartsService } from '../parts/parts-service.js';"],
     ['src-main/services/phrases/x.ts', "import type { PartsService } from '../parts/parts-service.js';"],
+    ['src-main/services/phrase-models/x.ts', "import type { PartsService } from '../parts/parts-service.js';"],
+    ['src-main/services/phrase-models/x.ts', "import { runTrainingJob } from '../training/run-training.js';"],
     ['src-main/services/library/x.ts', "import { printJson } from '../../cli/output.js';"],
     ['src-main/services/rating/x.ts', "import { app } from 'electron';"],
     // a floor never imports a feature; the lowest floors import common and node only
@@ -136,6 +138,12 @@ describe('main side features and floors (eslint zones of src-main)', () => {
     ['src-main/services/export/x.ts', "import { renderMusic } from '../synth/render-music.js';"],
     ['src-main/workers/synth-worker.ts', "import { handleSynthJob } from '../services/synth/synth-runner.js';"],
     ['src-main/services/phrases/x.ts', "import { seededRandom } from '../../node/seeded-random.js';"],
+    ['src-main/services/phrase-models/x.ts', "import { augment } from '../phrases/augment.js';"],
+    ['src-main/services/phrase-models/x.ts', "import { writeFileAtomic } from '../store/atomic-write.js';"],
+    ['src-main/services/training/x.ts', "import { trainLm } from '../phrase-models/lm-train.js';"],
+    ['src-main/services/takes/x.ts', "import { continuePhrase } from '../phrase-models/lm-sample.js';"],
+    ['src-main/services/models/onnx/x.ts', "import type { LstmLm } from '../../phrase-models/lstm-lm.js';"],
+    ['src-main/workers/training-worker.ts', "import { trainLm } from '../services/phrase-models/lm-train.js';"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });

@@ -7,7 +7,7 @@
  * the clip in place if the user later changes the tempo; at the export tempo nothing is
  * stretched. For warped clips every clip time (CurrentStart/End, Loop) is in beats.
  */
-import { followAction, grid } from './common-elements.js';
+import { clipHead, clipSettings } from './clip-elements.js';
 import type { LiveClipSpec, LiveSampleFile } from './live-set-spec.js';
 import { el, group, value, type XmlElement } from './xml-tree.js';
 
@@ -38,39 +38,9 @@ export function audioClip(clip: LiveClipSpec, placement: AudioClipPlacement): Xm
   const { time, tempo, color, takeId } = placement;
   const beats = clipBeats(clip.seconds, tempo);
   return el('AudioClip', { Id: 0, Time: time }, [
-    value('LomId', 0),
-    value('LomIdView', 0),
-    value('CurrentStart', time),
-    value('CurrentEnd', time + beats),
-    group('Loop', [
-      value('LoopStart', 0),
-      value('LoopEnd', beats),
-      value('StartRelative', 0),
-      value('LoopOn', false),
-      value('OutMarker', beats),
-      value('HiddenLoopStart', 0),
-      value('HiddenLoopEnd', beats),
-    ]),
-    value('Name', clip.name),
-    value('Annotation', ''),
-    value('Color', color),
-    value('LaunchMode', 0),
-    value('LaunchQuantisation', 0),
-    clipTimeSignature(placement.timeSignature),
-    group('Envelopes', [group('Envelopes', [])]),
+    ...clipHead({ time, length: beats, loop: false, name: clip.name, color, timeSignature: placement.timeSignature }),
     group('ScrollerTimePreserver', [value('LeftTime', 0), value('RightTime', 0)]),
-    group('TimeSelection', [value('AnchorTime', 0), value('OtherTime', 0)]),
-    value('Legato', false),
-    value('Ram', false),
-    group('GrooveSettings', [value('GrooveId', -1)]),
-    value('Disabled', false),
-    value('VelocityAmount', 0),
-    followAction(1),
-    grid(),
-    value('FreezeStart', 0),
-    value('FreezeEnd', 0),
-    value('IsWarped', true),
-    value('TakeId', takeId),
+    ...clipSettings(takeId),
     sampleRef(clip.file),
     group('Onsets', [group('UserOnsets', []), value('HasUserOnsets', false)]),
     ...warpSettings(),
@@ -81,18 +51,6 @@ export function audioClip(clip: LiveClipSpec, placement: AudioClipPlacement): Xm
     group('SavedWarpMarkersForStretched', []),
     value('MarkersGenerated', false),
     value('IsSongTempoMaster', false),
-  ]);
-}
-
-function clipTimeSignature(timeSignature: { numerator: number; denominator: number }): XmlElement {
-  return group('TimeSignature', [
-    group('TimeSignatures', [
-      el('RemoteableTimeSignature', { Id: 0 }, [
-        value('Numerator', timeSignature.numerator),
-        value('Denominator', timeSignature.denominator),
-        value('Time', 0),
-      ]),
-    ]),
   ]);
 }
 

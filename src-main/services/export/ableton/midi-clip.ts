@@ -9,7 +9,7 @@
  * `NoteIdGenerator/NextId` is one above the last, as Live keeps them. `KeyTrack` Ids are
  * list-local, like a clip's.
  */
-import { followAction, grid } from './common-elements.js';
+import { clipHead, clipSettings } from './clip-elements.js';
 import type { LiveMidiClipSpec } from './live-set-spec.js';
 import { el, group, value, type XmlElement } from './xml-tree.js';
 
@@ -30,47 +30,9 @@ export function midiClip(clip: LiveMidiClipSpec, placement: MidiClipPlacement): 
   const { time, color, takeId, loop } = placement;
   const length = clip.lengthBeats;
   return el('MidiClip', { Id: 0, Time: time }, [
-    value('LomId', 0),
-    value('LomIdView', 0),
-    value('CurrentStart', time),
-    value('CurrentEnd', time + length),
-    group('Loop', [
-      value('LoopStart', 0),
-      value('LoopEnd', length),
-      value('StartRelative', 0),
-      value('LoopOn', loop),
-      value('OutMarker', length),
-      value('HiddenLoopStart', 0),
-      value('HiddenLoopEnd', length),
-    ]),
-    value('Name', clip.name),
-    value('Annotation', ''),
-    value('Color', color),
-    value('LaunchMode', 0),
-    value('LaunchQuantisation', 0),
-    group('TimeSignature', [
-      group('TimeSignatures', [
-        el('RemoteableTimeSignature', { Id: 0 }, [
-          value('Numerator', clip.timeSignature.numerator),
-          value('Denominator', clip.timeSignature.denominator),
-          value('Time', 0),
-        ]),
-      ]),
-    ]),
-    group('Envelopes', [group('Envelopes', [])]),
+    ...clipHead({ time, length, loop, name: clip.name, color, timeSignature: clip.timeSignature }),
     group('ScrollerTimePreserver', [value('LeftTime', 0), value('RightTime', length)]),
-    group('TimeSelection', [value('AnchorTime', 0), value('OtherTime', 0)]),
-    value('Legato', false),
-    value('Ram', false),
-    group('GrooveSettings', [value('GrooveId', -1)]),
-    value('Disabled', false),
-    value('VelocityAmount', 0),
-    followAction(1),
-    grid(),
-    value('FreezeStart', 0),
-    value('FreezeEnd', 0),
-    value('IsWarped', true),
-    value('TakeId', takeId),
+    ...clipSettings(takeId),
     notes(clip),
     value('BankSelectCoarse', -1),
     value('BankSelectFine', -1),

@@ -1,8 +1,8 @@
 /**
  * Tracks: one audio track per exported file, one MIDI track per exported MIDI part, the master track (which carries the tempo and time
  * signature, as a value and as the song's first automation point), and the pre-hear track Live
- * uses for browser previews. All three share a header; the audio track adds freeze state and
- * a main sequencer with its clips.
+ * uses for browser previews. All of them share a header; the audio and MIDI tracks add freeze
+ * state and a main sequencer with their clips.
  */
 import type { MeterPoint, TempoPoint } from '../../../common/midi.js';
 import { audioClip } from './audio-clip.js';
@@ -51,6 +51,29 @@ function trackHeader(header: TrackHeader): XmlElement[] {
     value('ViewData', '{}'),
     group('TakeLanes', [group('TakeLanes', []), value('AreTakeLanesFolded', true)]),
     value('LinkedTrackGroupId', -1),
+  ];
+}
+
+/**
+ * The header of a track that holds a clip (audio or MIDI), named after the track, then its
+ * freeze state: never frozen, nothing playing in Session view.
+ */
+function clipTrackHead(name: string, clipName: string, color: number): XmlElement[] {
+  return [
+    ...trackHeader({
+      effectiveName: name,
+      userName: name, // an empty UserName makes Live rename the track "<n>-<clip name>"
+      memorizedFirstClipName: clipName,
+      color,
+      envelopes: [],
+      unfolded: true,
+    }),
+    value('SavedPlayingSlot', -2),
+    value('SavedPlayingOffset', 0),
+    value('Freeze', false),
+    value('VelocityDetail', 0),
+    value('NeedArrangerRefreeze', true),
+    value('PostProcessFreezeClips', 0),
   ];
 }
 
@@ -111,20 +134,7 @@ export function audioTrack(track: LiveTrackSpec, ids: PointeeIds, options: Audio
   const slots = Array.from({ length: options.sceneCount }, (_, scene) => (scene === options.index ? sessionClip : null));
   const emptySlots = slots.map(() => null);
   return el('AudioTrack', { Id: trackId }, [
-    ...trackHeader({
-      effectiveName: track.name,
-      userName: track.name, // an empty UserName makes Live rename the track "<n>-<clip name>"
-      memorizedFirstClipName: track.clip.name,
-      color,
-      envelopes: [],
-      unfolded: true,
-    }),
-    value('SavedPlayingSlot', -2),
-    value('SavedPlayingOffset', 0),
-    value('Freeze', false),
-    value('VelocityDetail', 0),
-    value('NeedArrangerRefreeze', true),
-    value('PostProcessFreezeClips', 0),
+    ...clipTrackHead(track.name, track.clip.name, color),
     group('DeviceChain', [
       ...chainHead('none'),
       trackMixer(ids),
@@ -155,13 +165,7 @@ export function midiTrack(track: LiveMidiTrackSpec, ids: PointeeIds, options: Mi
   const sessionClip = midiClip(track.clip, { time: 0, color, takeId: -1, loop: true });
   const slots = Array.from({ length: options.sceneCount }, (_, scene) => (scene === options.index ? sessionClip : null));
   return el('MidiTrack', { Id: trackId }, [
-    ...trackHeader({ effectiveName: track.name, userName: track.name, memorizedFirstClipName: track.clip.name, color, envelopes: [], unfolded: true }),
-    value('SavedPlayingSlot', -2),
-    value('SavedPlayingOffset', 0),
-    value('Freeze', false),
-    value('VelocityDetail', 0),
-    value('NeedArrangerRefreeze', true),
-    value('PostProcessFreezeClips', 0),
+    ...clipTrackHead(track.name, track.clip.name, color),
     group('DeviceChain', [
       ...chainHead('midi'),
       trackMixer(ids),

@@ -10,6 +10,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EXPORT_FORMATS, MAX_EXPORT_SONG_NAME, MAX_EXPORT_TEMPO, MIN_EXPORT_TEMPO, type ExportFormat } from '../../common/export.js';
+import { formatTempo } from '../../common/musical-time.js';
 import type { Core } from '../../core.js';
 import { withCore } from '../context.js';
 import { printJson, printLines, printNotes } from '../output.js';
@@ -111,7 +112,7 @@ export function registerExportCommand(program: Command): void {
             part: " (the first part's, at bar 1)",
           }[result.tempoSource];
           const { numerator, denominator } = result.timeSignature;
-          printNotes(`${result.files} file(s) at ${result.tempo} BPM${tempoNote} in ${numerator}/${denominator}`);
+          printNotes(`${result.files} file(s) at ${formatTempo(result.tempo)}${tempoNote} in ${numerator}/${denominator}`);
           printLines(...result.folders, ...zips);
         } finally {
           bar.done();

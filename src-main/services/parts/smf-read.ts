@@ -42,6 +42,21 @@ export interface ImportedMidi {
   setsMeter: boolean;
 }
 
+/**
+ * The tempo the songwriter typed, from the file's whole microseconds per quarter note: a DAW
+ * writes 92 BPM as 652 174 µs, which reads back as 91.99988 BPM. The BPM with the fewest
+ * decimals (up to three) that the same whole microseconds stand for is the one they set; writing
+ * it again gives the same bytes. Any other tempo is kept as the file's exact value.
+ */
+export function typedTempo(bpm: number): number {
+  const microseconds = Math.round(60_000_000 / bpm);
+  for (const scale of [1, 10, 100, 1000]) {
+    const candidate = Math.round(bpm * scale) / scale;
+    if (Math.round(60_000_000 / candidate) === microseconds) return candidate;
+  }
+  return bpm;
+}
+
 /** Checks `bytes` (smf-check.ts) and reads them into parts; an AppError with a one-line reason when it is refused. */
 export function readSmf(name: string, bytes: Uint8Array): ImportedMidi {
   const facts = checkSmf(name, bytes);
@@ -53,7 +68,7 @@ export function readSmf(name: string, bytes: Uint8Array): ImportedMidi {
   }
   const ppq = midi.header.ppq;
   const beatsOf = (ticks: number): number => ticks / ppq;
-  const tempos = stepMap<TempoPoint>(midi.header.tempos.map((tempo) => ({ beats: beatsOf(tempo.ticks), bpm: tempo.bpm })));
+  const tempos = stepMap<TempoPoint>(midi.header.tempos.map((tempo) => ({ beats: beatsOf(tempo.ticks), bpm: typedTempo(tempo.bpm) })));
   const meters = stepMap<MeterPoint>(
     midi.header.timeSignatures.map((signature) => ({
       beats: beatsOf(signature.ticks),

@@ -168,6 +168,14 @@ export function truncated(): Uint8Array {
   return whole.slice(0, whole.length - 40);
 }
 
+/**
+ * A tempo map as the whole microseconds per quarter note a MIDI file holds: what must survive a
+ * round trip (the BPM read back may be the one typed, 132, rather than 60 000 000 / 454 545).
+ */
+export function inMicroseconds(tempoMap: readonly { beats: number; bpm: number }[]): { beats: number; microseconds: number }[] {
+  return tempoMap.map(({ beats, bpm }) => ({ beats, microseconds: Math.round(60_000_000 / bpm) }));
+}
+
 export interface IndependentRead {
   format: number;
   ppq: number;

@@ -25,6 +25,7 @@ import {
   truncated,
   smfBytes,
   TYPE1_PART_NAMES,
+  inMicroseconds,
 } from './midi-fixtures.js';
 
 /** A track of one note and its end. */
@@ -58,7 +59,8 @@ describe('MIDI import', () => {
       const music = lib.core.parts.musicOf({ partId: part.id });
       expect(music.notes).toEqual(independent.notesByChannel.get(part.channel));
       expect(music.bends).toEqual(independent.bendsByChannel.get(part.channel) ?? []);
-      expect(music.tempoMap).toEqual(independent.tempos);
+      expect(inMicroseconds(music.tempoMap)).toEqual(inMicroseconds(independent.tempos));
+      expect(music.tempoMap.map((tempo) => tempo.bpm)).toEqual([96, 132]); // as typed in the DAW, not 132.00013
       expect(music.meterMap).toEqual(independent.meters.map(({ beats, numerator, denominator }) => ({ beats, timeSignature: { numerator, denominator } })));
       expect(part.noteCount).toBe(music.notes.length);
       // 4 bars of 4/4, 4 of 6/8 and 6 of 4/4.
@@ -100,7 +102,7 @@ describe('MIDI import', () => {
       const music = lib.core.parts.musicOf({ partId: part.id });
       expect(music.notes).toEqual(independent.notesByChannel.get(part.channel));
       expect(music.notes).toHaveLength(16);
-      expect(music.tempoMap).toEqual(independent.tempos);
+      expect(inMicroseconds(music.tempoMap)).toEqual(inMicroseconds(independent.tempos));
       expect(music.meterMap).toEqual([
         { beats: 0, timeSignature: { numerator: 4, denominator: 4 } },
         { beats: 8, timeSignature: { numerator: 6, denominator: 8 } },

@@ -65,10 +65,10 @@ describe('parts and part clips', () => {
       { beats: 0, timeSignature: SIX_EIGHT },
       { beats: 6, timeSignature: FOUR_FOUR },
     ]);
-    // 132 BPM as the file holds it: a whole number of microseconds per quarter note (454 545).
+    // 132 BPM as typed: the file holds 454 545 µs a quarter note, which 132 stands for.
     expect(music.tempoMap).toEqual([
       { beats: 0, bpm: 96 },
-      { beats: 6, bpm: 60_000_000 / 454_545 },
+      { beats: 6, bpm: 132 },
     ]);
     // The whole part's notes of those bars, the same notes moved by 22 beats.
     const whole = lib.core.parts.musicOf({ partId: keys }).notes.filter((note) => note.startBeats >= 22 && note.startBeats < 36);

@@ -5,6 +5,7 @@
  */
 import type { PartMusic } from '../../../../src-main/common/midi.js';
 import { keyOfNotes, lengthInBars, sliceMusic } from '../../../../src-main/services/parts/part-music.js';
+import { typedTempo } from '../../../../src-main/services/parts/smf-read.js';
 
 const note = (pitch: number, startBeats: number, durationBeats = 1) => ({ pitch, startBeats, durationBeats, velocity: 90 });
 const FOUR_FOUR = { numerator: 4, denominator: 4 } as const;
@@ -20,6 +21,17 @@ describe('part music', () => {
     // E minor: E, G, B held, F# and D# passing.
     const eMinor = [note(64, 0, 4), note(67, 0, 4), note(71, 0, 4), note(66, 4, 0.5), note(63, 4.5, 0.5), note(64, 5, 2)];
     expect(keyOfNotes([{ channel: 0, notes: eMinor }, { channel: 9, notes: [note(36, 0, 8)] }])).toBe('E minor');
+  });
+
+  it('reads a tempo as the songwriter typed it from the whole microseconds a file keeps', () => {
+    const fromFile = (bpm: number) => 60_000_000 / Math.round(60_000_000 / bpm);
+    expect(fromFile(92)).not.toBe(92);
+    expect(typedTempo(fromFile(92))).toBe(92);
+    expect(typedTempo(fromFile(132))).toBe(132);
+    expect(typedTempo(fromFile(92.5))).toBe(92.5);
+    expect(typedTempo(fromFile(128.25))).toBe(128.25);
+    // Microseconds no short tempo stands for stay as the file has them.
+    expect(typedTempo(60_000_000 / 652_001)).toBe(60_000_000 / 652_001);
   });
 
   it('counts whole bars over a meter map that changes', () => {

@@ -193,6 +193,22 @@ describe('web mode UI: takes', () => {
     expect(canvases.drawn).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'takes-generated.png') });
 
+    // Under a ready take: Transcribe to MIDI reaches the transcription of that take. Either a part
+    // made from it (its notes counted in the answer) or, for a take with no clear notes, the
+    // service's one line saying so; the API says which.
+    await page.getByTestId('transcribe-panel').getByTestId('transcribe').click();
+    const outcome = page.locator('[data-testid="transcription-result"], [data-testid="transcription-failed"]');
+    await outcome.waitFor({ timeout: 120_000 });
+    const parts = await core.handlers['parts:list']({ songId });
+    const fromTake = parts.filter((part) => part.source === 'transcription' && part.sourceTakeId === first.id);
+    if (fromTake.length === 1) {
+      expect(await page.getByTestId('transcription-result').textContent()).toContain(`${fromTake[0]!.noteCount} note`);
+    } else {
+      expect(fromTake).toEqual([]);
+      expect(await page.getByTestId('transcription-failed').textContent()).toMatch(/no notes were heard in Take \d+: try a lower note start certainty/);
+    }
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'takes-transcribed.png') });
+
     // A/B at the same position: click the middle of the waveform, switch to the source clip.
     const surface = detail.getByTestId('take-waveform');
     const box = await surface.boundingBox();

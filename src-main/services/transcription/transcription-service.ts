@@ -228,7 +228,7 @@ export class TranscriptionService {
     );
     if (signal.aborted) throw new TranscriptionCancelled();
     if (heard.length === 0) {
-      throw new AppError('INVALID_INPUT', `basic-pitch heard no notes in ${source.name.replace(/ \(transcribed\)$/, '')}: try a lower onset threshold`);
+      throw new AppError('INVALID_INPUT', `no notes were heard in ${source.name.replace(/ \(transcribed\)$/, '')}: try a lower note start certainty (--onset-threshold)`);
     }
     report('writing', LISTEN_END, 0);
     const time = await this.options.ports.musicalTime(source.songId);

@@ -31,6 +31,20 @@ export function beatsAtSeconds(tempoMap: readonly TempoPoint[], seconds: number)
   return 0;
 }
 
+/** Beats closer than this to a map point count as on it (float noise from sums of bar lengths). */
+const ON_POINT = 1e-6;
+
+/**
+ * The stretch [start, end) of a step map (tempos, meters) as a map of its own, from beat 0: the
+ * point in effect at `start` moved to it, then the later points before `end`, shifted alike.
+ * Part clips and export stems play a stretch of a part with it.
+ */
+export function mapFrom<T extends { beats: number }>(points: readonly T[], start: number, end = Infinity): T[] {
+  const inEffect = [...points].reverse().find((point) => point.beats <= start + ON_POINT) ?? points[0]!;
+  const later = points.filter((point) => point.beats > start + ON_POINT && point.beats < end - ON_POINT);
+  return [{ ...inEffect, beats: 0 }, ...later.map((point) => ({ ...point, beats: point.beats - start }))];
+}
+
 /** Quarter notes in one bar of a meter. */
 export function beatsPerBarOf(meter: MeterPoint['timeSignature']): number {
   return (meter.numerator * 4) / meter.denominator;

@@ -9,8 +9,8 @@
  */
 import { AppError } from '../../common/errors.js';
 import { instrumentName } from '../../common/gm-programs.js';
-import type { PartClipDto, PartDto, PartMusic, TempoPoint } from '../../common/midi.js';
-import { barAtBeats, beatsAtBar } from '../../common/tempo-map.js';
+import type { PartClipDto, PartDto, PartMusic } from '../../common/midi.js';
+import { barAtBeats, beatsAtBar, mapFrom } from '../../common/tempo-map.js';
 import { resample } from '../audio/resample.js';
 import { conductorOf, planSecondsAtBeats, type ExportItem, type ExportPlan } from './export-plan.js';
 
@@ -113,7 +113,7 @@ export async function renderPartItem(item: ExportItem, plan: ExportPlan, parts: 
     channel: midi.channel,
     notes: midi.notes,
     bends: midi.bends,
-    tempoMap: tempoMapFrom(conductorOf(plan).tempoMap, item.startBeats),
+    tempoMap: mapFrom(conductorOf(plan).tempoMap, item.startBeats),
     meterMap: [{ beats: 0, timeSignature: conductorOf(plan).meterMap[0]!.timeSignature }],
   };
   // No tail: the stem holds the clip, as the MIDI clip does (a note still sounding is released at its end).
@@ -129,8 +129,3 @@ export async function renderPartItem(item: ExportItem, plan: ExportPlan, parts: 
   });
 }
 
-/** The tempo map as it runs from `beats` on, shifted so `beats` is beat 0. */
-export function tempoMapFrom(tempoMap: readonly TempoPoint[], beats: number): TempoPoint[] {
-  const current = [...tempoMap].reverse().find((point) => point.beats <= beats) ?? tempoMap[0]!;
-  return [{ beats: 0, bpm: current.bpm }, ...tempoMap.filter((point) => point.beats > beats).map((point) => ({ beats: point.beats - beats, bpm: point.bpm }))];
-}

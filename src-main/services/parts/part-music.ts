@@ -6,7 +6,7 @@
 import { AppError } from '../../common/errors.js';
 import { GM_DRUM_CHANNEL, type MeterPoint, type PartMusic, type PartNote, type PitchBend } from '../../common/midi.js';
 import { keyName } from '../../common/musical-time.js';
-import { barAtBeats, beatsAtBar } from '../../common/tempo-map.js';
+import { barAtBeats, beatsAtBar, mapFrom } from '../../common/tempo-map.js';
 import { keyOfChroma } from '../audio/analysis/key.js';
 
 /** Beats are float; a note ending this close to a bar line ends on it (a millionth of a quarter note). */
@@ -64,15 +64,9 @@ export function sliceMusic(music: PartMusic, startBeats: number, endBeats: numbe
     channel: music.channel,
     notes,
     bends,
-    tempoMap: sliceMap(music.tempoMap, startBeats, endBeats).map((point) => ({ ...point, beats: shift(point.beats) })),
-    meterMap: sliceMap(music.meterMap, startBeats, endBeats).map((point) => ({ ...point, beats: shift(point.beats) })),
+    tempoMap: mapFrom(music.tempoMap, startBeats, endBeats),
+    meterMap: mapFrom(music.meterMap, startBeats, endBeats),
   };
-}
-
-/** The point in effect at `start` (moved to it), then the points after it and before `end`. */
-function sliceMap<T extends { beats: number }>(points: readonly T[], start: number, end: number): T[] {
-  const inEffect = [...points].reverse().find((point) => point.beats <= start + EPSILON) ?? points[0]!;
-  return [{ ...inEffect, beats: start }, ...points.filter((point) => point.beats > start + EPSILON && point.beats < end - EPSILON)];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { barAtBeats, beatsAtBar, beatsAtSeconds, secondsAtBeats } from '../../../src-main/common/tempo-map.js';
+import { barAtBeats, beatsAtBar, beatsAtSeconds, mapFrom, secondsAtBeats } from '../../../src-main/common/tempo-map.js';
 import type { MeterPoint, TempoPoint } from '../../../src-main/common/midi.js';
 
 const tempoMap: TempoPoint[] = [
@@ -43,5 +43,17 @@ describe('meter map', () => {
 
   it('is the inverse of barAtBeats', () => {
     for (const bar of [1, 1.25, 2, 3, 3.5, 4, 5, 7.5]) expect(barAtBeats(meterMap, beatsAtBar(meterMap, bar))).toBeCloseTo(bar, 12);
+  });
+});
+
+describe('a stretch of a map', () => {
+  it('starts with the point in effect, moved to beat 0, then the later points before the end, shifted', () => {
+    expect(mapFrom(tempoMap, 10, 14)).toEqual([
+      { beats: 0, bpm: 60 },
+      { beats: 2, bpm: 90 },
+    ]);
+    expect(mapFrom(tempoMap, 12)).toEqual([{ beats: 0, bpm: 90 }]);
+    // A start on a point within float noise is on it; the end is not part of the stretch.
+    expect(mapFrom(meterMap, 8 - 1e-9, 14)).toEqual([{ beats: 0, timeSignature: { numerator: 6, denominator: 8 } }]);
   });
 });

@@ -465,16 +465,18 @@ function partSound(parts: PartsService, target: { partId: number } | { partClipI
 
 /** Removes the rendered WAVs that no part or part clip of the library sounds like now. */
 function pruneRenderedParts(parts: PartsService, partAudio: PartPlayback): number {
-  const keep = new Set<string>();
-  const add = (target: { partId: number } | { partClipId: number }): void => {
-    const { music, options } = partSound(parts, target);
-    keep.add(partAudio.renderIdOf(music, options));
-  };
-  for (const part of parts.list()) {
-    add({ partId: part.id });
-    for (const clip of parts.listClips({ partId: part.id })) add({ partClipId: clip.id });
-  }
-  return partAudio.prune(keep);
+  return partAudio.prune(() => {
+    const keep = new Set<string>();
+    const add = (target: { partId: number } | { partClipId: number }): void => {
+      const { music, options } = partSound(parts, target);
+      keep.add(partAudio.renderIdOf(music, options));
+    };
+    for (const part of parts.list()) {
+      add({ partId: part.id });
+      for (const clip of parts.listClips({ partId: part.id })) add({ partClipId: clip.id });
+    }
+    return keep;
+  });
 }
 
 /**

@@ -95,16 +95,20 @@ export class PartPlayback {
   }
 
   /**
-   * Removes the rendered files whose id is not in `keep` (the renderings of the parts and clips
+   * Removes the rendered files whose id is not in `keep()` (the renderings of the parts and clips
    * that exist now) and not being rendered: what deleted parts and changed clips left. Returns
-   * how many went. Synchronous, for the app's start, before any page holds a URL to one.
+   * how many went. Synchronous, for the app's start, before any page holds a URL to one; `keep`
+   * reads and hashes every part's music, so it is called only when renderings are there.
    */
-  prune(keep: ReadonlySet<string>): number {
-    const stale = this.store.keysSync('playback').filter((key) => {
+  prune(keep: () => ReadonlySet<string>): number {
+    const rendered = this.store.keysSync('playback').flatMap((key) => {
       const renderId = renderedIdOf(key);
-      return renderId !== null && !keep.has(renderId) && !this.inFlight.has(renderId);
+      return renderId === null ? [] : [{ key, renderId }];
     });
-    for (const key of stale) this.store.removeSync(key);
+    if (rendered.length === 0) return 0;
+    const current = keep();
+    const stale = rendered.filter(({ renderId }) => !current.has(renderId) && !this.inFlight.has(renderId));
+    for (const { key } of stale) this.store.removeSync(key);
     return stale.length;
   }
 

@@ -124,6 +124,15 @@ describe('part playback', () => {
     expect(answers.map((answer) => answer.rendered).sort()).toEqual([false, true]);
   }, 30_000);
 
+  it('reads no part at all to prune a cache that holds no rendering', () => {
+    const playback = new PartPlayback(new AudioStore(dir), createInlineSynth());
+    expect(
+      playback.prune(() => {
+        throw new Error('the parts were read for an empty cache');
+      }),
+    ).toBe(0);
+  });
+
   it('names no file for an id that is not a rendering', () => {
     const playback = new PartPlayback(new AudioStore(dir), createInlineSynth());
     expect(() => playback.pathOf('../../eureka.db')).toThrow(new AppError('NOT_FOUND', 'there is no such rendering'));

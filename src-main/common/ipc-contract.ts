@@ -19,7 +19,21 @@ import {
   songSchema,
 } from './dto.js';
 import { deletionSummarySchema, deletionTargetSchema } from './deletion.js';
-import { partClipDraftSchema, partClipDtoSchema, partClipPatchSchema, partDetailSchema, partDtoSchema } from './midi.js';
+import { partClipDraftSchema, partClipDtoSchema, partClipPatchSchema, partDetailSchema, partDtoSchema, partMusicSchema } from './midi.js';
+import {
+  phraseForecastSchema,
+  phraseGenerateRequestSchema,
+  phraseLossPointSchema,
+  phraseModelSchema,
+  phrasePreviewRequestSchema,
+  phraseRefSchema,
+  phraseSlidersSchema,
+  phraseTakeDetailSchema,
+  phraseTakePatchSchema,
+  phraseTakeSchema,
+  phraseTrainingProgressSchema,
+  phraseTrainRequestSchema,
+} from './phrases.js';
 import { errorPayloadSchema } from './errors.js';
 import { musicalTimePatchSchema } from './musical-time.js';
 import { renderedMediaSchema, type MediaRef } from './media.js';
@@ -222,6 +236,52 @@ export const ipcContract = {
   },
   /** The loss curve so far (thinned to at most 1500 points per scale). */
   'training:get-losses': { request: z.object({ modelId: idSchema }), response: z.array(lossPointSchema) },
+  // Phrase models (docs/midi.md "Phrase models in the app"): `continue` and `vary` trained on the
+  // MIDI parts of chosen songs or the whole library, one job at a time with the audio models.
+  'phrase-models:list': { request: empty, response: z.array(phraseModelSchema) },
+  'phrase-models:get': { request: z.object({ modelId: idSchema }).strict(), response: phraseModelSchema },
+  /** What phrase-models:start would learn from and how long, or why it cannot. */
+  'phrase-models:forecast': { request: phraseTrainRequestSchema, response: phraseForecastSchema },
+  /** Creates a phrase model (its phrases copied into its folder) and queues its training. */
+  'phrase-models:start': { request: phraseTrainRequestSchema, response: phraseModelSchema },
+  'phrase-models:cancel': { request: z.object({ modelId: idSchema }).strict(), response: phraseModelSchema },
+  'phrase-models:resume': { request: z.object({ modelId: idSchema }).strict(), response: phraseModelSchema },
+  'phrase-models:delete': { request: z.object({ modelId: idSchema }).strict(), response: z.object({ deleted: z.literal(true) }) },
+  'phrase-models:get-losses': { request: z.object({ modelId: idSchema }).strict(), response: z.array(phraseLossPointSchema) },
+  /** A phrase model's takes, newest first. */
+  'phrase-takes:list': { request: z.object({ modelId: idSchema }).strict(), response: z.array(phraseTakeSchema) },
+  /** A take with its notes (the piano roll). */
+  'phrase-takes:get': { request: z.object({ takeId: idSchema }).strict(), response: phraseTakeDetailSchema },
+  /** Makes `count` takes (seed, seed + 1, …) and answers them ready (or failed, with the reason). */
+  'phrase-takes:generate': {
+    request: phraseGenerateRequestSchema,
+    response: z.object({ batchId: z.string(), takes: z.array(phraseTakeSchema) }),
+  },
+  /** The same settings as a take, with a new seed. */
+  'phrase-takes:regenerate': {
+    request: z.object({ takeId: idSchema }).strict(),
+    response: z.object({ batchId: z.string(), takes: z.array(phraseTakeSchema) }),
+  },
+  'phrase-takes:update': { request: z.object({ takeId: idSchema, patch: phraseTakePatchSchema }).strict(), response: phraseTakeSchema },
+  /** Deletes a model's discarded takes (rows and notes). */
+  'phrase-takes:delete-discarded': {
+    request: z.object({ modelId: idSchema }).strict(),
+    response: z.object({ deleted: z.number().int().nonnegative() }),
+  },
+  /** A `vary` model's sliders, and where a phrase sits on them. */
+  'phrase-takes:get-sliders': {
+    request: z.object({ modelId: idSchema, from: phraseRefSchema.optional() }).strict(),
+    response: phraseSlidersSchema,
+  },
+  /** Decodes slider positions into notes without keeping a take (the Sliders panel, as sliders move). */
+  'phrase-takes:preview': { request: phrasePreviewRequestSchema, response: z.object({ music: partMusicSchema, startBeats: z.number().nonnegative() }) },
+  /** A take as audio, rendered by the General MIDI synth (cached like parts). */
+  'phrase-takes:get-audio': {
+    request: z.object({ takeId: idSchema }).strict(),
+    response: z.object({ media: renderedMediaSchema, durationSeconds: z.number().nonnegative(), sampleRate: z.number().int().positive() }),
+  },
+  /** Adds a take to its song as a new part (source 'model'), placed where the take sits. */
+  'phrase-takes:add-to-song': { request: z.object({ takeId: idSchema }).strict(), response: partDtoSchema },
   /** The generation modes of a model: which apply, and why not. */
   'takes:list-modes': { request: z.object({ modelId: idSchema }), response: z.array(modeAvailabilitySchema) },
   /** Takes of a model, or of every model of a clip, newest first. */
@@ -334,6 +394,12 @@ export const eventContract = {
   'training:did-progress': trainingProgressEventSchema,
   /** Models were created, changed state, finished a scale or were deleted. */
   'training:did-change': z.object({ modelIds: z.array(idSchema) }),
+  /** The running phrase model's progress, a few times a second. */
+  'phrase-models:did-progress': phraseTrainingProgressSchema,
+  /** Phrase models were created, changed state or were deleted. */
+  'phrase-models:did-change': z.object({ modelIds: z.array(idSchema) }),
+  /** Phrase takes were made, changed verdict or star, became parts or were deleted. */
+  'phrase-takes:did-change': z.object({ takeIds: z.array(idSchema), modelIds: z.array(idSchema) }),
   /** The running generation batch's progress. */
   'takes:did-progress': generationProgressEventSchema,
   /** Takes were queued, finished, failed, changed verdict or lost their file. */

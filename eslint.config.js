@@ -20,7 +20,7 @@ const layer = (message, patterns) => ({
  * stores.ts wire the features together. ESLint keeps only the last matching options of a
  * rule, so each zone carries the whole list, for the sources and (with jest) for the specs.
  */
-const RENDERER_FEATURES = ['library', 'editor', 'training', 'takes', 'rating', 'export', 'parts', 'transcription'];
+const RENDERER_FEATURES = ['library', 'editor', 'training', 'takes', 'rating', 'export', 'parts', 'transcription', 'phrases'];
 
 function rendererZone(files, forbiddenFeatures) {
   const packages = 'The renderer imports @common, svelte, wavesurfer.js and uplot only: never electron, node: or the main side.';
@@ -56,7 +56,7 @@ function rendererZone(files, forbiddenFeatures) {
  * a file `depth` folders inside services/<folder>/, `../` × (depth + 1) leaves the folder.
  * Every zone carries the headless core's patterns too (ESLint keeps the last matching options).
  */
-const MAIN_FEATURES = ['library', 'training', 'takes', 'metrics', 'rating', 'export', 'parts', 'transcription'];
+const MAIN_FEATURES = ['library', 'training', 'takes', 'metrics', 'rating', 'export', 'parts', 'transcription', 'phrase-training', 'phrase-takes'];
 /** Floors inside services/, and the folders below services/ that everything may stand on. */
 const SERVICE_FLOORS = ['audio', 'store', 'models', 'synth', 'phrases', 'phrase-models'];
 const LOWER_FLOORS = ['common', 'node', 'db', 'addon'];
@@ -89,7 +89,7 @@ function servicesZones(folder, allowedServices, message) {
 
 /** The job entry points each worker may import from the feature it runs (audio is a floor). */
 const WORKER_ENTRIES = {
-  'training-worker': ['training/run-training', 'training/protocol'],
+  'training-worker': ['training/run-training', 'training/protocol', 'phrase-training/run-phrase-training', 'phrase-training/protocol'],
   'generation-worker': ['takes/run-generation', 'takes/protocol', 'takes/engine'],
   'metrics-worker': ['metrics/metrics-jobs'],
   'transcription-worker': ['transcription/run-transcription'],

@@ -15,6 +15,11 @@ import { chooseTrainingDevice, describeCompute } from './addon/device.js';
 import { loadNativeAddon } from './addon/binding.js';
 import { createInlineProcessor, createWorkerProcessor, type AudioProcessor } from './services/audio/processor.js';
 import { forkWorker, resolveWorkerScript, type WorkerLauncher } from './node/worker-process.js';
+import { JobSlot } from './node/job-slot.js';
+import { createPhraseModels } from './core-phrase-models.js';
+import { createPhraseTakes } from './core-phrase-takes.js';
+import type { PhraseTakesService } from './services/phrase-takes/phrase-takes-service.js';
+import type { PhraseTrainingService } from './services/phrase-training/phrase-training-service.js';
 import { ensureDataDir } from './services/store/data-dir.js';
 import { LibraryRepository } from './services/library/library-repository.js';
 import { LibraryService } from './services/library/library-service.js';
@@ -27,6 +32,9 @@ import { TrainingService } from './services/training/training-service.js';
 import { TakesService } from './services/takes/takes-service.js';
 import { TakeRepository } from './services/takes/take-repository.js';
 import { exportPartOf } from './services/export/export-parts.js';
+import { exportPhraseTakeOf } from './services/export/export-phrase-takes.js';
+import { sessionPhraseTakeOf } from './services/rating/midi-material.js';
+import { phraseModelDirOf, readPhraseCorpus } from './services/models/phrase-model-files.js';
 import { ExportService, type ExportHost } from './services/export/export-service.js';
 import { defaultExportRoot } from './services/export/export-destination.js';
 import { MetricsRepository } from './services/metrics/metrics-repository.js';
@@ -35,7 +43,7 @@ import { MetricsService } from './services/metrics/metrics-service.js';
 import { RatingRepository } from './services/rating/rating-repository.js';
 import { RatingService } from './services/rating/rating-service.js';
 import { RatingResults } from './services/rating/results.js';
-import { buildSession, STAGING_PREFIX as RATING_STAGING_PREFIX } from './services/rating/session-builder.js';
+import { buildSession, STAGING_PREFIX as RATING_STAGING_PREFIX, type SessionDeps } from './services/rating/session-builder.js';
 import type { MediaRef } from './common/media.js';
 import { PartsRepository } from './services/parts/parts-repository.js';
 import { PartsService } from './services/parts/parts-service.js';
@@ -87,6 +95,10 @@ export interface Core {
   readonly dataDir: string;
   readonly library: LibraryService;
   readonly training: TrainingService;
+  /** Phrase models of the MIDI parts: training jobs (`phrase-models:*`, `eureka train --kind`). */
+  readonly phraseModels: PhraseTrainingService;
+  /** MIDI takes of the phrase models (`phrase-takes:*`, `eureka generate --mode continue|vary|interpolate`). */
+  readonly phraseTakes: PhraseTakesService;
   /** Takes: generate, follow, keep or discard (the `takes:*` channels). */
   readonly takes: TakesService;
   readonly export: ExportService;
@@ -165,7 +177,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     parts,
   );
   await sweepLeftovers(options.dataDir, library, parts);
+  // Audio and phrase models train one job at a time between them.
+  const jobSlot = new JobSlot();
   const training = new TrainingService(new ModelRepository(db), library, {
+    slot: jobSlot,
     dataDir: options.dataDir,
     launch: options.launchWorker ?? forkWorker,
     workerScript: resolveWorkerScript(new URL('./workers/training-worker.js', import.meta.url)),
@@ -178,6 +193,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   // A model folder left without its row by a process killed while deleting the model.
   await removeRowlessFolders(path.join(options.dataDir, MODELS_DIR), (id) => orNull(() => training.get(id)) !== null);
+  const phraseModels = await createPhraseModels({
+    db, dataDir: options.dataDir, launch: options.launchWorker ?? forkWorker, runQueue: options.runQueue ?? 'own', slot: jobSlot, library, parts, emit,
+    workerScript: resolveWorkerScript(new URL('./workers/training-worker.js', import.meta.url)),
+  });
+  const { phraseTakes, phraseTakeHandlers } = createPhraseTakes({ db, dataDir: options.dataDir, phraseModels: phraseModels.service, parts, library, partAudio, emit, on });
   const takes = new TakesService(new TakeRepository(db), {
     dataDir: options.dataDir,
     launch: options.launchWorker ?? forkWorker,
@@ -230,6 +250,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         },
         render: (music, renderOptions) => synth.render(music, renderOptions),
       },
+      phraseTakes: {
+        take: (takeId) => {
+          const detail = phraseTakes.get(takeId);
+          return exportPhraseTakeOf(detail, phraseModels.service.get(detail.modelId));
+        },
+      },
     },
     onProgress: (event) => emit('export:did-progress', event),
   });
@@ -269,10 +295,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     onProgress: (event) => emit('transcription:did-progress', event),
   });
   const ratings = new RatingRepository(db, options.dataDir);
+  // Sessions of MIDI takes: real phrases are a model's held-out ones, else a song's own parts (never a take's).
+  const sessionPhrases: SessionDeps['phrases'] = {
+    take: (takeId) => sessionPhraseTakeOf(phraseTakes.get(takeId)),
+    heldOutPhrases: async (modelId) => (await readPhraseCorpus(phraseModelDirOf(options.dataDir, modelId))).heldOut,
+    songParts: (songId) => parts.list(songId).filter((part) => part.source !== 'model').map((part) => ({ partId: part.id, music: parts.musicOf({ partId: part.id }) })),
+    render: (music, renderOptions) => synth.render(music, renderOptions),
+  };
   const dependents = libraryDependents(training, takes, ratings, parts);
   const rating = new RatingService({
     repository: ratings,
-    build: (draft) => buildSession({ library, takes, training, dataDir: options.dataDir, ratings }, draft),
+    build: (draft) => buildSession({ library, takes, training, dataDir: options.dataDir, ratings, phrases: sessionPhrases }, draft),
     analysis: new RatingResults(ratings),
     changed: (sessionIds) => emit('rating:did-change', { sessionIds }),
   });
@@ -336,6 +369,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return { deleted: true as const };
     },
     'training:get-losses': ({ modelId }) => training.losses(modelId),
+    ...phraseModels.handlers,
+    ...phraseTakeHandlers,
     'takes:list-modes': ({ modelId }) => takes.listModes(modelId),
     'takes:list': (filter) => Promise.resolve(takes.list(filter)),
     'takes:get': ({ takeId }) => Promise.resolve(takes.get(takeId)),
@@ -374,11 +409,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // follow-up): in the background in the app and web mode, which run for long; a CLI command
   // analyses only the song it needs (LibraryService.ensureMusicalTime).
   if (options.runQueue === 'all') void library.backfillMusicalTime().catch(() => undefined);
-  // Rendered parts of deleted parts and changed clips leave the cache at the app's start, before
+  // Rendered parts of deleted parts, changed clips and gone MIDI takes leave the cache at the app's start, before
   // any page holds a URL to one (services/synth/part-playback.ts); best effort, like the sweep.
   if (options.runQueue === 'all') {
     try {
-      pruneRenderedParts(parts, partAudio);
+      pruneRenderedParts(parts, phraseTakes, partAudio);
     } catch {
       // The next start prunes again.
     }
@@ -388,6 +423,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     library,
     training,
+    phraseModels: phraseModels.service,
+    phraseTakes,
     takes,
     export: exporter,
     metrics,
@@ -431,6 +468,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await transcription.dispose();
       await takes.dispose();
       await training.dispose();
+      await phraseModels.service.dispose();
+      await phraseTakes.dispose();
       listeners.clear();
       await processor.dispose();
       await synth.dispose();
@@ -464,7 +503,7 @@ function partSound(parts: PartsService, target: { partId: number } | { partClipI
 }
 
 /** Removes the rendered WAVs that no part or part clip of the library sounds like now. */
-function pruneRenderedParts(parts: PartsService, partAudio: PartPlayback): number {
+function pruneRenderedParts(parts: PartsService, phraseTakes: PhraseTakesService, partAudio: PartPlayback): number {
   return partAudio.prune(() => {
     const keep = new Set<string>();
     const add = (target: { partId: number } | { partClipId: number }): void => {
@@ -475,6 +514,7 @@ function pruneRenderedParts(parts: PartsService, partAudio: PartPlayback): numbe
       add({ partId: part.id });
       for (const clip of parts.listClips({ partId: part.id })) add({ partClipId: clip.id });
     }
+    for (const { music, options } of phraseTakes.sounds()) keep.add(partAudio.renderIdOf(music, options));
     return keep;
   });
 }

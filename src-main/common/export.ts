@@ -20,6 +20,9 @@ export const MAX_EXPORT_TAKES = 100;
 /** The longest song name an export takes, characters after trimming. */
 export const MAX_EXPORT_SONG_NAME = 200;
 
+/** The one line an export of nothing is refused with. */
+export const NOTHING_TO_EXPORT = 'name at least one take, part, part clip or MIDI take';
+
 export const exportTimeSignatureSchema = z.object({
   numerator: z.number().int().min(1).max(99),
   /** A power of two, as DAWs and MIDI require. */
@@ -39,6 +42,11 @@ export const exportRequestSchema = z.object({
   partIds: z.array(idSchema).max(MAX_EXPORT_TAKES).default([]),
   /** Part clips (bars of a part), each like a part [none]. */
   partClipIds: z.array(idSchema).max(MAX_EXPORT_TAKES).default([]),
+  /**
+   * MIDI takes of phrase models (phrase_takes), each on a MIDI track like a part, at its place in
+   * its song when every one is of the same song; a failed or discarded take is refused [none].
+   */
+  phraseTakeIds: z.array(idSchema).max(MAX_EXPORT_TAKES).default([]),
   /** Put the clip the takes' model learned on its own track, first [true]. */
   includeSource: z.boolean().default(true),
   format: exportFormatSchema.default('both'),
@@ -57,8 +65,8 @@ export const exportRequestSchema = z.object({
   songName: z.string().trim().min(1).max(MAX_EXPORT_SONG_NAME).optional(),
   /** Tags this export's progress events [a fresh id]. */
   exportId: z.string().min(1).max(64).optional(),
-}).refine((request) => request.takeIds.length + request.partIds.length + request.partClipIds.length > 0, {
-  message: 'name at least one take, part or part clip',
+}).refine((request) => request.takeIds.length + request.partIds.length + request.partClipIds.length + request.phraseTakeIds.length > 0, {
+  message: NOTHING_TO_EXPORT,
   path: ['takeIds'],
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
@@ -76,7 +84,7 @@ export const exportResultSchema = z.object({
    * Where the tempo came from: the request ('user'), the song's tempo as its user set it
    * ('song'), the song's tempo as estimated at import ('estimate'), 120 BPM ('fallback': the
    * song has no clear beat, or is gone), or the first MIDI part's tempo map ('part': an export
-   * of MIDI parts alone; `tempo` is its tempo at bar 1).
+   * of MIDI parts or MIDI takes alone, the first one's song map; `tempo` is its tempo at bar 1).
    */
   tempoSource: z.enum(['user', 'song', 'estimate', 'fallback', 'part']),
   /** The set's time signature: the request's, else the song's, else 4/4. */

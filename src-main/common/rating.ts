@@ -41,6 +41,13 @@ export const sessionDraftSchema = z.object({
   /** Generated items: explicit takes, or a filter the builder picks from (seeded). */
   takeIds: z.array(idSchema).max(MAX_SESSION_ITEMS).optional(),
   takeFilter: takeFilterSchema.optional(),
+  /**
+   * A session of MIDI material instead: these MIDI takes of the phrase models as the generated
+   * items, and real phrases (held-out phrases of their models, else bars of their songs'
+   * parts), all rendered by the General MIDI synth with one program at one tempo. The items
+   * last as long as the shortest take, at most `itemSeconds`.
+   */
+  phraseTakeIds: z.array(idSchema).min(1).max(MAX_SESSION_ITEMS).optional(),
   /** How many generated and real items (real: held-out regions of the same songs). */
   generatedCount: z.number().int().min(0).max(MAX_SESSION_ITEMS),
   realCount: z.number().int().min(0).max(MAX_SESSION_ITEMS),
@@ -225,6 +232,8 @@ export const sessionResultsSchema = z.object({
       origin: z.enum(['generated', 'real', 'catch']),
       takeId: idSchema.nullable(),
       clipId: idSchema.nullable(),
+      /** A MIDI session's generated item: the phrase model's take it is (null for the others). */
+      phraseTakeId: idSchema.nullable(),
       answers: z.number().int().nonnegative(),
     }),
   ),

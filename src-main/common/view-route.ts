@@ -14,6 +14,7 @@
  * | `#/training`, `#/training/models/7`       | Training (model 7 selected)                    |
  * | `#/takes/clips/5`, `#/takes/models/7`     | Takes of clip 5's models, of model 7           |
  * | `#/takes/models/7/takes/40/export`        | … with take 40 selected, the Export dialog open |
+ * | `#/phrases`, `#/phrases/models/9`         | Phrase ideas (phrase model 9 open)             |
  * | `#/listen`, `#/listen/sessions/2`         | Listen (session 2 shown)                       |
  * | `#/rate/12`                               | rater 12's screen                              |
  */
@@ -41,6 +42,7 @@ export const viewRouteSchema = z.discriminatedUnion('view', [
     /** The Export dialog is open over the open model's takes. */
     exporting: z.boolean(),
   }),
+  z.object({ view: z.literal('phrases'), /** The phrase model open (null: the list and the Train form). */ modelId: selectionSchema }),
   z.object({ view: z.literal('rating'), /** The session shown (null: the builder of a new one). */ sessionId: selectionSchema }),
   z.object({ view: z.literal('rater'), raterId: routeIdSchema }),
 ]);
@@ -78,6 +80,7 @@ export const VIEW_NAMES: Record<ViewRoute['view'], string> = {
   part: 'the part',
   training: 'Training',
   takes: 'Takes',
+  phrases: 'Phrase ideas',
   rating: 'Listen',
   rater: "the listener's screen",
 };
@@ -123,6 +126,8 @@ function readParts(parts: string[]): { candidate: unknown; used: number } {
       if (exporting) used += 1;
       return { candidate: { view: 'takes', clipId, modelId, takeId, exporting }, used };
     }
+    case 'phrases':
+      return { candidate: { view: 'phrases', modelId: idAfter('models') }, used };
     case 'listen':
       return { candidate: { view: 'rating', sessionId: idAfter('sessions') }, used };
     case 'rate': {
@@ -149,6 +154,8 @@ export function hashOf(route: ViewRoute): string {
     case 'takes':
       if (route.modelId === null) return `#/takes${part('clips', route.clipId)}`;
       return `#/takes${part('models', route.modelId)}${part('takes', route.takeId)}${route.exporting ? '/export' : ''}`;
+    case 'phrases':
+      return `#/phrases${part('models', route.modelId)}`;
     case 'rating':
       return `#/listen${part('sessions', route.sessionId)}`;
     case 'rater':

@@ -13,6 +13,7 @@ import { LibraryStore } from './library/library.svelte.js';
 import { MetricsStore } from './takes/metrics.svelte.js';
 import { NoticeStore } from './shell/notices.svelte.js';
 import { PartsStore } from './parts/parts.svelte.js';
+import { PhrasesStore } from './phrases/phrases.svelte.js';
 import { RaterStore } from './rating/rater.svelte.js';
 import { RatingStore } from './rating/rating.svelte.js';
 import { Router } from './shell/router.svelte.js';
@@ -36,6 +37,8 @@ export interface Stores {
   rater: RaterStore;
   /** MIDI parts: each song's, and the one on the piano roll. */
   parts: PartsStore;
+  /** Phrase ideas: the phrase models, the open one's takes and sliders. */
+  phrases: PhrasesStore;
   /** Transcribe to MIDI: each clip's or take's job, and the settings the next one uses. */
   transcription: TranscriptionStore;
   /** The question before something goes for good (a song, a clip with models). */
@@ -65,7 +68,8 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
   const rater = new RaterStore(api);
   const parts = new PartsStore(api, confirm, notices);
   const transcription = new TranscriptionStore(api, notices);
-  const router = new Router(app, notices, { library, editor, training, takes, rating, rater, parts });
+  const phrases = new PhrasesStore(api, confirm, notices, undo);
+  const router = new Router(app, notices, { library, editor, training, takes, rating, rater, parts, phrases });
   return {
     app,
     library,
@@ -79,6 +83,7 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
     rating,
     rater,
     parts,
+    phrases,
     transcription,
     confirm,
     router,
@@ -91,7 +96,7 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
       rating.init();
       parts.init();
       transcription.init();
-      await Promise.all([app.load(), library.init(), training.init()]);
+      await Promise.all([app.load(), library.init(), training.init(), phrases.init()]);
     },
     /** After web mode's server came back: reloads what the events missed meanwhile would have changed. */
     async resync() {
@@ -104,6 +109,9 @@ export function createStores(api: Api, notices: NoticeStore = new NoticeStore())
         app.route.view === 'part' ? parts.open(app.route.songId, app.route.partId) : undefined,
         training.refresh(),
         takes.refresh(),
+        phrases.refresh(),
+        phrases.takes.refresh(),
+        phrases.partsBySong !== null ? phrases.loadParts() : undefined,
         rating.status === 'ready' ? rating.load() : undefined,
         rater.raterId !== null ? rater.reload() : undefined,
       ]);

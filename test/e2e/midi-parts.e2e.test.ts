@@ -15,7 +15,7 @@ import path from 'node:path';
 import tonejs from '@tonejs/midi';
 import type { Page } from 'playwright-core';
 import { secondsAtBeats } from '../../src-main/common/tempo-map.js';
-import { DEFAULT_ZOOM, nextZoom } from '../../src-renderer/app/parts/roll-geometry.js';
+import { DEFAULT_ZOOM, nextZoom } from '../../src-renderer/app/ui/roll-geometry.js';
 import { OUTPUT_DIR, VIEWPORT, useHarness } from './harness.js';
 
 const { Midi } = tonejs;

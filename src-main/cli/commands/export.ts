@@ -1,7 +1,7 @@
 /**
- * `eureka export [take-id…] [--part ID…] [--part-clip ID…] --to DIR`: takes (and their source
- * clip) and MIDI parts as an Ableton Live project and/or a Logic Pro folder, the same export the
- * app's Export dialog makes. Prints each folder
+ * `eureka export [take-id…] [--part ID…] [--part-clip ID…] [--phrase-take ID…] --to DIR`: takes
+ * (and their source clip), MIDI parts and the phrase models' MIDI takes as an Ableton Live
+ * project and/or a Logic Pro folder, the same export the app's Export dialog makes. Prints each folder
  * written (the result as JSON with --json); never overwrites: an existing folder gets a
  * numbered sibling ("Verse Project 2").
  */
@@ -52,6 +52,7 @@ interface ExportOptions {
   to: string;
   part?: number[];
   partClip?: number[];
+  phraseTake?: number[];
   format: ExportFormat;
   rate: '44100' | '48000';
   bits: '24' | '32';
@@ -66,11 +67,12 @@ interface ExportOptions {
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description('export takes (and their source clip) and MIDI parts for Ableton Live and/or Logic Pro; prints the folders written')
+    .description('export takes (and their source clip), MIDI parts and MIDI takes for Ableton Live and/or Logic Pro; prints the folders written')
     .argument('[take-id...]', 'the takes (see eureka takes)', collectIds)
     .requiredOption('--to <dir>', 'the folder to export into (created if missing)')
     .option('--part <id>', 'a MIDI part, on its own MIDI track (repeat for more; see eureka parts)', collectIds)
     .option('--part-clip <id>', 'a part clip (bars of a part), on its own MIDI track (repeat for more)', collectIds)
+    .option('--phrase-take <id>', "a phrase model's MIDI take, on its own MIDI track at its place in the song (repeat for more)", collectIds)
     .addOption(new Option('--format <daw>', 'which DAW').choices(EXPORT_FORMATS).default('both'))
     .addOption(new Option('--rate <hz>', 'sample rate of the exported files').choices(['44100', '48000']).default('48000'))
     .addOption(new Option('--bits <n>', '24-bit PCM or 32-bit float').choices(['24', '32']).default('24'))
@@ -89,6 +91,7 @@ export function registerExportCommand(program: Command): void {
               takeIds: takeIds ?? [],
               partIds: options.part ?? [],
               partClipIds: options.partClip ?? [],
+              phraseTakeIds: options.phraseTake ?? [],
               destination: path.resolve(options.to),
               format: options.format,
               sampleRate: options.rate === '44100' ? 44100 : 48000,
@@ -109,7 +112,7 @@ export function registerExportCommand(program: Command): void {
             song: " (the song's)",
             estimate: " (the song's, estimated at import)",
             fallback: ' (no clear beat in the song; the default)',
-            part: " (the first part's, at bar 1)",
+            part: " (the first MIDI part's or take's, at bar 1)",
           }[result.tempoSource];
           const { numerator, denominator } = result.timeSignature;
           printNotes(`${result.files} file(s) at ${formatTempo(result.tempo)}${tempoNote} in ${numerator}/${denominator}`);

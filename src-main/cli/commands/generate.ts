@@ -30,6 +30,18 @@ import { parseId } from '../parse.js';
 import { createProgressBar } from '../progress.js';
 import { barsToSeconds, formatBars, formatSignature, formatTempo } from '../../common/musical-time.js';
 import { parseBarCount } from './musical-time.js';
+import { PHRASE_GRIDS, PHRASE_TAKE_MODES, SLIDER_LIMIT, VARY_SLIDER_COUNT } from '../../common/phrases.js';
+import {
+  isPhraseMode,
+  parseFraction,
+  parseGrid,
+  parsePhraseArgument,
+  parseSlider,
+  parseTemperature,
+  registerPhraseTakeCommands,
+  runPhraseGenerate,
+  type PhraseGenerateOptions,
+} from './phrase-generate.js';
 
 function parseCount(text: string): number {
   const value = Number(text);
@@ -59,8 +71,8 @@ function parseRate(text: string): number {
   return value;
 }
 
-interface GenerateOptions {
-  mode: GenerationMode;
+interface GenerateOptions extends Omit<PhraseGenerateOptions, 'mode'> {
+  mode: GenerationMode | PhraseGenerateOptions['mode'];
   count: number;
   length?: number;
   bars?: number;
@@ -95,27 +107,45 @@ const VERDICT_ACTIONS: Record<string, TakePatch> = {
 export function registerGenerateCommands(program: Command): void {
   program
     .command('generate')
-    .description('make takes with a trained model; each is printed as it finishes (Ctrl-C cancels the rest)')
-    .argument('<model-id>', 'the model (see eureka models)', parseId)
-    .addOption(new Option('--mode <mode>', 'what to make (eureka modes <model-id> lists what the model offers)').choices(GENERATION_MODES).default('new'))
+    .description('make takes with a trained model; each is printed as it finishes (Ctrl-C cancels the rest). continue, vary and interpolate make MIDI takes with a phrase model')
+    .argument('<model-id>', 'the model (see eureka models; a phrase model for continue, vary, interpolate: eureka phrase-models)', parseId)
+    .addOption(
+      new Option('--mode <mode>', 'what to make (eureka modes <model-id> lists what an audio model offers)').choices([...GENERATION_MODES, ...PHRASE_TAKE_MODES]).default('new'),
+    )
     .option('--count <n>', `how many takes, seeds seed, seed+1, … (1-${MAX_TAKES_PER_REQUEST})`, parseCount, 1)
     .option('--length <seconds>', `new takes only: length (default ${DEFAULT_TAKE_SECONDS} s)`, parseLength)
-    .option('--bars <n>', "new takes only: length in bars of the clip's song (its tempo and signature: eureka song show)", parseBarCount)
+    .option('--bars <n>', "new takes: length in bars of the clip's song (its tempo and signature: eureka song show); continue: bars to add (default 4)", parseBarCount)
     .option('--seed <n>', "the first take's seed (default: a fresh one, recorded with the take)", parseSeed)
     .option('--from-rate <hz>', "extend only: the input's rate (default: half the model's top rate)", parseRate)
     .addOption(new Option('--provider <name>', 'onnxruntime execution provider').choices(['auto', 'cpu', 'cuda']).default('auto'))
+    .option('--from <phrase>', 'continue, vary, interpolate: the phrase to start from, <part>:<bar>:<bars> or part-clip:<id>', parsePhraseArgument)
+    .option('--to <phrase>', 'interpolate: the phrase to move towards, as --from', parsePhraseArgument)
+    .option('--temperature <t>', 'MIDI takes: 0 for the likeliest notes up to 2 for wilder ones (default 1 for continue, 0 for vary and interpolate)', parseTemperature)
+    .option('--slider <i=position>', `vary: put slider i (1-${VARY_SLIDER_COUNT}) at a position in spreads (-${SLIDER_LIMIT}..${SLIDER_LIMIT}); repeat for more`, parseSlider)
+    .option('--fraction <f>', 'interpolate: how far from --from (0) to --to (1); without it, --count takes step evenly from one to the other', parseFraction)
+    .option('--grid <grid>', `MIDI takes: snap notes to ${PHRASE_GRIDS.join(', ')} (default 1/16)`, parseGrid)
+    .option('--to-key', "MIDI takes: move notes outside the song's key into it")
     .action(async (modelId: number, options: GenerateOptions, command: Command) => {
-      if ((options.length !== undefined || options.bars !== undefined) && options.mode !== 'new') {
-        throw new AppError('INVALID_INPUT', `--length and --bars go with --mode new; ${options.mode} takes have the clip's length`);
+      if (isPhraseMode(options.mode)) {
+        if (options.length !== undefined || options.fromRate !== undefined || options.provider !== 'auto') {
+          throw new AppError('INVALID_INPUT', '--length, --from-rate and --provider go with audio takes; a MIDI take is as long as --bars says');
+        }
+        return runPhraseGenerate(modelId, { ...options, mode: options.mode }, command);
+      }
+      const midiOnly = (['from', 'to', 'temperature', 'slider', 'fraction', 'grid', 'toKey'] as const).find((name) => options[name] !== undefined);
+      if (midiOnly !== undefined) throw new AppError('INVALID_INPUT', `--${midiOnly === 'toKey' ? 'to-key' : midiOnly} goes with the MIDI modes continue, vary and interpolate`);
+      const mode = options.mode;
+      if ((options.length !== undefined || options.bars !== undefined) && mode !== 'new') {
+        throw new AppError('INVALID_INPUT', `--length and --bars go with --mode new; ${mode} takes have the clip's length`);
       }
       if (options.length !== undefined && options.bars !== undefined) throw new AppError('INVALID_INPUT', 'give --length or --bars, not both');
-      if (options.fromRate !== undefined && options.mode !== 'extend') throw new AppError('INVALID_INPUT', '--from-rate goes with --mode extend');
+      if (options.fromRate !== undefined && mode !== 'extend') throw new AppError('INVALID_INPUT', '--from-rate goes with --mode extend');
       await withCore(command, async (core, global) => {
         const seconds = options.bars === undefined ? options.length : await barsOfModelSong(core, modelId, options.bars);
         const { batchId, takes } = await core.takes.generate(
           {
             modelId,
-            mode: options.mode,
+            mode,
             count: options.count,
             ...(seconds === undefined ? {} : { seconds }),
             ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -126,7 +156,7 @@ export function registerGenerateCommands(program: Command): void {
         const first = takes[0]!;
         const inBars = options.bars === undefined ? '' : `${formatBars(options.bars)}, `;
         printNotes(
-          `model ${modelId}: ${takes.length} ${options.mode} take(s) of ${inBars}${formatSeconds(first.settings.seconds)}, seed ${first.seed}` +
+          `model ${modelId}: ${takes.length} ${mode} take(s) of ${inBars}${formatSeconds(first.settings.seconds)}, seed ${first.seed}` +
             `${takes.length > 1 ? ` to ${takes.at(-1)!.seed}` : ''}`,
         );
         const outcome = await followBatch(core, batchId, (take) => printTake(core, take, global.json));
@@ -201,6 +231,8 @@ export function registerGenerateCommands(program: Command): void {
         return Promise.resolve();
       });
     });
+
+  registerPhraseTakeCommands(program);
 }
 
 /**

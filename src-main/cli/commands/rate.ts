@@ -36,6 +36,11 @@ function parseIdList(text: string): number[] {
   return text.split(',').map((part) => parseId(part.trim()));
 }
 
+/** A repeatable option of ids, each occurrence one id or a comma-separated list. */
+function collectIdList(text: string, previous: number[] = []): number[] {
+  return [...previous, ...parseIdList(text)];
+}
+
 function parseItemSeconds(text: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value < MIN_ITEM_SECONDS || value > MAX_ITEM_SECONDS) {
@@ -54,10 +59,11 @@ interface CreateOptions {
   name: string;
   takes?: number[];
   model?: number;
+  phraseTake?: number[];
   starred: boolean;
   generated?: number;
   real: number;
-  seconds: number;
+  seconds?: number;
   format: SessionFormat;
   catch: boolean;
   raters: string;
@@ -87,24 +93,31 @@ export function registerRateCommands(program: Command): void {
     .requiredOption('--name <name>', 'what to call the session')
     .option('--takes <ids>', 'these takes (comma-separated ids)', parseIdList)
     .option('--model <id>', "or pick from this model's takes (seeded)", parseId)
+    .option('--phrase-take <id>', "or a session of MIDI: these phrase models' MIDI takes against real phrases, all played by one synth sound (repeat, or comma-separated)", collectIdList)
     .option('--starred', 'with --model: starred takes only', false)
-    .option('--generated <n>', 'generated items (default: every --takes take, or 8)', parseCount)
-    .option('--real <n>', 'real items: held-out parts of the same songs', parseCount, 2)
-    .option('--seconds <s>', `item length (${MIN_ITEM_SECONDS}-${MAX_ITEM_SECONDS})`, parseItemSeconds, DEFAULT_ITEM_SECONDS)
+    .option('--generated <n>', 'generated items (default: every --takes or --phrase-take take, or 8)', parseCount)
+    .option('--real <n>', "real items: held-out parts of the same songs (MIDI: held-out phrases of the takes' model, else bars of their songs' parts)", parseCount, 2)
+    .option('--seconds <s>', `item length (${MIN_ITEM_SECONDS}-${MAX_ITEM_SECONDS}; default ${DEFAULT_ITEM_SECONDS}; MIDI: the shortest take's, at most this)`, parseItemSeconds)
     .addOption(new Option('--format <format>', 'single: real or fake per item; 2afc: which is real; abx: is X A or B').choices(SESSION_FORMATS).default('single'))
     .option('--catch', 'add catch trials (a low-passed real clip, a repeated item) to measure reliability', false)
     .requiredOption('--raters <names>', 'comma-separated rater names, e.g. "Ana,Ben"')
     .option('--seed <n>', 'the shuffle seed (default: a fresh one, stored)')
     .action(async (options: CreateOptions, command: Command) => {
-      if ((options.takes === undefined) === (options.model === undefined)) throw new AppError('INVALID_INPUT', 'give --takes or --model (one of them)');
+      const sources = [options.takes, options.model, options.phraseTake].filter((given) => given !== undefined).length;
+      if (sources !== 1) throw new AppError('INVALID_INPUT', 'give --takes, --model or --phrase-take (one of them)');
       if (options.starred && options.model === undefined) throw new AppError('INVALID_INPUT', '--starred goes with --model');
+      const material: Pick<SessionDraft, 'takeIds' | 'takeFilter' | 'phraseTakeIds'> = options.phraseTake
+        ? { phraseTakeIds: options.phraseTake }
+        : options.takes
+          ? { takeIds: options.takes }
+          : { takeFilter: { modelIds: [options.model!], starredOnly: options.starred } };
       const draft: SessionDraft = {
         name: options.name,
         format: options.format,
-        ...(options.takes ? { takeIds: options.takes } : { takeFilter: { modelIds: [options.model!], starredOnly: options.starred } }),
-        generatedCount: options.generated ?? options.takes?.length ?? 8,
+        ...material,
+        generatedCount: options.generated ?? options.takes?.length ?? options.phraseTake?.length ?? 8,
         realCount: options.real,
-        itemSeconds: options.seconds,
+        ...(options.seconds === undefined ? {} : { itemSeconds: options.seconds }),
         catchTrials: options.catch,
         raters: options.raters.split(',').map((name) => name.trim()).filter((name) => name !== ''),
         ...(options.seed === undefined ? {} : { seed: options.seed }),

@@ -1,11 +1,13 @@
 /**
- * Training commands: `train` (start or resume a model of a clip and follow it to the end),
- * `models` (list), `model` (show one), `model rm`.
+ * Training commands: `train` (start or resume a model of a clip and follow it to the end; with
+ * `--kind continue|vary` a phrase model of MIDI parts instead, train-phrases.ts), `models`
+ * (list), `model` (show one), `model rm`, and `phrase-models` (list the phrase models).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { plainDeviceReason } from '../../common/device-words.js';
 import { AppError } from '../../common/errors.js';
 import { formatDuration, parseDuration } from '../../common/format-time.js';
+import { MIN_PHRASE_BUDGET_SECONDS, PHRASE_MODEL_KINDS, type PhraseModelKind } from '../../common/phrases.js';
 import {
   MAX_BUDGET_SECONDS,
   MIN_BUDGET_SECONDS,
@@ -28,12 +30,14 @@ import { withCore } from '../context.js';
 import { parseId } from '../parse.js';
 import { CliExit, printJson, printLines, printNotes, printTable, tableLines } from '../output.js';
 import { createProgressBar } from '../progress.js';
+import { parseBars, parseSongIds, registerPhraseModelCommands, trainPhrases } from './train-phrases.js';
 
 function parseBudget(text: string): number {
   const seconds = parseDuration(text);
   if (seconds === null) throw new InvalidArgumentError('expected a duration such as 15m, 1h30m or 600 (seconds)');
-  if (seconds < MIN_BUDGET_SECONDS || seconds > MAX_BUDGET_SECONDS) {
-    throw new InvalidArgumentError(`expected a budget between ${formatDuration(MIN_BUDGET_SECONDS)} and 7 days`);
+  // Phrase models train in as little as 10 s; an audio model's 30 s floor is checked once the kind is known.
+  if (seconds < MIN_PHRASE_BUDGET_SECONDS || seconds > MAX_BUDGET_SECONDS) {
+    throw new InvalidArgumentError(`expected a budget between ${formatDuration(MIN_PHRASE_BUDGET_SECONDS)} and 7 days`);
   }
   return seconds;
 }
@@ -50,30 +54,48 @@ interface TrainOptions {
   device: TrainDevice;
   mode?: TrainMode;
   seed?: string;
-  resume?: boolean;
+  /** true, or (with --kind) the phrase model to resume; without --kind a value is the clip, as `train <clip> --resume`. */
+  resume?: boolean | string;
   model?: number;
   forecast?: boolean;
+  kind?: PhraseModelKind;
+  songs?: number[];
+  bars?: number;
 }
 
 export function registerTrainCommands(program: Command): void {
   program
     .command('train')
-    .description('train a model on a clip (Ctrl-C stops after the current epoch; --resume continues)')
+    .description('train a model on a clip, or with --kind a phrase model of your MIDI parts (Ctrl-C stops after the current epoch or step; --resume continues)')
     .argument('[clip-id]', 'the clip to learn (see eureka clips)', parseId)
     .addOption(
       new Option('--preset <name>', "studio: the best takes; quick: fits --budget; paper: the paper's recipe (days on a CPU); test: tiny")
         .choices(PRESET_NAMES)
         .default('quick'),
     )
-    .option('--budget <duration>', 'quick only: time budget, e.g. 15m (default 15m)', parseBudget)
+    .option('--budget <duration>', 'quick only: time budget, e.g. 15m (default 15m); phrase models: any preset, e.g. 60 (seconds)', parseBudget)
     .addOption(new Option('--device <device>', 'where to train').choices(TRAIN_DEVICES).default('auto'))
     .addOption(new Option('--mode <mode>', "normal: music; denoising: reconstruct the clip's waveform (default: the preset's; gap clips inpaint)").choices(TRAIN_MODES))
     .option('--seed <n>', 'random seed (default: a fresh one, recorded with the model)', parseSeed)
-    .option('--resume', "continue the clip's most recent unfinished model after its last finished scale")
+    .option('--resume [id]', "continue the clip's most recent unfinished model after its last finished scale; with --kind, phrase model <id> from its last saved step")
     .option('--model <id>', 'with --resume: the model to continue', parseId)
     .option('--forecast', 'say what it would train, how long it takes and what it buys, and stop there')
+    .addOption(new Option('--kind <kind>', 'a phrase model of the MIDI parts: continue (carries a phrase on) or vary (variations with sliders)').choices(PHRASE_MODEL_KINDS))
+    .option('--songs <ids>', 'with --kind: the songs whose MIDI parts it learns, e.g. 1,2 (default: the whole library)', parseSongIds)
+    .option('--bars <n>', 'with --kind: phrase length in bars, 2..16 (default 4)', parseBars)
     .action(async (clipId: number | undefined, options: TrainOptions, command: Command) => {
       await withCore(command, async (core, global) => {
+        if (options.kind !== undefined) {
+          if (options.mode !== undefined || command.getOptionValueSource('device') === 'cli') {
+            throw new AppError('INVALID_INPUT', '--mode and --device are for audio models; phrase models train on the CPU');
+          }
+          return trainPhrases(core, clipId, { ...options, kind: options.kind }, global.json);
+        }
+        if (options.songs !== undefined || options.bars !== undefined) throw new AppError('INVALID_INPUT', '--songs and --bars go with --kind continue|vary');
+        if (options.budget !== undefined && options.budget < MIN_BUDGET_SECONDS) {
+          throw new AppError('INVALID_INPUT', `an audio model's budget is at least ${formatDuration(MIN_BUDGET_SECONDS)}`);
+        }
+        if (typeof options.resume === 'string') clipId ??= parseId(options.resume);
         if (options.forecast) {
           if (options.resume) throw new AppError('INVALID_INPUT', '--forecast is for a new model, not with --resume');
           const forecast = await forecastOf(core, trainRequest(clipId, options, command));
@@ -82,7 +104,7 @@ export function registerTrainCommands(program: Command): void {
           if (forecast.outcome === 'refused') throw new CliExit(1);
           return;
         }
-        const model = options.resume ? resumeModel(core, clipId, options.model) : await startModel(core, clipId, options, command, global.json);
+        const model = options.resume !== undefined ? resumeModel(core, clipId, options.model) : await startModel(core, clipId, options, command, global.json);
         const finished = await follow(core, model.id, global.json);
         if (global.json) printJson(finished);
         else printModel(finished);
@@ -118,6 +140,8 @@ export function registerTrainCommands(program: Command): void {
         return Promise.resolve();
       });
     });
+
+  registerPhraseModelCommands(program);
 
   const model = program.command('model').description('show or delete one model');
   model

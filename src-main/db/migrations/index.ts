@@ -16,6 +16,7 @@ import { migration0010 } from './0010-take-render.js';
 import { migration0011 } from './0011-ids-never-reused.js';
 import { migration0012 } from './0012-midi-parts.js';
 import { migration0013 } from './0013-phrase-models.js';
+import { migration0014 } from './0014-midi-rating-items.js';
 
 export interface Migration {
   /** Strictly increasing from 1; stored in PRAGMA user_version once applied. */
@@ -32,4 +33,4 @@ export interface Migration {
   apply?(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014];

@@ -24,6 +24,13 @@
  * parts alone takes the first part's tempo map and meter map (the request's tempo or signature
  * replaces the map with that one value). Placement counts bars through the meter map and
  * seconds through the tempo map.
+ *
+ * MIDI takes of the phrase models (export-phrase-takes.ts) come last, each a MIDI item like a
+ * part. When every one is of the same song and items go one after another, each sits at its
+ * own beat of that song (so a continuation lands right after the bars it carries on), while
+ * the other items still follow each other from bar 1; takes of several songs follow the other
+ * items like parts. An export of MIDI alone takes its grid from the first part, else the first
+ * take (whose maps are its song's).
  */
 import { readFile } from 'node:fs/promises';
 import type { Clip, Song } from '../../common/dto.js';
@@ -40,6 +47,7 @@ import { mixToMono, resample } from '../audio/resample.js';
 import { readSourceAudio } from '../models/model-source.js';
 import { uniqueNames } from './export-names.js';
 import { partItem, partTargets, renderPartItem, type ExportPart, type ExportPartSources } from './export-parts.js';
+import { exportableTake, phraseTakeItem, pinnedStarts, type ExportPhraseTake, type ExportPhraseTakeSources } from './export-phrase-takes.js';
 import { conductorOf, itemFrames, planBeatsAtSeconds, planSecondsAtBeats, type ExportItem, type ExportPlan } from './export-plan.js';
 
 /** What the builder reads, from the core's services. */
@@ -58,6 +66,8 @@ export interface ExportSources {
   originalFile(fileId: number): { path: string; name: string };
   /** MIDI parts and the synth (absent: this core exports no parts). */
   parts?: ExportPartSources;
+  /** The phrase models' MIDI takes (absent: this core has none); rendered by `parts.render`. */
+  phraseTakes?: ExportPhraseTakeSources;
 }
 
 export type TempoSource = 'user' | 'song' | 'estimate' | 'fallback' | 'part';
@@ -77,9 +87,10 @@ export async function buildExportPlan(
   const takes = [...new Set(request.takeIds)].map((id) => readyTake(sources, id));
   const targets = partTargets(request);
   const parts = targets.map((target) => partsOf(sources).part(target));
+  const phraseTakes = [...new Set(request.phraseTakeIds)].map((id) => exportableTake(phraseTakesOf(sources).take(id)));
   const groups = sourceGroups(takes, sources);
   const needed = request.includeSource ? groups : [];
-  const renders = request.format === 'ableton' ? 0 : parts.length;
+  const renders = request.format === 'ableton' ? 0 : parts.length + phraseTakes.length;
   const count = takes.length + needed.length + renders;
   let step = 0;
 
@@ -88,10 +99,10 @@ export async function buildExportPlan(
     onStep('source clip', step++, count);
     sourceAudio.push({ group, audio: await readSourceClip(group, sources) });
   }
-  const songId = takes[0]?.songId ?? parts[0]?.songId ?? null;
+  const songId = takes[0]?.songId ?? parts[0]?.songId ?? phraseTakes.find((take) => take.songId !== null)?.songId ?? null;
   const songTime = songId === null ? null : await sources.musicalTime(songId);
-  // Parts alone: the first part's maps are the song's (see the module comment).
-  const partMaps = takes.length === 0 ? (parts[0]?.music ?? null) : null;
+  // MIDI alone: the first part's maps are the song's, else the first MIDI take's (see the module comment).
+  const partMaps = takes.length === 0 ? (parts[0]?.music ?? phraseTakes[0]?.music ?? null) : null;
   const tempoMap: TempoPoint[] | null = partMaps && request.tempo === undefined ? partMaps.tempoMap : null;
   const meterMap: MeterPoint[] | null = partMaps && request.timeSignature === undefined ? partMaps.meterMap : null;
   const tempo = request.tempo ?? tempoMap?.[0]!.bpm ?? songTime?.tempo ?? FALLBACK_TEMPO;
@@ -147,9 +158,13 @@ export async function buildExportPlan(
     });
   }
   targets.forEach((target, i) => items.push(partItem(parts[i]!, target)));
+  for (const take of phraseTakes) items.push(phraseTakeItem(take));
+  const pinned = [...items.slice(phraseTakes.length).map(() => null), ...pinnedStarts(phraseTakes, request.placement)];
   const names = uniqueNames(items.map((item) => item.name));
   const plan: ExportPlan = {
-    songName: request.songName ?? (takes.length > 0 ? songNameOf(takes, sources) : partsSongName(parts, sources)),
+    songName:
+      request.songName ??
+      (takes.length > 0 ? songNameOf(takes, sources) : parts.length > 0 ? partsSongName(parts, sources) : phraseTakesSongName(phraseTakes, sources)),
     tempo,
     timeSignature: request.timeSignature ?? meterMap?.[0]!.timeSignature ?? songTime?.timeSignature ?? { numerator: 4, denominator: 4 },
     ...(tempoMap && tempoMap.length > 1 ? { tempoMap } : {}),
@@ -163,20 +178,32 @@ export async function buildExportPlan(
   plan.items = placeItems(
     items.map((item, i) => ({ ...item, name: names[i]!, startSeconds: 0, startBeats: 0 })),
     plan,
+    pinned,
   );
   if (renders > 0) {
     for (const item of plan.items) {
       if (!item.midi) continue;
       onStep(item.name, step++, count);
-      item.channels = await renderPartItem(item, plan, partsOf(sources));
+      item.channels = await renderPartItem(item, plan, partsOf(sources, 'MIDI takes'));
     }
   }
   return { plan, tempoSource };
 }
 
-function partsOf(sources: ExportSources): ExportPartSources {
-  if (!sources.parts) throw new AppError('INVALID_INPUT', 'this Eureka cannot export MIDI parts (it has no parts library)');
+function partsOf(sources: ExportSources, what = 'MIDI parts'): ExportPartSources {
+  if (!sources.parts) throw new AppError('INVALID_INPUT', `this Eureka cannot export ${what} (it has no parts library)`);
   return sources.parts;
+}
+
+function phraseTakesOf(sources: ExportSources): ExportPhraseTakeSources {
+  if (!sources.phraseTakes) throw new AppError('INVALID_INPUT', 'this Eureka cannot export MIDI takes (it has no phrase models)');
+  return sources.phraseTakes;
+}
+
+/** An export of MIDI takes alone is named after the first take's song, else its model. */
+function phraseTakesSongName(takes: ExportPhraseTake[], sources: ExportSources): string {
+  const withSong = takes.find((take) => take.songId !== null);
+  return (withSong ? sources.song(withSong.songId!)?.name : null) ?? takes[0]!.modelName;
 }
 
 /** An export of parts alone is named after the first part's song, else the part. */
@@ -189,16 +216,21 @@ function partsSongName(parts: ExportPart[], sources: ExportSources): string {
  * Start times per the plan's placement (see the module comment). Positions are counted in whole
  * bars of the meter map and turned into beats by one exact product and into seconds by one
  * division (at one tempo), so a bar line lands on its exact beat (a float sum of bar lengths
- * would drift below it). An audio item lasts its seconds, a MIDI part its clip's beats.
+ * would drift below it). An audio item lasts its seconds, a MIDI part its clip's beats. An item
+ * with a `pinned` beat (a MIDI take at its place in its song) starts there and leaves the
+ * others' sequence as it is.
  */
 export function placeItems(
   items: ExportItem[],
   plan: Pick<ExportPlan, 'tempo' | 'timeSignature' | 'tempoMap' | 'meterMap' | 'sampleRate' | 'placement'>,
+  pinned: readonly (number | null)[] = [],
 ): ExportItem[] {
   if (plan.placement === 'stack') return items.map((item) => ({ ...item, startSeconds: 0, startBeats: 0 }));
   const { meterMap } = conductorOf(plan);
   let nextBar = 1;
-  return items.map((item) => {
+  return items.map((item, i) => {
+    const at = pinned[i] ?? null;
+    if (at !== null) return { ...item, startBeats: at, startSeconds: planSecondsAtBeats(plan, at) };
     const startBeats = beatsAtBar(meterMap, nextBar);
     const startSeconds = planSecondsAtBeats(plan, startBeats);
     const endBeats = item.midi

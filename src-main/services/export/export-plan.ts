@@ -40,7 +40,8 @@ export interface ExportItemMidi {
 export interface ExportItem {
   /** Track and file base name (already unique within the plan, NOT yet filesystem-sanitised). */
   name: string;
-  kind: 'source' | 'take' | 'part';
+  /** 'phrase-take': a MIDI take of a phrase model, a MIDI item like a part. */
+  kind: 'source' | 'take' | 'part' | 'phrase-take';
   /** One or two channels of equal length at plan.sampleRate (already resampled), the clip's level. */
   channels: Float32Array[];
   /** Where it starts in the song, seconds from bar 1 (arrangement position). */

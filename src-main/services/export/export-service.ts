@@ -1,8 +1,8 @@
 /**
- * Exports takes and MIDI parts to Ableton Live and Logic Pro: `exportTakes(request)` checks
- * where it may write (export-destination.ts), builds the plan (export-plan-builder.ts: takes and
- * their source clip at the export rate, parts and part clips with their notes and rendered
- * audio, named, placed, with a tempo), writes `<Song> Project/` (Ableton) and/or
+ * Exports takes, MIDI parts and MIDI takes to Ableton Live and Logic Pro: `exportTakes(request)`
+ * checks where it may write (export-destination.ts), builds the plan (export-plan-builder.ts:
+ * takes and their source clip at the export rate, parts, part clips and the phrase models' MIDI
+ * takes with their notes and rendered audio, named, placed, with a tempo), writes `<Song> Project/` (Ableton) and/or
  * `<Song> Logic/` (Logic), each with `eureka-takes.json`, into a temp folder inside the
  * destination, and only at the end moves each into place under free names that share their
  * number ("<Song> Project 2" and "<Song> Logic 2" when either first name exists;
@@ -229,7 +229,7 @@ function parseRequest(input: ExportRequest): ParsedExportRequest {
     field === 'songName'
       ? `the song name must be 1 to ${MAX_EXPORT_SONG_NAME} characters`
       : issue.code === 'custom'
-        ? issue.message // the schema's own sentence ("name at least one take, part or part clip")
+        ? issue.message // the schema's own sentence (NOTHING_TO_EXPORT)
         : `${field || 'request'}: ${issue.message}`;
   throw new AppError('INVALID_INPUT', `cannot export: ${reason}`);
 }

@@ -1,5 +1,5 @@
 /**
- * SQL for blind rating sessions (migrations 0005 to 0007): sessions, their items (the answer
+ * SQL for blind rating sessions (migrations 0005 to 0007, and 0014 for MIDI items): sessions, their items (the answer
  * key), raters with their fixed orders, audio tokens and link keys, and the append-only
  * answers. Main process only: nothing here may reach a rater's renderer before they submit
  * (RatingService decides what does). The database's triggers enforce immutability; this class
@@ -49,6 +49,14 @@ export interface SessionRow extends SessionSettings {
   createdAt: string;
 }
 
+/**
+ * Where a real MIDI item's phrase comes from: a held-out phrase of a phrase model's corpus
+ * (its source name and bars, services/phrases/phrases.ts), or bars of one of a song's parts.
+ */
+export type RealPhraseSource =
+  | { kind: 'held-out'; modelId: number; source: string; startBar: number; bars: number }
+  | { kind: 'song part'; partId: number; startBar: number; bars: number };
+
 /** An item of the answer key. */
 export interface StoredItem {
   index: number;
@@ -73,6 +81,11 @@ export interface StoredItem {
   lengthSeconds: number | null;
   /** Real items: the library file the excerpt was cut from. */
   sourceFileId: number | null;
+  /** A MIDI session's generated item: the phrase model's take it renders, and that model. */
+  phraseTakeId: number | null;
+  phraseModelId: number | null;
+  /** A MIDI session's real item: the phrase it renders. */
+  phrase: RealPhraseSource | null;
   /** Where the cut starts in its take or file, seconds. */
   sourceStart: number;
   /** The item WAV: absolute when read back; createSession takes it in its staging folder. */
@@ -168,13 +181,14 @@ export class RatingRepository {
       );
       const insertItem = this.db.prepare(
         `INSERT INTO session_items (session_id, idx, origin, catch_kind, repeat_of, x_of, expected, take_id, clip_id, model_id, song_id,
-           preset, epochs, mode, length_seconds, source_file_id, source_start, file, loudness, true_peak)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           preset, epochs, mode, length_seconds, source_file_id, source_start, file, loudness, true_peak, phrase_take_id, phrase_model_id, phrase)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const item of items) {
         insertItem.run(id, item.index, item.origin, item.catchKind, item.repeatOf, item.xOf, item.expected, item.takeId, item.clipId,
           item.modelId, item.songId, item.preset, item.epochs, item.mode, item.lengthSeconds, item.sourceFileId, item.sourceStart,
-          path.basename(item.file), item.loudnessLufs, item.truePeakDbtp);
+          path.basename(item.file), item.loudnessLufs, item.truePeakDbtp, item.phraseTakeId, item.phraseModelId,
+          item.phrase === null ? null : JSON.stringify(item.phrase));
       }
       const insertRater = this.db.prepare('INSERT INTO raters (session_id, name, trial_order, tokens, access_key) VALUES (?, ?, ?, ?, ?)');
       const insertToken = this.db.prepare('INSERT INTO item_tokens (token, rater_id, position, slot, item_idx) VALUES (?, ?, ?, ?, ?)');
@@ -343,6 +357,9 @@ export class RatingRepository {
       mode: row['mode'] as string | null,
       lengthSeconds: row['length_seconds'] as number | null,
       sourceFileId: row['source_file_id'] as number | null,
+      phraseTakeId: (row['phrase_take_id'] as number | null) ?? null,
+      phraseModelId: (row['phrase_model_id'] as number | null) ?? null,
+      phrase: typeof row['phrase'] === 'string' ? (JSON.parse(row['phrase']) as RealPhraseSource) : null,
       sourceStart: row['source_start'] as number,
       file: path.join(this.sessionDir(row.session_id), row.file),
       loudnessLufs: row['loudness'] as number,

@@ -54,6 +54,7 @@ export interface AnswerRecord {
   catchKind: string | null;
   takes: string | null;
   clips: string | null;
+  phraseTakes: string | null;
   model: string | null;
   preset: string | null;
   epochs: string | null;
@@ -69,7 +70,7 @@ export function answerRecords(rows: ExportRows): AnswerRecord[] {
     const rater = raters.get(entry.raterId);
     const answer = entry.answer.answer;
     const single = answer.kind === 'single' ? answer : null;
-    const described = entry.generated ?? entry.stimuli.find((item) => item.takeId !== null) ?? null;
+    const described = entry.generated ?? entry.stimuli.find((item) => item.takeId !== null || item.phraseTakeId !== null) ?? null;
     const key = <T>(value: T): T | null => (rows.revealed ? value : null);
     const joined = (values: readonly (string | number | null)[]): string => values.map((value) => value ?? '').join('|');
     return {
@@ -93,6 +94,7 @@ export function answerRecords(rows: ExportRows): AnswerRecord[] {
       catchKind: key(entry.stimuli.find((item) => item.catchKind !== null)?.catchKind ?? null),
       takes: key(joined(entry.stimuli.map((item) => item.takeId))),
       clips: key(joined(entry.stimuli.map((item) => item.clipId))),
+      phraseTakes: key(joined(entry.stimuli.map((item) => item.phraseTakeId))),
       model: key(described ? breakdownValue(described, 'model') : null),
       preset: key(described ? breakdownValue(described, 'preset') : null),
       epochs: key(described ? breakdownValue(described, 'epochs') : null),
@@ -125,6 +127,7 @@ const COLUMNS: readonly [string, keyof AnswerRecord][] = [
   ['catch_kind', 'catchKind'],
   ['takes', 'takes'],
   ['clips', 'clips'],
+  ['phrase_takes', 'phraseTakes'],
   ['model', 'model'],
   ['preset', 'preset'],
   ['epochs', 'epochs'],
@@ -181,7 +184,7 @@ export type BreakdownKey = (typeof BREAKDOWN_KEYS)[number];
 /** The value an item has under a breakdown key, as text ('unknown' where the take lacks it; length in seconds to 0.1). */
 export function breakdownValue(item: StoredItem, key: BreakdownKey): string {
   const value = {
-    model: item.modelId,
+    model: item.modelId ?? (item.phraseModelId === null ? null : `phrase model ${item.phraseModelId}`),
     preset: item.preset,
     epochs: item.epochs,
     mode: item.mode,

@@ -163,6 +163,7 @@ function keyOf(items: readonly StoredItem[], counted: readonly ScoredTrial[]): S
     origin: item.origin,
     takeId: item.takeId,
     clipId: item.clipId,
+    phraseTakeId: item.phraseTakeId,
     answers: counted.filter((entry) => entry.stimuli.some((stimulus) => stimulus.index === item.index)).length,
   }));
 }

@@ -25,6 +25,11 @@
  * picked; so an ABX trial is four items, whichever X a rater hears, and a session's count of
  * items (MAX_SESSION_ITEMS) holds them. Both are made, not only the ones drawn, so the items
  * and their files follow from the seed alone, whoever the raters are.
+ *
+ * A session of MIDI takes (`phraseTakeIds`; midi-material.ts) has the phrase models' takes on
+ * the generated side and real phrases on the other, all rendered by the synth with one program
+ * at one tempo and cut to one length (the shortest take's, at most the draft's item length);
+ * from there its items, trials, catch trials, orders and tokens are made exactly as above.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, utimes } from 'node:fs/promises';
@@ -40,7 +45,9 @@ import { CATCH_LOWPASS_HZ, type ItemRates } from './item-audio.js';
 import { heldOutWindows } from './held-out-regions.js';
 import { randomSeed, seededRandom, shuffled } from '../../node/seeded-random.js';
 import { orderTrials, presentTrial, type OrderTrial } from './session-order.js';
-import { ItemMaker, pickTakes, pickWindows, type PickedTake, type SessionDeps } from './session-picks.js';
+import { candidateSource, ItemMaker, itemSource, pickTakes, pickWindows, type MadeItem, type PickedTake, type SessionDeps } from './session-picks.js';
+import { midiMaterial, type MidiMaterial, type PhraseCandidate } from './midi-material.js';
+import type { HeldOutWindow } from './held-out-regions.js';
 
 export type { SessionDeps } from './session-picks.js';
 
@@ -54,29 +61,22 @@ export async function buildSession(deps: SessionDeps & { ratings: RatingReposito
   const draft = parseDraft(input);
   const seed = draft.seed ?? randomSeed();
   checkCounts(draft);
-
-  const candidates = pickTakes(deps, draft, seed);
-  const rates = ratesOf(candidates.slice(0, draft.generatedCount));
-  const songIds = [...new Set(candidates.slice(0, draft.generatedCount).flatMap((c) => (c.take.songId === null ? [] : [c.take.songId])))];
-  const trainingClipIds = new Set(candidates.flatMap((c) => [c.take.clipId, c.model.clipId]).filter((id): id is number => id !== null));
-  const windows = pickWindows(heldOutWindows(deps.library, songIds, trainingClipIds, draft.itemSeconds), seededRandom(seed, 'real'));
-  if (windows.length < draft.realCount) {
-    throw new AppError(
-      'INVALID_INPUT',
-      `only ${windows.length} real excerpts of ${draft.itemSeconds} s fit in the held-out parts of the takes' songs, ${draft.realCount} were asked for: mark more clips val or test, or shorten the items`,
-    );
-  }
+  const material = draft.phraseTakeIds
+    ? await midiSession(deps, draft, seed)
+    : audioSession(deps, draft, seed);
+  const { rates, itemSeconds } = material;
 
   const staging = path.join(deps.dataDir, 'rating', `${STAGING_PREFIX}${ownerTag()}`);
   try {
     await mkdir(staging, { recursive: true });
-    const maker = new ItemMaker(deps, staging, { rates, seconds: draft.itemSeconds, targetLufs: draft.targetLufs }, seed);
-    const generated = await maker.takes(candidates.filter((c) => generatedRate(c) >= rates.bandRate), draft.generatedCount);
-    const real = await maker.windows(windows, draft.realCount, null);
+    const maker = new ItemMaker(deps, staging, { rates, seconds: itemSeconds, targetLufs: draft.targetLufs }, seed, material.midi);
+    const generated = await material.makeGenerated(maker);
+    const real = await material.makeReal(maker);
     const items: StoredItem[] = [...generated, ...real].map((item, index) => ({ ...item, index }));
     const trials: number[][] = draft.format === 'single' ? items.map((item) => [item.index]) : pairs(items);
-    const unused = windows.filter((w) => !real.some((item) => item.sourceFileId === w.fileId && item.sourceStart === w.start));
-    if (draft.catchTrials) await addCatchTrials(maker, draft, seed, items, trials, unused, rates);
+    if (draft.catchTrials) {
+      await addCatchTrials(maker, draft, seed, items, trials, (again, count, lowpassHz) => material.makeLowpassed(maker, real, again, count, lowpassHz), rates);
+    }
     const xRendering = draft.format === 'abx' ? await addXRenderings(maker, items, trials, catchLowpassHz(rates)) : null;
     await sameTimes(items.map((item) => item.file));
 
@@ -97,13 +97,13 @@ export async function buildSession(deps: SessionDeps & { ratings: RatingReposito
       {
         name: draft.name,
         format: draft.format,
-        itemSeconds: draft.itemSeconds,
+        itemSeconds,
         sampleRate: rates.bandRate,
         fileRate: rates.fileRate,
         targetLufs: draft.targetLufs,
         catchTrials: draft.catchTrials,
         seed,
-        draft: { ...draft, seed },
+        draft: { ...draft, seed, itemSeconds },
       },
       items,
       raters,
@@ -111,6 +111,80 @@ export async function buildSession(deps: SessionDeps & { ratings: RatingReposito
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** What a session is made of, audio or MIDI: its rates and item length, and how its items are made. */
+interface SessionMaterial {
+  rates: ItemRates;
+  itemSeconds: number;
+  midi: MidiMaterial | null;
+  makeGenerated(maker: ItemMaker): Promise<MadeItem[]>;
+  makeReal(maker: ItemMaker): Promise<MadeItem[]>;
+  /**
+   * Low-passed catch items: from the real material no item was made of (single stimulus only)
+   * and then from `again`, the session's real items in a seeded order.
+   */
+  makeLowpassed(maker: ItemMaker, real: readonly MadeItem[], again: readonly StoredItem[], count: number, lowpassHz: number): Promise<MadeItem[]>;
+}
+
+/** Takes and held-out excerpts of their songs. */
+function audioSession(deps: SessionDeps, draft: Draft, seed: string): SessionMaterial {
+  const candidates = pickTakes(deps, draft, seed);
+  const rates = ratesOf(candidates.slice(0, draft.generatedCount));
+  const songIds = [...new Set(candidates.slice(0, draft.generatedCount).flatMap((c) => (c.take.songId === null ? [] : [c.take.songId])))];
+  const trainingClipIds = new Set(candidates.flatMap((c) => [c.take.clipId, c.model.clipId]).filter((id): id is number => id !== null));
+  const windows = pickWindows(heldOutWindows(deps.library, songIds, trainingClipIds, draft.itemSeconds), seededRandom(seed, 'real'));
+  if (windows.length < draft.realCount) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `only ${windows.length} real excerpts of ${draft.itemSeconds} s fit in the held-out parts of the takes' songs, ${draft.realCount} were asked for: mark more clips val or test, or shorten the items`,
+    );
+  }
+  const windowOf = (item: StoredItem): HeldOutWindow => ({
+    songId: item.songId!,
+    fileId: item.sourceFileId!,
+    clipId: item.clipId,
+    rule: 'held-out clips',
+    start: item.sourceStart,
+    end: item.sourceStart + draft.itemSeconds,
+  });
+  return {
+    rates,
+    itemSeconds: draft.itemSeconds,
+    midi: null,
+    makeGenerated: (maker) => maker.takes(candidates.filter((c) => generatedRate(c) >= rates.bandRate), draft.generatedCount),
+    makeReal: (maker) => maker.windows(windows, draft.realCount, null),
+    makeLowpassed(maker, real, again, count, lowpassHz) {
+      const unused = windows.filter((w) => !real.some((item) => item.sourceFileId === w.fileId && item.sourceStart === w.start));
+      return maker.windows(draft.format === 'single' ? [...unused, ...again.map(windowOf)] : again.map(windowOf), count, lowpassHz);
+    },
+  };
+}
+
+/** MIDI takes and real phrases (midi-material.ts). */
+async function midiSession(deps: SessionDeps, draft: Draft, seed: string): Promise<SessionMaterial> {
+  if (!deps.phrases) throw new AppError('INVALID_INPUT', 'this Eureka cannot build sessions of MIDI takes (it has no phrase models)');
+  const material = await midiMaterial(deps.phrases, draft.phraseTakeIds!, { seed, itemSeconds: draft.itemSeconds });
+  if (material.real.length < draft.realCount) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `only ${material.real.length} real phrases of ${material.itemSeconds.toFixed(1)} s were found in the held-out phrases of the takes' models and the parts of their songs, ${draft.realCount} were asked for: shorten the items, or add parts to the songs`,
+    );
+  }
+  const bySource = new Map<string, PhraseCandidate>(material.real.map((candidate) => [candidateSource(candidate.key), candidate]));
+  return {
+    rates: material.rates,
+    itemSeconds: material.itemSeconds,
+    midi: material,
+    makeGenerated: (maker) => maker.phrases(material.takes, draft.generatedCount, null, 'MIDI takes'),
+    makeReal: (maker) => maker.phrases(material.real, draft.realCount, null, 'real phrases'),
+    makeLowpassed(maker, real, again, count, lowpassHz) {
+      const made = new Set(real.map(itemSource));
+      const unused = material.real.filter((candidate) => !made.has(candidateSource(candidate.key)));
+      const agains = again.map((item) => bySource.get(itemSource(item))!);
+      return maker.phrases(draft.format === 'single' ? [...unused, ...agains] : agains, count, lowpassHz, 'real phrases');
+    },
+  };
 }
 
 function parseDraft(input: SessionDraft): Draft {
@@ -142,8 +216,14 @@ function checkCounts(draft: Draft): void {
   if (total > MAX_SESSION_ITEMS) {
     throw new AppError('INVALID_INPUT', `a session holds at most ${MAX_SESSION_ITEMS} items; this one would have ${total}`);
   }
+  if (draft.phraseTakeIds && (draft.takeIds || draft.takeFilter)) throw new AppError('INVALID_INPUT', 'a session rates audio takes or MIDI takes, not both');
   if (draft.takeIds && draft.generatedCount > draft.takeIds.length) {
     throw new AppError('INVALID_INPUT', `${draft.takeIds.length} takes were picked but ${draft.generatedCount} generated items asked for`);
+  }
+  if (draft.phraseTakeIds) {
+    if (draft.generatedCount > draft.phraseTakeIds.length) {
+      throw new AppError('INVALID_INPUT', `${draft.phraseTakeIds.length} MIDI takes were picked but ${draft.generatedCount} generated items asked for`);
+    }
   }
   const seen = new Set<string>();
   for (const name of draft.raters) {
@@ -202,7 +282,7 @@ async function addCatchTrials(
   seed: string,
   items: StoredItem[],
   trials: number[][],
-  spareWindows: Parameters<ItemMaker['windows']>[0],
+  makeLowpassed: (again: readonly StoredItem[], count: number, lowpassHz: number) => Promise<MadeItem[]>,
   rates: ItemRates,
 ): Promise<void> {
   const random = seededRandom(seed, 'catch');
@@ -210,15 +290,7 @@ async function addCatchTrials(
   const baseTrials = trials.slice();
   const realItems = items.filter((item) => item.origin === 'real');
   const lowpassHz = catchLowpassHz(rates);
-  const again = shuffled(realItems, random).map((item) => ({
-    songId: item.songId!,
-    fileId: item.sourceFileId!,
-    clipId: item.clipId,
-    rule: 'held-out clips' as const,
-    start: item.sourceStart,
-    end: item.sourceStart + draft.itemSeconds,
-  }));
-  const lowpassed = await maker.windows(draft.format === 'single' ? [...spareWindows, ...again] : again, count, lowpassHz);
+  const lowpassed = await makeLowpassed(shuffled(realItems, random), count, lowpassHz);
   /** A fresh rendering of real item `of` as a new item: its index. */
   const partnerCopy = async (of: StoredItem): Promise<number> => {
     const index = items.length;
@@ -228,7 +300,7 @@ async function addCatchTrials(
   for (const item of lowpassed) {
     const index = items.length;
     items.push({ ...item, index, origin: 'catch', catchKind: 'lowpass', expected: 'fake' });
-    const partner = realItems.find((real) => real.sourceFileId === item.sourceFileId && real.sourceStart === item.sourceStart);
+    const partner = realItems.find((real) => itemSource(real) === itemSource(item));
     trials.push(draft.format === 'single' || !partner ? [index] : [await partnerCopy(partner), index]);
   }
   // Repeats: single — of any earlier item; pairs — of a trial's take, with the same real partner.
@@ -264,13 +336,12 @@ function orderTrialOf(stimuli: readonly number[], items: readonly StoredItem[], 
 }
 
 /**
- * A take's id, or an excerpt's file region: a repeat or a low-passed copy shares its
- * original's. (A take's source clip is never an item: real excerpts are held out from every
- * clip the session's models learned, held-out-regions.ts.)
+ * A take's id, a MIDI take's, a real phrase's place, or an excerpt's file region: a repeat or a
+ * low-passed copy shares its original's (itemSource). (A take's source clip is never an item:
+ * real excerpts are held out from every clip the session's models learned, held-out-regions.ts.)
  */
 function sourcesOf(item: StoredItem): string[] {
-  if (item.takeId !== null) return [`take:${item.takeId}`];
-  return [`region:${item.sourceFileId}:${item.sourceStart}`];
+  return [itemSource(item)];
 }
 
 /** One modification time for every item file, so no directory listing or HTTP header tells the build order. */

@@ -5,12 +5,14 @@
  * ItemMaker, which turns candidates into item files in the staging folder until it has as
  * many as asked, skipping a candidate the audio rules refuse (silent, would clip) and saying
  * which and why when too few are left, and renders an item again as a file of its own (a
- * repeat, a catch trial's partner, an ABX trial's X).
+ * repeat, a catch trial's partner, an ABX trial's X). A MIDI session's items (midi-material.ts)
+ * are rendered by the synth first and then made like the others.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Take } from '../../common/generation.js';
+import type { PartMusic } from '../../common/midi.js';
 import type { Model } from '../../common/training.js';
 import { AppError } from '../../common/errors.js';
 import type { sessionDraftSchema } from '../../common/rating.js';
@@ -20,6 +22,7 @@ import { describeFsError } from '../store/atomic-write.js';
 import { makeItemAudio, type ItemAudio, type ItemSpec } from './item-audio.js';
 import type { HeldOutLibrary, HeldOutWindow } from './held-out-regions.js';
 import type { StoredItem } from './rating-repository.js';
+import { renderOptions, type MidiMaterial, type PhraseCandidate, type PhraseKey, type SessionPhraseSources } from './midi-material.js';
 import { seededRandom, shuffled } from '../../node/seeded-random.js';
 
 /** Dither seeds are 32-bit (audio/dither.ts). */
@@ -33,6 +36,8 @@ export interface SessionDeps {
   takes: { list(): Take[]; get(takeId: number): Take; filePath(takeId: number): string };
   training: { get(modelId: number): Model };
   dataDir: string;
+  /** MIDI takes, real phrases and the synth (absent: this core builds no MIDI sessions). */
+  phrases?: SessionPhraseSources;
 }
 
 export interface PickedTake {
@@ -99,6 +104,22 @@ function takeName(take: Take): string {
   return `${take.name} (take ${take.id})`;
 }
 
+/**
+ * What an item's audio is made from: a take, a MIDI take, a real phrase, or a file region. A
+ * repeat or a low-passed copy shares its original's; the order keeps items of one source apart.
+ */
+export function itemSource(item: Pick<StoredItem, 'takeId' | 'phraseTakeId' | 'phrase' | 'sourceFileId' | 'sourceStart'>): string {
+  if (item.takeId !== null) return `take:${item.takeId}`;
+  if (item.phraseTakeId !== null) return `phrase-take:${item.phraseTakeId}`;
+  if (item.phrase !== null) return `phrase:${JSON.stringify(item.phrase)}`;
+  return `region:${item.sourceFileId}:${item.sourceStart}`;
+}
+
+/** The source of a MIDI candidate's item (itemSource). */
+export function candidateSource(key: PhraseKey): string {
+  return itemSource({ takeId: null, sourceFileId: null, sourceStart: 0, ...key });
+}
+
 /** Windows in the order to try them: each song's shuffled, the songs taken in turn in a shuffled order. */
 export function pickWindows(windows: readonly HeldOutWindow[], random: () => number): HeldOutWindow[] {
   const bySong = new Map<number, HeldOutWindow[]>();
@@ -123,14 +144,30 @@ export class ItemMaker {
   #decoded: { fileId: number; rate: number; mono: Float32Array } | null = null;
   #renderings = 0;
   readonly #firstDitherSeed: number;
+  /** A MIDI item's music by its source (itemSource), to render it again. */
+  readonly #phraseMusic = new Map<string, PartMusic>();
 
   constructor(
     private readonly deps: SessionDeps,
     private readonly staging: string,
     private readonly spec: Omit<ItemSpec, 'lowpassHz' | 'ditherSeed'>,
     seed: string,
+    /** A MIDI session's material (how its phrases are rendered). */
+    private readonly midi: MidiMaterial | null = null,
   ) {
     this.#firstDitherSeed = Math.floor(seededRandom(seed, 'dither')() * DITHER_SEEDS);
+  }
+
+  /**
+   * MIDI items (a session of MIDI takes): the first `count` candidates whose rendering passes,
+   * each rendered by the synth from its first beat (low-passed when `lowpassHz` is set).
+   */
+  async phrases(candidates: readonly PhraseCandidate[], count: number, lowpassHz: number | null, what: 'MIDI takes' | 'real phrases'): Promise<MadeItem[]> {
+    return this.#firstPassing(candidates, count, what, (c) => c.name, async (candidate) => {
+      const source = candidateSource(candidate.key);
+      this.#phraseMusic.set(source, candidate.music);
+      return { ...this.#blank(), ...candidate.key, sourceStart: 0, ...(await this.#write(await this.#phraseAudio(candidate.music, lowpassHz))) };
+    });
   }
 
   /** Items of the first `count` candidates whose audio passes, cut from each take's middle. */
@@ -185,6 +222,11 @@ export class ItemMaker {
       throw new AppError('INTERNAL', 'a low-passed catch item, and only one, is made again with its low-pass');
     }
     if (item.takeId !== null) return this.#write(await this.#takeAudio(item.takeId, `take ${item.takeId}`, item.sourceStart));
+    if (item.phraseTakeId !== null || item.phrase !== null) {
+      const music = this.#phraseMusic.get(itemSource(item));
+      if (!music) throw new AppError('INTERNAL', 'a MIDI item is made again before it was made');
+      return this.#write(await this.#phraseAudio(music, lowpassHz));
+    }
     if (item.sourceFileId === null) throw new AppError('INTERNAL', 'an item has neither a take nor a source file');
     const source = await this.#fileAudio(item.sourceFileId);
     return this.#write(await makeItemAudio(source.mono, source.rate, item.sourceStart, this.#spec(lowpassHz)));
@@ -196,13 +238,20 @@ export class ItemMaker {
     return { ...this.spec, lowpassHz, ditherSeed };
   }
 
+  /** A MIDI item's audio: the synth's rendering, mixed to mono, made into an item from its start. */
+  async #phraseAudio(music: PartMusic, lowpassHz: number | null): Promise<ItemAudio> {
+    if (!this.midi || !this.deps.phrases) throw new AppError('INTERNAL', 'a MIDI item in a session without MIDI material');
+    const rendered = await this.deps.phrases.render(music, renderOptions(this.midi));
+    return makeItemAudio(mixToMono(rendered.channels), rendered.sampleRate, 0, this.#spec(lowpassHz));
+  }
+
   async #takeAudio(takeId: number, name: string, start: number): Promise<ItemAudio> {
     const bytes = await readFile(this.deps.takes.filePath(takeId));
     const decoded = await decodeAudio(bytes, name);
     return makeItemAudio(mixToMono(decoded.channels), decoded.sampleRate, start, this.#spec(null));
   }
 
-  async #firstPassing<T>(candidates: readonly T[], count: number, what: string, nameOf: (c: T) => string, make: (c: T) => Promise<MadeItem>): Promise<MadeItem[]> {
+  async #firstPassing<T>(candidates: readonly T[], count: number, what: 'takes' | 'real excerpts' | 'MIDI takes' | 'real phrases', nameOf: (c: T) => string, make: (c: T) => Promise<MadeItem>): Promise<MadeItem[]> {
     const made: MadeItem[] = [];
     let refusal: string | null = null;
     for (const candidate of candidates) {
@@ -215,7 +264,13 @@ export class ItemMaker {
       }
     }
     if (made.length < count) {
-      const why = refusal ? `; ${refusal}` : what === 'takes' ? '' : `: mark more clips of the takes' songs val or test, or shorten the items`;
+      const hint = {
+        takes: '',
+        'MIDI takes': '',
+        'real excerpts': `: mark more clips of the takes' songs val or test, or shorten the items`,
+        'real phrases': `: train the takes' model with more songs (so it holds some out), add parts to the takes' songs, or shorten the items`,
+      }[what];
+      const why = refusal ? `; ${refusal}` : hint;
       throw new AppError('INVALID_INPUT', `only ${made.length} ${what} of ${this.spec.seconds} s could be made, ${count} were asked for${why}`);
     }
     return made;
@@ -258,6 +313,9 @@ export class ItemMaker {
       mode: null,
       lengthSeconds: null,
       sourceFileId: null,
+      phraseTakeId: null,
+      phraseModelId: null,
+      phrase: null,
     };
   }
 }

@@ -3,8 +3,8 @@
  * each job in its own worker process, follow its progress (ETA from planner.ts), record its
  * finished scales and loss curve, and cancel, resume or delete it.
  *
- * One job runs at a time per service (a 2-core machine gains nothing from two, and a GPU is one
- * device). `runQueue: 'all'` (the app, web mode) starts queued jobs in order, including those
+ * One job runs at a time per core (a 2-core machine gains nothing from two, and a GPU is one
+ * device): this queue and the phrase models' share one JobSlot (node/job-slot.ts). `runQueue: 'all'` (the app, web mode) starts queued jobs in order, including those
  * found at start-up; 'own' (the CLI) runs only the jobs this process was asked to run.
  * A job found 'running' under a process that no longer exists is marked interrupted.
  */
@@ -25,6 +25,7 @@ import {
   type TrainingProgressEvent,
   type TrainRequest,
 } from '../../common/training.js';
+import { JobSlot } from '../../node/job-slot.js';
 import { isProcessAlive } from '../../node/process-alive.js';
 import { randomSeed } from '../../node/seeded-random.js';
 import type { WorkerLauncher, WorkerProcess } from '../../node/worker-process.js';
@@ -64,6 +65,8 @@ export interface TrainingServiceOptions {
   /** Which device a request gets, and why (device-choice.ts). */
   chooseDevice(requested: 'auto' | 'cpu' | 'cuda'): { device: 'cpu' | 'cuda'; reason: string };
   events: TrainingEvents;
+  /** The core's one training slot, shared with the phrase models' queue [a slot of its own]. */
+  slot?: JobSlot;
 }
 
 /** Loss points kept per scale when a curve is read (the file keeps every reported epoch). */
@@ -99,12 +102,15 @@ export class TrainingService {
   readonly #own = new Set<number>();
   readonly #speeds: MachineSpeedStore;
   readonly #meter: SpeedMeter;
+  readonly #slot: JobSlot;
   #disposed = false;
 
   constructor(repo: ModelRepository, clips: ClipSource, options: TrainingServiceOptions) {
     this.#repo = repo;
     this.#clips = clips;
     this.#options = options;
+    this.#slot = options.slot ?? new JobSlot();
+    this.#slot.onFreed(() => this.#pump());
     this.#speeds = new MachineSpeedStore(options.dataDir);
     this.#meter = new SpeedMeter({ launch: options.launch, workerScript: options.workerScript, store: this.#speeds, onIdle: () => this.#pump() });
     const orphans = repo.markOrphansInterrupted(isProcessAlive);
@@ -192,7 +198,7 @@ export class TrainingService {
    */
   async forecast(input: TrainRequest): Promise<TrainForecast> {
     const { request, preset, clip, device, reason, sourceRate } = this.#resolve(input);
-    const speed = await this.#meter.speedFor(preset, device, this.#active !== null);
+    const speed = await this.#meter.speedFor(preset, device, this.#slot.busy);
     if (!speed) return laterForecast(preset);
     // A preset that does not probe measured nothing (only whether bf16 is there).
     return forecastOf(this.#planInputs(request, preset, clip, device, reason, sourceRate, speed), speed.costs.length > 0 ? speed.measuredAt : null);
@@ -351,7 +357,7 @@ export class TrainingService {
 
   #pump(): void {
     // A measurement for a forecast has the machine: the queue goes on when it ends (onIdle).
-    if (this.#active || this.#disposed || this.#meter.busy) return;
+    if (this.#active || this.#disposed || this.#meter.busy || this.#slot.busy) return;
     const candidates = this.#options.runQueue === 'all' ? [this.#repo.nextQueued()] : [...this.#own];
     for (const id of candidates) {
       if (id === null) continue;
@@ -362,6 +368,7 @@ export class TrainingService {
       }
       if (!this.#repo.claim(id, process.pid)) continue;
       this.#own.delete(id);
+      this.#slot.take(`audio model ${id}`);
       this.#start(model, this.#freshSpeedFor(model));
       return;
     }
@@ -397,6 +404,7 @@ export class TrainingService {
       this.#repo.finish(model.id, { status: 'failed', error: `cannot start the training worker: ${toErrorPayload(error).message}`, seconds: 0 });
       this.#options.events.changed([model.id]);
       this.#notify(model.id);
+      this.#slot.release(`audio model ${model.id}`);
       return;
     }
     let resolveEnded: () => void = () => undefined;
@@ -500,7 +508,8 @@ export class TrainingService {
     this.#active = null;
     this.#options.events.changed([id]);
     this.#notify(id);
-    this.#pump();
+    // Freeing the slot starts the next job of either queue (this one's #pump is a listener).
+    this.#slot.release(`audio model ${id}`);
   }
 
   #stop(active: ActiveJob): void {

@@ -1,7 +1,8 @@
 /**
  * The Export dialog's logic, kept out of the component so it can be tested: which takes can go
  * (ready, with their file), in what order it lists them (kept first, then newest) and which
- * are ticked at first (the kept ones, else the selected take), the DAW checkboxes ↔ the request's format, what the tempo and destination fields
+ * are ticked at first (the kept ones, else the selected take), which MIDI takes of a phrase
+ * model it offers (the kept ones, all ticked when opened from the model's page), the DAW checkboxes ↔ the request's format, what the tempo and destination fields
  * accept, the request the form makes, and the progress and "Reveal" wording. Pure functions.
  */
 // Relative, not @common: jest and the Node type check load this file too (see its test).
@@ -9,6 +10,7 @@ import type { ExportDefaults, ExportFormat, ExportProgressEvent, ExportRequest }
 import { MAX_EXPORT_TAKES, MAX_EXPORT_TEMPO, MIN_EXPORT_TEMPO } from '../../../src-main/common/export.js';
 import type { Take } from '../../../src-main/common/generation.js';
 import type { PartClipDto, PartDto } from '../../../src-main/common/midi.js';
+import type { PhraseTake } from '../../../src-main/common/phrases.js';
 import { instrumentName } from '../../../src-main/common/gm-programs.js';
 
 type ExportTimeSignature = NonNullable<ExportRequest['timeSignature']>;
@@ -25,6 +27,8 @@ export interface ExportFormValues {
   /** Whole MIDI parts and part clips, each on a MIDI track (none ticked at first). */
   partIds: number[];
   partClipIds: number[];
+  /** MIDI takes of a phrase model, each on a MIDI track at its place in its song. */
+  phraseTakeIds: number[];
   includeSource: boolean;
   ableton: boolean;
   logic: boolean;
@@ -105,8 +109,11 @@ export function isAbsoluteFolder(text: string): boolean {
 /** Why the form cannot be sent yet, field by field. */
 export function exportFormErrors(values: ExportFormValues): ExportFormErrors {
   const errors: ExportFormErrors = {};
-  if (values.takeIds.length + values.partIds.length + values.partClipIds.length === 0) errors.takes = 'Choose at least one take or MIDI part.';
-  else if (values.takeIds.length > MAX_EXPORT_TAKES) errors.takes = `At most ${MAX_EXPORT_TAKES} takes at a time.`;
+  if (values.takeIds.length + values.partIds.length + values.partClipIds.length + values.phraseTakeIds.length === 0) {
+    errors.takes = 'Choose at least one take, MIDI part or MIDI take.';
+  } else if (values.takeIds.length > MAX_EXPORT_TAKES || values.phraseTakeIds.length > MAX_EXPORT_TAKES) {
+    errors.takes = `At most ${MAX_EXPORT_TAKES} takes at a time.`;
+  }
   else if (values.partIds.length > MAX_EXPORT_TAKES || values.partClipIds.length > MAX_EXPORT_TAKES) {
     errors.takes = `At most ${MAX_EXPORT_TAKES} parts and ${MAX_EXPORT_TAKES} part clips at a time.`;
   }
@@ -128,6 +135,7 @@ export function toExportRequest(values: ExportFormValues, exportId: string): Exp
     takeIds: [...values.takeIds],
     partIds: [...values.partIds],
     partClipIds: [...values.partClipIds],
+    phraseTakeIds: [...values.phraseTakeIds],
     includeSource: values.includeSource,
     format,
     sampleRate: values.sampleRate,
@@ -148,6 +156,8 @@ export function initialFormValues(
   previous: Partial<ExportFormValues> = {},
   /** Opened over MIDI parts: these parts and clips ticked, and no source clip (there is no model). */
   parts?: { partIds: number[]; partClipIds: number[] },
+  /** These MIDI takes ticked (opened from a phrase model's page). */
+  phraseTakeIds: number[] = [],
 ): ExportFormValues {
   return {
     includeSource: defaults.includeSource,
@@ -164,7 +174,28 @@ export function initialFormValues(
     takeIds,
     partIds: parts ? [...parts.partIds] : [],
     partClipIds: parts ? [...parts.partClipIds] : [],
+    phraseTakeIds: [...phraseTakeIds],
   };
+}
+
+/** The MIDI takes the dialog offers: a phrase model's kept takes that did not fail, newest first. */
+export function phraseTakeChoices(takes: readonly PhraseTake[]): PhraseTake[] {
+  return takes.filter((take) => take.status === 'ready' && take.verdict === 'kept').toSorted((a, b) => b.id - a.id);
+}
+
+/** "continue · 24 notes": what a MIDI take line says beside its name. */
+export function phraseTakeSummary(take: PhraseTake): string {
+  return `${take.settings.mode} · ${take.noteCount} ${take.noteCount === 1 ? 'note' : 'notes'}`;
+}
+
+/**
+ * The MIDI takes ticked when the dialog opens: those the page asked for that it offers, else
+ * every one it offers (at most MAX_EXPORT_TAKES).
+ */
+export function initialPhraseTakeSelection(choices: readonly PhraseTake[], ticked: readonly number[] | null): number[] {
+  const offered = choices.map((take) => take.id);
+  const picked = ticked === null ? offered : offered.filter((id) => ticked.includes(id));
+  return picked.slice(0, MAX_EXPORT_TAKES);
 }
 
 /** One line of the dialog's "MIDI parts" list: a whole part, or one of its clips beneath it. */
@@ -246,6 +277,6 @@ export function tempoNote(result: { tempo: number; tempoSource: 'user' | 'song' 
     case 'fallback':
       return `Tempo ${bpm}: the song has no clear beat, so the default was used.`;
     case 'part':
-      return `Tempo ${bpm} at bar 1, with the first part's tempo and meter changes.`;
+      return `Tempo ${bpm} at bar 1, with the song's tempo and meter changes from the first MIDI part or take.`;
   }
 }

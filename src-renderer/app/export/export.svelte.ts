@@ -133,7 +133,7 @@ export class ExportStore {
     this.result = null;
     this.error = null;
     this.revealed = null;
-    this.lastValues = { ...values, takeIds: [], partIds: [], partClipIds: [] };
+    this.lastValues = { ...values, takeIds: [], partIds: [], partClipIds: [], phraseTakeIds: [] };
     this.lastSongId = songId;
     try {
       this.result = await this.#api.invoke('export:takes', toExportRequest(values, exportId));

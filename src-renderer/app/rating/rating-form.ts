@@ -15,11 +15,15 @@ import {
   type SessionFormat,
 } from '../../../src-main/common/rating.js';
 import { PRESET_NAMES, type PresetName } from '../../../src-main/common/training.js';
+import type { PhraseTake } from '../../../src-main/common/phrases.js';
 
 export { PRESET_NAMES, type PresetName };
 
-/** Where the generated items come from: a filter the builder draws from, or takes picked by hand. */
-export type TakeSource = 'filter' | 'picked';
+/**
+ * Where the generated items come from: a filter the builder draws from, takes picked by hand,
+ * or a phrase model's MIDI takes picked by hand (a session of MIDI material).
+ */
+export type TakeSource = 'filter' | 'picked' | 'midi';
 
 /** What the builder's fields hold (numbers as typed, so a half-typed value is not lost). */
 export interface BuilderValues {
@@ -33,6 +37,8 @@ export interface BuilderValues {
   starredOnly: boolean;
   /** Picked: these takes. */
   takeIds: number[];
+  /** MIDI: these MIDI takes. */
+  phraseTakeIds: number[];
   generatedCount: string;
   realCount: string;
   seconds: string;
@@ -54,6 +60,7 @@ export function initialBuilderValues(): BuilderValues {
     presets: [],
     starredOnly: false,
     takeIds: [],
+    phraseTakeIds: [],
     generatedCount: '8',
     realCount: '2',
     seconds: String(DEFAULT_ITEM_SECONDS),
@@ -95,9 +102,15 @@ export function builderErrors(values: BuilderValues): Partial<Record<keyof Build
   if (values.source === 'picked' && values.takeIds.length === 0 && (generated ?? 0) > 0) {
     errors.takeIds = 'Pick the takes to rate, or draw them by filter.';
   }
+  if (values.source === 'midi' && values.phraseTakeIds.length === 0) errors.phraseTakeIds = 'Pick the MIDI takes to rate.';
+  else if (values.source === 'midi' && generated !== null && generated > values.phraseTakeIds.length) {
+    errors.generatedCount = `Pick at least ${generated} MIDI takes, or ask for fewer.`;
+  }
   const seconds = parseItemSeconds(values.seconds);
-  if (seconds === null || seconds < MIN_ITEM_SECONDS || seconds > MAX_ITEM_SECONDS) {
-    errors.seconds = `Between ${MIN_ITEM_SECONDS} and ${MAX_ITEM_SECONDS} seconds.`;
+  // A MIDI session's items last as long as its shortest take unless a length is typed.
+  const midiLength = values.source === 'midi' && values.seconds.trim() === '';
+  if (!midiLength && (seconds === null || seconds < MIN_ITEM_SECONDS || seconds > MAX_ITEM_SECONDS)) {
+    errors.seconds = `Between ${MIN_ITEM_SECONDS} and ${MAX_ITEM_SECONDS} seconds${values.source === 'midi' ? ', or blank' : ''}.`;
   }
   const raters = parseRaterNames(values.raters);
   const lowered = raters.map((name) => name.toLowerCase());
@@ -118,11 +131,13 @@ export function toSessionDraft(values: BuilderValues): SessionDraft | null {
     format: values.format,
     generatedCount: parseCount(values.generatedCount) ?? 0,
     realCount: parseCount(values.realCount) ?? 0,
-    itemSeconds: parseItemSeconds(values.seconds) ?? DEFAULT_ITEM_SECONDS,
+    ...(values.source === 'midi' && values.seconds.trim() === '' ? {} : { itemSeconds: parseItemSeconds(values.seconds) ?? DEFAULT_ITEM_SECONDS }),
     catchTrials: values.catchTrials,
     raters: parseRaterNames(values.raters),
     ...(seed === '' ? {} : { seed }),
-    ...(values.source === 'picked'
+    ...(values.source === 'midi'
+      ? { phraseTakeIds: [...values.phraseTakeIds] }
+      : values.source === 'picked'
       ? { takeIds: [...values.takeIds] }
       : {
           takeFilter: {
@@ -135,6 +150,19 @@ export function toSessionDraft(values: BuilderValues): SessionDraft | null {
   };
   // The contract's schema has the last word on limits; a draft it refuses is a form bug.
   return sessionDraftSchema.safeParse(draft).success ? draft : null;
+}
+
+/** The seconds field when the source changes: blank for MIDI (the takes' length), the default again when leaving it blank. */
+export function secondsForSource(source: TakeSource, seconds: string): string {
+  if (source === 'midi') return seconds === String(DEFAULT_ITEM_SECONDS) ? '' : seconds;
+  return seconds.trim() === '' ? String(DEFAULT_ITEM_SECONDS) : seconds;
+}
+
+/** The MIDI takes the builder offers: those that did not fail, kept first, then newest. */
+export function pickablePhraseTakes(takes: readonly PhraseTake[]): PhraseTake[] {
+  return takes
+    .filter((take) => take.status === 'ready')
+    .toSorted((a, b) => Number(b.verdict === 'kept') - Number(a.verdict === 'kept') || b.id - a.id);
 }
 
 /** Adds `item` to the list when `on`, removes it otherwise (for checkbox groups). */

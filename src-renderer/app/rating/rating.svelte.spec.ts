@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { NoticeStore } from '../shell/notices.svelte.js';
 import { drain, fakeApi, FakeBridge } from '../testing/fake-bridge.js';
 import { emptyResults, session, take } from '../testing/fixtures.js';
+import { phraseModel, phraseTake } from '../testing/phrase-fixtures.js';
 import { RatingStore } from './rating.svelte.js';
 
 function setup(): { bridge: FakeBridge; rating: RatingStore; notices: NoticeStore } {
@@ -95,6 +96,14 @@ describe('RatingStore', () => {
     await rating.loadTakes(4, true);
     expect(bridge.requests('takes:list')).toHaveLength(2);
     expect(rating.takesByModel[4]?.map((t) => t.id)).toEqual([1]);
+
+    bridge.answer('phrase-models:list', [phraseModel({ id: 6 })]);
+    bridge.answer('phrase-takes:list', ({ modelId }) => [phraseTake({ id: 31, modelId })]);
+    await rating.loadPhraseModels();
+    await rating.loadPhraseTakes(6);
+    await rating.loadPhraseTakes(6);
+    expect(bridge.requests('phrase-takes:list')).toHaveLength(1);
+    expect([rating.phraseModels.map((m) => m.id), rating.phraseTakesByModel[6]?.map((t) => t.id)]).toEqual([[6], [31]]);
 
     bridge.refuse('rating:close', 'NOT_FOUND', 'no session 9');
     await rating.close(9);

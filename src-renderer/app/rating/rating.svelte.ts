@@ -2,10 +2,11 @@
  * Rating sessions as the organiser sees them: the list (with each rater's progress), building a
  * new one (the core's refusal — e.g. a session that could not be blind — is kept for the form to
  * show), the open session's results with the exclude-unreliable switch, and exporting them. The
- * builder's take picker reads a model's takes through here. `rating:did-change` reloads the list
+ * builder's take pickers read a model's takes, and a phrase model's MIDI takes, through here. `rating:did-change` reloads the list
  * and the open results. Nothing here ever sees an item's origin before the core reveals it.
  */
 import type { Take } from '@common/generation.js';
+import type { PhraseModel, PhraseTake } from '@common/phrases.js';
 import type { SessionDraft, SessionResults, SessionSummary } from '@common/rating.js';
 import { errorMessage, type Api } from '../shell/api.js';
 import type { NoticeStore } from '../shell/notices.svelte.js';
@@ -27,6 +28,10 @@ export class RatingStore {
   excludeUnreliable = $state(false);
   /** Takes of the models the builder's picker opened, by model id. */
   takesByModel = $state<Record<number, Take[]>>({});
+  /** The phrase models, for the builder's MIDI take picker (loaded when it opens). */
+  phraseModels = $state<PhraseModel[]>([]);
+  /** MIDI takes of the phrase models the picker opened, by model id. */
+  phraseTakesByModel = $state<Record<number, PhraseTake[]>>({});
 
   selected = $derived(this.sessions.find((session) => session.id === this.selectedId) ?? null);
 
@@ -117,6 +122,26 @@ export class RatingStore {
     try {
       const takes = await this.#api.invoke('takes:list', { modelId });
       this.takesByModel = { ...this.takesByModel, [modelId]: takes };
+    } catch (error) {
+      this.#notices.push(errorMessage(error));
+    }
+  }
+
+  /** Loads the phrase models for the builder's MIDI take picker. */
+  async loadPhraseModels(): Promise<void> {
+    try {
+      this.phraseModels = await this.#api.invoke('phrase-models:list', {});
+    } catch (error) {
+      this.#notices.push(errorMessage(error));
+    }
+  }
+
+  /** Loads a phrase model's MIDI takes for the builder's picker (once; again with `force`). */
+  async loadPhraseTakes(modelId: number, force = false): Promise<void> {
+    if (!force && this.phraseTakesByModel[modelId]) return;
+    try {
+      const takes = await this.#api.invoke('phrase-takes:list', { modelId });
+      this.phraseTakesByModel = { ...this.phraseTakesByModel, [modelId]: takes };
     } catch (error) {
       this.#notices.push(errorMessage(error));
     }

@@ -83,6 +83,11 @@ export class AppStore {
     this.route = { view: 'takes', clipId: target.clipId ?? null, modelId: target.modelId ?? null, takeId: null, exporting: false };
   }
 
+  /** Phrase ideas: the phrase models, optionally with one open. */
+  openPhrases(modelId: number | null = null): void {
+    this.route = { view: 'phrases', modelId };
+  }
+
   /** The listening sessions (Listen), optionally showing one. */
   openRating(sessionId: number | null = null): void {
     this.route = { view: 'rating', sessionId };

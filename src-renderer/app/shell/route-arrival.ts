@@ -23,6 +23,8 @@ export interface RouteFacts {
   /** Whether any song has this clip: null while that is not known yet. */
   clipExists(clipId: number): boolean | null;
   models: Known;
+  /** The phrase models (Phrase ideas). */
+  phraseModels: Known;
   /** The takes of model `modelId` once they are open and loaded. */
   takesOf(modelId: number): Known;
   sessions: Known;
@@ -87,6 +89,12 @@ export function arrivalOf(route: ViewRoute, facts: RouteFacts): Arrival {
     }
     case 'takes':
       return takesArrival(route, facts);
+    case 'phrases': {
+      if (route.modelId === null) return ARRIVED;
+      const model = lookUp(facts.phraseModels, route.modelId);
+      if (model === 'no') return elsewhere({ view: 'phrases', modelId: null }, `There is no phrase model ${route.modelId} (any more)`);
+      return model === 'waiting' ? WAITING : ARRIVED;
+    }
     case 'rating': {
       if (route.sessionId === null) return ARRIVED;
       const session = lookUp(facts.sessions, route.sessionId);
@@ -132,6 +140,7 @@ export interface Selection {
   takeId: number | null;
   exportOpen: boolean;
   sessionId: number | null;
+  phraseModelId: number | null;
 }
 
 /** The route of what the window shows: `route`'s view with the stores' selection in it. */
@@ -150,6 +159,8 @@ export function shownRoute(route: ViewRoute, on: Selection): ViewRoute {
       if (modelId === null) return { view: 'takes', clipId: route.clipId, modelId: null, takeId: null, exporting: false };
       return { view: 'takes', clipId: null, modelId, takeId: on.takeId, exporting: on.exportOpen };
     }
+    case 'phrases':
+      return { view: 'phrases', modelId: on.phraseModelId };
     case 'rating':
       return { view: 'rating', sessionId: on.sessionId };
     case 'rater':

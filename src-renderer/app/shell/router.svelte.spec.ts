@@ -73,6 +73,14 @@ function fakeStores() {
         stores.rating.selectedId = sessionId;
       },
     },
+    phrases: {
+      status: 'ready' as const,
+      models: [{ id: 11 }],
+      selectedId: null as number | null,
+      select(modelId: number | null) {
+        stores.phrases.selectedId = modelId;
+      },
+    },
     rater: { raterId: null, status: 'idle' as const, error: null },
     parts: { partsBySong: {} as Record<number, { id: number }[] | 'failed'> },
   };
@@ -169,6 +177,25 @@ describe('Router', () => {
     expect(router.visit).toBe(1);
     run();
     expect(address.log).toEqual(['replace #/training']);
+  });
+
+  it("opens an address's phrase model, follows the open one, and lands a missing one on Phrase ideas", () => {
+    const { app, address, notices, stores, run } = setup('#/phrases/models/11');
+    run();
+    expect(stores.phrases.selectedId).toBe(11);
+    stores.phrases.select(null); // "Teach a new one"
+    run();
+    app.openTraining();
+    run();
+    expect(notices.items).toEqual([]);
+    expect(address.log).toEqual(['replace #/phrases', 'push #/training']);
+
+    const missing = setup('#/phrases/models/12');
+    missing.run();
+    expect(missing.notices.items.map((item) => item.message)).toEqual(['There is no phrase model 12 (any more): showing Phrase ideas.']);
+    expect(missing.app.route).toEqual({ view: 'phrases', modelId: null });
+    missing.run();
+    expect(missing.address.log).toEqual(['replace #/phrases']);
   });
 
   it('says what of an address it did not understand, and replaces it with the view it shows', () => {

@@ -74,6 +74,13 @@ export interface RoutedStores {
     readonly selectedId: number | null;
     select(sessionId: number | null): void;
   };
+  /** Phrase models (Phrase ideas): the list, and the one open. */
+  phrases: {
+    readonly status: LoadStatus;
+    readonly models: readonly Identified[];
+    readonly selectedId: number | null;
+    select(modelId: number | null): void;
+  };
   rater: { readonly raterId: number | null; readonly status: LoadStatus; readonly error: string | null };
   /** A song's MIDI parts, once the part view has loaded them. */
   parts: { readonly partsBySong: Readonly<Record<number, readonly Identified[] | 'failed'>> };
@@ -195,8 +202,9 @@ export class Router {
 
   /** Moves from `from`, which names something missing, to `to`, forgetting the stores' stale picks. */
   #correct(from: Route, to: Route): void {
-    const { training, takes, rating } = this.#stores;
+    const { training, takes, rating, phrases } = this.#stores;
     if (from.view === 'training') training.select(null);
+    if (from.view === 'phrases') phrases.select(null);
     if (from.view === 'takes' && to.view === 'takes' && from.modelId !== to.modelId) void takes.open(null);
     if (from.view === 'rating') rating.select(null);
     this.#replaceNext = true;
@@ -207,8 +215,9 @@ export class Router {
 
   /** The route's selection, applied to the stores (the views apply theirs on arrival too). */
   #select(route: Route): void {
-    const { library, training, takes, rating } = this.#stores;
+    const { library, training, takes, rating, phrases } = this.#stores;
     if (route.view === 'library' && route.songId !== null) library.select(route.songId);
+    if (route.view === 'phrases' && route.modelId !== null) phrases.select(route.modelId);
     if (route.view === 'training' && route.modelId !== null) training.select(route.modelId);
     if (route.view === 'takes' && route.takeId !== null) takes.select(route.takeId);
     // App.svelte opens the dialog at once; until it closes, the address keeps asking for it.
@@ -217,7 +226,7 @@ export class Router {
   }
 
   #selection(): Selection {
-    const { library, editor, training, takes, rating } = this.#stores;
+    const { library, editor, training, takes, rating, phrases } = this.#stores;
     return {
       librarySongId: library.selectedSongId,
       editorClipId: editor.selectedClip?.id ?? null,
@@ -226,11 +235,12 @@ export class Router {
       takeId: takes.selectedId,
       exportOpen: this.exportOpen,
       sessionId: rating.selectedId,
+      phraseModelId: phrases.selectedId,
     };
   }
 
   #facts(): RouteFacts {
-    const { library, editor, training, takes, rating, rater, parts } = this.#stores;
+    const { library, editor, training, takes, rating, rater, parts, phrases } = this.#stores;
     const clipsOf = (songId: number): Known => library.clipsBySong[songId]?.map((clip) => clip.id) ?? 'loading';
     return {
       songs: known(library.status, library.songs),
@@ -258,6 +268,7 @@ export class Router {
         return unknown ? null : false;
       },
       models: known(training.status, training.models),
+      phraseModels: known(phrases.status, phrases.models),
       takesOf: (modelId) => (takes.modelId === modelId ? known(takes.status, takes.takes) : 'loading'),
       sessions: known(rating.status, rating.sessions),
       rater: (raterId) => {

@@ -150,7 +150,7 @@ describe('reportError', () => {
     expect(status).toBe(1);
     expect(written).toHaveLength(1);
     // The field checks first, then the request's own rule (at least one take, part or part clip).
-    expect(written[0]).toMatch(/^eureka: songName: .+; takeIds: name at least one take, part or part clip\n$/);
+    expect(written[0]).toMatch(/^eureka: songName: .+; takeIds: name at least one take, part, part clip or MIDI take\n$/);
     expect(written[0]!.split('\n')).toHaveLength(2);
   });
 });

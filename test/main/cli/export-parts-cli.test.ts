@@ -45,11 +45,11 @@ describe('eureka export of MIDI parts', () => {
 
     const text = await eureka(dataDir, 'export', '--part', '3', '--to', to, '--format', 'ableton');
     expect(text.code).toBe(0);
-    expect(text.stderr).toMatch(/at 96 BPM \(the first part's, at bar 1\) in 4\/4\n$/);
+    expect(text.stderr).toMatch(/at 96 BPM \(the first MIDI part's or take's, at bar 1\) in 4\/4\n$/);
   }, 120_000);
 
   it('refuses an export of nothing in one line', async () => {
     const nothing = await eureka(dataDir, 'export', '--to', path.join(work, 'Nothing'));
-    expect(nothing).toMatchObject({ code: 1, stderr: 'eureka: cannot export: name at least one take, part or part clip\n' });
+    expect(nothing).toMatchObject({ code: 1, stderr: 'eureka: cannot export: name at least one take, part, part clip or MIDI take\n' });
   }, 60_000);
 });

@@ -76,7 +76,7 @@ describe('eureka rate', () => {
     expect(noReal.code).toBe(1);
     expect(noReal.stderr).toMatch(/^eureka: a blind test needs real items to compare with: ask for at least one real excerpt\n$/m);
     const both = await eureka(dataDir, 'rate', 'create', '--name', 'X', '--takes', '1', '--model', '1', '--raters', 'Ana');
-    expect([both.code, both.stderr]).toEqual([1, 'eureka: give --takes or --model (one of them)\n']);
+    expect([both.code, both.stderr]).toEqual([1, 'eureka: give --takes, --model or --phrase-take (one of them)\n']);
     expect(JSON.parse((await eureka(dataDir, '--json', 'rate', 'list')).stdout)).toEqual([]);
   }, 60_000);
 

@@ -79,14 +79,15 @@ describe('eureka train', () => {
     const shown = await eureka(dataDir, 'model', '1');
     expect(shown.stdout).toMatch(/plan: test: up to 2 kHz/);
     expect(shown.stdout).toMatch(/scale 0: \d+ Hz, \d+ samples, 8 ch/);
-  });
+  }, 30_000); // three CLI processes, each a Node start (seconds on a busy machine)
 
   it('refuses what cannot be done with a one-line reason and a non-zero status', async () => {
     const cases: [string[], number, RegExp][] = [
       [['train', '1', '--preset', 'studio', '--budget', '10m'], 1, /--budget goes with --preset quick, not studio/],
       [['train', '1', '--preset', 'paper', '--budget', '10m'], 1, /--budget goes with --preset quick, not paper/],
       [['train', '1', '--preset', 'test', '--device', 'cuda'], 1, /cannot train on CUDA: .*use --device cpu or auto/],
-      [['train', '1', '--budget', '5'], 2, /expected a budget between 30 s and 7 days/],
+      [['train', '1', '--budget', '5'], 2, /expected a budget between 10 s and 7 days/],
+      [['train', '1', '--budget', '20'], 1, /an audio model's budget is at least 30 s/],
       [['train', '1', '--budget', 'soon'], 2, /expected a duration such as 15m/],
       [['train', '1', '--seed', '-1'], 2, /expected a whole number/],
       [['train', '1', '--mode', 'karaoke'], 2, /argument 'karaoke' is invalid/],
@@ -101,7 +102,7 @@ describe('eureka train', () => {
       expect(result.stderr).toMatch(message);
       if (code === 1) expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
-  }, 60_000); // eleven CLI processes, each a Node start (~0.5 s, more on a busy machine)
+  }, 60_000); // twelve CLI processes, each a Node start (~0.5 s, more on a busy machine)
 
   it('deletes a model with its folder', async () => {
     expect((await eureka(dataDir, 'model', 'rm', '1')).stdout).toBe('deleted model 1\n');

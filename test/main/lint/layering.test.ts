@@ -55,6 +55,8 @@ describe('renderer features (eslint zones of src-renderer/app)', () => {
     ['src-renderer/app/library/x.ts', "import { PartsStore } from '../parts/parts.svelte.js';"],
     ['src-renderer/app/editor/x.ts', "import { TranscriptionStore } from '../transcription/transcription.svelte.js';"],
     ['src-renderer/app/transcription/x.ts', "import type { TakesStore } from '../takes/takes.svelte.js';"],
+    ['src-renderer/app/phrases/x.ts', "import { PartsStore } from '../parts/parts.svelte.js';"],
+    ['src-renderer/app/parts/x.ts', "import type { PhrasesStore } from '../phrases/phrases.svelte.js';"],
   ])('%s may not: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).not.toEqual([]);
   });
@@ -69,6 +71,7 @@ describe('renderer features (eslint zones of src-renderer/app)', () => {
     ['src-renderer/app/takes/x.spec.ts', "import { fakeBridge } from '../testing/fake-bridge.js';"],
     ['src-renderer/app/parts/x.ts', "import SongTime from '../ui/SongTime.svelte';"],
     ['src-renderer/app/stores.ts', "import { PartsStore } from './parts/parts.svelte.js';"],
+    ['src-renderer/app/phrases/x.ts', "import { gridLines } from '../ui/roll-geometry.js';"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });

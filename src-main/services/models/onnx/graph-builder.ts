@@ -19,6 +19,7 @@ export const ONNX_OPSET = 17;
 export const DType = {
   FLOAT: onnx.TensorProto.DataType.FLOAT,
   INT64: onnx.TensorProto.DataType.INT64,
+  INT32: onnx.TensorProto.DataType.INT32,
   DOUBLE: onnx.TensorProto.DataType.DOUBLE,
   BOOL: onnx.TensorProto.DataType.BOOL,
 } as const;

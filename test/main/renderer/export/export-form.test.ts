@@ -6,6 +6,7 @@
 import { exportRequestSchema, type ExportDefaults } from '../../../../src-main/common/export.js';
 import type { Take } from '../../../../src-main/common/generation.js';
 import type { PartClipDto, PartDto } from '../../../../src-main/common/midi.js';
+import type { PhraseTake } from '../../../../src-main/common/phrases.js';
 import {
   carriedValues,
   dawsOf,
@@ -16,10 +17,13 @@ import {
   folderName,
   formatOf,
   initialFormValues,
+  initialPhraseTakeSelection,
   initialTakeSelection,
   isAbsoluteFolder,
   parseTempo,
   partChoices,
+  phraseTakeChoices,
+  phraseTakeSummary,
   parseTimeSignature,
   revealLabel,
   tempoNote,
@@ -113,6 +117,7 @@ describe('the form', () => {
       takeIds: [4],
       partIds: [],
       partClipIds: [],
+      phraseTakeIds: [],
       includeSource: true,
       ableton: true,
       logic: true,
@@ -137,6 +142,21 @@ describe('the form', () => {
     expect([overTakes.partIds, overTakes.includeSource]).toEqual([[], true]);
   });
 
+  it("offers a phrase model's kept MIDI takes, newest first, ticked as its page asks", () => {
+    const take = (id: number, verdict: PhraseTake['verdict'], status: PhraseTake['status'] = 'ready', noteCount = 12) =>
+      ({ id, verdict, status, noteCount, name: `take ${id}`, settings: { mode: 'continue' } }) as PhraseTake;
+    const choices = phraseTakeChoices([take(3, 'kept'), take(4, 'undecided'), take(5, 'kept', 'failed'), take(6, 'discarded'), take(7, 'kept', 'ready', 1)]);
+    expect(choices.map((choice) => choice.id)).toEqual([7, 3]);
+    expect(choices.map(phraseTakeSummary)).toEqual(['continue · 1 note', 'continue · 12 notes']);
+    expect(initialPhraseTakeSelection(choices, null)).toEqual([7, 3]);
+    expect(initialPhraseTakeSelection(choices, [3, 4])).toEqual([3]);
+    const opened = initialFormValues({ ...DEFAULTS, includeSource: true }, [], {}, { partIds: [], partClipIds: [] }, [7, 3]);
+    expect([opened.phraseTakeIds, opened.takeIds, opened.includeSource]).toEqual([[7, 3], [], false]);
+    // MIDI takes alone are enough, and go in the request.
+    expect(exportFormErrors(values({ takeIds: [], phraseTakeIds: [7] }))).toEqual({});
+    expect(toExportRequest(values({ takeIds: [], phraseTakeIds: [7, 3] }), 'ui-3').phraseTakeIds).toEqual([7, 3]);
+  });
+
   it("carries the song's name, tempo and metre over only within the same song", () => {
     const previous = { songName: 'Night Drive', tempoText: '100', timeSignature: '6/8' as const, sampleRate: 44100 as const, logic: false };
     expect(carriedValues(previous, true)).toEqual(previous);
@@ -153,7 +173,7 @@ describe('the form', () => {
     expect(exportFormErrors(values({ takeIds: Array.from({ length: 101 }, (_, i) => i + 1) })).takes).toMatch(/At most 100/);
     // A MIDI part alone is enough; nothing at all is not.
     expect(exportFormErrors(values({ takeIds: [], partClipIds: [5] }))).toEqual({});
-    expect(exportFormErrors(values({ takeIds: [] })).takes).toBe('Choose at least one take or MIDI part.');
+    expect(exportFormErrors(values({ takeIds: [] })).takes).toBe('Choose at least one take, MIDI part or MIDI take.');
   });
 
   it('lists the song\'s parts with their instrument and bars, each followed by its clips in bar order', () => {
@@ -178,6 +198,7 @@ describe('the form', () => {
       takeIds: [4],
       partIds: [],
       partClipIds: [],
+      phraseTakeIds: [],
       includeSource: true,
       format: 'logic',
       sampleRate: 44100,
@@ -222,6 +243,6 @@ describe('wording', () => {
     expect(tempoNote({ tempo: 84, tempoSource: 'song' })).toBe("Tempo 84 BPM, the song's.");
     expect(tempoNote({ tempo: 97.234, tempoSource: 'estimate' })).toBe("Tempo 97.23 BPM, the song's as estimated at import.");
     expect(tempoNote({ tempo: 120, tempoSource: 'fallback' })).toMatch(/^Tempo 120 BPM: the song has no clear beat/);
-    expect(tempoNote({ tempo: 100, tempoSource: 'part' })).toBe("Tempo 100 BPM at bar 1, with the first part's tempo and meter changes.");
+    expect(tempoNote({ tempo: 100, tempoSource: 'part' })).toBe("Tempo 100 BPM at bar 1, with the song's tempo and meter changes from the first MIDI part or take.");
   });
 });

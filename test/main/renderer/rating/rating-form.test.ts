@@ -1,13 +1,16 @@
 /**
  * The session builder's form: raters typed as one line, the fields' limits, and the draft it
- * makes — a filter or picked takes — which the contract's own schema accepts.
+ * makes — a filter, picked takes or picked MIDI takes — which the contract's own schema accepts.
  */
+import type { PhraseTake } from '../../../../src-main/common/phrases.js';
 import { sessionDraftSchema } from '../../../../src-main/common/rating.js';
 import {
   builderErrors,
   initialBuilderValues,
   parseItemSeconds,
   parseRaterNames,
+  pickablePhraseTakes,
+  secondsForSource,
   toSessionDraft,
   toggled,
   type BuilderValues,
@@ -73,6 +76,25 @@ describe('rating builder form', () => {
     expect(draft).toMatchObject({ takeIds: [5, 7], generatedCount: 2, realCount: 1 });
     expect(draft).not.toHaveProperty('seed');
     expect(draft).not.toHaveProperty('takeFilter');
+  });
+
+  test("makes a MIDI draft: the picked MIDI takes, the items as long as the takes unless a length is typed", () => {
+    const midi = filled({ source: 'midi', phraseTakeIds: [11, 12], generatedCount: '2', realCount: '2', seconds: '' });
+    expect(builderErrors(midi)).toEqual({});
+    const draft = toSessionDraft(midi);
+    expect(draft).toMatchObject({ phraseTakeIds: [11, 12], generatedCount: 2, realCount: 2 });
+    expect(draft).not.toHaveProperty('itemSeconds');
+    expect(draft).not.toHaveProperty('takeIds');
+    expect(draft).not.toHaveProperty('takeFilter');
+    expect(sessionDraftSchema.safeParse(draft).success).toBe(true);
+    expect(toSessionDraft({ ...midi, seconds: '6' })).toMatchObject({ itemSeconds: 6 });
+    expect(builderErrors(filled({ source: 'midi', phraseTakeIds: [] })).phraseTakeIds).toBe('Pick the MIDI takes to rate.');
+    expect(builderErrors({ ...midi, generatedCount: '3' }).generatedCount).toBe('Pick at least 3 MIDI takes, or ask for fewer.');
+    expect(builderErrors({ ...midi, seconds: '3' }).seconds).toBe('Between 5 and 60 seconds, or blank.');
+    // Switching to MIDI clears the default length; switching back restores it; a typed one stays.
+    expect([secondsForSource('midi', '30'), secondsForSource('filter', ''), secondsForSource('midi', '12')]).toEqual(['', '30', '12']);
+    const take = (id: number, verdict: PhraseTake['verdict'], status: PhraseTake['status'] = 'ready') => ({ id, verdict, status }) as PhraseTake;
+    expect(pickablePhraseTakes([take(1, 'undecided'), take(2, 'kept'), take(3, 'kept', 'failed'), take(4, 'discarded')]).map((t) => t.id)).toEqual([2, 4, 1]);
   });
 
   test('makes no draft while a field is wrong', () => {

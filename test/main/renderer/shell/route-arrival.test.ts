@@ -17,6 +17,7 @@ function facts(patch: Partial<RouteFacts> = {}): RouteFacts {
     editorClipId: 6,
     clipExists: (clipId) => clipId === 5 || clipId === 6,
     models: [7],
+    phraseModels: [11],
     takesOf: (modelId): Known => (modelId === 7 ? [40, 41] : 'loading'),
     sessions: [2],
     rater: (raterId) => (raterId === 12 ? 'open' : { failure: `no rater ${raterId}` }),
@@ -45,6 +46,8 @@ describe('route arrival', () => {
     takes({ modelId: 7, takeId: 41, exporting: true }),
     { view: 'rating', sessionId: 2 },
     { view: 'rater', raterId: 12 },
+    { view: 'phrases', modelId: null },
+    { view: 'phrases', modelId: 11 },
   ] as ViewRoute[])('arrives at %j once what it names is there', (route) => {
     expect(arrivalOf(route, facts())).toEqual({ kind: 'arrived' });
   });
@@ -58,6 +61,7 @@ describe('route arrival', () => {
     [{ view: 'training', modelId: 7 }, { models: 'loading' }],
     [takes({ clipId: 5 }), { clipExists: () => null }],
     [takes({ modelId: 7 }), { models: 'loading' }],
+    [{ view: 'phrases', modelId: 11 }, { phraseModels: 'loading' }],
     // The takes must be there before the selection and an Export dialog over them.
     [takes({ modelId: 7 }), { takesOf: () => 'loading' }],
     [takes({ modelId: 7, takeId: 40, exporting: true }), { takesOf: () => 'loading' }],
@@ -95,6 +99,7 @@ describe('route arrival', () => {
     ],
     [{ view: 'rating', sessionId: 9 }, { view: 'rating', sessionId: null }, 'There is no listening session 9 (any more): showing Listen.'],
     [{ view: 'rater', raterId: 13 }, { view: 'rating', sessionId: null }, "Cannot open listener 13's screen (no rater 13): showing Listen."],
+    [{ view: 'phrases', modelId: 12 }, { view: 'phrases', modelId: null }, 'There is no phrase model 12 (any more): showing Phrase ideas.'],
   ] as [ViewRoute, ViewRoute, string][])('moves %j to the nearest valid view with a notice', (route, nearest, notice) => {
     expect(arrivalOf(route, facts())).toEqual({ kind: 'elsewhere', route: nearest, notice });
   });
@@ -122,6 +127,7 @@ describe('the address of what is shown', () => {
     takeId: 41,
     exportOpen: false,
     sessionId: 4,
+    phraseModelId: 11,
   };
 
   it("puts the stores' selection into the route's view", () => {
@@ -131,6 +137,7 @@ describe('the address of what is shown', () => {
     expect(shownRoute(takes({ clipId: 5 }), on)).toEqual(takes({ modelId: 7, takeId: 41 }));
     expect(shownRoute(takes({ modelId: 7 }), { ...on, exportOpen: true })).toEqual(takes({ modelId: 7, takeId: 41, exporting: true }));
     expect(shownRoute({ view: 'rating', sessionId: null }, on)).toEqual({ view: 'rating', sessionId: 4 });
+    expect(shownRoute({ view: 'phrases', modelId: null }, on)).toEqual({ view: 'phrases', modelId: 11 });
     expect(shownRoute({ view: 'rater', raterId: 12 }, on)).toEqual({ view: 'rater', raterId: 12 });
     expect(shownRoute({ view: 'part', songId: 3, partId: 4 }, on)).toEqual({ view: 'part', songId: 3, partId: 4 });
   });

@@ -246,7 +246,7 @@ describe('choosing the grid and what to render', () => {
 
   it('refuses a request with nothing to export, and a part that is not there, in one line each', async () => {
     await expect(service.exportTakes({ destination: path.join(root, 'none') })).rejects.toThrow(
-      new AppError('INVALID_INPUT', 'cannot export: name at least one take, part or part clip'),
+      new AppError('INVALID_INPUT', 'cannot export: name at least one take, part, part clip or MIDI take'),
     );
     await expect(service.exportTakes({ partIds: [99], destination: path.join(root, 'none') })).rejects.toThrow('there is no {"partId":99}');
   });

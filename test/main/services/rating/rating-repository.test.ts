@@ -39,7 +39,7 @@ const ANSWER = { kind: 'single', judgedReal: true, ease: null, musicality: 7, in
 async function stagedItems(): Promise<StoredItem[]> {
   const staging = path.join(dir, 'rating', `.building-${hex().slice(0, 8)}`);
   await mkdir(staging, { recursive: true });
-  const base = { catchKind: null, repeatOf: null, xOf: null, clipId: 3, songId: 1, sourceStart: 1.5, loudnessLufs: -23.01, truePeakDbtp: -4.2 } as const;
+  const base = { catchKind: null, repeatOf: null, xOf: null, phraseTakeId: null, phraseModelId: null, phrase: null, clipId: 3, songId: 1, sourceStart: 1.5, loudnessLufs: -23.01, truePeakDbtp: -4.2 } as const;
   const generated: StoredItem = {
     ...base,
     index: 0,

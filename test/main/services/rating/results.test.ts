@@ -49,7 +49,7 @@ async function storeSession(format: SessionFormat, specs: ItemSpec[], orders: Re
     await writeFile(file, 'audio');
     items.push({
       catchKind: null, repeatOf: null, xOf: null, takeId: null, clipId: null, modelId: null, songId: 1, preset: null, epochs: null, mode: null,
-      lengthSeconds: null, sourceFileId: null, sourceStart: 0, loudnessLufs: -23, truePeakDbtp: -3,
+      lengthSeconds: null, sourceFileId: null, phraseTakeId: null, phraseModelId: null, phrase: null, sourceStart: 0, loudnessLufs: -23, truePeakDbtp: -3,
       expected: spec.origin === 'real' ? 'real' : 'fake', ...spec, index, file,
     });
   }
@@ -181,7 +181,7 @@ describe('results of a single-stimulus session', () => {
     repo.submit(bo.id);
     const { items } = analysis.results(sessionId, { excludeUnreliable: false });
     expect(items).toHaveLength(12);
-    expect(items[0]).toEqual({ label: 'Item 1', origin: 'generated', takeId: 100, clipId: 3, answers: 2 });
+    expect(items[0]).toEqual({ label: 'Item 1', origin: 'generated', takeId: 100, clipId: 3, phraseTakeId: null, answers: 2 });
     expect(items[6]).toMatchObject({ origin: 'real', takeId: null });
     expect(items[11]).toMatchObject({ origin: 'catch', takeId: 100 });
   });
@@ -195,11 +195,11 @@ describe('results of a single-stimulus session', () => {
     expect(lines).toHaveLength(1 + 12 + 2 + 1); // header, Ann, Bo so far, the final empty line
     expect(lines[0]).toBe(
       'session_id,session,rater,submitted,counted,position,labels,answered_at,kind,judged,ease,musicality,inspiring,choice,comment,' +
-        'items,origins,catch_kind,takes,clips,model,preset,epochs,mode,length_seconds,correct,catch_passed',
+        'items,origins,catch_kind,takes,clips,phrase_takes,model,preset,epochs,mode,length_seconds,correct,catch_passed',
     );
     // The comment is quoted (comma, quotes) and kept from running as a formula.
     expect(lines[1]).toBe(
-      `${sessionId},"Band night, take 2",Ann,yes,yes,1,Item 1,2025-01-01T00:00:00.000Z,single,fake,easy,6,yes,,"'=SUM(A1), ""nice""",,,,,,,,,,,,`,
+      `${sessionId},"Band night, take 2",Ann,yes,yes,1,Item 1,2025-01-01T00:00:00.000Z,single,fake,easy,6,yes,,"'=SUM(A1), ""nice""",,,,,,,,,,,,,`,
     );
     expect(lines[13]).toMatch(/,Bo,no,no,1,Item 1,/);
 
@@ -208,10 +208,10 @@ describe('results of a single-stimulus session', () => {
     repo.saveFinal(bo.id, { helpsFinishSongs: 'no', reachedNewPlaces: 'no', whatWouldYouNeed: '' });
     repo.submit(bo.id);
     const revealed = analysis.exportResults(sessionId, 'csv').text.split('\r\n');
-    expect(revealed[1]).toMatch(/,Item 1,generated,,100,3,2,quick,200,new,30,yes,$/);
-    expect(revealed[4]).toMatch(/,Item 4,generated,,103,4,5,studio,800,variation,45,yes,$/);
-    expect(revealed[11]).toMatch(/,Item 11,catch,lowpass,,26,,,,,,yes,yes$/);
-    expect(revealed[24]).toMatch(/,Bo,yes,yes,12,Item 12,.*,Item 12,catch,repeat,100,3,2,quick,200,new,30,yes,no$/);
+    expect(revealed[1]).toMatch(/,Item 1,generated,,100,3,,2,quick,200,new,30,yes,$/);
+    expect(revealed[4]).toMatch(/,Item 4,generated,,103,4,,5,studio,800,variation,45,yes,$/);
+    expect(revealed[11]).toMatch(/,Item 11,catch,lowpass,,26,,,,,,,yes,yes$/);
+    expect(revealed[24]).toMatch(/,Bo,yes,yes,12,Item 12,.*,Item 12,catch,repeat,100,3,,2,quick,200,new,30,yes,no$/);
 
     const json = JSON.parse(analysis.exportResults(sessionId, 'json', { excludeUnreliable: true }).text) as {
       session: { revealed: boolean };
@@ -276,7 +276,7 @@ describe('results of pair sessions', () => {
       { takeId: 101, ratings: 1, judgedReal: 1, musicalityMean: null, inspiring: 0 },
     ]);
     const csv = analysis.exportResults(sessionId, 'csv').text.split('\r\n');
-    expect(csv[2]).toMatch(/,2,Item 2 A\|Item 2 B,.*,2afc,,,,,A,,Item 2\|Item 4,generated\|real,,101\|,4\|23,5,studio,800,variation,45,no,$/);
+    expect(csv[2]).toMatch(/,2,Item 2 A\|Item 2 B,.*,2afc,,,,,A,,Item 2\|Item 4,generated\|real,,101\|,4\|23,\|,5,studio,800,variation,45,no,$/);
   });
 
   // ABX: X is its own rendering of A or B (xOf names which): 6 renders item 0, 7 item 1, 8 the
@@ -302,13 +302,13 @@ describe('results of pair sessions', () => {
     expect(analysis.takeRatings({})).toEqual([]);
     // The key lists the renderings as items of their own, each heard once.
     expect(results.items.slice(6)).toEqual([
-      { label: 'Item 7', origin: 'generated', takeId: 100, clipId: 3, answers: 1 },
-      { label: 'Item 8', origin: 'generated', takeId: 101, clipId: 4, answers: 1 },
-      { label: 'Item 9', origin: 'catch', takeId: null, clipId: 22, answers: 1 },
-      { label: 'Item 10', origin: 'catch', takeId: 100, clipId: 3, answers: 1 },
+      { label: 'Item 7', origin: 'generated', takeId: 100, clipId: 3, phraseTakeId: null, answers: 1 },
+      { label: 'Item 8', origin: 'generated', takeId: 101, clipId: 4, phraseTakeId: null, answers: 1 },
+      { label: 'Item 9', origin: 'catch', takeId: null, clipId: 22, phraseTakeId: null, answers: 1 },
+      { label: 'Item 10', origin: 'catch', takeId: 100, clipId: 3, phraseTakeId: null, answers: 1 },
     ]);
     const csv = analysis.exportResults(sessionId, 'csv').text.split('\r\n');
-    expect(csv[1]).toMatch(/,1,A\|B\|X,.*,abx,,,,,A,,Item 1\|Item 3\|Item 7,generated\|real\|generated,,100\|\|100,3\|22\|3,2,quick,200,new,30,yes,$/);
+    expect(csv[1]).toMatch(/,1,A\|B\|X,.*,abx,,,,,A,,Item 1\|Item 3\|Item 7,generated\|real\|generated,,100\|\|100,3\|22\|3,\|\|,2,quick,200,new,30,yes,$/);
   });
 
   it('abx sessions built before X had a rendering of its own (X is A\'s or B\'s item) score as they did', async () => {

@@ -25,7 +25,7 @@ import {
   xOfBeats,
   yOfPitch,
   ZOOM_STEPS,
-} from '../../../../src-renderer/app/parts/roll-geometry.js';
+} from '../../../../src-renderer/app/ui/roll-geometry.js';
 
 const FOUR_FOUR: MeterPoint[] = [{ beats: 0, timeSignature: { numerator: 4, denominator: 4 } }];
 // 2 bars of 4/4, then 6/8 (3 quarter notes a bar) from beat 8.

@@ -1,0 +1,387 @@
+/**
+ * Training the `vary` model (vae.ts): each step encodes B whole phrases, draws z with the
+ * reparameterisation, decodes the same phrases from z by teacher forcing and takes one Adam
+ * step on
+ *
+ *   loss = CE + β_t · max(KL, freeBits) / (tokens per phrase)
+ *
+ * CE is the decoder's cross-entropy, mean per predicted token (PAD ignored); KL is KL(q(z|x) ‖
+ * N(0, I)) in nats per phrase, averaged over the batch. Dividing it by the batch's tokens per
+ * phrase puts both terms per token, so β = 1 is the evidence lower bound itself. Three things
+ * keep the decoder from ignoring z (posterior collapse, Bowman et al. 2016):
+ * - KL warm-up: β_t rises linearly from 0 to β over the first klWarmup share of the run, so
+ *   the encoder learns to say something before the KL asks it to be quiet;
+ * - free bits: while KL is below freeBits nats per phrase it costs nothing (no gradient), so
+ *   the latent may carry that much about every phrase for free (Kingma et al. 2016, taken
+ *   over the whole latent);
+ * - word dropout: each decoder input token's embedding is zeroed with probability wordDropout
+ *   (z is kept), so the decoder cannot predict the phrase from its own past alone.
+ * Adam, the gradient clipped by its global norm and a cosine learning-rate decay, as lm-train.ts.
+ *
+ * Batches and epochs: an epoch is every training phrase once in a seeded order, each freshly
+ * augmented (phrases/augment.ts: a transposition within ±6 semitones, a swing feel); a step
+ * takes the next B phrases, flowing from one epoch into the next. A batch is as long as its
+ * longest phrase.
+ *
+ * Determinism: the order, augmentation, eps, dropout masks and initialisation are drawn from
+ * the run's seed by step and epoch number, and the ops are deterministic on the CPU, so the
+ * same seed and schedule give the same losses step for step, and a run resumed from its saved
+ * state (vae-checkpoint.ts) continues exactly as the uninterrupted one.
+ */
+import type { SequenceOps } from '../../addon/binding.js';
+import { seededRandom, shuffled } from '../../node/seeded-random.js';
+import { augment } from '../phrases/augment.js';
+import { phraseTokens, type Phrase } from '../phrases/phrases.js';
+import { PAD } from '../phrases/tokens.js';
+import { learningRateAt, type LmSchedule } from './lm-train.js';
+import { fastRandom } from './lstm-lm.js';
+import {
+  addLatentLogits,
+  BufferPool,
+  concatLatent,
+  createVae,
+  decoderLstmConfig,
+  encoderBackward,
+  encoderForward,
+  initialState,
+  packTokens,
+  vaeViews,
+  type PhraseVae,
+  type VaeConfig,
+} from './vae.js';
+
+export interface VaeSchedule {
+  /** B: phrases per step. */
+  lanes: number;
+  /** Optimiser steps in the whole run. */
+  steps: number;
+  /** Adam's peak learning rate; it decays along a half cosine to a tenth of this by the last step. */
+  learningRate: number;
+  /** The gradient's global norm is clipped to this. */
+  clipNorm: number;
+  /** β: the KL's weight once warmed up (1 = the evidence lower bound). */
+  beta: number;
+  /** The share of the run over which β rises from 0, in [0, 1]. */
+  klWarmup: number;
+  /** Nats of KL per phrase that cost nothing. */
+  freeBits: number;
+  /** The probability a decoder input token's embedding is zeroed in training, in [0, 1). */
+  wordDropout: number;
+}
+
+export interface VaeTrainingState {
+  vae: PhraseVae;
+  /** Adam's first and second moments, laid out as the parameters. */
+  m: Float32Array;
+  v: Float32Array;
+  /** Steps taken. */
+  step: number;
+}
+
+export interface TrainVaeOptions {
+  ops: SequenceOps;
+  config: VaeConfig;
+  schedule: VaeSchedule;
+  /** Training phrases (phrases.ts), all of one length in bars; held-out ones are never given here. */
+  train: readonly Phrase[];
+  /** Decimal seed < 2^64 (node/seeded-random.ts). */
+  seed: string;
+  /** Draw a transposition and swing per phrase per epoch (default true). */
+  augment?: boolean;
+  /** A saved state to go on from (same config, schedule, phrases and seed). */
+  resume?: VaeTrainingState;
+  /** Steps between progress reports; default 10. */
+  progressEvery?: number;
+}
+
+export interface VaeProgress {
+  step: number;
+  steps: number;
+  epoch: number;
+  /** Mean training loss (per token, as the schedule's formula) over the steps since the last report. */
+  loss: number;
+  /** Mean cross-entropy per token over those steps. */
+  reconstruction: number;
+  /** Mean KL, nats per phrase, over those steps. */
+  kl: number;
+  learningRate: number;
+  /** Seconds since this call started. */
+  seconds: number;
+  /** The model as trained so far (live: it changes with the next step). */
+  vae: PhraseVae;
+}
+
+export interface TrainVaeResult {
+  state: VaeTrainingState;
+  /** The loss of every step this call took, in order. */
+  losses: number[];
+  /** Whether shouldStop ended the run before its last step. */
+  stopped: boolean;
+}
+
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const EPS = 1e-8;
+
+export function checkVaeSchedule(schedule: VaeSchedule): void {
+  const whole = (value: number, name: string, max: number): void => {
+    if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`The schedule's ${name} is a whole number in 1..${max} (got ${value}).`);
+  };
+  whole(schedule.lanes, 'number of lanes', 4096);
+  whole(schedule.steps, 'number of steps', 10_000_000);
+  if (!(schedule.learningRate > 0 && schedule.learningRate < 1)) throw new Error(`The learning rate lies in (0, 1) (got ${schedule.learningRate}).`);
+  if (!(schedule.clipNorm > 0) || !Number.isFinite(schedule.clipNorm)) throw new Error(`The clipping norm is a number above 0 (got ${schedule.clipNorm}).`);
+  if (!(schedule.beta >= 0) || !Number.isFinite(schedule.beta)) throw new Error(`β is a number ≥ 0 (got ${schedule.beta}).`);
+  if (!(schedule.klWarmup >= 0 && schedule.klWarmup <= 1)) throw new Error(`The KL warm-up is a share of the run in [0, 1] (got ${schedule.klWarmup}).`);
+  if (!(schedule.freeBits >= 0) || !Number.isFinite(schedule.freeBits)) throw new Error(`The free bits are nats ≥ 0 (got ${schedule.freeBits}).`);
+  if (!(schedule.wordDropout >= 0 && schedule.wordDropout < 1)) throw new Error(`The word dropout lies in [0, 1) (got ${schedule.wordDropout}).`);
+}
+
+/** β at a 1-based step: warming up linearly over the first klWarmup share of the run. */
+export function betaAt(schedule: VaeSchedule, step: number): number {
+  const warm = schedule.klWarmup * schedule.steps;
+  return warm <= 0 ? schedule.beta : schedule.beta * Math.min(1, step / warm);
+}
+
+/** The phrases a run reads, B a step, epoch after epoch (see the file comment). */
+export class PhraseBatches {
+  private epoch = -1;
+  private queue: number[][] = [];
+
+  constructor(
+    private readonly phrases: readonly Phrase[],
+    private readonly seed: string,
+    private readonly B: number,
+    private readonly augmented = true,
+  ) {
+    if (phrases.length === 0) throw new Error('Nothing to train on: no training phrases.');
+  }
+
+  get epochs(): number {
+    return this.epoch + 1;
+  }
+
+  private pull(): number[] {
+    if (this.queue.length === 0) {
+      this.epoch += 1;
+      const random = seededRandom(this.seed, `vae-epoch:${this.epoch}`);
+      this.queue = shuffled(this.phrases, random)
+        .map((phrase) => phraseTokens(this.augmented ? { ...phrase, notes: augment(phrase.notes, phrase.timeSignature, random).notes } : phrase))
+        .reverse();
+    }
+    return this.queue.pop()!;
+  }
+
+  next(): number[][] {
+    return Array.from({ length: this.B }, () => this.pull());
+  }
+}
+
+/** A step's seed for one purpose, from the run's seed and the step alone (so a resumed run draws the same). */
+function stepSeed(seed: string, purpose: string, step: number): number {
+  return Math.floor(seededRandom(seed, `vae-${purpose}:${step}`)() * 2 ** 52);
+}
+
+export interface VaeStepResult {
+  loss: number;
+  reconstruction: number;
+  kl: number;
+}
+
+/**
+ * One training pass over a batch of phrases (tokens BOS..EOS): forward, loss (see the file
+ * comment) and its gradient ADDED into `grad` (laid out as the parameters). `beta` is this
+ * step's β; seeds draw eps, the word-dropout mask and the LSTMs' dropout masks.
+ */
+export function vaeForwardBackward(
+  vae: PhraseVae,
+  pool: BufferPool,
+  batch: readonly (readonly number[])[],
+  grad: Float32Array,
+  settings: { beta: number; freeBits: number; wordDropout: number },
+  seeds: { eps: number; words: number; dropout: number },
+): VaeStepResult {
+  const { ops, config } = vae;
+  const { vocab: V, embedding: E, latent: Z, decoderHidden: Hd, decoderLayers: Ld } = config;
+  const w = vae.views();
+  const g = vaeViews(vae.layout, grad);
+
+  const packed = packTokens(pool, batch);
+  const { T, B } = packed;
+  const tape = encoderForward(vae, pool, packed, seeds.dropout);
+  const eps = pool.f('eps', B * Z);
+  const z = pool.f('z', B * Z);
+  ops.reparamForward({ N: B, Z }, { mu: tape.mu, logvar: tape.logvar, eps, z }, seeds.eps);
+  const state = initialState(vae, pool, z, B);
+
+  // The decoder reads tokens 0..T-2 and predicts 1..T-1.
+  const Td = T - 1;
+  const N = Td * B;
+  const ids = pool.i('dec.ids', N);
+  const targets = pool.i('dec.targets', N);
+  ids.set(packed.ids.subarray(0, N));
+  targets.set(packed.ids.subarray(B, B + N));
+  const emb = pool.f('dec.emb', N * E);
+  ops.embeddingForward({ N, V, E }, { table: w.embedding, ids, y: emb });
+  const keep = pool.f('dec.keep', N);
+  keep.fill(1);
+  if (settings.wordDropout > 0) {
+    const random = fastRandom(String(seeds.words), 'vae-word-dropout');
+    for (let n = 0; n < N; n++) {
+      if (random() < settings.wordDropout) {
+        keep[n] = 0;
+        emb.fill(0, n * E, (n + 1) * E);
+      }
+    }
+  }
+  const X = E + Z;
+  const x = pool.f('dec.x', N * X);
+  concatLatent(emb, z, x, N, B, E, Z);
+  const lstm = decoderLstmConfig(config, Td, B, config.dropout, seeds.dropout + 1);
+  const y = pool.f('dec.y', N * Hd);
+  const cache = pool.f('dec.cache', ops.lstmSizes(lstm).cache);
+  ops.lstmForward(lstm, { params: w.decoder, x, h0: state.h0, c0: state.c0, y, cache });
+  const logits = pool.f('dec.logits', N * V);
+  ops.denseForward({ N, I: Hd, O: V }, { x: y, W: w.outW, b: w.outB, y: logits });
+  addLatentLogits(vae, pool, z, logits, N, B);
+  const dlogits = pool.f('dec.dlogits', N * V);
+  const ce = ops.crossEntropy({ N, V }, { logits, targets, dlogits }, PAD, 1);
+  if (ce.kept === 0) throw new Error('A batch of phrases with nothing to predict: every phrase is BOS alone.');
+
+  // KL per phrase; its gradient weighted by β per token, and none while under the free bits.
+  const dmuKl = pool.f('kl.dmu', B * Z);
+  const dlogvarKl = pool.f('kl.dlogvar', B * Z);
+  const perToken = B / ce.kept;
+  const klWeight = settings.beta * perToken;
+  const kl = ops.klNormal({ N: B, Z }, { mu: tape.mu, logvar: tape.logvar, dmu: dmuKl, dlogvar: dlogvarKl }, klWeight);
+  const klActive = kl > settings.freeBits;
+  const loss = ce.loss + klWeight * Math.max(kl, settings.freeBits);
+
+  // Decoder backward.
+  const dy = pool.f('dec.dy', N * Hd);
+  ops.denseBackward({ N, I: Hd, O: V }, { x: y, W: w.outW, dy: dlogits, dx: dy, dW: g.outW, db: g.outB });
+  // z's direct path into the logits: its rows' gradients summed over time, lane by lane.
+  const dzLogits = pool.f('dzlogits', B * V);
+  dzLogits.fill(0);
+  for (let n = 0; n < N; n++) {
+    const b = n % B;
+    for (let j = 0; j < V; j++) dzLogits[b * V + j] = dzLogits[b * V + j]! + dlogits[n * V + j]!;
+  }
+  const dzOut = pool.f('dzOut', B * Z);
+  ops.denseBackward({ N: B, I: Z, O: V }, { x: z, W: w.outZ, dy: dzLogits, dx: dzOut, dW: g.outZ });
+  const dx = pool.f('dec.dx', N * X);
+  const S = Ld * B * Hd;
+  const dh0 = pool.f('dec.dh0', S);
+  const dc0 = pool.f('dec.dc0', S);
+  ops.lstmBackward(lstm, { params: w.decoder, x, cache, dy, dparams: g.decoder, dx, dh0, dc0 });
+  // Split dx into the embedding's part (dropped rows get none) and z's part (summed over time).
+  const demb = pool.f('dec.demb', N * E);
+  const dz = pool.f('dz', B * Z);
+  dz.fill(0);
+  for (let n = 0; n < N; n++) {
+    const k = keep[n]!;
+    for (let j = 0; j < E; j++) demb[n * E + j] = k * dx[n * X + j]!;
+    const b = n % B;
+    for (let j = 0; j < Z; j++) dz[b * Z + j] = dz[b * Z + j]! + dx[n * X + E + j]!;
+  }
+  ops.embeddingBackward({ N, V, E }, { ids, dy: demb, dtable: g.embedding });
+  // Through tanh of the initial state, then the init dense layer, into dz.
+  const Hs = Ld * Hd;
+  const dpre = pool.f('init.dpre', B * 2 * Hs);
+  for (let b = 0; b < B; b++) {
+    for (let l = 0; l < Ld; l++) {
+      for (let j = 0; j < Hd; j++) {
+        const at = (l * B + b) * Hd + j;
+        const h = state.h0[at]!;
+        const c = state.c0[at]!;
+        dpre[b * 2 * Hs + l * Hd + j] = dh0[at]! * (1 - h * h);
+        dpre[b * 2 * Hs + Hs + l * Hd + j] = dc0[at]! * (1 - c * c);
+      }
+    }
+  }
+  const dzInit = pool.f('dzInit', B * Z);
+  ops.denseBackward({ N: B, I: Z, O: 2 * Hs }, { x: z, W: w.initW, dy: dpre, dx: dzInit, dW: g.initW, db: g.initB });
+  for (let i = 0; i < dz.length; i++) dz[i] = dz[i]! + dzInit[i]! + dzOut[i]!;
+  // Through the reparameterisation, plus the KL's own gradient.
+  const dmu = pool.f('dmu', B * Z);
+  const dlogvar = pool.f('dlogvar', B * Z);
+  ops.reparamBackward({ N: B, Z }, { logvar: tape.logvar, eps, dz, dmu, dlogvar });
+  if (klActive) {
+    for (let i = 0; i < dmu.length; i++) {
+      dmu[i] = dmu[i]! + dmuKl[i]!;
+      dlogvar[i] = dlogvar[i]! + dlogvarKl[i]!;
+    }
+  }
+  encoderBackward(vae, pool, tape, dmu, dlogvar, g);
+  return { loss, reconstruction: ce.loss, kl };
+}
+
+/**
+ * Trains (or goes on training) a model; see the file comment. onProgress is called every
+ * progressEvery steps and after the last; shouldStop before each step (true: stop, keeping
+ * what was learned, and report stopped).
+ */
+export function trainVae(
+  options: TrainVaeOptions,
+  onProgress: (progress: VaeProgress) => void = () => undefined,
+  shouldStop: () => boolean = () => false,
+): TrainVaeResult {
+  const { ops, config, schedule, seed } = options;
+  checkVaeSchedule(schedule);
+  const vae = options.resume?.vae ?? createVae(ops, config, seed);
+  const total = vae.layout.total;
+  const batches = new PhraseBatches(options.train, seed, schedule.lanes, options.augment ?? true);
+  const grad = new Float32Array(total);
+  const m = options.resume?.m ?? new Float32Array(total);
+  const v = options.resume?.v ?? new Float32Array(total);
+  if (m.length !== total || v.length !== total) throw new Error('The saved training state was made with another model.');
+  let step = options.resume?.step ?? 0;
+  // The batches already read are drawn again (cheap: no model work), so the run goes on where it stopped.
+  for (let done = 0; done < step; done++) batches.next();
+  const pool = new BufferPool();
+  const every = options.progressEvery ?? 10;
+  const losses: number[] = [];
+  const started = performance.now();
+  let since: VaeStepResult[] = [];
+  let stopped = false;
+  // The learning rate's cosine is lm-train.ts's; it reads only steps and learningRate.
+  const lrSchedule: LmSchedule = { window: 1, lanes: schedule.lanes, steps: schedule.steps, learningRate: schedule.learningRate, clipNorm: schedule.clipNorm };
+  while (step < schedule.steps) {
+    if (shouldStop()) {
+      stopped = true;
+      break;
+    }
+    step += 1;
+    grad.fill(0);
+    const result = vaeForwardBackward(
+      vae,
+      pool,
+      batches.next(),
+      grad,
+      { beta: betaAt(schedule, step), freeBits: schedule.freeBits, wordDropout: schedule.wordDropout },
+      { eps: stepSeed(seed, 'eps', step), words: stepSeed(seed, 'words', step), dropout: stepSeed(seed, 'dropout', step) },
+    );
+    const norm = ops.gradClipNorm([grad], schedule.clipNorm);
+    const learningRate = learningRateAt(lrSchedule, step);
+    // A non-finite gradient (a diverging step) is skipped rather than written into the weights.
+    if (Number.isFinite(norm)) ops.adamStep({ params: vae.params, grads: grad, m, v }, { step, lr: learningRate, beta1: BETA1, beta2: BETA2, eps: EPS });
+    losses.push(result.loss);
+    since.push(result);
+    if (step % every === 0 || step === schedule.steps) {
+      const mean = (pick: (r: VaeStepResult) => number): number => since.reduce((sum, r) => sum + pick(r), 0) / since.length;
+      onProgress({
+        step,
+        steps: schedule.steps,
+        epoch: batches.epochs,
+        loss: mean((r) => r.loss),
+        reconstruction: mean((r) => r.reconstruction),
+        kl: mean((r) => r.kl),
+        learningRate,
+        seconds: (performance.now() - started) / 1000,
+        vae,
+      });
+      since = [];
+    }
+  }
+  return { state: { vae, m, v, step }, losses, stopped };
+}

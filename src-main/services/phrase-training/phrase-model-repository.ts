@@ -1,0 +1,196 @@
+/**
+ * SQL for the phrase_models table (migration 0013): one row per phrase model, which is also the
+ * persisted job queue. Every status change is one UPDATE guarded by the status it expects, so
+ * two processes on one database (the app and a CLI) never both claim a job; a running row names
+ * its owner process (the table's CHECK keeps owner_pid set exactly while running).
+ */
+import { z } from 'zod';
+import { AppError } from '../../common/errors.js';
+import { idSchema } from '../../common/dto.js';
+import {
+  MAX_PHRASE_BARS,
+  MIN_PHRASE_BARS,
+  phraseCorpusSummarySchema,
+  phraseEvaluationSchema,
+  phraseModelSchema,
+  type PhraseCorpusSummary,
+  type PhraseEvaluation,
+  type PhraseModel,
+  type PhraseModelKind,
+  type PhrasePreset,
+} from '../../common/phrases.js';
+import { RESUMABLE_STATUSES, seedTextSchema, type ModelStatus } from '../../common/training.js';
+import type { Db } from '../../db/database.js';
+
+/** What a phrase model was asked for (stored as JSON in `request`). */
+export const phraseJobRequestSchema = z.object({
+  songIds: z.array(idSchema),
+  bars: z.number().int().min(MIN_PHRASE_BARS).max(MAX_PHRASE_BARS),
+  budgetSeconds: z.number().positive(),
+  seed: seedTextSchema,
+});
+export type PhraseJobRequest = z.infer<typeof phraseJobRequestSchema>;
+
+interface PhraseModelRow {
+  id: number;
+  kind: string;
+  name: string;
+  preset: string;
+  request: string;
+  status: string;
+  corpus: string | null;
+  steps_done: number;
+  steps_total: number | null;
+  evaluation: string | null;
+  error: string | null;
+  train_seconds: number;
+  owner_pid: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+const now = (): string => new Date().toISOString();
+
+export class PhraseModelRepository {
+  constructor(private readonly db: Db) {}
+
+  insert(fields: { kind: PhraseModelKind; name: string; preset: PhrasePreset; request: PhraseJobRequest; corpus: PhraseCorpusSummary }): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO phrase_models (kind, name, preset, request, status, corpus, created_at)
+         VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
+      )
+      .run(fields.kind, fields.name, fields.preset, JSON.stringify(phraseJobRequestSchema.parse(fields.request)), JSON.stringify(fields.corpus), now());
+    return Number(result.lastInsertRowid);
+  }
+
+  find(id: number): PhraseModel | null {
+    const row = this.db.prepare<[number], PhraseModelRow>('SELECT * FROM phrase_models WHERE id = ?').get(id);
+    return row ? toPhraseModel(row) : null;
+  }
+
+  get(id: number): PhraseModel {
+    const model = this.find(id);
+    if (!model) throw new AppError('NOT_FOUND', `there is no phrase model ${id}`);
+    return model;
+  }
+
+  request(id: number): PhraseJobRequest {
+    const row = this.db.prepare<[number], { request: string }>('SELECT request FROM phrase_models WHERE id = ?').get(id);
+    if (!row) throw new AppError('NOT_FOUND', `there is no phrase model ${id}`);
+    return phraseJobRequestSchema.parse(JSON.parse(row.request));
+  }
+
+  /** Newest first. */
+  list(): PhraseModel[] {
+    return this.db.prepare<[], PhraseModelRow>('SELECT * FROM phrase_models ORDER BY id DESC').all().map(toPhraseModel);
+  }
+
+  /** The oldest queued job's id, or null. */
+  nextQueued(): number | null {
+    const row = this.db.prepare<[], { id: number }>("SELECT id FROM phrase_models WHERE status = 'queued' ORDER BY id LIMIT 1").get();
+    return row?.id ?? null;
+  }
+
+  /** queued → running under this process; false when someone else took it (or it is not queued). */
+  claim(id: number, pid: number): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE phrase_models SET status = 'running', owner_pid = ?, error = NULL,
+           started_at = coalesce(started_at, ?), finished_at = NULL
+         WHERE id = ? AND status = 'queued'`,
+      )
+      .run(pid, now(), id);
+    return result.changes === 1;
+  }
+
+  /** The steps the budget bought (set once, when the job first plans). */
+  setStepsTotal(id: number, steps: number): void {
+    this.db.prepare("UPDATE phrase_models SET steps_total = ? WHERE id = ? AND status = 'running'").run(steps, id);
+  }
+
+  /** The step a resume would go on from (its state is saved). */
+  setStepsDone(id: number, steps: number): void {
+    this.db.prepare("UPDATE phrase_models SET steps_done = ? WHERE id = ? AND status = 'running'").run(steps, id);
+  }
+
+  /** running → a final status, with the attempt's wall time added. */
+  finish(
+    id: number,
+    outcome: { status: Exclude<ModelStatus, 'queued' | 'running'>; error: string | null; seconds: number; stepsDone?: number; evaluation?: PhraseEvaluation },
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE phrase_models SET status = ?, error = ?, owner_pid = NULL, finished_at = ?,
+           train_seconds = train_seconds + ?,
+           steps_done = coalesce(?, steps_done), evaluation = coalesce(?, evaluation)
+         WHERE id = ? AND status = 'running'`,
+      )
+      .run(
+        outcome.status,
+        outcome.error,
+        now(),
+        outcome.seconds,
+        outcome.stepsDone ?? null,
+        outcome.evaluation ? JSON.stringify(outcome.evaluation) : null,
+        id,
+      );
+  }
+
+  /** queued → cancelled (a job that never started this time). */
+  cancelQueued(id: number): boolean {
+    return this.db.prepare("UPDATE phrase_models SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'queued'").run(now(), id).changes === 1;
+  }
+
+  /** failed/cancelled/interrupted → queued. */
+  requeue(id: number): boolean {
+    const result = this.db
+      .prepare(`UPDATE phrase_models SET status = 'queued', error = NULL WHERE id = ? AND status IN (${RESUMABLE_STATUSES.map(() => '?').join(', ')})`)
+      .run(id, ...RESUMABLE_STATUSES);
+    return result.changes === 1;
+  }
+
+  /** Marks running jobs whose owner process is gone as interrupted; returns their ids. */
+  markOrphansInterrupted(isAlive: (pid: number) => boolean): number[] {
+    const rows = this.db.prepare<[], { id: number; owner_pid: number }>("SELECT id, owner_pid FROM phrase_models WHERE status = 'running'").all();
+    const orphans = rows.filter((row) => !isAlive(row.owner_pid)).map((row) => row.id);
+    const mark = this.db.prepare(
+      `UPDATE phrase_models SET status = 'interrupted', owner_pid = NULL, finished_at = ?,
+         error = 'the process that was training it stopped' WHERE id = ? AND status = 'running'`,
+    );
+    for (const id of orphans) mark.run(now(), id);
+    return orphans;
+  }
+
+  delete(id: number): void {
+    this.db.prepare('DELETE FROM phrase_models WHERE id = ?').run(id);
+  }
+}
+
+function toPhraseModel(row: PhraseModelRow): PhraseModel {
+  const request = phraseJobRequestSchema.safeParse(JSON.parse(row.request));
+  const parsed = phraseModelSchema.safeParse({
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    preset: row.preset,
+    bars: request.success ? request.data.bars : null,
+    songIds: request.success ? request.data.songIds : null,
+    seed: request.success ? request.data.seed : null,
+    budgetSeconds: request.success ? request.data.budgetSeconds : null,
+    status: row.status,
+    corpus: row.corpus === null ? null : phraseCorpusSummarySchema.safeParse(JSON.parse(row.corpus)).data ?? null,
+    stepsDone: row.steps_done,
+    stepsTotal: row.steps_total,
+    evaluation: row.evaluation === null ? null : phraseEvaluationSchema.safeParse(JSON.parse(row.evaluation)).data ?? null,
+    error: row.error,
+    trainSeconds: row.train_seconds,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    progress: null,
+  });
+  if (!parsed.success) throw new AppError('INTERNAL', `phrase model ${row.id} has a damaged row: ${parsed.error.issues[0]?.message ?? ''}`);
+  return parsed.data;
+}

@@ -62,8 +62,8 @@ export function createPhraseTakes(wiring: PhraseTakesWiring): {
     'phrase-takes:delete-discarded': ({ modelId }) => Promise.resolve(phraseTakes.deleteDiscarded(modelId)),
     'phrase-takes:get-sliders': ({ modelId, from }) => phraseTakes.sliders(modelId, from),
     'phrase-takes:preview': (request) => phraseTakes.preview(request),
-    'phrase-takes:get-audio': async ({ takeId }) => {
-      const { renderId, durationSeconds, sampleRate } = await phraseTakes.audio(takeId);
+    'phrase-takes:get-audio': async ({ takeId, withPhrase }) => {
+      const { renderId, durationSeconds, sampleRate } = await phraseTakes.audio(takeId, { withPhrase: withPhrase ?? false });
       return { media: { kind: 'rendered' as const, renderId }, durationSeconds, sampleRate };
     },
     'phrase-takes:add-to-song': ({ takeId }) => Promise.resolve(phraseTakes.addToSong(takeId)),

@@ -275,9 +275,12 @@ export const ipcContract = {
   },
   /** Decodes slider positions into notes without keeping a take (the Sliders panel, as sliders move). */
   'phrase-takes:preview': { request: phrasePreviewRequestSchema, response: z.object({ music: partMusicSchema, startBeats: z.number().nonnegative() }) },
-  /** A take as audio, rendered by the General MIDI synth (cached like parts). */
+  /**
+   * A take as audio, rendered by the General MIDI synth (cached like parts); `withPhrase`: a
+   * continuation played from the start of the phrase it carries on, so it is heard in context.
+   */
   'phrase-takes:get-audio': {
-    request: z.object({ takeId: idSchema }).strict(),
+    request: z.object({ takeId: idSchema, withPhrase: z.boolean().optional() }).strict(),
     response: z.object({ media: renderedMediaSchema, durationSeconds: z.number().nonnegative(), sampleRate: z.number().int().positive() }),
   },
   /** Adds a take to its song as a new part (source 'model'), placed where the take sits. */

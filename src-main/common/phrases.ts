@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { idSchema } from './dto.js';
-import { partMusicSchema } from './midi.js';
+import { partMusicSchema, partNoteSchema } from './midi.js';
 import { modelStatusSchema, seedTextSchema } from './training.js';
 import { takeVerdictSchema } from './generation.js';
 
@@ -235,7 +235,15 @@ export const phraseTakeSchema = z.object({
 });
 export type PhraseTake = z.infer<typeof phraseTakeSchema>;
 
-export const phraseTakeDetailSchema = phraseTakeSchema.extend({ music: partMusicSchema.nullable() });
+export const phraseTakeDetailSchema = phraseTakeSchema.extend({
+  music: partMusicSchema.nullable(),
+  /**
+   * The notes of the phrase it was made from (`from`), in the song's beats: the bars a
+   * continuation follows, or the phrase a variation or blend starts from, drawn under the take so
+   * the songwriter sees what changed. Null when it has none or that part no longer holds it.
+   */
+  phrase: z.array(partNoteSchema).nullable(),
+});
 export type PhraseTakeDetail = z.infer<typeof phraseTakeDetailSchema>;
 
 export const phraseTakePatchSchema = z

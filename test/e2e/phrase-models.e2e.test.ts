@@ -146,6 +146,21 @@ describe('web mode UI: phrase ideas', () => {
     }, undefined, { timeout: 60_000 });
     await take.getByTestId('phrase-take-play').click();
     expect(await page.getByTestId('phrase-take-audio').evaluate((audio) => (audio as unknown as { paused: boolean }).paused)).toBe(true);
+    // The phrase it carries on lies grey under it, and plays before it on request: the rendering
+    // then starts at the phrase's first beat, so it is longer than the take's own.
+    const phraseNotes = (await core.handlers['phrase-takes:get']({ takeId })).phrase ?? [];
+    expect(phraseNotes.length).toBeGreaterThan(0);
+    expect(Number(await take.getByTestId('phrase-roll').getAttribute('data-ghosts'))).toBe(phraseNotes.length);
+    await take.getByTestId('phrase-take-play-after-phrase').click();
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { paused: boolean; currentTime: number; duration: number } | null } }).document;
+      const audio = doc.querySelector('[data-testid="phrase-take-audio"]');
+      return audio !== null && !audio.paused && audio.currentTime > 0.05;
+    }, undefined, { timeout: 60_000 });
+    const own = await core.handlers['phrase-takes:get-audio']({ takeId });
+    const inContext = await page.getByTestId('phrase-take-audio').evaluate((audio) => (audio as unknown as { duration: number }).duration);
+    expect(inContext).toBeGreaterThan(own.durationSeconds + 1);
+    await take.getByTestId('phrase-take-play-after-phrase').click();
     await take.getByTestId('phrase-take-measures-toggle').click();
     await take.getByTestId('phrase-take-measures').filter({ hasText: /notes?/ }).waitFor();
     await shoot(page, 'continue-take');

@@ -45,7 +45,7 @@ export const VAE_PRESETS: Record<VaePresetName, VaePreset> = {
     title: 'Quick',
     description: 'One LSTM layer of 128 units each way: a few minutes on two cores from a few hundred bars.',
     config: { vocab: VOCAB_SIZE, embedding: 64, encoderHidden: 128, encoderLayers: 1, latent: VARY_LATENT_SIZE, decoderHidden: 128, decoderLayers: 1, dropout: 0 },
-    schedule: { lanes: 16, learningRate: 0.005, clipNorm: 1, beta: 0.25, klWarmup: 0.3, freeBits: 64, wordDropout: 0.25 },
+    schedule: { lanes: 16, learningRate: 0.005, clipNorm: 1, beta: 0.25, klWarmup: 0.3, freeBits: 64, wordDropout: 0.5 },
     defaultSeconds: 300,
   },
   studio: {

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError, toErrorPayload } from '../../common/errors.js';
-import type { PartDto, PartMusic } from '../../common/midi.js';
+import type { PartDto, PartMusic, PartNote } from '../../common/midi.js';
 import {
   SLIDER_LIMIT,
   phraseGenerateRequestSchema,
@@ -95,9 +95,10 @@ export class PhraseTakesService {
     return this.#repo.list(modelId);
   }
 
-  /** A take with its notes. */
+  /** A take with its notes, and the notes of the phrase it was made from while its part still holds them. */
   get(takeId: number): PhraseTakeDetail {
-    return this.#repo.detail(takeId);
+    const take = this.#repo.detail(takeId);
+    return { ...take, phrase: this.#phraseOf(take)?.notes ?? null };
   }
 
   /** A batch's takes in the order they were made. */
@@ -172,9 +173,13 @@ export class PhraseTakesService {
     return { music: made.music, startBeats: takeSpan(settings, made.music.meterMap).startBeats };
   }
 
-  /** A take as audio: its own bars from their first beat, rendered by the General MIDI synth (cached). */
-  async audio(takeId: number): Promise<{ renderId: string; durationSeconds: number; sampleRate: number }> {
-    const { music, lengthBeats } = this.#heard(takeId);
+  /**
+   * A take as audio: its own bars from their first beat, rendered by the General MIDI synth
+   * (cached); `withPhrase`, a continuation from the first beat of the phrase it carries on, that
+   * phrase's notes and then its own, so the songwriter hears whether it follows on.
+   */
+  async audio(takeId: number, options: { withPhrase?: boolean } = {}): Promise<{ renderId: string; durationSeconds: number; sampleRate: number }> {
+    const { music, lengthBeats } = options.withPhrase ? this.#heardAfterPhrase(takeId) : this.#heard(takeId);
     return this.#options.audio.playbackOf(music, { toBeats: lengthBeats });
   }
 
@@ -280,18 +285,46 @@ export class PhraseTakesService {
     return { ...take, music: take.music };
   }
 
+  /** The `from` phrase's notes (those that start in its bars, cut at its end) and where it starts, or null when the part no longer has it. */
+  #phraseOf(take: PhraseTake): { notes: PartNote[]; fromBeats: number } | null {
+    const ref = take.settings.from;
+    if (ref === null) return null;
+    let phrase: ReturnType<typeof loadPhrase>;
+    try {
+      phrase = loadPhrase(this.#options.sources, ref);
+    } catch {
+      return null; // the part was deleted or cut shorter since: the take stands alone
+    }
+    const notes = phrase.music.notes
+      .filter((note) => note.startBeats >= phrase.fromBeats - 1e-6 && note.startBeats < phrase.toBeats - 1e-6)
+      .map((note) => ({ ...note, durationBeats: Math.min(note.durationBeats, phrase.toBeats - note.startBeats) }));
+    return { notes, fromBeats: phrase.fromBeats };
+  }
+
+  /** A continuation with the phrase it carries on before it, as heard from the phrase's first beat. */
+  #heardAfterPhrase(takeId: number): { music: PartMusic; lengthBeats: number } {
+    const take = this.#ready(takeId);
+    if (take.settings.mode !== 'continue') throw new AppError('INVALID_INPUT', `take ${takeId} is a ${take.settings.mode === 'vary' ? 'variation' : 'blend'}: it sits over its phrase, so only a continuation plays after it`);
+    const phrase = this.#phraseOf(take);
+    if (phrase === null) throw new AppError('NOT_FOUND', `the phrase take ${takeId} carries on is no longer in its part`);
+    return this.#shifted({ ...take.music, notes: [...phrase.notes, ...take.music.notes] }, phrase.fromBeats, take.startBeats + take.lengthBeats);
+  }
+
   /** The take's own bars, shifted to start at beat 0 with the maps in force there, as the synth plays it. */
   #heard(takeId: number): { music: PartMusic; lengthBeats: number } {
     const take = this.#ready(takeId);
-    const start = take.startBeats;
-    const end = start + take.lengthBeats;
+    return this.#shifted(take.music, take.startBeats, take.startBeats + take.lengthBeats);
+  }
+
+  /** `music` from `start` to `end` (beats), moved to start at beat 0 with the maps in force there. */
+  #shifted(source: PartMusic, start: number, end: number): { music: PartMusic; lengthBeats: number } {
     const music: PartMusic = {
-      ...take.music,
-      notes: take.music.notes.map((note) => ({ ...note, startBeats: Math.max(0, note.startBeats - start) })),
+      ...source,
+      notes: source.notes.map((note) => ({ ...note, startBeats: Math.max(0, note.startBeats - start) })),
       bends: [],
-      tempoMap: mapFrom(take.music.tempoMap, start, end),
-      meterMap: mapFrom(take.music.meterMap, start, end),
+      tempoMap: mapFrom(source.tempoMap, start, end),
+      meterMap: mapFrom(source.meterMap, start, end),
     };
-    return { music, lengthBeats: take.lengthBeats };
+    return { music, lengthBeats: end - start };
   }
 }

@@ -4,93 +4,62 @@
  * phrases, its held-out next-token perplexity and accuracy set beside the order-3 Markov
  * chain's on the same split, and its ONNX export `onnx/lm.onnx` (models/onnx/lstm-lm-onnx.ts).
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { SequenceOps } from '../../addon/binding.js';
 import type { PhraseEvaluation } from '../../common/phrases.js';
 import {
   PHRASE_MODEL_FILES,
-  phraseModelFile,
   phraseOnnxDirOf,
   phraseOnnxFile,
-  writePhraseOnnxManifest,
   type PhraseCorpus,
+  type PhraseOnnxManifest,
 } from '../models/phrase-model-files.js';
 import { writeLstmLmOnnx } from '../models/onnx/lstm-lm-onnx.js';
 import { loadLm, saveLm } from '../phrase-models/lm-checkpoint.js';
 import { scoreLm } from '../phrase-models/lm-eval.js';
-import { LM_PRESETS, measureSecondsPerStep, stepsForBudget } from '../phrase-models/lm-presets.js';
+import { LM_PRESETS, measureSecondsPerStep } from '../phrase-models/lm-presets.js';
 import { trainLm, type LmTrainingState } from '../phrase-models/lm-train.js';
 import type { LstmLm } from '../phrase-models/lstm-lm.js';
 import { allowedTranspositions, transpose } from '../phrases/augment.js';
 import { MarkovChain } from '../phrases/markov.js';
 import { phraseTokens, type Phrase } from '../phrases/phrases.js';
-import { exists, ProgressThrottle, Stretch, type PhraseEmit, type PhraseJobControl } from './job-pacing.js';
+import type { PhraseEmit, PhraseJobControl } from './job-pacing.js';
 import type { PhraseJob } from './protocol.js';
+import { runStretchedJob, type PhraseJobKind } from './stretched-job.js';
 
 export async function runContinueJob(job: PhraseJob, corpus: PhraseCorpus, ops: SequenceOps, control: PhraseJobControl, emit: PhraseEmit): Promise<void> {
   const preset = LM_PRESETS[job.preset];
-  const resumeFile = phraseModelFile(job.modelDir, 'resume');
-  const modelFile = phraseModelFile(job.modelDir, 'model');
-  let steps = job.steps;
-  let state: LmTrainingState | undefined;
-  if (steps !== null) {
-    if (await exists(resumeFile)) {
-      const saved = await loadLm(ops, resumeFile);
-      if (saved.training) state = { model: saved.model, ...saved.training };
-    } else if (await exists(modelFile)) {
-      // Trained to the end before, stopped before it said so: finish from the model.
-      const saved = await loadLm(ops, modelFile);
-      if (saved.info.step === steps) return finishContinue(job, corpus, saved.model, steps, emit);
-    }
-  } else {
-    const secondsPerStep = measureSecondsPerStep(ops, preset, corpus.train);
-    steps = stepsForBudget(job.budgetSeconds, secondsPerStep);
-    emit({ type: 'phrases-planned', steps, secondsPerStep });
-  }
-  const info = { kind: 'continue', preset: job.preset, seed: job.seed, bars: corpus.bars, steps };
-  const progress = new ProgressThrottle(emit, state?.step ?? 0);
-  const stretch = new Stretch(control);
-  for (;;) {
-    if (control.cancelled) {
-      emit({ type: 'phrases-finished', cancelled: true, step: state?.step ?? 0, steps, evaluation: null });
-      return;
-    }
-    stretch.begin();
-    const result = trainLm(
-      { ops, config: preset.config, schedule: { ...preset.schedule, steps }, train: corpus.train, seed: job.seed, progressEvery: 1, ...(state ? { resume: state } : {}) },
-      (p) => progress.step(p.step, p.steps, p.loss),
-      stretch.shouldStop,
-    );
-    state = result.state;
-    if (!result.stopped) break;
-    const { model, ...training } = state;
-    await saveLm(resumeFile, model, training, { ...info, step: state.step });
-    emit({ type: 'phrases-saved', step: state.step });
-  }
-  await saveLm(modelFile, state.model, null, { ...info, step: state.step });
-  await finishContinue(job, corpus, state.model, steps, emit);
+  const kind: PhraseJobKind<LstmLm, LmTrainingState> = {
+    kind: 'continue',
+    loadResume: async (file) => {
+      const saved = await loadLm(ops, file);
+      return saved.training ? { model: saved.model, ...saved.training } : undefined;
+    },
+    loadModel: async (file) => {
+      const saved = await loadLm(ops, file);
+      return { model: saved.model, info: saved.info };
+    },
+    measureSecondsPerStep: () => measureSecondsPerStep(ops, preset, corpus.train),
+    train: (steps, resume, onStep, shouldStop) =>
+      trainLm(
+        { ops, config: preset.config, schedule: { ...preset.schedule, steps }, train: corpus.train, seed: job.seed, progressEvery: 1, ...(resume ? { resume } : {}) },
+        (p) => onStep(p.step, p.steps, p.loss),
+        shouldStop,
+      ),
+    modelOf: (state) => state.model,
+    save: async (file, { model, ...training }, withTraining, info) => saveLm(file, model, withTraining ? training : null, info),
+    evaluate: (model) => evaluateContinue(model, corpus),
+    export: (model) => exportContinue(job, corpus, model),
+  };
+  await runStretchedJob(kind, job, corpus, control, emit);
 }
 
-/** The trained model's evaluation and ONNX export; resume.ckpt goes last, then the word. */
-async function finishContinue(job: PhraseJob, corpus: PhraseCorpus, model: LstmLm, steps: number, emit: PhraseEmit): Promise<void> {
-  const evaluation = evaluateContinue(model, corpus);
-  // An export that stops half-way must not look whole: the manifest goes first and comes back last.
-  await rm(phraseOnnxFile(job.modelDir, 'onnxManifest'), { force: true });
+/** The model's ONNX graph `onnx/lm.onnx`, and what the manifest says of it. */
+async function exportContinue(job: PhraseJob, corpus: PhraseCorpus, model: LstmLm): Promise<Pick<PhraseOnnxManifest, 'vocab' | 'lm' | 'vae' | 'files'>> {
   await mkdir(phraseOnnxDirOf(job.modelDir), { recursive: true });
   const { vocab, embedding, hidden, layers } = model.config;
   const bytes = await writeLstmLmOnnx(phraseOnnxFile(job.modelDir, 'lm'), { vocab, embed: embedding, hidden, layers, params: model.params }, { tokens: 'eureka-phrase-tokens', bars: String(corpus.bars) });
-  await writePhraseOnnxManifest(job.modelDir, {
-    format: 1,
-    kind: 'continue',
-    bars: corpus.bars,
-    vocab,
-    steps,
-    lm: { embed: embedding, hidden, layers },
-    vae: null,
-    files: [{ file: PHRASE_MODEL_FILES.lm, bytes }],
-  });
-  await rm(phraseModelFile(job.modelDir, 'resume'), { force: true });
-  emit({ type: 'phrases-finished', cancelled: false, step: steps, steps, evaluation });
+  return { vocab, lm: { embed: embedding, hidden, layers }, vae: null, files: [{ file: PHRASE_MODEL_FILES.lm, bytes }] };
 }
 
 /**

@@ -19,8 +19,9 @@ import {
   type PhraseModelKind,
   type PhrasePreset,
 } from '../../common/phrases.js';
-import { RESUMABLE_STATUSES, seedTextSchema, type ModelStatus } from '../../common/training.js';
+import { seedTextSchema, type ModelStatus } from '../../common/training.js';
 import type { Db } from '../../db/database.js';
+import { JOB_TABLES, JobTable } from '../../db/job-table.js';
 
 /** What a phrase model was asked for (stored as JSON in `request`). */
 export const phraseJobRequestSchema = z.object({
@@ -52,8 +53,10 @@ interface PhraseModelRow {
 
 const now = (): string => new Date().toISOString();
 
-export class PhraseModelRepository {
-  constructor(private readonly db: Db) {}
+export class PhraseModelRepository extends JobTable {
+  constructor(db: Db) {
+    super(db, JOB_TABLES.phraseModels);
+  }
 
   insert(fields: { kind: PhraseModelKind; name: string; preset: PhrasePreset; request: PhraseJobRequest; corpus: PhraseCorpusSummary }): number {
     const result = this.db
@@ -87,24 +90,6 @@ export class PhraseModelRepository {
     return this.db.prepare<[], PhraseModelRow>('SELECT * FROM phrase_models ORDER BY id DESC').all().map(toPhraseModel);
   }
 
-  /** The oldest queued job's id, or null. */
-  nextQueued(): number | null {
-    const row = this.db.prepare<[], { id: number }>("SELECT id FROM phrase_models WHERE status = 'queued' ORDER BY id LIMIT 1").get();
-    return row?.id ?? null;
-  }
-
-  /** queued → running under this process; false when someone else took it (or it is not queued). */
-  claim(id: number, pid: number): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE phrase_models SET status = 'running', owner_pid = ?, error = NULL,
-           started_at = coalesce(started_at, ?), finished_at = NULL
-         WHERE id = ? AND status = 'queued'`,
-      )
-      .run(pid, now(), id);
-    return result.changes === 1;
-  }
-
   /** The steps the budget bought (set once, when the job first plans). */
   setStepsTotal(id: number, steps: number): void {
     this.db.prepare("UPDATE phrase_models SET steps_total = ? WHERE id = ? AND status = 'running'").run(steps, id);
@@ -136,31 +121,6 @@ export class PhraseModelRepository {
         outcome.evaluation ? JSON.stringify(outcome.evaluation) : null,
         id,
       );
-  }
-
-  /** queued → cancelled (a job that never started this time). */
-  cancelQueued(id: number): boolean {
-    return this.db.prepare("UPDATE phrase_models SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'queued'").run(now(), id).changes === 1;
-  }
-
-  /** failed/cancelled/interrupted → queued. */
-  requeue(id: number): boolean {
-    const result = this.db
-      .prepare(`UPDATE phrase_models SET status = 'queued', error = NULL WHERE id = ? AND status IN (${RESUMABLE_STATUSES.map(() => '?').join(', ')})`)
-      .run(id, ...RESUMABLE_STATUSES);
-    return result.changes === 1;
-  }
-
-  /** Marks running jobs whose owner process is gone as interrupted; returns their ids. */
-  markOrphansInterrupted(isAlive: (pid: number) => boolean): number[] {
-    const rows = this.db.prepare<[], { id: number; owner_pid: number }>("SELECT id, owner_pid FROM phrase_models WHERE status = 'running'").all();
-    const orphans = rows.filter((row) => !isAlive(row.owner_pid)).map((row) => row.id);
-    const mark = this.db.prepare(
-      `UPDATE phrase_models SET status = 'interrupted', owner_pid = NULL, finished_at = ?,
-         error = 'the process that was training it stopped' WHERE id = ? AND status = 'running'`,
-    );
-    for (const id of orphans) mark.run(now(), id);
-    return orphans;
   }
 
   delete(id: number): void {

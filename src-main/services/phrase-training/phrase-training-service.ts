@@ -11,7 +11,7 @@
  * CLI) only the jobs this process was asked to run. A job found 'running' under a process that
  * no longer exists is marked interrupted; it resumes from its last saved state (resume.ckpt).
  */
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { AppError, toErrorPayload } from '../../common/errors.js';
 import { formatDuration } from '../../common/format-time.js';
 import {
@@ -30,6 +30,7 @@ import type { JobSlot } from '../../node/job-slot.js';
 import { pausePoint } from '../../node/pause-point.js';
 import { isProcessAlive } from '../../node/process-alive.js';
 import { randomSeed } from '../../node/seeded-random.js';
+import { JobWaiters, WorkerRun } from '../../node/worker-run.js';
 import type { WorkerLauncher, WorkerProcess } from '../../node/worker-process.js';
 import { phraseModelDirOf, phraseModelFile, writePhraseCorpus } from '../models/phrase-model-files.js';
 import { LM_PRESETS } from '../phrase-models/lm-presets.js';
@@ -57,10 +58,8 @@ export interface PhraseTrainingServiceOptions {
 
 /** Loss points kept when a curve is read (the file keeps every reported point). */
 const MAX_LOSS_POINTS = 2000;
-/** How long a cancelled or closing worker gets to save and leave before it is killed. */
+/** How long a cancelled worker gets to save and leave before it is killed. */
 const STOP_GRACE_MS = 30_000;
-/** How long a worker that sent its last message gets to exit by itself. */
-const TERMINAL_GRACE_MS = 1000;
 
 /** The default budget of a kind's preset, seconds. */
 function defaultBudget(kind: PhraseModelKind, preset: PhrasePreset): number {
@@ -71,20 +70,15 @@ const KIND_WORDS: Record<PhraseModelKind, string> = { continue: 'carries a phras
 
 interface ActiveJob {
   modelId: number;
-  worker: WorkerProcess;
-  startedAt: number;
+  run: WorkerRun<Extract<PhraseJobMessage, { type: 'phrases-finished' }>>;
   progress: PhraseTrainingProgress | null;
-  lossLines: string[];
-  terminal: PhraseJobMessage | null;
-  closing: boolean;
-  ended: Promise<void>;
 }
 
 export class PhraseTrainingService {
   readonly #repo: PhraseModelRepository;
   readonly #options: PhraseTrainingServiceOptions;
   #active: ActiveJob | null = null;
-  readonly #waiters = new Map<number, (() => void)[]>();
+  readonly #waiters = new JobWaiters();
   readonly #own = new Set<number>();
   #disposed = false;
 
@@ -186,13 +180,13 @@ export class PhraseTrainingService {
       this.#repo.cancelQueued(modelId);
       this.#own.delete(modelId);
       this.#options.events.changed([modelId]);
-      this.#notify(modelId);
+      this.#waiters.notify(modelId);
     } else if (model.status === 'running') {
       const active = this.#active;
       if (active?.modelId !== modelId) {
         throw new AppError('INVALID_INPUT', `phrase model ${modelId} is training in another Eureka process; cancel it there`);
       }
-      this.#stop(active);
+      active.run.stop(STOP_GRACE_MS);
     } else {
       throw new AppError('INVALID_INPUT', `phrase model ${modelId} is ${model.status}, not training`);
     }
@@ -215,11 +209,7 @@ export class PhraseTrainingService {
     for (;;) {
       const model = this.#repo.get(modelId);
       if (model.status !== 'queued' && model.status !== 'running') return this.get(modelId);
-      await new Promise<void>((resolve) => {
-        const list = this.#waiters.get(modelId) ?? [];
-        list.push(resolve);
-        this.#waiters.set(modelId, list);
-      });
+      await this.#waiters.next(modelId);
     }
   }
 
@@ -252,18 +242,13 @@ export class PhraseTrainingService {
 
   /** Worker pid of the running job (diagnostics and tests). */
   workerPid(): number | null {
-    return this.#active?.worker.pid ?? null;
+    return this.#active?.run.worker.pid ?? null;
   }
 
   /** Ends the running job as interrupted (resumable from its last saved state) and waits for its worker to be gone. */
   async dispose(): Promise<void> {
     this.#disposed = true;
-    const active = this.#active;
-    if (active) {
-      active.closing = true;
-      active.worker.kill();
-      await active.ended;
-    }
+    await this.#active?.run.close();
   }
 
   // ---- running jobs
@@ -303,34 +288,18 @@ export class PhraseTrainingService {
     } catch (error) {
       this.#repo.finish(model.id, { status: 'failed', error: `cannot start the training worker: ${toErrorPayload(error).message}`, seconds: 0 });
       this.#options.events.changed([model.id]);
-      this.#notify(model.id);
+      this.#waiters.notify(model.id);
       this.#options.slot.release(slotName(model.id));
       return;
     }
-    let resolveEnded: () => void = () => undefined;
-    const active: ActiveJob = {
-      modelId: model.id,
-      worker,
-      startedAt: performance.now(),
-      progress: null,
-      lossLines: [],
-      terminal: null,
-      closing: false,
-      ended: new Promise<void>((resolve) => {
-        resolveEnded = resolve;
-      }),
-    };
+    const active: ActiveJob = { modelId: model.id, run: new WorkerRun(worker, phraseModelFile(this.modelDir(model.id), 'losses')), progress: null };
     this.#active = active;
-    worker.onMessage((raw) => {
-      const parsed = phraseWorkerMessageSchema.safeParse(raw);
-      if (!parsed.success) return;
-      const message = parsed.data;
-      if (message.type === 'ready') worker.send({ type: 'start-phrases', job });
-      else this.#onMessage(active, message);
-    });
-    worker.onExit((reason) => {
-      void this.#onExit(active, reason).finally(resolveEnded);
-    });
+    active.run.listen(
+      { type: 'start-phrases', job },
+      (raw) => phraseWorkerMessageSchema.safeParse(raw).data ?? null,
+      (message) => this.#onMessage(active, message),
+      (reason) => this.#onExit(active, reason),
+    );
     this.#options.events.changed([model.id]);
   }
 
@@ -345,8 +314,7 @@ export class PhraseTrainingService {
         const done = message.step - message.fromStep;
         const etaSeconds = done > 0 && message.seconds > 0 ? ((message.steps - message.step) * message.seconds) / done : null;
         active.progress = { modelId: id, step: message.step, steps: message.steps, loss: message.loss, fraction: Math.min(1, message.step / message.steps), etaSeconds };
-        active.lossLines.push(JSON.stringify({ step: message.step, loss: message.loss }));
-        if (active.lossLines.length >= 50 || message.step === message.steps) void this.#flushLosses(active);
+        active.run.addLoss(JSON.stringify({ step: message.step, loss: message.loss }), message.step === message.steps);
         this.#options.events.progress(active.progress);
         // Where the crash tests kill the owner of a running job (node/pause-point.ts).
         pausePoint('phrase-training:progress');
@@ -357,58 +325,26 @@ export class PhraseTrainingService {
         return;
       case 'phrases-finished':
       case 'failed':
-        active.terminal = message;
-        // Its files are written before this last word; a fork worker leaves on its own, a
-        // utilityProcess (which cannot disconnect) is ended here.
-        setTimeout(() => active.worker.kill(), TERMINAL_GRACE_MS).unref();
+        active.run.lastWord(message);
         return;
     }
   }
 
-  async #onExit(active: ActiveJob, exitReason: string | null): Promise<void> {
+  #onExit(active: ActiveJob, exitReason: string | null): void {
     const id = active.modelId;
-    await this.#flushLosses(active);
-    const seconds = (performance.now() - active.startedAt) / 1000;
-    const terminal = active.terminal;
+    const { run } = active;
+    const terminal = run.terminal;
     if (terminal?.type === 'phrases-finished') {
-      const status = terminal.cancelled ? (active.closing ? 'interrupted' : 'cancelled') : 'done';
-      this.#repo.finish(id, { status, error: null, seconds, stepsDone: terminal.step, ...(terminal.evaluation ? { evaluation: terminal.evaluation } : {}) });
+      const status = run.finishedStatus(terminal.cancelled);
+      this.#repo.finish(id, { status, error: null, seconds: run.seconds, stepsDone: terminal.step, ...(terminal.evaluation ? { evaluation: terminal.evaluation } : {}) });
     } else {
-      const reason = active.closing
-        ? 'Eureka was closed while it trained'
-        : terminal?.type === 'failed'
-          ? terminal.error.message
-          : (exitReason ?? 'the training worker stopped without a word');
-      this.#repo.finish(id, { status: active.closing ? 'interrupted' : 'failed', error: reason, seconds });
+      this.#repo.finish(id, { ...run.failure(exitReason), seconds: run.seconds });
     }
     this.#active = null;
     this.#options.events.changed([id]);
-    this.#notify(id);
+    this.#waiters.notify(id);
     // Freeing the slot starts the next job of either queue (this one's #pump is a listener).
     this.#options.slot.release(slotName(id));
-  }
-
-  #stop(active: ActiveJob): void {
-    active.worker.send({ type: 'cancel' });
-    setTimeout(() => {
-      if (this.#active === active) active.worker.kill();
-    }, STOP_GRACE_MS).unref();
-  }
-
-  async #flushLosses(active: ActiveJob): Promise<void> {
-    const lines = active.lossLines.splice(0);
-    if (lines.length === 0) return;
-    try {
-      await appendFile(phraseModelFile(this.modelDir(active.modelId), 'losses'), `${lines.join('\n')}\n`);
-    } catch {
-      // The curve is a convenience: a full disk must not stop training (checkpoints report it).
-    }
-  }
-
-  #notify(modelId: number): void {
-    const list = this.#waiters.get(modelId) ?? [];
-    this.#waiters.delete(modelId);
-    for (const resolve of list) resolve();
   }
 
   #withProgress(model: PhraseModel): PhraseModel {

@@ -5,8 +5,8 @@
  * steps it planned), train in stretches of about ten seconds with the state saved to
  * `resume.ckpt` after each and at a cancel, and at the end save `model.ckpt`, measure the model
  * on the held-out phrases, export it for onnxruntime (`onnx/`, its manifest last) and remove
- * `resume.ckpt`. continue-job.ts and vary-job.ts do this for each kind; docs/midi.md "Phrase
- * models in the app" describes it for a reader.
+ * `resume.ckpt`. stretched-job.ts takes these steps with each kind's parts from continue-job.ts
+ * and vary-job.ts; docs/midi.md "Phrase models in the app" describes it for a reader.
  *
  * Why stretches: the training loops (lm-train.ts, vae-train.ts) hand out their full state (the
  * optimiser's moments, the carried LSTM state) only when they return, so the job stops them at

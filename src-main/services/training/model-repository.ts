@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { AppError } from '../../common/errors.js';
 import {
   modelSchema,
-  RESUMABLE_STATUSES,
   scaleRecordSchema,
   trainingPlanSchema,
   type Model,
@@ -17,6 +16,7 @@ import {
   type TrainingPlan,
 } from '../../common/training.js';
 import type { Db } from '../../db/database.js';
+import { JOB_TABLES, JobTable } from '../../db/job-table.js';
 
 /** What a job was asked for (stored as JSON in `request`). */
 export const jobRequestSchema = z.object({
@@ -53,8 +53,10 @@ interface ModelRow {
 
 const now = (): string => new Date().toISOString();
 
-export class ModelRepository {
-  constructor(private readonly db: Db) {}
+export class ModelRepository extends JobTable {
+  constructor(db: Db) {
+    super(db, JOB_TABLES.models);
+  }
 
   insert(fields: { clipId: number; songId: number; name: string; preset: PresetName; request: JobRequest }): number {
     const result = this.db
@@ -92,24 +94,6 @@ export class ModelRepository {
     return rows.map(toModel);
   }
 
-  /** The oldest queued job's id, or null. */
-  nextQueued(): number | null {
-    const row = this.db.prepare<[], { id: number }>("SELECT id FROM models WHERE status = 'queued' ORDER BY id LIMIT 1").get();
-    return row?.id ?? null;
-  }
-
-  /** queued → running under this process; false when someone else took it (or it is not queued). */
-  claim(id: number, pid: number): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE models SET status = 'running', owner_pid = ?, error = NULL,
-           started_at = coalesce(started_at, ?), finished_at = NULL
-         WHERE id = ? AND status = 'queued'`,
-      )
-      .run(pid, now(), id);
-    return result.changes === 1;
-  }
-
   setPlan(id: number, plan: TrainingPlan): void {
     this.db
       .prepare("UPDATE models SET plan = ?, scales_total = ? WHERE id = ? AND status = 'running'")
@@ -145,34 +129,6 @@ export class ModelRepository {
          WHERE id = ? AND status = 'running'`,
       )
       .run(outcome.status, outcome.error, now(), outcome.seconds, outcome.scalesDone ?? null, outcome.scalesTotal ?? null, id);
-  }
-
-  /** queued → cancelled (a job that never started). */
-  cancelQueued(id: number): boolean {
-    return (
-      this.db.prepare("UPDATE models SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'queued'").run(now(), id)
-        .changes === 1
-    );
-  }
-
-  /** failed/cancelled/interrupted → queued. */
-  requeue(id: number): boolean {
-    const result = this.db
-      .prepare(`UPDATE models SET status = 'queued', error = NULL WHERE id = ? AND status IN (${RESUMABLE_STATUSES.map(() => '?').join(', ')})`)
-      .run(id, ...RESUMABLE_STATUSES);
-    return result.changes === 1;
-  }
-
-  /** Marks running jobs whose owner process is gone as interrupted; returns their ids. */
-  markOrphansInterrupted(isAlive: (pid: number) => boolean): number[] {
-    const rows = this.db.prepare<[], { id: number; owner_pid: number }>("SELECT id, owner_pid FROM models WHERE status = 'running'").all();
-    const orphans = rows.filter((row) => !isAlive(row.owner_pid)).map((row) => row.id);
-    const mark = this.db.prepare(
-      `UPDATE models SET status = 'interrupted', owner_pid = NULL, finished_at = ?,
-         error = 'the process that was training it stopped' WHERE id = ? AND status = 'running'`,
-    );
-    for (const id of orphans) mark.run(now(), id);
-    return orphans;
   }
 
   delete(id: number): void {

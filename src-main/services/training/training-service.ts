@@ -8,7 +8,7 @@
  * found at start-up; 'own' (the CLI) runs only the jobs this process was asked to run.
  * A job found 'running' under a process that no longer exists is marked interrupted.
  */
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AudioFile, Clip, Song } from '../../common/dto.js';
 import { AppError, toErrorPayload } from '../../common/errors.js';
@@ -28,6 +28,7 @@ import {
 import { JobSlot } from '../../node/job-slot.js';
 import { isProcessAlive } from '../../node/process-alive.js';
 import { randomSeed } from '../../node/seeded-random.js';
+import { JobWaiters, WorkerRun } from '../../node/worker-run.js';
 import type { WorkerLauncher, WorkerProcess } from '../../node/worker-process.js';
 import { MODEL_FILES, modelDirOf } from '../models/model-files.js';
 import { writeSourceFiles } from '../models/model-source.js';
@@ -71,26 +72,19 @@ export interface TrainingServiceOptions {
 
 /** Loss points kept per scale when a curve is read (the file keeps every reported epoch). */
 const MAX_POINTS_PER_SCALE = 1500;
-/** How long a cancelled or closing worker gets to finish its epoch before it is killed. */
+/** How long a cancelled worker gets to finish its epoch before it is killed. */
 const STOP_GRACE_MS = 15_000;
-/** How long a worker that sent its last message gets to exit by itself. */
-const TERMINAL_GRACE_MS = 1000;
 
 interface ActiveJob {
   modelId: number;
-  worker: WorkerProcess;
-  startedAt: number;
+  run: WorkerRun<Extract<WorkerMessage, { type: 'finished' }>>;
   progress: TrainingProgressEvent | null;
   /** Sum and count of the reported epoch times of the current scale. */
   scaleTime: { scale: number; sum: number; count: number };
-  lossLines: string[];
   /** The plan it runs (the stored one on resume, the worker's once it has planned). */
   plan: TrainingPlan | null;
   /** Trained scales as the trainer reported them (null before its first report). */
   scalesKnown: number | null;
-  terminal: WorkerMessage | null;
-  closing: boolean;
-  ended: Promise<void>;
 }
 
 export class TrainingService {
@@ -98,7 +92,7 @@ export class TrainingService {
   readonly #clips: ClipSource;
   readonly #options: TrainingServiceOptions;
   #active: ActiveJob | null = null;
-  readonly #waiters = new Map<number, (() => void)[]>();
+  readonly #waiters = new JobWaiters();
   readonly #own = new Set<number>();
   readonly #speeds: MachineSpeedStore;
   readonly #meter: SpeedMeter;
@@ -269,13 +263,13 @@ export class TrainingService {
     if (model.status === 'queued') {
       this.#repo.cancelQueued(modelId);
       this.#options.events.changed([modelId]);
-      this.#notify(modelId);
+      this.#waiters.notify(modelId);
     } else if (model.status === 'running') {
       const active = this.#active;
       if (active?.modelId !== modelId) {
         throw new AppError('INVALID_INPUT', `model ${modelId} is training in another Eureka process; cancel it there`);
       }
-      this.#stop(active);
+      active.run.stop(STOP_GRACE_MS);
     } else {
       throw new AppError('INVALID_INPUT', `model ${modelId} is ${model.status}, not training`);
     }
@@ -298,11 +292,7 @@ export class TrainingService {
     for (;;) {
       const model = this.#repo.get(modelId);
       if (model.status !== 'queued' && model.status !== 'running') return this.get(modelId);
-      await new Promise<void>((resolve) => {
-        const list = this.#waiters.get(modelId) ?? [];
-        list.push(resolve);
-        this.#waiters.set(modelId, list);
-      });
+      await this.#waiters.next(modelId);
     }
   }
 
@@ -335,7 +325,7 @@ export class TrainingService {
 
   /** Worker pid of the running job (diagnostics and tests). */
   workerPid(): number | null {
-    return this.#active?.worker.pid ?? null;
+    return this.#active?.run.worker.pid ?? null;
   }
 
   /**
@@ -345,12 +335,7 @@ export class TrainingService {
    */
   async dispose(): Promise<void> {
     this.#disposed = true;
-    const active = this.#active;
-    if (active) {
-      active.closing = true;
-      active.worker.kill();
-      await active.ended;
-    }
+    await this.#active?.run.close();
   }
 
   // ---- running jobs
@@ -403,37 +388,25 @@ export class TrainingService {
     } catch (error) {
       this.#repo.finish(model.id, { status: 'failed', error: `cannot start the training worker: ${toErrorPayload(error).message}`, seconds: 0 });
       this.#options.events.changed([model.id]);
-      this.#notify(model.id);
+      this.#waiters.notify(model.id);
       this.#slot.release(`audio model ${model.id}`);
       return;
     }
-    let resolveEnded: () => void = () => undefined;
     const active: ActiveJob = {
       modelId: model.id,
-      worker,
-      startedAt: performance.now(),
+      run: new WorkerRun(worker, path.join(this.modelDir(model.id), MODEL_FILES.losses)),
       progress: null,
       scaleTime: { scale: -1, sum: 0, count: 0 },
-      lossLines: [],
       plan: model.plan,
       scalesKnown: null,
-      terminal: null,
-      closing: false,
-      ended: new Promise<void>((resolve) => {
-        resolveEnded = resolve;
-      }),
     };
     this.#active = active;
-    worker.onMessage((raw) => {
-      const parsed = workerMessageSchema.safeParse(raw);
-      if (!parsed.success) return;
-      const message = parsed.data;
-      if (message.type === 'ready') worker.send({ type: 'start', job });
-      else this.#onMessage(active, message);
-    });
-    worker.onExit((reason) => {
-      void this.#onExit(active, reason).finally(resolveEnded);
-    });
+    active.run.listen(
+      { type: 'start', job },
+      (raw) => workerMessageSchema.safeParse(raw).data ?? null,
+      (message) => this.#onMessage(active, message),
+      (reason) => this.#onExit(active, reason),
+    );
     this.#options.events.changed([model.id]);
   }
 
@@ -468,8 +441,7 @@ export class TrainingService {
         const mean = active.scaleTime.sum / active.scaleTime.count;
         const forecast = active.plan ? forecastRemaining(active.plan, message, mean) : { fraction: 0, etaSeconds: null };
         active.progress = { modelId: id, phase: 'training', ...message, ...forecast };
-        active.lossLines.push(JSON.stringify({ scale: message.scale, epoch: message.epoch, losses: message.losses }));
-        if (active.lossLines.length >= 50 || message.epoch === message.epochs) void this.#flushLosses(active);
+        active.run.addLoss(JSON.stringify({ scale: message.scale, epoch: message.epoch, losses: message.losses }), message.epoch === message.epochs);
         this.#options.events.progress(active.progress);
         return;
       }
@@ -479,60 +451,26 @@ export class TrainingService {
         return;
       case 'finished':
       case 'failed':
-        active.terminal = message;
-        // Its files are written before this last word; a fork worker leaves on its own, a
-        // utilityProcess (which cannot disconnect) is ended here.
-        setTimeout(() => active.worker.kill(), TERMINAL_GRACE_MS).unref();
-        return;
-      case 'ready':
+        active.run.lastWord(message);
         return;
     }
   }
 
-  async #onExit(active: ActiveJob, exitReason: string | null): Promise<void> {
+  #onExit(active: ActiveJob, exitReason: string | null): void {
     const id = active.modelId;
-    await this.#flushLosses(active);
-    const seconds = (performance.now() - active.startedAt) / 1000;
-    const terminal = active.terminal;
+    const { run } = active;
+    const terminal = run.terminal;
     if (terminal?.type === 'finished') {
-      const status = terminal.cancelled ? (active.closing ? 'interrupted' : 'cancelled') : 'done';
-      this.#repo.finish(id, { status, error: null, seconds, scalesDone: terminal.scalesDone, scalesTotal: terminal.scalesTotal });
+      const status = run.finishedStatus(terminal.cancelled);
+      this.#repo.finish(id, { status, error: null, seconds: run.seconds, scalesDone: terminal.scalesDone, scalesTotal: terminal.scalesTotal });
     } else {
-      const reason = active.closing
-        ? 'Eureka was closed while it trained'
-        : terminal?.type === 'failed'
-          ? terminal.error.message
-          : (exitReason ?? 'the training worker stopped without a word');
-      this.#repo.finish(id, { status: active.closing ? 'interrupted' : 'failed', error: reason, seconds });
+      this.#repo.finish(id, { ...run.failure(exitReason), seconds: run.seconds });
     }
     this.#active = null;
     this.#options.events.changed([id]);
-    this.#notify(id);
+    this.#waiters.notify(id);
     // Freeing the slot starts the next job of either queue (this one's #pump is a listener).
     this.#slot.release(`audio model ${id}`);
-  }
-
-  #stop(active: ActiveJob): void {
-    active.worker.send({ type: 'cancel' });
-    setTimeout(() => {
-      if (this.#active === active) active.worker.kill();
-    }, STOP_GRACE_MS).unref();
-  }
-
-  async #flushLosses(active: ActiveJob): Promise<void> {
-    const lines = active.lossLines.splice(0);
-    if (lines.length === 0) return;
-    try {
-      await appendFile(path.join(this.modelDir(active.modelId), MODEL_FILES.losses), `${lines.join('\n')}\n`);
-    } catch {
-      // The curve is a convenience: a full disk must not stop training (checkpoints report it).
-    }
-  }
-
-  #notify(modelId: number): void {
-    const list = this.#waiters.get(modelId) ?? [];
-    this.#waiters.delete(modelId);
-    for (const resolve of list) resolve();
   }
 
   #withProgress(model: Model): Model {

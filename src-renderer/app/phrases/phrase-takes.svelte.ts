@@ -10,8 +10,10 @@ import type { PartDto } from '@common/midi.js';
 import type { PhraseGenerateRequest, PhraseTake, PhraseTakeDetail } from '@common/phrases.js';
 import type { TakeVerdict } from '@common/generation.js';
 import { errorMessage, type Api } from '../shell/api.js';
+import { CollapsingReload } from '../shell/collapsing-reload.js';
 import type { Confirmer } from '../shell/confirm.svelte.js';
 import type { NoticeStore } from '../shell/notices.svelte.js';
+import { TakeJudging } from '../shell/take-judging.js';
 import type { UndoRecorder } from '../shell/undo.svelte.js';
 
 /** A generate request without its model: the open one. */
@@ -22,9 +24,6 @@ type PhraseTakePatch = { verdict?: TakeVerdict; starred?: boolean };
 /** Which takes the list shows. */
 export const PHRASE_TAKE_FILTERS = ['all', 'kept', 'undecided', 'discarded'] as const;
 export type PhraseTakeFilter = (typeof PHRASE_TAKE_FILTERS)[number];
-
-/** A verdict as the undo history words it: "keep phrase take 12". */
-const VERDICT_STEP: Record<TakeVerdict, string> = { kept: 'keep', discarded: 'discard', undecided: 'mark undecided' };
 
 const newestFirst = (a: PhraseTake, b: PhraseTake): number => b.id - a.id;
 
@@ -54,20 +53,18 @@ export class PhraseTakesStore {
   readonly #api: Api;
   readonly #confirm: Confirmer;
   readonly #notices: NoticeStore;
-  readonly #history: UndoRecorder;
+  /** Verdicts and stars, one take's changes after another, with undo. */
+  readonly #judging: TakeJudging<PhraseTake>;
   #unsubscribe: (() => void) | null = null;
   /** Bumped by every open, so an answer about a model no longer open is dropped. */
   #openToken = 0;
-  #refreshing: Promise<void> | null = null;
-  #refreshAgain = false;
-  /** Per take id, the last change on its way: changes to one take go out one after another. */
-  #updates: Record<number, Promise<unknown>> = {};
+  readonly #reload = new CollapsingReload(() => this.#load());
 
   constructor(api: Api, confirm: Confirmer, notices: NoticeStore, history: UndoRecorder) {
     this.#api = api;
     this.#confirm = confirm;
     this.#notices = notices;
-    this.#history = history;
+    this.#judging = new TakeJudging({ noun: 'phrase take', takes: () => this.takes, send: (takeId, patch) => this.#send(takeId, patch), notices, history });
   }
 
   init(): void {
@@ -101,18 +98,7 @@ export class PhraseTakesStore {
 
   /** Reloads the list; calls made while one is in flight collapse into one more. */
   refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = (async () => {
-      do {
-        this.#refreshAgain = false;
-        await this.#load();
-      } while (this.#refreshAgain);
-      this.#refreshing = null;
-    })();
-    return this.#refreshing;
+    return this.#reload.run();
   }
 
   /** Loads a take's notes (once, unless `again`). */
@@ -162,20 +148,13 @@ export class PhraseTakesStore {
     }
   }
 
-  async setVerdict(takeId: number, verdict: TakeVerdict): Promise<void> {
-    const before = await this.#update(takeId, () => ({ verdict }));
-    if (before && before.verdict !== verdict) {
-      this.#recordStep(takeId, `${VERDICT_STEP[verdict]} phrase take ${takeId}`, { verdict: before.verdict }, { verdict });
-    }
+  setVerdict(takeId: number, verdict: TakeVerdict): Promise<void> {
+    return this.#judging.setVerdict(takeId, verdict);
   }
 
   /** Stars or unstars, from the take as it is when the call goes out (after any queued ones). */
-  async toggleStar(takeId: number): Promise<void> {
-    const before = await this.#update(takeId, (take) => ({ starred: !take.starred }));
-    if (before) {
-      const starred = !before.starred;
-      this.#recordStep(takeId, `${starred ? 'star' : 'unstar'} phrase take ${takeId}`, { starred: before.starred }, { starred });
-    }
+  toggleStar(takeId: number): Promise<void> {
+    return this.#judging.toggleStar(takeId);
   }
 
   /** Adds a take to its song as a new part; resolves with the part, or null after a notice. */
@@ -215,47 +194,13 @@ export class PhraseTakesStore {
     }
   }
 
-  /** Where the renderer plays a take's audio from (rendered by the General MIDI synth on first ask). */
-  async audioUrl(takeId: number): Promise<string> {
-    const { media } = await this.#api.invoke('phrase-takes:get-audio', { takeId });
+  /**
+   * Where the renderer plays a take's audio from (rendered by the General MIDI synth on first
+   * ask); `withPhrase`, a continuation from the start of the phrase it carries on.
+   */
+  async audioUrl(takeId: number, withPhrase = false): Promise<string> {
+    const { media } = await this.#api.invoke('phrase-takes:get-audio', withPhrase ? { takeId, withPhrase } : { takeId });
     return this.#api.mediaUrl(media);
-  }
-
-  /** Changes a take after the changes already on their way; resolves with it as it was, or null (a notice said why). */
-  #update(takeId: number, patchOf: (take: PhraseTake) => PhraseTakePatch): Promise<PhraseTake | null> {
-    return this.#queued(takeId, async () => {
-      const take = this.takes.find((t) => t.id === takeId);
-      if (!take) return null;
-      try {
-        await this.#send(takeId, patchOf(take));
-        return take;
-      } catch (error) {
-        this.#notices.push(errorMessage(error));
-        return null;
-      }
-    });
-  }
-
-  /** Undo and redo join the take's queue and reject with the core's error, for the history to report. */
-  #recordStep(takeId: number, label: string, undoPatch: PhraseTakePatch, redoPatch: PhraseTakePatch): void {
-    this.#history.record({
-      label,
-      undo: () => this.#queued(takeId, () => this.#send(takeId, undoPatch)),
-      redo: () => this.#queued(takeId, () => this.#send(takeId, redoPatch)),
-    });
-  }
-
-  #queued<T>(takeId: number, work: () => Promise<T>): Promise<T> {
-    const next = (this.#updates[takeId] ?? Promise.resolve()).then(work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#updates[takeId] = settled;
-    void settled.then(() => {
-      if (this.#updates[takeId] === settled) delete this.#updates[takeId];
-    });
-    return next;
   }
 
   async #send(takeId: number, patch: PhraseTakePatch): Promise<boolean> {

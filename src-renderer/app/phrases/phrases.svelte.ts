@@ -10,6 +10,7 @@
 import type { PartClipDto, PartDto } from '@common/midi.js';
 import type { PhraseModel, PhraseTrainingProgress, PhraseTrainRequest } from '@common/phrases.js';
 import { errorMessage, type Api } from '../shell/api.js';
+import { CollapsingReload } from '../shell/collapsing-reload.js';
 import type { Confirmer } from '../shell/confirm.svelte.js';
 import type { NoticeStore } from '../shell/notices.svelte.js';
 import type { UndoRecorder } from '../shell/undo.svelte.js';
@@ -57,8 +58,7 @@ export class PhrasesStore {
   readonly #confirm: Confirmer;
   readonly #notices: NoticeStore;
   #unsubscribe: (() => void)[] = [];
-  #refreshing: Promise<void> | null = null;
-  #refreshAgain = false;
+  readonly #reload = new CollapsingReload(() => this.#load());
 
   constructor(api: Api, confirm: Confirmer, notices: NoticeStore, history: UndoRecorder, timer?: PreviewTimer) {
     this.#api = api;
@@ -101,18 +101,7 @@ export class PhrasesStore {
 
   /** Reloads the list; calls made while one is in flight collapse into one more. */
   refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = (async () => {
-      do {
-        this.#refreshAgain = false;
-        await this.#load();
-      } while (this.#refreshAgain);
-      this.#refreshing = null;
-    })();
-    return this.#refreshing;
+    return this.#reload.run();
   }
 
   /** Opens a model's page (null: back to the list): its takes, and a `vary` model's sliders. */

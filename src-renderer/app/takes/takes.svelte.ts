@@ -16,6 +16,7 @@ import type {
   TakeVerdict,
 } from '@common/generation.js';
 import { errorMessage, type Api } from '../shell/api.js';
+import { CollapsingReload } from '../shell/collapsing-reload.js';
 import { isPending } from './take-format.js';
 import {
   countByFilter,
@@ -30,6 +31,7 @@ import {
 import type { MetricsStore } from './metrics.svelte.js';
 import { TakeRatingsStore } from './take-ratings.svelte.js';
 import type { NoticeStore } from '../shell/notices.svelte.js';
+import { TakeJudging } from '../shell/take-judging.js';
 import type { UndoRecorder } from '../shell/undo.svelte.js';
 
 /** One batch that still has takes on their way, for its progress bar. */
@@ -40,9 +42,6 @@ export interface ActiveBatch extends PendingBatch {
 
 /** A generate request without its model: the open one. */
 export type GenerateOptions = Omit<GenerateRequest, 'modelId'>;
-
-/** A verdict as the undo history words it: "keep take 12". */
-const VERDICT_STEP: Record<TakeVerdict, string> = { kept: 'keep', discarded: 'discard', undecided: 'mark undecided' };
 
 export class TakesStore {
   /** The model whose takes are open, or null. */
@@ -84,20 +83,18 @@ export class TakesStore {
   readonly #api: Api;
   readonly #notices: NoticeStore;
   readonly #metrics: MetricsStore;
-  readonly #history: UndoRecorder;
+  /** Verdicts and stars, one take's changes after another, with undo. */
+  readonly #judging: TakeJudging<Take>;
   #unsubscribe: (() => void)[] = [];
   /** Bumped by every open, so an answer about a model no longer open is dropped. */
   #openToken = 0;
-  #refreshing: Promise<void> | null = null;
-  #refreshAgain = false;
-  /** Per take id, the last change on its way (see #update). */
-  #updates: Record<number, Promise<void>> = {};
+  readonly #reload = new CollapsingReload(() => this.#load());
 
   constructor(api: Api, notices: NoticeStore, metrics: MetricsStore, history: UndoRecorder) {
     this.#api = api;
     this.#notices = notices;
     this.#metrics = metrics;
-    this.#history = history;
+    this.#judging = new TakeJudging({ noun: 'take', takes: () => this.takes, send: (takeId, patch) => this.#send(takeId, patch), notices, history });
     this.ratings = new TakeRatingsStore(api);
   }
 
@@ -147,18 +144,7 @@ export class TakesStore {
 
   /** Reloads the list; calls made while one is in flight collapse into one more. */
   refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = (async () => {
-      do {
-        this.#refreshAgain = false;
-        await this.#load();
-      } while (this.#refreshAgain);
-      this.#refreshing = null;
-    })();
-    return this.#refreshing;
+    return this.#reload.run();
   }
 
   select(takeId: number | null): void {
@@ -175,20 +161,13 @@ export class TakesStore {
     return this.#api.mediaUrl({ kind: 'file', fileId });
   }
 
-  async setVerdict(takeId: number, verdict: TakeVerdict): Promise<void> {
-    const before = await this.#update(takeId, () => ({ verdict }));
-    if (before && before.verdict !== verdict) {
-      this.#recordStep(takeId, `${VERDICT_STEP[verdict]} take ${takeId}`, { verdict: before.verdict }, { verdict });
-    }
+  setVerdict(takeId: number, verdict: TakeVerdict): Promise<void> {
+    return this.#judging.setVerdict(takeId, verdict);
   }
 
   /** Stars or unstars, from the take as it is when the call goes out (after any queued ones). */
-  async toggleStar(takeId: number): Promise<void> {
-    const before = await this.#update(takeId, (take) => ({ starred: !take.starred }));
-    if (before) {
-      const starred = !before.starred;
-      this.#recordStep(takeId, `${starred ? 'star' : 'unstar'} take ${takeId}`, { starred: before.starred }, { starred });
-    }
+  toggleStar(takeId: number): Promise<void> {
+    return this.#judging.toggleStar(takeId);
   }
 
   /** Queues takes of the open model; resolves with whether the core accepted the request. */
@@ -250,52 +229,6 @@ export class TakesStore {
       this.#notices.push(errorMessage(error));
       return null;
     }
-  }
-
-  /**
-   * Changes a take; resolves with the take as it was before, or null when nothing changed (a
-   * refusal becomes a notice). Changes to one take go out one after another (K then S typed
-   * quickly must both land, and a toggle must see the answer to the call before it).
-   */
-  #update(takeId: number, patchOf: (take: Take) => TakePatch): Promise<Take | null> {
-    return this.#queued(takeId, async () => {
-      const take = this.takes.find((t) => t.id === takeId);
-      if (!take) return null;
-      try {
-        await this.#send(takeId, patchOf(take));
-        return take;
-      } catch (error) {
-        this.#notices.push(errorMessage(error));
-        return null;
-      }
-    });
-  }
-
-  /**
-   * Records a verdict or star in the undo history. Its undo and redo join the take's queue and
-   * reject with the core's error (a take deleted since answers NOT_FOUND), for the history to report.
-   */
-  #recordStep(takeId: number, label: string, undoPatch: TakePatch, redoPatch: TakePatch): void {
-    this.#history.record({
-      label,
-      undo: () => this.#queued(takeId, () => this.#send(takeId, undoPatch)),
-      redo: () => this.#queued(takeId, () => this.#send(takeId, redoPatch)),
-    });
-  }
-
-  /** Runs `work` after the take's changes already on their way. */
-  #queued<T>(takeId: number, work: () => Promise<T>): Promise<T> {
-    const previous = this.#updates[takeId] ?? Promise.resolve();
-    const next = previous.then(work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#updates[takeId] = settled;
-    void settled.then(() => {
-      if (this.#updates[takeId] === settled) delete this.#updates[takeId];
-    });
-    return next;
   }
 
   /** Sends a change; resolves true once the core accepted it, rejects with its ApiError. */

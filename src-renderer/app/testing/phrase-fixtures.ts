@@ -80,7 +80,7 @@ export function phraseTake(overrides: Partial<PhraseTake> & Pick<PhraseTake, 'id
 
 /** {@link phraseTake} with its notes. */
 export function phraseTakeDetail(overrides: Partial<PhraseTake> & Pick<PhraseTake, 'id'>, pitches: readonly number[] = [60, 64, 67, 72]): PhraseTakeDetail {
-  return { ...phraseTake(overrides), music: phraseMusic(pitches) };
+  return { ...phraseTake(overrides), music: phraseMusic(pitches), phrase: null };
 }
 
 /** A `vary` model's 20 sliders; `position` where the phrase sits (null: the centre). */

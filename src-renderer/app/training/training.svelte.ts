@@ -7,6 +7,7 @@
  */
 import type { Model, PresetSummary, PreviewKind, TrainingProgressEvent, TrainRequest } from '@common/training.js';
 import { errorMessage, type Api } from '../shell/api.js';
+import { CollapsingReload } from '../shell/collapsing-reload.js';
 import { LossSeries } from './loss-series.js';
 import { TrainForecastStore } from './train-forecast.svelte.js';
 import { sortModels } from './training-view.js';
@@ -43,8 +44,7 @@ export class TrainingStore {
   #unsubscribe: (() => void)[] = [];
   /** Bumped by every losses load, so a stale answer is dropped. */
   #seriesToken = 0;
-  #refreshing: Promise<void> | null = null;
-  #refreshAgain = false;
+  readonly #reload = new CollapsingReload(() => this.#load());
 
   constructor(api: Api, notices: NoticeStore) {
     this.#api = api;
@@ -73,18 +73,7 @@ export class TrainingStore {
 
   /** Reloads the list; calls made while one is in flight collapse into one more. */
   refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = (async () => {
-      do {
-        this.#refreshAgain = false;
-        await this.#load();
-      } while (this.#refreshAgain);
-      this.#refreshing = null;
-    })();
-    return this.#refreshing;
+    return this.#reload.run();
   }
 
   async loadPresets(): Promise<void> {

@@ -26,6 +26,9 @@ const COLOR = {
   beatLine: '#222832',
   note: '110, 168, 255',
   noteEdge: '#cfe0ff',
+  /** Notes shown for reference only (a take's source phrase): grey, drawn under the notes. */
+  ghost: 'rgba(170, 178, 192, 0.32)',
+  ghostEdge: 'rgba(200, 206, 216, 0.55)',
   ruler: '#171b22',
   rulerText: '#c2c8d2',
   signature: '#8d96a6',
@@ -69,7 +72,10 @@ export function prepareCanvas(canvas: HTMLCanvasElement, width: number, height: 
   return context;
 }
 
-/** Rows, bar and beat lines, clip and selection bands, the notes (velocity as opacity), position and playhead. */
+/**
+ * Rows, bar and beat lines, clip and selection bands, the ghost notes (grey, for reference), the
+ * notes (velocity as opacity), position and playhead.
+ */
 export function drawGrid(
   context: CanvasRenderingContext2D,
   view: RollViewport,
@@ -77,6 +83,7 @@ export function drawGrid(
   lines: readonly GridLine[],
   notes: readonly PartNote[],
   marks: RollMarks,
+  ghosts: readonly PartNote[] = [],
 ): void {
   const { width, height, scrollLeft, scrollTop } = view;
   context.fillStyle = COLOR.background;
@@ -105,17 +112,21 @@ export function drawGrid(
   }
   const startBeats = scrollLeft / scale.pixelsPerBeat;
   const endBeats = (scrollLeft + width) / scale.pixelsPerBeat;
-  for (const note of notes) {
-    if (note.startBeats > endBeats || note.startBeats + note.durationBeats < startBeats) continue;
-    if (note.pitch > top || note.pitch < bottom) continue;
-    const x = xOfBeats(note.startBeats, scale) - scrollLeft;
-    const y = yOfPitch(note.pitch, scale) - scrollTop;
-    const w = Math.max(2, xOfBeats(note.durationBeats, scale) - 1);
-    context.fillStyle = `rgba(${COLOR.note}, ${velocityOpacity(note.velocity)})`;
-    context.fillRect(x, y + 1, w, scale.rowHeight - 2);
-    context.fillStyle = COLOR.noteEdge;
-    context.fillRect(x, y + 1, 1.5, scale.rowHeight - 2);
-  }
+  const drawNotes = (list: readonly PartNote[], fill: (note: PartNote) => string, edge: string): void => {
+    for (const note of list) {
+      if (note.startBeats > endBeats || note.startBeats + note.durationBeats < startBeats) continue;
+      if (note.pitch > top || note.pitch < bottom) continue;
+      const x = xOfBeats(note.startBeats, scale) - scrollLeft;
+      const y = yOfPitch(note.pitch, scale) - scrollTop;
+      const w = Math.max(2, xOfBeats(note.durationBeats, scale) - 1);
+      context.fillStyle = fill(note);
+      context.fillRect(x, y + 1, w, scale.rowHeight - 2);
+      context.fillStyle = edge;
+      context.fillRect(x, y + 1, 1.5, scale.rowHeight - 2);
+    }
+  };
+  drawNotes(ghosts, () => COLOR.ghost, COLOR.ghostEdge);
+  drawNotes(notes, (note) => `rgba(${COLOR.note}, ${velocityOpacity(note.velocity)})`, COLOR.noteEdge);
   vertical(context, view, scale, marks.position, COLOR.position, height, 1);
   if (marks.playhead !== null) vertical(context, view, scale, marks.playhead, COLOR.playhead, height, 2);
 }

@@ -144,6 +144,18 @@ describe('MIDI takes of a continue model', () => {
     // sound the service names is the one get-audio rendered.
     const kept = lib.core.phraseTakes.sounds().map(({ music, options }) => lib.core.partAudio.renderIdOf(music, options));
     expect(kept).toContain(audio.media.renderId);
+
+    // In context: the 4-bar phrase it carries on, then its own bar; the detail names the phrase's notes.
+    const detail = lib.core.phraseTakes.get(take.id);
+    const part = lib.core.parts.musicOf({ partId });
+    const inPhrase = part.notes.filter((note) => note.startBeats < take.startBeats - 1e-6);
+    expect(detail.phrase).toHaveLength(inPhrase.length);
+    expect(Math.max(...detail.phrase!.map((note) => note.startBeats + note.durationBeats))).toBeLessThanOrEqual(take.startBeats + 1e-9);
+    const withPhrase = await call('phrase-takes:get-audio', { takeId: take.id, withPhrase: true });
+    if (!withPhrase.ok) throw new Error(withPhrase.error.message);
+    const heard = withPhrase.value as { media: { renderId: string }; durationSeconds: number };
+    expect(heard.media.renderId).not.toBe(audio.media.renderId);
+    expect(heard.durationSeconds).toBeCloseTo(((take.startBeats + take.lengthBeats) * 60) / bpm + 2, 1);
   });
 
   it('refuses in one line what it cannot make', async () => {

@@ -29,14 +29,21 @@ export const SLIDER_LIMIT = 3;
 export const MIN_PHRASE_BUDGET_SECONDS = 10;
 export const MAX_PHRASE_BUDGET_SECONDS = 24 * 3600;
 
+/**
+ * The phrase length a kind learns when none is asked for: `continue` learns from 4-bar phrases;
+ * `vary` rebuilds unseen 2-bar phrases about twice as faithfully as 4-bar ones (held-out note F1
+ * 0.54 against 0.26, docs/midi.md "The vary model"), as MusicVAE's main models are 2 bars.
+ */
+export const DEFAULT_PHRASE_BARS: Record<PhraseModelKind, number> = { continue: 4, vary: 2 };
+
 /** A training request (phrase-models:start, `eureka train --kind continue|vary`). */
 export const phraseTrainRequestSchema = z
   .object({
     kind: phraseModelKindSchema,
     /** The songs whose parts it learns; empty: every part in the library. */
     songIds: z.array(idSchema).max(1000).default([]),
-    /** Phrase length in bars: vary's fixed length, continue's training phrases [4]. */
-    bars: z.number().int().min(MIN_PHRASE_BARS).max(MAX_PHRASE_BARS).default(4),
+    /** Phrase length in bars: vary's fixed length, continue's training phrases [DEFAULT_PHRASE_BARS of the kind]. */
+    bars: z.number().int().min(MIN_PHRASE_BARS).max(MAX_PHRASE_BARS).optional(),
     preset: phrasePresetSchema.default('quick'),
     /** Training time in seconds [the preset's]. */
     budgetSeconds: z.number().finite().min(MIN_PHRASE_BUDGET_SECONDS).max(MAX_PHRASE_BUDGET_SECONDS).optional(),
@@ -44,7 +51,8 @@ export const phraseTrainRequestSchema = z
     seed: seedTextSchema.optional(),
     name: z.string().trim().min(1).max(200).optional(),
   })
-  .strict();
+  .strict()
+  .transform((request) => ({ ...request, bars: request.bars ?? DEFAULT_PHRASE_BARS[request.kind] }));
 export type PhraseTrainRequest = z.input<typeof phraseTrainRequestSchema>;
 
 /** The phrases a model learned from, counted (set when its job starts). */

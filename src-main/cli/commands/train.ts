@@ -82,7 +82,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--forecast', 'say what it would train, how long it takes and what it buys, and stop there')
     .addOption(new Option('--kind <kind>', 'a phrase model of the MIDI parts: continue (carries a phrase on) or vary (variations with sliders)').choices(PHRASE_MODEL_KINDS))
     .option('--songs <ids>', 'with --kind: the songs whose MIDI parts it learns, e.g. 1,2 (default: the whole library)', parseSongIds)
-    .option('--bars <n>', 'with --kind: phrase length in bars, 2..16 (default 4)', parseBars)
+    .option('--bars <n>', 'with --kind: phrase length in bars, 2..16 (default 4 for continue, 2 for vary)', parseBars)
     .action(async (clipId: number | undefined, options: TrainOptions, command: Command) => {
       await withCore(command, async (core, global) => {
         if (options.kind !== undefined) {

@@ -127,7 +127,8 @@ describe('a vary model, cancelled and resumed to the end', () => {
   }, 120_000);
 
   it('went on from its saved step to every planned step', () => {
-    expect(model).toMatchObject({ kind: 'vary', status: 'done', error: null, name: 'vary · 3 songs, 4 bars', songIds: [1, 2, 3] });
+    // No bars were asked for: vary learns 2-bar phrases (DEFAULT_PHRASE_BARS).
+    expect(model).toMatchObject({ kind: 'vary', status: 'done', error: null, name: 'vary · 3 songs, 2 bars', bars: 2, songIds: [1, 2, 3] });
     expect(stoppedAt).toBeGreaterThan(0);
     expect(stoppedAt).toBeLessThan(model.stepsTotal!);
     expect(model.stepsDone).toBe(model.stepsTotal);
@@ -150,7 +151,7 @@ describe('a vary model, cancelled and resumed to the end', () => {
     expect(space.directions).toHaveLength(20);
     expect(space.mean).toHaveLength(100);
     const manifest = await readPhraseOnnxManifest(folder);
-    expect(manifest).toMatchObject({ kind: 'vary', bars: 4, steps: model.stepsTotal, lm: null, vae: { embedding: 16, encoderHidden: 32, latent: 100, decoderHidden: 32, decoderLayers: 1 } });
+    expect(manifest).toMatchObject({ kind: 'vary', bars: 2, steps: model.stepsTotal, lm: null, vae: { embedding: 16, encoderHidden: 32, latent: 100, decoderHidden: 32, decoderLayers: 1 } });
     const sizes = await Promise.all((['vaeEncoder', 'vaeInit', 'vaeDecoder'] as const).map(async (name) => (await stat(phraseOnnxFile(folder, name))).size));
     expect(manifest!.files).toEqual([
       { file: 'vae-encoder.onnx', bytes: sizes[0] },

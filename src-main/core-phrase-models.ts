@@ -84,9 +84,14 @@ function phraseSourceOf(library: LibraryService, parts: PartsService): PhraseSou
         .map((song) => song.id)
         .sort((a, b) => a - b),
     songName: (songId) => library.getSong(songId).name,
+    // A phrase model learns the songwriter's own playing: parts a model wrote (takes added to a
+    // song) are left out, so no model learns from its own or another model's output.
     partsOf: (songId) => {
       library.getSong(songId);
-      return parts.list(songId).map((part) => ({ partId: part.id, name: part.name, music: parts.musicOf({ partId: part.id }) }));
+      return parts
+        .list(songId)
+        .filter((part) => part.source !== 'model')
+        .map((part) => ({ partId: part.id, name: part.name, music: parts.musicOf({ partId: part.id }) }));
     },
   };
 }

@@ -54,6 +54,9 @@ beforeAll(async () => {
   dir = await makeTempDir();
   core = await createCore({ dataDir: dir, audio: 'inline' });
   for (const song of midiSongs({ songs: 3, partsPerSong: 3, seed: '4' })) await core.library.importFiles([{ name: song.name, data: song.bytes }]);
+  // A take a model wrote, added to song 1: not the songwriter's own playing, so never learned from.
+  const [first] = core.parts.list(1);
+  core.parts.addPart({ songId: 1, name: 'A model take', source: 'model', settings: {}, music: core.parts.musicOf({ partId: first!.id }) });
 });
 
 afterAll(async () => {
@@ -73,6 +76,7 @@ describe('a continue model trained to the end', () => {
     expect(model.name).toBe('continue · the whole library, 4 bars');
     const corpus = await readPhraseCorpus(core.phraseModels.modelDir(model.id));
     expect(corpus.sources.map((source) => source.name)).not.toContain('Song 1 · Drums');
+    expect(corpus.sources.map((source) => source.name).filter((name) => name.endsWith('A model take'))).toEqual([]);
     expect(corpus.sources).toHaveLength(9);
     expect(model.corpus).toMatchObject({ songs: 3, parts: 9, trainPhrases: corpus.train.length, heldOutPhrases: corpus.heldOut.length });
     expect(corpus.heldOut.length).toBeGreaterThan(0);

@@ -68,8 +68,8 @@ describe('eureka train --kind, phrase-models', () => {
   it('trains a vary model and says how much of held-out phrases it plays back', async () => {
     const result = await eureka(dataDir, 'train', '--kind', 'vary', '--preset', 'test', '--seed', '6', '--songs', '2,1');
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^Learns from \d+ phrases of 4 bars \(8 parts in 2 songs; \d+ more kept aside to test it\) in about 10 s; then it makes variations of a phrase\.\n/);
-    expect(result.stdout).toMatch(/^phrase model 3: vary · 2 songs, 4 bars\nstatus: done, step (\d+) of \1, /);
+    expect(result.stderr).toMatch(/^Learns from \d+ phrases of 2 bars \(8 parts in 2 songs; \d+ more kept aside to test it\) in about 10 s; then it makes variations of a phrase\.\n/);
+    expect(result.stdout).toMatch(/^phrase model 3: vary · 2 songs, 2 bars\nstatus: done, step (\d+) of \1, /);
     expect(result.stdout).toMatch(/\non \d+ phrases it never heard, it plays back \d+% of the notes right\n {2}\(held-out reconstruction note F1 [01]\.\d{3}\)\n$/);
   }, 90_000);
 

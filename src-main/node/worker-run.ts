@@ -140,6 +140,11 @@ export class JobWaiters {
     });
   }
 
+  /** Resolves once job `id` is neither queued nor running (`status` reads it afresh after each notify). */
+  async settled(id: number, status: () => string): Promise<void> {
+    for (let now = status(); now === 'queued' || now === 'running'; now = status()) await this.next(id);
+  }
+
   notify(id: number): void {
     const list = this.#waiters.get(id) ?? [];
     this.#waiters.delete(id);

@@ -206,11 +206,8 @@ export class PhraseTrainingService {
 
   /** Resolves with the model once it is no longer queued or running. */
   async waitFor(modelId: number): Promise<PhraseModel> {
-    for (;;) {
-      const model = this.#repo.get(modelId);
-      if (model.status !== 'queued' && model.status !== 'running') return this.get(modelId);
-      await this.#waiters.next(modelId);
-    }
+    await this.#waiters.settled(modelId, () => this.#repo.get(modelId).status);
+    return this.get(modelId);
   }
 
   /** The loss curve so far (a resumed run's abandoned steps dropped), thinned to at most MAX_LOSS_POINTS. */

@@ -289,11 +289,8 @@ export class TrainingService {
 
   /** Resolves with the model once it is no longer queued or running. */
   async waitFor(modelId: number): Promise<Model> {
-    for (;;) {
-      const model = this.#repo.get(modelId);
-      if (model.status !== 'queued' && model.status !== 'running') return this.get(modelId);
-      await this.#waiters.next(modelId);
-    }
+    await this.#waiters.settled(modelId, () => this.#repo.get(modelId).status);
+    return this.get(modelId);
   }
 
   /** The loss curve so far, thinned to at most MAX_POINTS_PER_SCALE points per scale. */

@@ -3,10 +3,12 @@
  * `npm run test:native`: builds the native core (incrementally, through `npm run build:native`
  * so cmake-js sees npm's config, e.g. `nodedir` for offline headers), then runs the C++ tests
  * with ctest and prints its summary. The tests are the op registry's (test/native/test-registry.h)
- * in nn_test_ops and nn_test_model, registered per op as nn_<op>_cpu, nn_<op>_grad and
- * nn_<op>_cuda. Tests that cannot run here (no CUDA device) exit with ctest's skip code; their
+ * in nn_test_ops and nn_test_model, registered per op as nn_<op>_cpu, nn_<op>_grad, nn_<op>_cuda
+ * and nn_<op>_sim (the CUDA kernels on the CPU simulator, in three thread orders: they run on
+ * every machine). Tests that cannot run here (no CUDA device) exit with ctest's skip code; their
  * "SKIP <op> cuda …" lines are repeated at the end so a skip is never silent, followed by the
- * number of cases and checks that ran.
+ * number of cases and checks that ran, and those of the simulator. A "SKIP <op> sim…" line would
+ * mean the simulator did not run: it fails the run.
  *
  * Then the system-BLAS build: where a BLAS is found (macOS: Accelerate; elsewhere OpenBLAS, by
  * `pkg-config --exists openblas` or cblas.h + libopenblas.so in the usual places), it configures
@@ -55,6 +57,7 @@ if (!skipBuild) {
   process.exit(1);
 }
 
+let simSkipped = false;
 const ctest = run(
   'ctest',
   ['--test-dir', buildDir, '--output-on-failure', '-C', 'Release', ...ctestArgs],
@@ -71,19 +74,32 @@ if (existsSync(log)) {
   for (const line of new Set(lines.filter((l) => l.startsWith('SKIP')))) console.log(line);
   let cases = 0;
   let checks = 0;
+  let simRuns = 0;
+  let simCases = 0;
   for (const line of lines) {
-    const verdict = /^PASS \S+ \S+ \S+: (\d+) cases, (\d+) checks$/.exec(line);
+    const verdict = /^PASS \S+ (\S+) \S+: (\d+) cases, (\d+) checks$/.exec(line);
     if (verdict) {
-      cases += Number(verdict[1]);
-      checks += Number(verdict[2]);
+      cases += Number(verdict[2]);
+      checks += Number(verdict[3]);
+      if (verdict[1].startsWith('sim/')) {
+        simRuns += 1;
+        simCases += Number(verdict[2]);
+      }
     }
   }
   console.log(`run-native-tests: ${cases} cases, ${checks} checks passed`);
+  console.log(
+    `run-native-tests: simulator: ${simRuns} op × thread-order runs passed (${simCases} cases)`,
+  );
+  if (lines.some((l) => /^SKIP \S+ sim/.test(l))) {
+    console.error('run-native-tests: the simulator skipped a test; it must always run');
+    simSkipped = true;
+  }
 }
 
 if (skipBlas) console.log('SKIP blas: left out (--no-blas or NN_TEST_BLAS=0)');
 const blasStatus = skipBlas ? 0 : runBlasTests();
-process.exit(ctest.status !== 0 ? (ctest.status ?? 1) : blasStatus);
+process.exit(ctest.status !== 0 ? (ctest.status ?? 1) : simSkipped ? 1 : blasStatus);
 
 // ---- the NN_BLAS=ON tree -------------------------------------------------------------------------
 

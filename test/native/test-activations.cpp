@@ -4,7 +4,7 @@
 //   grad   finite differences in double on the CPU reference's own loops, the leaky ReLU JVP
 //          (a directional derivative) and its zero second derivative
 //   perf   every forward and backward at a shape
-// No CUDA kernels for these ops yet: the runner prints "SKIP activations cuda: …".
+// The device kernels (cuda/activations.cu) are checked in test-activations-dev.cpp (sim, cuda).
 
 #include <algorithm>
 #include <cstdio>

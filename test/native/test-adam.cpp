@@ -2,7 +2,7 @@
 //   test   Adam in double against the textbook formulas written out here, the float entry point
 //          against the double loop, bitwise reruns across thread counts, the LR schedule at
 //          CAW's milestone, layout offsets, argument checks
-// No CUDA optimiser kernel yet (the runner prints "SKIP adam cuda: …"). Adam has no gradient
+// The device kernel (cuda/adam.cu) is checked in test-adam-dev.cpp (sim, cuda). Adam has no gradient
 // of its own to check by finite differences: it is the consumer of them.
 
 #include <cstring>

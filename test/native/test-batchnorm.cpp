@@ -6,7 +6,7 @@
 //          and eval backward passes, the JVP (a directional derivative of the forward) and the
 //          JVP's reverse (the gradient of sum(r * JVP) in x, x_dot and gamma)
 //   perf   train forward + backward at a shape
-// No CUDA kernels for this op yet: the runner prints "SKIP batchnorm cuda: …".
+// The device kernels (cuda/batchnorm.cu) are checked in test-batchnorm-dev.cpp (sim, cuda).
 
 #include <algorithm>
 #include <cstdio>

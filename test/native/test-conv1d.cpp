@@ -11,9 +11,9 @@
 //   perf   forward + backward (dx, dw, dbias) per shape, in FLOP/s (-b bf16: in bf16)
 // Backend bf16 (ctest nn_conv1d_bf16): the same value shapes with the thread's precision at bf16;
 // the shapes the bf16 kernels take are checked by test-conv1d-bf16.cpp's bounds, the thin ones
-// (which keep the fp32 path) by the fp32 checks here. No CUDA kernels yet: the runner prints
-// "SKIP conv1d cuda: …". A CUDA kernel joins by a supports() branch in test_conv1d that checks it
-// against the CPU at the same shapes.
+// (which keep the fp32 path) by the fp32 checks here. The device convolutions
+// (cuda/conv1d.cu: implicit GEMM on tensor cores) are checked in test-conv1d-dev.cpp (op
+// conv1d_dev: sim, cuda).
 
 #include <cstdio>
 #include <cstring>

@@ -3,7 +3,7 @@
 //          2..2048 (complex, real forward, inverse, adjoint), round trips, the adjoint as the
 //          transpose (<rfft x, g> = <x, adjoint g>), the float entry points against the double
 //          DFT, in-place calls, argument checks
-// No CUDA kernels for this op family yet: the runner prints "SKIP fft cuda: …".
+// The device FFT lives inside the STFT kernels (cuda/stft.cu), checked in test-stft-dev.cpp.
 
 #include <cmath>
 #include <cstring>

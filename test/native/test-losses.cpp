@@ -5,7 +5,7 @@
 //          gradient-penalty recipe on a toy critic (BN -> LeakyReLU -> BN -> LeakyReLU,
 //          nn/batchnorm.h): the reverse-over-forward parameter gradient vs finite differences
 //          of GP
-// No CUDA kernels for these ops yet: the runner prints "SKIP losses cuda: …".
+// The device kernels (cuda/losses.cu) are checked in test-losses-dev.cpp (sim, cuda).
 
 #include <algorithm>
 #include <cstring>

@@ -6,7 +6,7 @@
 //          thread counts and reruns, argument checks. The loss has no parameters, so there is no
 //          += gradient to check
 //   grad   finite differences of dy in double
-// No CUDA kernels for this op family yet: the runner prints "SKIP mss_loss cuda: …".
+// The device kernels (cuda/mss-loss.cu) are checked in test-mss-loss-dev.cpp (sim, cuda).
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,10 @@
 // test-preemphasis.cpp: the pre-emphasis op's cases (nn/preemphasis.h).
 //   test (cpu)   known values, float entry points vs double, argument checks
-//   test (cuda)  CUDA vs CPU: NMSE per direction, NaN-poisoned outputs (an unwritten element
-//                fails), guard zones (an out-of-bounds write fails), odd sizes, bitwise-identical
-//                reruns; the runner prints "SKIP preemphasis cuda: …" where it cannot run
+//   test (cuda, sim)  the device entry points (cuda/device-ops.h) vs CPU: NMSE per direction,
+//                NaN-poisoned outputs (an unwritten element fails), guard zones (an out-of-bounds
+//                write fails), odd sizes, bitwise-identical reruns, argument checks; sim runs the
+//                same kernels on the CPU simulator (three thread orders), at the small shapes;
+//                the runner prints "SKIP preemphasis cuda: …" where CUDA cannot run
 //   grad         finite differences in double on the CPU reference's own row loops
 //   perf         forward + backward on either backend
 
@@ -17,13 +19,15 @@
 #include "nn/nn.h"
 #include "nn/preemphasis.h"
 #include "test-common.h"
-#include "test-cuda.h"
+#include "test-device.h"
 #include "test-registry.h"
 
 namespace {
 
 const shape_3d SHAPES[]       = {{1, 1, 1}, {1, 1, 2}, {2, 3, 17}, {3, 5, 64}, {1, 2, 4099}};
 const float    COEFFICIENTS[] = {0.97f, -0.5f, 0.0f};
+// The simulator runs one fiber per thread: it takes the shapes up to this many elements.
+constexpr size_t SIM_MAX_ELEMENTS = 20000;
 
 // x is (B, C, T), y is (B, C, T), in double: the reference of the reference.
 void forward_double(const std::vector<double> & x, std::vector<double> & y, shape_3d s, double a) {
@@ -82,15 +86,16 @@ struct test_preemphasis : test_case {
         return buf;
     }
     unsigned modes() const override { return modes_; }
-    bool     supports(test_backend backend) const override { // CPU and CUDA
-        return backend != test_backend::bf16;
+    bool     supports(test_backend backend) const override { // CPU, CUDA, sim (small sizes)
+        return backend == test_backend::cpu || backend == test_backend::cuda ||
+               (backend == test_backend::sim && s.numel() <= SIM_MAX_ELEMENTS);
     }
     /** Float results against the double reference (CPU) or the CPU (CUDA). */
     double max_nmse_err() const override { return 1e-10; }
 
     void check_values(test_backend backend) override {
-        if (backend == test_backend::cuda) {
-            check_cuda();
+        if (device_backend(backend)) {
+            check_device(backend);
             return;
         }
         const size_t       n = s.numel();
@@ -156,27 +161,25 @@ struct test_preemphasis : test_case {
                 preemphasis_backward_cpu(&vx, &vy, a);
             };
         }
-#if defined(NN_WITH_CUDA)
-        if (backend == test_backend::cuda) {
-            auto d_x = std::make_shared<device_copy>(*x);
-            auto d_y = std::make_shared<device_copy>(*y);
-            if (d_x->data == nullptr || d_y->data == nullptr) {
+        if (device_backend(backend)) {
+            auto d_x = std::make_shared<dev_buffer>(backend, *x);
+            auto d_y = std::make_shared<dev_buffer>(backend, *y);
+            if (d_x->data() == nullptr || d_y->data() == nullptr) {
                 return {};
             }
-            p.run = [this, d_x, d_y] {
-                nn_tensor_view vx = nn_view_3d(d_x->data, s.B, s.C, s.T);
-                nn_tensor_view vy = nn_view_3d(d_y->data, s.B, s.C, s.T);
-                preemphasis_forward_cuda(&vx, &vy, a, nullptr);
-                preemphasis_backward_cuda(&vx, &vy, a, nullptr);
-                cudaDeviceSynchronize();
+            p.run = [this, backend, d_x, d_y] {
+                DEV_CALL(backend, preemphasis_forward_dev, d_x->data(), d_y->data(), s.B * s.C, s.T,
+                         a, nullptr);
+                DEV_CALL(backend, preemphasis_backward_dev, d_x->data(), d_y->data(), s.B * s.C,
+                         s.T, a, nullptr);
+                dev_synchronize(backend);
             };
         }
-#endif
         return p;
     }
 
   private:
-    void check_cuda();
+    void check_device(test_backend b);
 };
 
 void expect_invalid(nn_status status, const char * what) {
@@ -224,27 +227,25 @@ void test_argument_checks() {
 }
 
 // ----------------------------------------------------------------------------
-// CUDA
+// device (cuda, sim)
 
-#if defined(NN_WITH_CUDA)
-
-// One direction on the GPU into a guarded output; the host copy of [guard | n | guard].
-std::vector<float> run_cuda_once(bool forward, const float * d_in, shape_3d s, float a) {
-    guarded_buffer out;
-    if (!out.init(s.numel())) {
-        return {};
-    }
-    nn_tensor_view  vin    = nn_view_3d(const_cast<float *>(d_in), s.B, s.C, s.T);
-    nn_tensor_view  vout   = nn_view_3d(out.data(), s.B, s.C, s.T);
-    const nn_status status = forward ? preemphasis_forward_cuda(&vin, &vout, a, nullptr)
-                                     : preemphasis_backward_cuda(&vin, &vout, a, nullptr);
+// One direction on the device into a guarded output: its n values, and whether the guards held.
+std::vector<float> run_device_once(test_backend b, bool forward, const float * d_in, shape_3d s,
+                                   float a, bool * guards_ok) {
+    dev_buffer      out(b, s.numel());
+    const nn_status status =
+        forward
+            ? DEV_CALL(b, preemphasis_forward_dev, d_in, out.data(), s.B * s.C, s.T, a, nullptr)
+            : DEV_CALL(b, preemphasis_backward_dev, d_in, out.data(), s.B * s.C, s.T, a, nullptr);
     CHECK_MSG(status == NN_STATUS_OK, "%s", nn_last_error());
+    *guards_ok = out.guards_intact();
     return out.download();
 }
 
-// CUDA vs CPU: NMSE per direction, NaN-poisoned outputs (an unwritten element fails), guard
-// zones (an out-of-bounds write fails), bitwise-identical reruns.
-void test_preemphasis::check_cuda() {
+// Device vs CPU: NMSE per direction, NaN-poisoned outputs (an unwritten element fails), guard
+// zones (an out-of-bounds write fails), bitwise-identical reruns; on CUDA the view entry points
+// (nn/preemphasis.h) give the raw entries' bits.
+void test_preemphasis::check_device(test_backend b) {
     const size_t       n = s.numel();
     std::vector<float> x(n), dy(n), y_cpu(n), dx_cpu(n);
     fill_uniform(x, seed + 900);
@@ -256,8 +257,8 @@ void test_preemphasis::check_cuda() {
     CHECK(preemphasis_forward_cpu(&vx, &vy, a) == NN_STATUS_OK);
     CHECK(preemphasis_backward_cpu(&vdy, &vdx, a) == NN_STATUS_OK);
 
-    const device_copy d_x(x), d_dy(dy);
-    if (d_x.data == nullptr || d_dy.data == nullptr) {
+    const dev_buffer d_x(b, x), d_dy(b, dy);
+    if (d_x.data() == nullptr || d_dy.data() == nullptr) {
         return;
     }
     const struct {
@@ -265,45 +266,71 @@ void test_preemphasis::check_cuda() {
         const char *               what;
         const float *              d_in;
         const std::vector<float> * ref;
-    } directions[] = {{true, "forward", d_x.data, &y_cpu}, {false, "backward", d_dy.data, &dx_cpu}};
+    } directions[] = {{true, "forward", d_x.data(), &y_cpu},
+                      {false, "backward", d_dy.data(), &dx_cpu}};
     for (const auto & d : directions) {
-        const std::vector<float> first  = run_cuda_once(d.forward, d.d_in, s, a);
-        const std::vector<float> second = run_cuda_once(d.forward, d.d_in, s, a);
-        if (first.size() != n + 2 * TEST_GUARD || second.size() != first.size()) {
-            continue; // a CUDA call failed and was reported
+        bool                     guards_first = false, guards_second = false;
+        const std::vector<float> first = run_device_once(b, d.forward, d.d_in, s, a, &guards_first);
+        const std::vector<float> second =
+            run_device_once(b, d.forward, d.d_in, s, a, &guards_second);
+        if (first.size() != n || second.size() != n) {
+            continue; // a device call failed and was reported
         }
-        const double e = nmse(first.data() + TEST_GUARD, d.ref->data(), n);
+        const double e = nmse(first.data(), d.ref->data(), n);
         CHECK_MSG(e < max_nmse_err(), "%s %s: nmse %.3g (inf = unwritten/NaN element)", d.what,
                   name().c_str(), e);
-        CHECK_MSG(guards_intact(first, n), "%s %s: write outside the output", d.what,
+        CHECK_MSG(guards_first && guards_second, "%s %s: write outside the output", d.what,
                   name().c_str());
-        CHECK_MSG(std::memcmp(first.data(), second.data(), first.size() * sizeof(float)) == 0,
+        CHECK_MSG(std::memcmp(first.data(), second.data(), n * sizeof(float)) == 0,
                   "%s %s: reruns differ", d.what, name().c_str());
+#if defined(NN_WITH_CUDA)
+        if (b == test_backend::cuda) {
+            dev_buffer     out(b, n);
+            nn_tensor_view vin  = nn_view_3d(const_cast<float *>(d.d_in), s.B, s.C, s.T);
+            nn_tensor_view vout = nn_view_3d(out.data(), s.B, s.C, s.T);
+            CHECK(d.forward ? preemphasis_forward_cuda(&vin, &vout, a, nullptr) == NN_STATUS_OK
+                            : preemphasis_backward_cuda(&vin, &vout, a, nullptr) == NN_STATUS_OK);
+            const std::vector<float> view = out.download();
+            CHECK_MSG(
+                view.size() == n && std::memcmp(view.data(), first.data(), n * sizeof(float)) == 0,
+                "%s %s: the view entry point differs from the raw one", d.what, name().c_str());
+        }
+#endif
     }
 }
 
-void test_cuda_argument_checks() {
-    const device_copy d(std::vector<float>(8, 0.0f));
-    if (d.data == nullptr) {
+void test_device_argument_checks(test_backend b) {
+    dev_buffer d(b, std::vector<float>(8, 0.0f));
+    if (d.data() == nullptr) {
         return;
     }
-    nn_tensor_view a = nn_view_3d(d.data, 1, 1, 4), b = nn_view_3d(d.data + 4, 1, 2, 2);
-    CHECK(preemphasis_forward_cuda(&a, &b, 0.97f, nullptr) == NN_STATUS_INVALID_ARGUMENT);
-    CHECK(preemphasis_backward_cuda(&a, nullptr, 0.97f, nullptr) == NN_STATUS_INVALID_ARGUMENT);
+    float * p = d.data();
+    CHECK(DEV_CALL(b, preemphasis_forward_dev, nullptr, p, 1, 4, 0.97f, nullptr) ==
+          NN_STATUS_INVALID_ARGUMENT);
+    CHECK(DEV_CALL(b, preemphasis_backward_dev, p, nullptr, 1, 4, 0.97f, nullptr) ==
+          NN_STATUS_INVALID_ARGUMENT);
+    CHECK(DEV_CALL(b, preemphasis_forward_dev, p, p + 4, 0, 4, 0.97f, nullptr) ==
+          NN_STATUS_INVALID_ARGUMENT);
+    CHECK(DEV_CALL(b, preemphasis_forward_dev, p, p + 4, 1, 0, 0.97f, nullptr) ==
+          NN_STATUS_INVALID_ARGUMENT);
+    CHECK(DEV_CALL(b, preemphasis_forward_dev, p, p + 2, 1, 4, 0.97f, nullptr) ==
+          NN_STATUS_INVALID_ARGUMENT); // overlap
+    CHECK(std::strstr(nn_last_error(), "preemphasis_forward_dev") != nullptr);
+#if defined(NN_WITH_CUDA)
+    if (b == test_backend::cuda) {
+        nn_tensor_view va = nn_view_3d(p, 1, 1, 4), vb = nn_view_3d(p + 4, 1, 2, 2);
+        CHECK(preemphasis_forward_cuda(&va, &vb, 0.97f, nullptr) == NN_STATUS_INVALID_ARGUMENT);
+        CHECK(preemphasis_backward_cuda(&va, nullptr, 0.97f, nullptr) ==
+              NN_STATUS_INVALID_ARGUMENT);
+    }
+#endif
 }
 
-#else
-
-void test_preemphasis::check_cuda() {} // never called: the runner skips CUDA in this build
-void test_cuda_argument_checks() {}
-
-#endif // NN_WITH_CUDA
-
-/** The CUDA entry points' own argument checks (the CPU's are test_argument_checks). */
-struct test_cuda_arguments : test_case {
+/** The device entry points' own argument checks (the CPU's are test_argument_checks). */
+struct test_device_arguments : test_case {
     std::string name() const override { return "argument checks (device)"; }
-    bool supports(test_backend backend) const override { return backend == test_backend::cuda; }
-    void check_values(test_backend) override { test_cuda_argument_checks(); }
+    bool        supports(test_backend backend) const override { return device_backend(backend); }
+    void check_values(test_backend backend) override { test_device_argument_checks(backend); }
 };
 
 } // namespace
@@ -311,7 +338,7 @@ struct test_cuda_arguments : test_case {
 NN_TEST_CASES(preemphasis) {
     cases.values("known values", test_known_values);
     cases.values("argument checks", test_argument_checks);
-    cases.add<test_cuda_arguments>();
+    cases.add<test_device_arguments>();
     // Values (CPU: against double; CUDA: against the CPU) at odd and one-sample shapes.
     uint64_t seed = 100;
     for (const shape_3d s : SHAPES) {

@@ -9,8 +9,9 @@
 //   grad  check_grad(): the backward against central finite differences of the reference, in
 //         double (always on the CPU: the GPU's gradients are checked against the CPU's in test)
 //   perf  perf(backend): one run of the op to time, and the work it does
-// and which backends it supports (the CPU always; CUDA where a kernel exists; bf16, the CPU with
-// the calling thread's conv precision at bf16, where a bf16 kernel exists). A new kernel or
+// and which backends it supports (the CPU always; CUDA and sim, the same kernel on the CPU
+// simulator, where a kernel exists (test-device.h); bf16, the CPU with the calling thread's conv
+// precision at bf16, where a bf16 kernel exists). A new kernel or
 // backend joins by adding a case or a supports() branch, never by a new main(). Each test-<op>.cpp
 // lists its cases in one NN_TEST_CASES(<op>) block; test-runner.cpp holds the only main().
 #pragma once
@@ -26,11 +27,16 @@
 
 #include "test-common.h"
 
-enum class test_backend { cpu, bf16, cuda };
+/** cpu, bf16 (the CPU at bf16 conv precision), cuda (the GPU), sim (the CUDA kernels on the CPU
+ * simulator, run by the runner once per thread order: forward, reverse, random). */
+enum class test_backend { cpu, bf16, cuda, sim };
 
-/** "cpu" / "bf16" / "cuda", as -b and the ctest names spell them. */
+/** "cpu" / "bf16" / "cuda" / "sim", as -b and the ctest names spell them. */
 inline const char * test_backend_name(test_backend backend) {
-    return backend == test_backend::cpu ? "cpu" : backend == test_backend::bf16 ? "bf16" : "cuda";
+    return backend == test_backend::cpu    ? "cpu"
+           : backend == test_backend::bf16 ? "bf16"
+           : backend == test_backend::cuda ? "cuda"
+                                           : "sim";
 }
 
 /** Mode bits of test_case::modes(). */

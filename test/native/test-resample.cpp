@@ -6,7 +6,7 @@
 //          edges, polynomials in the interior, crop/pad, adjointness; both: float vs double,
 //          NaN-poisoned outputs, reruns across thread counts, argument checks
 //   grad   the cubic upsampling by finite differences in double
-// No CUDA resampler yet: the runner prints "SKIP resample cuda: …".
+// The device cubic upsampling (cuda/resample.cu) is checked in test-resample-dev.cpp (sim, cuda).
 
 #include <cstdio>
 #include <cstring>

@@ -2,10 +2,12 @@
 // runs the registry's cases (test-registry.h) filtered by op, backend, mode and name, and writes
 // the ctest file that registers them per op.
 //
-//   nn_test_ops [-o OP] [-b cpu|bf16|cuda] [-m test|grad|perf] [-n TEXT] [-l] [-v]
+//   nn_test_ops [-o OP] [-b cpu|bf16|cuda|sim] [-m test|grad|perf] [-n TEXT] [-l] [-v]
 //       -o OP      only this op (conv1d, weight_norm, …); default every op of the executable
 //       -b BACKEND only this backend; default cpu, bf16 (the CPU with the conv precision at
-//                  bf16, for the ops with bf16 kernels), then cuda
+//                  bf16, for the ops with bf16 kernels), cuda, then sim (the CUDA kernels on the
+//                  CPU simulator, each case three times: thread orders forward, reverse and
+//                  random with seed 1, reported as sim/forward, sim/reverse, sim/random)
 //       -m MODE    test (values), grad (finite differences), perf (timings); default test, grad
 //       -n TEXT    only cases whose name contains TEXT
 //       -l         list the cases (op, backends, modes, name) and exit
@@ -13,8 +15,10 @@
 //   nn_test_ops --write-ctest FILE EXE   the build's step: add_test() lines for EXE into FILE
 //
 // Output: one line per case ("  ok    <name> (N checks, T s)" or "  FAIL  …"), a verdict per
-// op, backend and mode ("PASS conv1d cpu test: 24 cases, 250 checks"), and "SKIP <op> cuda:
-// <why>" where a backend cannot run here (no CUDA device; a CPU without AVX512_BF16). Exit 0 =
+// op, backend and mode ("PASS conv1d cpu test: 24 cases, 250 checks", "PASS conv1d sim/reverse
+// test: …"), and "SKIP <op> cuda: <why>" where a backend cannot run here (no CUDA device; a CPU
+// without AVX512_BF16). The simulator always runs: sim is never skipped, and it is not timed
+// (mode perf has no sim runs). Exit 0 =
 // passed, 1 = a check failed, 2 = bad usage or nothing matched, 77 (ctest's SKIP_RETURN_CODE) =
 // everything selected was skipped.
 
@@ -29,6 +33,7 @@
 #include "cpu/parallel.h"
 #include "nn/conv1d.h"
 #include "nn/nn.h"
+#include "sim/runtime.h"
 #include "test-common.h"
 #include "test-registry.h"
 
@@ -137,13 +142,25 @@ void time_case(test_case & c, test_backend backend) {
                 p.work / per_run * 1e-9, p.unit);
 }
 
-// Runs the selected cases of one op on one backend in one mode.
-void run_op(test_cases & op, const options & o, test_backend backend, unsigned mode, tally & t) {
-    const char *             bname = test_backend_name(backend);
+/** The simulator's thread orders: each sim case runs once per order (seed 1 for random). */
+constexpr kx_sim::sched_order SIM_ORDERS[] = {
+    kx_sim::sched_order::forward, kx_sim::sched_order::reverse, kx_sim::sched_order::random};
+constexpr uint64_t SIM_SEED = 1;
+
+// Runs the selected cases of one op on one backend in one mode (sim: in the order set).
+void run_op(test_cases & op, const options & o, test_backend backend, unsigned mode, tally & t,
+            kx_sim::sched_order order = kx_sim::sched_order::forward) {
+    const std::string        label = backend == test_backend::sim
+                                         ? std::string("sim/") + kx_sim::schedule_name(order)
+                                         : std::string(test_backend_name(backend));
+    const char *             bname = label.c_str();
     std::vector<test_case *> chosen;
     for (auto & c : op.cases()) {
-        const bool runs_here =
-            mode == TEST_GRAD ? backend == test_backend::cpu : c->supports(backend);
+        // grad runs on the CPU only; the simulator is never timed
+        const bool runs_here = mode == TEST_GRAD ? backend == test_backend::cpu
+                               : mode == TEST_PERF
+                                   ? backend != test_backend::sim && c->supports(backend)
+                                   : c->supports(backend);
         if (selected(*c, o, mode) && runs_here) {
             chosen.push_back(c.get());
         }
@@ -187,6 +204,10 @@ void run_op(test_cases & op, const options & o, test_backend backend, unsigned m
         const long checks   = test_checks();
         const int  failures = test_failures();
         const auto t0       = clock_type::now();
+        if (backend == test_backend::sim) {
+            kx_sim::set_schedule(order, SIM_SEED); // each case replays alike, filtered or not
+            kx_sim::clear_launch_error();
+        }
         if (mode == TEST_VALUES) {
             c->check_values(backend);
         } else {
@@ -222,17 +243,18 @@ void run_op(test_cases & op, const options & o, test_backend backend, unsigned m
     }
 }
 
-// add_test() lines per op: nn_<op>_cpu (test), nn_<op>_grad, nn_<op>_bf16 and nn_<op>_cuda
-// (the last two exit with SKIP code 77 where they cannot run).
+// add_test() lines per op: nn_<op>_cpu (test), nn_<op>_grad, nn_<op>_bf16, nn_<op>_cuda (these
+// two exit with SKIP code 77 where they cannot run) and nn_<op>_sim (always runs).
 int write_ctest(const char * file, const char * exe, std::vector<test_cases> & ops) {
     std::ofstream out(file, std::ios::trunc);
     for (auto & op : ops) {
-        bool cpu = false, grad = false, bf16 = false, cuda = false;
+        bool cpu = false, grad = false, bf16 = false, cuda = false, sim = false;
         for (auto & c : op.cases()) {
             const bool values = (c->modes() & TEST_VALUES) != 0;
             cpu               = cpu || (values && c->supports(test_backend::cpu));
             bf16              = bf16 || (values && c->supports(test_backend::bf16));
             cuda              = cuda || (values && c->supports(test_backend::cuda));
+            sim               = sim || (values && c->supports(test_backend::sim));
             grad              = grad || (c->modes() & TEST_GRAD) != 0;
         }
         const struct {
@@ -242,7 +264,8 @@ int write_ctest(const char * file, const char * exe, std::vector<test_cases> & o
         } tests[] = {{cpu, "cpu", "-b cpu -m test"},
                      {grad, "grad", "-b cpu -m grad"},
                      {bf16, "bf16", "-b bf16 -m test"},
-                     {cuda, "cuda", "-b cuda -m test"}};
+                     {cuda, "cuda", "-b cuda -m test"},
+                     {sim, "sim", "-b sim -m test"}};
         for (const auto & t : tests) {
             if (!t.on) {
                 continue;
@@ -263,7 +286,8 @@ int write_ctest(const char * file, const char * exe, std::vector<test_cases> & o
 }
 
 int usage(const char * exe) {
-    std::printf("usage: %s [-o OP] [-b cpu|bf16|cuda] [-m test|grad|perf] [-n TEXT] [-l] [-v]\n"
+    std::printf("usage: %s [-o OP] [-b cpu|bf16|cuda|sim] [-m test|grad|perf] [-n TEXT] [-l] "
+                "[-v]\n"
                 "       %s --write-ctest FILE EXE\n",
                 exe, exe);
     return 2;
@@ -283,13 +307,14 @@ int main(int argc, char ** argv) {
             o.op = argv[++i];
         } else if (a == "-b" && more) {
             const std::string b = argv[++i];
-            if (b != "cpu" && b != "bf16" && b != "cuda") {
+            if (b != "cpu" && b != "bf16" && b != "cuda" && b != "sim") {
                 return usage(argv[0]);
             }
             o.backend_set = true;
             o.backend     = b == "cpu"    ? test_backend::cpu
                             : b == "bf16" ? test_backend::bf16
-                                          : test_backend::cuda;
+                            : b == "cuda" ? test_backend::cuda
+                                          : test_backend::sim;
         } else if (a == "-m" && more) {
             const std::string m = argv[++i];
             o.modes             = m == "test"   ? TEST_VALUES
@@ -319,7 +344,8 @@ int main(int argc, char ** argv) {
         if (o.list) {
             for (auto & c : op.cases()) {
                 std::string backends;
-                for (test_backend b : {test_backend::cpu, test_backend::bf16, test_backend::cuda}) {
+                for (test_backend b : {test_backend::cpu, test_backend::bf16, test_backend::cuda,
+                                       test_backend::sim}) {
                     if (c->supports(b)) {
                         backends +=
                             (backends.empty() ? "" : ",") + std::string(test_backend_name(b));
@@ -347,9 +373,17 @@ int main(int argc, char ** argv) {
             if ((o.modes & mode) == 0) {
                 continue;
             }
-            for (test_backend b : {test_backend::cpu, test_backend::bf16, test_backend::cuda}) {
-                if (!o.backend_set || o.backend == b) {
+            for (test_backend b :
+                 {test_backend::cpu, test_backend::bf16, test_backend::cuda, test_backend::sim}) {
+                if (o.backend_set && o.backend != b) {
+                    continue;
+                }
+                if (b != test_backend::sim) {
                     run_op(op, o, b, mode, t);
+                    continue;
+                }
+                for (kx_sim::sched_order order : SIM_ORDERS) {
+                    run_op(op, o, b, mode, t, order);
                 }
             }
         }

@@ -5,7 +5,7 @@
 //          its bin, float entry points vs double with NaN-poisoned outputs, bitwise determinism
 //          across thread counts, argument checks
 //   grad   finite differences of the backward in double
-// No CUDA kernels for this op family yet: the runner prints "SKIP stft cuda: …".
+// The device kernels (cuda/stft.cu) are checked in test-stft-dev.cpp (sim, cuda).
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 //   test   known values; float entry points vs double; += semantics; the zero-norm refusal;
 //          argument checks
 //   grad   finite differences in double on the templated loops for dv and dg (loss sum(r * w))
-// No CUDA kernels for this op yet: the runner prints "SKIP weight_norm cuda: …". (The
+// The device kernels (cuda/weight-norm.cu) are checked in test-weight-norm-dev.cpp. (The
 // composition with the convolution is checked in test-conv1d.cpp.)
 
 #include <cstring>

@@ -1,13 +1,15 @@
-// common.cuh: helpers for every CUDA file in nn_core.
+// common.cuh: helpers for every file in src/cuda/, on both targets (cuda/kernel.cuh: nvcc into
+// nn_core, g++ -DNN_SIM into nn_sim): include this, never <cuda_runtime.h> directly.
 // defines: NN_CUDA_CHECK, nn_cuda_status, ceil_div
 //
 // NN_CUDA_CHECK(call) returns an nn_status from the enclosing function when call fails,
-// recording file, line and the CUDA error for nn_last_error(); it never aborts.
+// recording file, line and the CUDA error for nn_last_error(); it never aborts. In the simulator
+// a launch whose check failed (a race, a divergent barrier, …) surfaces here through
+// cudaGetLastError(), and cudaGetErrorString names the kernel, block, threads and check.
 #pragma once
 
-#include <cuda_runtime.h>
-
 #include "common.h"
+#include "cuda/kernel.cuh"
 
 /** The nn_status for a CUDA error: allocation failures are OUT_OF_MEMORY, the rest CUDA_ERROR. */
 inline nn_status nn_cuda_status(cudaError_t err) {
@@ -26,6 +28,6 @@ inline nn_status nn_cuda_status(cudaError_t err) {
 
 /** ceil(a / b) for positive integers: the number of blocks covering a elements. */
 template <typename T>
-__host__ __device__ constexpr T ceil_div(T a, T b) {
+KX_HOST_DEVICE constexpr T ceil_div(T a, T b) {
     return (a + b - 1) / b;
 }

@@ -1,5 +1,6 @@
 // test-discriminator.cpp: the Catch-A-Waveform discriminator D of one scale (nn/caw-model.h,
-// docs/caw-spec.md §1); CPU only (no CUDA model yet).
+// docs/caw-spec.md §1); on the CPU (the device model runs in
+// test-trainer-dev.cpp).
 //   test   parameter counts (the spec's 502.1k / 14.6k) and output length N - 2P; float entry
 //          points vs the double model at C=16 and C=96; NaN-poisoned outputs; += of grads;
 //          determinism; argument checks

@@ -1,5 +1,6 @@
 // test-generator.cpp: the Catch-A-Waveform generator G of one scale (nn/caw-model.h,
-// docs/caw-spec.md §1); CPU only (no CUDA model yet).
+// docs/caw-spec.md §1); on the CPU (the device model runs in
+// test-trainer-dev.cpp).
 //   test   P and parameter counts (the spec's 750.7k / 21.4k); running-stat update; float entry
 //          points vs the double model at C=16 and C=96; NaN-poisoned outputs; += of grads;
 //          determinism over reruns and thread counts; argument checks

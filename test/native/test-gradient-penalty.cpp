@@ -1,6 +1,7 @@
 // test-gradient-penalty.cpp: the WGAN-GP term of the Catch-A-Waveform D step and its exact
 // parameter gradient by reverse-over-forward (nn/caw-model.h, native/src/model/caw-gp-impl.h,
-// docs/caw-spec.md §3.5, "Ten details" #7); CPU only (no CUDA model yet).
+// docs/caw-spec.md §3.5, "Ten details" #7); on the CPU (the device model runs in
+// test-trainer-dev.cpp).
 //   test   in double on a tiny D (C=3, K=3, L=4): the penalty equals lambda*mean((|g|-1)^2) with
 //          g from D's ordinary backward of ones; float entry point vs double at C=16 and C=96;
 //          += and determinism

@@ -1,6 +1,7 @@
 // test-inpainting-mask.cpp: inpainting's masked discriminator (docs/caw-spec.md §4
 // "Inpainting"; nn/caw-model.h caw_dmask, the masked statistics of
-// native/src/cpu/batchnorm-impl.h); CPU only (no CUDA model yet).
+// native/src/cpu/batchnorm-impl.h); on the CPU (the device model runs in
+// test-trainer-dev.cpp).
 //   test   the mask's ranges ([h0 - R_l, h1], [h0 - 2P, h1 + 1]); the float entry points
 //          (masked forward, backward, penalty) against the double oracle
 //   grad   in double: masked BN train backward, JVP and JVP reverse against finite differences

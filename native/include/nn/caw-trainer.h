@@ -1,8 +1,9 @@
 // caw-trainer.h: the coarse-to-fine Catch-A-Waveform trainer (docs/caw-spec.md §3,
 // "Ten details" #1, #5-#9) over the one-scale model of nn/caw-model.h. Generation from what it
 // writes is nn/caw-generate.h.
-// defines: caw_train_mode, caw_train_config, caw_train_default_config, caw_epoch_losses,
-//          caw_progress, caw_train_callbacks, caw_train_result, caw_train,
+// defines: caw_train_mode, caw_device, caw_train_config, caw_train_default_config,
+//          caw_epoch_losses, caw_progress, caw_device_choice, caw_train_callbacks,
+//          caw_train_result, caw_train,
 //          CAW_CHECKPOINT_FORMAT, CAW_CHECKPOINT_FORMAT_INPAINTING, caw_hole, CAW_MAX_HOLES
 //
 // Randomness: every draw comes from the stream nn_rng_init_stream(seed, scale, purpose), so a
@@ -32,6 +33,18 @@ enum caw_train_mode {
     CAW_TRAIN_NORMAL     = 0, // music: alpha1 0, alpha2 1e-4, add_cond_noise
     CAW_TRAIN_DENOISING  = 1, // alpha1 10, alpha2 0, no cond noise (also speech's choice)
     CAW_TRAIN_INPAINTING = 2, // alpha1 10, alpha2 0, add_cond_noise; needs holes (§4)
+};
+
+/**
+ * Where caw_train runs (docs/cuda.md). CUDA and AUTO both try the GPU: a CUDA
+ * build with a device, a passing self-test of the device ops against the CPU, and a mode the
+ * device trainer has (not inpainting); otherwise training falls back to the CPU and
+ * on_device says why. (AUTO and CUDA differ only in what the caller meant; both fall back.)
+ */
+enum caw_device {
+    CAW_DEVICE_CPU  = 0,
+    CAW_DEVICE_CUDA = 1,
+    CAW_DEVICE_AUTO = 2,
 };
 
 /** An inpainting hole: samples [start, end) of the signal at its full rate Fs. */
@@ -70,6 +83,11 @@ struct caw_train_config {
     // on both sides (0 < start < end < N) [none]
     caw_hole       holes[CAW_MAX_HOLES];
     size_t         hole_count;
+    // where to train [CAW_DEVICE_CPU]. Not part of the config hash: a run may resume on another
+    // device. The device run draws its noise from Philox (nn/philox.h) instead of xoshiro, so
+    // it is deterministic per seed but not equal to a CPU run of the same seed; bf16 there
+    // means the convolutions' bf16 tensor-core tiles (else fp32 through 3xTF32).
+    caw_device     device;
 };
 
 /** Fills config with the defaults above for mode. */
@@ -93,14 +111,24 @@ struct caw_progress {
     double           seconds; // wall time of this epoch
 };
 
+/** Where training runs, reported once before the first epoch (on_device). */
+struct caw_device_choice {
+    caw_device   device;         // used: CAW_DEVICE_CPU or CAW_DEVICE_CUDA
+    const char * name;           // "NVIDIA H100 80GB HBM3" or "CPU" (the simulator: "simulator")
+    const char * reason;         // why the CPU when CUDA / AUTO was asked, else ""
+    double       self_test_nmse; // the device self-test's worst NMSE; NaN when none ran
+};
+
 /**
  * Progress and cancellation. on_epoch (may be null) returns true to go on, false to cancel:
  * training then stops after this epoch, the current scale is discarded (no checkpoint), and
- * caw_train returns NN_STATUS_OK with result->cancelled set.
+ * caw_train returns NN_STATUS_OK with result->cancelled set. on_device (may be null) is called
+ * once, before training, with the device chosen (the strings live until it returns).
  */
 struct caw_train_callbacks {
     void * ctx;
     bool (*on_epoch)(void * ctx, const caw_progress * progress);
+    void (*on_device)(void * ctx, const caw_device_choice * choice) = nullptr;
 };
 
 struct caw_train_result {
@@ -129,6 +157,11 @@ struct caw_train_result {
  * must match this call's config, pyramid options and signal; none found = fresh start);
  * otherwise start at scale 0 and overwrite. callbacks may be null. Needs every trained level
  * longer than 2P (P = caw_pad) and, when alpha2 > 0, at least nn_mss_min_length samples.
+ *
+ * config->device CUDA / AUTO: the scales train on the GPU when it passes the self-test (else on
+ * the CPU, with the reason in on_device). Out of device memory: NN_STATUS_OUT_OF_MEMORY with a
+ * message naming the scale and its clip length (samples and seconds at the level's rate); the
+ * scales finished before it are on disk, so resume continues there (on either device).
  */
 nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_options * options,
                     const caw_train_config * config, const char * out_dir, bool resume,

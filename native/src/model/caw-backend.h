@@ -1,17 +1,29 @@
-// caw-backend.h: the two op "backends" the Catch-A-Waveform model code (caw-model-impl.h) is
-// templated on, so one model source runs as nn_core's float model and as the tests' double oracle.
-// defines: CAW_BN_EPS, CAW_BN_MOMENTUM, CAW_LEAKY_SLOPE, CAW_PE_COEF, caw_ref_backend,
-//          caw_cpu_backend
+// caw-backend.h: the op "backends" the Catch-A-Waveform model code (caw-model-impl.h) is templated
+// on, so one model source runs as nn_core's float model, as the tests' double oracle and on the
+// device.
+// defines: CAW_BN_EPS, CAW_BN_MOMENTUM, CAW_LEAKY_SLOPE, CAW_PE_COEF, caw_host_mem,
+//          caw_ref_backend, caw_cpu_backend
 //
-//   caw_ref_backend<Real>  the plain reference loops of src/cpu/*-impl.h, in any Real (tests:
-//   double) caw_cpu_backend        the float *_cpu entry points (fast conv path, threads, argument
-//   checks)
+//   caw_ref_backend<Real>  the plain reference loops of src/cpu/*-impl.h, in any Real (tests: double)
+//   caw_cpu_backend        the float *_cpu entry points (fast conv path, threads, argument checks)
+//   caw_dev_backend        the device entry points of cuda/device-ops.h (cuda/caw-dev-backend.cuh)
 // Every function takes contiguous raw pointers, batch size 1, and returns nn_status (the ref
 // backend cannot fail). Conventions are the ops': backward writes (=) activation gradients and
 // adds (+=) parameter gradients (dw, dbias, dg, dv, dgamma, dbeta).
+//
+// Memory: the model templates never touch a model or activation buffer themselves; the small
+// elementwise steps between ops (zeroing d/dw, G's input padding, the residual, the penalty's
+// interpolate, sums of gradients) are backend functions too, so the same templates run on device
+// memory (cuda/caw-dev-backend.cuh). The host backends inherit them from caw_host_mem, whose loops
+// are the ones the templates had (CPU results unchanged, bit for bit). A backend also names
+//   alpha_t  how the penalty's interpolation weight is passed (host: the value; device: a pointer
+//            to it in device memory, so a captured epoch can read each epoch's alpha)
+//   loss_t   the type of a scalar result (host: double written to host memory; device: float
+//            written to device memory, read back once per epoch).
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 
 #include "cpu/activations-impl.h"
 #include "cpu/batchnorm-impl.h"
@@ -33,10 +45,106 @@ constexpr float CAW_LEAKY_SLOPE = 0.2f;  // LeakyReLU slope: > 0, so sign(LReLU(
 constexpr float CAW_PE_COEF     = 0.97f; // pre-emphasis [1, -0.97]
 
 // ----------------------------------------------------------------------------
+// host memory steps, shared by both host backends
+
+template <typename Real>
+struct caw_host_mem {
+    using alpha_t = Real;
+    using loss_t  = double;
+
+    static nn_status zero(Real * p, size_t n) {
+        std::memset(p, 0, n * sizeof(Real));
+        return NN_STATUS_OK;
+    }
+    static nn_status copy(Real * dst, const Real * src, size_t n) {
+        std::memcpy(dst, src, n * sizeof(Real));
+        return NN_STATUS_OK;
+    }
+    // y[i] += x[i]
+    static nn_status add_to(Real * y, const Real * x, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+            y[i] += x[i];
+        }
+        return NN_STATUS_OK;
+    }
+    // x[i] *= a
+    static nn_status scale(Real * x, size_t n, Real a) {
+        for (size_t i = 0; i < n; i++) {
+            x[i] *= a;
+        }
+        return NN_STATUS_OK;
+    }
+    // G's input x (T0 = N + 2P) = pad0(noise * amp + prev); noise, prev (N) may be null (zeros)
+    static nn_status gen_input(Real * x, size_t T0, size_t P, const Real * noise, Real amp,
+                               const Real * prev, size_t N) {
+        for (size_t t = 0; t < T0; t++) { // the pad region is zeros, noise included
+            x[t] = Real(0);
+        }
+        for (size_t t = 0; t < N; t++) {
+            const Real zn = noise != nullptr ? noise[t] * amp : Real(0);
+            x[P + t]      = zn + (prev != nullptr ? prev[t] : Real(0));
+        }
+        return NN_STATUS_OK;
+    }
+    // G's output: out = pe + prev (prev null: zeros)
+    static nn_status gen_output(Real * out, const Real * pe, const Real * prev, size_t N) {
+        for (size_t t = 0; t < N; t++) {
+            out[t] = pe[t] + (prev != nullptr ? prev[t] : Real(0));
+        }
+        return NN_STATUS_OK;
+    }
+    // G's input gradients from dx (N, the unpadded part): d_noise = amp dx, d_prev = dx + dout
+    static nn_status gen_input_grads(const Real * dx, const Real * dout, Real amp, Real * d_noise,
+                                     Real * d_prev, size_t N) {
+        for (size_t t = 0; t < N; t++) {
+            if (d_noise != nullptr) {
+                d_noise[t] = amp * dx[t];
+            }
+            if (d_prev != nullptr) {
+                d_prev[t] = dx[t] + dout[t];
+            }
+        }
+        return NN_STATUS_OK;
+    }
+    // the penalty's interpolate x = alpha real + (1 - alpha) fake
+    static nn_status mix(Real * x, const Real * real, const Real * fake, alpha_t alpha, size_t N) {
+        for (size_t t = 0; t < N; t++) {
+            x[t] = alpha * real[t] + (Real(1) - alpha) * fake[t];
+        }
+        return NN_STATUS_OK;
+    }
+    // s[t] = 1 where keep is null or keep[t] != 0, else 0
+    static nn_status fill_keep(Real * s, const unsigned char * keep, size_t T) {
+        for (size_t t = 0; t < T; t++) {
+            s[t] = keep == nullptr || keep[t] != 0 ? Real(1) : Real(0);
+        }
+        return NN_STATUS_OK;
+    }
+    // *out = sum_t a[t] b[t] (double) -- the penalty's self-check
+    static nn_status dot(const Real * a, const Real * b, size_t n, double * out) {
+        double dot = 0.0;
+        for (size_t t = 0; t < n; t++) {
+            dot += static_cast<double>(a[t]) * static_cast<double>(b[t]);
+        }
+        *out = dot;
+        return NN_STATUS_OK;
+    }
+    // *out = sum of a[t] over kept t (keep null: all) -- the penalty's self-check
+    static nn_status sum_kept(const Real * a, const unsigned char * keep, size_t n, double * out) {
+        double sum = 0.0;
+        for (size_t t = 0; t < n; t++) {
+            sum += keep == nullptr || keep[t] != 0 ? static_cast<double>(a[t]) : 0.0;
+        }
+        *out = sum;
+        return NN_STATUS_OK;
+    }
+};
+
+// ----------------------------------------------------------------------------
 // reference backend: the -impl.h loops
 
 template <typename Real>
-struct caw_ref_backend {
+struct caw_ref_backend : caw_host_mem<Real> {
     using real = Real;
 
     static batchnorm_channel ch(size_t C, size_t T, size_t c) {
@@ -170,7 +278,7 @@ struct caw_ref_backend {
 // ----------------------------------------------------------------------------
 // float backend: nn_core's checked, threaded entry points
 
-struct caw_cpu_backend {
+struct caw_cpu_backend : caw_host_mem<float> {
     using real = float;
 
     static nn_tensor_view v3(const float * p, size_t C, size_t T) {

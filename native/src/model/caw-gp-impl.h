@@ -46,13 +46,16 @@
 
 #include "model/caw-model-impl.h"
 
-// real, fake (N = acts->N, acts prepared, tangents allocated). *gp written. add_grads: grads +=
-// dgp/dtheta. s_check (nullable) receives S = sum(odot) and udotg (nullable) u . g: equal in exact
-// arithmetic (only computed when add_grads).
+// real, fake (N = acts->N, acts prepared, tangents allocated). *gp written (B::loss_t: a host
+// double, or a float in device memory). alpha: B::alpha_t (the value, or a device pointer to it).
+// add_grads: grads += dgp/dtheta. s_check (nullable) receives S = sum(odot) and udotg (nullable)
+// u . g: equal in exact arithmetic (only computed when add_grads; the device backend reads them
+// back, a test-only diagnostic).
 template <typename B, typename Real>
 nn_status caw_gradient_penalty_impl(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
-                                    const Real * real, const Real * fake, Real alpha, float lambda,
-                                    bool update_running, bool add_grads, double * gp,
+                                    const Real * real, const Real * fake,
+                                    typename B::alpha_t alpha, float lambda, bool update_running,
+                                    bool add_grads, typename B::loss_t * gp,
                                     double * s_check, double * udotg,
                                     const caw_dmask * mask = nullptr) {
     const size_t      N = acts->N, L = m->config.layers, T_out = acts->T[L];
@@ -72,24 +75,18 @@ nn_status caw_gradient_penalty_impl(caw_model_t<Real> * m, caw_acts_t<Real> * ac
     acts->ready = false;
     acts->mode  = mode;
     acts->mask  = mask;
-    for (size_t t = 0; t < N; t++) {
-        acts->x[t] = alpha * real[t] + (Real(1) - alpha) * fake[t];
-    }
+    NN_TRY(B::mix(acts->x, real, fake, alpha, N));
     NN_TRY((caw_weights_forward<B, Real>(m)));
     NN_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
     acts->ready = true;
 
     // (ii) g = d sum(D(x_hat)) / dx_hat: backward of ones (kept flags), activation gradients
-    for (size_t t = 0; t < T_out; t++) {
-        s[1][t] = keep == nullptr || keep[t] != 0 ? Real(1) : Real(0);
-    }
+    NN_TRY(B::fill_keep(s[1], keep, T_out));
     NN_TRY(B::pe_backward(s[1], s[0], T_out));
     size_t ig = 0;
     NN_TRY((caw_trunk_backward<B, Real>(m, acts, 0, false, true, &ig)));
     if (mask != nullptr) { // s[ig] = rho * g from here on
-        for (size_t t = 0; t < N; t++) {
-            s[ig][t] *= rho;
-        }
+        NN_TRY(B::scale(s[ig], N, rho));
     }
     NN_TRY(B::gp_forward(s[ig], N, lambda, gp));
     if (!add_grads) {
@@ -99,15 +96,11 @@ nn_status caw_gradient_penalty_impl(caw_model_t<Real> * m, caw_acts_t<Real> * ac
     // (iii) u = dGP/dg, the tangent fed to the head
     NN_TRY(B::gp_backward(s[ig], acts->xt, N, lambda));
     if (mask != nullptr) {
-        for (size_t t = 0; t < N; t++) {
-            acts->xt[t] *= rho;
-        }
+        NN_TRY(B::scale(acts->xt, N, rho));
     }
     if (udotg != nullptr) { // u . g, with g = s[ig] / rho
         double dot = 0.0;
-        for (size_t t = 0; t < N; t++) {
-            dot += static_cast<double>(acts->xt[t]) * static_cast<double>(s[ig][t]);
-        }
+        NN_TRY(B::dot(acts->xt, s[ig], N, &dot));
         *udotg = dot / static_cast<double>(rho);
     }
 
@@ -126,18 +119,12 @@ nn_status caw_gradient_penalty_impl(caw_model_t<Real> * m, caw_acts_t<Real> * ac
     }
     if (s_check != nullptr) {
         NN_TRY(B::pe_forward(acts->zt[L - 1], s[0], T_out));
-        double sum = 0.0;
-        for (size_t t = 0; t < T_out; t++) {
-            sum += keep == nullptr || keep[t] != 0 ? static_cast<double>(s[0][t]) : 0.0;
-        }
-        *s_check = sum;
+        NN_TRY(B::sum_kept(s[0], keep, T_out, s_check));
     }
 
     // (v) reverse of S = sum(k * odot)
-    std::memset(m->wgrads, 0, m->weights_total * sizeof(Real));
-    for (size_t t = 0; t < T_out; t++) {
-        s[1][t] = keep == nullptr || keep[t] != 0 ? Real(1) : Real(0);
-    }
+    NN_TRY(B::zero(m->wgrads, m->weights_total));
+    NN_TRY(B::fill_keep(s[1], keep, T_out));
     NN_TRY(B::pe_backward(s[1], s[0], T_out)); // r_zdot of the tail
     const caw_conv & tail = m->convs[L - 1];
     size_t           R = 1, Yr = 0;         // r_a and the next r_a (rotate)
@@ -161,9 +148,7 @@ nn_status caw_gradient_penalty_impl(caw_model_t<Real> * m, caw_acts_t<Real> * ac
             NN_TRY(B::bn_train_backward(s[Yp], acts->z[l], p + c.gamma, acts->mean[l],
                                         acts->invstd[l], s[P], m->grads + c.gamma,
                                         m->grads + c.beta, c.C_out, T, caw_valid(acts, l)));
-            for (size_t i = 0; i < n; i++) {
-                s[PZ][i] += s[P][i];
-            }
+            NN_TRY(B::add_to(s[PZ], s[P], n));
         }
         const bool   below = l > 0;
         const Real * in_dot = below ? acts->at[l - 1] : acts->xt;

@@ -1,9 +1,10 @@
 // caw-model-impl.h: the Catch-A-Waveform G and D of one scale (nn/caw-model.h;
 // docs/caw-spec.md §1, "Ten details" #2-#5) as templates on an op backend (caw-backend.h):
-// caw_cpu_backend is nn_core's float model, caw_ref_backend<double> the tests' oracle, and both
-// run this very code.
-// defines: caw_model_build, caw_model_release, caw_model_init_params_impl, caw_acts_prepare,
-//          caw_acts_release, caw_acts_tangents, caw_weights_forward, caw_weights_backward,
+// caw_cpu_backend is nn_core's float model, caw_ref_backend<double> the tests' oracle,
+// caw_dev_backend the device trainer's (cuda/caw-dev-backend.cuh), and all run this very code.
+// defines: caw_model_layout, caw_model_build, caw_model_release, caw_model_init_params_impl,
+//          caw_acts_bind, caw_acts_prepare, caw_acts_release, caw_tangents_bind,
+//          caw_acts_tangents, caw_weights_forward, caw_weights_backward,
 //          caw_trunk_forward, caw_trunk_backward, caw_generator_forward_impl,
 //          caw_generator_backward_impl, caw_discriminator_forward_impl,
 //          caw_discriminator_backward_impl
@@ -12,6 +13,11 @@
 // every backward zeroes model->wgrads, accumulates d/dw of all convolutions there, and ends with
 // one weight-norm backward per conv that ADDS into grads (v, g); conv bias, BN gamma and beta
 // gradients are added straight into grads. Activation gradients live in the 5 scratch buffers.
+// The forward and backward templates touch model and activation buffers only through the backend
+// (its memory steps included: caw-backend.h), so on caw_dev_backend they run on device memory.
+// Host only: caw_model_build / caw_acts_prepare / caw_acts_tangents (they allocate with calloc)
+// and caw_model_init_params_impl (the device trainer initialises on the host and uploads); the
+// *_bind / caw_model_layout functions lay buffers out in memory the caller owns.
 #pragma once
 
 #include <algorithm>
@@ -56,10 +62,10 @@ void caw_model_release(caw_model_t<Real> * m) {
     m->n_convs                                               = 0;
 }
 
-// Fills the conv table and layouts for a checked config (caw_model_init checks it) and allocates
-// params, grads, state (running var 1) and weights, all zeroed otherwise.
+// Fills the conv table, the layouts and weights_total for a checked config (caw_model_init checks
+// it); allocates nothing (the device trainer points the buffers into its arena).
 template <typename Real>
-nn_status caw_model_build(caw_model_t<Real> * m, const caw_config * cfg) {
+nn_status caw_model_layout(caw_model_t<Real> * m, const caw_config * cfg) {
     const size_t C = cfg->channels, K = cfg->kernel, L = cfg->layers;
     const bool   is_g = cfg->kind == CAW_GENERATOR;
     m->config         = *cfg;
@@ -119,6 +125,14 @@ nn_status caw_model_build(caw_model_t<Real> * m, const caw_config * cfg) {
         w_total += caw_align(c.C_out * c.C_in * c.K);
     }
     m->weights_total = w_total;
+    return NN_STATUS_OK;
+}
+
+// caw_model_layout, then host params, grads, state (running var 1) and weights, zeroed otherwise.
+template <typename Real>
+nn_status caw_model_build(caw_model_t<Real> * m, const caw_config * cfg) {
+    NN_TRY(caw_model_layout(m, cfg));
+    const size_t w_total = m->weights_total;
     m->params        = static_cast<Real *>(std::calloc(m->param_layout.total, sizeof(Real)));
     m->grads         = static_cast<Real *>(std::calloc(m->param_layout.total, sizeof(Real)));
     m->state         = static_cast<Real *>(std::calloc(m->state_layout.total, sizeof(Real)));
@@ -190,42 +204,28 @@ size_t caw_conv_out_length(const caw_model_t<Real> * m, const caw_acts_t<Real> *
     return conv1d_out_length(acts->T[l], c.K, c.D, c.pad);
 }
 
-// First call: lays out and allocates the activations for length N (caw_acts_t's N). Later calls
-// only check N and the config. N must already be valid for the model (the entry points check).
+// Lays out the activations of m for length N: sets acts' config, N and T[], and returns the
+// values they need; with mem (that many values, zeroed or not) also points every buffer into it.
+// The host allocates mem in caw_acts_prepare, the device trainer in its arena.
 template <typename Real>
-nn_status caw_acts_prepare(const caw_model_t<Real> * m, caw_acts_t<Real> * acts, size_t N,
-                           const char * op) {
+size_t caw_acts_bind(const caw_model_t<Real> * m, caw_acts_t<Real> * acts, size_t N, Real * mem) {
     const caw_config & cfg = m->config;
-    if (acts->mem != nullptr) {
-        if (acts->config.kind != cfg.kind || acts->config.channels != cfg.channels ||
-            acts->config.kernel != cfg.kernel || acts->config.layers != cfg.layers) {
-            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
-                           "%s: these activations belong to another network configuration", op);
-        }
-        if (acts->N != N) {
-            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
-                           "%s: these activations were sized for N = %zu, got N = %zu (free them "
-                           "to change the length)",
-                           op, acts->N, N);
-        }
-        return NN_STATUS_OK;
-    }
-    const size_t L = cfg.layers, C = cfg.channels;
-    const bool   is_g = cfg.kind == CAW_GENERATOR;
-    acts->config      = cfg;
-    acts->N           = N;
-    acts->T[0]        = is_g ? N + 2 * m->pad : N;
+    const size_t       L = cfg.layers, C = cfg.channels;
+    const bool         is_g = cfg.kind == CAW_GENERATOR;
+    acts->config            = cfg;
+    acts->N                 = N;
+    acts->T[0]              = is_g ? N + 2 * m->pad : N;
     for (size_t l = 0; l < L; l++) {
         acts->T[l + 1] = caw_conv_out_length(m, acts, l);
     }
     if (is_g) {
         acts->T[L + 1] = acts->T[L + 2] = N;
     }
-    // sizes first (offsets in elements), then one allocation
+    // sizes first (offsets in elements)
     size_t total = 0, scratch = acts->T[0];
     size_t off_x = total;
     total += caw_align(acts->T[0]);
-    size_t off_z[CAW_MAX_CONVS], off_a[CAW_MAX_LAYERS], off_mean[CAW_MAX_LAYERS];
+    size_t off_z[CAW_MAX_CONVS], off_a[CAW_MAX_LAYERS] = {}, off_mean[CAW_MAX_LAYERS] = {};
     for (size_t l = 0; l < m->n_convs; l++) {
         const caw_conv & c = m->convs[l];
         const size_t     n = c.C_out * caw_conv_out_length(m, acts, l);
@@ -247,12 +247,10 @@ nn_status caw_acts_prepare(const caw_model_t<Real> * m, caw_acts_t<Real> * acts,
     total += 5 * caw_align(scratch);
     size_t off_dummy = total;
     total += 2 * caw_align(C);
-    acts->mem = static_cast<Real *>(std::calloc(total, sizeof(Real)));
-    if (acts->mem == nullptr) {
-        *acts = caw_acts_t<Real>{};
-        return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: cannot allocate %zu activation values", op,
-                       total);
+    if (mem == nullptr) {
+        return total;
     }
+    acts->mem       = mem;
     acts->mem_total = total;
     acts->x         = acts->mem + off_x;
     for (size_t l = 0; l < m->n_convs; l++) {
@@ -270,27 +268,55 @@ nn_status caw_acts_prepare(const caw_model_t<Real> * m, caw_acts_t<Real> * acts,
     }
     acts->dummy = acts->mem + off_dummy;
     acts->ready = false;
+    return total;
+}
+
+// First call: lays out and allocates the activations for length N (caw_acts_t's N). Later calls
+// only check N and the config. N must already be valid for the model (the entry points check).
+template <typename Real>
+nn_status caw_acts_prepare(const caw_model_t<Real> * m, caw_acts_t<Real> * acts, size_t N,
+                           const char * op) {
+    const caw_config & cfg = m->config;
+    if (acts->mem != nullptr) {
+        if (acts->config.kind != cfg.kind || acts->config.channels != cfg.channels ||
+            acts->config.kernel != cfg.kernel || acts->config.layers != cfg.layers) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "%s: these activations belong to another network configuration", op);
+        }
+        if (acts->N != N) {
+            return nn_fail(NN_STATUS_INVALID_ARGUMENT,
+                           "%s: these activations were sized for N = %zu, got N = %zu (free them "
+                           "to change the length)",
+                           op, acts->N, N);
+        }
+        return NN_STATUS_OK;
+    }
+    const size_t total = caw_acts_bind<Real>(m, acts, N, nullptr);
+    Real *       mem   = static_cast<Real *>(std::calloc(total, sizeof(Real)));
+    if (mem == nullptr) {
+        *acts = caw_acts_t<Real>{};
+        return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: cannot allocate %zu activation values", op,
+                       total);
+    }
+    caw_acts_bind<Real>(m, acts, N, mem);
     return NN_STATUS_OK;
 }
 
-// D's gradient-penalty tangents (xt, zt, at), allocated by the first penalty call.
+// D's gradient-penalty tangents (xt, zt, at) of laid-out acts: returns the values they need and,
+// with tmem, points them into it.
 template <typename Real>
-nn_status caw_acts_tangents(const caw_model_t<Real> * m, caw_acts_t<Real> * acts, const char * op) {
-    if (acts->tmem != nullptr) {
-        return NN_STATUS_OK;
-    }
+size_t caw_tangents_bind(const caw_model_t<Real> * m, caw_acts_t<Real> * acts, Real * tmem) {
     const size_t L     = m->config.layers;
     size_t       total = caw_align(acts->T[0]);
     for (size_t l = 0; l < L; l++) {
         const size_t n = caw_align(m->convs[l].C_out * acts->T[l + 1]);
         total += m->convs[l].bn ? 2 * n : n;
     }
-    acts->tmem = static_cast<Real *>(std::calloc(total, sizeof(Real)));
-    if (acts->tmem == nullptr) {
-        return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: cannot allocate %zu tangent values", op,
-                       total);
+    if (tmem == nullptr) {
+        return total;
     }
-    Real * p = acts->tmem;
+    acts->tmem = tmem;
+    Real * p   = acts->tmem;
     acts->xt = p;
     p += caw_align(acts->T[0]);
     for (size_t l = 0; l < L; l++) {
@@ -302,6 +328,22 @@ nn_status caw_acts_tangents(const caw_model_t<Real> * m, caw_acts_t<Real> * acts
             p += n;
         }
     }
+    return total;
+}
+
+// D's gradient-penalty tangents, allocated by the first penalty call.
+template <typename Real>
+nn_status caw_acts_tangents(const caw_model_t<Real> * m, caw_acts_t<Real> * acts, const char * op) {
+    if (acts->tmem != nullptr) {
+        return NN_STATUS_OK;
+    }
+    const size_t total = caw_tangents_bind<Real>(m, acts, nullptr);
+    Real *       tmem  = static_cast<Real *>(std::calloc(total, sizeof(Real)));
+    if (tmem == nullptr) {
+        return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: cannot allocate %zu tangent values", op,
+                       total);
+    }
+    caw_tangents_bind<Real>(m, acts, tmem);
     return NN_STATUS_OK;
 }
 
@@ -435,13 +477,7 @@ nn_status caw_generator_forward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * a
     acts->mode  = mode;
     acts->mask  = nullptr;
     acts->amp   = static_cast<float>(amp);
-    for (size_t t = 0; t < acts->T[0]; t++) { // the pad region is zeros, noise included
-        acts->x[t] = Real(0);
-    }
-    for (size_t t = 0; t < N; t++) {
-        const Real zn  = noise != nullptr ? noise[t] * amp : Real(0);
-        acts->x[P + t] = zn + (prev != nullptr ? prev[t] : Real(0));
-    }
+    NN_TRY(B::gen_input(acts->x, acts->T[0], P, noise, amp, prev, N));
     NN_TRY((caw_weights_forward<B, Real>(m)));
     NN_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
     const Real * h = acts->z[L - 1];
@@ -456,9 +492,7 @@ nn_status caw_generator_forward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * a
                            1, 1, 0));
     Real * pe = acts->scratch[0];
     NN_TRY(B::pe_forward(acts->z[L + 2], pe, N));
-    for (size_t t = 0; t < N; t++) {
-        out[t] = pe[t] + (prev != nullptr ? prev[t] : Real(0));
-    }
+    NN_TRY(B::gen_output(out, pe, prev, N));
     acts->ready = true;
     return NN_STATUS_OK;
 }
@@ -469,7 +503,7 @@ nn_status caw_generator_backward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * 
                                       const Real * dout, Real * d_noise, Real * d_prev) {
     const size_t N = acts->N, P = m->pad, L = m->config.layers, C = m->config.channels;
     Real **      s = acts->scratch;
-    std::memset(m->wgrads, 0, m->weights_total * sizeof(Real));
+    NN_TRY(B::zero(m->wgrads, m->weights_total));
     NN_TRY(B::pe_backward(dout, s[0], N));
     const caw_conv & o = m->convs[L + 2];
     NN_TRY(B::conv_backward(acts->q, m->weights + o.w, s[0], s[1], m->wgrads + o.w,
@@ -481,24 +515,14 @@ nn_status caw_generator_backward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * 
         NN_TRY(B::conv_backward(h, m->weights + c.w, s[2 + k], s[k], m->wgrads + c.w,
                                 m->grads + c.bias, C, C, N, c.K, c.D, c.pad));
     }
-    for (size_t i = 0; i < C * N; i++) {
-        s[0][i] += s[1][i];
-    }
+    NN_TRY(B::add_to(s[0], s[1], C * N));
     const bool want_dx = d_noise != nullptr || d_prev != nullptr;
     size_t     idx     = 0;
     NN_TRY((caw_trunk_backward<B, Real>(m, acts, 0, true, want_dx, &idx)));
     NN_TRY((caw_weights_backward<B, Real>(m, m->n_convs)));
     if (want_dx) {
-        const Real * dx  = s[idx] + P;
-        const Real   amp = static_cast<Real>(acts->amp);
-        for (size_t t = 0; t < N; t++) {
-            if (d_noise != nullptr) {
-                d_noise[t] = amp * dx[t];
-            }
-            if (d_prev != nullptr) {
-                d_prev[t] = dx[t] + dout[t];
-            }
-        }
+        NN_TRY(B::gen_input_grads(s[idx] + P, dout, static_cast<Real>(acts->amp), d_noise, d_prev,
+                                  N));
     }
     return NN_STATUS_OK;
 }
@@ -513,7 +537,7 @@ nn_status caw_discriminator_forward_impl(caw_model_t<Real> * m, caw_acts_t<Real>
     acts->ready = false;
     acts->mode  = mode;
     acts->mask  = mode == CAW_BN_EVAL ? nullptr : mask;
-    std::memcpy(acts->x, x, acts->N * sizeof(Real));
+    NN_TRY(B::copy(acts->x, x, acts->N));
     NN_TRY((caw_weights_forward<B, Real>(m)));
     NN_TRY((caw_trunk_forward<B, Real>(m, acts, mode)));
     if (out != nullptr) {
@@ -529,13 +553,13 @@ template <typename B, typename Real>
 nn_status caw_discriminator_backward_impl(caw_model_t<Real> * m, caw_acts_t<Real> * acts,
                                           const Real * dout, Real * dx) {
     const size_t L = m->config.layers;
-    std::memset(m->wgrads, 0, m->weights_total * sizeof(Real));
+    NN_TRY(B::zero(m->wgrads, m->weights_total));
     NN_TRY(B::pe_backward(dout, acts->scratch[0], acts->T[L]));
     size_t idx = 0;
     NN_TRY((caw_trunk_backward<B, Real>(m, acts, 0, true, dx != nullptr, &idx)));
     NN_TRY((caw_weights_backward<B, Real>(m, m->n_convs)));
     if (dx != nullptr) {
-        std::memcpy(dx, acts->scratch[idx], acts->N * sizeof(Real));
+        NN_TRY(B::copy(dx, acts->scratch[idx], acts->N));
     }
     return NN_STATUS_OK;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common.h"
+#include "model/caw-device-train.h"
 #include "model/caw-trainer-impl.h"
 #include "nn/adam.h"
 #include "nn/conv1d.h"
@@ -103,9 +104,11 @@ nn_tensor_view view(const float * p, size_t n) {
     return nn_view_3d(const_cast<float *>(p), 1, 1, n);
 }
 
-// Trains scale s; on success fills *im (unless cancelled) and *seconds.
-nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * cancelled,
-                      scale_image * im, caw_epoch_losses * final_losses, double * seconds) {
+// Trains scale s (its epochs on dev when not null: cuda/caw-train-device.cu); on success fills
+// *im (unless cancelled) and *seconds.
+nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, const dev_runner * dev,
+                      bool * cancelled, scale_image * im, caw_epoch_losses * final_losses,
+                      double * seconds) {
     using clock                    = std::chrono::steady_clock;
     const auto               t0    = clock::now();
     const caw_train_config * c     = r.cfg;
@@ -219,6 +222,49 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         static_cast<size_t>(c->milestone_fraction * static_cast<double>(epochs));
     const std::vector<size_t> windows =
         cropped && s > 0 ? crop_windows(&r.frozen, s, rate, Lg) : std::vector<size_t>{};
+
+    // the checkpoint image of the trained scale (either device)
+    auto finish = [&](const caw_epoch_losses & L) {
+        im->config_hash                 = r.hash;
+        const uint64_t info[INFO_COUNT] = {s, r.scales,  r.first,   N,        rate,
+                                           C, c->kernel, c->layers, epochs};
+        std::memcpy(im->info, info, sizeof(info));
+        im->amps.assign(r.frozen.amps, r.frozen.amps + s);
+        im->amps.push_back(amp);
+        im->z_rec0 = z_rec0;
+        im->z_rec  = z_rec_s;
+        im->holes.clear();
+        if (inpaint) {
+            im->holes = {static_cast<uint64_t>(c->mode), r.Fs, c->hole_count};
+            for (size_t i = 0; i < c->hole_count; i++) {
+                im->holes.push_back(c->holes[i].start);
+                im->holes.push_back(c->holes[i].end);
+            }
+        }
+        losses_to_array(L, im->losses);
+        im->g_params.assign(G.m.params, G.m.params + G.m.param_layout.total);
+        im->g_state.assign(G.m.state, G.m.state + G.m.state_layout.total);
+        im->d_params.assign(D.m.params, D.m.params + D.m.param_layout.total);
+        im->d_state.assign(D.m.state, D.m.state + D.m.state_layout.total);
+        *final_losses = L;
+        *seconds      = std::chrono::duration<double>(clock::now() - t0).count();
+        return NN_STATUS_OK;
+    };
+    if (dev != nullptr) { // the epochs on the device, from this same host setup
+        std::vector<size_t> crops(cropped ? epochs : 0);
+        for (size_t & a : crops) { // the CPU loop's draws, in its order
+            a = P + static_cast<size_t>(nn_rng_next_u64(&crop_rng) % (N - Lc - 2 * P + 1));
+        }
+        const dev_scale_job job = {c,      r.cb,      s,             r.scales,        real,
+                                   N,      rate,      C,             P,               cropped,
+                                   Lc,     Lg,        inner,         epochs,          milestone,
+                                   z_rec0.data(),     prev_rec.data(),                 amp_f,
+                                   alphas.data(),     crops.data(),  &r.frozen,       windows.data(),
+                                   Lc >= nn_mss_min_length(c->mss, c->mss_count)};
+        caw_epoch_losses L = {};
+        NN_TRY(dev->train_scale(&job, &G.m, &D.m, &L, cancelled));
+        return *cancelled ? NN_STATUS_OK : finish(L);
+    }
 
     mss_holder mss;
     if (Lc >= nn_mss_min_length(c->mss, c->mss_count)) {
@@ -348,30 +394,7 @@ nn_status train_scale(run_ctx & r, const nn_pyramid & pyr, size_t s, bool * canc
         }
     }
 
-    im->config_hash                 = r.hash;
-    const uint64_t info[INFO_COUNT] = {s, r.scales,  r.first,   N,        rate,
-                                       C, c->kernel, c->layers, epochs};
-    std::memcpy(im->info, info, sizeof(info));
-    im->amps.assign(r.frozen.amps, r.frozen.amps + s);
-    im->amps.push_back(amp);
-    im->z_rec0 = z_rec0;
-    im->z_rec  = z_rec_s;
-    im->holes.clear();
-    if (inpaint) {
-        im->holes = {static_cast<uint64_t>(c->mode), r.Fs, c->hole_count};
-        for (size_t i = 0; i < c->hole_count; i++) {
-            im->holes.push_back(c->holes[i].start);
-            im->holes.push_back(c->holes[i].end);
-        }
-    }
-    losses_to_array(L, im->losses);
-    im->g_params.assign(G.m.params, G.m.params + G.m.param_layout.total);
-    im->g_state.assign(G.m.state, G.m.state + G.m.state_layout.total);
-    im->d_params.assign(D.m.params, D.m.params + D.m.param_layout.total);
-    im->d_state.assign(D.m.state, D.m.state + D.m.state_layout.total);
-    *final_losses = L;
-    *seconds      = std::chrono::duration<double>(clock::now() - t0).count();
-    return NN_STATUS_OK;
+    return finish(L);
 }
 
 struct pyramid_holder {
@@ -386,7 +409,8 @@ struct trained_holder {
 
 nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_options * options,
                     const caw_train_config * c, const char * out_dir, bool resume,
-                    const caw_train_callbacks * callbacks, caw_train_result * result) {
+                    const caw_train_callbacks * callbacks, const dev_runner * dev,
+                    caw_train_result * result) {
     const char * op = "caw_train";
     NN_TRY(check_config(c));
     NN_TRY(check_holes(c, N));
@@ -492,7 +516,7 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
         scale_image      im;
         caw_epoch_losses L       = {};
         double           seconds = 0.0;
-        NN_TRY(train_scale(r, p, s, &cancelled, &im, &L, &seconds));
+        NN_TRY(train_scale(r, p, s, dev, &cancelled, &im, &L, &seconds));
         if (cancelled) {
             result->cancelled = true;
             break;
@@ -514,6 +538,18 @@ nn_status train_all(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
 nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_options * options,
                     const caw_train_config * config, const char * out_dir, bool resume,
                     const caw_train_callbacks * callbacks, caw_train_result * result) {
+#if defined(NN_WITH_CUDA)
+    const dev_runner * dev = dev_runner_cuda();
+#else
+    const dev_runner * dev = nullptr;
+#endif
+    return train_on(dev, x, N, Fs, options, config, out_dir, resume, callbacks, result);
+}
+
+nn_status caw_tr::train_on(const dev_runner * candidate, const float * x, size_t N, uint32_t Fs,
+                           const nn_pyramid_options * options, const caw_train_config * config,
+                           const char * out_dir, bool resume, const caw_train_callbacks * callbacks,
+                           caw_train_result * result) {
     const char * op = "caw_train";
     if (x == nullptr || options == nullptr || config == nullptr || out_dir == nullptr ||
         result == nullptr) {
@@ -522,6 +558,11 @@ nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
     }
     if (N == 0 || Fs == 0 || out_dir[0] == '\0') {
         return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: N, Fs and out_dir must not be empty", op);
+    }
+    if (config->device != CAW_DEVICE_CPU && config->device != CAW_DEVICE_CUDA &&
+        config->device != CAW_DEVICE_AUTO) {
+        return nn_fail(NN_STATUS_INVALID_ARGUMENT, "%s: unknown device %d", op,
+                       static_cast<int>(config->device));
     }
     *result = caw_train_result{};
     // bf16 convolutions for this thread's training only (nn/conv1d.h: the setting is
@@ -533,7 +574,11 @@ nn_status caw_train(const float * x, size_t N, uint32_t Fs, const nn_pyramid_opt
         ~precision_scope() { conv1d_set_precision(before); }
     } precision(config->bf16);
     try {
-        NN_TRY(train_all(x, N, Fs, options, config, out_dir, resume, callbacks, result));
+        // the device: CPU unless CUDA / AUTO was asked and the device passes its self-test
+        // (caw-device-select.cpp); on_device hears the choice and the reason for a fallback
+        const dev_runner * dev = nullptr;
+        NN_TRY(choose_device(candidate, config, callbacks, &dev));
+        NN_TRY(train_all(x, N, Fs, options, config, out_dir, resume, callbacks, dev, result));
     } catch (const std::bad_alloc &) {
         return nn_fail(NN_STATUS_OUT_OF_MEMORY, "%s: out of memory", op);
     }

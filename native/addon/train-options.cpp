@@ -288,6 +288,22 @@ bool read_train_options(Napi::Env env, const Napi::Value & value, caw_train_conf
         options->fs_list  = rates->data();
         options->fs_count = rates->size();
     }
+    const Napi::Value device = object.Get("device");
+    if (env.IsExceptionPending()) {
+        return false;
+    }
+    if (!device.IsUndefined()) {
+        // 'auto' and 'cuda' both fall back to the CPU with a reason (the device event says so);
+        // the difference is only what was asked.
+        const std::string name = device.IsString() ? device.As<Napi::String>().Utf8Value() : "";
+        if (name != "auto" && name != "cpu" && name != "cuda") {
+            throw_invalid(env, "train: options.device must be 'auto', 'cpu' or 'cuda'");
+            return false;
+        }
+        config->device = name == "cpu"    ? CAW_DEVICE_CPU
+                         : name == "cuda" ? CAW_DEVICE_CUDA
+                                          : CAW_DEVICE_AUTO;
+    }
     const Napi::Value speech = object.Get("speech");
     if (env.IsExceptionPending()) {
         return false;

@@ -33,7 +33,8 @@ bool read_path(Napi::Env env, const Napi::Value & value, const std::string & wha
 /**
  * Reads train's options object into config and options (defaults from caw_train_default_config
  * for options.mode and nn_pyramid_default_options for absent fields): architecture, schedule,
- * seed, alpha1 / alpha2 (finite, >= 0), mssConfigs, fsList, speech, and holes (required exactly
+ * seed, alpha1 / alpha2 (finite, >= 0), mssConfigs, fsList, speech, device ('auto' | 'cpu' |
+ * 'cuda' [the trainer's default: cpu]), and holes (required exactly
  * when mode is 'inpainting'; order, overlap and bounds are caw_train's checks). rates receives
  * fsList; options.fs_list points into it when given.
  */

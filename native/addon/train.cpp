@@ -1,7 +1,9 @@
 // train.cpp: train(...) of eureka_native (see addon.cpp's rules): caw_train (nn/caw-trainer.h) on
 // a worker thread with throttled progress through a thread-safe function and cooperative cancel.
 // Options: mode 'normal' | 'denoising' | 'inpainting' (+ holes), the alpha1 / alpha2 overrides,
-// architecture, schedule, seed, MSS and pyramid fields. Generation from what it writes is
+// architecture, schedule, seed, MSS and pyramid fields, device 'auto' | 'cpu' | 'cuda'. Before
+// the first epoch the progress stream carries one device event (the trainer's on_device: where
+// it trains and, when a GPU was asked for but the CPU runs, why). Generation from what it writes is
 // generate.cpp. The typed facade is in src-main/addon/.
 
 #include <napi.h>
@@ -30,10 +32,17 @@ using eureka_addon::throw_invalid;
 // ----------------------------------------------------------------------------
 // training
 
-/** One progress report on its way from the worker thread to JS; lives on the worker's stack. */
+/**
+ * One report on its way from the worker thread to JS, an epoch's progress or (is_device) the
+ * device choice; lives on the worker's stack until JS has seen it.
+ */
 struct ProgressMessage {
-    caw_progress progress;
-    bool         done = false; // set (under the worker's mutex) once JS has seen it
+    caw_progress progress{};
+    bool         is_device = false;
+    bool         cuda      = false; // is_device: the device that trains
+    std::string  name;              // is_device: "NVIDIA H100 80GB HBM3" or "CPU"
+    std::string  reason;            // is_device: why the CPU when a GPU was asked for, else ""
+    bool         done = false;      // set (under the worker's mutex) once JS has seen it
 };
 
 class TrainWorker;
@@ -82,7 +91,10 @@ class TrainWorker : public Napi::AsyncWorker {
 
   protected:
     void Execute() override {
-        const caw_train_callbacks callbacks{this, &TrainWorker::on_epoch};
+        caw_train_callbacks callbacks{};
+        callbacks.ctx       = this;
+        callbacks.on_epoch  = &TrainWorker::on_epoch;
+        callbacks.on_device = &TrainWorker::on_device;
         status_ = caw_train(x_, n_, rate_, &options_, &config_, out_dir_.c_str(), resume_,
                             &callbacks, &result_);
         progress_.Release();
@@ -106,6 +118,25 @@ class TrainWorker : public Napi::AsyncWorker {
     }
 
   private:
+    /** Hands message to JS and waits until JS has seen it (it lives on this stack). */
+    void deliver(ProgressMessage * message) {
+        if (progress_.BlockingCall(message) == napi_ok) {
+            std::unique_lock<std::mutex> lock(mutex_);
+            acked_.wait(lock, [message] { return message->done; });
+        }
+    }
+
+    /** The trainer's device choice, once before training: always delivered (not throttled). */
+    static void on_device(void * ctx, const caw_device_choice * choice) {
+        auto *          self = static_cast<TrainWorker *>(ctx);
+        ProgressMessage message;
+        message.is_device = true;
+        message.cuda      = choice->device == CAW_DEVICE_CUDA;
+        message.name      = choice->name != nullptr ? choice->name : "";
+        message.reason    = choice->reason != nullptr ? choice->reason : "";
+        self->deliver(&message);
+    }
+
     static bool on_epoch(void * ctx, const caw_progress * progress) {
         auto *     self = static_cast<TrainWorker *>(ctx);
         const auto now  = std::chrono::steady_clock::now();
@@ -117,10 +148,7 @@ class TrainWorker : public Napi::AsyncWorker {
             self->last_sent_ = now;
             ProgressMessage message;
             message.progress = *progress;
-            if (self->progress_.BlockingCall(&message) == napi_ok) {
-                std::unique_lock<std::mutex> lock(self->mutex_);
-                self->acked_.wait(lock, [&message] { return message.done; });
-            }
+            self->deliver(&message);
         }
         return !self->cancel_->load();
     }
@@ -147,13 +175,22 @@ class TrainWorker : public Napi::AsyncWorker {
 
 /**
  * The thread-safe function's JS-thread side: onProgress({ scale, scales, epoch, epochs, losses,
- * epochSeconds }) with epoch counting finished epochs (1-based), then wake the worker. env is
- * null when the function is torn down with the message still queued; the worker is woken anyway.
+ * epochSeconds }) with epoch counting finished epochs (1-based), or for the device choice
+ * onProgress({ kind: 'device', device: 'cpu' | 'cuda', name, reason }), then wake the worker.
+ * env is null when the function is torn down with the message still queued; the worker is woken
+ * anyway.
  * An exception from onProgress surfaces as an uncaught exception (the facade never lets one out).
  */
 void call_progress(Napi::Env env, Napi::Function callback, TrainWorker * worker,
                    ProgressMessage * message) {
-    if (env != nullptr && callback != nullptr) {
+    if (env != nullptr && callback != nullptr && message->is_device) {
+        Napi::Object event = Napi::Object::New(env);
+        event.Set("kind", "device");
+        event.Set("device", message->cuda ? "cuda" : "cpu");
+        event.Set("name", message->name);
+        event.Set("reason", message->reason);
+        callback.Call({event});
+    } else if (env != nullptr && callback != nullptr) {
         const caw_progress & p      = message->progress;
         Napi::Object         losses = Napi::Object::New(env);
         losses.Set("dReal", p.losses.d_real);

@@ -5,7 +5,6 @@
  * in a sentence the UI and `eureka info` show as is.
  */
 import type { AppInfo } from '../common/ipc-contract.js';
-import { AppError } from '../common/errors.js';
 import type { NativeAddon } from './binding.js';
 
 /** The `compute` object of {@link AppInfo}. */
@@ -32,10 +31,15 @@ export function describeCompute(addon: NativeAddon): ComputeInfo {
   };
 }
 
+/** The reason a run that trains on the GPU records (its plan's deviceReason). */
+export const GPU_FOUND_REASON = 'a CUDA device was found; the trainer checks it against the CPU before training';
+
 /**
- * Where a training run goes. The trainer's CUDA path is not built yet (only the pre-emphasis
- * kernel exists in CUDA), so every run trains on the CPU: 'auto' says why, an explicit 'cuda'
- * is refused with the reason rather than silently run on the CPU.
+ * Where a training run is meant to go, decided before it starts (the forecast, the preset's
+ * default, the job record): the GPU when the addon was compiled with CUDA and the driver lists a
+ * device, else the CPU with the reason. 'cuda' asked on a machine without one is not an error:
+ * the run goes on on the CPU and says why. The trainer has the last word: at start it checks the
+ * device's ops against the CPU and falls back with the reason (the job records what ran).
  */
 export function chooseTrainingDevice(
   requested: 'auto' | 'cpu' | 'cuda',
@@ -43,14 +47,13 @@ export function chooseTrainingDevice(
 ): { device: 'cpu' | 'cuda'; reason: string } {
   if (requested === 'cpu') return { device: 'cpu', reason: 'the CPU was asked for' };
   let info: ComputeInfo | null = null;
+  let failure = 'the native core could not be asked about GPUs';
   try {
     info = compute();
-  } catch {
+  } catch (error) {
+    if (error instanceof Error && error.message !== '') failure = `${failure} (${error.message})`;
     info = null;
   }
-  const why = info?.cpuReason ?? 'this version of Eureka trains on the CPU only (the CUDA trainer is not built yet)';
-  if (requested === 'cuda') {
-    throw new AppError('INVALID_INPUT', `cannot train on CUDA: ${why}; use --device cpu or auto`);
-  }
-  return { device: 'cpu', reason: why };
+  if (info !== null && info.cudaCompiled && info.cudaDevices > 0) return { device: 'cuda', reason: GPU_FOUND_REASON };
+  return { device: 'cpu', reason: info?.cpuReason ?? failure };
 }

@@ -21,6 +21,7 @@ import {
   nativeFunction,
   rawTrainingRunSchema,
   seedSchema,
+  trainingDeviceSchema,
   trainingProgressSchema,
   trainOptionsSchema,
   trainResultSchema,
@@ -29,6 +30,7 @@ import {
   type NativeBuildInfo,
   type RawAddon,
   type Seed,
+  type TrainingDevice,
   type TrainingProgress,
   type TrainOptions,
   type TrainResult,
@@ -101,8 +103,10 @@ export interface NativeAddon {
    * `outDir` (an existing folder) after each scale. `resume` continues after the last complete
    * scale found there (same options and signal required); otherwise it starts over. onProgress
    * runs on the JS thread (see {@link TrainingProgress}); if it throws, training is cancelled and
-   * the promise rejects with that error. The signal is read in place: do not write, transfer or
-   * detach it until the promise settles. Arguments are checked here first: throws an AppError
+   * the promise rejects with that error. onDevice (optional) is told once, before the first
+   * epoch, where the run trains ({@link TrainingDevice}: options.device 'auto' or 'cuda' may end
+   * on the CPU, with the reason); an exception from it cancels like one from onProgress. The
+   * signal is read in place: do not write, transfer or detach it until the promise settles. Arguments are checked here first: throws an AppError
    * (INVALID_INPUT, or INVALID_SAMPLES for NaN or infinite samples) before any work.
    */
   train(
@@ -112,6 +116,7 @@ export interface NativeAddon {
     outDir: string,
     resume: boolean,
     onProgress: (progress: TrainingProgress) => void,
+    onDevice?: (device: TrainingDevice) => void,
   ): TrainingRun;
   /**
    * Generates `seconds` of new audio from the trained run in `outDir` (its consecutive complete
@@ -175,14 +180,20 @@ export function createFacade(file: string, raw: RawAddon): NativeAddon {
       }
       return result;
     },
-    train(signal, sampleRate, options, outDir, resume, onProgress) {
+    train(signal, sampleRate, options, outDir, resume, onProgress, onDevice) {
       const checked = checkTrainArguments(signal, sampleRate, options, outDir, resume, onProgress);
+      if (onDevice !== undefined && typeof onDevice !== 'function') {
+        throw new AppError('INVALID_INPUT', 'train: onDevice must be a function');
+      }
       let failure: { error: unknown } | undefined;
       let cancelNative: () => void = () => undefined;
       const deliver = (value: unknown): void => {
         if (failure) return;
         try {
-          onProgress(parseResult('train progress', trainingProgressSchema, value));
+          // One stream from the addon: the device event is the object with kind 'device'.
+          const isDevice = typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'device';
+          if (isDevice) onDevice?.(parseResult('train device', trainingDeviceSchema, value));
+          else onProgress(parseResult('train progress', trainingProgressSchema, value));
         } catch (error) {
           failure = { error };
           cancelNative();

@@ -133,6 +133,11 @@ export const trainOptionsSchema = z
       .optional(),
     /** Speech: never train levels below 500 Hz and skip the energy rule [false]. */
     speech: z.boolean().optional(),
+    /**
+     * Where to train ['cpu']: 'auto' and 'cuda' train on the GPU when the build has CUDA and the
+     * device passes the trainer's self-test, else on the CPU; the device event says which and why.
+     */
+    device: z.enum(['auto', 'cpu', 'cuda']).optional(),
   })
   .refine((o) => (o.mode === 'inpainting') === (o.holes !== undefined), {
     message: "holes is required when mode is 'inpainting' and allowed only then",
@@ -188,6 +193,19 @@ export const trainingProgressSchema = z.strictObject({
   epochSeconds: z.number().nonnegative(),
 });
 export type TrainingProgress = z.infer<typeof trainingProgressSchema>;
+
+/**
+ * Where a training call trains, reported once before its first epoch (the trainer's on_device):
+ * the device, its name ("NVIDIA H100 80GB HBM3", or "CPU"), and why the CPU when a GPU was asked
+ * for (empty otherwise).
+ */
+export const trainingDeviceSchema = z.strictObject({
+  kind: z.literal('device'),
+  device: z.enum(['cpu', 'cuda']),
+  name: z.string(),
+  reason: z.string(),
+});
+export type TrainingDevice = z.infer<typeof trainingDeviceSchema>;
 
 /** How a training call ended. */
 export const trainResultSchema = z.strictObject({

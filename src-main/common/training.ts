@@ -118,6 +118,12 @@ const planObjectSchema = z.object({
   device: z.enum(['cpu', 'cuda']),
   /** Why this device, in a sentence (e.g. why not CUDA). */
   deviceReason: z.string(),
+  /**
+   * What the trainer reported when it started ("NVIDIA H100 80GB HBM3", "CPU"); absent until
+   * then. With it, device and deviceReason are what ran (a GPU that failed the trainer's check
+   * against the CPU leaves device 'cpu' and the trainer's reason), not what was planned.
+   */
+  deviceName: z.string().optional(),
   /** The budget asked for (quick), seconds, or null. */
   budgetSeconds: z.number().positive().nullable(),
   /** The planner's forecast of the training time, seconds, or null when not planned. */

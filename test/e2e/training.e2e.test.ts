@@ -62,6 +62,10 @@ describe('web mode UI: training', () => {
     // The test preset has no time budget to choose, and no time forecast (it measures nothing).
     expect(await page.getByTestId('train-budget').count()).toBe(0);
     await page.getByTestId('train-forecast-headline').filter({ hasText: /^No time forecast \(the test preset does not measure this computer\): muffled/ }).waitFor({ timeout: 90_000 });
+    // Where it trains, in plain words (the test machines have no usable GPU), the reason one click away.
+    await page.getByTestId('train-forecast-device').filter({ hasText: /^On the CPU — no usable GPU/ }).waitFor();
+    await page.getByTestId('train-device-why').click();
+    await page.getByTestId('train-device-reason').filter({ hasText: /\S/ }).waitFor();
     await page.getByTestId('train-seed').fill('42');
     await page.getByTestId('train-submit').click();
     await page.getByTestId('model-detail').waitFor();

@@ -17,6 +17,7 @@ import {
   MAX_GENERATE_SECONDS,
   NativeError,
   type NativeAddon,
+  type TrainingDevice,
   type TrainingProgress,
   type TrainOptions,
 } from '../../src-main/addon/binding.js';
@@ -127,6 +128,28 @@ describe('native training and generation', () => {
     await expect(run.promise).rejects.toMatchObject({ code: 'STORAGE', message: 'progress sink failed' });
     expect(existsSync(ckpt(dir, 0))).toBe(true);
     expect(existsSync(ckpt(dir, 1))).toBe(false);
+  });
+
+  test('reports the device once, before the first epoch: cuda without a usable GPU trains on the CPU and says why', async () => {
+    const compute = { devices: addon.buildInfo().cudaCompiled ? addon.cudaDevices().count : 0 };
+    const runOn = async (device: 'cpu' | 'cuda') => {
+      const events: string[] = [];
+      const choices: TrainingDevice[] = [];
+      const options: TrainOptions = { ...OPTIONS, fsList: [1000], epochsPerScale: 3, device };
+      const result = await addon.train(signal, FS, options, await tempDir(), false, () => events.push('epoch'), (choice) => {
+        events.push('device');
+        choices.push(choice);
+      }).promise;
+      expect(result.cancelled).toBe(false);
+      expect(events[0]).toBe('device');
+      expect(events.filter((e) => e === 'device')).toHaveLength(1);
+      return choices[0]!;
+    };
+    expect(await runOn('cpu')).toEqual({ kind: 'device', device: 'cpu', name: 'CPU', reason: '' });
+    if (compute.devices > 0) return; // a GPU machine: the GPU check (docs/gpu-check.md) covers it
+    const fallback = await runOn('cuda');
+    expect(fallback).toMatchObject({ kind: 'device', device: 'cpu', name: 'CPU' });
+    expect(fallback.reason).toMatch(/\S/);
   });
 
   test('the JS thread stays free while training runs', async () => {
@@ -253,6 +276,13 @@ describe('native training and generation', () => {
       expect(await listFiles(dir)).toEqual([]);
     });
 
+    test('a device other than auto, cpu or cuda is refused before any work', async () => {
+      const dir = await tempDir();
+      const bad = { ...OPTIONS, device: 'gpu' } as unknown as TrainOptions;
+      expect(() => addon.train(signal, FS, bad, dir, false, () => undefined)).toThrow(/train: options\.device: /);
+      expect(await listFiles(dir)).toEqual([]);
+    });
+
     test('train into a missing folder throws INVALID_INPUT naming it', async () => {
       const missing = path.join(await tempDir(), 'no-such-dir');
       expect(() => addon.train(signal, FS, OPTIONS, missing, false, () => undefined)).toThrow(
@@ -291,6 +321,8 @@ describe('native training and generation', () => {
         [() => raw.train?.(signal, FS, { ...OPTIONS, holes: [HOLE] }, dir, false, () => undefined), /holes is only allowed/],
         [() => raw.train?.(signal, FS, { ...INPAINT, holes: 'x' }, dir, false, () => undefined), /holes must be an array/],
         [() => raw.train?.(signal, FS, { ...INPAINT, holes: [{ start: 1 }] }, dir, false, () => undefined), /holes\[0\]\.end must be a number/],
+        [() => raw.train?.(signal, FS, { ...OPTIONS, device: 'gpu' }, dir, false, () => undefined), /^train: options\.device must be 'auto', 'cpu' or 'cuda'$/],
+        [() => raw.train?.(signal, FS, { ...OPTIONS, device: 1 }, dir, false, () => undefined), /options\.device must be/],
         [() => raw.generate?.(dir, 1, Infinity), /seconds must be a finite number/],
         [() => raw.reconstruct?.(42), /outDir must be a string/],
       ];

@@ -49,7 +49,8 @@ function parseSeed(text: string): string {
 }
 
 interface TrainOptions {
-  preset: PresetName;
+  /** [studio where training runs on a GPU, else quick; quick for phrase models] */
+  preset?: PresetName;
   budget?: number;
   device: TrainDevice;
   mode?: TrainMode;
@@ -69,12 +70,17 @@ export function registerTrainCommands(program: Command): void {
     .description('train a model on a clip, or with --kind a phrase model of your MIDI parts (Ctrl-C stops after the current epoch or step; --resume continues)')
     .argument('[clip-id]', 'the clip to learn (see eureka clips)', parseId)
     .addOption(
-      new Option('--preset <name>', "studio: the best takes; quick: fits --budget; paper: the paper's recipe (days on a CPU); test: tiny")
-        .choices(PRESET_NAMES)
-        .default('quick'),
+      new Option(
+        '--preset <name>',
+        "studio: the best takes (the default on a GPU); quick: fits --budget (the default on a CPU); paper: the paper's recipe (days on a CPU); test: tiny",
+      ).choices(PRESET_NAMES),
     )
     .option('--budget <duration>', 'quick only: time budget, e.g. 15m (default 15m); phrase models: any preset, e.g. 60 (seconds)', parseBudget)
-    .addOption(new Option('--device <device>', 'where to train').choices(TRAIN_DEVICES).default('auto'))
+    .addOption(
+      new Option('--device <device>', 'where to train: auto (the GPU when one works, else the CPU), cpu, or cuda (the GPU; without one it says why and trains on the CPU)')
+        .choices(TRAIN_DEVICES)
+        .default('auto'),
+    )
     .addOption(new Option('--mode <mode>', "normal: music; denoising: reconstruct the clip's waveform (default: the preset's; gap clips inpaint)").choices(TRAIN_MODES))
     .option('--seed <n>', 'random seed (default: a fresh one, recorded with the model)', parseSeed)
     .option('--resume [id]', "continue the clip's most recent unfinished model after its last finished scale; with --kind, phrase model <id> from its last saved step")
@@ -89,18 +95,19 @@ export function registerTrainCommands(program: Command): void {
           if (options.mode !== undefined || command.getOptionValueSource('device') === 'cli') {
             throw new AppError('INVALID_INPUT', '--mode and --device are for audio models; phrase models train on the CPU');
           }
-          return trainPhrases(core, clipId, { ...options, kind: options.kind }, global.json);
+          return trainPhrases(core, clipId, { ...options, preset: options.preset ?? 'quick', kind: options.kind }, global.json);
         }
         if (options.songs !== undefined || options.bars !== undefined) throw new AppError('INVALID_INPUT', '--songs and --bars go with --kind continue|vary');
         if (options.budget !== undefined && options.budget < MIN_BUDGET_SECONDS) {
           throw new AppError('INVALID_INPUT', `an audio model's budget is at least ${formatDuration(MIN_BUDGET_SECONDS)}`);
         }
         if (typeof options.resume === 'string') clipId ??= parseId(options.resume);
+        if (options.resume === undefined) options.preset ??= defaultPreset(core, options);
         if (options.forecast) {
           if (options.resume) throw new AppError('INVALID_INPUT', '--forecast is for a new model, not with --resume');
           const forecast = await forecastOf(core, trainRequest(clipId, options, command));
           if (global.json) printJson(forecast);
-          else printForecast(forecast);
+          else printForecast(forecast, options.device);
           if (forecast.outcome === 'refused') throw new CliExit(1);
           return;
         }
@@ -171,6 +178,28 @@ export function registerTrainCommands(program: Command): void {
     });
 }
 
+/**
+ * The preset when none is given: studio where training runs on a GPU (minutes there), quick on
+ * a CPU (it fits a budget). A --budget means quick.
+ */
+function defaultPreset(core: Core, options: TrainOptions): PresetName {
+  if (options.budget !== undefined) return 'quick';
+  return core.training.deviceFor(options.device).device === 'cuda' ? 'studio' : 'quick';
+}
+
+/**
+ * Where the run trains, in one line: a GPU asked for (--device cuda) and not usable says so
+ * plainly; otherwise the plain words of common/device-words.ts.
+ */
+function deviceLine(requested: TrainDevice, plan: TrainingPlan): string {
+  if (requested === 'cuda' && plan.device === 'cpu') return noGpuLine(plan.deviceReason);
+  return plainDeviceReason(plan.device, plan.deviceReason);
+}
+
+function noGpuLine(reason: string): string {
+  return `No usable GPU (${reason}) — training on the CPU.`;
+}
+
 function trainRequest(clipId: number | undefined, options: TrainOptions, command: Command): TrainRequest {
   if (clipId === undefined) throw new AppError('INVALID_INPUT', 'give the clip to train (see eureka clips), or --resume');
   if (options.model !== undefined) throw new AppError('INVALID_INPUT', '--model goes with --resume');
@@ -180,7 +209,7 @@ function trainRequest(clipId: number | undefined, options: TrainOptions, command
   }
   return {
     clipId,
-    preset: options.preset,
+    preset: options.preset ?? 'quick',
     device: options.device,
     ...(options.mode === undefined ? {} : { mode: options.mode }),
     ...(options.budget === undefined ? {} : { budgetSeconds: options.budget }),
@@ -209,9 +238,9 @@ function refusal(forecast: TrainForecast): AppError {
   return new AppError('INVALID_INPUT', shortest === null ? forecast.headline : `${forecast.headline} Try ${budgetOption(shortest)}.`);
 }
 
-function printForecast(forecast: TrainForecast): void {
+function printForecast(forecast: TrainForecast, requested: TrainDevice): void {
   const measured = forecast.measuredAt === null ? [] : [`(this computer's speed measured ${forecast.measuredAt.slice(0, 16).replace('T', ' ')} UTC)`];
-  printLines(forecast.headline, ...(forecast.plan ? [plainDeviceReason(forecast.plan.device, forecast.plan.deviceReason), `plan: ${forecast.plan.summary}`, ...tableLines(recipeRows(forecast.plan))] : []), ...measured);
+  printLines(forecast.headline, ...(forecast.plan ? [deviceLine(requested, forecast.plan), `plan: ${forecast.plan.summary}`, ...tableLines(recipeRows(forecast.plan))] : []), ...measured);
   if (forecast.outcome === 'refused' && forecast.shortestBudgetSeconds !== null) {
     printNotes(`try: ${budgetOption(forecast.shortestBudgetSeconds)}`);
   }
@@ -222,7 +251,11 @@ async function startModel(core: Core, clipId: number | undefined, options: Train
   const request = trainRequest(clipId, options, command);
   const forecast = await forecastOf(core, request);
   if (forecast.outcome === 'refused') throw refusal(forecast);
-  if (!json) printNotes(`forecast: ${forecast.headline}`, ...(forecast.plan ? [plainDeviceReason(forecast.plan.device, forecast.plan.deviceReason)] : []));
+  const plan = forecast.plan;
+  // A GPU asked for and not usable is said even with --json (on stderr): the run goes on on the CPU.
+  const noGpu = request.device === 'cuda' && plan?.device === 'cpu';
+  if (noGpu) printNotes(noGpuLine(plan.deviceReason));
+  if (!json) printNotes(`forecast: ${forecast.headline}`, ...(plan && !noGpu ? [deviceLine(request.device ?? 'auto', plan)] : []));
   return core.training.create(request);
 }
 
@@ -243,6 +276,8 @@ function resumeModel(core: Core, clipId: number | undefined, modelId: number | u
 export async function follow(core: Core, modelId: number, json: boolean): Promise<Model> {
   const bar = createProgressBar();
   let planPrinted = false;
+  let plannedDevice: 'cpu' | 'cuda' | null = null;
+  let deviceReported = false;
   let scalesReported = core.training.get(modelId).scalesDone;
   const say = (line: string) => {
     bar.done();
@@ -261,10 +296,18 @@ export async function follow(core: Core, modelId: number, json: boolean): Promis
         planPrinted = true;
         say(`model ${modelId}: ${model.plan.summary}`);
         printNotes(...tableLines(recipeRows(model.plan)));
+        plannedDevice = model.plan.device;
         if (!json) {
           if (model.plan.device === 'cpu') say(`device: CPU (${model.plan.deviceReason})`);
           say(`precision: ${model.plan.precisionReason}`);
         }
+      }
+      // The trainer's own word on the device, once it has started (a GPU it finds unusable
+      // puts the run on the CPU, with the reason).
+      if (model.plan?.deviceName !== undefined && !deviceReported) {
+        deviceReported = true;
+        if (model.plan.device === 'cuda') say(`training on the GPU: ${model.plan.deviceName}`);
+        else if (plannedDevice === 'cuda') say(noGpuLine(model.plan.deviceReason));
       }
       for (const record of model.scales.filter((s) => s.scale >= scalesReported)) {
         say(
@@ -319,7 +362,11 @@ function printModel(model: Model): void {
     `model ${model.id}: ${model.name}`,
     `status: ${model.status}${model.error ? ` (${model.error})` : ''}, ${model.scalesDone}/${model.scalesTotal ?? '?'} scales, ${formatDuration(model.trainSeconds)} training`,
   ];
-  if (model.plan) lines.push(`plan: ${model.plan.summary}`, `seed: ${model.plan.seed}`);
+  if (model.plan) {
+    const { device, deviceName, deviceReason } = model.plan;
+    const where = device === 'cuda' ? `GPU${deviceName ? ` (${deviceName})` : ''}` : `CPU (${deviceReason})`;
+    lines.push(`plan: ${model.plan.summary}`, `device: ${where}`, `seed: ${model.plan.seed}`);
+  }
   for (const s of model.scales) {
     const mss = s.losses?.mss;
     lines.push(

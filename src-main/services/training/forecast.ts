@@ -62,7 +62,9 @@ export function forecastOf(inputs: PlanInputs, measuredAt: number | null): Train
   }
   const time =
     predicted === null
-      ? `No time forecast (the ${plan.preset} preset does not measure this computer)`
+      ? plan.device === 'cuda'
+        ? 'No time forecast yet (this GPU has not been measured): it comes once the first scale has trained'
+        : `No time forecast (the ${plan.preset} preset does not measure this computer)`
       : `About ${formatDuration(predicted)}${budget === null ? '' : ` of your ${formatDuration(budget)}`}`;
   return { outcome: 'fits', plan, headline: `${time}: ${quality}.`, quality, shortestBudgetSeconds: shortest, measuredAt: measured };
 }

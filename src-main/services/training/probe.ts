@@ -4,7 +4,10 @@
  * cost model's fixed and per-sample seconds per epoch (planner.ts). White noise because the
  * cost depends only on shapes, and noise always passes the pyramid's energy rule. Each probe is
  * cancelled after its epochs, so it writes no checkpoint. It trains whole levels (no crop: the
- * planner prices a crop as a level of crop + 2P samples) in the precision the run will use.
+ * planner prices a crop as a level of crop + 2P samples) in the precision the run will use, on
+ * the device it will use: a GPU measurement is made on the GPU, and a GPU that the trainer puts
+ * back on the CPU (its check against the CPU failed) ends the probe with {@link ProbeOffDevice}
+ * rather than storing CPU times as the GPU's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,12 +41,20 @@ export interface ProbeControl {
 
 export class ProbeCancelled extends Error {}
 
+/** The trainer trained the probe on another device than asked (a GPU that failed its check). */
+export class ProbeOffDevice extends Error {
+  constructor(readonly reason: string) {
+    super(`the probe ran on the CPU: ${reason}`);
+  }
+}
+
 export async function measureCosts(
   addon: NativeAddon,
   preset: Preset,
   channels: readonly number[],
   precision: TrainPrecision,
   control: ProbeControl,
+  device: 'cpu' | 'cuda' = 'cpu',
 ): Promise<CostModel> {
   const shortLength = Math.max(minLevelLength(preset, preset.mode), 4096);
   const probed = channelsToMeasure(channels);
@@ -56,7 +67,7 @@ export async function measureCosts(
       const lengths = [shortLength, shortLength * lengthFactor(count)] as const;
       const times: number[] = [];
       for (const length of lengths) {
-        times.push(await timeEpoch(addon, preset, precision, count, length, dir, control));
+        times.push(await timeEpoch(addon, preset, precision, count, length, dir, control, device));
         control.onFraction(++done / work);
       }
       const [short, long] = times as [number, number];
@@ -102,6 +113,7 @@ async function timeEpoch(
   length: number,
   dir: string,
   control: ProbeControl,
+  device: 'cpu' | 'cuda',
 ): Promise<number> {
   const signal = whiteNoise(length, channels * 7919 + length);
   const options: TrainOptions = {
@@ -118,16 +130,24 @@ async function timeEpoch(
     ...(preset.alpha1 !== null ? { alpha1: preset.alpha1 } : {}),
     ...(preset.alpha2 !== null ? { alpha2: preset.alpha2 } : {}),
     ...(preset.mssConfigs !== null ? { mssConfigs: preset.mssConfigs } : {}),
+    ...(device === 'cuda' ? { device } : {}),
   };
   const seconds: number[] = [];
   let stopped = false;
+  let offDevice: string | null = null;
   const run = addon.train(signal, PROBE_RATE, options, dir, false, (progress) => {
     if (progress.epoch > WARMUP_EPOCHS) seconds.push(progress.epochSeconds);
     if (control.cancelled()) stopped = true;
-    if (stopped || seconds.length >= MEASURED_EPOCHS) run.cancel();
+    if (stopped || offDevice !== null || seconds.length >= MEASURED_EPOCHS) run.cancel();
+  }, (choice) => {
+    if (choice.device !== device) {
+      offDevice = choice.reason === '' ? `the trainer chose ${choice.name}` : choice.reason;
+      run.cancel();
+    }
   });
   await run.promise;
   if (stopped) throw new ProbeCancelled('cancelled while measuring');
+  if (offDevice !== null) throw new ProbeOffDevice(offDevice);
   if (seconds.length < MEASURED_EPOCHS) {
     throw new AppError('INTERNAL', `the speed probe saw ${seconds.length} epochs, expected ${MEASURED_EPOCHS}`);
   }

@@ -69,6 +69,8 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
     losses: epochLossesSchema,
     epochSeconds: z.number().nonnegative(),
   }),
+  /** Where the trainer runs, once before its first epoch (the addon's device event). */
+  z.object({ type: z.literal('device'), device: z.enum(['cpu', 'cuda']), name: z.string(), reason: z.string() }),
   z.object({ type: z.literal('scale-done'), record: scaleRecordSchema, scalesTotal: z.number().int().positive() }),
   z.object({
     type: z.literal('finished'),

@@ -11,7 +11,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { NativeAddon, TrainOptions, TrainingProgress } from '../../addon/binding.js';
+import type { NativeAddon, TrainingDevice, TrainOptions, TrainingProgress } from '../../addon/binding.js';
 import { AppError } from '../../common/errors.js';
 import type { EpochLosses, PresetName, ScaleRecord, TrainingPlan } from '../../common/training.js';
 import { resample } from '../audio/resample.js';
@@ -25,7 +25,7 @@ import { costModelOf, speedRecord, type MeasuredSpeed } from './machine-speed.js
 import { channelsToProbe, cropRuleOf, makePlan, trainedShape, type Bf16Support, type CostModel } from './planner.js';
 import { bf16Support } from './precision.js';
 import { loadPreset, type Preset } from './presets.js';
-import { measureCosts, ProbeCancelled } from './probe.js';
+import { measureCosts, ProbeCancelled, ProbeOffDevice } from './probe.js';
 import type { WorkerJob, WorkerMessage } from './protocol.js';
 
 /** Previews below this rate are upsampled to it, so every browser plays them. */
@@ -90,7 +90,9 @@ export async function runTrainingJob(
   const perScale = new Map<number, { seconds: number; losses: EpochLosses | null; firstReport: number; firstEpoch: number }>();
   let scalesTotal = plan.scales.length;
   let lastScale = -1;
-  const run = addon.train(signal, plan.topRate, trainOptions(plan), job.modelDir, job.resume, (progress: TrainingProgress) => {
+  const options: TrainOptions = { ...trainOptions(plan), device: job.device };
+  const onDevice = (choice: TrainingDevice) => emit({ type: 'device', device: choice.device, name: choice.name, reason: choice.reason });
+  const run = addon.train(signal, plan.topRate, options, job.modelDir, job.resume, (progress: TrainingProgress) => {
     scalesTotal = progress.scales;
     // Reports arrive in order and the trainer writes scale s's checkpoint before it starts s+1,
     // so the first report of a new scale means the previous one is on disk.
@@ -105,7 +107,7 @@ export async function runTrainingJob(
     entry.losses = losses;
     perScale.set(progress.scale, entry);
     emit({ type: 'progress', ...progress, losses });
-  });
+  }, onDevice);
   control.onCancel(() => run.cancel());
   const result = await run.promise;
   // Every finished scale gets its previews, including those of a run cancelled mid-way.
@@ -146,14 +148,24 @@ export async function measureMachine(
   const bf16: Bf16Support = preset.precision === 'bf16' ? bf16Support(addon, device) : { available: false, why: 'not asked for' };
   const precision = preset.precision === 'bf16' && bf16.available ? 'bf16' : 'fp32';
   let costs: CostModel = new Map();
-  if (preset.probe) {
+  // On a GPU only a budget (quick) needs the measurement before training; the other presets
+  // train without a time forecast until their first scale has run on it (no made-up GPU figure,
+  // and no minute of probing a run that is fast anyway).
+  if (preset.probe && (device === 'cpu' || preset.budget !== null)) {
     try {
-      costs = await measureCosts(addon, preset, channelsToProbe(preset), precision, {
-        cancelled: () => control.cancelled,
-        onFraction: (fraction) => emit({ type: 'probing', fraction }),
-      });
+      costs = await measureCosts(
+        addon,
+        preset,
+        channelsToProbe(preset),
+        precision,
+        { cancelled: () => control.cancelled, onFraction: (fraction) => emit({ type: 'probing', fraction }) },
+        device,
+      );
     } catch (error) {
       if (error instanceof ProbeCancelled) return 'cancelled';
+      if (error instanceof ProbeOffDevice) {
+        throw new AppError('INVALID_INPUT', `the GPU cannot be measured (${error.reason}); train with --device cpu`);
+      }
       throw error;
     }
   }

@@ -70,6 +70,9 @@ export interface TrainingServiceOptions {
   slot?: JobSlot;
 }
 
+/** A run's deviceReason once the trainer has checked the GPU and trains on it. */
+export const GPU_CHECKED_REASON = "the GPU passed the trainer's check against the CPU";
+
 /** Loss points kept per scale when a curve is read (the file keeps every reported epoch). */
 const MAX_POINTS_PER_SCALE = 1500;
 /** How long a cancelled worker gets to finish its epoch before it is killed. */
@@ -320,6 +323,14 @@ export class TrainingService {
     return [...byScale.keys()].sort((a, b) => a - b).flatMap((scale) => thin(byScale.get(scale)!, MAX_POINTS_PER_SCALE));
   }
 
+  /**
+   * Where a request for `requested` would train, and why, as far as can be told before the
+   * trainer starts (addon/device.ts): the CLI and the Train form pick their default preset by it.
+   */
+  deviceFor(requested: 'auto' | 'cpu' | 'cuda'): { device: 'cpu' | 'cuda'; reason: string } {
+    return this.#options.chooseDevice(requested);
+  }
+
   /** Worker pid of the running job (diagnostics and tests). */
   workerPid(): number | null {
     return this.#active?.run.worker.pid ?? null;
@@ -440,6 +451,19 @@ export class TrainingService {
         active.progress = { modelId: id, phase: 'training', ...message, ...forecast };
         active.run.addLoss(JSON.stringify({ scale: message.scale, epoch: message.epoch, losses: message.losses }), message.epoch === message.epochs);
         this.#options.events.progress(active.progress);
+        return;
+      }
+      case 'device': {
+        // The trainer's word on where it runs replaces the plan's (a GPU that fails its check
+        // against the CPU trains on the CPU): the job record keeps what ran, and why.
+        const plan = active.plan ?? this.#repo.find(id)?.plan ?? null;
+        if (!plan) return;
+        const reason = message.device === 'cuda' ? GPU_CHECKED_REASON : message.reason === '' ? plan.deviceReason : message.reason;
+        // The summary's "fp32 on the CUDA" (planner.ts) follows the device that runs.
+        const summary = plan.summary.replace(/ on the (CPU|CUDA)\b/, ` on the ${message.device.toUpperCase()}`);
+        active.plan = { ...plan, device: message.device, deviceReason: reason, deviceName: message.name, summary };
+        this.#repo.setPlan(id, active.plan);
+        this.#options.events.changed([id]);
         return;
       }
       case 'scale-done':

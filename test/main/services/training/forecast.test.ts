@@ -84,6 +84,13 @@ describe('forecastOf', () => {
     expect(forecast.measuredAt).toBeNull();
   });
 
+  it('a GPU not measured yet: no made-up time, the forecast comes after the first scale', () => {
+    const forecast = forecastOf(inputs({ preset: loadPreset('studio'), costs: null, budgetSeconds: null, device: 'cuda', deviceReason: 'a CUDA device was found' }), null);
+    expect(forecast.outcome).toBe('fits');
+    expect(forecast.plan).toMatchObject({ device: 'cuda', predictedSeconds: null });
+    expect(forecast.headline).toMatch(/^No time forecast yet \(this GPU has not been measured\): it comes once the first scale has trained: /);
+  });
+
   it('later, while another model trains and nothing was ever measured', () => {
     expect(laterForecast(loadPreset('quick'))).toMatchObject({ outcome: 'later', plan: null, shortestBudgetSeconds: null });
   });

@@ -8,6 +8,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { loadNativeAddon } from '../../../../src-main/addon/binding.js';
+import { describeCompute } from '../../../../src-main/addon/device.js';
 import { createCore, type Core } from '../../../../src-main/core.js';
 import type { Model } from '../../../../src-main/common/training.js';
 import { encodeWav } from '../../../../src-main/services/audio/wav.js';
@@ -247,11 +248,23 @@ describe('the job queue', () => {
     expect(model.scales.at(-1)?.previews).toEqual(['fake', 'rec']);
   }, 60_000);
 
+  it('asked for cuda on a machine without a usable GPU, trains on the CPU and records why', async () => {
+    const clip = await clipOf(1.5, 4, 'no-gpu.wav');
+    const compute = describeCompute(loadNativeAddon());
+    if (compute.cudaDevices > 0) return; // a GPU machine trains on it: the GPU check covers that
+    const model = await core.training.waitFor((await core.training.create({ clipId: clip, preset: 'test', device: 'cuda', seed: '5' })).id);
+    expect(model.status).toBe('done');
+    // The job record (its plan) keeps where it ran, the trainer's own name for it, and why.
+    expect(model.plan).toMatchObject({ device: 'cpu', deviceReason: compute.cpuReason, deviceName: 'CPU' });
+    expect(model.plan?.deviceReason).not.toBe('');
+  }, 60_000);
+
   it('refuses bad requests with one-line reasons and leaves nothing behind', async () => {
     const before = core.training.list().length;
     const shortClip = await clipOf(1, 5, 'blip.wav');
     await expect(core.training.create({ clipId: shortClip, preset: 'studio', budgetSeconds: 600 })).rejects.toThrow(/has no time budget/);
-    await expect(core.training.create({ clipId: shortClip, preset: 'test', device: 'cuda' })).rejects.toThrow(/cannot train on CUDA/);
+    // The request schema (IPC and service alike) takes auto, cpu or cuda only.
+    await expect(core.training.create({ clipId: shortClip, preset: 'test', device: 'gpu' as 'cuda' })).rejects.toThrow(/device/);
     await expect(core.training.create({ clipId: 9999, preset: 'test' })).rejects.toThrow(/clip 9999/);
     expect(core.training.list().length).toBe(before);
   });

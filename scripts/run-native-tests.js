@@ -97,6 +97,15 @@ if (existsSync(log)) {
   }
 }
 
+// Whether nvcc compiled the kernels for the device too (the simulator runs them either way).
+const cache = path.join(buildDir, 'CMakeCache.txt');
+const nvcc = existsSync(cache) ? /^CMAKE_CUDA_COMPILER:\w+=(.+)$/m.exec(readFileSync(cache, 'utf8')) : null;
+console.log(
+  nvcc && nvcc[1] !== '' && !nvcc[1].endsWith('-NOTFOUND')
+    ? `run-native-tests: CUDA kernels compiled for the device by ${nvcc[1]} and run in the simulator`
+    : 'run-native-tests: no nvcc in this build: the CUDA kernels ran in the simulator only',
+);
+
 if (skipBlas) console.log('SKIP blas: left out (--no-blas or NN_TEST_BLAS=0)');
 const blasStatus = skipBlas ? 0 : runBlasTests();
 process.exit(ctest.status !== 0 ? (ctest.status ?? 1) : simSkipped ? 1 : blasStatus);

@@ -29,25 +29,6 @@ namespace {
 constexpr double ACT_DEV_MAX_NMSE = 1e-10;
 constexpr float  SLOPE            = 0.2f;
 
-std::vector<float> random_floats(size_t n, uint64_t seed, double lo = -1.0, double hi = 1.0) {
-    std::vector<float> v(n);
-    fill_uniform(v, seed, lo, hi);
-    return v;
-}
-
-void check_close(const char * what, const std::vector<float> & got, const std::vector<float> & ref,
-                 double bound) {
-    const double err = got.size() == ref.size() ? nmse(got.data(), ref.data(), ref.size()) : 1e30;
-    CHECK_MSG(err <= bound, "%s: NMSE %.3g > %.3g", what, err, bound);
-    if (test_verbose()) {
-        std::printf("    %-20s NMSE %.3g\n", what, err);
-    }
-}
-
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 struct test_activations_dev : test_case {
     size_t   n;
     uint64_t seed;

@@ -31,10 +31,6 @@ constexpr double BETA1 = 0.5, BETA2 = 0.999, EPS = 1e-8; // CAW's (docs/caw-spec
  * libm's), rounded to float: equal but for a rare last-bit flip of a scalar. */
 constexpr double ADAM_SCHED_MAX_NMSE = 1e-12;
 
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 nn_tensor_view flat(std::vector<float> & v) {
     return test_view_1d(v.data(), v.size());
 }
@@ -135,100 +131,6 @@ struct test_adam_dev : test_case {
         CHECK_MSG(same_bits(rp.download(), dp.download()) &&
                       same_bits(rm.download(), dm.download()),
                   "%s: reruns differ", name().c_str());
-    }
-};
-
-/**
- * A stream and the CUDA graph captured on it, on backend b (the simulator's runtime or CUDA's):
- * the trainer's way of replaying an epoch with per-epoch values read from device memory.
- */
-struct captured_graph {
-    test_backend     b;
-    nn_cuda_stream_t stream = nullptr;
-    void *           graph  = nullptr;
-    void *           exec   = nullptr;
-
-    explicit captured_graph(test_backend backend) : b(backend) {}
-    captured_graph(const captured_graph &)             = delete;
-    captured_graph & operator=(const captured_graph &) = delete;
-
-    /** Records what record(stream) launches; false (a failed check) on any error. */
-    template <typename F>
-    bool capture(F && record) {
-        if (b == test_backend::sim) {
-            kx_sim::cudaGraph_t     g = nullptr;
-            kx_sim::cudaGraphExec_t e = nullptr;
-            const bool ok = kx_sim::cudaStreamCreate(&stream) == kx_sim::cudaSuccess &&
-                            kx_sim::cudaStreamBeginCapture(
-                                stream, kx_sim::cudaStreamCaptureModeGlobal) == kx_sim::cudaSuccess &&
-                            record(stream) &&
-                            kx_sim::cudaStreamEndCapture(stream, &g) == kx_sim::cudaSuccess &&
-                            kx_sim::cudaGraphInstantiate(&e, g, 0) == kx_sim::cudaSuccess;
-            graph = g;
-            exec  = e;
-            CHECK_MSG(ok, "capture: %s", kx_sim::cudaGetErrorString(kx_sim::cudaGetLastError()));
-            return ok;
-        }
-#if defined(NN_WITH_CUDA)
-        cudaStream_t    s = nullptr;
-        cudaGraph_t     g = nullptr;
-        cudaGraphExec_t e = nullptr;
-        const bool      ok =
-            cudaStreamCreate(&s) == cudaSuccess &&
-            cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal) == cudaSuccess &&
-            record(static_cast<nn_cuda_stream_t>(s)) && cudaStreamEndCapture(s, &g) == cudaSuccess &&
-            cudaGraphInstantiate(&e, g, 0) == cudaSuccess;
-        stream = s;
-        graph  = g;
-        exec   = e;
-        CHECK_MSG(ok, "capture: %s", cudaGetErrorString(cudaGetLastError()));
-        return ok;
-#else
-        (void) record;
-        return false;
-#endif
-    }
-
-    /** Launches the graph and waits for it. */
-    bool replay() {
-        if (b == test_backend::sim) {
-            return kx_sim::cudaGraphLaunch(static_cast<kx_sim::cudaGraphExec_t>(exec), stream) ==
-                       kx_sim::cudaSuccess &&
-                   kx_sim::cudaStreamSynchronize(stream) == kx_sim::cudaSuccess;
-        }
-#if defined(NN_WITH_CUDA)
-        return cudaGraphLaunch(static_cast<cudaGraphExec_t>(exec), stream) == cudaSuccess &&
-               cudaStreamSynchronize(stream) == cudaSuccess;
-#else
-        return false;
-#endif
-    }
-
-    ~captured_graph() {
-        if (b == test_backend::sim) {
-            if (exec != nullptr) {
-                kx_sim::cudaGraphExecDestroy(static_cast<kx_sim::cudaGraphExec_t>(exec));
-            }
-            if (graph != nullptr) {
-                kx_sim::cudaGraphDestroy(static_cast<kx_sim::cudaGraph_t>(graph));
-            }
-            if (stream != nullptr) {
-                kx_sim::cudaStreamDestroy(stream);
-            }
-        }
-#if defined(NN_WITH_CUDA)
-        if (b == test_backend::cuda) {
-            if (exec != nullptr) {
-                cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(exec));
-            }
-            if (graph != nullptr) {
-                cudaGraphDestroy(static_cast<cudaGraph_t>(graph));
-            }
-            if (stream != nullptr) {
-                cudaStreamDestroy(static_cast<cudaStream_t>(stream));
-            }
-        }
-#endif
     }
 };
 

@@ -32,46 +32,14 @@ constexpr double BN_DEV_MAX_NMSE = 1e-12;
 constexpr float  EPS             = 1e-5f;
 constexpr float  MOMENTUM        = 0.1f;
 
-enum class mask_kind { none, some, one };
-
-const char * mask_name(mask_kind m) {
-    return m == mask_kind::none ? "" : m == mask_kind::some ? " masked" : " one valid";
-}
-
-std::vector<float> random_floats(size_t n, uint64_t seed, double lo = -1.0, double hi = 1.0) {
-    std::vector<float> v(n);
-    fill_uniform(v, seed, lo, hi);
-    return v;
-}
-
-std::vector<unsigned char> make_mask(mask_kind m, size_t T) {
-    std::vector<unsigned char> valid(T, 1);
-    if (m == mask_kind::some) {
-        for (size_t t = 0; t < T; t++) {
-            valid[t] = (t % 5 == 1 || t % 7 == 3) ? 0 : 1; // holes and runs of flags
-        }
-        valid[0] = 1; // at least two valid samples for T >= 2
-        if (T > 1) {
-            valid[T - 1] = 1;
-        }
-    } else if (m == mask_kind::one) {
-        std::fill(valid.begin(), valid.end(), 0);
-        valid[T / 2] = 1;
+/** make_mask, with `some` also keeping the last sample: two valid samples for T >= 2, so the
+ * masked batch statistics (a variance) exist. */
+std::vector<unsigned char> batchnorm_mask(mask_kind m, size_t T) {
+    std::vector<unsigned char> valid = make_mask(m, T);
+    if (m == mask_kind::some && T > 1) {
+        valid[T - 1] = 1;
     }
     return valid;
-}
-
-void check_close(const char * what, const std::vector<float> & got, const std::vector<float> & ref,
-                 double bound) {
-    const double err = got.size() == ref.size() ? nmse(got.data(), ref.data(), ref.size()) : 1e30;
-    CHECK_MSG(err <= bound, "%s: NMSE %.3g > %.3g", what, err, bound);
-    if (test_verbose()) {
-        std::printf("    %-28s NMSE %.3g\n", what, err);
-    }
-}
-
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 batchnorm_channel chan(size_t C, size_t T, size_t c) { return batchnorm_channel{1, C, T, c}; }
@@ -112,7 +80,7 @@ struct test_batchnorm_dev : test_case {
         const std::vector<float> r     = random_floats(n, seed + 7);
         const std::vector<float> dg0   = random_floats(C, seed + 8); // nonzero += starts
         const std::vector<float> db0   = random_floats(C, seed + 9);
-        const std::vector<unsigned char> valid_host = make_mask(mask, T);
+        const std::vector<unsigned char> valid_host = batchnorm_mask(mask, T);
         const unsigned char * cpu_valid = mask == mask_kind::none ? nullptr : valid_host.data();
 
         dev_buffer d_x(b, x), d_gamma(b, gamma), d_beta(b, beta), d_dy(b, dy), d_xt(b, xt),

@@ -22,16 +22,6 @@ namespace {
 
 using host = caw_host_mem<float>;
 
-std::vector<float> random_floats(size_t n, uint64_t seed) {
-    std::vector<float> v(n);
-    fill_uniform(v, seed, -2.0, 2.0);
-    return v;
-}
-
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 struct test_caw_steps_dev : test_case {
     size_t   n;
     uint64_t seed;
@@ -44,8 +34,10 @@ struct test_caw_steps_dev : test_case {
     void check_values(test_backend b) override {
         const size_t             P     = 7, T0 = n + 2 * P;
         const float              amp   = 0.37f;
-        const std::vector<float> noise = random_floats(n, seed), prev = random_floats(n, seed + 1);
-        const std::vector<float> dx = random_floats(n, seed + 2), dout = random_floats(n, seed + 3);
+        const std::vector<float> noise = random_floats(n, seed, -2.0, 2.0);
+        const std::vector<float> prev  = random_floats(n, seed + 1, -2.0, 2.0);
+        const std::vector<float> dx    = random_floats(n, seed + 2, -2.0, 2.0);
+        const std::vector<float> dout  = random_floats(n, seed + 3, -2.0, 2.0);
         dev_buffer               d_noise(b, noise), d_prev(b, prev), d_dx(b, dx), d_dout(b, dout);
         // gen_input, with each input present or null
         for (int mode = 0; mode < 3; mode++) {

@@ -1,6 +1,6 @@
 // test-common.h: the small harness shared by the native tests.
 // defines: CHECK, CHECK_MSG, test_failures, test_checks, TEST_SKIP_CODE, test_rng, fill_uniform,
-//          nmse, shape_3d, view3, test_view_1d, fd_worst
+//          random_floats, same_bits, nmse, shape_3d, view3, test_view_1d, fd_worst
 // Failures print file:line and the condition and are counted, so one run reports them all.
 // Random data comes from a fixed-seed generator: reruns see identical inputs.
 #pragma once
@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "nn/nn.h"
@@ -68,6 +69,20 @@ void fill_uniform(std::vector<Real> & v, uint64_t seed, double lo = -1.0, double
     for (Real & x : v) {
         x = static_cast<Real>(rng.uniform(lo, hi));
     }
+}
+
+/** n floats uniform in [lo, hi) from seed: an input or a gradient in one expression. */
+inline std::vector<float> random_floats(size_t n, uint64_t seed, double lo = -1.0,
+                                        double hi = 1.0) {
+    std::vector<float> v(n);
+    fill_uniform(v, seed, lo, hi);
+    return v;
+}
+
+/** Equal sizes and identical bytes: what "deterministic" and "bit-exact" checks mean (NaN
+ * payloads included, and -0 differs from +0). */
+inline bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 /**

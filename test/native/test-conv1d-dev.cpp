@@ -97,10 +97,6 @@ dev_reference reference(const dev_shape & s, const std::vector<float> & x,
     return r;
 }
 
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 /** One run of forward and backward on a device backend: the downloaded outputs. */
 struct dev_run {
     std::vector<float> y, dx, dw, db;

@@ -2,7 +2,7 @@
 // build with NN_WITH_CUDA) and sim (the same kernels on the CPU simulator, always built): device
 // buffers with guard zones and poison (ggml's sentinels) and DEV_CALL to pick the entry point.
 // defines: device_backend, DEV_GUARD, dev_buffer, dev_bytes, dev_synchronize, dev_unsupported,
-//          DEV_CALL
+//          DEV_CALL, check_close, mask_kind, mask_name, make_mask, captured_graph, dev_mss_plan
 //
 //   dev_buffer y(b, n);                 // an output: [guard | n | guard], every byte 0xFF (NaN)
 //   dev_buffer x(b, host);              // an input: a copy of host between poisoned guards
@@ -13,6 +13,7 @@
 // reads NaN. A failed allocation or copy is a failed check (and data() is null).
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -228,3 +229,159 @@ inline nn_status dev_unsupported(const char * name) {
 #define DEV_CALL(backend, name, ...) \
     ((backend) == test_backend::sim ? name##_sim(__VA_ARGS__) : dev_unsupported(#name))
 #endif
+
+/** NMSE of got against ref within bound, one CHECK (a size mismatch fails); -v prints it. */
+inline void check_close(const char * what, const std::vector<float> & got,
+                        const std::vector<float> & ref, double bound) {
+    const double err = got.size() == ref.size() ? nmse(got.data(), ref.data(), ref.size()) : 1e30;
+    CHECK_MSG(err <= bound, "%s: NMSE %.3g > %.3g", what, err, bound);
+    if (test_verbose()) {
+        std::printf("    %-28s NMSE %.3g\n", what, err);
+    }
+}
+
+// ----------------------------------------------------------------------------
+// `valid` masks for the masked kernels (1 = a sample counts)
+
+/** No mask (null), holes and runs of zeros, or all zero but one sample. */
+enum class mask_kind { none, some, one };
+
+/** The suffix a case's name gets for its mask. */
+inline const char * mask_name(mask_kind m) {
+    return m == mask_kind::none ? "" : m == mask_kind::some ? " masked" : " one valid";
+}
+
+/** n flags for m (all 1 for none). `some` keeps sample 0 so a mask is never all zero; `one`
+ * keeps only n / 2. */
+inline std::vector<unsigned char> make_mask(mask_kind m, size_t n) {
+    std::vector<unsigned char> valid(n, 1);
+    if (m == mask_kind::some) {
+        for (size_t i = 0; i < n; i++) {
+            valid[i] = (i % 5 == 1 || i % 7 == 3) ? 0 : 1; // holes and runs of flags
+        }
+        valid[0] = 1;
+    } else if (m == mask_kind::one) {
+        std::fill(valid.begin(), valid.end(), 0);
+        valid[n / 2] = 1;
+    }
+    return valid;
+}
+
+// ----------------------------------------------------------------------------
+// owners of device objects that the runtime or an entry point creates
+
+/**
+ * A stream and the CUDA graph captured on it, on backend b (the simulator's runtime or CUDA's):
+ * the trainer's way of replaying an epoch with per-epoch values read from device memory.
+ */
+struct captured_graph {
+    test_backend     b;
+    nn_cuda_stream_t stream = nullptr;
+    void *           graph  = nullptr;
+    void *           exec   = nullptr;
+
+    explicit captured_graph(test_backend backend) : b(backend) {}
+    captured_graph(const captured_graph &)             = delete;
+    captured_graph & operator=(const captured_graph &) = delete;
+
+    /** Records what record(stream) launches; false (a failed check) on any error. */
+    template <typename F>
+    bool capture(F && record) {
+        if (b == test_backend::sim) {
+            kx_sim::cudaGraph_t     g = nullptr;
+            kx_sim::cudaGraphExec_t e = nullptr;
+            const bool ok = kx_sim::cudaStreamCreate(&stream) == kx_sim::cudaSuccess &&
+                            kx_sim::cudaStreamBeginCapture(
+                                stream, kx_sim::cudaStreamCaptureModeGlobal) == kx_sim::cudaSuccess &&
+                            record(stream) &&
+                            kx_sim::cudaStreamEndCapture(stream, &g) == kx_sim::cudaSuccess &&
+                            kx_sim::cudaGraphInstantiate(&e, g, 0) == kx_sim::cudaSuccess;
+            graph = g;
+            exec  = e;
+            CHECK_MSG(ok, "capture: %s", kx_sim::cudaGetErrorString(kx_sim::cudaGetLastError()));
+            return ok;
+        }
+#if defined(NN_WITH_CUDA)
+        cudaStream_t    s = nullptr;
+        cudaGraph_t     g = nullptr;
+        cudaGraphExec_t e = nullptr;
+        const bool      ok =
+            cudaStreamCreate(&s) == cudaSuccess &&
+            cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal) == cudaSuccess &&
+            record(static_cast<nn_cuda_stream_t>(s)) && cudaStreamEndCapture(s, &g) == cudaSuccess &&
+            cudaGraphInstantiate(&e, g, 0) == cudaSuccess;
+        stream = s;
+        graph  = g;
+        exec   = e;
+        CHECK_MSG(ok, "capture: %s", cudaGetErrorString(cudaGetLastError()));
+        return ok;
+#else
+        (void) record;
+        return false;
+#endif
+    }
+
+    /** Launches the graph and waits for it. */
+    bool replay() {
+        if (b == test_backend::sim) {
+            return kx_sim::cudaGraphLaunch(static_cast<kx_sim::cudaGraphExec_t>(exec), stream) ==
+                       kx_sim::cudaSuccess &&
+                   kx_sim::cudaStreamSynchronize(stream) == kx_sim::cudaSuccess;
+        }
+#if defined(NN_WITH_CUDA)
+        return cudaGraphLaunch(static_cast<cudaGraphExec_t>(exec), stream) == cudaSuccess &&
+               cudaStreamSynchronize(stream) == cudaSuccess;
+#else
+        return false;
+#endif
+    }
+
+    ~captured_graph() {
+        if (b == test_backend::sim) {
+            if (exec != nullptr) {
+                kx_sim::cudaGraphExecDestroy(static_cast<kx_sim::cudaGraphExec_t>(exec));
+            }
+            if (graph != nullptr) {
+                kx_sim::cudaGraphDestroy(static_cast<kx_sim::cudaGraph_t>(graph));
+            }
+            if (stream != nullptr) {
+                kx_sim::cudaStreamDestroy(stream);
+            }
+        }
+#if defined(NN_WITH_CUDA)
+        if (b == test_backend::cuda) {
+            if (exec != nullptr) {
+                cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(exec));
+            }
+            if (graph != nullptr) {
+                cudaGraphDestroy(static_cast<cudaGraph_t>(graph));
+            }
+            if (stream != nullptr) {
+                cudaStreamDestroy(static_cast<cudaStream_t>(stream));
+            }
+        }
+#endif
+    }
+};
+
+/** A device MSS plan (mss_plan_create_dev fills p), freed with its backend's entry point. */
+struct dev_mss_plan {
+    test_backend      b;
+    nn_dev_mss_plan * p = nullptr;
+    explicit dev_mss_plan(test_backend backend) : b(backend) {}
+    dev_mss_plan(const dev_mss_plan &)             = delete;
+    dev_mss_plan & operator=(const dev_mss_plan &) = delete;
+    ~dev_mss_plan() {
+        if (p == nullptr) {
+            return;
+        }
+        if (b == test_backend::sim) {
+            mss_plan_free_dev_sim(p);
+        }
+#if defined(NN_WITH_CUDA)
+        if (b == test_backend::cuda) {
+            mss_plan_free_dev_cuda(p);
+        }
+#endif
+    }
+};

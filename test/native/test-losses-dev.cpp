@@ -29,45 +29,6 @@ namespace {
 constexpr double LOSS_DEV_MAX_NMSE = 1e-12;
 constexpr float  LAMBDA            = 0.01f;
 
-enum class mask_kind { none, some, one };
-
-const char * mask_name(mask_kind m) {
-    return m == mask_kind::none ? "" : m == mask_kind::some ? " masked" : " one valid";
-}
-
-std::vector<float> random_floats(size_t n, uint64_t seed, double lo = -1.0, double hi = 1.0) {
-    std::vector<float> v(n);
-    fill_uniform(v, seed, lo, hi);
-    return v;
-}
-
-std::vector<unsigned char> make_mask(mask_kind m, size_t n) {
-    std::vector<unsigned char> valid(n, 1);
-    if (m == mask_kind::some) {
-        for (size_t i = 0; i < n; i++) {
-            valid[i] = (i % 5 == 1 || i % 7 == 3) ? 0 : 1;
-        }
-        valid[0] = 1;
-    } else if (m == mask_kind::one) {
-        std::fill(valid.begin(), valid.end(), 0);
-        valid[n / 2] = 1;
-    }
-    return valid;
-}
-
-void check_close(const char * what, const std::vector<float> & got, const std::vector<float> & ref,
-                 double bound) {
-    const double err = got.size() == ref.size() ? nmse(got.data(), ref.data(), ref.size()) : 1e30;
-    CHECK_MSG(err <= bound, "%s: NMSE %.3g > %.3g", what, err, bound);
-    if (test_verbose()) {
-        std::printf("    %-22s NMSE %.3g\n", what, err);
-    }
-}
-
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 struct test_losses_dev : test_case {
     size_t    n;
     mask_kind mask;

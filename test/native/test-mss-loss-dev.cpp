@@ -33,31 +33,6 @@ constexpr double MSS_DEV_MAX_NMSE = 1e-9;
 /** The loss: a float rounding of the same double sums, relative. */
 constexpr double MSS_DEV_MAX_REL = 1e-6;
 
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-struct plan_holder {
-    test_backend      b;
-    nn_dev_mss_plan * p = nullptr;
-    explicit plan_holder(test_backend backend) : b(backend) {}
-    plan_holder(const plan_holder &)             = delete;
-    plan_holder & operator=(const plan_holder &) = delete;
-    ~plan_holder() {
-        if (p == nullptr) {
-            return;
-        }
-        if (b == test_backend::sim) {
-            mss_plan_free_dev_sim(p);
-        }
-#if defined(NN_WITH_CUDA)
-        if (b == test_backend::cuda) {
-            mss_plan_free_dev_cuda(p);
-        }
-#endif
-    }
-};
-
 struct cpu_plan {
     nn_mss_plan * p = nullptr;
     ~cpu_plan() { nn_mss_plan_free(p); }
@@ -123,7 +98,7 @@ struct test_mss_dev : test_case {
         double         loss = 0.0;
         CHECK(mss_loss_backward_cpu(cp.p, &vx, &vy, &vdy, &loss) == NN_STATUS_OK);
 
-        plan_holder plan(b);
+        dev_mss_plan plan(b);
         CHECK_MSG(DEV_CALL(b, mss_plan_create_dev, &plan.p, configs.data(), configs.size(), T) ==
                       NN_STATUS_OK,
                   "%s", nn_last_error());
@@ -184,7 +159,7 @@ struct test_mss_dev_arguments : test_case {
     bool        supports(test_backend b) const override { return device_backend(b); }
     void        check_values(test_backend b) override {
         const nn_mss_config good = {32, 8, 32}, big = {4096, 512, 4096}, bad = {48, 8, 32};
-        plan_holder         plan(b);
+        dev_mss_plan        plan(b);
         nn_dev_mss_plan *   none = reinterpret_cast<nn_dev_mss_plan *>(1);
         CHECK(DEV_CALL(b, mss_plan_create_dev, nullptr, &good, 1, 40) ==
               NN_STATUS_INVALID_ARGUMENT);
@@ -237,8 +212,8 @@ struct test_mss_dev_perf : test_case {
     bool        supports(test_backend b) const override { return device_backend(b); }
 
     struct state {
-        plan_holder plan;
-        dev_buffer  x, y, dy, out;
+        dev_mss_plan plan;
+        dev_buffer   x, y, dy, out;
         state(test_backend b, const std::vector<float> & hx, const std::vector<float> & hy) :
             plan(b), x(b, hx), y(b, hy), dy(b, hx.size()), out(b, 1) {}
     };

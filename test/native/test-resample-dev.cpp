@@ -28,10 +28,6 @@ namespace {
  * last bit (NMSE ~1e-15 at worst). A wrong tap or weight gives 1e-3 and above. */
 constexpr double RESAMPLE_DEV_MAX_NMSE = 1e-12;
 
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 struct test_resample_dev : test_case {
     size_t T_in;
     double scale;

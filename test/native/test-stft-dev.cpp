@@ -28,32 +28,6 @@ namespace {
  * twiddle, tap or frame gives 1e-3 and above. */
 constexpr double STFT_DEV_MAX_NMSE = 1e-9;
 
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-/** A device MSS plan, freed with its backend's entry point. */
-struct plan_holder {
-    test_backend      b;
-    nn_dev_mss_plan * p = nullptr;
-    explicit plan_holder(test_backend backend) : b(backend) {}
-    plan_holder(const plan_holder &)             = delete;
-    plan_holder & operator=(const plan_holder &) = delete;
-    ~plan_holder() {
-        if (p == nullptr) {
-            return;
-        }
-        if (b == test_backend::sim) {
-            mss_plan_free_dev_sim(p);
-        }
-#if defined(NN_WITH_CUDA)
-        if (b == test_backend::cuda) {
-            mss_plan_free_dev_cuda(p);
-        }
-#endif
-    }
-};
-
 nn_tensor_view view_2d(float * data, size_t rows, size_t cols) {
     nn_tensor_view v = nn_view_3d(data, 1, rows, cols);
     v.ndim           = 2;
@@ -94,7 +68,7 @@ struct test_stft_dev : test_case {
 
         // a plan with a second, unrelated configuration first: config indices must matter
         const nn_mss_config configs[2] = {{cfg.n_fft, cfg.hop + 1, cfg.win}, cfg};
-        plan_holder         plan(b);
+        dev_mss_plan        plan(b);
         CHECK_MSG(DEV_CALL(b, mss_plan_create_dev, &plan.p, configs, 2, T) == NN_STATUS_OK, "%s",
                   nn_last_error());
         if (plan.p == nullptr) {
@@ -135,7 +109,7 @@ struct test_stft_dev_arguments : test_case {
     bool        supports(test_backend b) const override { return device_backend(b); }
     void        check_values(test_backend b) override {
         const nn_mss_config cfg = {32, 8, 32};
-        plan_holder         plan(b);
+        dev_mss_plan        plan(b);
         CHECK(DEV_CALL(b, mss_plan_create_dev, &plan.p, &cfg, 1, 40) == NN_STATUS_OK);
         if (plan.p == nullptr) {
             return;

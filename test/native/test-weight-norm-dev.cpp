@@ -25,25 +25,6 @@ namespace {
  * summation order (~1e-16 relative) before the float rounding: NMSE ~1e-15 at most. */
 constexpr double WN_DEV_MAX_NMSE = 1e-12;
 
-std::vector<float> random_floats(size_t n, uint64_t seed, double lo = -1.0, double hi = 1.0) {
-    std::vector<float> v(n);
-    fill_uniform(v, seed, lo, hi);
-    return v;
-}
-
-void check_close(const char * what, const std::vector<float> & got, const std::vector<float> & ref,
-                 double bound) {
-    const double err = got.size() == ref.size() ? nmse(got.data(), ref.data(), ref.size()) : 1e30;
-    CHECK_MSG(err <= bound, "%s: NMSE %.3g > %.3g", what, err, bound);
-    if (test_verbose()) {
-        std::printf("    %-24s NMSE %.3g\n", what, err);
-    }
-}
-
-bool same_bits(const std::vector<float> & a, const std::vector<float> & b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 struct test_weight_norm_dev : test_case {
     size_t   C_out, C_in, K;
     uint64_t seed;

@@ -69,6 +69,21 @@ KX_DEVICE void conv1d_gather_rows(const float * src, int rows, int cols, size_t 
     }
 }
 
+/** x[tap.ch, t + tap.k·D − pad] for COUNT im2col indices from tap in steps of STEP, 0 outside x
+ * and for t ≥ T_out: the forward's B and dw's B are the same im2col(x), walked along different
+ * axes. Op: conv1d_fwd_op or conv1d_dw_op (x, C_in, T_in, T_out, K, D, pad). */
+template <int COUNT, int STEP, class Op>
+KX_DEVICE void conv1d_gather_x(const Op & op, int t, conv1d_tap tap, float * out) {
+    CONV1D_UNROLL
+    for (int j = 0; j < COUNT; j++) {
+        const int s = t + tap.k * op.D - op.pad;
+        out[j]      = tap.ch < op.C_in && t < op.T_out && s >= 0 && s < op.T_in
+                          ? op.x[static_cast<size_t>(tap.ch) * op.T_in + s]
+                          : 0.0f;
+        tap.advance(STEP, op.K);
+    }
+}
+
 /** forward: M = C_out, N = T_out, Kd = C_in·K; A = w as (C_out, C_in·K), B = im2col(x). */
 struct conv1d_fwd_op {
     static constexpr bool B_K_FASTEST = false; // B(kk, n) is contiguous along n = t
@@ -90,16 +105,8 @@ struct conv1d_fwd_op {
     template <int BN>
     CONV1D_MEMBER void gather_b(int n0, int k0, int tid, float * out) const {
         constexpr int ROW_STEP = CONV1D_THREADS / BN;
-        const int     t        = n0 + tid % BN;
-        conv1d_tap    tap(k0 + tid / BN, K);
-        CONV1D_UNROLL
-        for (int j = 0; j < CONV1D_BK / ROW_STEP; j++) {
-            const int s = t + tap.k * D - pad;
-            out[j]      = tap.ch < C_in && t < T_out && s >= 0 && s < T_in
-                              ? x[static_cast<size_t>(tap.ch) * T_in + s]
-                              : 0.0f;
-            tap.advance(ROW_STEP, K);
-        }
+        conv1d_gather_x<CONV1D_BK / ROW_STEP, ROW_STEP>(*this, n0 + tid % BN,
+                                                         conv1d_tap(k0 + tid / BN, K), out);
     }
     CONV1D_MEMBER void store(int co, int t, float v) const {
         if (bias != nullptr) {
@@ -173,16 +180,8 @@ struct conv1d_dw_op {
     template <int BN>
     CONV1D_MEMBER void gather_b(int n0, int k0, int tid, float * out) const {
         constexpr int COL_STEP = CONV1D_THREADS / CONV1D_BK;
-        const int     t        = k0 + tid % CONV1D_BK;
-        conv1d_tap    tap(n0 + tid / CONV1D_BK, K);
-        CONV1D_UNROLL
-        for (int j = 0; j < BN / COL_STEP; j++) {
-            const int s = t + tap.k * D - pad;
-            out[j]      = tap.ch < C_in && t < T_out && s >= 0 && s < T_in
-                              ? x[static_cast<size_t>(tap.ch) * T_in + s]
-                              : 0.0f;
-            tap.advance(COL_STEP, K);
-        }
+        conv1d_gather_x<BN / COL_STEP, COL_STEP>(*this, k0 + tid % CONV1D_BK,
+                                                 conv1d_tap(n0 + tid / CONV1D_BK, K), out);
     }
     CONV1D_MEMBER void store(int co, int n, float v) const {
         dw[static_cast<size_t>(co) * (C_in * K) + n] += v;

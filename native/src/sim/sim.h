@@ -25,7 +25,7 @@
 namespace kx_sim {
 
 // ----------------------------------------------------------------------------
-// indices, barriers, warp collectives, atomics (sim.cpp)
+// indices, barriers, atomics (sim.cpp); warp collectives and mma tiles (sim-warp.cpp)
 
 dim3 thread_idx();
 dim3 block_idx();

@@ -35,7 +35,9 @@ beforeAll(async () => {
   const { files } = await core.library.importFiles([{ name: 'phrase.wav', data: encodeWav({ sampleRate: RATE, channels: [audio] }, { bitDepth: 16 }) }]);
   songId = files[0]!.songId;
   await core.library.setMusicalTime(songId, { tempo: PHRASE_TEMPO, timeSignature: { numerator: 4, denominator: 4 }, downbeatSeconds: BAR_ONE });
-});
+  // Rendering 8 s through the synth and importing it takes ~2 s alone, more on a loaded 2-core
+  // machine: jest's 5 s default failed this hook there.
+}, 60_000);
 
 afterAll(async () => {
   await core.dispose();

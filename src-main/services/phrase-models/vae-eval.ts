@@ -40,17 +40,20 @@ export function matchedNotes(decoded: readonly PartNote[], reference: readonly P
   return matched;
 }
 
-/** Greedy reconstructions of phrases (from mu) as notes from beat 0, in order, each decoded to its own length. */
-export function reconstructPhrases(vae: PhraseVae, phrases: readonly Phrase[]): PartNote[][] {
-  const latents = encodeMean(vae, phrases.map(phraseTokens));
+/**
+ * Greedy reconstructions of phrases (from mu, or the latents given, one a phrase) as notes from
+ * beat 0, in order, each decoded to its own length.
+ */
+export function reconstructPhrases(vae: PhraseVae, phrases: readonly Phrase[], given?: readonly Float32Array[]): PartNote[][] {
+  const latents = given ?? encodeMean(vae, phrases.map(phraseTokens));
   const bars = Math.max(...phrases.map((phrase) => phrase.bars));
   const lengthSteps = phrases.map((phrase) => stepsOf(phrase.toBeats - phrase.fromBeats));
   return decodeGreedy(vae, latents, { maxTokens: bars * DECODE_TOKENS_PER_BAR, lengthSteps }).map((tokens) => decode(tokens));
 }
 
-export function reconstructionF1(vae: PhraseVae, phrases: readonly Phrase[]): ReconstructionScore {
+export function reconstructionF1(vae: PhraseVae, phrases: readonly Phrase[], latents?: readonly Float32Array[]): ReconstructionScore {
   if (phrases.length === 0) throw new Error('Nothing to score: no phrases.');
-  const decoded = reconstructPhrases(vae, phrases);
+  const decoded = reconstructPhrases(vae, phrases, latents);
   let matched = 0;
   let predicted = 0;
   let actual = 0;

@@ -67,6 +67,11 @@ export interface VaeSchedule {
   freeBits: number;
   /** The probability a decoder input token's embedding is zeroed in training, in [0, 1). */
   wordDropout: number;
+  /**
+   * Also train on the windows between adjacent phrases of a source (shiftedWindows below):
+   * phrases starting at every bar, not every N bars. Absent: false.
+   */
+  shiftedWindows?: boolean;
 }
 
 export interface VaeTrainingState {
@@ -141,6 +146,41 @@ export function checkVaeSchedule(schedule: VaeSchedule): void {
 export function betaAt(schedule: VaeSchedule, step: number): number {
   const warm = schedule.klWarmup * schedule.steps;
   return warm <= 0 ? schedule.beta : schedule.beta * Math.min(1, step / warm);
+}
+
+/**
+ * The N-bar windows that start inside a phrase and end inside the next one of the same source
+ * (phrases.ts cuts without overlap, every N bars): for two adjacent phrases a, b of N bars, the
+ * windows starting at bars 2..N of a. Their notes are a's and b's that start in the window,
+ * shifted to start at beat 0 and cut at its end (a note of a held over the bar line between a and
+ * b was already cut there). Pairs not adjacent (a gap without notes, a meter change) give none.
+ */
+export function shiftedWindows(phrases: readonly Phrase[]): Phrase[] {
+  const bySource = new Map<string, Phrase[]>();
+  for (const phrase of phrases) bySource.set(phrase.source, [...(bySource.get(phrase.source) ?? []), phrase]);
+  const windows: Phrase[] = [];
+  for (const list of bySource.values()) {
+    const sorted = [...list].sort((x, y) => x.fromBeats - y.fromBeats);
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const a = sorted[i]!;
+      const b = sorted[i + 1]!;
+      const span = a.toBeats - a.fromBeats;
+      const meter = a.timeSignature;
+      if (Math.abs(a.toBeats - b.fromBeats) > 1e-9 || b.bars !== a.bars || b.timeSignature.numerator !== meter.numerator || b.timeSignature.denominator !== meter.denominator) continue;
+      const perBar = span / a.bars;
+      const both = [...a.notes, ...b.notes.map((note) => ({ ...note, startBeats: note.startBeats + span }))];
+      for (let k = 1; k < a.bars; k++) {
+        const from = k * perBar;
+        const to = from + span;
+        const notes = both
+          .filter((note) => note.startBeats >= from - 1e-9 && note.startBeats < to - 1e-9)
+          .map((note) => ({ ...note, startBeats: note.startBeats - from, durationBeats: Math.min(note.durationBeats, to - note.startBeats) }));
+        if (notes.length === 0) continue;
+        windows.push({ ...a, startBar: a.startBar + k, fromBeats: a.fromBeats + from, toBeats: a.fromBeats + to, notes });
+      }
+    }
+  }
+  return windows;
 }
 
 /** The phrases a run reads, B a step, epoch after epoch (see the file comment). */
@@ -330,7 +370,8 @@ export function trainVae(
   checkVaeSchedule(schedule);
   const vae = options.resume?.vae ?? createVae(ops, config, seed);
   const total = vae.layout.total;
-  const batches = new PhraseBatches(options.train, seed, schedule.lanes, options.augment ?? true);
+  const train = schedule.shiftedWindows ? [...options.train, ...shiftedWindows(options.train)] : options.train;
+  const batches = new PhraseBatches(train, seed, schedule.lanes, options.augment ?? true);
   const grad = new Float32Array(total);
   const m = options.resume?.m ?? new Float32Array(total);
   const v = options.resume?.v ?? new Float32Array(total);

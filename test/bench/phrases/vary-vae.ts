@@ -17,7 +17,12 @@
  *   npx tsc -p tsconfig.node.json && npm run bench:vary [-- preset seconds seed bars overrides]
  *   (defaults: quick 300 1 4; e.g. -- quick 150 1 2 '{"beta":0.25,"config":{"decoderHidden":256}}')
  * Also prints F1 up to transposition (each decode compared in its best key), to tell a wrong
- * key from a wrong phrase. Writes test-output/bench/phrases/vary-vae.json and the trained model
+ * key from a wrong phrase, and the held-out F1 and slider checks from latents refined
+ * (vae-refine.ts: mu, then Adam steps on z through the decoder; "refine" overrides its
+ * settings), the decodes re-encoded from mu, and for the first 5 phrases by refinement too.
+ * Other overrides: "pieces" (more generated pieces, all to training; the held-out set stays),
+ * "shiftedWindows" (the schedule's), "load" (a saved vary-vae.ckpt measured, not trained).
+ * VARY_BENCH_OUT=<folder> writes the outputs there instead (parallel runs). Writes test-output/bench/phrases/vary-vae.json and the trained model
  * (vary-vae.ckpt); figures go in test/bench/RESULTS.md with
  * machine, commit and command.
  */
@@ -29,8 +34,9 @@ import { loadNativeAddon } from '../../../src-main/addon/binding.js';
 import { fitLatentSpace, sliderLatent, sliderPosition } from '../../../src-main/services/phrase-models/latent-space.js';
 import { decodeGreedy, encodeMean, type PhraseVae } from '../../../src-main/services/phrase-models/vae.js';
 import { DECODE_TOKENS_PER_BAR, matchedNotes, reconstructPhrases, reconstructionF1 } from '../../../src-main/services/phrase-models/vae-eval.js';
-import { saveVae } from '../../../src-main/services/phrase-models/vae-checkpoint.js';
+import { loadVae, saveVae } from '../../../src-main/services/phrase-models/vae-checkpoint.js';
 import { VAE_PRESETS, VAE_PRESET_NAMES, measureVaeSecondsPerStep, stepsForBudget, type VaePresetName } from '../../../src-main/services/phrase-models/vae-presets.js';
+import { refineLatents, type RefineOptions } from '../../../src-main/services/phrase-models/vae-refine.js';
 import { trainVae } from '../../../src-main/services/phrase-models/vae-train.js';
 import { generateCorpus } from '../../../src-main/services/phrases/corpus.js';
 import { cutPhrases, phraseTokens, splitPhrases, type Phrase } from '../../../src-main/services/phrases/phrases.js';
@@ -96,6 +102,8 @@ function f1UpToTransposition(vae: PhraseVae, phrases: readonly Phrase[]): number
 }
 
 const SETTINGS = [-2, -1, 0, 1, 2];
+/** Held-out phrases whose slider checks re-encode by refinement (slow: 100 refinements a phrase). */
+const REENCODE_PHRASES = 5;
 
 interface SliderCheck {
   slider: number;
@@ -107,13 +115,13 @@ interface SliderCheck {
 }
 
 /** Each slider of `base` moved through SETTINGS, decoded, encoded again and measured on that slider. */
-function checkSliders(vae: PhraseVae, space: ReturnType<typeof fitLatentSpace>, base: Float32Array, phrase: Phrase): SliderCheck[] {
+function checkSliders(vae: PhraseVae, space: ReturnType<typeof fitLatentSpace>, base: Float32Array, phrase: Phrase, reencode: (tokens: number[][]) => Float32Array[] = (tokens) => encodeMean(vae, tokens)): SliderCheck[] {
   const lengthSteps = stepsOf(phrase.toBeats - phrase.fromBeats);
   const start = sliderPosition(space, base);
   return space.directions.map((_, i) => {
     const latents = SETTINGS.map((value) => sliderLatent(space, base, start.map((p, j) => (j === i ? value : p))));
     const decoded = decodeGreedy(vae, latents, { maxTokens: phrase.bars * DECODE_TOKENS_PER_BAR, lengthSteps }).map((tokens) => (tokens[tokens.length - 1] === EOS ? tokens : [...tokens, EOS]));
-    const measured = encodeMean(vae, decoded).map((z) => sliderPosition(space, z)[i]!);
+    const measured = reencode(decoded).map((z) => sliderPosition(space, z)[i]!);
     const monotonic = measured.every((value, k) => k === 0 || value >= measured[k - 1]!);
     const unchanged = decoded.every((tokens) => tokens.join() === decoded[0]!.join());
     return { slider: i + 1, measured, monotonic, unchanged, spearman: spearman(SETTINGS, measured) };
@@ -128,16 +136,27 @@ async function main(): Promise<void> {
   const seed = process.argv[4] ?? '1';
   const bars = Number(process.argv[5] ?? 4);
   if (!Number.isInteger(bars) || bars < 2 || bars > 16) throw new Error('bars: a whole number in 2..16');
-  const { config: configOverrides, steps: fixedSteps, ...overrides } = JSON.parse(process.argv[6] ?? '{}') as Partial<typeof VAE_PRESETS.quick.schedule> & {
+  const { config: configOverrides, steps: fixedSteps, pieces, refine: refineSettings, load, ...overrides } = JSON.parse(process.argv[6] ?? '{}') as Partial<typeof VAE_PRESETS.quick.schedule> & {
     config?: Partial<typeof VAE_PRESETS.quick.config>;
     steps?: number;
+    /** More pieces of the same generator (the first 36 are the usual corpus): the extra ones all go to training, the held-out set stays the same. */
+    pieces?: number;
+    /** A model saved by an earlier run (its vary-vae.ckpt): measured as it is, not trained. */
+    load?: string;
+    /** Latent refinement (vae-refine.ts) measured after training; default its defaults. */
+    refine?: RefineOptions;
   };
   const base = VAE_PRESETS[presetName];
   const preset = { ...base, config: { ...base.config, ...configOverrides }, schedule: { ...base.schedule, ...overrides } };
   line(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}; node ${process.version}; commit ${commit()}`);
 
-  const phrases = generateCorpus({ seed: '1' }).flatMap((piece) => cutPhrases(piece.music, bars, piece.name));
-  const split = splitPhrases(phrases, { seed: '5', heldOutFraction: 0.25 });
+  const corpus = generateCorpus({ seed: '1', pieces: Math.max(36, pieces ?? 36) });
+  const phrases = corpus.slice(0, 36).flatMap((piece) => cutPhrases(piece.music, bars, piece.name));
+  const usual = splitPhrases(phrases, { seed: '5', heldOutFraction: 0.25 });
+  const extra = corpus.slice(36).flatMap((piece) => cutPhrases(piece.music, bars, piece.name));
+  const split = { ...usual, train: [...usual.train, ...extra] };
+  const corpusBars = corpus.reduce((sum, piece) => sum + piece.bars, 0);
+  line(`corpus: ${corpus.length} pieces, ${corpusBars} bars`);
   line(`corpus: ${bars}-bar phrases, ${split.train.length} training phrases, ${split.heldOut.length} held out (${split.heldOutSources.length} pieces)`);
 
   const ops = loadNativeAddon().sequence;
@@ -147,13 +166,13 @@ async function main(): Promise<void> {
   const { config: c, schedule: s } = preset;
   line(
     `VAE ${presetName} (E ${c.embedding}, encoder ${c.encoderLayers}×${c.encoderHidden}, Z ${c.latent}, decoder ${c.decoderLayers}×${c.decoderHidden}; ` +
-      `B ${s.lanes}, lr ${s.learningRate}, β ${s.beta}, warm-up ${s.klWarmup}, free bits ${s.freeBits}, word dropout ${s.wordDropout}): ` +
+      `B ${s.lanes}, lr ${s.learningRate}, β ${s.beta}, warm-up ${s.klWarmup}, free bits ${s.freeBits}, word dropout ${s.wordDropout}${s.shiftedWindows ? ", shifted windows" : ""}): ` +
       `${(secondsPerStep * 1000).toFixed(1)} ms a step, ${steps} steps in ${seconds} s, seed ${seed}`,
   );
   const curve: { step: number; epoch: number; loss: number; reconstruction: number; kl: number; f1: number }[] = [];
   const every = Math.max(1, Math.round(steps / 10));
   let trainSeconds = 0;
-  const result = trainVae(
+  const vae = load ? (await loadVae(ops, load)).vae : trainVae(
     { ops, config: c, schedule: { ...s, steps }, train: split.train, seed, progressEvery: every },
     (progress) => {
       trainSeconds = progress.seconds;
@@ -164,8 +183,8 @@ async function main(): Promise<void> {
           `cross-entropy ${progress.reconstruction.toFixed(3)}, KL ${progress.kl.toFixed(1)} nats, held-out F1 ${f1.toFixed(3)}`,
       );
     },
-  );
-  const vae = result.state.vae;
+  ).state.vae;
+  if (load) line(`model loaded from ${load}, not trained`);
   const heldOut = reconstructionF1(vae, split.heldOut);
   const train = reconstructionF1(vae, split.train);
   line(`reconstruction, held out: F1 ${heldOut.f1.toFixed(3)} (precision ${heldOut.precision.toFixed(3)}, recall ${heldOut.recall.toFixed(3)}, ${heldOut.phrases} phrases)`);
@@ -173,6 +192,15 @@ async function main(): Promise<void> {
   const transposedF1 = { heldOut: f1UpToTransposition(vae, split.heldOut), train: f1UpToTransposition(vae, split.train) };
   line(`F1 up to transposition (each decode in its best key): held out ${transposedF1.heldOut.toFixed(3)}, training ${transposedF1.train.toFixed(3)}`);
   line(heldOut.f1 >= 0.8 ? 'Held-out F1 reaches 0.8.' : 'Held-out F1 does NOT reach 0.8.');
+  const refineStarted = performance.now();
+  const refinedLatents = refineLatents(vae, split.heldOut.map(phraseTokens), refineSettings ?? {});
+  const refineSeconds = (performance.now() - refineStarted) / 1000;
+  const refined = reconstructionF1(vae, split.heldOut, refinedLatents);
+  const norm = (zs: readonly Float32Array[]): number => zs.reduce((sum, z) => sum + Math.hypot(...z), 0) / zs.length;
+  line(
+    `reconstruction, held out, latents refined (${JSON.stringify(refineSettings ?? {})}, ${refineSeconds.toFixed(1)} s): F1 ${refined.f1.toFixed(3)} ` +
+      `(precision ${refined.precision.toFixed(3)}, recall ${refined.recall.toFixed(3)}); mean |z| ${norm(refinedLatents).toFixed(2)} against mu's ${norm(encodeMean(vae, split.heldOut.map(phraseTokens))).toFixed(2)}`,
+  );
 
   const trainLatents = encodeMean(vae, split.train.map(phraseTokens));
   const space = fitLatentSpace(trainLatents);
@@ -191,12 +219,28 @@ async function main(): Promise<void> {
   line(`sliders monotonic on the first held-out phrase: ${firstPassing} of 20 (mean Spearman ${(first.reduce((s2, c2) => s2 + c2.spearman, 0) / 20).toFixed(2)})`);
   line(`sliders monotonic over all ${perPhrase.length} held-out phrases: ${allPassing} of ${allChecks.length} (${unchanged} with all five decodes the same), mean Spearman ${meanSpearman.toFixed(2)}`);
 
-  const out = path.join('test-output', 'bench', 'phrases');
+  const out = process.env['VARY_BENCH_OUT'] ?? path.join('test-output', 'bench', 'phrases');
   mkdirSync(out, { recursive: true });
+  const refinedChecks = refinedLatents.map((base, i) => checkSliders(vae, space, base, split.heldOut[i]!));
+  const refinedAll = refinedChecks.flat();
+  line(
+    `sliders from the refined latents: ${refinedChecks[0]!.filter((check) => check.monotonic).length} of 20 monotonic on the first held-out phrase, ` +
+      `${refinedAll.filter((check) => check.monotonic).length} of ${refinedAll.length} over all, mean Spearman ${(refinedAll.reduce((sum, check) => sum + check.spearman, 0) / refinedAll.length).toFixed(2)}`,
+  );
+  // The same from the refined latents, each decode encoded again by refinement too (slow: the first few phrases).
+  const refinedBoth = refinedLatents.slice(0, REENCODE_PHRASES).map((base, i) => checkSliders(vae, space, base, split.heldOut[i]!, (tokens) => refineLatents(vae, tokens, refineSettings ?? {})));
+  const refinedBothAll = refinedBoth.flat();
+  line(
+    `sliders from the refined latents, decodes encoded again by refinement: ${refinedBoth[0]!.filter((check) => check.monotonic).length} of 20 monotonic on the first held-out phrase, ` +
+      `${refinedBothAll.filter((check) => check.monotonic).length} of ${refinedBothAll.length} over the first ${refinedBoth.length}, mean Spearman ${(refinedBothAll.reduce((sum, check) => sum + check.spearman, 0) / refinedBothAll.length).toFixed(2)}`,
+  );
+  for (const check of refinedBoth[0]!) line(`  slider ${check.slider}: measured ${check.measured.map((v) => v.toFixed(2)).join(' ')}; ${check.monotonic ? 'monotonic' : 'NOT monotonic'}${check.unchanged ? ' (decodes unchanged)' : ''}`);
   const report = {
     commit: commit(), preset: presetName, config: c, schedule: s, bars, seconds, seed, secondsPerStep, steps, trainSeconds, heldOut, train, transposedF1, curve,
     kl: curve[curve.length - 1]?.kl, spreads: space.spreads, explained: space.explained,
     sliders: { first, firstPassing, allPassing, allChecks: allChecks.length, unchanged, meanSpearman },
+    refined: { settings: refineSettings ?? {}, seconds: refineSeconds, ...refined, firstPassing: refinedChecks[0]!.filter((check) => check.monotonic).length, allPassing: refinedAll.filter((check) => check.monotonic).length,
+      reencoded: { first: refinedBoth[0], firstPassing: refinedBoth[0]!.filter((check) => check.monotonic).length, passing: refinedBothAll.filter((check) => check.monotonic).length, checks: refinedBothAll.length } },
   };
   writeFileSync(path.join(out, 'vary-vae.json'), `${JSON.stringify(report, null, 2)}\n`);
   await saveVae(path.join(out, 'vary-vae.ckpt'), vae, null, { preset: presetName, seed, steps });

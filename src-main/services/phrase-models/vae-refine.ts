@@ -24,6 +24,9 @@ export interface RefineOptions {
   prior?: number;
 }
 
+/** Adam steps when none are given. */
+export const DEFAULT_REFINE_STEPS = 200;
+
 /** Phrases side by side in one refinement. */
 const REFINE_LANES = 64;
 
@@ -32,14 +35,47 @@ export function refineLatents(vae: PhraseVae, sequences: readonly (readonly numb
   const out: Float32Array[] = [];
   for (let first = 0; first < sequences.length; first += REFINE_LANES) {
     const group = sequences.slice(first, first + REFINE_LANES);
-    out.push(...refineGroup(vae, group, encodeMean(vae, group), options));
+    const steps = refineGroup(vae, group, encodeMean(vae, group), options);
+    let next = steps.next();
+    while (!next.done) next = steps.next();
+    out.push(...next.value);
   }
   return out;
 }
 
-function refineGroup(vae: PhraseVae, sequences: readonly (readonly number[])[], start: readonly Float32Array[], options: RefineOptions): Float32Array[] {
+/**
+ * refineLatents, giving the event loop a turn whenever `sliceMs` (default 20) of steps have run:
+ * the same steps and the same result, but no single stretch of work blocks the thread for long
+ * (the app refines on its main process; phrase-takes/refined-latents.ts).
+ */
+export async function refineLatentsAsync(
+  vae: PhraseVae,
+  sequences: readonly (readonly number[])[],
+  options: RefineOptions & { sliceMs?: number } = {},
+): Promise<Float32Array[]> {
+  const sliceMs = options.sliceMs ?? 20;
+  const out: Float32Array[] = [];
+  for (let first = 0; first < sequences.length; first += REFINE_LANES) {
+    const group = sequences.slice(first, first + REFINE_LANES);
+    const steps = refineGroup(vae, group, encodeMean(vae, group), options);
+    let since = performance.now();
+    let next = steps.next();
+    while (!next.done) {
+      if (performance.now() - since >= sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
+      next = steps.next();
+    }
+    out.push(...next.value);
+  }
+  return out;
+}
+
+/** The refinement of one group, a step per `next()`; its return value is the latents. */
+function* refineGroup(vae: PhraseVae, sequences: readonly (readonly number[])[], start: readonly Float32Array[], options: RefineOptions): Generator<void, Float32Array[]> {
   const Z = vae.config.latent;
-  const steps = options.steps ?? 200;
+  const steps = options.steps ?? DEFAULT_REFINE_STEPS;
   const lr = options.learningRate ?? 0.05;
   const prior = options.prior ?? 0.01;
   const pool = new BufferPool();
@@ -59,6 +95,7 @@ function refineGroup(vae: PhraseVae, sequences: readonly (readonly number[])[], 
       const vHat = v[i]! / (1 - 0.999 ** step);
       z[i] = z[i]! - (lr * mHat) / (Math.sqrt(vHat) + 1e-8);
     }
+    yield;
   }
   return Array.from({ length: B }, (_, b) => z.slice(b * Z, (b + 1) * Z));
 }

@@ -3,7 +3,8 @@
  * check's index over its training phrases (corpus.json), and for `vary` its sliders
  * (latent-space.json) and the time signature most of its phrases are in (what a variation of the
  * latent's centre is written in). Opened on first use from the model's folder
- * (models/phrase-model-files.ts) and kept: a take is then milliseconds of token runs. A model
+ * (models/phrase-model-files.ts) and kept, with a vary model's refined latents
+ * (refined-latents.ts): a take is then milliseconds of token runs. A model
  * that changes or goes is closed (its runs in flight finish first) and reopened on next use.
  */
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { PHRASE_MODEL_FILES, phraseModelFile, phraseOnnxFile, readPhraseCorpus, 
 import { loadLatentSpace, type LatentSpace } from '../phrase-models/latent-space.js';
 import { CopyIndex } from '../phrases/phrase-metrics.js';
 import type { Phrase } from '../phrases/phrases.js';
+import { RefinedLatents } from './refined-latents.js';
 
 interface KitBase {
   modelId: number;
@@ -33,6 +35,8 @@ export interface ContinueKit extends KitBase {
 export interface VaryKit extends KitBase {
   kind: 'vary';
   vae: PhraseVaeRuntime;
+  /** The latents takes start from: refined from the checkpoint, else mu (refined-latents.ts). */
+  latents: RefinedLatents;
   space: LatentSpace;
   /** The time signature most training phrases are in. */
   timeSignature: MeterPoint['timeSignature'];
@@ -88,7 +92,8 @@ async function openKit(model: PhraseModel, dir: string): Promise<ModelKit> {
     await vae.close();
     throw new AppError('INTERNAL', `phrase model ${model.id}: its sliders are for a latent of ${space.mean.length}, its decoder takes ${vae.latent}`);
   }
-  return { ...base, kind: 'vary', vae, space, timeSignature: commonestSignature(corpus.train) };
+  const latents = new RefinedLatents(phraseModelFile(dir, 'model'), vae);
+  return { ...base, kind: 'vary', vae, latents, space, timeSignature: commonestSignature(corpus.train) };
 }
 
 /** The time signature most phrases are in (4/4 when there are none; the first met on a tie). */

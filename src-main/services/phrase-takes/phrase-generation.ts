@@ -5,10 +5,12 @@
  * - continue: the `from` phrase encoded as the context, ended on its closing bar line, and
  *   continued for `bars` bars (phrase-runtime.ts, as lm-sample.ts's continuePhrase does); the
  *   take is the new bars only, right after the phrase, the velocity in force carried on;
- * - vary: `from` encoded to its latent mean (or the latent's centre without one), placed on the
+ * - vary: `from` encoded to its refined latent (refined-latents.ts: the encoder's mean refined
+ *   against the decoder; the mean itself for a model without its checkpoint), or the latent's
+ *   centre without one, placed on the
  *   sliders (latent-space.ts sliderLatent: a slider's value is a position) and decoded for the
  *   model's bars, over `from`'s own bars;
- * - interpolate: `from` and `to` encoded, the latent `fraction` of the way between, decoded over
+ * - interpolate: `from` and `to` encoded (refined, as vary's), the latent `fraction` of the way between, decoded over
  *   `from`'s bars.
  *
  * Then snapped (services/phrases/quantize.ts: the grid; key-of-notes.ts: the key) and measured
@@ -35,6 +37,7 @@ import { phraseMetrics, topLine } from '../phrases/phrase-metrics.js';
 import { quantizeNotes } from '../phrases/quantize.js';
 import { BAR, decode, describeToken, encode } from '../phrases/tokens.js';
 import type { ModelKit, VaryKit } from './model-kits.js';
+import type { SourcePhrase } from './refined-latents.js';
 import { takeSpan } from './take-span.js';
 
 type ParsedRequest = z.output<typeof phraseGenerateRequestSchema>;
@@ -213,12 +216,18 @@ export async function makeTake(kit: ModelKit, settings: PhraseTakeSettings, seed
 async function latentOf(kit: VaryKit, settings: PhraseTakeSettings, from: LoadedPhrase | null, sources: PhraseSources): Promise<Float32Array> {
   if (settings.mode === 'interpolate') {
     if (from === null || settings.to === null || settings.fraction === null) throw new AppError('INTERNAL', 'an interpolation needs two phrases and a fraction');
-    const [a, b] = await kit.vae.encodeMean([phraseTokensOf(from), phraseTokensOf(loadPhrase(sources, settings.to))]);
+    const [a, b] = await kit.latents.of([sourcePhrase(from), sourcePhrase(loadPhrase(sources, settings.to))]);
     return interpolateLatent(a!, b!, settings.fraction);
   }
-  const mean = from === null ? null : (await kit.vae.encodeMean([phraseTokensOf(from)]))[0]!;
+  const mean = from === null ? null : (await kit.latents.of([sourcePhrase(from)]))[0]!;
   if (settings.sliders === null) return mean ?? kit.space.mean;
   return sliderLatent(kit.space, mean, settings.sliders);
+}
+
+/** A phrase as the refined latents' cache knows it: where it is, and its tokens. */
+export function sourcePhrase(phrase: LoadedPhrase): SourcePhrase {
+  const { ref } = phrase;
+  return { where: `${phrase.songId}:${ref.partId}:${ref.startBar}:${ref.bars}`, tokens: phraseTokensOf(phrase) };
 }
 
 /** A part's program, channel and maps: the take plays as the part does, in the song's beats. */

@@ -1,6 +1,7 @@
 /**
  * MIDI takes of the phrase models (docs/midi.md "MIDI takes"): made in this process through
- * onnxruntime (milliseconds a token; every run asynchronous, so the event loop stays free), kept
+ * onnxruntime (milliseconds a token; every run asynchronous, so the event loop stays free; a
+ * vary phrase's latent refined once, in slices, refined-latents.ts), kept
  * with the settings and seed that make them again note for note, measured, kept / starred /
  * discarded, regenerated with a new seed, heard through the General MIDI synth, written as a
  * MIDI file, and added to their song as a part.
@@ -34,7 +35,7 @@ import { randomSeed } from '../../node/seeded-random.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { sliderPosition } from '../phrase-models/latent-space.js';
 import { ModelKits, type VaryKit } from './model-kits.js';
-import { checkModelFor, loadPhrase, makeTake, phraseTokensOf, settingsOf, type PhraseSources } from './phrase-generation.js';
+import { checkModelFor, loadPhrase, makeTake, settingsOf, sourcePhrase, type PhraseSources } from './phrase-generation.js';
 import type { NewPhraseTake, PhraseTakeRepository } from './phrase-take-repository.js';
 import { takeSpan } from './take-span.js';
 
@@ -143,12 +144,12 @@ export class PhraseTakesService {
     return { deleted: ids.length };
   }
 
-  /** A vary model's sliders, and where `from` sits on them (clamped to ±SLIDER_LIMIT). */
+  /** A vary model's sliders, and where `from` (its refined latent) sits on them (clamped to ±SLIDER_LIMIT). */
   async sliders(modelId: number, from?: PhraseRef): Promise<PhraseSliders> {
     const kit = await this.#varyKit(modelId, 'sliders');
     let position: number[] | null = null;
     if (from !== undefined) {
-      const [mean] = await kit.vae.encodeMean([phraseTokensOf(this.#modelPhrase(kit, from))]);
+      const [mean] = await kit.latents.of([sourcePhrase(this.#modelPhrase(kit, from))]);
       position = sliderPosition(kit.space, mean!).map((value) => Math.max(-SLIDER_LIMIT, Math.min(SLIDER_LIMIT, value)));
     }
     return { count: kit.space.directions.length, limit: SLIDER_LIMIT, spreads: kit.space.spreads, explained: kit.space.explained, position };

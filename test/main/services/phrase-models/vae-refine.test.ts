@@ -1,14 +1,15 @@
 /**
  * Latent refinement of the `vary` model (vae-refine.ts) on the real addon: the gradient with
  * respect to z against central finite differences of its objective; no steps give mu back; a
- * refinement lowers the objective and reconstructs at least as well as mu.
+ * refinement lowers the objective and reconstructs at least as well as mu; refined in slices
+ * (refineLatentsAsync, the app's) it gives the same latents.
  */
 import { loadNativeAddon, type SequenceOps } from '../../../../src-main/addon/binding.js';
 import type { PartMusic } from '../../../../src-main/common/midi.js';
 import { BufferPool, createVae, encodeMean, type VaeConfig } from '../../../../src-main/services/phrase-models/vae.js';
 import { reconstructionF1 } from '../../../../src-main/services/phrase-models/vae-eval.js';
 import { VAE_PRESETS } from '../../../../src-main/services/phrase-models/vae-presets.js';
-import { latentLossAndGradient, refineLatents } from '../../../../src-main/services/phrase-models/vae-refine.js';
+import { latentLossAndGradient, refineLatents, refineLatentsAsync } from '../../../../src-main/services/phrase-models/vae-refine.js';
 import { shiftedWindows, trainVae } from '../../../../src-main/services/phrase-models/vae-train.js';
 import { cutPhrases, phraseTokens } from '../../../../src-main/services/phrases/phrases.js';
 import { VOCAB_SIZE } from '../../../../src-main/services/phrases/tokens.js';
@@ -54,13 +55,15 @@ describe('vary model: latent refinement', () => {
     }
   });
 
-  it('gives mu back with no steps, and lowers the objective with some', () => {
+  it('gives mu back with no steps, and lowers the objective with some; in slices, the same latents', async () => {
     const { state } = trainVae({ ops, config: TEST.config, schedule: { ...TEST.schedule, lanes: 2, steps: 30 }, train: PHRASES, seed: '1', augment: false });
     const vae = state.vae;
     const sequences = PHRASES.map(phraseTokens);
     const mu = encodeMean(vae, sequences);
     expect(refineLatents(vae, sequences, { steps: 0 }).map((z) => Array.from(z))).toEqual(mu.map((z) => Array.from(z)));
     const refined = refineLatents(vae, sequences, { steps: 30 });
+    const sliced = await refineLatentsAsync(vae, sequences, { steps: 30, sliceMs: 0 });
+    expect(sliced.map((z) => Array.from(z))).toEqual(refined.map((z) => Array.from(z)));
     const objective = (latents: Float32Array[]): number => {
       const z = new Float32Array(latents.length * latents[0]!.length);
       latents.forEach((one, b) => z.set(one, b * one.length));

@@ -13,7 +13,7 @@
  * Deterministic: no dropout, no noise.
  */
 import { PAD } from '../phrases/tokens.js';
-import { addLatentLogits, BufferPool, concatLatent, decoderLstmConfig, encodeMean, initialState, packTokens, vaeViews, type PhraseVae } from './vae.js';
+import { addLatentLogits, BufferPool, concatLatent, decoderLstmConfig, encodeMean, initialState, latentLogitsBackward, packTokens, vaeViews, type PhraseVae } from './vae.js';
 
 export interface RefineOptions {
   /** Adam steps on z (default 200). */
@@ -138,14 +138,7 @@ export function latentLossAndGradient(vae: PhraseVae, pool: BufferPool, sequence
   const perToken = B / ce.kept;
   const dy = pool.f('refine.dy', N * Hd);
   ops.denseBackward({ N, I: Hd, O: V }, { x: y, W: w.outW, dy: dlogits, dx: dy, dW: scratch.outW, db: scratch.outB });
-  const dzLogits = pool.f('refine.dzlogits', B * V);
-  dzLogits.fill(0);
-  for (let n = 0; n < N; n++) {
-    const b = n % B;
-    for (let j = 0; j < V; j++) dzLogits[b * V + j] = dzLogits[b * V + j]! + dlogits[n * V + j]!;
-  }
-  const dzOut = pool.f('refine.dzOut', B * Z);
-  ops.denseBackward({ N: B, I: Z, O: V }, { x: z, W: w.outZ, dy: dzLogits, dx: dzOut, dW: scratch.outZ });
+  const dzOut = latentLogitsBackward(vae, pool, z, dlogits, N, B, scratch.outZ);
   const dx = pool.f('refine.dx', N * X);
   const S = Ld * B * Hd;
   const dh0 = pool.f('refine.dh0', S);

@@ -44,6 +44,7 @@ import {
   encoderBackward,
   encoderForward,
   initialState,
+  latentLogitsBackward,
   packTokens,
   vaeViews,
   type PhraseVae,
@@ -301,14 +302,7 @@ export function vaeForwardBackward(
   const dy = pool.f('dec.dy', N * Hd);
   ops.denseBackward({ N, I: Hd, O: V }, { x: y, W: w.outW, dy: dlogits, dx: dy, dW: g.outW, db: g.outB });
   // z's direct path into the logits: its rows' gradients summed over time, lane by lane.
-  const dzLogits = pool.f('dzlogits', B * V);
-  dzLogits.fill(0);
-  for (let n = 0; n < N; n++) {
-    const b = n % B;
-    for (let j = 0; j < V; j++) dzLogits[b * V + j] = dzLogits[b * V + j]! + dlogits[n * V + j]!;
-  }
-  const dzOut = pool.f('dzOut', B * Z);
-  ops.denseBackward({ N: B, I: Z, O: V }, { x: z, W: w.outZ, dy: dzLogits, dx: dzOut, dW: g.outZ });
+  const dzOut = latentLogitsBackward(vae, pool, z, dlogits, N, B, g.outZ);
   const dx = pool.f('dec.dx', N * X);
   const S = Ld * B * Hd;
   const dh0 = pool.f('dec.dh0', S);

@@ -427,6 +427,24 @@ export function addLatentLogits(vae: PhraseVae, pool: BufferPool, z: Float32Arra
   return zLogits;
 }
 
+/**
+ * addLatentLogits' backward: the (B, Z) gradient of z through its direct path into the logits
+ * (dlogits (N = T·B, V) summed over time lane by lane, then through outZ); outZ's gradient is
+ * added into dOutZ.
+ */
+export function latentLogitsBackward(vae: PhraseVae, pool: BufferPool, z: Float32Array, dlogits: Float32Array, N: number, B: number, dOutZ: Float32Array): Float32Array {
+  const { vocab: V, latent: Z } = vae.config;
+  const dzLogits = pool.f('dzlogits', B * V);
+  dzLogits.fill(0);
+  for (let n = 0; n < N; n++) {
+    const b = n % B;
+    for (let j = 0; j < V; j++) dzLogits[b * V + j] = dzLogits[b * V + j]! + dlogits[n * V + j]!;
+  }
+  const dzOut = pool.f('dzOut', B * Z);
+  vae.ops.denseBackward({ N: B, I: Z, O: V }, { x: z, W: vae.views().outZ, dy: dzLogits, dx: dzOut, dW: dOutZ });
+  return dzOut;
+}
+
 /** The mean encodings (mu) of phrases given as tokens, BOS..EOS each; no dropout. */
 export function encodeMean(vae: PhraseVae, sequences: readonly (readonly number[])[]): Float32Array[] {
   const Z = vae.config.latent;

@@ -168,7 +168,14 @@ export const MAX_TEMPERATURE = 2;
  * - vary: `from` encoded (or the latent's centre when null), moved by `sliders` (spreads along
  *   the first 20 principal directions), decoded at `temperature` (0 = the most likely notes);
  * - interpolate: `from` and `to` encoded, the latent `fraction` of the way from one to the other.
+ * `latent` records how the phrases were encoded, once a take is made: `refined` (the encoder's
+ * mean refined against the model's decoder, services/phrase-takes/refined-latents.ts) or
+ * `encoded` (the encoder's mean alone: a model without its checkpoint); absent on requests,
+ * on continuations, on variations of the centre, and on takes made before it was recorded.
  */
+export const phraseTakeLatentSchema = z.enum(['refined', 'encoded']);
+export type PhraseTakeLatent = z.infer<typeof phraseTakeLatentSchema>;
+
 export const phraseTakeSettingsSchema = z
   .object({
     mode: phraseTakeModeSchema,
@@ -179,6 +186,7 @@ export const phraseTakeSettingsSchema = z
     sliders: sliderValuesSchema.nullable(),
     fraction: z.number().min(0).max(1).nullable(),
     quantize: phraseQuantizeSchema,
+    latent: phraseTakeLatentSchema.optional(),
   })
   .strict();
 export type PhraseTakeSettings = z.infer<typeof phraseTakeSettingsSchema>;

@@ -240,6 +240,10 @@ describe('web mode UI: phrase ideas', () => {
     const kept = await core.handlers['phrase-takes:get']({ takeId: varyTakeId });
     expect(kept.settings.mode).toBe('vary');
     expect(kept.settings.sliders).toEqual(values);
+    // The model trained here has its checkpoint: the phrase was read by refinement, and the measures say so.
+    expect(kept.settings.latent).toBe('refined');
+    await varyTake.getByTestId('phrase-take-measures-toggle').click();
+    await varyTake.getByTestId('phrase-take-latent').filter({ hasText: /^the phrase, fitted closely to the model \(refined latent\)$/ }).waitFor();
     await shoot(page, 'vary-take');
 
     // Blend two phrases: bars 1–2 of the first part into its bars 3–4, halfway.

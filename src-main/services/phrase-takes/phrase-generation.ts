@@ -25,6 +25,7 @@ import {
   phraseQuantizeSchema,
   type PhraseModel,
   type PhraseRef,
+  type PhraseTakeLatent,
   type PhraseTakeMetrics,
   type PhraseTakeSettings,
   type phraseGenerateRequestSchema,
@@ -176,6 +177,8 @@ export interface MadeTake {
   music: PartMusic;
   songId: number | null;
   metrics: PhraseTakeMetrics;
+  /** How a vary or interpolate take's phrases were encoded (the settings' `latent`); absent where none were. */
+  latent?: PhraseTakeLatent;
 }
 
 /** One take's notes with the model's kit (see the file comment). */
@@ -183,6 +186,7 @@ export async function makeTake(kit: ModelKit, settings: PhraseTakeSettings, seed
   const from = settings.from === null ? null : loadPhrase(sources, settings.from);
   let notes: PartNote[];
   let base: Omit<PartMusic, 'notes'>;
+  let latent: PhraseTakeLatent | undefined;
   if (settings.mode === 'continue') {
     if (kit.kind !== 'continue' || from === null) throw new AppError('INTERNAL', 'a continuation needs a continue model and a phrase');
     base = baseOf(from.music);
@@ -196,6 +200,7 @@ export async function makeTake(kit: ModelKit, settings: PhraseTakeSettings, seed
     if (kit.kind !== 'vary') throw new AppError('INTERNAL', 'a variation needs a vary model');
     base = from === null ? centreBase(kit) : baseOf(from.music);
     const z = await latentOf(kit, settings, from, sources);
+    if (from !== null) latent = (await kit.latents.refines()) ? 'refined' : 'encoded';
     const startBeats = takeSpan(settings, base.meterMap).startBeats;
     notes = decode(await kit.vae.decode(z, settings.bars, settings.temperature, seed), startBeats);
   }
@@ -209,7 +214,7 @@ export async function makeTake(kit: ModelKit, settings: PhraseTakeSettings, seed
     const key = (named === null ? null : parseKey(named)) ?? keyOfPhrase([...context, ...notes]);
     if (key !== null) notes = notesInKey(notes, key);
   }
-  return { music: { ...base, notes }, songId, metrics: measure(kit, notes, span.startBeats, settings.bars) };
+  return { music: { ...base, notes }, songId, metrics: measure(kit, notes, span.startBeats, settings.bars), ...(latent === undefined ? {} : { latent }) };
 }
 
 /** The latent a vary or interpolate take decodes. */

@@ -242,8 +242,12 @@ export class PhraseTakesService {
       const seed = seeds[i]!;
       const started = performance.now();
       try {
-        const take = await makeTake(kit, takeSettings, seed, this.#options.sources);
-        made.push({ settings: takeSettings, seed, ...take, generateSeconds: (performance.now() - started) / 1000 });
+        const { latent, ...take } = await makeTake(kit, takeSettings, seed, this.#options.sources);
+        // How its phrases were encoded this time (a regenerated take's may differ from its source's).
+        const settingsMade: PhraseTakeSettings = { ...takeSettings };
+        delete settingsMade.latent;
+        if (latent !== undefined) settingsMade.latent = latent;
+        made.push({ settings: settingsMade, seed, ...take, generateSeconds: (performance.now() - started) / 1000 });
       } catch (error) {
         // A phrase that went between the check and now is refused whole; a model that fails is a failed take.
         if (error instanceof AppError && error.code !== 'INTERNAL') throw error;

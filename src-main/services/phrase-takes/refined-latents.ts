@@ -52,6 +52,11 @@ export class RefinedLatents {
     this.#ops = ops;
   }
 
+  /** Whether this model's latents are refined (its checkpoint loads), or mu. */
+  async refines(): Promise<boolean> {
+    return (await this.#vae()) !== null;
+  }
+
   /** The phrases' latents: refined (cached per phrase), or mu where the model has no checkpoint. */
   async of(phrases: readonly SourcePhrase[]): Promise<Float32Array[]> {
     const vae = await this.#vae();

@@ -8,6 +8,7 @@
 import { formatDuration } from '@common/format-time.js';
 import type { ModelStatus } from '@common/training.js';
 import type {
+  PhraseTakeLatent,
   PhraseCorpusSummary,
   PhraseModel,
   PhraseModelKind,
@@ -33,6 +34,12 @@ export const MODE_NAME: Record<PhraseTakeMode, string> = {
   continue: 'Carry on a phrase',
   vary: 'Vary a phrase',
   interpolate: 'Blend two phrases',
+};
+
+/** How a take's phrases were read (its settings' `latent`), for the measures. */
+export const LATENT_WORDS: Record<PhraseTakeLatent, string> = {
+  refined: 'the phrase, fitted closely to the model (refined latent)',
+  encoded: "the model's first reading of the phrase (encoder latent: the model has no checkpoint to refine with)",
 };
 
 export const PRESET_NAME: Record<PhrasePreset, string> = {

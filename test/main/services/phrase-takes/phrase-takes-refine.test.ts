@@ -56,6 +56,8 @@ describe('vary takes from the refined latent', () => {
     const ofMu = (await lib.core.phraseTakes.generate({ modelId: withMu, mode: 'vary', from })).takes[0]!;
     const ofRefined = (await lib.core.phraseTakes.generate({ modelId: refined, mode: 'vary', from })).takes[0]!;
     expect([ofMu.status, ofRefined.status]).toEqual(['ready', 'ready']);
+    // Each take says how its phrase was read, and keeps saying it once stored.
+    expect([ofMu.settings.latent, lib.core.phraseTakes.get(ofRefined.id).settings.latent]).toEqual(['encoded', 'refined']);
     const [muF1, refinedF1] = [f1(notesOf(ofMu.id)), f1(notesOf(ofRefined.id))];
     // Measured: 0.08 from mu, 0.48 refined (a 4-bar phrase, the `test` preset after 1000 steps).
     expect(refinedF1).toBeGreaterThan(muF1 + 0.2);
@@ -76,5 +78,8 @@ describe('vary takes from the refined latent', () => {
     await lib.core.phraseTakes.modelsChanged([refined]);
     const afterRestart = (await lib.core.phraseTakes.generate({ modelId: refined, mode: 'vary', from, sliders, temperature: 1, seed: '9' })).takes[0]!;
     expect(notesOf(afterRestart.id)).toEqual(notesOf(first.id));
+    // Made again from a take (its settings, a fresh seed): still read through refinement.
+    const remade = (await lib.core.phraseTakes.regenerate(first.id)).takes[0]!;
+    expect(remade.settings).toEqual({ ...first.settings, latent: 'refined' });
   }, 120_000);
 });

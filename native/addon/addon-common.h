@@ -58,4 +58,14 @@ Napi::Value reparam_backward(const Napi::CallbackInfo & info);
 Napi::Value grad_clip_norm(const Napi::CallbackInfo & info);
 Napi::Value adam_step(const Napi::CallbackInfo & info);
 
+// The Transformer block's ops, synchronous and in place as the above (transformer.cpp):
+// attentionForward, attentionBackward, layerNormForward, layerNormBackward, geluForward,
+// geluBackward.
+Napi::Value attention_forward(const Napi::CallbackInfo & info);
+Napi::Value attention_backward(const Napi::CallbackInfo & info);
+Napi::Value layer_norm_forward(const Napi::CallbackInfo & info);
+Napi::Value layer_norm_backward(const Napi::CallbackInfo & info);
+Napi::Value gelu_forward(const Napi::CallbackInfo & info);
+Napi::Value gelu_backward(const Napi::CallbackInfo & info);
+
 } // namespace eureka_addon

@@ -156,6 +156,16 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
                                  InstanceMethod("reparamBackward", &EurekaNative::reparam_backward),
                                  InstanceMethod("gradClipNorm", &EurekaNative::grad_clip_norm),
                                  InstanceMethod("adamStep", &EurekaNative::adam_step),
+                                 InstanceMethod("attentionForward",
+                                                &EurekaNative::attention_forward),
+                                 InstanceMethod("attentionBackward",
+                                                &EurekaNative::attention_backward),
+                                 InstanceMethod("layerNormForward",
+                                                &EurekaNative::layer_norm_forward),
+                                 InstanceMethod("layerNormBackward",
+                                                &EurekaNative::layer_norm_backward),
+                                 InstanceMethod("geluForward", &EurekaNative::gelu_forward),
+                                 InstanceMethod("geluBackward", &EurekaNative::gelu_backward),
                              });
     }
 
@@ -313,6 +323,26 @@ class EurekaNative : public Napi::Addon<EurekaNative> {
         return eureka_addon::grad_clip_norm(info);
     }
     Napi::Value adam_step(const Napi::CallbackInfo & info) { return eureka_addon::adam_step(info); }
+
+    // the Transformer block's ops: transformer.cpp
+    Napi::Value attention_forward(const Napi::CallbackInfo & info) {
+        return eureka_addon::attention_forward(info);
+    }
+    Napi::Value attention_backward(const Napi::CallbackInfo & info) {
+        return eureka_addon::attention_backward(info);
+    }
+    Napi::Value layer_norm_forward(const Napi::CallbackInfo & info) {
+        return eureka_addon::layer_norm_forward(info);
+    }
+    Napi::Value layer_norm_backward(const Napi::CallbackInfo & info) {
+        return eureka_addon::layer_norm_backward(info);
+    }
+    Napi::Value gelu_forward(const Napi::CallbackInfo & info) {
+        return eureka_addon::gelu_forward(info);
+    }
+    Napi::Value gelu_backward(const Napi::CallbackInfo & info) {
+        return eureka_addon::gelu_backward(info);
+    }
 };
 
 NODE_API_ADDON(EurekaNative)

@@ -35,6 +35,7 @@ export { NATIVE_RUN_MANIFEST, NativeError, type NativeAddon, type NativeAudio, t
 export { loadNativeAddon, locateAddon, NATIVE_ADDON_ENV } from './loader.js';
 export type {
   AdamSettings,
+  AttentionShape,
   DenseShape,
   EmbeddingShape,
   LstmBackwardBuffers,

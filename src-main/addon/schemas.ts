@@ -261,6 +261,13 @@ export const rawAddonSchema = z.object({
   reparamBackward: nativeFunction,
   gradClipNorm: nativeFunction,
   adamStep: nativeFunction,
+  // the Transformer block's ops (native/addon/transformer.cpp; typed in sequence-ops.ts)
+  attentionForward: nativeFunction,
+  attentionBackward: nativeFunction,
+  layerNormForward: nativeFunction,
+  layerNormBackward: nativeFunction,
+  geluForward: nativeFunction,
+  geluBackward: nativeFunction,
 });
 export type RawAddon = z.infer<typeof rawAddonSchema>;
 

@@ -1,7 +1,8 @@
 /**
  * The phrase models' native ops, typed (native/addon/sequence.cpp over nn/lstm.h, nn/dense.h,
- * nn/sequence-losses.h and nn/adam.h): what a training loop written in TypeScript needs to build
- * an LSTM language model or an LSTM VAE. Reached as `loadNativeAddon().sequence`.
+ * nn/sequence-losses.h and nn/adam.h; native/addon/transformer.cpp over nn/transformer.h): what a
+ * training loop written in TypeScript needs to build an LSTM language model, an LSTM VAE or a
+ * Transformer VAE. Reached as `loadNativeAddon().sequence`.
  *
  * Every op is synchronous and zero-copy: it reads and writes the Float32Array / Int32Array views
  * it is given in place (subarrays of one parameter buffer are fine) and allocates nothing, so a
@@ -12,7 +13,8 @@
  *   T time steps, B batch, X LSTM input features, H hidden units, L layers (time-major:
  *   a sequence is (T, B, X), so row n of a flattened (T·B, …) matrix is time n / B, batch n % B);
  *   N rows (T·B flattened), I / O a dense layer's inputs / outputs, V vocabulary, E embedding
- *   width, Z latent dimensions, P an LSTM's parameter count.
+ *   width, Z latent dimensions, P an LSTM's parameter count; for attention H heads of D dims
+ *   each, C = H·D the model width (a head's columns h·D .. h·D + D − 1 of each row).
  * The LSTM's gate order is i, f, g, o (PyTorch's); its parameters are one flat buffer holding,
  * per layer l at `layerOffsets[l]`, W_ih (4H, X_l), W_hh (4H, H) and b (4H), X_0 = X and X_l = H
  * above (native/include/nn/lstm.h, which also gives the mapping to ONNX's LSTM).
@@ -106,6 +108,21 @@ export interface EmbeddingShape {
   E: number;
 }
 
+/**
+ * Attention's shape (nn_attention_config): q, k, v and y are (T, B, H·D), time-major; the
+ * probabilities att are (B, H, T, T) (B·H·T·T floats), written by the forward for the backward.
+ */
+export interface AttentionShape {
+  T: number;
+  B: number;
+  /** Heads. */
+  H: number;
+  /** Dims per head. */
+  D: number;
+  /** A query at time t sees only keys at t and before (a decoder's self-attention). */
+  causal: boolean;
+}
+
 /** Adam's settings for one step (torch.optim.Adam, no weight decay). */
 export interface AdamSettings {
   /** 1-based count of steps taken, this one included. */
@@ -186,6 +203,57 @@ export interface SequenceOps {
     buffers: { params: Float32Array; grads: Float32Array; m: Float32Array; v: Float32Array },
     settings: AdamSettings,
   ): void;
+  /**
+   * Multi-head scaled dot-product attention (nn/transformer.h): per lane b and head h,
+   * y[t] = Σ_u softmax_u(q[t]·k[u] / √D) v[u] over the keys u < lengths[b] (padding masked; and
+   * u ≤ t when causal). lengths (B) in [1, T]; rows at t ≥ lengths[b] are computed and meant to
+   * be ignored. y and att written.
+   */
+  attentionForward(
+    shape: AttentionShape,
+    buffers: { q: Float32Array; k: Float32Array; v: Float32Array; lengths: Int32Array; y: Float32Array; att: Float32Array },
+  ): void;
+  /** Backward after attentionForward with the same shape, q, k, v and its att: dq, dk, dv (T, B, H·D) written. */
+  attentionBackward(
+    shape: AttentionShape,
+    buffers: {
+      q: Float32Array;
+      k: Float32Array;
+      v: Float32Array;
+      att: Float32Array;
+      dy: Float32Array;
+      dq: Float32Array;
+      dk: Float32Array;
+      dv: Float32Array;
+    },
+  ): void;
+  /**
+   * Layer norm over each row's C features (nn.LayerNorm(C, eps)): y (N, C) = (x − mean) · rstd ·
+   * gamma + beta; y, mean (N) and rstd (N) written for the backward.
+   */
+  layerNormForward(
+    shape: { N: number; C: number },
+    buffers: { x: Float32Array; gamma: Float32Array; beta: Float32Array; y: Float32Array; mean: Float32Array; rstd: Float32Array },
+    eps: number,
+  ): void;
+  /** dx (N, C) written; dgamma and dbeta (C) added to. */
+  layerNormBackward(
+    shape: { N: number; C: number },
+    buffers: {
+      x: Float32Array;
+      gamma: Float32Array;
+      mean: Float32Array;
+      rstd: Float32Array;
+      dy: Float32Array;
+      dx: Float32Array;
+      dgamma: Float32Array;
+      dbeta: Float32Array;
+    },
+  ): void;
+  /** GELU, the tanh form (GPT-2's), elementwise over x (N): y written. */
+  geluForward(buffers: { x: Float32Array; y: Float32Array }): void;
+  /** dx (N) = dy · GELU'(x), written. */
+  geluBackward(buffers: { x: Float32Array; dy: Float32Array; dx: Float32Array }): void;
 }
 
 const lstmSizesSchema = z.object({
@@ -213,6 +281,12 @@ export type RawSequenceOps = Pick<
   | 'reparamBackward'
   | 'gradClipNorm'
   | 'adamStep'
+  | 'attentionForward'
+  | 'attentionBackward'
+  | 'layerNormForward'
+  | 'layerNormBackward'
+  | 'geluForward'
+  | 'geluBackward'
 >;
 
 export function createSequenceOps(raw: RawSequenceOps): SequenceOps {
@@ -275,6 +349,28 @@ export function createSequenceOps(raw: RawSequenceOps): SequenceOps {
     },
     adamStep(b, s) {
       call('adamStep', () => raw.adamStep(b.params, b.grads, b.m, b.v, s.step, s.lr, s.beta1, s.beta2, s.eps));
+    },
+    attentionForward({ T, B, H, D, causal }, b) {
+      call('attentionForward', () => raw.attentionForward(b.q, b.k, b.v, b.lengths, b.y, b.att, T, B, H, D, causal));
+    },
+    attentionBackward({ T, B, H, D, causal }, b) {
+      call('attentionBackward', () =>
+        raw.attentionBackward(b.q, b.k, b.v, b.att, b.dy, b.dq, b.dk, b.dv, T, B, H, D, causal),
+      );
+    },
+    layerNormForward({ N, C }, b, eps) {
+      call('layerNormForward', () => raw.layerNormForward(b.x, b.gamma, b.beta, b.y, b.mean, b.rstd, N, C, eps));
+    },
+    layerNormBackward({ N, C }, b) {
+      call('layerNormBackward', () =>
+        raw.layerNormBackward(b.x, b.gamma, b.mean, b.rstd, b.dy, b.dx, b.dgamma, b.dbeta, N, C),
+      );
+    },
+    geluForward(b) {
+      call('geluForward', () => raw.geluForward(b.x, b.y, b.x.length));
+    },
+    geluBackward(b) {
+      call('geluBackward', () => raw.geluBackward(b.x, b.dy, b.dx, b.x.length));
     },
   };
 }

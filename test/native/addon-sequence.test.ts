@@ -411,6 +411,96 @@ describe('a 2-layer LSTM language model trained from TypeScript', () => {
   });
 });
 
+describe('attention, layer norm and GELU from TypeScript', () => {
+  /** Multi-head attention in float64 (nn/transformer.h's equations): y (T, B, H·D). */
+  const attentionRef = (T: number, B: number, H: number, D: number, causal: boolean, lengths: Int32Array, q: ArrayLike<number>, k: ArrayLike<number>, v: ArrayLike<number>): Float64Array => {
+    const C = H * D;
+    const y = new Float64Array(T * B * C);
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) {
+        for (let t = 0; t < T; t++) {
+          const keys = causal ? Math.min(at(lengths, b), t + 1) : at(lengths, b);
+          const scores = Array.from({ length: keys }, (_, u) => {
+            let s = 0;
+            for (let j = 0; j < D; j++) s += at(q, (t * B + b) * C + h * D + j) * at(k, (u * B + b) * C + h * D + j);
+            return s / Math.sqrt(D);
+          });
+          const top = Math.max(...scores);
+          const weights = scores.map((s) => Math.exp(s - top));
+          const sum = weights.reduce((a, w) => a + w, 0);
+          for (let u = 0; u < keys; u++) {
+            for (let j = 0; j < D; j++) y[(t * B + b) * C + h * D + j]! += (at(weights, u) / sum) * at(v, (u * B + b) * C + h * D + j);
+          }
+        }
+      }
+    }
+    return y;
+  };
+
+  it.each([false, true])('attention (causal %s, a padded lane) matches a float64 TypeScript reference and its finite differences', (causal) => {
+    const T = 4, B = 2, H = 2, D = 3, C = H * D, n = T * B * C;
+    const lengths = Int32Array.from([4, 2]);
+    const q = uniform(n, 51), k = uniform(n, 52), v = uniform(n, 53), w = uniform(n, 54);
+    const y = new Float32Array(n);
+    const att = new Float32Array(B * H * T * T);
+    ops.attentionForward({ T, B, H, D, causal }, { q, k, v, lengths, y, att });
+    expect(maxAbsDiff(y, attentionRef(T, B, H, D, causal, lengths, q, k, v))).toBeLessThan(1e-5);
+    const dq = new Float32Array(n), dk = new Float32Array(n), dv = new Float32Array(n);
+    ops.attentionBackward({ T, B, H, D, causal }, { q, k, v, att, dy: w, dq, dk, dv });
+    const q64 = Float64Array.from(q), k64 = Float64Array.from(k), v64 = Float64Array.from(v);
+    const loss = (): number => attentionRef(T, B, H, D, causal, lengths, q64, k64, v64).reduce((sum, value, i) => sum + value * at(w, i), 0);
+    expectClose(dq, numericGradient(q64, loss), 'dq');
+    expectClose(dk, numericGradient(k64, loss), 'dk');
+    expectClose(dv, numericGradient(v64, loss), 'dv');
+  });
+
+  it('layer norm and GELU match their float64 references and finite differences', () => {
+    const N = 3, C = 5;
+    const x = uniform(N * C, 61, -2, 2), gamma = uniform(C, 62), beta = uniform(C, 63), w = uniform(N * C, 64);
+    const x64 = Float64Array.from(x), g64 = Float64Array.from(gamma), b64 = Float64Array.from(beta);
+    const normRef = (): Float64Array => {
+      const y = new Float64Array(N * C);
+      for (let r = 0; r < N; r++) {
+        const row = Array.from({ length: C }, (_, c) => at(x64, r * C + c));
+        const mean = row.reduce((a, value) => a + value, 0) / C;
+        const rstd = 1 / Math.sqrt(row.reduce((a, value) => a + (value - mean) ** 2, 0) / C + 1e-5);
+        for (let c = 0; c < C; c++) y[r * C + c] = (at(row, c) - mean) * rstd * at(g64, c) + at(b64, c);
+      }
+      return y;
+    };
+    const y = new Float32Array(N * C), mean = new Float32Array(N), rstd = new Float32Array(N);
+    ops.layerNormForward({ N, C }, { x, gamma, beta, y, mean, rstd }, 1e-5);
+    expect(maxAbsDiff(y, normRef())).toBeLessThan(1e-5);
+    const dx = new Float32Array(N * C), dgamma = new Float32Array(C), dbeta = new Float32Array(C);
+    ops.layerNormBackward({ N, C }, { x, gamma, mean, rstd, dy: w, dx, dgamma, dbeta });
+    const normLoss = (): number => normRef().reduce((sum, value, i) => sum + value * at(w, i), 0);
+    expectClose(dx, numericGradient(x64, normLoss), 'dx');
+    expectClose(dgamma, numericGradient(g64, normLoss), 'dgamma');
+    expectClose(dbeta, numericGradient(b64, normLoss), 'dbeta');
+
+    const geluRef = (value: number): number => 0.5 * value * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (value + 0.044715 * value ** 3)));
+    const g = new Float32Array(N * C), dg = new Float32Array(N * C);
+    ops.geluForward({ x, y: g });
+    expect(maxAbsDiff(g, Array.from(x, geluRef))).toBeLessThan(1e-6);
+    ops.geluBackward({ x, dy: w, dx: dg });
+    expectClose(dg, numericGradient(x64, () => Array.from(x64, geluRef).reduce((sum, value, i) => sum + value * at(w, i), 0)), 'gelu dx');
+  });
+
+  it('refuses a length outside [1, T] and a causal that is not a boolean, in one line', () => {
+    const q = new Float32Array(2 * 1 * 2);
+    const buffers = { q, k: q, v: q, lengths: Int32Array.from([3]), y: new Float32Array(4), att: new Float32Array(4) };
+    expect(() => ops.attentionForward({ T: 2, B: 1, H: 1, D: 2, causal: false }, buffers)).toThrow(
+      /^native attentionForward: attention_forward_cpu: lengths\[0\] = 3 is outside \[1, 2\]$/,
+    );
+    expect(() => ops.attentionForward({ T: 2, B: 1, H: 1, D: 2, causal: 1 as unknown as boolean }, { ...buffers, lengths: Int32Array.from([2]) })).toThrow(
+      /^native attentionForward: causal must be a boolean, got a number$/,
+    );
+    expect(() => ops.layerNormForward({ N: 2, C: 2 }, { x: q, gamma: new Float32Array(2), beta: new Float32Array(2), y: new Float32Array(4), mean: new Float32Array(1), rstd: new Float32Array(2) }, 1e-5)).toThrow(
+      /^native layerNormForward: mean has 1 elements, expected 2 for \(N\) = \(2\)$/,
+    );
+  });
+});
+
 describe('bad arguments', () => {
   const cfg: LstmConfig = { T: 2, B: 3, X: 4, H: 5, layers: 1, dropout: 0, seed: 0 };
   const failure = (run: () => unknown): NativeError => {

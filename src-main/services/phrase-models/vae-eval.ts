@@ -11,7 +11,7 @@
 import type { PartNote } from '../../common/midi.js';
 import { phraseTokens, type Phrase } from '../phrases/phrases.js';
 import { decode, stepsOf } from '../phrases/tokens.js';
-import { decodeGreedy, encodeMean, type PhraseVae } from './vae.js';
+import { decodeGreedy, encodeMean, PhraseVae, type DecodeOptions } from './vae.js';
 
 export interface ReconstructionScore {
   f1: number;
@@ -41,17 +41,32 @@ export function matchedNotes(decoded: readonly PartNote[], reference: readonly P
 }
 
 /**
+ * What reconstruction needs of a model: its mean encodings and greedy decodes. vae.ts's
+ * PhraseVae is taken as it is; another model (transformer-vae.ts's) brings the two methods.
+ */
+export interface PhraseCodec {
+  encodeMean(sequences: readonly (readonly number[])[]): Float32Array[];
+  decodeGreedy(latents: readonly Float32Array[], options?: DecodeOptions): number[][];
+}
+
+function codecOf(vae: PhraseVae | PhraseCodec): PhraseCodec {
+  if (!(vae instanceof PhraseVae)) return vae;
+  return { encodeMean: (sequences) => encodeMean(vae, sequences), decodeGreedy: (latents, options) => decodeGreedy(vae, latents, options) };
+}
+
+/**
  * Greedy reconstructions of phrases (from mu, or the latents given, one a phrase) as notes from
  * beat 0, in order, each decoded to its own length.
  */
-export function reconstructPhrases(vae: PhraseVae, phrases: readonly Phrase[], given?: readonly Float32Array[]): PartNote[][] {
-  const latents = given ?? encodeMean(vae, phrases.map(phraseTokens));
+export function reconstructPhrases(vae: PhraseVae | PhraseCodec, phrases: readonly Phrase[], given?: readonly Float32Array[]): PartNote[][] {
+  const codec = codecOf(vae);
+  const latents = given ?? codec.encodeMean(phrases.map(phraseTokens));
   const bars = Math.max(...phrases.map((phrase) => phrase.bars));
   const lengthSteps = phrases.map((phrase) => stepsOf(phrase.toBeats - phrase.fromBeats));
-  return decodeGreedy(vae, latents, { maxTokens: bars * DECODE_TOKENS_PER_BAR, lengthSteps }).map((tokens) => decode(tokens));
+  return codec.decodeGreedy(latents, { maxTokens: bars * DECODE_TOKENS_PER_BAR, lengthSteps }).map((tokens) => decode(tokens));
 }
 
-export function reconstructionF1(vae: PhraseVae, phrases: readonly Phrase[], latents?: readonly Float32Array[]): ReconstructionScore {
+export function reconstructionF1(vae: PhraseVae | PhraseCodec, phrases: readonly Phrase[], latents?: readonly Float32Array[]): ReconstructionScore {
   if (phrases.length === 0) throw new Error('Nothing to score: no phrases.');
   const decoded = reconstructPhrases(vae, phrases, latents);
   let matched = 0;

@@ -13,7 +13,27 @@
  * Deterministic: no dropout, no noise.
  */
 import { PAD } from '../phrases/tokens.js';
-import { addLatentLogits, BufferPool, concatLatent, decoderLstmConfig, encodeMean, initialState, latentLogitsBackward, packTokens, vaeViews, type PhraseVae } from './vae.js';
+import { addLatentLogits, BufferPool, concatLatent, decoderLstmConfig, encodeMean, initialState, latentLogitsBackward, packTokens, PhraseVae, vaeViews } from './vae.js';
+
+/**
+ * What refinement needs of a model: its mean encodings and the gradient of the objective with
+ * respect to z (latentLossAndGradient's contract below). vae.ts's PhraseVae is taken as it is;
+ * another model (transformer-vae.ts's) brings the methods.
+ */
+export interface RefinableVae {
+  readonly config: { latent: number };
+  encodeMean(sequences: readonly (readonly number[])[]): Float32Array[];
+  latentLossAndGradient(pool: BufferPool, sequences: readonly (readonly number[])[], z: Float32Array, prior: number, grad: Float32Array): number;
+}
+
+function refinableOf(vae: PhraseVae | RefinableVae): RefinableVae {
+  if (!(vae instanceof PhraseVae)) return vae;
+  return {
+    config: vae.config,
+    encodeMean: (sequences) => encodeMean(vae, sequences),
+    latentLossAndGradient: (pool, sequences, z, prior, grad) => latentLossAndGradient(vae, pool, sequences, z, prior, grad),
+  };
+}
 
 export interface RefineOptions {
   /** Adam steps on z (default 200). */
@@ -31,11 +51,12 @@ export const DEFAULT_REFINE_STEPS = 200;
 const REFINE_LANES = 64;
 
 /** Refined latents of phrases given as tokens (BOS..EOS each), from their mu; see the file comment. */
-export function refineLatents(vae: PhraseVae, sequences: readonly (readonly number[])[], options: RefineOptions = {}): Float32Array[] {
+export function refineLatents(vae: PhraseVae | RefinableVae, sequences: readonly (readonly number[])[], options: RefineOptions = {}): Float32Array[] {
+  const model = refinableOf(vae);
   const out: Float32Array[] = [];
   for (let first = 0; first < sequences.length; first += REFINE_LANES) {
     const group = sequences.slice(first, first + REFINE_LANES);
-    const steps = refineGroup(vae, group, encodeMean(vae, group), options);
+    const steps = refineGroup(model, group, model.encodeMean(group), options);
     let next = steps.next();
     while (!next.done) next = steps.next();
     out.push(...next.value);
@@ -49,15 +70,16 @@ export function refineLatents(vae: PhraseVae, sequences: readonly (readonly numb
  * (the app refines on its main process; phrase-takes/refined-latents.ts).
  */
 export async function refineLatentsAsync(
-  vae: PhraseVae,
+  vae: PhraseVae | RefinableVae,
   sequences: readonly (readonly number[])[],
   options: RefineOptions & { sliceMs?: number } = {},
 ): Promise<Float32Array[]> {
+  const model = refinableOf(vae);
   const sliceMs = options.sliceMs ?? 20;
   const out: Float32Array[] = [];
   for (let first = 0; first < sequences.length; first += REFINE_LANES) {
     const group = sequences.slice(first, first + REFINE_LANES);
-    const steps = refineGroup(vae, group, encodeMean(vae, group), options);
+    const steps = refineGroup(model, group, model.encodeMean(group), options);
     let since = performance.now();
     let next = steps.next();
     while (!next.done) {
@@ -73,7 +95,7 @@ export async function refineLatentsAsync(
 }
 
 /** The refinement of one group, a step per `next()`; its return value is the latents. */
-function* refineGroup(vae: PhraseVae, sequences: readonly (readonly number[])[], start: readonly Float32Array[], options: RefineOptions): Generator<void, Float32Array[]> {
+function* refineGroup(vae: RefinableVae, sequences: readonly (readonly number[])[], start: readonly Float32Array[], options: RefineOptions): Generator<void, Float32Array[]> {
   const Z = vae.config.latent;
   const steps = options.steps ?? DEFAULT_REFINE_STEPS;
   const lr = options.learningRate ?? 0.05;
@@ -86,7 +108,7 @@ function* refineGroup(vae: PhraseVae, sequences: readonly (readonly number[])[],
   const v = new Float32Array(B * Z);
   const grad = new Float32Array(B * Z);
   for (let step = 1; step <= steps; step++) {
-    latentLossAndGradient(vae, pool, sequences, z, prior, grad);
+    vae.latentLossAndGradient(pool, sequences, z, prior, grad);
     for (let i = 0; i < B * Z; i++) {
       const g = grad[i]!;
       m[i] = 0.9 * m[i]! + 0.1 * g;

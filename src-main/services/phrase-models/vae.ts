@@ -246,8 +246,16 @@ export class BufferPool {
   }
 }
 
+/** Phrases' tokens side by side: ids (T, B) with PAD after each phrase's end, and their lengths (B). */
+export interface PackedTokens {
+  ids: Int32Array;
+  lengths: number[];
+  T: number;
+  B: number;
+}
+
 /** Phrases' tokens side by side: ids (T, B) with PAD after each phrase's end, and their lengths. */
-export function packTokens(pool: BufferPool, sequences: readonly (readonly number[])[], name = 'packed'): { ids: Int32Array; lengths: number[]; T: number; B: number } {
+export function packTokens(pool: BufferPool, sequences: readonly (readonly number[])[], name = 'packed'): PackedTokens {
   const B = sequences.length;
   const lengths = sequences.map((sequence) => sequence.length);
   const T = Math.max(...lengths);
@@ -283,7 +291,7 @@ export interface EncoderTape {
 }
 
 /** Encoder forward over packed phrases (BOS..EOS each, read both ways): mu and logvar (B, Z). */
-export function encoderForward(vae: PhraseVae, pool: BufferPool, packed: { ids: Int32Array; lengths: number[]; T: number; B: number }, dropoutSeed: number | null): EncoderTape {
+export function encoderForward(vae: PhraseVae, pool: BufferPool, packed: PackedTokens, dropoutSeed: number | null): EncoderTape {
   const { ops, config } = vae;
   const { vocab: V, embedding: E, encoderHidden: He, latent: Z } = config;
   const { lengths, T, B } = packed;
@@ -412,11 +420,18 @@ export function decoderForward(
   return { logits, hT, cT };
 }
 
+/** What z's direct path into the logits needs of a model: this file's, or transformer-vae.ts's. */
+export interface LatentLogitsModel {
+  readonly ops: SequenceOps;
+  readonly config: { vocab: number; latent: number };
+  views(): { outZ: Float32Array };
+}
+
 /**
  * logits (N = T·B, V) += z (B, Z) outZᵀ, lane n % B's row to row n: z's direct say in every
  * token, beside what the LSTM state carries. Returns the (B, V) rows added.
  */
-export function addLatentLogits(vae: PhraseVae, pool: BufferPool, z: Float32Array, logits: Float32Array, N: number, B: number): Float32Array {
+export function addLatentLogits(vae: LatentLogitsModel, pool: BufferPool, z: Float32Array, logits: Float32Array, N: number, B: number): Float32Array {
   const { vocab: V, latent: Z } = vae.config;
   const zLogits = pool.f('zlogits', B * V);
   vae.ops.denseForward({ N: B, I: Z, O: V }, { x: z, W: vae.views().outZ, y: zLogits });
@@ -432,7 +447,7 @@ export function addLatentLogits(vae: PhraseVae, pool: BufferPool, z: Float32Arra
  * (dlogits (N = T·B, V) summed over time lane by lane, then through outZ); outZ's gradient is
  * added into dOutZ.
  */
-export function latentLogitsBackward(vae: PhraseVae, pool: BufferPool, z: Float32Array, dlogits: Float32Array, N: number, B: number, dOutZ: Float32Array): Float32Array {
+export function latentLogitsBackward(vae: LatentLogitsModel, pool: BufferPool, z: Float32Array, dlogits: Float32Array, N: number, B: number, dOutZ: Float32Array): Float32Array {
   const { vocab: V, latent: Z } = vae.config;
   const dzLogits = pool.f('dzlogits', B * V);
   dzLogits.fill(0);
@@ -460,9 +475,10 @@ export function encodeMean(vae: PhraseVae, sequences: readonly (readonly number[
 }
 
 /** Phrases encoded side by side: enough to use the matmuls well, little memory. */
-const ENCODE_LANES = 32;
+export const ENCODE_LANES = 32;
 
-function checkPhraseTokens(sequence: readonly number[]): void {
+/** Refuses anything but a phrase's tokens from BOS, each in the vocabulary, with a one-line error. */
+export function checkPhraseTokens(sequence: readonly number[]): void {
   if (sequence.length < 2 || sequence[0] !== BOS) throw new Error('A phrase to encode is its tokens from BOS to EOS.');
   for (const token of sequence) describeToken(token); // a clear error for a token outside the vocabulary
 }
@@ -478,13 +494,25 @@ export interface DecodeOptions {
 }
 
 /**
- * Phrases decoded from latents (each Z floats), from BOS with the initial state of z, each
- * chosen token fed back: `pick` chooses the next token of lane b from its logits (V). The
- * returned sequences run from BOS to EOS (or to maxTokens without one). PAD and BOS are
- * never chosen (pick is given them at −∞).
+ * A decoder run over one group of B lanes: given the tokens just chosen (B; BOS at the start),
+ * the logits of the next token of each lane (B, V), valid until the next call.
  */
-function decodeWith(vae: PhraseVae, latents: readonly Float32Array[], options: DecodeOptions, pick: (logits: Float32Array, b: number) => number): number[][] {
-  const { vocab: V, latent: Z } = vae.config;
+export type DecodeStep = (ids: Int32Array) => Float32Array;
+
+/**
+ * Phrases decoded from latents (each Z floats), from BOS, each chosen token fed back, ENCODE_LANES
+ * latents at a time: `begin(z (B, Z), B)` starts a model's decoder run over a group; `pick`
+ * chooses the next token of latent i from its logits (V). The returned sequences run from BOS to
+ * EOS (or to maxTokens without one). PAD and BOS are never chosen (pick is given them at −∞). The
+ * LSTM's run (below) and transformer-vae.ts's share this loop.
+ */
+export function decodeLatents(
+  latents: readonly Float32Array[],
+  Z: number,
+  options: DecodeOptions,
+  begin: (z: Float32Array, B: number) => DecodeStep,
+  pick: (logits: Float32Array, i: number) => number,
+): number[][] {
   const maxTokens = options.maxTokens ?? 1024;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new Error(`Tokens to decode: a whole number ≥ 1 (got ${maxTokens}).`);
   for (const z of latents) if (z.length !== Z) throw new Error(`A latent of this model has ${Z} numbers (got ${z.length}).`);
@@ -493,22 +521,19 @@ function decodeWith(vae: PhraseVae, latents: readonly Float32Array[], options: D
     return given === undefined ? Infinity : typeof given === 'number' ? given : (given[i] ?? Infinity);
   };
   const out: number[][] = [];
-  const pool = new BufferPool();
   for (let first = 0; first < latents.length; first += ENCODE_LANES) {
     const group = latents.slice(first, first + ENCODE_LANES);
     const B = group.length;
-    const z = pool.f('dec.z', B * Z);
+    const z = new Float32Array(B * Z);
     group.forEach((latent, b) => z.set(latent, b * Z));
-    const state = initialState(vae, pool, z, B);
-    let h = state.h0.slice();
-    let c = state.c0.slice();
+    const step = begin(z, B);
     const ids = new Int32Array(B).fill(BOS);
     const sequences = group.map(() => [BOS]);
     const done = group.map(() => false);
     const time = group.map(() => 0);
     for (let t = 0; t < maxTokens && done.includes(false); t++) {
-      const { logits, hT, cT } = decoderForward(vae, pool, ids, 1, B, z, h, c);
-      [h, c] = [hT.slice(), cT.slice()];
+      const logits = step(ids);
+      const V = logits.length / B;
       for (let b = 0; b < B; b++) {
         if (done[b]) {
           ids[b] = PAD;
@@ -532,6 +557,27 @@ function decodeWith(vae: PhraseVae, latents: readonly Float32Array[], options: D
     out.push(...sequences);
   }
   return out;
+}
+
+/** decodeLatents with the LSTM decoder: from the initial state of z, stepped a token a run. */
+function decodeWith(vae: PhraseVae, latents: readonly Float32Array[], options: DecodeOptions, pick: (logits: Float32Array, i: number) => number): number[][] {
+  const pool = new BufferPool();
+  return decodeLatents(
+    latents,
+    vae.config.latent,
+    options,
+    (z, B) => {
+      const state = initialState(vae, pool, z, B);
+      let h = state.h0.slice();
+      let c = state.c0.slice();
+      return (ids) => {
+        const { logits, hT, cT } = decoderForward(vae, pool, ids, 1, B, z, h, c);
+        [h, c] = [hT.slice(), cT.slice()];
+        return logits;
+      };
+    },
+    pick,
+  );
 }
 
 /** The most likely token at each step (the first of equals). */

@@ -21,7 +21,9 @@
  * (vae-refine.ts: mu, then Adam steps on z through the decoder; "refine" overrides its
  * settings), the decodes re-encoded from mu, and for the first 5 phrases by refinement too.
  * Other overrides: "pieces" (more generated pieces, all to training; the held-out set stays),
- * "shiftedWindows" (the schedule's), "load" (a saved vary-vae.ckpt measured, not trained).
+ * "shiftedWindows" (the schedule's), "load" (a saved vary-vae.ckpt measured, not trained),
+ * "arch": "transformer" (the VAE-Transformer variant instead, with "steps" and the preset's
+ * schedule; "transformer" overrides its architecture: vary-transformer.ts).
  * VARY_BENCH_OUT=<folder> writes the outputs there instead (parallel runs). Writes test-output/bench/phrases/vary-vae.json and the trained model
  * (vary-vae.ckpt); figures go in test/bench/RESULTS.md with
  * machine, commit and command.
@@ -32,7 +34,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { loadNativeAddon } from '../../../src-main/addon/binding.js';
 import { fitLatentSpace, sliderLatent, sliderPosition } from '../../../src-main/services/phrase-models/latent-space.js';
-import { decodeGreedy, encodeMean, type PhraseVae } from '../../../src-main/services/phrase-models/vae.js';
+import { decodeGreedy, encodeMean, vaeLayout, type PhraseVae } from '../../../src-main/services/phrase-models/vae.js';
 import { DECODE_TOKENS_PER_BAR, matchedNotes, reconstructPhrases, reconstructionF1 } from '../../../src-main/services/phrase-models/vae-eval.js';
 import { loadVae, saveVae } from '../../../src-main/services/phrase-models/vae-checkpoint.js';
 import { VAE_PRESETS, VAE_PRESET_NAMES, measureVaeSecondsPerStep, stepsForBudget, type VaePresetName } from '../../../src-main/services/phrase-models/vae-presets.js';
@@ -41,6 +43,8 @@ import { trainVae } from '../../../src-main/services/phrase-models/vae-train.js'
 import { generateCorpus } from '../../../src-main/services/phrases/corpus.js';
 import { cutPhrases, phraseTokens, splitPhrases, type Phrase } from '../../../src-main/services/phrases/phrases.js';
 import { EOS, decode, stepsOf } from '../../../src-main/services/phrases/tokens.js';
+import { benchTransformer } from './vary-transformer.js';
+import type { TransformerVaeConfig } from '../../../src-main/services/phrase-models/transformer-vae.js';
 
 function commit(): string {
   try {
@@ -136,7 +140,11 @@ async function main(): Promise<void> {
   const seed = process.argv[4] ?? '1';
   const bars = Number(process.argv[5] ?? 4);
   if (!Number.isInteger(bars) || bars < 2 || bars > 16) throw new Error('bars: a whole number in 2..16');
-  const { config: configOverrides, steps: fixedSteps, pieces, refine: refineSettings, load, ...overrides } = JSON.parse(process.argv[6] ?? '{}') as Partial<typeof VAE_PRESETS.quick.schedule> & {
+  const { config: configOverrides, steps: fixedSteps, pieces, refine: refineSettings, load, arch, transformer, ...overrides } = JSON.parse(process.argv[6] ?? '{}') as Partial<typeof VAE_PRESETS.quick.schedule> & {
+    /** "transformer": the VAE-Transformer variant (vary-transformer.ts) on the same data and schedule. */
+    arch?: 'lstm' | 'transformer';
+    /** The VAE-Transformer's architecture, over vary-transformer.ts's. */
+    transformer?: Partial<TransformerVaeConfig>;
     config?: Partial<typeof VAE_PRESETS.quick.config>;
     steps?: number;
     /** More pieces of the same generator (the first 36 are the usual corpus): the extra ones all go to training, the held-out set stays the same. */
@@ -160,13 +168,22 @@ async function main(): Promise<void> {
   line(`corpus: ${bars}-bar phrases, ${split.train.length} training phrases, ${split.heldOut.length} held out (${split.heldOutSources.length} pieces)`);
 
   const ops = loadNativeAddon().sequence;
+  const out = process.env['VARY_BENCH_OUT'] ?? path.join('test-output', 'bench', 'phrases');
+  if (arch === 'transformer') {
+    if (fixedSteps === undefined) throw new Error('"arch": "transformer" takes "steps": its figures are compared with the LSTM\'s at fixed steps.');
+    mkdirSync(out, { recursive: true });
+    benchTransformer({
+      ops, split, schedule: preset.schedule, steps: fixedSteps, seed, bars, overrides: transformer ?? {}, refine: refineSettings ?? {}, reports: 5, out, commit: commit(), line,
+    });
+    return;
+  }
   const secondsPerStep = measureVaeSecondsPerStep(ops, preset, split.train);
   // A fixed number of steps (overrides "steps") compares settings on a machine whose load changes.
   const steps = fixedSteps ?? stepsForBudget(seconds, secondsPerStep);
   const { config: c, schedule: s } = preset;
   line(
     `VAE ${presetName} (E ${c.embedding}, encoder ${c.encoderLayers}×${c.encoderHidden}, Z ${c.latent}, decoder ${c.decoderLayers}×${c.decoderHidden}; ` +
-      `B ${s.lanes}, lr ${s.learningRate}, β ${s.beta}, warm-up ${s.klWarmup}, free bits ${s.freeBits}, word dropout ${s.wordDropout}${s.shiftedWindows ? ", shifted windows" : ""}): ` +
+      `${vaeLayout(ops, c).total} parameters; B ${s.lanes}, lr ${s.learningRate}, β ${s.beta}, warm-up ${s.klWarmup}, free bits ${s.freeBits}, word dropout ${s.wordDropout}${s.shiftedWindows ? ", shifted windows" : ""}): ` +
       `${(secondsPerStep * 1000).toFixed(1)} ms a step, ${steps} steps in ${seconds} s, seed ${seed}`,
   );
   const curve: { step: number; epoch: number; loss: number; reconstruction: number; kl: number; f1: number }[] = [];
@@ -219,7 +236,6 @@ async function main(): Promise<void> {
   line(`sliders monotonic on the first held-out phrase: ${firstPassing} of 20 (mean Spearman ${(first.reduce((s2, c2) => s2 + c2.spearman, 0) / 20).toFixed(2)})`);
   line(`sliders monotonic over all ${perPhrase.length} held-out phrases: ${allPassing} of ${allChecks.length} (${unchanged} with all five decodes the same), mean Spearman ${meanSpearman.toFixed(2)}`);
 
-  const out = process.env['VARY_BENCH_OUT'] ?? path.join('test-output', 'bench', 'phrases');
   mkdirSync(out, { recursive: true });
   const refinedChecks = refinedLatents.map((base, i) => checkSliders(vae, space, base, split.heldOut[i]!));
   const refinedAll = refinedChecks.flat();

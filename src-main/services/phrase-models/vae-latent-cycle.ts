@@ -13,9 +13,18 @@
  *      (a difference of two phrases' latents has √2 times their spread along every
  *      direction, so t covers about ±2 spreads, the sliders' range);
  *   2. decodes each t_b greedily, as a slider's preview is, to the batch phrase's length;
- *   3. encodes those phrases and adds weight · mean over lanes and dimensions of (mu(x̂_b) − t_b)²
- *      to the loss, its gradient into the encoder only (the decoded tokens are discrete: the
- *      decoder gets none).
+ *   3. encodes those phrases and adds weight · mean over lanes b and dimensions d of
+ *      (mu(x̂_b)_d − t_bd)² / max(var_d, VAR_FLOOR) to the loss, var_d the batch's variance of
+ *      mu along d (held fixed), its gradient into the encoder only (the decoded tokens are
+ *      discrete: the decoder gets none).
+ *
+ * Why each dimension is measured against its own spread: in absolute units the encoder lowers
+ * the term most cheaply by giving up dimensions (a dimension every phrase encodes alike has no
+ * error to make); measured: with the KL inside its free bits, the latent fell to about 12 live
+ * directions and the last 8 sliders did nothing. Divided by the spread, a dimension's error
+ * costs the same at any scale. The floor keeps a dimension with (still) no spread — all of
+ * them, at the start — from weighing without bound (measured: divided by the batch's whole
+ * spread without a floor, the first steps' weights blew the latent up and training diverged).
  *
  * This is the latent-regression term of BicycleGAN (Zhu et al. 2017) and of cycle-consistent
  * VAEs (Jha et al. 2018), here with the targets drawn where the sliders go. It also shows the
@@ -25,6 +34,9 @@
 import { EOS, lengthInSteps } from '../phrases/tokens.js';
 import { fastRandom } from './lstm-lm.js';
 import { decodeGreedy, encoderBackward, encoderForward, packTokens, vaeViews, type BufferPool, type PhraseVae } from './vae.js';
+
+/** A dimension's variance is taken as at least this (see the file comment). */
+export const VAR_FLOOR = 0.1;
 
 /** How far along the batch's differences the targets go either way (see the file comment). */
 export const CYCLE_REACH = 1.5;
@@ -70,13 +82,24 @@ export function latentCycleBackward(
   const dmu = pool.f('cycle.dmu', B * Z);
   const dlogvar = pool.f('cycle.dlogvar', B * Z);
   dlogvar.fill(0);
+  // Each dimension's variance over the batch (constants of this step; see the file comment).
+  const inverseVariance = new Float64Array(Z);
+  for (let d = 0; d < Z; d++) {
+    let mean = 0;
+    for (let b = 0; b < B; b++) mean += mu[b * Z + d]!;
+    mean /= B;
+    let variance = 0;
+    for (let b = 0; b < B; b++) variance += (mu[b * Z + d]! - mean) ** 2;
+    inverseVariance[d] = 1 / Math.max(variance / B, VAR_FLOOR);
+  }
   const scale = weight / (B * Z);
   let loss = 0;
   for (let i = 0; i < B * Z; i++) {
     const error = tape.mu[i]! - targets[i]!;
-    loss += error * error;
-    dmu[i] = 2 * scale * error;
+    const w = scale * inverseVariance[i % Z]!;
+    loss += w * error * error;
+    dmu[i] = 2 * w * error;
   }
   encoderBackward(vae, pool, tape, dmu, dlogvar, vaeViews(vae.layout, grad));
-  return scale * loss;
+  return loss;
 }

@@ -241,7 +241,7 @@ async function main(): Promise<void> {
   const refinedAll = refinedChecks.flat();
   line(
     `sliders from the refined latents: ${refinedChecks[0]!.filter((check) => check.monotonic).length} of 20 monotonic on the first held-out phrase, ` +
-      `${refinedAll.filter((check) => check.monotonic).length} of ${refinedAll.length} over all, mean Spearman ${(refinedAll.reduce((sum, check) => sum + check.spearman, 0) / refinedAll.length).toFixed(2)}`,
+      `${refinedAll.filter((check) => check.monotonic).length} of ${refinedAll.length} over all (${refinedAll.filter((check) => check.unchanged).length} with all five decodes the same; on the first phrase ${refinedChecks[0]!.filter((check) => check.unchanged).length}), mean Spearman ${(refinedAll.reduce((sum, check) => sum + check.spearman, 0) / refinedAll.length).toFixed(2)}`,
   );
   // The same from the refined latents, each decode encoded again by refinement too (slow: the first few phrases).
   const refinedBoth = refinedLatents.slice(0, REENCODE_PHRASES).map((base, i) => checkSliders(vae, space, base, split.heldOut[i]!, (tokens) => refineLatents(vae, tokens, refineSettings ?? {})));

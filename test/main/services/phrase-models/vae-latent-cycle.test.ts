@@ -115,7 +115,7 @@ describe('latent consistency (the sliders’ training term)', () => {
       return latentCycleBackward(vae, new BufferPool(), batch, mu, new Float32Array(vae.layout.total), 1, 99);
     };
     const [withTerm, withoutTerm] = [termOf(trained(1)), termOf(trained(0))];
-    // Measured: 0.041 with, 0.065 without.
+    // Measured: 0.29 with, 0.60 without.
     expect(withTerm).toBeLessThan(0.75 * withoutTerm);
   }, 120_000);
 });

@@ -35,7 +35,6 @@ import { phraseTokens, type Phrase } from '../phrases/phrases.js';
 import { PAD } from '../phrases/tokens.js';
 import { learningRateAt, type LmSchedule } from './lm-train.js';
 import { fastRandom } from './lstm-lm.js';
-import { latentCycleBackward } from './vae-latent-cycle.js';
 import {
   addLatentLogits,
   BufferPool,
@@ -74,12 +73,6 @@ export interface VaeSchedule {
    * phrases starting at every bar, not every N bars. Absent: false.
    */
   shiftedWindows?: boolean;
-  /**
-   * The latent-consistency term's weight (vae-latent-cycle.ts): the encoder also learns to read
-   * back the latents its phrases' neighbours are decoded from, which keeps the sliders
-   * monotonic. Absent: 0 (off).
-   */
-  latentCycle?: number;
 }
 
 export interface VaeTrainingState {
@@ -148,8 +141,6 @@ export function checkVaeSchedule(schedule: VaeSchedule): void {
   if (!(schedule.klWarmup >= 0 && schedule.klWarmup <= 1)) throw new Error(`The KL warm-up is a share of the run in [0, 1] (got ${schedule.klWarmup}).`);
   if (!(schedule.freeBits >= 0) || !Number.isFinite(schedule.freeBits)) throw new Error(`The free bits are nats ≥ 0 (got ${schedule.freeBits}).`);
   if (!(schedule.wordDropout >= 0 && schedule.wordDropout < 1)) throw new Error(`The word dropout lies in [0, 1) (got ${schedule.wordDropout}).`);
-  const cycle = schedule.latentCycle ?? 0;
-  if (!(cycle >= 0) || !Number.isFinite(cycle)) throw new Error(`The latent-consistency weight is a number ≥ 0 (got ${cycle}).`);
 }
 
 /** β at a 1-based step: warming up linearly over the first klWarmup share of the run. */
@@ -236,8 +227,6 @@ export interface VaeStepResult {
   loss: number;
   reconstruction: number;
   kl: number;
-  /** (B, Z) the batch's mean latents, a copy (the latent-consistency term starts from them). */
-  mu: Float32Array;
 }
 
 /**
@@ -358,7 +347,7 @@ export function vaeForwardBackward(
     }
   }
   encoderBackward(vae, pool, tape, dmu, dlogvar, g);
-  return { loss, reconstruction: ce.loss, kl, mu: tape.mu.slice() };
+  return { loss, reconstruction: ce.loss, kl };
 }
 
 /**
@@ -399,17 +388,14 @@ export function trainVae(
     }
     step += 1;
     grad.fill(0);
-    const batch = batches.next();
     const result = vaeForwardBackward(
       vae,
       pool,
-      batch,
+      batches.next(),
       grad,
       { beta: betaAt(schedule, step), freeBits: schedule.freeBits, wordDropout: schedule.wordDropout },
       { eps: stepSeed(seed, 'eps', step), words: stepSeed(seed, 'words', step), dropout: stepSeed(seed, 'dropout', step) },
     );
-    const cycleWeight = schedule.latentCycle ?? 0;
-    if (cycleWeight > 0) result.loss += latentCycleBackward(vae, pool, batch, result.mu, grad, cycleWeight, stepSeed(seed, 'cycle', step));
     const norm = ops.gradClipNorm([grad], schedule.clipNorm);
     const learningRate = learningRateAt(lrSchedule, step);
     // A non-finite gradient (a diverging step) is skipped rather than written into the weights.

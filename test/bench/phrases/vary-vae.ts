@@ -20,7 +20,8 @@
  * key from a wrong phrase, and the held-out F1 and slider checks from latents refined
  * (vae-refine.ts: mu, then Adam steps on z through the decoder; "refine" overrides its
  * settings), the decodes re-encoded from mu, and for the first 5 phrases by refinement too.
- * Other overrides: "pieces" (more generated pieces, all to training; the held-out set stays),
+ * Other overrides: "sliderSpace": "refined" (the sliders fitted on the training phrases' refined
+ * latents, not their mu), "pieces" (more generated pieces, all to training; the held-out set stays),
  * "shiftedWindows" (the schedule's), "load" (a saved vary-vae.ckpt measured, not trained),
  * "arch": "transformer" (the VAE-Transformer variant instead, with "steps" and the preset's
  * schedule; "transformer" overrides its architecture: vary-transformer.ts).
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
   const seed = process.argv[4] ?? '1';
   const bars = Number(process.argv[5] ?? 4);
   if (!Number.isInteger(bars) || bars < 2 || bars > 16) throw new Error('bars: a whole number in 2..16');
-  const { config: configOverrides, steps: fixedSteps, pieces, refine: refineSettings, load, arch, transformer, ...overrides } = JSON.parse(process.argv[6] ?? '{}') as Partial<typeof VAE_PRESETS.quick.schedule> & {
+  const { config: configOverrides, steps: fixedSteps, pieces, refine: refineSettings, load, arch, transformer, sliderSpace, ...overrides } = JSON.parse(process.argv[6] ?? '{}') as Partial<typeof VAE_PRESETS.quick.schedule> & {
     /** "transformer": the VAE-Transformer variant (vary-transformer.ts) on the same data and schedule. */
     arch?: 'lstm' | 'transformer';
     /** The VAE-Transformer's architecture, over vary-transformer.ts's. */
@@ -153,6 +154,8 @@ async function main(): Promise<void> {
     load?: string;
     /** Latent refinement (vae-refine.ts) measured after training; default its defaults. */
     refine?: RefineOptions;
+    /** "refined": the sliders fitted on the training phrases' refined latents, not their mu. */
+    sliderSpace?: 'mu' | 'refined';
   };
   const base = VAE_PRESETS[presetName];
   const preset = { ...base, config: { ...base.config, ...configOverrides }, schedule: { ...base.schedule, ...overrides } };
@@ -219,7 +222,8 @@ async function main(): Promise<void> {
       `(precision ${refined.precision.toFixed(3)}, recall ${refined.recall.toFixed(3)}); mean |z| ${norm(refinedLatents).toFixed(2)} against mu's ${norm(encodeMean(vae, split.heldOut.map(phraseTokens))).toFixed(2)}`,
   );
 
-  const trainLatents = encodeMean(vae, split.train.map(phraseTokens));
+  const trainLatents = sliderSpace === 'refined' ? refineLatents(vae, split.train.map(phraseTokens), refineSettings ?? {}) : encodeMean(vae, split.train.map(phraseTokens));
+  if (sliderSpace === 'refined') line('sliders fitted on the training phrases\' refined latents');
   const space = fitLatentSpace(trainLatents);
   line(`sliders: spreads ${space.spreads.map((v) => v.toFixed(2)).join(' ')}; variance explained by 20: ${(100 * space.explained.reduce((a, b) => a + b, 0)).toFixed(1)} %`);
   const heldOutLatents = encodeMean(vae, split.heldOut.map(phraseTokens));

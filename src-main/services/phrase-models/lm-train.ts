@@ -95,9 +95,8 @@ export interface TrainLmResult {
   stopped: boolean;
 }
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPS = 1e-8;
+/** Adam's moment decays and epsilon, torch.optim.Adam's defaults (the phrase models all use them). */
+export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 /** The learning rate's floor at the end of the cosine, as a fraction of the peak. */
 const FINAL_LR_FRACTION = 0.1;
 
@@ -226,7 +225,7 @@ export function trainLm(
     const norm = ops.gradClipNorm([grad], schedule.clipNorm);
     const learningRate = learningRateAt(schedule, step);
     // A non-finite gradient (a diverging step) is skipped rather than written into the weights.
-    if (Number.isFinite(norm)) ops.adamStep({ params: model.params, grads: grad, m, v }, { step, lr: learningRate, beta1: BETA1, beta2: BETA2, eps: EPS });
+    if (Number.isFinite(norm)) ops.adamStep({ params: model.params, grads: grad, m, v }, { step, lr: learningRate, ...ADAM });
     pass.carryState();
     losses.push(loss);
     sinceReport.push(loss);

@@ -9,9 +9,7 @@
  * ops are deterministic on the CPU.
  */
 import type { SequenceOps } from '../../addon/binding.js';
-import { seededRandom } from '../../node/seeded-random.js';
 import type { Phrase } from '../phrases/phrases.js';
-import { learningRateAt, type LmSchedule } from './lm-train.js';
 import {
   createTransformerVae,
   tfDecoderLoss,
@@ -22,12 +20,7 @@ import {
   type TransformerVaeConfig,
 } from './transformer-vae.js';
 import { BufferPool, packTokens } from './vae.js';
-import { betaAt, checkVaeSchedule, PhraseBatches, shiftedWindows, type VaeSchedule } from './vae-train.js';
-
-/** Adam's moments and step size constants: vae-train.ts's (torch's defaults). */
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPS = 1e-8;
+import { checkVaeSchedule, runVaeSteps, type VaeSchedule } from './vae-train.js';
 
 export interface TrainTransformerVaeOptions {
   ops: SequenceOps;
@@ -62,11 +55,6 @@ export interface TransformerVaeProgress {
   seconds: number;
   /** The model as trained so far (live: it changes with the next step). */
   vae: TransformerVae;
-}
-
-/** A step's seed for one purpose, from the run's seed and the step alone. */
-function stepSeed(seed: string, purpose: string, step: number): number {
-  return Math.floor(seededRandom(seed, `tvae-${purpose}:${step}`)() * 2 ** 52);
 }
 
 /**
@@ -115,60 +103,25 @@ export function transformerVaeForwardBackward(
 }
 
 /**
- * Trains a model from its seed for schedule.steps steps; onProgress every progressEvery steps
- * and after the last. Returns the model and every step's loss.
+ * Trains a model from its seed for schedule.steps steps in vae-train.ts's loop (runVaeSteps,
+ * its own seed streams); onProgress every progressEvery steps and after the last. Returns the
+ * model and every step's loss.
  */
 export function trainTransformerVae(
   options: TrainTransformerVaeOptions,
   onProgress: (progress: TransformerVaeProgress) => void = () => undefined,
 ): { vae: TransformerVae; losses: number[] } {
-  const { ops, config, schedule, seed } = options;
-  checkVaeSchedule(schedule);
-  const vae = createTransformerVae(ops, config, seed);
+  checkVaeSchedule(options.schedule);
+  const vae = createTransformerVae(options.ops, options.config, options.seed);
   const total = vae.layout.total;
-  const train = schedule.shiftedWindows ? [...options.train, ...shiftedWindows(options.train)] : options.train;
-  const batches = new PhraseBatches(train, seed, schedule.lanes, options.augment ?? true);
-  const grad = new Float32Array(total);
-  const m = new Float32Array(total);
-  const v = new Float32Array(total);
   const pool = new BufferPool();
-  const every = options.progressEvery ?? 10;
-  const losses: number[] = [];
-  const started = performance.now();
-  let since: TransformerVaeStepResult[] = [];
-  // The learning rate's cosine is lm-train.ts's; it reads only steps and learningRate.
-  const lrSchedule: LmSchedule = { window: 1, lanes: schedule.lanes, steps: schedule.steps, learningRate: schedule.learningRate, clipNorm: schedule.clipNorm };
-  for (let step = 1; step <= schedule.steps; step++) {
-    grad.fill(0);
-    const result = transformerVaeForwardBackward(
-      vae,
-      pool,
-      batches.next(),
-      grad,
-      { beta: betaAt(schedule, step), freeBits: schedule.freeBits, wordDropout: schedule.wordDropout },
-      { eps: stepSeed(seed, 'eps', step), words: stepSeed(seed, 'words', step), dropout: config.dropout > 0 ? stepSeed(seed, 'dropout', step) : null },
-    );
-    const norm = ops.gradClipNorm([grad], schedule.clipNorm);
-    const learningRate = learningRateAt(lrSchedule, step);
-    // A non-finite gradient (a diverging step) is skipped rather than written into the weights.
-    if (Number.isFinite(norm)) ops.adamStep({ params: vae.params, grads: grad, m, v }, { step, lr: learningRate, beta1: BETA1, beta2: BETA2, eps: EPS });
-    losses.push(result.loss);
-    since.push(result);
-    if (step % every === 0 || step === schedule.steps) {
-      const mean = (pick: (r: TransformerVaeStepResult) => number): number => since.reduce((sum, r) => sum + pick(r), 0) / since.length;
-      onProgress({
-        step,
-        steps: schedule.steps,
-        epoch: batches.epochs,
-        loss: mean((r) => r.loss),
-        reconstruction: mean((r) => r.reconstruction),
-        kl: mean((r) => r.kl),
-        learningRate,
-        seconds: (performance.now() - started) / 1000,
-        vae,
-      });
-      since = [];
-    }
-  }
+  const withDropout = options.config.dropout > 0;
+  const { losses } = runVaeSteps(
+    { ...options, seedStream: 'tvae' },
+    { params: vae.params, m: new Float32Array(total), v: new Float32Array(total), step: 0 },
+    (batch, grad, settings, seeds) => transformerVaeForwardBackward(vae, pool, batch, grad, settings, { ...seeds, dropout: withDropout ? seeds.dropout : null }),
+    (progress) => onProgress({ ...progress, vae }),
+    () => false,
+  );
   return { vae, losses };
 }

@@ -33,7 +33,7 @@ import { seededRandom, shuffled } from '../../node/seeded-random.js';
 import { augment } from '../phrases/augment.js';
 import { phraseTokens, type Phrase } from '../phrases/phrases.js';
 import { PAD } from '../phrases/tokens.js';
-import { learningRateAt, type LmSchedule } from './lm-train.js';
+import { ADAM, learningRateAt, type LmSchedule } from './lm-train.js';
 import { fastRandom } from './lstm-lm.js';
 import {
   addLatentLogits,
@@ -125,10 +125,6 @@ export interface TrainVaeResult {
   stopped: boolean;
 }
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPS = 1e-8;
-
 export function checkVaeSchedule(schedule: VaeSchedule): void {
   const whole = (value: number, name: string, max: number): void => {
     if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`The schedule's ${name} is a whole number in 1..${max} (got ${value}).`);
@@ -216,11 +212,6 @@ export class PhraseBatches {
   next(): number[][] {
     return Array.from({ length: this.B }, () => this.pull());
   }
-}
-
-/** A step's seed for one purpose, from the run's seed and the step alone (so a resumed run draws the same). */
-function stepSeed(seed: string, purpose: string, step: number): number {
-  return Math.floor(seededRandom(seed, `vae-${purpose}:${step}`)() * 2 ** 52);
 }
 
 export interface VaeStepResult {
@@ -350,30 +341,58 @@ export function vaeForwardBackward(
   return { loss, reconstruction: ce.loss, kl };
 }
 
+/** What one model's training step is, for the loop both `vary` models share (runVaeSteps). */
+export type VaeStepFunction = (
+  batch: readonly (readonly number[])[],
+  grad: Float32Array,
+  settings: { beta: number; freeBits: number; wordDropout: number },
+  seeds: { eps: number; words: number; dropout: number },
+) => VaeStepResult;
+
+/** A run's parameters, Adam's moments and the steps taken so far (advanced by runVaeSteps). */
+export interface VaeRunState {
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  step: number;
+}
+
+export interface VaeRunOptions {
+  ops: SequenceOps;
+  schedule: VaeSchedule;
+  train: readonly Phrase[];
+  seed: string;
+  augment?: boolean;
+  progressEvery?: number;
+  /** The prefix of the step seeds' streams (default "vae"); another model draws its own. */
+  seedStream?: string;
+}
+
 /**
- * Trains (or goes on training) a model; see the file comment. onProgress is called every
- * progressEvery steps and after the last; shouldStop before each step (true: stop, keeping
- * what was learned, and report stopped).
+ * The training loop of the file comment, for any model with a step function (the LSTM VAE
+ * here, the VAE-Transformer in transformer-vae-train.ts): batches, β's warm-up, step seeds,
+ * clipping, the cosine learning rate, Adam, progress means, stopping and resuming (a state
+ * with steps taken draws those steps' batches again first). onProgress gets VaeProgress
+ * without the model, which the caller adds.
  */
-export function trainVae(
-  options: TrainVaeOptions,
-  onProgress: (progress: VaeProgress) => void = () => undefined,
-  shouldStop: () => boolean = () => false,
-): TrainVaeResult {
-  const { ops, config, schedule, seed } = options;
+export function runVaeSteps(
+  options: VaeRunOptions,
+  state: VaeRunState,
+  stepOnce: VaeStepFunction,
+  onProgress: (progress: Omit<VaeProgress, 'vae'>) => void,
+  shouldStop: () => boolean,
+): { losses: number[]; stopped: boolean } {
+  const { ops, schedule, seed } = options;
   checkVaeSchedule(schedule);
-  const vae = options.resume?.vae ?? createVae(ops, config, seed);
-  const total = vae.layout.total;
+  const stream = options.seedStream ?? 'vae';
+  const seedOf = (purpose: string, step: number): number => Math.floor(seededRandom(seed, `${stream}-${purpose}:${step}`)() * 2 ** 52);
   const train = schedule.shiftedWindows ? [...options.train, ...shiftedWindows(options.train)] : options.train;
   const batches = new PhraseBatches(train, seed, schedule.lanes, options.augment ?? true);
+  const total = state.params.length;
+  if (state.m.length !== total || state.v.length !== total) throw new Error('The saved training state was made with another model.');
   const grad = new Float32Array(total);
-  const m = options.resume?.m ?? new Float32Array(total);
-  const v = options.resume?.v ?? new Float32Array(total);
-  if (m.length !== total || v.length !== total) throw new Error('The saved training state was made with another model.');
-  let step = options.resume?.step ?? 0;
   // The batches already read are drawn again (cheap: no model work), so the run goes on where it stopped.
-  for (let done = 0; done < step; done++) batches.next();
-  const pool = new BufferPool();
+  for (let done = 0; done < state.step; done++) batches.next();
   const every = options.progressEvery ?? 10;
   const losses: number[] = [];
   const started = performance.now();
@@ -381,25 +400,23 @@ export function trainVae(
   let stopped = false;
   // The learning rate's cosine is lm-train.ts's; it reads only steps and learningRate.
   const lrSchedule: LmSchedule = { window: 1, lanes: schedule.lanes, steps: schedule.steps, learningRate: schedule.learningRate, clipNorm: schedule.clipNorm };
-  while (step < schedule.steps) {
+  while (state.step < schedule.steps) {
     if (shouldStop()) {
       stopped = true;
       break;
     }
-    step += 1;
+    const step = (state.step += 1);
     grad.fill(0);
-    const result = vaeForwardBackward(
-      vae,
-      pool,
+    const result = stepOnce(
       batches.next(),
       grad,
       { beta: betaAt(schedule, step), freeBits: schedule.freeBits, wordDropout: schedule.wordDropout },
-      { eps: stepSeed(seed, 'eps', step), words: stepSeed(seed, 'words', step), dropout: stepSeed(seed, 'dropout', step) },
+      { eps: seedOf('eps', step), words: seedOf('words', step), dropout: seedOf('dropout', step) },
     );
     const norm = ops.gradClipNorm([grad], schedule.clipNorm);
     const learningRate = learningRateAt(lrSchedule, step);
     // A non-finite gradient (a diverging step) is skipped rather than written into the weights.
-    if (Number.isFinite(norm)) ops.adamStep({ params: vae.params, grads: grad, m, v }, { step, lr: learningRate, beta1: BETA1, beta2: BETA2, eps: EPS });
+    if (Number.isFinite(norm)) ops.adamStep({ params: state.params, grads: grad, m: state.m, v: state.v }, { step, lr: learningRate, ...ADAM });
     losses.push(result.loss);
     since.push(result);
     if (step % every === 0 || step === schedule.steps) {
@@ -413,10 +430,34 @@ export function trainVae(
         kl: mean((r) => r.kl),
         learningRate,
         seconds: (performance.now() - started) / 1000,
-        vae,
       });
       since = [];
     }
   }
-  return { state: { vae, m, v, step }, losses, stopped };
+  return { losses, stopped };
+}
+
+/**
+ * Trains (or goes on training) a model; see the file comment. onProgress is called every
+ * progressEvery steps and after the last; shouldStop before each step (true: stop, keeping
+ * what was learned, and report stopped).
+ */
+export function trainVae(
+  options: TrainVaeOptions,
+  onProgress: (progress: VaeProgress) => void = () => undefined,
+  shouldStop: () => boolean = () => false,
+): TrainVaeResult {
+  checkVaeSchedule(options.schedule);
+  const vae = options.resume?.vae ?? createVae(options.ops, options.config, options.seed);
+  const total = vae.layout.total;
+  const state: VaeRunState = { params: vae.params, m: options.resume?.m ?? new Float32Array(total), v: options.resume?.v ?? new Float32Array(total), step: options.resume?.step ?? 0 };
+  const pool = new BufferPool();
+  const { losses, stopped } = runVaeSteps(
+    options,
+    state,
+    (batch, grad, settings, seeds) => vaeForwardBackward(vae, pool, batch, grad, settings, seeds),
+    (progress) => onProgress({ ...progress, vae }),
+    shouldStop,
+  );
+  return { state: { vae, m: state.m, v: state.v, step: state.step }, losses, stopped };
 }

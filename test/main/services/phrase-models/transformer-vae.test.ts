@@ -9,8 +9,6 @@
  * reconstruction F1 (vae-refine.ts, vae-eval.ts) running on it through their interfaces.
  */
 import { loadNativeAddon, type SequenceOps } from '../../../../src-main/addon/binding.js';
-import type { PartMusic } from '../../../../src-main/common/midi.js';
-import { fastRandom } from '../../../../src-main/services/phrase-models/lstm-lm.js';
 import {
   createTransformerVae,
   tfDecoderForward,
@@ -23,16 +21,8 @@ import { VAE_PRESETS } from '../../../../src-main/services/phrase-models/vae-pre
 import { refineLatents } from '../../../../src-main/services/phrase-models/vae-refine.js';
 import { cutPhrases, phraseTokens } from '../../../../src-main/services/phrases/phrases.js';
 import { BOS, EOS, VOCAB_SIZE, lengthInSteps } from '../../../../src-main/services/phrases/tokens.js';
+import { expectGradientsMatchDifferences, TWO_SHAPES } from '../../../helpers/phrase-gradients.js';
 
-/** 8 bars of 4/4 in two halves: an arpeggio up (C E G C') and one down (C' G E C), quarter notes. */
-const TWO_SHAPES: PartMusic = {
-  program: 0,
-  channel: 0,
-  notes: Array.from({ length: 32 }, (_, i) => ({ pitch: (i < 16 ? [60, 64, 67, 72] : [72, 67, 64, 60])[i % 4]!, startBeats: i, durationBeats: 1, velocity: 88 })),
-  bends: [],
-  tempoMap: [{ beats: 0, bpm: 120 }],
-  meterMap: [{ beats: 0, timeSignature: { numerator: 4, denominator: 4 } }],
-};
 const PHRASES = cutPhrases(TWO_SHAPES, 4, 'two-shapes');
 const TINY: TransformerVaeConfig = { vocab: VOCAB_SIZE, width: 8, heads: 2, ffn: 12, encoderLayers: 2, decoderLayers: 2, latent: 5, dropout: 0.2 };
 const SMALL: TransformerVaeConfig = { vocab: VOCAB_SIZE, width: 32, heads: 4, ffn: 64, encoderLayers: 1, decoderLayers: 1, latent: 16, dropout: 0 };
@@ -54,7 +44,6 @@ describe('vary model, VAE-Transformer variant', () => {
       return { loss, grad };
     };
     const { grad } = lossAndGrad();
-    const random = fastRandom('9', 'fd-candidates');
     const { layout } = vae;
     const inBlock = (start: number, part: Block): Block => ({ offset: start + part.offset, length: part.length });
     const blocks: Block[] = [
@@ -71,28 +60,7 @@ describe('vary model, VAE-Transformer variant', () => {
       const bk = inBlock(start, layout.blockParts.bk);
       for (let i = bk.offset; i < bk.offset + bk.length; i++) expect(Math.abs(grad[i]!)).toBeLessThan(1e-6);
     }
-    for (const block of blocks) {
-      // Of 40 seeded candidates in the block, the one with the largest gradient.
-      let index = block.offset;
-      for (let k = 0; k < 40; k++) {
-        // The embedding's candidates lie in rows of tokens the batch holds (the others have no gradient).
-        const candidate =
-          block === layout.embedding
-            ? block.offset + batch[0]![Math.floor(random() * batch[0]!.length)]! * TINY.width + Math.floor(random() * TINY.width)
-            : block.offset + Math.floor(random() * block.length);
-        if (Math.abs(grad[candidate]!) > Math.abs(grad[index]!)) index = candidate;
-      }
-      expect(Math.abs(grad[index]!)).toBeGreaterThan(1e-4);
-      const keep = vae.params[index]!;
-      const step = 1e-2;
-      vae.params[index] = keep + step;
-      const up = lossAndGrad().loss;
-      vae.params[index] = keep - step;
-      const down = lossAndGrad().loss;
-      vae.params[index] = keep;
-      const numeric = (up - down) / (2 * step);
-      expect(Math.abs(numeric - grad[index]!)).toBeLessThan(0.03 * Math.abs(grad[index]!) + 2e-5);
-    }
+    expectGradientsMatchDifferences({ params: vae.params, grad, loss: () => lossAndGrad().loss, blocks, embedding: { block: layout.embedding, width: TINY.width, tokens: batch[0]! } });
   });
 
   it("gives refinement the gradient of finite differences of its objective with respect to z", () => {

@@ -5,7 +5,6 @@
  * (refineLatentsAsync, the app's) it gives the same latents.
  */
 import { loadNativeAddon, type SequenceOps } from '../../../../src-main/addon/binding.js';
-import type { PartMusic } from '../../../../src-main/common/midi.js';
 import { BufferPool, createVae, encodeMean, type VaeConfig } from '../../../../src-main/services/phrase-models/vae.js';
 import { reconstructionF1 } from '../../../../src-main/services/phrase-models/vae-eval.js';
 import { VAE_PRESETS } from '../../../../src-main/services/phrase-models/vae-presets.js';
@@ -13,16 +12,8 @@ import { latentLossAndGradient, refineLatents, refineLatentsAsync } from '../../
 import { shiftedWindows, trainVae } from '../../../../src-main/services/phrase-models/vae-train.js';
 import { cutPhrases, phraseTokens } from '../../../../src-main/services/phrases/phrases.js';
 import { VOCAB_SIZE } from '../../../../src-main/services/phrases/tokens.js';
+import { TWO_SHAPES } from '../../../helpers/phrase-gradients.js';
 
-/** 8 bars of 4/4: an arpeggio up (C E G C') for 4 bars, then down, quarter notes. */
-const TWO_SHAPES: PartMusic = {
-  program: 0,
-  channel: 0,
-  notes: Array.from({ length: 32 }, (_, i) => ({ pitch: (i < 16 ? [60, 64, 67, 72] : [72, 67, 64, 60])[i % 4]!, startBeats: i, durationBeats: 1, velocity: 88 })),
-  bends: [],
-  tempoMap: [{ beats: 0, bpm: 120 }],
-  meterMap: [{ beats: 0, timeSignature: { numerator: 4, denominator: 4 } }],
-};
 const PHRASES = cutPhrases(TWO_SHAPES, 2, 'two-shapes');
 const TEST = VAE_PRESETS.test;
 

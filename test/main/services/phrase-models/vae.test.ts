@@ -12,8 +12,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadNativeAddon, type SequenceOps } from '../../../../src-main/addon/binding.js';
 import { AppError } from '../../../../src-main/common/errors.js';
-import type { PartMusic } from '../../../../src-main/common/midi.js';
-import { fastRandom } from '../../../../src-main/services/phrase-models/lstm-lm.js';
 import { BufferPool, createVae, decodeGreedy, decodeSample, encodeMean, type VaeConfig } from '../../../../src-main/services/phrase-models/vae.js';
 import { decodeVaeCheckpoint, encodeVaeCheckpoint, loadVae, saveVae } from '../../../../src-main/services/phrase-models/vae-checkpoint.js';
 import { matchedNotes, reconstructPhrases, reconstructionF1 } from '../../../../src-main/services/phrase-models/vae-eval.js';
@@ -21,16 +19,8 @@ import { VAE_PRESETS } from '../../../../src-main/services/phrase-models/vae-pre
 import { trainVae, vaeForwardBackward, type VaeSchedule } from '../../../../src-main/services/phrase-models/vae-train.js';
 import { cutPhrases, phraseTokens } from '../../../../src-main/services/phrases/phrases.js';
 import { BOS, EOS, VOCAB_SIZE, decode, lengthInSteps } from '../../../../src-main/services/phrases/tokens.js';
+import { expectGradientsMatchDifferences, TWO_SHAPES } from '../../../helpers/phrase-gradients.js';
 
-/** 8 bars of 4/4 in two halves: an arpeggio up (C E G C') and one down (C' G E C), quarter notes. */
-const TWO_SHAPES: PartMusic = {
-  program: 0,
-  channel: 0,
-  notes: Array.from({ length: 32 }, (_, i) => ({ pitch: (i < 16 ? [60, 64, 67, 72] : [72, 67, 64, 60])[i % 4]!, startBeats: i, durationBeats: 1, velocity: 88 })),
-  bends: [],
-  tempoMap: [{ beats: 0, bpm: 120 }],
-  meterMap: [{ beats: 0, timeSignature: { numerator: 4, denominator: 4 } }],
-};
 const PHRASES = cutPhrases(TWO_SHAPES, 4, 'two-shapes');
 const TEST = VAE_PRESETS.test;
 const schedule = (steps: number, over: Partial<VaeSchedule> = {}): VaeSchedule => ({ ...TEST.schedule, lanes: 2, steps, ...over });
@@ -52,31 +42,9 @@ describe('vary model (LSTM VAE)', () => {
       return { loss, grad };
     };
     const { grad } = lossAndGrad();
-    const random = fastRandom('9', 'fd-candidates');
     const { layout } = vae;
     const blocks = [layout.embedding, layout.encoder, layout.encoderForwards, layout.muW, layout.muB, layout.logvarW, layout.logvarB, layout.initW, layout.initB, layout.decoder, layout.outW, layout.outB, layout.outZ];
-    for (const block of blocks) {
-      // Of 40 seeded candidates in the block, the one with the largest gradient.
-      let index = block.offset;
-      for (let k = 0; k < 40; k++) {
-        // The embedding's candidates lie in rows of tokens the batch holds (the others have no gradient).
-        const candidate =
-          block === layout.embedding
-            ? block.offset + batch[0]![Math.floor(random() * batch[0]!.length)]! * config.embedding + Math.floor(random() * config.embedding)
-            : block.offset + Math.floor(random() * block.length);
-        if (Math.abs(grad[candidate]!) > Math.abs(grad[index]!)) index = candidate;
-      }
-      expect(Math.abs(grad[index]!)).toBeGreaterThan(1e-4);
-      const keep = vae.params[index]!;
-      const step = 1e-2;
-      vae.params[index] = keep + step;
-      const up = lossAndGrad().loss;
-      vae.params[index] = keep - step;
-      const down = lossAndGrad().loss;
-      vae.params[index] = keep;
-      const numeric = (up - down) / (2 * step);
-      expect(Math.abs(numeric - grad[index]!)).toBeLessThan(0.03 * Math.abs(grad[index]!) + 2e-5);
-    }
+    expectGradientsMatchDifferences({ params: vae.params, grad, loss: () => lossAndGrad().loss, blocks, embedding: { block: layout.embedding, width: config.embedding, tokens: batch[0]! } });
   });
 
   it('learns: a few steps of the test preset lower the loss and bring a reconstruction closer', () => {

@@ -20,7 +20,7 @@ import {
   type TransformerVaeConfig,
 } from './transformer-vae.js';
 import { BufferPool, packTokens } from './vae.js';
-import { checkVaeSchedule, runVaeSteps, type VaeSchedule } from './vae-train.js';
+import { checkVaeSchedule, runVaeSteps, type VaeProgress, type VaeSchedule, type VaeStepResult } from './vae-train.js';
 
 export interface TrainTransformerVaeOptions {
   ops: SequenceOps;
@@ -37,25 +37,11 @@ export interface TrainTransformerVaeOptions {
 }
 
 /** One step's loss (per token), cross-entropy per token and KL in nats per phrase. */
-export interface TransformerVaeStepResult {
-  loss: number;
-  reconstruction: number;
-  kl: number;
-}
+/** One step's loss (per token), cross-entropy per token and KL in nats per phrase: vae-train.ts's. */
+export type TransformerVaeStepResult = VaeStepResult;
 
-export interface TransformerVaeProgress {
-  step: number;
-  steps: number;
-  epoch: number;
-  /** Means over the steps since the last report, as vae-train.ts's VaeProgress. */
-  loss: number;
-  reconstruction: number;
-  kl: number;
-  learningRate: number;
-  seconds: number;
-  /** The model as trained so far (live: it changes with the next step). */
-  vae: TransformerVae;
-}
+/** Progress as vae-train.ts's VaeProgress, with this model. */
+export type TransformerVaeProgress = Omit<VaeProgress, 'vae'> & { vae: TransformerVae };
 
 /**
  * One training pass over a batch of phrases (tokens BOS..EOS): forward, the loss of the file

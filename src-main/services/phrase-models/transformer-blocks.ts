@@ -10,9 +10,15 @@
  * by the stack ("enc", "dec") and block, so a block's tape lives until the stack runs again.
  * Backward passes add into the parameter gradients and write the activation gradients.
  */
+import type { SequenceOps } from '../../addon/binding.js';
 import { fastRandom } from './lstm-lm.js';
-import type { TransformerVae } from './transformer-vae.js';
 import type { Block, BufferPool } from './vae.js';
+
+/** What the blocks read of their model (transformer-vae.ts's TransformerVae is one): its ops and the block sizes. */
+export interface BlockModel {
+  ops: SequenceOps;
+  config: { width: number; ffn: number; heads: number; dropout: number };
+}
 
 /** Offsets of one block's tensors inside the block, in floats (transformer-vae.ts's file comment gives their order). */
 export interface BlockParts {
@@ -97,7 +103,7 @@ function dropoutMask(pool: BufferPool, name: string, n: number, p: number, seed:
 }
 
 /** x (N, C) through one block: its output written into `out`, its tape returned. */
-function blockForward(vae: TransformerVae, pool: BufferPool, run: StackRun, l: number, w: BlockViews, x: Float32Array, out: Float32Array, dropoutSeed: number | null): BlockTape {
+function blockForward(vae: BlockModel, pool: BufferPool, run: StackRun, l: number, w: BlockViews, x: Float32Array, out: Float32Array, dropoutSeed: number | null): BlockTape {
   const { ops, config } = vae;
   const { width: C, ffn: F, heads: H } = config;
   const { T, B } = run;
@@ -137,7 +143,7 @@ function blockForward(vae: TransformerVae, pool: BufferPool, run: StackRun, l: n
 }
 
 /** One block's backward from dout (N, C): dx (N, C) written, the block's gradients added into gw. */
-function blockBackward(vae: TransformerVae, pool: BufferPool, run: StackRun, l: number, w: BlockViews, gw: BlockViews, tape: BlockTape, dout: Float32Array, dx: Float32Array): void {
+function blockBackward(vae: BlockModel, pool: BufferPool, run: StackRun, l: number, w: BlockViews, gw: BlockViews, tape: BlockTape, dout: Float32Array, dx: Float32Array): void {
   const { ops, config } = vae;
   const { width: C, ffn: F, heads: H } = config;
   const { T, B } = run;
@@ -187,7 +193,7 @@ export interface StackTape {
 }
 
 /** x0 (N, C) through the blocks and the final layer norm. */
-export function stackForward(vae: TransformerVae, pool: BufferPool, run: StackRun, blocks: BlockViews[], lnG: Float32Array, lnB: Float32Array, x0: Float32Array, dropoutSeed: number | null): StackTape {
+export function stackForward(vae: BlockModel, pool: BufferPool, run: StackRun, blocks: BlockViews[], lnG: Float32Array, lnB: Float32Array, x0: Float32Array, dropoutSeed: number | null): StackTape {
   const C = vae.config.width;
   const N = run.T * run.B;
   const tapes: BlockTape[] = [];
@@ -205,7 +211,7 @@ export function stackForward(vae: TransformerVae, pool: BufferPool, run: StackRu
 }
 
 /** The stack's backward from dy (N, C) after its final layer norm: dx0 (N, C) returned (a pool buffer). */
-export function stackBackward(vae: TransformerVae, pool: BufferPool, tape: StackTape, blocks: BlockViews[], gradBlocks: BlockViews[], lnG: Float32Array, dlnG: Float32Array, dlnB: Float32Array, dy: Float32Array): Float32Array {
+export function stackBackward(vae: BlockModel, pool: BufferPool, tape: StackTape, blocks: BlockViews[], gradBlocks: BlockViews[], lnG: Float32Array, dlnG: Float32Array, dlnB: Float32Array, dy: Float32Array): Float32Array {
   const C = vae.config.width;
   const { run } = tape;
   const N = run.T * run.B;

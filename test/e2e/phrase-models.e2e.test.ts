@@ -240,10 +240,8 @@ describe('web mode UI: phrase ideas', () => {
     const kept = await core.handlers['phrase-takes:get']({ takeId: varyTakeId });
     expect(kept.settings.mode).toBe('vary');
     expect(kept.settings.sliders).toEqual(values);
-    // The model trained here has its checkpoint: the phrase was read by refinement, and the measures say so.
-    expect(kept.settings.latent).toBe('refined');
-    await varyTake.getByTestId('phrase-take-measures-toggle').click();
-    await varyTake.getByTestId('phrase-take-latent').filter({ hasText: /^the phrase, fitted closely to the model \(refined latent\)$/ }).waitFor();
+    // A variation of the latent's centre (no phrase chosen) read no phrase.
+    expect(kept.settings.latent).toBeUndefined();
     await shoot(page, 'vary-take');
 
     // Blend two phrases: bars 1–2 of the first part into its bars 3–4, halfway.
@@ -254,6 +252,11 @@ describe('web mode UI: phrase ideas', () => {
     const takes = await core.handlers['phrase-takes:list']({ modelId: varyId });
     expect(takes.map((t) => t.settings.mode)).toEqual(['interpolate', 'vary']);
     expect(takes[0]?.settings.fraction).toBe(0.5);
+    // The model trained here has its checkpoint: the two phrases were read by refinement, and the measures say so.
+    expect(takes[0]?.settings.latent).toBe('refined');
+    const blend = page.getByTestId('phrase-take').first();
+    await blend.getByTestId('phrase-take-measures-toggle').click();
+    await blend.getByTestId('phrase-take-latent').filter({ hasText: /^the phrase, fitted closely to the model \(refined latent\)$/ }).waitFor();
 
     // One more like this: the same settings with a new seed.
     await page.getByTestId('phrase-take').first().getByTestId('phrase-take-regenerate').click();

@@ -20,7 +20,7 @@ import {
   type TransformerVaeConfig,
 } from './transformer-vae.js';
 import { BufferPool, packTokens } from './vae.js';
-import { checkVaeSchedule, runVaeSteps, type VaeProgress, type VaeSchedule, type VaeStepResult } from './vae-train.js';
+import { checkVaeSchedule, latentBackward, runVaeSteps, type VaeProgress, type VaeSchedule, type VaeStepResult } from './vae-train.js';
 
 export interface TrainTransformerVaeOptions {
   ops: SequenceOps;
@@ -67,25 +67,9 @@ export function transformerVaeForwardBackward(
   ops.reparamForward({ N: B, Z }, { mu: tape.mu, logvar: tape.logvar, eps, z }, seeds.eps);
   const decoded = tfDecoderLoss(vae, pool, packed, z, g, 1, { wordDropout: settings.wordDropout, seed: seeds.words }, seeds.dropout === null ? null : seeds.dropout + 1);
 
-  // KL per phrase; its gradient weighted by β per token, and none while under the free bits.
-  const dmuKl = pool.f('kl.dmu', B * Z);
-  const dlogvarKl = pool.f('kl.dlogvar', B * Z);
-  const klWeight = settings.beta * decoded.perToken;
-  const kl = ops.klNormal({ N: B, Z }, { mu: tape.mu, logvar: tape.logvar, dmu: dmuKl, dlogvar: dlogvarKl }, klWeight);
-  const klActive = kl > settings.freeBits;
-  const loss = decoded.ce + klWeight * Math.max(kl, settings.freeBits);
-
-  const dmu = pool.f('dmu', B * Z);
-  const dlogvar = pool.f('dlogvar', B * Z);
-  ops.reparamBackward({ N: B, Z }, { logvar: tape.logvar, eps, dz: decoded.dz, dmu, dlogvar });
-  if (klActive) {
-    for (let i = 0; i < dmu.length; i++) {
-      dmu[i] = dmu[i]! + dmuKl[i]!;
-      dlogvar[i] = dlogvar[i]! + dlogvarKl[i]!;
-    }
-  }
-  tfEncoderBackward(vae, pool, tape, dmu, dlogvar, g);
-  return { loss, reconstruction: decoded.ce, kl };
+  const latent = latentBackward(ops, pool, { mu: tape.mu, logvar: tape.logvar, eps, dz: decoded.dz }, B, Z, settings.beta * decoded.perToken, settings.freeBits);
+  tfEncoderBackward(vae, pool, tape, latent.dmu, latent.dlogvar, g);
+  return { loss: decoded.ce + latent.klLoss, reconstruction: decoded.ce, kl: latent.kl };
 }
 
 /**

@@ -39,16 +39,15 @@ import { addPositions, stackBackward, stackForward, type BlockParts, type BlockV
 import {
   addLatentLogits,
   BufferPool,
-  checkPhraseTokens,
-  decodeLatents,
-  ENCODE_LANES,
+  encodeMeansWith,
   INITIAL_LOGVAR,
   latentLogitsBackward,
   packTokens,
   type Block,
-  type DecodeOptions,
+  wordDropoutMask,
   type PackedTokens,
 } from './vae.js';
+import { decodeLatents, type DecodeOptions } from './vae-decode.js';
 
 /** The architecture; everything needed to rebuild the model besides its parameters. */
 export interface TransformerVaeConfig {
@@ -222,16 +221,7 @@ export class TransformerVae {
 
   /** The mean encodings (mu) of phrases given as tokens, BOS..EOS each. */
   encodeMean(sequences: readonly (readonly number[])[]): Float32Array[] {
-    const Z = this.config.latent;
-    const out: Float32Array[] = [];
-    const pool = new BufferPool();
-    for (let first = 0; first < sequences.length; first += ENCODE_LANES) {
-      const group = sequences.slice(first, first + ENCODE_LANES);
-      for (const sequence of group) checkPhraseTokens(sequence);
-      const tape = tfEncoderForward(this, pool, packTokens(pool, group), null);
-      for (let b = 0; b < group.length; b++) out.push(tape.mu.slice(b * Z, (b + 1) * Z));
-    }
-    return out;
+    return encodeMeansWith(sequences, this.config.latent, (pool, packed) => tfEncoderForward(this, pool, packed, null).mu);
   }
 
   /**
@@ -430,12 +420,7 @@ export function tfDecoderLoss(
   const targets = pool.i('dec.targets', N);
   ids.set(packed.ids.subarray(0, N));
   targets.set(packed.ids.subarray(B, B + N));
-  let keep: Float32Array | null = null;
-  if (words.wordDropout > 0) {
-    keep = pool.f('dec.keep', N);
-    const random = fastRandom(String(words.seed), 'vae-word-dropout');
-    for (let n = 0; n < N; n++) keep[n] = random() < words.wordDropout ? 0 : 1;
-  }
+  const keep = wordDropoutMask(pool, N, words.wordDropout, words.seed);
   const tape = tfDecoderForward(vae, pool, ids, packed.lengths.map((length) => length - 1), Td, B, z, keep, dropoutSeed);
   const dlogits = pool.f('dec.dlogits', N * V);
   const ce = ops.crossEntropy({ N, V }, { logits: tape.logits, targets, dlogits }, PAD, dloss);

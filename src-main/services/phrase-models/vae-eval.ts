@@ -11,7 +11,8 @@
 import type { PartNote } from '../../common/midi.js';
 import { phraseTokens, type Phrase } from '../phrases/phrases.js';
 import { decode, stepsOf } from '../phrases/tokens.js';
-import { decodeGreedy, encodeMean, PhraseVae, type DecodeOptions } from './vae.js';
+import { encodeMean, PhraseVae } from './vae.js';
+import { decodeGreedy, type DecodeOptions } from './vae-decode.js';
 
 export interface ReconstructionScore {
   f1: number;

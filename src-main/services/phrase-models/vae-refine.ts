@@ -13,7 +13,7 @@
  * Deterministic: no dropout, no noise.
  */
 import { PAD } from '../phrases/tokens.js';
-import { addLatentLogits, BufferPool, concatLatent, decoderLstmConfig, encodeMean, initialState, latentLogitsBackward, packTokens, PhraseVae, vaeViews } from './vae.js';
+import { addLatentLogits, BufferPool, concatLatent, decoderLstmConfig, encodeMean, initialState, initialStateBackward, latentLogitsBackward, packTokens, PhraseVae, vaeViews } from './vae.js';
 
 /**
  * What refinement needs of a model: its mean encodings and the gradient of the objective with
@@ -166,21 +166,7 @@ export function latentLossAndGradient(vae: PhraseVae, pool: BufferPool, sequence
   const dh0 = pool.f('refine.dh0', S);
   const dc0 = pool.f('refine.dc0', S);
   ops.lstmBackward(lstm, { params: w.decoder, x, cache, dy, dparams: scratch.decoder, dx, dh0, dc0 });
-  const Hs = Ld * Hd;
-  const dpre = pool.f('refine.dpre', B * 2 * Hs);
-  for (let b = 0; b < B; b++) {
-    for (let l = 0; l < Ld; l++) {
-      for (let j = 0; j < Hd; j++) {
-        const at = (l * B + b) * Hd + j;
-        const h = state.h0[at]!;
-        const c = state.c0[at]!;
-        dpre[b * 2 * Hs + l * Hd + j] = dh0[at]! * (1 - h * h);
-        dpre[b * 2 * Hs + Hs + l * Hd + j] = dc0[at]! * (1 - c * c);
-      }
-    }
-  }
-  const dzInit = pool.f('refine.dzInit', B * Z);
-  ops.denseBackward({ N: B, I: Z, O: 2 * Hs }, { x: z, W: w.initW, dy: dpre, dx: dzInit, dW: scratch.initW, db: scratch.initB });
+  const dzInit = initialStateBackward(vae, pool, state, { dh0, dc0, dInitW: scratch.initW, dInitB: scratch.initB }, z, B, 'refine');
   let squares = 0;
   for (let i = 0; i < B * Z; i++) {
     squares += z[i]! * z[i]!;

@@ -34,7 +34,6 @@ import { augment } from '../phrases/augment.js';
 import { phraseTokens, type Phrase } from '../phrases/phrases.js';
 import { PAD } from '../phrases/tokens.js';
 import { ADAM, learningRateAt, type LmSchedule } from './lm-train.js';
-import { fastRandom } from './lstm-lm.js';
 import {
   addLatentLogits,
   BufferPool,
@@ -44,9 +43,11 @@ import {
   encoderBackward,
   encoderForward,
   initialState,
+  initialStateBackward,
   latentLogitsBackward,
   packTokens,
   vaeViews,
+  wordDropoutMask,
   type PhraseVae,
   type VaeConfig,
 } from './vae.js';
@@ -255,17 +256,8 @@ export function vaeForwardBackward(
   targets.set(packed.ids.subarray(B, B + N));
   const emb = pool.f('dec.emb', N * E);
   ops.embeddingForward({ N, V, E }, { table: w.embedding, ids, y: emb });
-  const keep = pool.f('dec.keep', N);
-  keep.fill(1);
-  if (settings.wordDropout > 0) {
-    const random = fastRandom(String(seeds.words), 'vae-word-dropout');
-    for (let n = 0; n < N; n++) {
-      if (random() < settings.wordDropout) {
-        keep[n] = 0;
-        emb.fill(0, n * E, (n + 1) * E);
-      }
-    }
-  }
+  const keep = wordDropoutMask(pool, N, settings.wordDropout, seeds.words);
+  if (keep !== null) for (let n = 0; n < N; n++) if (keep[n] === 0) emb.fill(0, n * E, (n + 1) * E);
   const X = E + Z;
   const x = pool.f('dec.x', N * X);
   concatLatent(emb, z, x, N, B, E, Z);
@@ -279,15 +271,6 @@ export function vaeForwardBackward(
   const dlogits = pool.f('dec.dlogits', N * V);
   const ce = ops.crossEntropy({ N, V }, { logits, targets, dlogits }, PAD, 1);
   if (ce.kept === 0) throw new Error('A batch of phrases with nothing to predict: every phrase is BOS alone.');
-
-  // KL per phrase; its gradient weighted by β per token, and none while under the free bits.
-  const dmuKl = pool.f('kl.dmu', B * Z);
-  const dlogvarKl = pool.f('kl.dlogvar', B * Z);
-  const perToken = B / ce.kept;
-  const klWeight = settings.beta * perToken;
-  const kl = ops.klNormal({ N: B, Z }, { mu: tape.mu, logvar: tape.logvar, dmu: dmuKl, dlogvar: dlogvarKl }, klWeight);
-  const klActive = kl > settings.freeBits;
-  const loss = ce.loss + klWeight * Math.max(kl, settings.freeBits);
 
   // Decoder backward.
   const dy = pool.f('dec.dy', N * Hd);
@@ -304,41 +287,48 @@ export function vaeForwardBackward(
   const dz = pool.f('dz', B * Z);
   dz.fill(0);
   for (let n = 0; n < N; n++) {
-    const k = keep[n]!;
+    const k = keep === null ? 1 : keep[n]!;
     for (let j = 0; j < E; j++) demb[n * E + j] = k * dx[n * X + j]!;
     const b = n % B;
     for (let j = 0; j < Z; j++) dz[b * Z + j] = dz[b * Z + j]! + dx[n * X + E + j]!;
   }
   ops.embeddingBackward({ N, V, E }, { ids, dy: demb, dtable: g.embedding });
   // Through tanh of the initial state, then the init dense layer, into dz.
-  const Hs = Ld * Hd;
-  const dpre = pool.f('init.dpre', B * 2 * Hs);
-  for (let b = 0; b < B; b++) {
-    for (let l = 0; l < Ld; l++) {
-      for (let j = 0; j < Hd; j++) {
-        const at = (l * B + b) * Hd + j;
-        const h = state.h0[at]!;
-        const c = state.c0[at]!;
-        dpre[b * 2 * Hs + l * Hd + j] = dh0[at]! * (1 - h * h);
-        dpre[b * 2 * Hs + Hs + l * Hd + j] = dc0[at]! * (1 - c * c);
-      }
-    }
-  }
-  const dzInit = pool.f('dzInit', B * Z);
-  ops.denseBackward({ N: B, I: Z, O: 2 * Hs }, { x: z, W: w.initW, dy: dpre, dx: dzInit, dW: g.initW, db: g.initB });
+  const dzInit = initialStateBackward(vae, pool, state, { dh0, dc0, dInitW: g.initW, dInitB: g.initB }, z, B, 'init');
   for (let i = 0; i < dz.length; i++) dz[i] = dz[i]! + dzInit[i]! + dzOut[i]!;
-  // Through the reparameterisation, plus the KL's own gradient.
+  const latent = latentBackward(vae.ops, pool, { mu: tape.mu, logvar: tape.logvar, eps, dz }, B, Z, settings.beta * (B / ce.kept), settings.freeBits);
+  encoderBackward(vae, pool, tape, latent.dmu, latent.dlogvar, g);
+  return { loss: ce.loss + latent.klLoss, reconstruction: ce.loss, kl: latent.kl };
+}
+
+/**
+ * The latent's part of both `vary` models' steps (the file comment's loss): the KL per phrase,
+ * weighted by `klWeight` (β per token) and costing nothing (no gradient) while under the free
+ * bits, and dz (B, Z) through the reparameterisation into dmu and dlogvar, the KL's own
+ * gradient added. Returns the loss term, the KL in nats per phrase and dmu, dlogvar (B, Z).
+ */
+export function latentBackward(
+  ops: SequenceOps,
+  pool: BufferPool,
+  latent: { mu: Float32Array; logvar: Float32Array; eps: Float32Array; dz: Float32Array },
+  B: number,
+  Z: number,
+  klWeight: number,
+  freeBits: number,
+): { klLoss: number; kl: number; dmu: Float32Array; dlogvar: Float32Array } {
+  const dmuKl = pool.f('kl.dmu', B * Z);
+  const dlogvarKl = pool.f('kl.dlogvar', B * Z);
+  const kl = ops.klNormal({ N: B, Z }, { mu: latent.mu, logvar: latent.logvar, dmu: dmuKl, dlogvar: dlogvarKl }, klWeight);
   const dmu = pool.f('dmu', B * Z);
   const dlogvar = pool.f('dlogvar', B * Z);
-  ops.reparamBackward({ N: B, Z }, { logvar: tape.logvar, eps, dz, dmu, dlogvar });
-  if (klActive) {
+  ops.reparamBackward({ N: B, Z }, { logvar: latent.logvar, eps: latent.eps, dz: latent.dz, dmu, dlogvar });
+  if (kl > freeBits) {
     for (let i = 0; i < dmu.length; i++) {
       dmu[i] = dmu[i]! + dmuKl[i]!;
       dlogvar[i] = dlogvar[i]! + dlogvarKl[i]!;
     }
   }
-  encoderBackward(vae, pool, tape, dmu, dlogvar, g);
-  return { loss, reconstruction: ce.loss, kl };
+  return { klLoss: klWeight * Math.max(kl, freeBits), kl, dmu, dlogvar };
 }
 
 /** What one model's training step is, for the loop both `vary` models share (runVaeSteps). */

@@ -39,8 +39,7 @@
  * the KL (its warm-up and free bits) widens it only as far as it pays.
  */
 import type { LstmConfig, SequenceOps } from '../../addon/binding.js';
-import { seededRandom } from '../../node/seeded-random.js';
-import { BOS, EOS, PAD, VOCAB_SIZE, describeToken } from '../phrases/tokens.js';
+import { BOS, PAD, VOCAB_SIZE, describeToken } from '../phrases/tokens.js';
 import { fastRandom } from './lstm-lm.js';
 
 /** The architecture; everything a checkpoint needs to rebuild the model besides its parameters. */
@@ -375,6 +374,51 @@ export function initialState(vae: PhraseVae, pool: BufferPool, z: Float32Array, 
   return { pre, h0, c0 };
 }
 
+/**
+ * Back through initialState: dh0, dc0 (Ld, B, Hd) through tanh, then the init dense layer (its
+ * gradients added into dInitW, dInitB); returns dz (B, Z), written. Training and refinement
+ * both take it (`name` keeps their pool buffers apart).
+ */
+export function initialStateBackward(
+  vae: PhraseVae,
+  pool: BufferPool,
+  state: { h0: Float32Array; c0: Float32Array },
+  grads: { dh0: Float32Array; dc0: Float32Array; dInitW: Float32Array; dInitB: Float32Array },
+  z: Float32Array,
+  B: number,
+  name: string,
+): Float32Array {
+  const { latent: Z, decoderHidden: Hd, decoderLayers: Ld } = vae.config;
+  const Hs = Ld * Hd;
+  const dpre = pool.f(`${name}.dpre`, B * 2 * Hs);
+  for (let b = 0; b < B; b++) {
+    for (let l = 0; l < Ld; l++) {
+      for (let j = 0; j < Hd; j++) {
+        const at = (l * B + b) * Hd + j;
+        const h = state.h0[at]!;
+        const c = state.c0[at]!;
+        dpre[b * 2 * Hs + l * Hd + j] = grads.dh0[at]! * (1 - h * h);
+        dpre[b * 2 * Hs + Hs + l * Hd + j] = grads.dc0[at]! * (1 - c * c);
+      }
+    }
+  }
+  const dz = pool.f(`${name}.dzInit`, B * Z);
+  vae.ops.denseBackward({ N: B, I: Z, O: 2 * Hs }, { x: z, W: vae.views().initW, dy: dpre, dx: dz, dW: grads.dInitW, db: grads.dInitB });
+  return dz;
+}
+
+/**
+ * Word dropout's mask over a decoder's N input tokens (1 kept, 0 dropped, each dropped with
+ * probability p, drawn from `seed`), or null when p is 0: both vary models' training steps.
+ */
+export function wordDropoutMask(pool: BufferPool, N: number, p: number, seed: number): Float32Array | null {
+  if (p <= 0) return null;
+  const keep = pool.f('dec.keep', N);
+  const random = fastRandom(String(seed), 'vae-word-dropout');
+  for (let n = 0; n < N; n++) keep[n] = random() < p ? 0 : 1;
+  return keep;
+}
+
 /** Rows of x (N = T·B, E + Z): [emb row n; z of lane n % B]. */
 export function concatLatent(emb: Float32Array, z: Float32Array, x: Float32Array, N: number, B: number, E: number, Z: number): void {
   const X = E + Z;
@@ -462,14 +506,25 @@ export function latentLogitsBackward(vae: LatentLogitsModel, pool: BufferPool, z
 
 /** The mean encodings (mu) of phrases given as tokens, BOS..EOS each; no dropout. */
 export function encodeMean(vae: PhraseVae, sequences: readonly (readonly number[])[]): Float32Array[] {
-  const Z = vae.config.latent;
+  return encodeMeansWith(sequences, vae.config.latent, (pool, packed) => encoderForward(vae, pool, packed, null).mu);
+}
+
+/**
+ * Phrases' mean encodings, ENCODE_LANES at a time, each checked first: `encode` gives a packed
+ * group's mu (B, Z). The LSTM's encodeMean and transformer-vae.ts's share it.
+ */
+export function encodeMeansWith(
+  sequences: readonly (readonly number[])[],
+  Z: number,
+  encode: (pool: BufferPool, packed: ReturnType<typeof packTokens>) => Float32Array,
+): Float32Array[] {
   const out: Float32Array[] = [];
   const pool = new BufferPool();
   for (let first = 0; first < sequences.length; first += ENCODE_LANES) {
     const group = sequences.slice(first, first + ENCODE_LANES);
     for (const sequence of group) checkPhraseTokens(sequence);
-    const tape = encoderForward(vae, pool, packTokens(pool, group), null);
-    for (let b = 0; b < group.length; b++) out.push(tape.mu.slice(b * Z, (b + 1) * Z));
+    const mu = encode(pool, packTokens(pool, group));
+    for (let b = 0; b < group.length; b++) out.push(mu.slice(b * Z, (b + 1) * Z));
   }
   return out;
 }
@@ -478,136 +533,7 @@ export function encodeMean(vae: PhraseVae, sequences: readonly (readonly number[
 export const ENCODE_LANES = 32;
 
 /** Refuses anything but a phrase's tokens from BOS, each in the vocabulary, with a one-line error. */
-export function checkPhraseTokens(sequence: readonly number[]): void {
+function checkPhraseTokens(sequence: readonly number[]): void {
   if (sequence.length < 2 || sequence[0] !== BOS) throw new Error('A phrase to encode is its tokens from BOS to EOS.');
   for (const token of sequence) describeToken(token); // a clear error for a token outside the vocabulary
-}
-
-export interface DecodeOptions {
-  /** Tokens after BOS at most, EOS included (a phrase that never ends is cut there); default 1024. */
-  maxTokens?: number;
-  /**
-   * The phrase's length in grid steps (tokens.ts: 12 a beat), one for all or one per latent: a
-   * lane whose time shifts reach it ends there with EOS, as a phrase of that many bars does.
-   */
-  lengthSteps?: number | readonly number[];
-}
-
-/**
- * A decoder run over one group of B lanes: given the tokens just chosen (B; BOS at the start),
- * the logits of the next token of each lane (B, V), valid until the next call.
- */
-export type DecodeStep = (ids: Int32Array) => Float32Array;
-
-/**
- * Phrases decoded from latents (each Z floats), from BOS, each chosen token fed back, ENCODE_LANES
- * latents at a time: `begin(z (B, Z), B)` starts a model's decoder run over a group; `pick`
- * chooses the next token of latent i from its logits (V). The returned sequences run from BOS to
- * EOS (or to maxTokens without one). PAD and BOS are never chosen (pick is given them at −∞). The
- * LSTM's run (below) and transformer-vae.ts's share this loop.
- */
-export function decodeLatents(
-  latents: readonly Float32Array[],
-  Z: number,
-  options: DecodeOptions,
-  begin: (z: Float32Array, B: number) => DecodeStep,
-  pick: (logits: Float32Array, i: number) => number,
-): number[][] {
-  const maxTokens = options.maxTokens ?? 1024;
-  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new Error(`Tokens to decode: a whole number ≥ 1 (got ${maxTokens}).`);
-  for (const z of latents) if (z.length !== Z) throw new Error(`A latent of this model has ${Z} numbers (got ${z.length}).`);
-  const lengthOf = (i: number): number => {
-    const given = options.lengthSteps;
-    return given === undefined ? Infinity : typeof given === 'number' ? given : (given[i] ?? Infinity);
-  };
-  const out: number[][] = [];
-  for (let first = 0; first < latents.length; first += ENCODE_LANES) {
-    const group = latents.slice(first, first + ENCODE_LANES);
-    const B = group.length;
-    const z = new Float32Array(B * Z);
-    group.forEach((latent, b) => z.set(latent, b * Z));
-    const step = begin(z, B);
-    const ids = new Int32Array(B).fill(BOS);
-    const sequences = group.map(() => [BOS]);
-    const done = group.map(() => false);
-    const time = group.map(() => 0);
-    for (let t = 0; t < maxTokens && done.includes(false); t++) {
-      const logits = step(ids);
-      const V = logits.length / B;
-      for (let b = 0; b < B; b++) {
-        if (done[b]) {
-          ids[b] = PAD;
-          continue;
-        }
-        const row = logits.subarray(b * V, (b + 1) * V);
-        row[PAD] = -Infinity;
-        row[BOS] = -Infinity;
-        const token = pick(row, first + b);
-        sequences[b]!.push(token);
-        ids[b] = token;
-        const { kind, value } = describeToken(token);
-        if (kind === 'shift') time[b] = time[b]! + value;
-        if (token === EOS) done[b] = true;
-        else if (time[b]! >= lengthOf(first + b)) {
-          sequences[b]!.push(EOS);
-          done[b] = true;
-        }
-      }
-    }
-    out.push(...sequences);
-  }
-  return out;
-}
-
-/** decodeLatents with the LSTM decoder: from the initial state of z, stepped a token a run. */
-function decodeWith(vae: PhraseVae, latents: readonly Float32Array[], options: DecodeOptions, pick: (logits: Float32Array, i: number) => number): number[][] {
-  const pool = new BufferPool();
-  return decodeLatents(
-    latents,
-    vae.config.latent,
-    options,
-    (z, B) => {
-      const state = initialState(vae, pool, z, B);
-      let h = state.h0.slice();
-      let c = state.c0.slice();
-      return (ids) => {
-        const { logits, hT, cT } = decoderForward(vae, pool, ids, 1, B, z, h, c);
-        [h, c] = [hT.slice(), cT.slice()];
-        return logits;
-      };
-    },
-    pick,
-  );
-}
-
-/** The most likely token at each step (the first of equals). */
-export function decodeGreedy(vae: PhraseVae, latents: readonly Float32Array[], options: DecodeOptions = {}): number[][] {
-  return decodeWith(vae, latents, options, (row) => {
-    let best = 0;
-    for (let j = 1; j < row.length; j++) if (row[j]! > row[best]!) best = j;
-    return best;
-  });
-}
-
-/**
- * Tokens drawn from the decoder's distribution raised to 1/temperature; latent i draws from
- * its own stream of the seed, so the same seed gives the same phrases whatever else is decoded
- * beside them.
- */
-export function decodeSample(vae: PhraseVae, latents: readonly Float32Array[], temperature: number, seed: string, options: DecodeOptions = {}): number[][] {
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`The temperature is a number above 0 (got ${temperature}).`);
-  const randoms = latents.map((_, i) => seededRandom(seed, `vae-sample:${i}`));
-  const weights = new Float64Array(vae.config.vocab);
-  return decodeWith(vae, latents, options, (row, i) => {
-    let top = -Infinity;
-    for (let j = 0; j < row.length; j++) top = Math.max(top, row[j]!);
-    let sum = 0;
-    for (let j = 0; j < row.length; j++) sum += weights[j] = Math.exp((row[j]! - top) / temperature);
-    let draw = randoms[i]!() * sum;
-    for (let j = 0; j < row.length; j++) {
-      draw -= weights[j]!;
-      if (draw < 0 && weights[j]! > 0) return j;
-    }
-    return EOS;
-  });
 }

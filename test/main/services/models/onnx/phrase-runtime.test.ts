@@ -17,7 +17,8 @@ import { LmPass } from '../../../../../src-main/services/phrase-models/lstm-lm.j
 import { phraseTokens } from '../../../../../src-main/services/phrases/phrases.js';
 import { BAR, BOS, EOS, PAD, VOCAB_SIZE } from '../../../../../src-main/services/phrases/tokens.js';
 import { exportVaeOnnx } from '../../../../../src-main/services/models/onnx/vae-onnx.js';
-import { decodeGreedy, decodeSample, encodeMean } from '../../../../../src-main/services/phrase-models/vae.js';
+import { encodeMean } from '../../../../../src-main/services/phrase-models/vae.js';
+import { decodeGreedy, decodeSample } from '../../../../../src-main/services/phrase-models/vae-decode.js';
 import { TINY_PHRASE_BARS, trainTinyLm, trainTinyVae, writeTinyLmOnnx, type TinyPhraseModel, type TinyPhraseVae } from '../../../../helpers/phrase-model.js';
 import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
 

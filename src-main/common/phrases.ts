@@ -172,16 +172,9 @@ export const MAX_TEMPERATURE = 2;
  * mean refined against the model's decoder, services/phrase-takes/refined-latents.ts) or
  * `encoded` (the encoder's mean alone: a model without its checkpoint); absent on requests,
  * on continuations, on variations of the centre, and on takes made before it was recorded.
- * `sliderDecode` says how a vary take's sliders were decoded: `steady` (steered until the decode
- * reads back as far along each slider as the slider moved, services/phrase-models/slider-steering.ts),
- * or `plain` (the latent at the sliders' positions decoded as it is). Set on every vary take with
- * sliders made now; absent on takes made before steering (they decode plainly, so they regenerate
- * as they were made).
  */
 export const phraseTakeLatentSchema = z.enum(['refined', 'encoded']);
 export type PhraseTakeLatent = z.infer<typeof phraseTakeLatentSchema>;
-export const sliderDecodeSchema = z.enum(['steady', 'plain']);
-export type SliderDecode = z.infer<typeof sliderDecodeSchema>;
 
 export const phraseTakeSettingsSchema = z
   .object({
@@ -194,7 +187,6 @@ export const phraseTakeSettingsSchema = z
     fraction: z.number().min(0).max(1).nullable(),
     quantize: phraseQuantizeSchema,
     latent: phraseTakeLatentSchema.optional(),
-    sliderDecode: sliderDecodeSchema.optional(),
   })
   .strict();
 export type PhraseTakeSettings = z.infer<typeof phraseTakeSettingsSchema>;

@@ -9,8 +9,7 @@
  *   against the decoder; the mean itself for a model without its checkpoint), or the latent's
  *   centre without one, placed on the
  *   sliders (latent-space.ts sliderLatent: a slider's value is a position) and decoded for the
- *   model's bars, over `from`'s own bars — steered, for takes made now, until the decode reads back
- *   as far along each slider as it moved (slider-steering.ts, the settings' `sliderDecode`);
+ *   model's bars, over `from`'s own bars;
  * - interpolate: `from` and `to` encoded (refined, as vary's), the latent `fraction` of the way between, decoded over
  *   `from`'s bars.
  *
@@ -34,11 +33,10 @@ import {
 import { barAtBeats, beatsAtBar } from '../../common/tempo-map.js';
 import type { z } from 'zod';
 import { interpolateLatent, sliderLatent } from '../phrase-models/latent-space.js';
-import { steerSliders, type SteeringCodec } from '../phrase-models/slider-steering.js';
 import { keyOfPhrase, notesInKey } from '../phrases/key-of-notes.js';
 import { phraseMetrics, topLine } from '../phrases/phrase-metrics.js';
 import { quantizeNotes } from '../phrases/quantize.js';
-import { BAR, BOS, EOS, decode, describeToken, encode } from '../phrases/tokens.js';
+import { BAR, decode, describeToken, encode } from '../phrases/tokens.js';
 import type { ModelKit, VaryKit } from './model-kits.js';
 import type { SourcePhrase } from './refined-latents.js';
 import { takeSpan } from './take-span.js';
@@ -155,8 +153,7 @@ export function settingsOf(request: ParsedRequest, model: PhraseModel): PhraseTa
   if (request.mode === 'vary') {
     modelBars(request.from, '`from`');
     sameEveryTime(count, temperature);
-    const sliders = request.sliders ?? null;
-    return Array.from({ length: count }, () => ({ ...base, mode: 'vary', bars: model.bars, temperature, sliders, ...(sliders === null ? {} : { sliderDecode: 'steady' as const }) }));
+    return Array.from({ length: count }, () => ({ ...base, mode: 'vary', bars: model.bars, temperature, sliders: request.sliders ?? null }));
   }
   if (request.from === undefined || request.to === undefined) refuse('an interpolation moves between two phrases: name both `from` and `to`');
   modelBars(request.from, '`from`');
@@ -202,10 +199,10 @@ export async function makeTake(kit: ModelKit, settings: PhraseTakeSettings, seed
   } else {
     if (kit.kind !== 'vary') throw new AppError('INTERNAL', 'a variation needs a vary model');
     base = from === null ? centreBase(kit) : baseOf(from.music);
-    const tokens = await variationTokens(kit, settings, from, seed, sources);
+    const z = await latentOf(kit, settings, from, sources);
     if (from !== null) latent = (await kit.latents.refines()) ? 'refined' : 'encoded';
     const startBeats = takeSpan(settings, base.meterMap).startBeats;
-    notes = decode(tokens, startBeats);
+    notes = decode(await kit.vae.decode(z, settings.bars, settings.temperature, seed), startBeats);
   }
   const span = takeSpan(settings, base.meterMap);
   const end = span.startBeats + span.lengthBeats;
@@ -218,22 +215,6 @@ export async function makeTake(kit: ModelKit, settings: PhraseTakeSettings, seed
     if (key !== null) notes = notesInKey(notes, key);
   }
   return { music: { ...base, notes }, songId, metrics: measure(kit, notes, span.startBeats, settings.bars), ...(latent === undefined ? {} : { latent }) };
-}
-
-/**
- * A vary or interpolate take's tokens (BOS and EOS left off): its latent decoded, or for a vary
- * take with steady sliders, the steered decode (slider-steering.ts: each round a decode and an
- * encode through the model's ONNX graphs, all at the take's temperature and seed).
- */
-async function variationTokens(kit: VaryKit, settings: PhraseTakeSettings, from: LoadedPhrase | null, seed: string, sources: PhraseSources): Promise<number[]> {
-  const decodeAt = (z: Float32Array): Promise<number[]> => kit.vae.decode(z, settings.bars, settings.temperature, seed);
-  if (settings.mode !== 'vary' || settings.sliders === null || settings.sliderDecode !== 'steady') return decodeAt(await latentOf(kit, settings, from, sources));
-  const base = from === null ? null : (await kit.latents.of([sourcePhrase(from)]))[0]!;
-  const codec: SteeringCodec = {
-    decode: async (z) => [BOS, ...(await decodeAt(z)), EOS],
-    encode: async (tokens) => (await kit.vae.encodeMean([tokens]))[0]!,
-  };
-  return (await steerSliders(kit.space, base, settings.sliders, codec)).tokens.slice(1, -1);
 }
 
 /** The latent a vary or interpolate take decodes. */

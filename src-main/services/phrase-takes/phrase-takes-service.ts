@@ -169,8 +169,6 @@ export class PhraseTakesService {
       sliders: request.sliders,
       fraction: null,
       quantize: phraseQuantizeSchema.parse(request.quantize ?? {}),
-      // As a kept take decodes them (phrase-generation.ts settingsOf): what is heard is what is kept.
-      sliderDecode: 'steady',
     };
     const made = await makeTake(kit, settings, request.seed ?? randomSeed(), this.#options.sources);
     return { music: made.music, startBeats: takeSpan(settings, made.music.meterMap).startBeats };

@@ -18,7 +18,6 @@ import type {
   PhraseTakeMetrics,
   PhraseTakeMode,
   PhraseTrainingProgress,
-  SliderDecode,
 } from '@common/phrases.js';
 
 /** What each kind of phrase model does, as its tab and badge say it. */
@@ -41,12 +40,6 @@ export const MODE_NAME: Record<PhraseTakeMode, string> = {
 export const LATENT_WORDS: Record<PhraseTakeLatent, string> = {
   refined: 'the phrase, fitted closely to the model (refined latent)',
   encoded: "the model's first reading of the phrase (encoder latent: the model has no checkpoint to refine with)",
-};
-
-/** How a vary take's sliders were decoded (the settings' `sliderDecode`), for its Measures. */
-export const SLIDER_DECODE_WORDS: Record<SliderDecode, string> = {
-  steady: 'steadied: the notes move as far along each slider as it moved',
-  plain: 'as the model decodes them, unsteadied',
 };
 
 export const PRESET_NAME: Record<PhrasePreset, string> = {

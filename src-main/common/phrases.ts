@@ -26,6 +26,13 @@ export const VARY_LATENT_SIZE = 100;
 export const VARY_SLIDER_COUNT = 20;
 /** A slider moves its direction by this many spreads (standard deviations) either way. */
 export const SLIDER_LIMIT = 3;
+/**
+ * The beam a vary or interpolate take at temperature 0 is decoded with: 4 hypotheses reconstruct
+ * every held-out 2-bar phrase of the bench from its refined latent (F1 1.000 against greedy's
+ * 0.991) at about 4 times greedy's time (test/bench/RESULTS.md "Sliders: beam decoding").
+ */
+export const VARY_BEAM_WIDTH = 4;
+export const MAX_VARY_BEAM_WIDTH = 16;
 export const MIN_PHRASE_BUDGET_SECONDS = 10;
 export const MAX_PHRASE_BUDGET_SECONDS = 24 * 3600;
 
@@ -172,6 +179,10 @@ export const MAX_TEMPERATURE = 2;
  * mean refined against the model's decoder, services/phrase-takes/refined-latents.ts) or
  * `encoded` (the encoder's mean alone: a model without its checkpoint); absent on requests,
  * on continuations, on variations of the centre, and on takes made before it was recorded.
+ * `beam`: a vary or interpolate take at temperature 0 is the likeliest phrase of a beam search
+ * this wide (services/phrase-models/beam-search.ts); absent, the likeliest token at each step
+ * (greedy: every take at a temperature above 0, and those made before beams, which so regenerate
+ * as they were made).
  */
 export const phraseTakeLatentSchema = z.enum(['refined', 'encoded']);
 export type PhraseTakeLatent = z.infer<typeof phraseTakeLatentSchema>;
@@ -187,6 +198,7 @@ export const phraseTakeSettingsSchema = z
     fraction: z.number().min(0).max(1).nullable(),
     quantize: phraseQuantizeSchema,
     latent: phraseTakeLatentSchema.optional(),
+    beam: z.number().int().min(2).max(MAX_VARY_BEAM_WIDTH).optional(),
   })
   .strict();
 export type PhraseTakeSettings = z.infer<typeof phraseTakeSettingsSchema>;

@@ -242,6 +242,8 @@ describe('web mode UI: phrase ideas', () => {
     expect(kept.settings.sliders).toEqual(values);
     // A variation of the latent's centre (no phrase chosen) read no phrase.
     expect(kept.settings.latent).toBeUndefined();
+    // At temperature 0 (the panel's) the likeliest phrase of a beam: the preview's and the take's.
+    expect([kept.settings.temperature, kept.settings.beam]).toEqual([0, 4]);
     await shoot(page, 'vary-take');
 
     // Blend two phrases: bars 1–2 of the first part into its bars 3–4, halfway.
@@ -257,6 +259,8 @@ describe('web mode UI: phrase ideas', () => {
     const blend = page.getByTestId('phrase-take').first();
     await blend.getByTestId('phrase-take-measures-toggle').click();
     await blend.getByTestId('phrase-take-latent').filter({ hasText: /^the phrase, fitted closely to the model \(refined latent\)$/ }).waitFor();
+    expect(takes[0]?.settings.beam).toBe(4);
+    await blend.getByTestId('phrase-take-beam').filter({ hasText: /^the likeliest whole phrase of 4 followed side by side \(beam search\)$/ }).waitFor();
 
     // One more like this: the same settings with a new seed.
     await page.getByTestId('phrase-take').first().getByTestId('phrase-take-regenerate').click();

@@ -151,7 +151,8 @@ function round(value: number, digits = 1): string {
 export function describePhraseTake(core: Core, take: PhraseTake): string {
   const what = take.settings.mode === 'interpolate' ? `interpolate ${round(take.settings.fraction ?? 0, 2)}` : take.settings.mode;
   const latent = take.settings.latent === undefined ? '' : `, ${take.settings.latent === 'refined' ? 'refined latent' : 'encoder latent, not refined'}`;
-  const head = `take ${take.id} (${take.name}, ${what}, seed ${take.seed}${latent})`;
+  const beam = take.settings.beam === undefined ? '' : `, beam ${take.settings.beam}`;
+  const head = `take ${take.id} (${take.name}, ${what}, seed ${take.seed}${latent}${beam})`;
   if (take.status === 'failed') return `${head}: failed (${take.error ?? 'no reason given'})`;
   const marks = [take.verdict !== 'undecided' ? take.verdict : '', take.starred ? 'starred' : '', take.partId !== null ? `in the song as part ${take.partId}` : ''].filter(Boolean);
   const m = take.metrics;

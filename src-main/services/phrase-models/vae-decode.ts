@@ -5,6 +5,7 @@
  */
 import { seededRandom } from '../../node/seeded-random.js';
 import { BOS, EOS, PAD, describeToken } from '../phrases/tokens.js';
+import { BeamSearch, endAtBars, followParents } from './beam-search.js';
 import { BufferPool, decoderForward, ENCODE_LANES, initialState, type PhraseVae } from './vae.js';
 
 export interface DecodeOptions {
@@ -134,4 +135,53 @@ export function decodeSample(vae: PhraseVae, latents: readonly Float32Array[], t
     }
     return EOS;
   });
+}
+
+/**
+ * The likeliest phrase of each latent by beam search (beam-search.ts: `width` hypotheses kept a
+ * step, ranked at the end by mean log-probability a token; width 1 is decodeGreedy), with
+ * decodeLatents's ends: EOS, or the grid steps of `lengthSteps` reached (EOS added) — or, given
+ * `bars`, the app's (beam-search.ts endAtBars, as phrase-runtime.ts decodes). Latent by latent,
+ * its hypotheses run as the lanes of one batch.
+ */
+export function decodeBeam(vae: PhraseVae, latents: readonly Float32Array[], width: number, options: DecodeOptions & { bars?: number } = {}): number[][] {
+  const { latent: Z, decoderHidden: Hd } = vae.config;
+  const maxTokens = options.maxTokens ?? 1024;
+  const pool = new BufferPool();
+  return latents.map((latent, i) => {
+    if (latent.length !== Z) throw new Error(`A latent of this model has ${Z} numbers (got ${latent.length}).`);
+    const given = options.lengthSteps;
+    const lengthSteps = given === undefined ? Infinity : typeof given === 'number' ? given : (given[i] ?? Infinity);
+    const search = new BeamSearch(
+      width,
+      [BOS],
+      options.bars !== undefined
+        ? endAtBars(options.bars)
+        : (tokens, token) => {
+            if (token === EOS) return { add: [EOS], done: true };
+            return stepsIn([...tokens, token]) >= lengthSteps ? { add: [token, EOS], done: true } : { add: [token], done: false };
+          },
+    );
+    const z = new Float32Array(width * Z);
+    for (let b = 0; b < width; b++) z.set(latent, b * Z);
+    const state = initialState(vae, pool, z, width);
+    let h: Float32Array = state.h0.slice();
+    let c: Float32Array = state.c0.slice();
+    for (let t = 0; t < maxTokens && !search.done; t++) {
+      const { logits, hT, cT } = decoderForward(vae, pool, Int32Array.from(search.inputs()), 1, width, z, h, c);
+      const parents = search.advance(logits);
+      [h, c] = [followParents(hT, parents, Hd), followParents(cT, parents, Hd)];
+    }
+    return search.best();
+  });
+}
+
+/** The grid steps a token sequence's time shifts add up to. */
+function stepsIn(tokens: readonly number[]): number {
+  let steps = 0;
+  for (const token of tokens) {
+    const { kind, value } = describeToken(token);
+    if (kind === 'shift') steps += value;
+  }
+  return steps;
 }

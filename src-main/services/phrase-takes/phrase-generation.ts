@@ -12,6 +12,8 @@
  *   model's bars, over `from`'s own bars;
  * - interpolate: `from` and `to` encoded (refined, as vary's), the latent `fraction` of the way between, decoded over
  *   `from`'s bars.
+ * A vary or interpolate latent decodes at temperature 0 to the likeliest phrase of a beam search
+ * (the settings' `beam`, beam-search.ts), above 0 to a draw from the seeded stream.
  *
  * Then snapped (services/phrases/quantize.ts: the grid; key-of-notes.ts: the key) and measured
  * (phrase-metrics.ts). A take's music carries the part's own tempo and meter maps, program and
@@ -22,6 +24,7 @@ import type { PartMusic, PartNote } from '../../common/midi.js';
 import { parseKey } from '../../common/musical-time.js';
 import {
   MAX_PHRASE_TAKES_PER_REQUEST,
+  VARY_BEAM_WIDTH,
   phraseQuantizeSchema,
   type PhraseModel,
   type PhraseRef,
@@ -153,7 +156,7 @@ export function settingsOf(request: ParsedRequest, model: PhraseModel): PhraseTa
   if (request.mode === 'vary') {
     modelBars(request.from, '`from`');
     sameEveryTime(count, temperature);
-    return Array.from({ length: count }, () => ({ ...base, mode: 'vary', bars: model.bars, temperature, sliders: request.sliders ?? null }));
+    return Array.from({ length: count }, () => ({ ...base, mode: 'vary', bars: model.bars, temperature, sliders: request.sliders ?? null, ...beamFor(temperature) }));
   }
   if (request.from === undefined || request.to === undefined) refuse('an interpolation moves between two phrases: name both `from` and `to`');
   modelBars(request.from, '`from`');
@@ -162,7 +165,12 @@ export function settingsOf(request: ParsedRequest, model: PhraseModel): PhraseTa
   const fractions =
     request.fraction !== undefined ? Array.from({ length: count }, () => request.fraction!) : count === 1 ? [0.5] : Array.from({ length: count }, (_, i) => i / (count - 1));
   if (request.fraction !== undefined) sameEveryTime(count, temperature);
-  return fractions.map((fraction) => ({ ...base, mode: 'interpolate', bars: model.bars, temperature, fraction }));
+  return fractions.map((fraction) => ({ ...base, mode: 'interpolate', bars: model.bars, temperature, fraction, ...beamFor(temperature) }));
+}
+
+/** At temperature 0 a vary or interpolate take is the likeliest phrase of a beam search (the settings' `beam`). */
+export function beamFor(temperature: number): { beam?: number } {
+  return temperature === 0 ? { beam: VARY_BEAM_WIDTH } : {};
 }
 
 /** At temperature 0 a take is the likeliest notes: several of the same settings would be one take several times. */
@@ -202,7 +210,8 @@ export async function makeTake(kit: ModelKit, settings: PhraseTakeSettings, seed
     const z = await latentOf(kit, settings, from, sources);
     if (from !== null) latent = (await kit.latents.refines()) ? 'refined' : 'encoded';
     const startBeats = takeSpan(settings, base.meterMap).startBeats;
-    notes = decode(await kit.vae.decode(z, settings.bars, settings.temperature, seed), startBeats);
+    const tokens = settings.temperature === 0 && settings.beam !== undefined ? await kit.vae.decodeBeam(z, settings.bars, settings.beam) : await kit.vae.decode(z, settings.bars, settings.temperature, seed);
+    notes = decode(tokens, startBeats);
   }
   const span = takeSpan(settings, base.meterMap);
   const end = span.startBeats + span.lengthBeats;

@@ -35,7 +35,7 @@ import { randomSeed } from '../../node/seeded-random.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { sliderPosition } from '../phrase-models/latent-space.js';
 import { ModelKits, type VaryKit } from './model-kits.js';
-import { checkModelFor, loadPhrase, makeTake, settingsOf, sourcePhrase, type PhraseSources } from './phrase-generation.js';
+import { beamFor, checkModelFor, loadPhrase, makeTake, settingsOf, sourcePhrase, type PhraseSources } from './phrase-generation.js';
 import type { NewPhraseTake, PhraseTakeRepository } from './phrase-take-repository.js';
 import { takeSpan } from './take-span.js';
 
@@ -169,6 +169,8 @@ export class PhraseTakesService {
       sliders: request.sliders,
       fraction: null,
       quantize: phraseQuantizeSchema.parse(request.quantize ?? {}),
+      // Decoded as a kept take of these settings is (settingsOf): what is heard is what is kept.
+      ...beamFor(request.temperature),
     };
     const made = await makeTake(kit, settings, request.seed ?? randomSeed(), this.#options.sources);
     return { music: made.music, startBeats: takeSpan(settings, made.music.meterMap).startBeats };

@@ -42,6 +42,11 @@ export const LATENT_WORDS: Record<PhraseTakeLatent, string> = {
   encoded: "the model's first reading of the phrase (encoder latent: the model has no checkpoint to refine with)",
 };
 
+/** How a take at temperature 0 chose its notes (the settings' `beam`), for its Measures. */
+export function beamWords(beam: number): string {
+  return `the likeliest whole phrase of ${beam} followed side by side (beam search)`;
+}
+
 export const PRESET_NAME: Record<PhrasePreset, string> = {
   test: 'Test (tiny, for checking the app)',
   quick: 'Quick',

@@ -82,6 +82,10 @@ describe('eureka generate --mode continue, phrase-takes, phrase-take', () => {
     expect(take.settings).toMatchObject({ mode: 'vary', from: { partId: 1, startBar: 1, bars: 4 }, temperature: 1, latent: 'encoded' });
     expect([take.settings.sliders![0], take.settings.sliders![2]]).toEqual([2.5, -1]);
     expect(take.startBeats).toBe(0);
+    // At temperature 0 (the default) a variation is the likeliest phrase of a beam, and says so.
+    const likeliest = await eureka(dataDir, 'generate', id, '--mode', 'vary', '--from', '1:1:4', '--slider', '2=1', '--seed', '4');
+    expect(likeliest.code).toBe(0);
+    expect(likeliest.stdout).toMatch(/\(Take \d+, vary, seed 4, encoder latent, not refined, beam 4\): \d+ notes in bars 1–4/);
 
     const between = await eureka(dataDir, 'generate', id, '--mode', 'interpolate', '--from', '1:1:4', '--to', '1:9:4', '--count', '3', '--temperature', '0.5', '--seed', '8');
     expect(between.code).toBe(0);

@@ -26,10 +26,12 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError, firstLine } from '../../../common/errors.js';
+import { MAX_VARY_BEAM_WIDTH } from '../../../common/phrases.js';
 import { seededRandom } from '../../../node/seeded-random.js';
 import { BAR, BOS, EOS, PAD, VOCAB_SIZE, describeToken } from '../../phrases/tokens.js';
 import { LSTM_LM_IO } from './lstm-lm-onnx.js';
 import { VAE_ONNX_FILES, VAE_ONNX_IO as VAE_IO } from './vae-onnx.js';
+import { BeamSearch, endAtBars, followParents } from '../../phrase-models/beam-search.js';
 
 /** How long a continuation runs: a number of tokens, or of bars (as lm-sample.ts counts them). */
 export type TokenLength = { tokens: number } | { bars: number };
@@ -329,6 +331,43 @@ export class PhraseVaeRuntime {
         out.push(token);
       }
       return out;
+    });
+  }
+
+  /**
+   * The likeliest tokens `z` decodes into by beam search (phrase-models/beam-search.ts: `width`
+   * hypotheses as the lanes of one run; width 1 is decode at temperature 0), with decode's ends:
+   * EOS, or the bar line that would start bar bars + 1 (neither is returned; beam-search.ts
+   * endAtBars). vae-decode.ts's decodeBeam with `bars` runs the same search on the addon.
+   */
+  decodeBeam(z: Float32Array, bars: number, width: number): Promise<number[]> {
+    return this.#gate.use('the vary model', async () => {
+      checkBars(bars);
+      if (!Number.isInteger(width) || width < 1 || width > MAX_VARY_BEAM_WIDTH) throw new AppError('INVALID_INPUT', `the beam's width is a whole number in 1..${MAX_VARY_BEAM_WIDTH} (got ${width})`);
+      if (z.length !== this.latent) throw new AppError('INVALID_INPUT', `a latent of the vary model has ${this.latent} numbers (got ${z.length})`);
+      for (const value of z) if (!Number.isFinite(value)) throw new AppError('INVALID_INPUT', 'a latent holds only finite numbers');
+      const tiled = new Float32Array(width * this.latent);
+      for (let b = 0; b < width; b++) tiled.set(z, b * this.latent);
+      const latent = new ort.Tensor('float32', tiled, [width, this.latent]);
+      const state = await this.#init.run({ [VAE_IO.z]: latent });
+      const stateDims = [this.layers, width, this.hidden];
+      let h = outputOf(state, VAE_IO.h0);
+      let c = outputOf(state, VAE_IO.c0);
+      const search = new BeamSearch(width, [BOS], endAtBars(bars));
+      const limit = bars * MAX_TOKENS_PER_BAR;
+      for (let t = 0; t < limit && !search.done; t++) {
+        const result = await this.#decoder.run({
+          [VAE_IO.tokens]: int64Tokens(search.inputs(), 1, width),
+          [VAE_IO.z]: latent,
+          [VAE_IO.h0]: new ort.Tensor('float32', h, stateDims),
+          [VAE_IO.c0]: new ort.Tensor('float32', c, stateDims),
+        });
+        const parents = search.advance(outputOf(result, VAE_IO.logits));
+        h = followParents(outputOf(result, VAE_IO.hT), parents, this.hidden);
+        c = followParents(outputOf(result, VAE_IO.cT), parents, this.hidden);
+      }
+      const best = search.best();
+      return best.slice(1, best[best.length - 1] === EOS ? -1 : undefined);
     });
   }
 

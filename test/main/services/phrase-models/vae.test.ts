@@ -13,13 +13,13 @@ import path from 'node:path';
 import { loadNativeAddon, type SequenceOps } from '../../../../src-main/addon/binding.js';
 import { AppError } from '../../../../src-main/common/errors.js';
 import { BufferPool, createVae, encodeMean, type VaeConfig } from '../../../../src-main/services/phrase-models/vae.js';
-import { decodeGreedy, decodeSample } from '../../../../src-main/services/phrase-models/vae-decode.js';
+import { decodeBeam, decodeGreedy, decodeSample } from '../../../../src-main/services/phrase-models/vae-decode.js';
 import { decodeVaeCheckpoint, encodeVaeCheckpoint, loadVae, saveVae } from '../../../../src-main/services/phrase-models/vae-checkpoint.js';
 import { matchedNotes, reconstructPhrases, reconstructionF1 } from '../../../../src-main/services/phrase-models/vae-eval.js';
 import { VAE_PRESETS } from '../../../../src-main/services/phrase-models/vae-presets.js';
 import { trainVae, vaeForwardBackward, type VaeSchedule } from '../../../../src-main/services/phrase-models/vae-train.js';
 import { cutPhrases, phraseTokens } from '../../../../src-main/services/phrases/phrases.js';
-import { BOS, EOS, VOCAB_SIZE, decode, lengthInSteps } from '../../../../src-main/services/phrases/tokens.js';
+import { BAR, BOS, EOS, VOCAB_SIZE, decode, lengthInSteps } from '../../../../src-main/services/phrases/tokens.js';
 import { expectGradientsMatchDifferences, TWO_SHAPES } from '../../../helpers/phrase-gradients.js';
 
 const PHRASES = cutPhrases(TWO_SHAPES, 4, 'two-shapes');
@@ -100,6 +100,21 @@ describe('vary model (LSTM VAE)', () => {
     expect(decodeSample(vae, [latents[0]!], 1, '42', { maxTokens: 60 })[0]).toEqual(a[0]);
     expect(() => encodeMean(vae, [[EOS]])).toThrow('A phrase to encode is its tokens from BOS to EOS.');
     expect(() => decodeGreedy(vae, [new Float32Array(3)])).toThrow(`A latent of this model has ${TEST.config.latent} numbers (got 3).`);
+  });
+
+  it('decodes by beam search: a beam of 1 is greedy, and a wider one ends as greedy does', () => {
+    const vae = createVae(ops, TEST.config, '2');
+    const latents = encodeMean(vae, PHRASES.map(phraseTokens));
+    const options = { maxTokens: 400, lengthSteps: 4 * 48 };
+    expect(decodeBeam(vae, latents, 1, options)).toEqual(decodeGreedy(vae, latents, options));
+    for (const tokens of decodeBeam(vae, latents, 4, options)) {
+      expect(tokens[0]).toBe(BOS);
+      expect(tokens.slice(1)).not.toContain(BOS);
+      if (tokens[tokens.length - 1] === EOS) expect(lengthInSteps(tokens)).toBeLessThanOrEqual(4 * 48 + 48);
+    }
+    // The app's ends: EOS, or the bar line that would start bar 3 (EOS in its place).
+    for (const tokens of decodeBeam(vae, latents, 4, { maxTokens: 400, bars: 2 })) expect(tokens.filter((token) => token === BAR).length).toBeLessThanOrEqual(2);
+    expect(() => decodeBeam(vae, latents, 0)).toThrow('The beam width is a whole number ≥ 1 (got 0).');
   });
 
   it('saves and loads a checkpoint, and refuses a bad one in one line', async () => {

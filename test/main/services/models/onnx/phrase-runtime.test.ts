@@ -13,12 +13,12 @@ import path from 'node:path';
 import { loadNativeAddon, type SequenceOps } from '../../../../../src-main/addon/binding.js';
 import { PhraseLmRuntime, PhraseVaeRuntime, drawContinueToken, drawDecoderToken } from '../../../../../src-main/services/models/onnx/phrase-runtime.js';
 import { continueTokens } from '../../../../../src-main/services/phrase-models/lm-sample.js';
-import { LmPass } from '../../../../../src-main/services/phrase-models/lstm-lm.js';
+import { LmPass, fastRandom } from '../../../../../src-main/services/phrase-models/lstm-lm.js';
 import { phraseTokens } from '../../../../../src-main/services/phrases/phrases.js';
 import { BAR, BOS, EOS, PAD, VOCAB_SIZE } from '../../../../../src-main/services/phrases/tokens.js';
 import { exportVaeOnnx } from '../../../../../src-main/services/models/onnx/vae-onnx.js';
 import { encodeMean } from '../../../../../src-main/services/phrase-models/vae.js';
-import { decodeGreedy, decodeSample } from '../../../../../src-main/services/phrase-models/vae-decode.js';
+import { decodeBeam, decodeGreedy, decodeSample } from '../../../../../src-main/services/phrase-models/vae-decode.js';
 import { TINY_PHRASE_BARS, trainTinyLm, trainTinyVae, writeTinyLmOnnx, type TinyPhraseModel, type TinyPhraseVae } from '../../../../helpers/phrase-model.js';
 import { makeTempDir, removeDir } from '../../../../helpers/temp-dir.js';
 
@@ -171,4 +171,22 @@ describe('the vary model on onnxruntime', () => {
     expect(await vae.decode(z!, TINY_PHRASE_BARS, 1, '3')).not.toEqual(await vae.decode(z!, TINY_PHRASE_BARS, 1, '4'));
     await expect(vae.decode(z!.subarray(1), 4, 0, '1')).rejects.toThrow(`a latent of the vary model has ${tinyVae.vae.config.latent} numbers (got ${tinyVae.vae.config.latent - 1})`);
   });
+
+  it('decodes by beam search as the native beam does; a beam of 1 is the greedy decode', async () => {
+    // Four phrases' latents and two drawn from the prior (where the sliders' ends go).
+    const random = fastRandom('7', 'beam-latents');
+    const Z = tinyVae.vae.config.latent;
+    const drawn = Array.from({ length: 2 }, () => Float32Array.from({ length: Z }, () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())));
+    const latents = [...encodeMean(tinyVae.vae, tinyVae.phrases.slice(0, 4).map(phraseTokens)), ...drawn];
+    let widerDiffers = false;
+    for (const z of latents) {
+      expect(await vae.decodeBeam(z, TINY_PHRASE_BARS, 1)).toEqual(await vae.decode(z, TINY_PHRASE_BARS, 0, '1'));
+      const beam = await vae.decodeBeam(z, TINY_PHRASE_BARS, 4);
+      expect(beam).toEqual(cut(decodeBeam(tinyVae.vae, [z], 4, { bars: TINY_PHRASE_BARS })[0]!, TINY_PHRASE_BARS));
+      if (beam.join() !== (await vae.decode(z, TINY_PHRASE_BARS, 0, '1')).join()) widerDiffers = true;
+    }
+    // A beam that never left greedy's path would pass the above trivially.
+    expect(widerDiffers).toBe(true);
+    await expect(vae.decodeBeam(latents[0]!, TINY_PHRASE_BARS, 17)).rejects.toThrow("the beam's width is a whole number in 1..16 (got 17)");
+  }, 60_000);
 });

@@ -64,10 +64,19 @@ export class BeamSearch {
   /** Takes the step's logits (width × V, lane-major) and keeps the best `width`; returns each new lane's parent lane. */
   advance(logits: ArrayLike<number>): number[] {
     const V = logits.length / this.width;
-    const candidates: { parent: number; token: number; score: number }[] = [];
+    // The best `width` of the width × V extensions, kept sorted as they come: candidates arrive by
+    // lane, then token, so on a tie the one already kept (earlier lane, lower token) stays ahead.
+    const chosen: { parent: number; token: number; score: number }[] = [];
+    const offer = (parent: number, token: number, score: number): void => {
+      if (chosen.length === this.width && !(score > chosen[chosen.length - 1]!.score)) return;
+      let at = chosen.length;
+      while (at > 0 && score > chosen[at - 1]!.score) at -= 1;
+      chosen.splice(at, 0, { parent, token, score });
+      if (chosen.length > this.width) chosen.pop();
+    };
     this.#beams.forEach((beam, b) => {
       if (beam.done) {
-        if (beam.score > -Infinity) candidates.push({ parent: b, token: -1, score: beam.score });
+        if (beam.score > -Infinity) offer(b, -1, beam.score);
         return;
       }
       let top = -Infinity;
@@ -75,10 +84,8 @@ export class BeamSearch {
       let sum = 0;
       for (let j = 0; j < V; j++) if (j !== PAD && j !== BOS) sum += Math.exp(logits[b * V + j]! - top);
       const logSum = top + Math.log(sum);
-      for (let j = 0; j < V; j++) if (j !== PAD && j !== BOS) candidates.push({ parent: b, token: j, score: beam.score + logits[b * V + j]! - logSum });
+      for (let j = 0; j < V; j++) if (j !== PAD && j !== BOS) offer(b, j, beam.score + logits[b * V + j]! - logSum);
     });
-    candidates.sort((a, b) => b.score - a.score || a.parent - b.parent || a.token - b.token);
-    const chosen = candidates.slice(0, this.width);
     const previous = this.#beams;
     this.#beams = chosen.map((candidate) => {
       const parent = previous[candidate.parent]!;

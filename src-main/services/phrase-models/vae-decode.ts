@@ -4,7 +4,7 @@
  * LSTM VAE's greedy and sampled decoding.
  */
 import { seededRandom } from '../../node/seeded-random.js';
-import { BOS, EOS, PAD, describeToken } from '../phrases/tokens.js';
+import { BOS, EOS, PAD, describeToken, lengthInSteps } from '../phrases/tokens.js';
 import { BeamSearch, endAtBars, followParents } from './beam-search.js';
 import { BufferPool, decoderForward, ENCODE_LANES, initialState, type PhraseVae } from './vae.js';
 
@@ -24,6 +24,12 @@ export interface DecodeOptions {
  */
 export type DecodeStep = (ids: Int32Array) => Float32Array;
 
+/** Latent i's phrase length in grid steps from the options (Infinity: none given). */
+function lengthStepsOf(options: DecodeOptions, i: number): number {
+  const given = options.lengthSteps;
+  return given === undefined ? Infinity : typeof given === 'number' ? given : (given[i] ?? Infinity);
+}
+
 /**
  * Phrases decoded from latents (each Z floats), from BOS, each chosen token fed back, ENCODE_LANES
  * latents at a time: `begin(z (B, Z), B)` starts a model's decoder run over a group; `pick`
@@ -41,10 +47,7 @@ export function decodeLatents(
   const maxTokens = options.maxTokens ?? 1024;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new Error(`Tokens to decode: a whole number ≥ 1 (got ${maxTokens}).`);
   for (const z of latents) if (z.length !== Z) throw new Error(`A latent of this model has ${Z} numbers (got ${z.length}).`);
-  const lengthOf = (i: number): number => {
-    const given = options.lengthSteps;
-    return given === undefined ? Infinity : typeof given === 'number' ? given : (given[i] ?? Infinity);
-  };
+  const lengthOf = (i: number): number => lengthStepsOf(options, i);
   const out: number[][] = [];
   for (let first = 0; first < latents.length; first += ENCODE_LANES) {
     const group = latents.slice(first, first + ENCODE_LANES);
@@ -150,8 +153,7 @@ export function decodeBeam(vae: PhraseVae, latents: readonly Float32Array[], wid
   const pool = new BufferPool();
   return latents.map((latent, i) => {
     if (latent.length !== Z) throw new Error(`A latent of this model has ${Z} numbers (got ${latent.length}).`);
-    const given = options.lengthSteps;
-    const lengthSteps = given === undefined ? Infinity : typeof given === 'number' ? given : (given[i] ?? Infinity);
+    const lengthSteps = lengthStepsOf(options, i);
     const search = new BeamSearch(
       width,
       [BOS],
@@ -159,7 +161,7 @@ export function decodeBeam(vae: PhraseVae, latents: readonly Float32Array[], wid
         ? endAtBars(options.bars)
         : (tokens, token) => {
             if (token === EOS) return { add: [EOS], done: true };
-            return stepsIn([...tokens, token]) >= lengthSteps ? { add: [token, EOS], done: true } : { add: [token], done: false };
+            return lengthInSteps([...tokens, token]) >= lengthSteps ? { add: [token, EOS], done: true } : { add: [token], done: false };
           },
     );
     const z = new Float32Array(width * Z);
@@ -174,14 +176,4 @@ export function decodeBeam(vae: PhraseVae, latents: readonly Float32Array[], wid
     }
     return search.best();
   });
-}
-
-/** The grid steps a token sequence's time shifts add up to. */
-function stepsIn(tokens: readonly number[]): number {
-  let steps = 0;
-  for (const token of tokens) {
-    const { kind, value } = describeToken(token);
-    if (kind === 'shift') steps += value;
-  }
-  return steps;
 }

@@ -304,8 +304,7 @@ export class PhraseVaeRuntime {
     return this.#gate.use('the vary model', async () => {
       checkTemperature(temperature);
       checkBars(bars);
-      if (z.length !== this.latent) throw new AppError('INVALID_INPUT', `a latent of the vary model has ${this.latent} numbers (got ${z.length})`);
-      for (const value of z) if (!Number.isFinite(value)) throw new AppError('INVALID_INPUT', 'a latent holds only finite numbers');
+      this.#checkLatent(z);
       const latent = new ort.Tensor('float32', Float32Array.from(z), [1, this.latent]);
       const state = await this.#init.run({ [VAE_IO.z]: latent });
       const stateDims = [this.layers, 1, this.hidden];
@@ -344,8 +343,7 @@ export class PhraseVaeRuntime {
     return this.#gate.use('the vary model', async () => {
       checkBars(bars);
       if (!Number.isInteger(width) || width < 1 || width > MAX_VARY_BEAM_WIDTH) throw new AppError('INVALID_INPUT', `the beam's width is a whole number in 1..${MAX_VARY_BEAM_WIDTH} (got ${width})`);
-      if (z.length !== this.latent) throw new AppError('INVALID_INPUT', `a latent of the vary model has ${this.latent} numbers (got ${z.length})`);
-      for (const value of z) if (!Number.isFinite(value)) throw new AppError('INVALID_INPUT', 'a latent holds only finite numbers');
+      this.#checkLatent(z);
       const tiled = new Float32Array(width * this.latent);
       for (let b = 0; b < width; b++) tiled.set(z, b * this.latent);
       const latent = new ort.Tensor('float32', tiled, [width, this.latent]);
@@ -369,6 +367,11 @@ export class PhraseVaeRuntime {
       const best = search.best();
       return best.slice(1, best[best.length - 1] === EOS ? -1 : undefined);
     });
+  }
+
+  #checkLatent(z: Float32Array): void {
+    if (z.length !== this.latent) throw new AppError('INVALID_INPUT', `a latent of the vary model has ${this.latent} numbers (got ${z.length})`);
+    for (const value of z) if (!Number.isFinite(value)) throw new AppError('INVALID_INPUT', 'a latent holds only finite numbers');
   }
 
   /** Releases the three sessions once no run is in flight; later calls are refused. */

@@ -29,7 +29,7 @@ export const SLIDER_LIMIT = 3;
 /**
  * The beam a vary or interpolate take at temperature 0 is decoded with: 4 hypotheses reconstruct
  * every held-out 2-bar phrase of the bench from its refined latent (F1 1.000 against greedy's
- * 0.991) at about 4 times greedy's time (test/bench/RESULTS.md "Sliders: beam decoding").
+ * 0.991) at 1.3 times greedy's time (test/bench/RESULTS.md "Sliders: beam decoding").
  */
 export const VARY_BEAM_WIDTH = 4;
 export const MAX_VARY_BEAM_WIDTH = 16;

@@ -9,6 +9,7 @@ import { idSchema } from './dto.js';
 import { partMusicSchema, partNoteSchema } from './midi.js';
 import { modelStatusSchema, seedTextSchema } from './training.js';
 import { takeVerdictSchema } from './generation.js';
+import { sliderCharacterSchema } from './slider-character.js';
 
 export const PHRASE_MODEL_KINDS = ['continue', 'vary'] as const;
 export const phraseModelKindSchema = z.enum(PHRASE_MODEL_KINDS);
@@ -302,5 +303,7 @@ export const phraseSlidersSchema = z.object({
   explained: z.array(z.number().min(0).max(1)),
   /** `from`'s own position on each slider, in spreads (clamped to ±limit), when one was given. */
   position: z.array(z.number()).nullable(),
+  /** What each slider does to the music (null: no one trait); null for a model trained before sliders were described. */
+  characters: z.array(sliderCharacterSchema.nullable()).nullable(),
 });
 export type PhraseSliders = z.infer<typeof phraseSlidersSchema>;

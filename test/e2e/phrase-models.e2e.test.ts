@@ -17,6 +17,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import tonejs from '@tonejs/midi';
 import type { Page } from 'playwright-core';
+import { sliderEnds, sliderMeasureText, UNNAMED_SLIDER } from '../../src-main/common/slider-character.js';
 import { generateCorpus } from '../../src-main/services/phrases/corpus.js';
 import { OUTPUT_DIR, useHarness } from './harness.js';
 
@@ -211,6 +212,17 @@ describe('web mode UI: phrase ideas', () => {
     expect(await sliders.count()).toBe(20);
     await page.getByTestId('slider-shares').click();
     expect(await page.getByTestId('slider-share').first().textContent()).toMatch(/^\d+% of the variety$/);
+    // Each slider's ends say what the training job measured it to change (vary-job.ts describeSliders), the numbers one click away.
+    const { characters } = await core.handlers['phrase-takes:get-sliders']({ modelId: varyId });
+    expect(characters).toHaveLength(20);
+    const lefts = await page.getByTestId('vary-slider-left').allTextContents();
+    const rights = await page.getByTestId('vary-slider-right').allTextContents();
+    const measures = await page.getByTestId('slider-measure').allTextContents();
+    characters!.forEach((character, i) => {
+      const ends = sliderEnds(character);
+      expect([lefts[i], rights[i]]).toEqual([ends?.left ?? '', ends?.right ?? '']);
+      expect(measures[i]).toBe(character ? sliderMeasureText(character) : UNNAMED_SLIDER);
+    });
 
     // Move sliders to their ends, one after another, until the notes differ (a tiny model may
     // hear one direction alone as no change); each move waits for the preview of exactly it.

@@ -1,8 +1,9 @@
 /**
  * MIDI takes on the command line (docs/midi.md "MIDI takes"): `generate <phrase-model> --mode
  * continue|vary|interpolate` (generate.ts hands these modes here; the audio modes stay there),
- * `phrase-takes <model>` (list) and `phrase-take <id>` (show; keep / discard / star, add it to
- * its song, write it as a MIDI file or a WAV). Each take is told in plain words: its notes, the
+ * `phrase-takes <model>` (list), `phrase-take <id>` (show; keep / discard / star, add it to
+ * its song, write it as a MIDI file or a WAV) and `sliders <model>` (what each slider of a `vary`
+ * model does, in words, and where a phrase sits on them). Each take is told in plain words: its notes, the
  * bars it fills, its measures and whether it copies a training phrase.
  */
 import { InvalidArgumentError, type Command } from 'commander';
@@ -19,6 +20,7 @@ import {
   type PhraseTake,
   type PhraseTakeMode,
 } from '../../common/phrases.js';
+import { sliderEnds, sliderMeasureText, UNNAMED_SLIDER } from '../../common/slider-character.js';
 import { barAtBeats } from '../../common/tempo-map.js';
 import type { TakePatch } from '../../common/generation.js';
 import type { Core } from '../../core.js';
@@ -172,6 +174,35 @@ interface PhraseTakeActions {
 }
 
 export function registerPhraseTakeCommands(program: Command): void {
+  program
+    .command('sliders')
+    .description("a vary model's 20 sliders: what each changes in the music, and where a phrase sits on them")
+    .argument('<model-id>', 'the vary model (see eureka phrase-models)', parseId)
+    .option('--from <part:bar:bars>', 'a phrase (part:bar:bars or part-clip:<id>): its position on each slider', parsePhraseArgument)
+    .action(async (modelId: number, options: { from?: PhraseArgument }, command: Command) => {
+      await withCore(command, async (core, global) => {
+        const from = options.from === undefined ? undefined : phraseRefOf(core, options.from);
+        const sliders = await core.phraseTakes.sliders(modelId, from);
+        if (global.json) return printJson(sliders);
+        if (sliders.characters === null) printLines('this model was trained before sliders were described: retrain it to have them named');
+        printTable([
+          ['SLIDER', '−', '+', 'SHARE', ...(sliders.position ? ['PHRASE AT'] : []), 'MEASURED FROM −2 TO +2'],
+          ...Array.from({ length: sliders.count }, (_, i) => {
+            const character = sliders.characters?.[i] ?? null;
+            const ends = sliderEnds(character);
+            return [
+              String(i + 1),
+              ends?.left ?? '-',
+              ends?.right ?? '-',
+              `${round(100 * sliders.explained[i]!)}%`,
+              ...(sliders.position ? [`${sliders.position[i]! > 0 ? '+' : ''}${round(sliders.position[i]!)}`] : []),
+              character ? sliderMeasureText(character) : UNNAMED_SLIDER,
+            ];
+          }),
+        ]);
+      });
+    });
+
   program
     .command('phrase-takes')
     .description("a phrase model's MIDI takes, newest first")

@@ -17,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { AppError } from '../../common/errors.js';
 import { VARY_SLIDER_COUNT } from '../../common/phrases.js';
+import { sliderCharacterSchema, type SliderCharacter } from '../../common/slider-character.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 
 export interface LatentSpace {
@@ -28,6 +29,11 @@ export interface LatentSpace {
   spreads: number[];
   /** The share of the latents' total variance each direction explains. */
   explained: number[];
+  /**
+   * What each slider does to the music (slider-character.ts; null: no one trait), measured when
+   * the model was trained; absent in spaces saved before sliders were described (version 1).
+   */
+  characters?: (SliderCharacter | null)[];
 }
 
 /** Symmetric eigen-decomposition (cyclic Jacobi): eigenvalues and unit eigenvectors (as rows), unsorted. */
@@ -162,7 +168,8 @@ export function interpolateLatent(a: Float32Array, b: Float32Array, fraction: nu
   return Float32Array.from(a, (value, j) => value + fraction * (b[j]! - value));
 }
 
-export const LATENT_SPACE_VERSION = 1;
+/** 2: the sliders' characters added (a version-1 file reads without them). */
+export const LATENT_SPACE_VERSION = 2;
 
 const latentSpaceFileSchema = z.strictObject({
   format: z.literal('eureka-latent-space'),
@@ -172,9 +179,10 @@ const latentSpaceFileSchema = z.strictObject({
   directions: z.array(z.array(z.number())),
   spreads: z.array(z.number().nonnegative()),
   explained: z.array(z.number().min(0).max(1)),
+  characters: z.array(sliderCharacterSchema.nullable()).optional(),
 });
 
-/** The space as JSON (format, version, latent size, mean, directions, spreads, explained), written atomically. */
+/** The space as JSON (format, version, latent size, mean, directions, spreads, explained, characters), written atomically. */
 export async function saveLatentSpace(target: string, space: LatentSpace): Promise<void> {
   const file: z.infer<typeof latentSpaceFileSchema> = {
     format: 'eureka-latent-space',
@@ -184,6 +192,7 @@ export async function saveLatentSpace(target: string, space: LatentSpace): Promi
     directions: space.directions.map((direction) => Array.from(direction)),
     spreads: space.spreads,
     explained: space.explained,
+    ...(space.characters ? { characters: space.characters } : {}),
   };
   await writeFileAtomic(target, `${JSON.stringify(file)}\n`, 'the sliders file');
 }
@@ -211,10 +220,12 @@ export async function loadLatentSpace(source: string): Promise<LatentSpace> {
   if (file.mean.length !== file.latent) fail(`its mean has ${file.mean.length} numbers for a latent of ${file.latent}`);
   if (count < 1 || file.spreads.length !== count || file.explained.length !== count) fail('its directions, spreads and shares do not agree in number');
   if (file.directions.some((direction) => direction.length !== file.latent)) fail(`a direction does not have ${file.latent} numbers`);
+  if (file.characters !== undefined && file.characters.length !== count) fail(`it describes ${file.characters.length} sliders of ${count}`);
   return {
     mean: Float32Array.from(file.mean),
     directions: file.directions.map((direction) => Float32Array.from(direction)),
     spreads: file.spreads,
     explained: file.explained,
+    ...(file.characters ? { characters: file.characters } : {}),
   };
 }

@@ -152,7 +152,7 @@ export class PhraseTakesService {
       const [mean] = await kit.latents.of([sourcePhrase(this.#modelPhrase(kit, from))]);
       position = sliderPosition(kit.space, mean!).map((value) => Math.max(-SLIDER_LIMIT, Math.min(SLIDER_LIMIT, value)));
     }
-    return { count: kit.space.directions.length, limit: SLIDER_LIMIT, spreads: kit.space.spreads, explained: kit.space.explained, position };
+    return { count: kit.space.directions.length, limit: SLIDER_LIMIT, spreads: kit.space.spreads, explained: kit.space.explained, position, characters: kit.space.characters ?? null };
   }
 
   /** Slider positions decoded into notes, not stored (the Sliders panel, as the sliders move). */

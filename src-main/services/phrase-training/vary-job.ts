@@ -17,13 +17,18 @@ import {
   type PhraseOnnxManifest,
 } from '../models/phrase-model-files.js';
 import { exportVaeOnnx } from '../models/onnx/vae-onnx.js';
-import { fitLatentSpace, saveLatentSpace } from '../phrase-models/latent-space.js';
+import type { PartNote } from '../../common/midi.js';
+import type { SliderCharacter } from '../../common/slider-character.js';
+import { fitLatentSpace, saveLatentSpace, type LatentSpace } from '../phrase-models/latent-space.js';
+import { CHARACTER_PHRASES, measureSliderCharacters, spreadEvenly } from '../phrase-models/slider-character.js';
+import { decodeGreedy } from '../phrase-models/vae-decode.js';
 import { loadVae, saveVae } from '../phrase-models/vae-checkpoint.js';
-import { reconstructionF1 } from '../phrase-models/vae-eval.js';
+import { DECODE_TOKENS_PER_BAR, reconstructionF1 } from '../phrase-models/vae-eval.js';
 import { VAE_PRESETS, measureVaeSecondsPerStep } from '../phrase-models/vae-presets.js';
 import { trainVae, type VaeTrainingState } from '../phrase-models/vae-train.js';
 import { encodeMean, type PhraseVae } from '../phrase-models/vae.js';
-import { phraseTokens } from '../phrases/phrases.js';
+import { phraseTokens, type Phrase } from '../phrases/phrases.js';
+import { decode, stepsOf } from '../phrases/tokens.js';
 import type { PhraseEmit, PhraseJobControl } from './job-pacing.js';
 import type { PhraseJob } from './protocol.js';
 import { runStretchedJob, type PhraseJobKind } from './stretched-job.js';
@@ -55,9 +60,15 @@ export async function runVaryJob(job: PhraseJob, corpus: PhraseCorpus, ops: Sequ
   await runStretchedJob(kind, job, corpus, control, emit);
 }
 
-/** The sliders fitted over the training phrases and the three ONNX graphs, and what the manifest says of them. */
+/**
+ * The sliders fitted over the training phrases, what each does to the music (measured from a few
+ * training phrases: describeSliders), and the three ONNX graphs, and what the manifest says of them.
+ */
 async function exportVary(job: PhraseJob, corpus: PhraseCorpus, vae: PhraseVae): Promise<Pick<PhraseOnnxManifest, 'vocab' | 'lm' | 'vae' | 'files'>> {
-  await saveLatentSpace(phraseModelFile(job.modelDir, 'latentSpace'), fitLatentSpace(encodeMean(vae, corpus.train.map(phraseTokens))));
+  const means = encodeMean(vae, corpus.train.map(phraseTokens));
+  const space = fitLatentSpace(means);
+  const characters = describeSliders(vae, space, means, corpus.train[0]!);
+  await saveLatentSpace(phraseModelFile(job.modelDir, 'latentSpace'), { ...space, characters });
   const { config } = vae;
   await exportVaeOnnx({ config, params: vae.params }, phraseOnnxDirOf(job.modelDir));
   const files = await Promise.all(
@@ -76,6 +87,19 @@ async function exportVary(job: PhraseJob, corpus: PhraseCorpus, vae: PhraseVae):
     },
     files,
   };
+}
+
+/**
+ * What each slider does (slider-character.ts), measured from CHARACTER_PHRASES of the training
+ * phrases' means spread over the corpus, decoded greedily to `shape`'s length (the model's
+ * phrases all have it). Greedy rather than the beam a take uses: batched, it takes about a second
+ * where the beam's latent-by-latent search takes ten to fifty, and on the bench's model it names
+ * the same traits but for two faint sliders (docs/midi.md "What each slider does").
+ */
+export function describeSliders(vae: PhraseVae, space: LatentSpace, trainMeans: readonly Float32Array[], shape: Pick<Phrase, 'bars' | 'fromBeats' | 'toBeats'>): (SliderCharacter | null)[] {
+  const options = { maxTokens: shape.bars * DECODE_TOKENS_PER_BAR, lengthSteps: stepsOf(shape.toBeats - shape.fromBeats) };
+  const decodeNotes = (latents: Float32Array[]): PartNote[][] => decodeGreedy(vae, latents, options).map((tokens) => decode(tokens));
+  return measureSliderCharacters(space, spreadEvenly(trainMeans, CHARACTER_PHRASES), decodeNotes, shape.bars);
 }
 
 /** Held-out reconstruction note F1: each held-out phrase encoded to its mean and decoded greedily. */

@@ -91,5 +91,7 @@ export function phraseSliders(position: number[] | null = null): PhraseSliders {
     spreads: Array.from({ length: 20 }, (_, i) => 1 / (i + 1)),
     explained: Array.from({ length: 20 }, (_, i) => 0.2 / (i + 1)),
     position,
+    // The first slider named (notes a bar rise along it), the rest too faint to name.
+    characters: [{ trait: 'notes', rises: true, low: 3.1, high: 5.4, effect: 1.2, steady: 7, phrases: 8 }, ...Array.from({ length: 19 }, () => null)],
   };
 }

@@ -5,7 +5,9 @@
  * −1, 0, 1, 2 (the others where the phrase sits) and decoded greedily and by a beam; each
  * distinct decode is read back on that slider, and a sweep passes when its five readings never go
  * down (vary-vae.ts's check). Read back by mu (the encoder's mean) over every held-out phrase and
- * by refinement (vae-refine.ts, 200 Adam steps on z) over the first few (slow). Also: held-out
+ * by refinement (vae-refine.ts, 200 Adam steps on z) over the first few (slow); by their notes
+ * alone (notesTally); and along the sweep's own line (lineReadings: where on the slider, the
+ * others kept, the decoder finds each decode likeliest). Also: held-out
  * reconstruction F1 from the refined latents, greedy and by the beam, and the time of a take's
  * decode through onnxruntime (the model exported to a temporary folder), greedy and by the beam.
  *   npm run build:node && node out/node/test/bench/phrases/vary-beam.js <model.ckpt> [bars] [judged phrases] [width]
@@ -22,10 +24,10 @@ import { loadVae } from '../../../src-main/services/phrase-models/vae-checkpoint
 import { decodeBeam, decodeGreedy } from '../../../src-main/services/phrase-models/vae-decode.js';
 import { DECODE_TOKENS_PER_BAR, matchedNotes } from '../../../src-main/services/phrase-models/vae-eval.js';
 import { refineLatents } from '../../../src-main/services/phrase-models/vae-refine.js';
-import { encodeMean } from '../../../src-main/services/phrase-models/vae.js';
+import { addLatentLogits, BufferPool, concatLatent, decoderLstmConfig, encodeMean, initialState, packTokens, type PhraseVae } from '../../../src-main/services/phrase-models/vae.js';
 import { generateCorpus } from '../../../src-main/services/phrases/corpus.js';
 import { cutPhrases, phraseTokens, splitPhrases, type Phrase } from '../../../src-main/services/phrases/phrases.js';
-import { EOS, decode, stepsOf } from '../../../src-main/services/phrases/tokens.js';
+import { EOS, PAD, decode, stepsOf } from '../../../src-main/services/phrases/tokens.js';
 
 const line = (text: string): void => void process.stdout.write(`${text}\n`);
 const SETTINGS = [-2, -1, 0, 1, 2];
@@ -73,6 +75,101 @@ function tally(all: readonly number[][][], readings: readonly number[][]): strin
   );
 }
 
+/** 1 − note F1 between two decodes (vae-eval.ts's matching): 0 the same notes, 1 none shared. */
+function noteDistance(a: number[], b: number[]): number {
+  const x = decode(a);
+  const y = decode(b);
+  return x.length + y.length === 0 ? 0 : 1 - (2 * matchedNotes(x, y)) / (x.length + y.length);
+}
+
+/**
+ * The sweeps read by their notes alone, no encoder: a sweep passes when each decode is no nearer
+ * the first decode (−2) than the one before it and no farther from the last (+2): the phrase keeps
+ * moving away from where the slider started and towards where it ends.
+ */
+function notesTally(all: readonly number[][][]): string {
+  let passing = 0;
+  let moving = 0;
+  let movingPassing = 0;
+  for (const decodes of all) {
+    const first = decodes.map((tokens) => noteDistance(decodes[0]!, tokens));
+    const last = decodes.map((tokens) => noteDistance(decodes[decodes.length - 1]!, tokens));
+    const ok = first.every((d, j) => j === 0 || d >= first[j - 1]! - 1e-12) && last.every((d, j) => j === 0 || d <= last[j - 1]! + 1e-12);
+    if (ok) passing += 1;
+    if (!decodes.every((tokens) => tokens.join() === decodes[0]!.join())) {
+      moving += 1;
+      if (ok) movingPassing += 1;
+    }
+  }
+  return `${passing} of ${all.length} keep moving away from −2 and towards +2; of the ${moving} that change the phrase, ${movingPassing} (${((100 * movingPassing) / Math.max(1, moving)).toFixed(0)} %)`;
+}
+
+/** Where a line read-back looks: the panel's whole range (±3 spreads) at the panel's step (0.1). */
+const LINE = Array.from({ length: 61 }, (_, i) => -3 + i / 10);
+
+/** One phrase's teacher-forced cross-entropy (nats, summed over its tokens) at each latent, one decoder run. */
+function phraseLosses(vae: PhraseVae, pool: BufferPool, tokens: readonly number[], latents: readonly Float32Array[]): number[] {
+  const { ops, config } = vae;
+  const { vocab: V, embedding: E, latent: Z, decoderHidden: Hd } = config;
+  const B = latents.length;
+  const { T, ids: packedIds } = packTokens(pool, latents.map(() => tokens), 'line.packed');
+  const N = (T - 1) * B;
+  const w = vae.views();
+  const ids = pool.i('line.ids', N);
+  const targets = pool.i('line.targets', N);
+  ids.set(packedIds.subarray(0, N));
+  targets.set(packedIds.subarray(B, B + N));
+  const emb = pool.f('line.emb', N * E);
+  ops.embeddingForward({ N, V, E }, { table: w.embedding, ids, y: emb });
+  const z = new Float32Array(B * Z);
+  latents.forEach((latent, b) => z.set(latent, b * Z));
+  const x = pool.f('line.x', N * (E + Z));
+  concatLatent(emb, z, x, N, B, E, Z);
+  const lstm = decoderLstmConfig(config, T - 1, B, 0, 0);
+  const y = pool.f('line.y', N * Hd);
+  const state = initialState(vae, pool, z, B);
+  ops.lstmForward(lstm, { params: w.decoder, x, h0: state.h0, c0: state.c0, y, cache: pool.f('line.cache', ops.lstmSizes(lstm).cache) });
+  const logits = pool.f('line.logits', N * V);
+  ops.denseForward({ N, I: Hd, O: V }, { x: y, W: w.outW, b: w.outB, y: logits });
+  addLatentLogits(vae, pool, z, logits, N, B);
+  const losses = new Array<number>(B).fill(0);
+  for (let n = 0; n < N; n++) {
+    const target = targets[n]!;
+    if (target === PAD) continue;
+    let max = -Infinity;
+    for (let v = 0; v < V; v++) max = Math.max(max, logits[n * V + v]!);
+    let sum = 0;
+    for (let v = 0; v < V; v++) sum += Math.exp(logits[n * V + v]! - max);
+    losses[n % B] = losses[n % B]! + Math.log(sum) + max - logits[n * V + target]!;
+  }
+  return losses;
+}
+
+/**
+ * Each decode read back along its own sweep's line (the other sliders where the phrase sits):
+ * the slider position in LINE where the decoder finds the phrase likeliest.
+ */
+function lineReadings(vae: PhraseVae, space: LatentSpace, base: Float32Array, slider: number, decodes: readonly number[][]): number[] {
+  const at = sliderPosition(space, base);
+  const line = LINE.map((value) => sliderLatent(space, base, at.map((p, j) => (j === slider ? value : p))));
+  const pool = new BufferPool();
+  return readOnce(decodes, (unique) =>
+    unique.map((tokens) => {
+      const losses = phraseLosses(vae, pool, tokens, line);
+      const best = losses.reduce((b, loss, i) => (loss < losses[b]! ? i : b), 0);
+      return Float32Array.of(LINE[best]!);
+    }),
+  ).map((reading) => reading[0]!);
+}
+
+/** Sweeps that come back to a phrase they had left (A, B, A): none means every change is to a new phrase. */
+function revisits(all: readonly number[][][]): number {
+  return all.filter((decodes) => {
+    const runs = decodes.map((tokens) => tokens.join()).filter((key, j, keys) => j === 0 || key !== keys[j - 1]);
+    return new Set(runs).size < runs.length;
+  }).length;
+}
+
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: vary-beam.js <model.ckpt> [bars] [judged phrases] [width]');
@@ -118,6 +215,10 @@ async function main(): Promise<void> {
     const sliderOf = (k: number): number => k % space.directions.length;
     const mu = all.map((decodes, k) => readOnce(decodes, (unique) => encodeMean(vae, unique)).map((z) => sliderPosition(space, z)[sliderOf(k)]!));
     line(`  read back by mu, ${bases.length} phrases: ${tally(all, mu)}`);
+    line(`  read by their notes, ${bases.length} phrases: ${notesTally(all)}; ${revisits(all)} sweeps come back to a phrase they left`);
+    const lineStarted = performance.now();
+    const along = all.map((decodes, k) => lineReadings(vae, space, bases[Math.floor(k / space.directions.length)]!, sliderOf(k), decodes));
+    line(`  read back along the slider's own line, ${bases.length} phrases (${((performance.now() - lineStarted) / 1000).toFixed(0)} s): ${tally(all, along)}`);
     const count = Math.min(judged, bases.length) * space.directions.length;
     const judgedSweeps = all.slice(0, count);
     const refined = judgedSweeps.map((decodes, k) => readOnce(decodes, (unique) => refineLatents(vae, unique)).map((z) => sliderPosition(space, z)[sliderOf(k)]!));

@@ -3,13 +3,15 @@
  * real tiny `continue` model trained by the addon and installed as training leaves one):
  * `generate --mode continue --from` tells each take in plain words, NDJSON with --json, the
  * same seed gives the same notes; `phrase-takes` lists them; `phrase-take` keeps, stars, adds
- * to the song, writes MIDI and WAV; bad input is refused in one line, and the audio modes
- * refuse the MIDI options.
+ * to the song, writes MIDI and WAV; `sliders` tells what each slider does; bad input is refused
+ * in one line, and the audio modes refuse the MIDI options.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadNativeAddon } from '../../../src-main/addon/binding.js';
 import { phraseTakeDetailSchema, phraseTakeSchema } from '../../../src-main/common/phrases.js';
+import { UNNAMED_SLIDER } from '../../../src-main/common/slider-character.js';
+import { loadLatentSpace, saveLatentSpace } from '../../../src-main/services/phrase-models/latent-space.js';
 import { runEureka, type CliResult } from '../../helpers/cli.js';
 import { installTinyLm, installTinyVae, trainTinyLm, trainTinyVae } from '../../helpers/phrase-model.js';
 import { makeTempDir, removeDir } from '../../helpers/temp-dir.js';
@@ -94,6 +96,32 @@ describe('eureka generate --mode continue, phrase-takes, phrase-take', () => {
       ['interpolate 0.5', '9', 'encoder latent, not refined'],
       ['interpolate 1', '10', 'encoder latent, not refined'],
     ]);
+  }, 60_000);
+
+  it('tells what each slider does, and where a phrase sits on them; a model from before says to retrain', async () => {
+    const id = String(varyId);
+    const file = path.join(dataDir, 'phrase-models', id, 'latent-space.json');
+    const space = await loadLatentSpace(file);
+    const before = await eureka(dataDir, 'sliders', id);
+    expect(before.code).toBe(0);
+    expect(before.stdout.split('\n')[0]).toBe('this model was trained before sliders were described: retrain it to have them named');
+    // As a training job leaves it (vary-job.ts describeSliders; phrase-training.test.ts checks that): slider 1 busier upwards, slider 2 lower.
+    const characters = space.directions.map((_, i) =>
+      i === 0 ? { trait: 'notes' as const, rises: true, low: 3.1, high: 5.4, effect: 1.2, steady: 7, phrases: 8 } : i === 1 ? { trait: 'pitch' as const, rises: false, low: 67, high: 60, effect: 0.8, steady: 5, phrases: 8 } : null,
+    );
+    await saveLatentSpace(file, { ...space, characters });
+    const table = await eureka(dataDir, 'sliders', id, '--from', '1:1:4');
+    expect(table.code).toBe(0);
+    const rows = table.stdout.trim().split('\n');
+    expect(rows).toHaveLength(21);
+    expect(rows[0]).toMatch(/^SLIDER\s+−\s+\+\s+SHARE\s+PHRASE AT\s+MEASURED FROM −2 TO \+2$/);
+    expect(rows[1]).toMatch(/^1\s+Sparser\s+Busier\s+\d+(\.\d)?%\s+[+-]?\d+(\.\d)?\s+notes a bar 3\.1 at −2, 5\.4 at \+2; one way for 7 of 8 phrases$/);
+    expect(rows[2]).toMatch(/^2\s+Higher\s+Lower\s+.*average pitch G4 at −2, C4 at \+2; one way for 5 of 8 phrases$/);
+    expect(rows[3]).toMatch(/^3\s+-\s+-\s+/);
+    expect(rows[3]!.endsWith(UNNAMED_SLIDER)).toBe(true);
+    const json = await eureka(dataDir, '--json', 'sliders', id);
+    expect(JSON.parse(json.stdout)).toMatchObject({ count: 20, position: null, characters });
+    expect((await eureka(dataDir, 'sliders', String(modelId))).stderr).toMatch(/sliders/);
   }, 60_000);
 
   it('refuses in one line what it cannot make', async () => {

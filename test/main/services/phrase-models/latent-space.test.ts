@@ -3,7 +3,7 @@
  * the directions come out orthonormal, ordered by variance and along the true axes with the
  * true spreads; a slider value is a position, so sliderPosition undoes sliderLatent for any
  * base; interpolation runs straight between two latents; the JSON file round-trips and a bad
- * one is refused in one line.
+ * one is refused in one line; the sliders' characters round-trip, and a file from before them reads.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -139,10 +139,18 @@ describe('latent space (the sliders)', () => {
         expect((error as AppError).message).not.toContain('\n');
       };
       await refuse('{not json', `${bad} is not a sliders file: it is not JSON.`);
-      await refuse(JSON.stringify({ format: 'eureka-latent-space', version: 9 }), `${bad} was written by a newer Eureka (sliders format 9; this one reads up to 1).`);
+      await refuse(JSON.stringify({ format: 'eureka-latent-space', version: 9 }), `${bad} was written by a newer Eureka (sliders format 9; this one reads up to 2).`);
       const good = JSON.parse(JSON.stringify({ format: 'eureka-latent-space', version: 1, latent: Z, mean: Array.from(space.mean), directions: space.directions.map((d) => Array.from(d)), spreads: space.spreads, explained: space.explained }));
       await refuse(JSON.stringify({ ...good, mean: good.mean.slice(1) }), `${bad} is not a sliders file: its mean has 29 numbers for a latent of 30.`);
       await refuse(JSON.stringify({ ...good, spreads: good.spreads.slice(1) }), `${bad} is not a sliders file: its directions, spreads and shares do not agree in number.`);
+      await refuse(JSON.stringify({ ...good, version: 2, characters: [null] }), `${bad} is not a sliders file: it describes 1 sliders of ${SLIDERS}.`);
+      // A version-1 file (saved before sliders were described) reads, without characters.
+      await writeFile(bad, JSON.stringify(good));
+      expect((await loadLatentSpace(bad)).characters).toBeUndefined();
+      // Characters round-trip with the rest.
+      const characters = space.directions.map((_, i) => (i === 0 ? { trait: 'pitch' as const, rises: false, low: 64.5, high: 60.25, effect: 0.9, steady: 6, phrases: 8 } : null));
+      await saveLatentSpace(file, { ...space, characters });
+      expect((await loadLatentSpace(file)).characters).toEqual(characters);
       await writeFile(bad, JSON.stringify({ ...good, format: 'other' }));
       const wrongFormat = (await loadLatentSpace(bad).catch((e: unknown) => e)) as AppError;
       expect(wrongFormat.message.startsWith(`${bad} is not a sliders file: format: `)).toBe(true);

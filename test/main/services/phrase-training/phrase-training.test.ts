@@ -22,7 +22,9 @@ import {
 } from '../../../../src-main/services/models/phrase-model-files.js';
 import { loadLm } from '../../../../src-main/services/phrase-models/lm-checkpoint.js';
 import { evaluateContinue } from '../../../../src-main/services/phrase-training/continue-job.js';
-import { evaluateVary } from '../../../../src-main/services/phrase-training/vary-job.js';
+import { describeSliders, evaluateVary } from '../../../../src-main/services/phrase-training/vary-job.js';
+import { encodeMean } from '../../../../src-main/services/phrase-models/vae.js';
+import { phraseTokens } from '../../../../src-main/services/phrases/phrases.js';
 import { loadLatentSpace } from '../../../../src-main/services/phrase-models/latent-space.js';
 import { loadVae } from '../../../../src-main/services/phrase-models/vae-checkpoint.js';
 import { makeTempDir, removeDir } from '../../../helpers/temp-dir.js';
@@ -154,6 +156,11 @@ describe('a vary model, cancelled and resumed to the end', () => {
     const space = await loadLatentSpace(phraseModelFile(folder, 'latentSpace'));
     expect(space.directions).toHaveLength(20);
     expect(space.mean).toHaveLength(100);
+    // What each slider does, measured from the saved model as the job measured it (deterministic).
+    expect(space.characters).toHaveLength(20);
+    const { vae } = await loadVae(loadNativeAddon().sequence, phraseModelFile(folder, 'model'));
+    const corpus = await readPhraseCorpus(folder);
+    expect(describeSliders(vae, space, encodeMean(vae, corpus.train.map(phraseTokens)), corpus.train[0]!)).toEqual(space.characters);
     const manifest = await readPhraseOnnxManifest(folder);
     expect(manifest).toMatchObject({ kind: 'vary', bars: 2, steps: model.stepsTotal, lm: null, vae: { embedding: 16, encoderHidden: 32, latent: 100, decoderHidden: 32, decoderLayers: 1 } });
     const sizes = await Promise.all((['vaeEncoder', 'vaeInit', 'vaeDecoder'] as const).map(async (name) => (await stat(phraseOnnxFile(folder, name))).size));

@@ -2,8 +2,8 @@
  * A `vary` model's training job (run-phrase-training.ts describes the steps every job takes):
  * the LSTM VAE of phrase-models/ trained with trainVae on the training phrases (all of the
  * model's length in bars), its held-out reconstruction note F1, the sliders fitted over the
- * training phrases' mean latents (`latent-space.json`), and its ONNX export: the encoder, the
- * initial-state graph and the decoder (models/onnx/vae-onnx.ts).
+ * training phrases' mean latents and what each does to the music (`latent-space.json`), and its
+ * ONNX export: the encoder, the initial-state graph and the decoder (models/onnx/vae-onnx.ts).
  */
 import { stat } from 'node:fs/promises';
 import type { SequenceOps } from '../../addon/binding.js';
@@ -94,7 +94,8 @@ async function exportVary(job: PhraseJob, corpus: PhraseCorpus, vae: PhraseVae):
  * phrases' means spread over the corpus, decoded greedily to `shape`'s length (the model's
  * phrases all have it). Greedy rather than the beam a take uses: batched, it takes about a second
  * where the beam's latent-by-latent search takes ten to fifty, and on the bench's model it names
- * the same traits but for two faint sliders (docs/midi.md "What each slider does").
+ * the three strongest sliders as the beam does, the faint ones differently (docs/midi.md "What
+ * each slider does").
  */
 export function describeSliders(vae: PhraseVae, space: LatentSpace, trainMeans: readonly Float32Array[], shape: Pick<Phrase, 'bars' | 'fromBeats' | 'toBeats'>): (SliderCharacter | null)[] {
   const options = { maxTokens: shape.bars * DECODE_TOKENS_PER_BAR, lengthSteps: stepsOf(shape.toBeats - shape.fromBeats) };

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 /** The musical traits a slider is described by, measured on a decoded phrase's notes. */
-export const SLIDER_TRAITS = ['notes', 'pitch', 'range', 'length', 'chords', 'offbeat'] as const;
+export const SLIDER_TRAITS = ['notes', 'pitch', 'range', 'length', 'chords', 'offbeat', 'loudness'] as const;
 export type SliderTrait = (typeof SLIDER_TRAITS)[number];
 
 /** The slider positions (spreads) a character is measured at. */
@@ -57,13 +57,14 @@ export const TRAIT_WORDS: Record<SliderTrait, TraitWords> = {
   length: { less: 'Shorter notes', more: 'Longer notes', measure: 'average note, beats', format: (v) => v.toFixed(2) },
   chords: { less: 'Single notes', more: 'Fuller chords', measure: 'notes struck together', format: (v) => v.toFixed(1) },
   offbeat: { less: 'On the beat', more: 'Off the beat', measure: 'notes off the beat', format: (v) => `${Math.round(100 * v)}%` },
+  loudness: { less: 'Softer', more: 'Louder', measure: 'average velocity', format: (v) => v.toFixed(0) },
 };
 
 /** What is said of a slider no one trait moves clearly along. */
 export const UNNAMED_SLIDER = 'no one trait moves clearly along it';
 
 /** The traits looked for, in words: "notes a bar, average pitch, …". */
-export const TRAITS_MEASURED = 'notes a bar, average pitch, range, note length, notes struck together, notes off the beat';
+export const TRAITS_MEASURED = 'notes a bar, average pitch, range, note length, notes struck together, notes off the beat, loudness';
 
 /** The words at a slider's two ends, left (−) then right (+); null when no trait moves clearly along it. */
 export function sliderEnds(character: SliderCharacter | null | undefined): { left: string; right: string } | null {

@@ -39,6 +39,7 @@ export function phraseTraits(notes: readonly PartNote[], bars: number): PhraseTr
     length: notes.reduce((sum, note) => sum + note.durationBeats, 0) / notes.length,
     chords: notes.length / onsets.size,
     offbeat: offbeat / notes.length,
+    loudness: notes.reduce((sum, note) => sum + note.velocity, 0) / notes.length,
   };
 }
 

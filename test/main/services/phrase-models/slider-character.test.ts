@@ -14,10 +14,10 @@ import { MIN_EFFECT, measureSliderCharacters, phraseTraits, spreadEvenly } from 
 const note = (pitch: number, startBeats: number, durationBeats = 0.5): PartNote => ({ pitch, startBeats, durationBeats, velocity: 90 });
 
 describe('phraseTraits', () => {
-  it('counts notes a bar, average pitch, range, note length, chords and off-beat notes', () => {
-    // Two bars: a C major triad on beat 0, then E and G off the beat.
-    const notes = [note(60, 0, 2), note(64, 0, 2), note(67, 0, 2), note(64, 2.5), note(72, 3.5)];
-    expect(phraseTraits(notes, 2)).toEqual({ notes: 2.5, pitch: 65.4, range: 12, length: 1.4, chords: 5 / 3, offbeat: 0.4 });
+  it('counts notes a bar, average pitch, range, note length, chords, off-beat notes and loudness', () => {
+    // Two bars: a C major triad on beat 0, then E and G off the beat, the G softer.
+    const notes = [note(60, 0, 2), note(64, 0, 2), note(67, 0, 2), note(64, 2.5), { ...note(72, 3.5), velocity: 40 }];
+    expect(phraseTraits(notes, 2)).toEqual({ notes: 2.5, pitch: 65.4, range: 12, length: 1.4, chords: 5 / 3, offbeat: 0.4, loudness: 80 });
     expect(phraseTraits([], 2)).toBeNull();
   });
 });
@@ -97,5 +97,6 @@ describe('the words at a slider’s ends', () => {
     expect(TRAIT_WORDS.pitch.format(60)).toBe('C4');
     expect(TRAIT_WORDS.pitch.format(70.4)).toBe('B♭4');
     expect(TRAIT_WORDS.offbeat.format(0.314)).toBe('31%');
+    expect(sliderEnds({ ...busier, trait: 'loudness', rises: true, low: 81, high: 90 })).toEqual({ left: 'Softer', right: 'Louder' });
   });
 });

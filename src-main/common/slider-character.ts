@@ -13,6 +13,9 @@ import { z } from 'zod';
 export const SLIDER_TRAITS = ['notes', 'pitch', 'range', 'length', 'chords', 'offbeat', 'loudness'] as const;
 export type SliderTrait = (typeof SLIDER_TRAITS)[number];
 
+/** Training phrases a model's sliders are measured from (the training job's count). */
+export const CHARACTER_PHRASES = 8;
+
 /** The slider positions (spreads) a character is measured at. */
 export const SLIDER_SWEEP: readonly number[] = [-2, -1, 0, 1, 2];
 
@@ -32,6 +35,8 @@ export const sliderCharacterSchema = z.strictObject({
 export type SliderCharacter = z.infer<typeof sliderCharacterSchema>;
 
 interface TraitWords {
+  /** The trait in a list of them. */
+  name: string;
   /** The end where there is less of the trait, and the end where there is more. */
   less: string;
   more: string;
@@ -43,8 +48,9 @@ interface TraitWords {
 const PITCH_CLASSES = ['C', 'C♯', 'D', 'E♭', 'E', 'F', 'F♯', 'G', 'A♭', 'A', 'B♭', 'B'];
 
 export const TRAIT_WORDS: Record<SliderTrait, TraitWords> = {
-  notes: { less: 'Sparser', more: 'Busier', measure: 'notes a bar', format: (v) => v.toFixed(1) },
+  notes: { name: 'notes a bar', less: 'Sparser', more: 'Busier', measure: 'notes a bar', format: (v) => v.toFixed(1) },
   pitch: {
+    name: 'average pitch',
     less: 'Lower',
     more: 'Higher',
     measure: 'average pitch',
@@ -53,18 +59,18 @@ export const TRAIT_WORDS: Record<SliderTrait, TraitWords> = {
       return `${PITCH_CLASSES[((nearest % 12) + 12) % 12]}${Math.floor(nearest / 12) - 1}`;
     },
   },
-  range: { less: 'Narrower', more: 'Wider', measure: 'range, semitones', format: (v) => v.toFixed(0) },
-  length: { less: 'Shorter notes', more: 'Longer notes', measure: 'average note, beats', format: (v) => v.toFixed(2) },
-  chords: { less: 'Single notes', more: 'Fuller chords', measure: 'notes struck together', format: (v) => v.toFixed(1) },
-  offbeat: { less: 'On the beat', more: 'Off the beat', measure: 'notes off the beat', format: (v) => `${Math.round(100 * v)}%` },
-  loudness: { less: 'Softer', more: 'Louder', measure: 'average velocity', format: (v) => v.toFixed(0) },
+  range: { name: 'range', less: 'Narrower', more: 'Wider', measure: 'range, semitones', format: (v) => v.toFixed(0) },
+  length: { name: 'note length', less: 'Shorter notes', more: 'Longer notes', measure: 'average note, beats', format: (v) => v.toFixed(2) },
+  chords: { name: 'notes struck together', less: 'Single notes', more: 'Fuller chords', measure: 'notes struck together', format: (v) => v.toFixed(1) },
+  offbeat: { name: 'notes off the beat', less: 'On the beat', more: 'Off the beat', measure: 'notes off the beat', format: (v) => `${Math.round(100 * v)}%` },
+  loudness: { name: 'loudness', less: 'Softer', more: 'Louder', measure: 'average velocity', format: (v) => v.toFixed(0) },
 };
 
 /** What is said of a slider no one trait moves clearly along. */
 export const UNNAMED_SLIDER = 'no one trait moves clearly along it';
 
 /** The traits looked for, in words: "notes a bar, average pitch, …". */
-export const TRAITS_MEASURED = 'notes a bar, average pitch, range, note length, notes struck together, notes off the beat, loudness';
+export const TRAITS_MEASURED = SLIDER_TRAITS.map((trait) => TRAIT_WORDS[trait].name).join(', ');
 
 /** The words at a slider's two ends, left (−) then right (+); null when no trait moves clearly along it. */
 export function sliderEnds(character: SliderCharacter | null | undefined): { left: string; right: string } | null {

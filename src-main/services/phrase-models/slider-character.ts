@@ -9,7 +9,8 @@
  * phrases (a mean carried by one phrase while the rest go back and forth is not what the slider
  * does); otherwise the slider stays unnamed.
  *
- * Deterministic: the decoder is given (the training job passes the beam decode a take uses).
+ * Deterministic: the decoder is given (the training job passes a greedy decode: vary-job.ts
+ * describeSliders says why).
  */
 import type { PartNote } from '../../common/midi.js';
 import { SLIDER_SWEEP, SLIDER_TRAITS, type SliderCharacter, type SliderTrait } from '../../common/slider-character.js';
@@ -20,9 +21,6 @@ import { sliderLatent, sliderPosition, type LatentSpace } from './latent-space.j
  * it a listener would not hear the trait as what the slider does.
  */
 export const MIN_EFFECT = 0.5;
-
-/** Starting latents a model's sliders are measured from (the training job's count). */
-export const CHARACTER_PHRASES = 8;
 
 export type PhraseTraits = Record<SliderTrait, number>;
 
@@ -60,12 +58,10 @@ export function measureSliderCharacters(
   bars: number,
 ): (SliderCharacter | null)[] {
   if (starts.length === 0) throw new Error('The sliders are measured from at least one phrase.');
+  const positions = starts.map((start) => sliderPosition(space, start));
   // traits[slider][start][position]: null where the decode has no notes.
   const traits = space.directions.map((_, slider) => {
-    const latents = starts.flatMap((start) => {
-      const at = sliderPosition(space, start);
-      return SLIDER_SWEEP.map((value) => sliderLatent(space, start, at.map((p, j) => (j === slider ? value : p))));
-    });
+    const latents = starts.flatMap((start, s) => SLIDER_SWEEP.map((value) => sliderLatent(space, start, positions[s]!.map((p, j) => (j === slider ? value : p)))));
     const notes = decodeNotes(latents);
     return starts.map((_, s) => SLIDER_SWEEP.map((_, i) => phraseTraits(notes[s * SLIDER_SWEEP.length + i]!, bars)));
   });

@@ -18,9 +18,9 @@ import {
 } from '../models/phrase-model-files.js';
 import { exportVaeOnnx } from '../models/onnx/vae-onnx.js';
 import type { PartNote } from '../../common/midi.js';
-import type { SliderCharacter } from '../../common/slider-character.js';
+import { CHARACTER_PHRASES, type SliderCharacter } from '../../common/slider-character.js';
 import { fitLatentSpace, saveLatentSpace, type LatentSpace } from '../phrase-models/latent-space.js';
-import { CHARACTER_PHRASES, measureSliderCharacters, spreadEvenly } from '../phrase-models/slider-character.js';
+import { measureSliderCharacters, spreadEvenly } from '../phrase-models/slider-character.js';
 import { decodeGreedy } from '../phrase-models/vae-decode.js';
 import { loadVae, saveVae } from '../phrase-models/vae-checkpoint.js';
 import { DECODE_TOKENS_PER_BAR, reconstructionF1 } from '../phrase-models/vae-eval.js';

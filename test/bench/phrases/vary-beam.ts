@@ -24,7 +24,7 @@ import { loadVae } from '../../../src-main/services/phrase-models/vae-checkpoint
 import { decodeBeam, decodeGreedy } from '../../../src-main/services/phrase-models/vae-decode.js';
 import { DECODE_TOKENS_PER_BAR, matchedNotes } from '../../../src-main/services/phrase-models/vae-eval.js';
 import { refineLatents } from '../../../src-main/services/phrase-models/vae-refine.js';
-import { addLatentLogits, BufferPool, concatLatent, decoderLstmConfig, encodeMean, initialState, packTokens, type PhraseVae } from '../../../src-main/services/phrase-models/vae.js';
+import { BufferPool, decoderForward, encodeMean, initialState, packTokens, type PhraseVae } from '../../../src-main/services/phrase-models/vae.js';
 import { generateCorpus } from '../../../src-main/services/phrases/corpus.js';
 import { cutPhrases, phraseTokens, splitPhrases, type Phrase } from '../../../src-main/services/phrases/phrases.js';
 import { EOS, PAD, decode, stepsOf } from '../../../src-main/services/phrases/tokens.js';
@@ -50,6 +50,9 @@ function readOnce(decodes: readonly number[][], read: (unique: number[][]) => Fl
   return keys.map((key) => readings[unique.indexOf(key)]!);
 }
 
+/** Whether a sweep's decodes are not all one phrase (a slider that changes nothing passes any check). */
+const changes = (decodes: readonly number[][]): boolean => !decodes.every((tokens) => tokens.join() === decodes[0]!.join());
+
 /** Monotonic sweeps, those that change the phrase, and the largest step back of each failing one by size. */
 function tally(all: readonly number[][][], readings: readonly number[][]): string {
   let passing = 0;
@@ -62,7 +65,7 @@ function tally(all: readonly number[][][], readings: readonly number[][]): strin
     const ok = back <= 0;
     if (ok) passing += 1;
     else worst.push(back);
-    if (!decodes.every((tokens) => tokens.join() === decodes[0]!.join())) {
+    if (changes(decodes)) {
       moving += 1;
       if (ok) movingPassing += 1;
     }
@@ -96,7 +99,7 @@ function notesTally(all: readonly number[][][]): string {
     const last = decodes.map((tokens) => noteDistance(decodes[decodes.length - 1]!, tokens));
     const ok = first.every((d, j) => j === 0 || d >= first[j - 1]! - 1e-12) && last.every((d, j) => j === 0 || d <= last[j - 1]! + 1e-12);
     if (ok) passing += 1;
-    if (!decodes.every((tokens) => tokens.join() === decodes[0]!.join())) {
+    if (changes(decodes)) {
       moving += 1;
       if (ok) movingPassing += 1;
     }
@@ -107,34 +110,19 @@ function notesTally(all: readonly number[][][]): string {
 /** Where a line read-back looks: the panel's whole range (±3 spreads) at the panel's step (0.1). */
 const LINE = Array.from({ length: 61 }, (_, i) => -3 + i / 10);
 
-/** One phrase's teacher-forced cross-entropy (nats, summed over its tokens) at each latent, one decoder run. */
+/** One phrase's teacher-forced cross-entropy (nats, summed over its tokens) at each latent: vae.ts's decoder forward, one run. */
 function phraseLosses(vae: PhraseVae, pool: BufferPool, tokens: readonly number[], latents: readonly Float32Array[]): number[] {
-  const { ops, config } = vae;
-  const { vocab: V, embedding: E, latent: Z, decoderHidden: Hd } = config;
+  const { vocab: V, latent: Z } = vae.config;
   const B = latents.length;
   const { T, ids: packedIds } = packTokens(pool, latents.map(() => tokens), 'line.packed');
   const N = (T - 1) * B;
-  const w = vae.views();
-  const ids = pool.i('line.ids', N);
-  const targets = pool.i('line.targets', N);
-  ids.set(packedIds.subarray(0, N));
-  targets.set(packedIds.subarray(B, B + N));
-  const emb = pool.f('line.emb', N * E);
-  ops.embeddingForward({ N, V, E }, { table: w.embedding, ids, y: emb });
   const z = new Float32Array(B * Z);
   latents.forEach((latent, b) => z.set(latent, b * Z));
-  const x = pool.f('line.x', N * (E + Z));
-  concatLatent(emb, z, x, N, B, E, Z);
-  const lstm = decoderLstmConfig(config, T - 1, B, 0, 0);
-  const y = pool.f('line.y', N * Hd);
   const state = initialState(vae, pool, z, B);
-  ops.lstmForward(lstm, { params: w.decoder, x, h0: state.h0, c0: state.c0, y, cache: pool.f('line.cache', ops.lstmSizes(lstm).cache) });
-  const logits = pool.f('line.logits', N * V);
-  ops.denseForward({ N, I: Hd, O: V }, { x: y, W: w.outW, b: w.outB, y: logits });
-  addLatentLogits(vae, pool, z, logits, N, B);
+  const { logits } = decoderForward(vae, pool, packedIds.slice(0, N), T - 1, B, z, state.h0, state.c0);
   const losses = new Array<number>(B).fill(0);
   for (let n = 0; n < N; n++) {
-    const target = targets[n]!;
+    const target = packedIds[B + n]!;
     if (target === PAD) continue;
     let max = -Infinity;
     for (let v = 0; v < V; v++) max = Math.max(max, logits[n * V + v]!);

@@ -14,6 +14,7 @@
  */
 import type { PartNote } from '../../common/midi.js';
 import { SLIDER_SWEEP, SLIDER_TRAITS, type SliderCharacter, type SliderTrait } from '../../common/slider-character.js';
+import { notesPerBar, pitchRangeSemitones } from '../phrases/phrase-metrics.js';
 import { sliderLatent, sliderPosition, type LatentSpace } from './latent-space.js';
 
 /**
@@ -27,13 +28,12 @@ export type PhraseTraits = Record<SliderTrait, number>;
 /** A phrase's traits (common/slider-character.ts TRAIT_WORDS gives their units); null without notes. */
 export function phraseTraits(notes: readonly PartNote[], bars: number): PhraseTraits | null {
   if (notes.length === 0) return null;
-  const pitches = notes.map((note) => note.pitch);
   const onsets = new Set(notes.map((note) => Math.round(note.startBeats * 1e6)));
   const offbeat = notes.filter((note) => Math.abs(note.startBeats - Math.round(note.startBeats)) > 1e-6).length;
   return {
-    notes: notes.length / bars,
-    pitch: pitches.reduce((sum, p) => sum + p, 0) / notes.length,
-    range: Math.max(...pitches) - Math.min(...pitches),
+    notes: notesPerBar(notes, bars),
+    pitch: notes.reduce((sum, note) => sum + note.pitch, 0) / notes.length,
+    range: pitchRangeSemitones(notes),
     length: notes.reduce((sum, note) => sum + note.durationBeats, 0) / notes.length,
     chords: notes.length / onsets.size,
     offbeat: offbeat / notes.length,

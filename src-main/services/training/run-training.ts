@@ -54,6 +54,7 @@ export async function runTrainingJob(
     // the plan it showed. Otherwise measure now, and tell the parent (machine-speed.ts), so the
     // next forecast need not measure again.
     let speed = job.speed ?? null;
+    const handedOver = speed !== null;
     if (!speed) {
       const measured = await measureMachine(addon, preset, job.device, control, emit);
       if (measured === 'cancelled') return emit({ type: 'finished', cancelled: true, scalesDone: 0, scalesTotal: 1 });
@@ -73,7 +74,10 @@ export async function runTrainingJob(
       budgetSeconds: job.budgetSeconds,
       ...(job.overBudget === undefined ? {} : { overBudget: job.overBudget }),
       mode: job.mode,
-      spentSeconds: (performance.now() - started) / 1000,
+      // Only a probe run here spends the budget before planning. With the forecast's measurement the
+      // plan is made from the forecast's own inputs (spent 0), so it is the plan the forecast showed,
+      // not one an epoch shorter because this process took a moment to start.
+      spentSeconds: handedOver ? 0 : (performance.now() - started) / 1000,
     });
     const source = await readFloat32File(path.join(job.modelDir, MODEL_FILES.source));
     signal = await resample(source, info.sampleRate, plan.topRate);
